@@ -1,0 +1,23 @@
+/**
+ * The SynapseOps mapping engine: JSONata expressions evaluated within limits, and mapping
+ * rules compiled to JSONata.
+ *
+ * @example
+ * ```ts
+ * import { compileExpression, compileMapping } from "@synapseops/mapping";
+ *
+ * const mapping = compileExpression(
+ *   compileMapping([{ target: "customer.email", from: "email" }]),
+ *   { timeoutMs: 100 },
+ * );
+ * await mapping.evaluate({ email: "ada@example.com" }); // { customer: { email: "ada@example.com" } }
+ * ```
+ * @module
+ */
+
+export type { MappingErrorOptions } from "./errors";
+export { MappingError, MappingErrorCode } from "./errors";
+export type { CompiledExpression, EvaluationLimits } from "./expression";
+export { compileExpression } from "./expression";
+export { compileMapping } from "./rules";
+export type { MappingRule, Transform } from "./types";
