@@ -1,5 +1,6 @@
 import jsonata from "jsonata";
 import { MappingError, MappingErrorCode } from "./errors";
+import { registeredFunctions } from "./function-registry";
 
 /** Limits applied to every evaluation of a compiled expression. */
 export interface EvaluationLimits {
@@ -71,6 +72,9 @@ export function compileExpression(source: string, limits: EvaluationLimits = {})
       `expression syntax error at position ${failure.position ?? "?"}${failure.token ? ` near "${failure.token}"` : ""}: ${failure.message ?? String(error)}`,
       { jsonataCode: failure.code, position: failure.position, token: failure.token, cause: error },
     );
+  }
+  for (const fn of registeredFunctions()) {
+    compiled.registerFunction(fn.name, fn.implementation as (...args: unknown[]) => unknown, fn.signature);
   }
   return {
     source,

@@ -19,5 +19,7 @@ export type { MappingErrorOptions } from "./errors";
 export { MappingError, MappingErrorCode } from "./errors";
 export type { CompiledExpression, EvaluationLimits } from "./expression";
 export { compileExpression } from "./expression";
+export type { MappingFunction } from "./function-registry";
+export { registeredFunctions, registerFunction } from "./function-registry";
 export { compileMapping } from "./rules";
 export type { MappingRule, Transform } from "./types";
