@@ -1,0 +1,129 @@
+/**
+ * Stable error codes. Hosts branch on `code`, never on message text.
+ */
+export const ErrorCode = {
+  INTERNAL: "INTERNAL",
+  INVALID_INPUT: "INVALID_INPUT",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  LIFECYCLE: "LIFECYCLE",
+  BLUEPRINT_INVALID: "BLUEPRINT_INVALID",
+  MERGE_PATCH_INVALID: "MERGE_PATCH_INVALID",
+  MAPPING_ENGINE: "MAPPING_ENGINE",
+  CONNECTOR_INVALID: "CONNECTOR_INVALID",
+  STORE: "STORE",
+  DEPENDENCY_MISSING: "DEPENDENCY_MISSING",
+  CURSOR_INVALID: "CURSOR_INVALID",
+} as const;
+
+/** One of the values of {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Options shared by every {@link SynapseError}. */
+export interface SynapseErrorOptions {
+  /** Where the problem is: a JSON pointer into the input (`/steps/2/policy`) or a rule path. */
+  path?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The base of every error SynapseOps throws from its public API.
+ *
+ * @example
+ * ```ts
+ * try { await runtime.blueprints.get("bp_missing"); }
+ * catch (error) { if (error instanceof SynapseError && error.code === "NOT_FOUND") … }
+ * ```
+ */
+export class SynapseError extends Error {
+  override name = "SynapseError";
+  readonly code: ErrorCode;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: SynapseErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.path = options.path;
+  }
+
+  /** A plain object for logs and API responses (no stack, no cause). */
+  toJSON(): { name: string; code: ErrorCode; message: string; path?: string } {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.path ? { path: this.path } : {}),
+    };
+  }
+}
+
+/** Input that does not fit the model: a bad body, option or patch. A caller's mistake. */
+export class ValidationError extends SynapseError {
+  override name = "ValidationError";
+  constructor(message: string, options: SynapseErrorOptions & { code?: ErrorCode } = {}) {
+    super(options.code ?? ErrorCode.INVALID_INPUT, message, options);
+  }
+}
+
+/** An entity that does not exist. */
+export class NotFoundError extends SynapseError {
+  override name = "NotFoundError";
+  readonly entity: string;
+  readonly id: string;
+  constructor(entity: string, id: string, options: SynapseErrorOptions = {}) {
+    super(ErrorCode.NOT_FOUND, `${entity} "${id}" not found`, options);
+    this.entity = entity;
+    this.id = id;
+  }
+}
+
+/** A write lost a race (optimistic concurrency) or collides with existing data. */
+export class ConflictError extends SynapseError {
+  override name = "ConflictError";
+  constructor(message: string, options: SynapseErrorOptions = {}) {
+    super(ErrorCode.CONFLICT, message, options);
+  }
+}
+
+/** A lifecycle transition that the entity's state does not allow. */
+export class LifecycleError extends SynapseError {
+  override name = "LifecycleError";
+  readonly from: string;
+  readonly action: string;
+  constructor(action: string, from: string, message: string, options: SynapseErrorOptions = {}) {
+    super(ErrorCode.LIFECYCLE, message, options);
+    this.from = from;
+    this.action = action;
+  }
+}
+
+/** A store (database) failed for a reason that is not the caller's input. */
+export class StoreError extends SynapseError {
+  override name = "StoreError";
+  constructor(message: string, options: SynapseErrorOptions = {}) {
+    super(ErrorCode.STORE, message, options);
+  }
+}
+
+/** An optional dependency (a database client, a queue library) is not installed. */
+export class DependencyMissingError extends SynapseError {
+  override name = "DependencyMissingError";
+  constructor(packageName: string, feature: string, options: SynapseErrorOptions = {}) {
+    super(
+      ErrorCode.DEPENDENCY_MISSING,
+      `${feature} needs the "${packageName}" package: install it with \`npm install ${packageName}\``,
+      options,
+    );
+  }
+}
+
+/**
+ * Turns anything thrown into a {@link SynapseError}: ours pass through, the rest become
+ * `INTERNAL` errors that keep the original as `cause`. Used at public API edges.
+ */
+export function toSynapseError(error: unknown): SynapseError {
+  if (error instanceof SynapseError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new SynapseError(ErrorCode.INTERNAL, `internal error: ${message}`, { cause: error });
+}

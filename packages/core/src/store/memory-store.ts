@@ -1,0 +1,340 @@
+import { ConflictError, NotFoundError } from "../errors";
+import { cloneJson } from "../json";
+import type { Artifact } from "../model/artifact";
+import type { AuditEntry } from "../model/audit";
+import type { Blueprint, BlueprintRevision } from "../model/blueprint";
+import type { ConnectorRef } from "../model/connector-ref";
+import type { DeadLetter } from "../model/dead-letter";
+import type { Environment } from "../model/environment";
+import type { IdempotencyRecord } from "../model/idempotency";
+import type { Project } from "../model/project";
+import type { Run, RunEvent } from "../model/run";
+import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import { pageOf } from "./pagination";
+import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
+import type { IdempotencyOutcome, Store } from "./types";
+
+const byId = <T extends { id: string }>(item: T): string => item.id;
+
+/**
+ * The embedded default store: everything in process memory, lost on exit. Values are copied in
+ * and out, so callers never share objects with the store.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ store: memoryStore() });
+ * ```
+ */
+export function memoryStore(): Store {
+  const projects = new Map<string, Project>();
+  const environments = new Map<string, Environment>();
+  const connectorRefs = new Map<string, ConnectorRef>();
+  const blueprints = new Map<string, Blueprint>();
+  const revisions = new Map<string, BlueprintRevision[]>();
+  const audit: AuditEntry[] = [];
+  const artifacts = new Map<string, Artifact>();
+  const runs = new Map<string, Run>();
+  const events = new Map<string, RunEvent[]>();
+  const idempotency = new Map<string, IdempotencyRecord>();
+  const deadLetters = new Map<string, DeadLetter>();
+  const cursors = new Map<string, unknown>();
+
+  const envKey = (projectId: string, name: string): string => `${projectId}\u0000${name}`;
+  const keyOf = (scope: string, key: string): string => `${scope}\u0000${key}`;
+  const record = (entry: AuditEntry): void => {
+    audit.push(cloneJson(entry));
+  };
+  const sortedValues = <T extends { id: string }>(map: Map<string, T>, keep: (item: T) => boolean): T[] =>
+    [...map.values()].filter(keep).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  function finishIdempotency(outcome: IdempotencyOutcome, state: "COMPLETED" | "FAILED"): IdempotencyRecord {
+    const k = keyOf(outcome.scope, outcome.key);
+    const existing = idempotency.get(k);
+    if (!holdsIdempotencyLease(existing, outcome.owner) || existing === undefined) {
+      throw new ConflictError(`idempotency key "${outcome.key}" is no longer held by ${outcome.owner}`);
+    }
+    const { leaseOwner: _owner, leaseExpiresAt: _expires, ...rest } = existing;
+    const next: IdempotencyRecord = {
+      ...rest,
+      state,
+      updatedAt: outcome.now.toISOString(),
+      ...(outcome.result === undefined ? {} : { result: cloneJson(outcome.result) }),
+      ...(outcome.error === undefined ? {} : { error: cloneJson(outcome.error) }),
+    };
+    idempotency.set(k, next);
+    return cloneJson(next);
+  }
+
+  return {
+    kind: "memory",
+    async ping() {},
+    async close() {},
+
+    async insertProject(project, entry) {
+      if (projects.has(project.id)) throw new ConflictError(`project "${project.id}" already exists`);
+      projects.set(project.id, cloneJson(project));
+      record(entry);
+    },
+    async updateProject(project, entry) {
+      if (!projects.has(project.id)) throw new NotFoundError("project", project.id);
+      projects.set(project.id, cloneJson(project));
+      record(entry);
+    },
+    async getProject(id) {
+      return cloneJson(projects.get(id));
+    },
+    async listProjects(page) {
+      return cloneJson(
+        pageOf(
+          sortedValues(projects, () => true),
+          byId,
+          page,
+        ),
+      );
+    },
+
+    async putEnvironment(environment, entry) {
+      environments.set(envKey(environment.projectId, environment.name), cloneJson(environment));
+      record(entry);
+    },
+    async getEnvironment(projectId, name) {
+      return cloneJson(environments.get(envKey(projectId, name)));
+    },
+    async listEnvironments(projectId) {
+      return cloneJson(
+        [...environments.values()]
+          .filter((env) => env.projectId === projectId)
+          .sort((a, b) => (a.name < b.name ? -1 : 1)),
+      );
+    },
+    async deleteEnvironment(projectId, name, entry) {
+      if (!environments.delete(envKey(projectId, name))) throw new NotFoundError("environment", name);
+      record(entry);
+    },
+
+    async putConnectorRef(ref, entry) {
+      connectorRefs.set(ref.id, cloneJson(ref));
+      record(entry);
+    },
+    async getConnectorRef(id) {
+      return cloneJson(connectorRefs.get(id));
+    },
+    async listConnectorRefs(projectId) {
+      return cloneJson(sortedValues(connectorRefs, (ref) => ref.projectId === projectId));
+    },
+    async deleteConnectorRef(id, entry) {
+      if (!connectorRefs.delete(id)) throw new NotFoundError("connector", id);
+      record(entry);
+    },
+
+    async insertBlueprint(blueprint, revision, entry) {
+      if (blueprints.has(blueprint.id)) throw new ConflictError(`blueprint "${blueprint.id}" already exists`);
+      blueprints.set(blueprint.id, cloneJson(blueprint));
+      revisions.set(blueprint.id, [cloneJson(revision)]);
+      record(entry);
+    },
+    async saveBlueprint({ blueprint, expectedVersion, revision, audit: entry }) {
+      const current = blueprints.get(blueprint.id);
+      if (current === undefined) throw new NotFoundError("blueprint", blueprint.id);
+      if (current.version !== expectedVersion) {
+        throw new ConflictError(
+          `blueprint "${blueprint.id}" changed since it was read (version ${expectedVersion}, now ${current.version})`,
+        );
+      }
+      const history = revisions.get(blueprint.id) ?? [];
+      if (revision !== undefined && history.some((r) => r.revision === revision.revision)) {
+        throw new ConflictError(`blueprint "${blueprint.id}" already has revision ${revision.revision}`);
+      }
+      blueprints.set(blueprint.id, cloneJson(blueprint));
+      if (revision !== undefined) history.push(cloneJson(revision));
+      revisions.set(blueprint.id, history);
+      record(entry);
+    },
+    async getBlueprint(id) {
+      return cloneJson(blueprints.get(id));
+    },
+    async listBlueprints(projectId, filter) {
+      const items = sortedValues(
+        blueprints,
+        (bp) => bp.projectId === projectId && (filter?.status === undefined || bp.status === filter.status),
+      );
+      return cloneJson(pageOf(items, byId, filter));
+    },
+    async getRevision(blueprintId, revision) {
+      return cloneJson(revisions.get(blueprintId)?.find((r) => r.revision === revision));
+    },
+    async listRevisions(blueprintId, page) {
+      return cloneJson(pageOf(revisions.get(blueprintId) ?? [], (r) => r.revision, page));
+    },
+
+    async listAudit(filter) {
+      const items = audit.filter(
+        (entry) =>
+          (filter?.entityId === undefined || entry.entityId === filter.entityId) &&
+          (filter?.projectId === undefined || entry.projectId === filter.projectId),
+      );
+      return cloneJson(pageOf(items, byId, filter));
+    },
+
+    async insertArtifact(artifact, entry) {
+      if (artifacts.has(artifact.id)) throw new ConflictError(`artifact "${artifact.id}" already exists`);
+      artifacts.set(artifact.id, cloneJson(artifact));
+      record(entry);
+    },
+    async getArtifact(id) {
+      return cloneJson(artifacts.get(id));
+    },
+    async listArtifacts(blueprintId, page) {
+      return cloneJson(
+        pageOf(
+          sortedValues(artifacts, (a) => a.blueprintId === blueprintId),
+          byId,
+          page,
+        ),
+      );
+    },
+
+    async insertRun(run) {
+      if (runs.has(run.id)) throw new ConflictError(`run "${run.id}" already exists`);
+      runs.set(run.id, cloneJson(run));
+    },
+    async updateRun(run, expectedVersion) {
+      const current = runs.get(run.id);
+      if (current === undefined) throw new NotFoundError("run", run.id);
+      if (current.version !== expectedVersion) {
+        throw new ConflictError(
+          `run "${run.id}" changed since it was read (version ${expectedVersion}, now ${current.version})`,
+        );
+      }
+      runs.set(run.id, cloneJson(run));
+    },
+    async getRun(id) {
+      return cloneJson(runs.get(id));
+    },
+    async listRuns(filter) {
+      const items = sortedValues(
+        runs,
+        (run) =>
+          (filter?.blueprintId === undefined || run.blueprintId === filter.blueprintId) &&
+          (filter?.projectId === undefined || run.projectId === filter.projectId) &&
+          (filter?.status === undefined || run.status === filter.status),
+      ).reverse();
+      return cloneJson(pageOf(items, byId, filter, "desc"));
+    },
+    async acquireRunLease({ runId, owner, leaseMs, now }) {
+      const run = runs.get(runId);
+      if (run === undefined) throw new NotFoundError("run", runId);
+      if (!canTakeLease(run.lease, owner, now)) return undefined;
+      const next: Run = {
+        ...run,
+        lease: { owner, expiresAt: new Date(now.getTime() + leaseMs).toISOString() },
+        version: run.version + 1,
+        updatedAt: now.toISOString(),
+      };
+      runs.set(runId, next);
+      return cloneJson(next);
+    },
+    async releaseRunLease(runId, owner) {
+      const run = runs.get(runId);
+      if (run?.lease?.owner !== owner) return;
+      const { lease: _lease, ...rest } = run;
+      runs.set(runId, { ...rest, version: run.version + 1 });
+    },
+
+    async appendRunEvents(runId, newEvents) {
+      const log = events.get(runId) ?? [];
+      const numbered = newEvents.map((event, index) => ({
+        ...cloneJson(event),
+        runId,
+        seq: log.length + index + 1,
+      }));
+      log.push(...numbered);
+      events.set(runId, log);
+      return cloneJson(numbered);
+    },
+    async listRunEvents(runId, filter = {}) {
+      const minimum = filter.level === undefined ? 0 : RUN_EVENT_LEVEL_RANK[filter.level];
+      const items = (events.get(runId) ?? []).filter(
+        (event) =>
+          event.seq > (filter.after ?? 0) &&
+          RUN_EVENT_LEVEL_RANK[event.level] >= minimum &&
+          (filter.step === undefined || event.step === filter.step),
+      );
+      return cloneJson(items.slice(0, filter.limit ?? 100));
+    },
+
+    async claimIdempotencyKey(claim) {
+      const k = keyOf(claim.scope, claim.key);
+      const decision = decideIdempotencyClaim(idempotency.get(k), claim);
+      if (decision.outcome === "claimed") idempotency.set(k, cloneJson(decision.record));
+      return cloneJson(decision);
+    },
+    async renewIdempotencyLease({ scope, key, owner, leaseMs, now }) {
+      const k = keyOf(scope, key);
+      const existing = idempotency.get(k);
+      if (!holdsIdempotencyLease(existing, owner) || existing === undefined) {
+        throw new ConflictError(`idempotency key "${key}" is no longer held by ${owner}`);
+      }
+      idempotency.set(k, {
+        ...existing,
+        leaseExpiresAt: new Date(now.getTime() + leaseMs).toISOString(),
+        updatedAt: now.toISOString(),
+      });
+    },
+    async completeIdempotencyKey(outcome) {
+      return finishIdempotency(outcome, "COMPLETED");
+    },
+    async failIdempotencyKey(outcome) {
+      return finishIdempotency(outcome, "FAILED");
+    },
+    async getIdempotencyRecord(scope, key) {
+      return cloneJson(idempotency.get(keyOf(scope, key)));
+    },
+    async purgeExpiredIdempotencyRecords(now) {
+      let purged = 0;
+      for (const [k, value] of idempotency) {
+        if (Date.parse(value.expiresAt) <= now.getTime()) {
+          idempotency.delete(k);
+          purged += 1;
+        }
+      }
+      return purged;
+    },
+
+    async insertDeadLetter(deadLetter) {
+      if (deadLetters.has(deadLetter.id))
+        throw new ConflictError(`dead letter "${deadLetter.id}" already exists`);
+      deadLetters.set(deadLetter.id, cloneJson(deadLetter));
+    },
+    async getDeadLetter(id) {
+      return cloneJson(deadLetters.get(id));
+    },
+    async listDeadLetters(filter) {
+      const items = sortedValues(
+        deadLetters,
+        (dl) =>
+          (filter?.runId === undefined || dl.runId === filter.runId) &&
+          (filter?.blueprintId === undefined || dl.blueprintId === filter.blueprintId) &&
+          (filter?.replayed === undefined || (dl.replayedAt !== undefined) === filter.replayed),
+      );
+      return cloneJson(pageOf(items, byId, filter));
+    },
+    async markDeadLettersReplayed(ids, replayRunId, at) {
+      for (const id of ids) {
+        const dl = deadLetters.get(id);
+        if (dl === undefined) throw new NotFoundError("dead letter", id);
+      }
+      for (const id of ids) {
+        const dl = deadLetters.get(id)!;
+        deadLetters.set(id, { ...dl, replayedAt: at.toISOString(), replayRunId });
+      }
+    },
+
+    async getCursor(scope) {
+      return cloneJson(cursors.get(scope));
+    },
+    async putCursor(scope, value) {
+      cursors.set(scope, cloneJson(value));
+    },
+  };
+}

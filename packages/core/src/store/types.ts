@@ -1,0 +1,227 @@
+import type { Artifact } from "../model/artifact";
+import type { AuditEntry } from "../model/audit";
+import type { Blueprint, BlueprintRevision, BlueprintStatus } from "../model/blueprint";
+import type { ConnectorRef } from "../model/connector-ref";
+import type { DeadLetter } from "../model/dead-letter";
+import type { Environment } from "../model/environment";
+import type { IdempotencyRecord } from "../model/idempotency";
+import type { Project } from "../model/project";
+import type { NewRunEvent, Run, RunEvent, RunEventLevel, RunStatus, StoredError } from "../model/run";
+
+/** Cursor pagination: pass a page's `nextCursor` back to get the next page. */
+export interface PageRequest {
+  /**
+   * Items per page.
+   * @default 50
+   */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** One page of a list. */
+export interface Page<T> {
+  items: T[];
+  /** Absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Filters of {@link BlueprintStore.listBlueprints}. */
+export interface BlueprintFilter extends PageRequest {
+  status?: BlueprintStatus;
+}
+
+/** Filters of {@link BlueprintStore.listAudit}. */
+export interface AuditFilter extends PageRequest {
+  entityId?: string;
+  projectId?: string;
+}
+
+/** A change of a blueprint's head record, applied only if nobody changed it since `expectedVersion`. */
+export interface BlueprintWrite {
+  blueprint: Blueprint;
+  /** The `version` the caller read; a different stored version is a ConflictError. */
+  expectedVersion: number;
+  /** A new revision written with the change; an existing (blueprintId, revision) is a ConflictError. */
+  revision?: BlueprintRevision;
+  audit: AuditEntry;
+}
+
+/**
+ * The port for the design-time model: projects, environments, connector refs, blueprints,
+ * revisions, the audit log and artifacts. Every write is atomic with its audit entry: a rejected
+ * write changes nothing.
+ */
+export interface BlueprintStore {
+  /** @throws ConflictError when the id exists. */
+  insertProject(project: Project, audit: AuditEntry): Promise<void>;
+  /** @throws NotFoundError when the project does not exist. */
+  updateProject(project: Project, audit: AuditEntry): Promise<void>;
+  getProject(id: string): Promise<Project | undefined>;
+  /** Oldest first. */
+  listProjects(page?: PageRequest): Promise<Page<Project>>;
+
+  /** Creates or replaces the environment `(projectId, name)`. */
+  putEnvironment(environment: Environment, audit: AuditEntry): Promise<void>;
+  getEnvironment(projectId: string, name: string): Promise<Environment | undefined>;
+  listEnvironments(projectId: string): Promise<Environment[]>;
+  /** @throws NotFoundError when it does not exist. */
+  deleteEnvironment(projectId: string, name: string, audit: AuditEntry): Promise<void>;
+
+  /** Creates or replaces a connector ref (by id). */
+  putConnectorRef(ref: ConnectorRef, audit: AuditEntry): Promise<void>;
+  getConnectorRef(id: string): Promise<ConnectorRef | undefined>;
+  listConnectorRefs(projectId: string): Promise<ConnectorRef[]>;
+  /** @throws NotFoundError when it does not exist. */
+  deleteConnectorRef(id: string, audit: AuditEntry): Promise<void>;
+
+  /** Creates a blueprint with its first revision. @throws ConflictError when the id exists. */
+  insertBlueprint(blueprint: Blueprint, revision: BlueprintRevision, audit: AuditEntry): Promise<void>;
+  /** Compare-and-set on `version`. @throws ConflictError, NotFoundError. */
+  saveBlueprint(write: BlueprintWrite): Promise<void>;
+  getBlueprint(id: string): Promise<Blueprint | undefined>;
+  /** Oldest first. */
+  listBlueprints(projectId: string, filter?: BlueprintFilter): Promise<Page<Blueprint>>;
+  getRevision(blueprintId: string, revision: number): Promise<BlueprintRevision | undefined>;
+  /** Oldest revision first. */
+  listRevisions(blueprintId: string, page?: PageRequest): Promise<Page<BlueprintRevision>>;
+
+  /** Oldest first. */
+  listAudit(filter?: AuditFilter): Promise<Page<AuditEntry>>;
+
+  insertArtifact(artifact: Artifact, audit: AuditEntry): Promise<void>;
+  getArtifact(id: string): Promise<Artifact | undefined>;
+  /** Oldest first. */
+  listArtifacts(blueprintId: string, page?: PageRequest): Promise<Page<Artifact>>;
+}
+
+/** Filters of {@link RunStore.listRuns}. */
+export interface RunFilter extends PageRequest {
+  blueprintId?: string;
+  projectId?: string;
+  status?: RunStatus;
+}
+
+/** Filters of {@link RunStore.listRunEvents}. */
+export interface RunEventFilter {
+  /** Only events with a larger `seq`. */
+  after?: number;
+  /** Only events at this level or more severe. */
+  level?: RunEventLevel;
+  step?: string;
+  /** @default 100 */
+  limit?: number;
+}
+
+/** Filters of {@link RunStore.listDeadLetters}. */
+export interface DeadLetterFilter extends PageRequest {
+  runId?: string;
+  blueprintId?: string;
+  /** `false`: only those not replayed yet. */
+  replayed?: boolean;
+}
+
+/** A request to claim an idempotency key for one execution. */
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  payloadHash: string;
+  /** Who claims it (a worker id); only the owner may complete or fail it. */
+  owner: string;
+  /** How long the claim holds without a renewal. */
+  leaseMs: number;
+  /** How long the record is kept after it is written. */
+  ttlMs: number;
+  now: Date;
+}
+
+/**
+ * What a claim found:
+ * - `claimed`: go ahead (new key, a FAILED one, an expired record or an expired lease);
+ * - `completed`: done before with the same payload, here is the recorded result;
+ * - `conflict`: the key was used with a different payload;
+ * - `in_progress`: someone else holds a live lease.
+ */
+export type IdempotencyClaimResult =
+  | { outcome: "claimed"; record: IdempotencyRecord }
+  | { outcome: "completed"; record: IdempotencyRecord }
+  | { outcome: "conflict"; record: IdempotencyRecord }
+  | { outcome: "in_progress"; record: IdempotencyRecord };
+
+/** The outcome written by the key's owner. */
+export interface IdempotencyOutcome {
+  scope: string;
+  key: string;
+  owner: string;
+  now: Date;
+  result?: unknown;
+  error?: StoredError;
+}
+
+/** A request to take or renew a run's lease. */
+export interface RunLeaseRequest {
+  runId: string;
+  owner: string;
+  leaseMs: number;
+  now: Date;
+}
+
+/**
+ * The port for execution state: runs, their events, idempotency records, dead letters and sync
+ * cursors. Designed for many workers: leases expire, writes are compare-and-set.
+ */
+export interface RunStore {
+  /** @throws ConflictError when the id exists. */
+  insertRun(run: Run): Promise<void>;
+  /** Compare-and-set on `version`. @throws ConflictError, NotFoundError. */
+  updateRun(run: Run, expectedVersion: number): Promise<void>;
+  getRun(id: string): Promise<Run | undefined>;
+  /** Newest first. */
+  listRuns(filter?: RunFilter): Promise<Page<Run>>;
+  /**
+   * Takes the run's lease when it is free, expired or already the owner's (a renewal), and
+   * returns the run with it; `undefined` when another owner holds a live lease.
+   */
+  acquireRunLease(request: RunLeaseRequest): Promise<Run | undefined>;
+  /** Drops the owner's lease; a no-op when someone else holds it. */
+  releaseRunLease(runId: string, owner: string): Promise<void>;
+
+  /** Appends events and numbers them 1, 2, 3… per run in the order given. */
+  appendRunEvents(runId: string, events: readonly NewRunEvent[]): Promise<RunEvent[]>;
+  /** In `seq` order. */
+  listRunEvents(runId: string, filter?: RunEventFilter): Promise<RunEvent[]>;
+
+  claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyClaimResult>;
+  /** Extends the owner's lease. @throws ConflictError when the owner lost it. */
+  renewIdempotencyLease(
+    claim: Pick<IdempotencyClaim, "scope" | "key" | "owner" | "leaseMs" | "now">,
+  ): Promise<void>;
+  /** Marks COMPLETED with the result. @throws ConflictError when the owner lost the lease. */
+  completeIdempotencyKey(outcome: IdempotencyOutcome): Promise<IdempotencyRecord>;
+  /** Marks FAILED: the next claim may run it again. @throws ConflictError when the owner lost it. */
+  failIdempotencyKey(outcome: IdempotencyOutcome): Promise<IdempotencyRecord>;
+  getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Deletes records whose `expiresAt` is past; returns how many. */
+  purgeExpiredIdempotencyRecords(now: Date): Promise<number>;
+
+  insertDeadLetter(deadLetter: DeadLetter): Promise<void>;
+  getDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  /** Oldest first. */
+  listDeadLetters(filter?: DeadLetterFilter): Promise<Page<DeadLetter>>;
+  /** Marks dead letters as replayed by a run. */
+  markDeadLettersReplayed(ids: readonly string[], replayRunId: string, at: Date): Promise<void>;
+
+  /** A source's stored sync position. */
+  getCursor(scope: string): Promise<unknown>;
+  putCursor(scope: string, value: unknown): Promise<void>;
+}
+
+/** A complete store: the design-time model and execution state. */
+export interface Store extends BlueprintStore, RunStore {
+  /** A name for health reports and logs (`memory`, `postgres`). */
+  readonly kind: string;
+  /** Checks the store answers; throws when it does not. */
+  ping(): Promise<void>;
+  /** Releases connections the store opened itself. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,17 @@
+/**
+ * Test helpers for store and plugin authors: the shared store contract suite, entity fixtures
+ * and the check for real test services. Needs `vitest`.
+ *
+ * @example
+ * ```ts
+ * import { testStore } from "@synapseops/core/testing";
+ * testStore("my-store", () => myStore());
+ * ```
+ * @module
+ */
+
+export { sampleAudit, sampleBlueprint, sampleBody, sampleProject, sampleRun } from "./fixtures";
+export type { ServiceCheck, TestService } from "./services";
+export { checkTestService, TEST_SERVICES } from "./services";
+export type { StoreContractOptions } from "./store-contract";
+export { testStore } from "./store-contract";

@@ -1,0 +1,438 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConflictError, NotFoundError, SynapseError } from "../errors";
+import { newId } from "../ids";
+import type { Store } from "../store/types";
+import { sampleAudit, sampleBlueprint, sampleProject, sampleRun } from "./fixtures";
+
+/** Options of {@link testStore}. */
+export interface StoreContractOptions {
+  /** Skip the whole suite with this reason (a service is not reachable). */
+  skip?: string | false;
+}
+
+/**
+ * The contract every {@link Store} implementation must pass. Call it from the implementation's
+ * test file with a factory for a fresh, empty store; the same tests run against every store so
+ * implementations cannot drift.
+ *
+ * @example
+ * ```ts
+ * testStore("memory", () => memoryStore());
+ * ```
+ */
+export function testStore(
+  name: string,
+  makeStore: () => Promise<Store> | Store,
+  options: StoreContractOptions = {},
+): void {
+  describe.skipIf(Boolean(options.skip))(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    describe("projects", () => {
+      it("inserts, reads and lists with cursor pagination", async () => {
+        const created: ReturnType<typeof sampleProject>[] = [];
+        for (let i = 0; i < 5; i += 1) {
+          const project = sampleProject({ name: `p${i}` });
+          await store.insertProject(project, sampleAudit({ entityId: project.id }));
+          created.push(project);
+        }
+        expect(await store.getProject(created[2]!.id)).toEqual(created[2]);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listProjects({ limit: 2, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          seen.push(...page.items.map((p) => p.id));
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
+        const ours = seen.filter((id) => created.some((p) => p.id === id));
+        expect(ours).toEqual(created.map((p) => p.id));
+        expect(new Set(seen).size).toBe(seen.length);
+      });
+
+      it("rejects a duplicate id without writing its audit entry", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit({ entityId: project.id }));
+        await expect(
+          store.insertProject(project, sampleAudit({ entityId: project.id })),
+        ).rejects.toBeInstanceOf(ConflictError);
+        const audit = await store.listAudit({ entityId: project.id });
+        expect(audit.items).toHaveLength(1);
+      });
+
+      it("updates an existing project and refuses an unknown one", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit({ entityId: project.id }));
+        await store.updateProject(
+          { ...project, name: "renamed" },
+          sampleAudit({ entityId: project.id, action: "update" }),
+        );
+        expect((await store.getProject(project.id))?.name).toBe("renamed");
+        await expect(store.updateProject(sampleProject(), sampleAudit())).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+      });
+
+      it("returns undefined for an unknown id and rejects a foreign cursor", async () => {
+        expect(await store.getProject("prj_missing")).toBeUndefined();
+        await expect(store.listProjects({ cursor: "not-a-cursor" })).rejects.toMatchObject({
+          code: "CURSOR_INVALID",
+        });
+        await expect(store.listProjects({ limit: 0 })).rejects.toBeInstanceOf(SynapseError);
+      });
+
+      it("returns copies: mutating a result does not change the store", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit({ entityId: project.id }));
+        const read = await store.getProject(project.id);
+        read!.name = "mutated";
+        expect((await store.getProject(project.id))?.name).toBe(project.name);
+      });
+    });
+
+    describe("environments and connector refs", () => {
+      it("puts, replaces, lists and deletes environments per project", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit());
+        const base = { projectId: project.id, kind: "sandbox" as const, variables: {}, secrets: {} };
+        const times = { createdAt: project.createdAt, updatedAt: project.updatedAt };
+        await store.putEnvironment({ ...base, ...times, name: "sandbox" }, sampleAudit());
+        await store.putEnvironment({ ...base, ...times, name: "uat", variables: { a: "1" } }, sampleAudit());
+        await store.putEnvironment({ ...base, ...times, name: "uat", variables: { a: "2" } }, sampleAudit());
+        const list = await store.listEnvironments(project.id);
+        expect(list.map((env) => env.name)).toEqual(["sandbox", "uat"]);
+        expect((await store.getEnvironment(project.id, "uat"))?.variables).toEqual({ a: "2" });
+        await store.deleteEnvironment(project.id, "uat", sampleAudit({ action: "delete" }));
+        expect(await store.getEnvironment(project.id, "uat")).toBeUndefined();
+        await expect(store.deleteEnvironment(project.id, "uat", sampleAudit())).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+      });
+
+      it("puts, lists and deletes connector refs", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit());
+        const ref = {
+          id: newId("con"),
+          projectId: project.id,
+          type: "http",
+          name: "ERP",
+          config: { baseUrl: "http://127.0.0.1:1" },
+          secrets: { token: "ERP_TOKEN" },
+          createdAt: project.createdAt,
+          updatedAt: project.updatedAt,
+        };
+        await store.putConnectorRef(ref, sampleAudit());
+        expect(await store.getConnectorRef(ref.id)).toEqual(ref);
+        expect(await store.listConnectorRefs(project.id)).toEqual([ref]);
+        await store.deleteConnectorRef(ref.id, sampleAudit());
+        expect(await store.listConnectorRefs(project.id)).toEqual([]);
+        await expect(store.deleteConnectorRef(ref.id, sampleAudit())).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    describe("blueprints and revisions", () => {
+      it("inserts a blueprint with its first revision and lists by status", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit());
+        const { blueprint, revision } = sampleBlueprint(project.id);
+        await store.insertBlueprint(
+          blueprint,
+          revision,
+          sampleAudit({ entityId: blueprint.id, entityType: "blueprint" }),
+        );
+        expect(await store.getBlueprint(blueprint.id)).toEqual(blueprint);
+        expect(await store.getRevision(blueprint.id, 1)).toEqual(revision);
+        expect((await store.listBlueprints(project.id)).items).toEqual([blueprint]);
+        expect((await store.listBlueprints(project.id, { status: "APPROVED" })).items).toEqual([]);
+        await expect(store.insertBlueprint(blueprint, revision, sampleAudit())).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+      });
+
+      it("saves with compare-and-set on version and appends revisions", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit());
+        const { blueprint, revision } = sampleBlueprint(project.id);
+        await store.insertBlueprint(blueprint, revision, sampleAudit());
+        const next = { ...blueprint, revision: 2, version: 2, contentHash: "sha256:2" };
+        const revision2 = { ...revision, revision: 2, contentHash: "sha256:2" };
+        await store.saveBlueprint({
+          blueprint: next,
+          expectedVersion: 1,
+          revision: revision2,
+          audit: sampleAudit(),
+        });
+        expect((await store.getBlueprint(blueprint.id))?.revision).toBe(2);
+
+        const auditBefore = (await store.listAudit({ entityId: blueprint.id })).items.length;
+        const stale = { ...blueprint, revision: 3, version: 2, name: "stale" };
+        await expect(
+          store.saveBlueprint({
+            blueprint: stale,
+            expectedVersion: 1,
+            revision: { ...revision, revision: 3 },
+            audit: sampleAudit({ entityId: blueprint.id }),
+          }),
+        ).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.getBlueprint(blueprint.id)).toEqual(next);
+        expect(await store.getRevision(blueprint.id, 3)).toBeUndefined();
+        expect((await store.listAudit({ entityId: blueprint.id })).items.length).toBe(auditBefore);
+
+        const pages = await store.listRevisions(blueprint.id, { limit: 1 });
+        expect(pages.items.map((r) => r.revision)).toEqual([1]);
+        const rest = await store.listRevisions(blueprint.id, { limit: 1, cursor: pages.nextCursor! });
+        expect(rest.items.map((r) => r.revision)).toEqual([2]);
+        expect(rest.nextCursor).toBeUndefined();
+      });
+
+      it("refuses to save an unknown blueprint", async () => {
+        const { blueprint } = sampleBlueprint("prj_none");
+        await expect(
+          store.saveBlueprint({ blueprint, expectedVersion: 1, audit: sampleAudit() }),
+        ).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("lets exactly one of two concurrent saves of the same version win", async () => {
+        const project = sampleProject();
+        await store.insertProject(project, sampleAudit());
+        const { blueprint, revision } = sampleBlueprint(project.id);
+        await store.insertBlueprint(blueprint, revision, sampleAudit());
+        const attempt = (name: string) =>
+          store.saveBlueprint({
+            blueprint: { ...blueprint, name, revision: 2, version: 2 },
+            expectedVersion: 1,
+            revision: { ...revision, revision: 2, author: name },
+            audit: sampleAudit({ entityId: blueprint.id }),
+          });
+        const results = await Promise.allSettled([attempt("a"), attempt("b")]);
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+        const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+        expect(rejected.reason).toBeInstanceOf(ConflictError);
+        const stored = await store.getBlueprint(blueprint.id);
+        expect((await store.getRevision(blueprint.id, 2))?.author).toBe(stored?.name);
+      });
+    });
+
+    describe("audit and artifacts", () => {
+      it("filters the audit log by entity and project", async () => {
+        const projectId = newId("prj");
+        const a = sampleAudit({ entityId: "e1", projectId });
+        const b = sampleAudit({ entityId: "e2", projectId });
+        const project = sampleProject({ id: projectId });
+        await store.insertProject(project, a);
+        await store.updateProject(project, b);
+        expect((await store.listAudit({ projectId })).items.map((e) => e.id)).toEqual([a.id, b.id]);
+        expect((await store.listAudit({ entityId: "e2", projectId })).items).toEqual([b]);
+      });
+
+      it("stores and lists artifacts per blueprint", async () => {
+        const blueprintId = newId("bp");
+        const artifact = {
+          id: newId("art"),
+          blueprintId,
+          revision: 1,
+          kind: "bundle",
+          files: [{ path: "openapi.json", sha256: "a".repeat(64), size: 10 }],
+          sha256: "b".repeat(64),
+          createdAt: new Date().toISOString(),
+        };
+        await store.insertArtifact(artifact, sampleAudit());
+        expect(await store.getArtifact(artifact.id)).toEqual(artifact);
+        expect((await store.listArtifacts(blueprintId)).items).toEqual([artifact]);
+        await expect(store.insertArtifact(artifact, sampleAudit())).rejects.toBeInstanceOf(ConflictError);
+      });
+    });
+
+    describe("runs and events", () => {
+      it("inserts, updates with compare-and-set and lists newest first", async () => {
+        const blueprintId = newId("bp");
+        const first = sampleRun(blueprintId, "prj_x");
+        const second = sampleRun(blueprintId, "prj_x");
+        await store.insertRun(first);
+        await store.insertRun(second);
+        await expect(store.insertRun(first)).rejects.toBeInstanceOf(ConflictError);
+        const running = { ...first, status: "RUNNING" as const, version: 2 };
+        await store.updateRun(running, 1);
+        await expect(store.updateRun({ ...first, version: 2 }, 1)).rejects.toBeInstanceOf(ConflictError);
+        await expect(store.updateRun(sampleRun(blueprintId, "prj_x"), 1)).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+        const page = await store.listRuns({ blueprintId, limit: 1 });
+        expect(page.items.map((r) => r.id)).toEqual([second.id]);
+        const next = await store.listRuns({ blueprintId, limit: 1, cursor: page.nextCursor! });
+        expect(next.items).toEqual([running]);
+        expect((await store.listRuns({ blueprintId, status: "RUNNING" })).items.map((r) => r.id)).toEqual([
+          first.id,
+        ]);
+      });
+
+      it("gives a run lease to one owner until it expires", async () => {
+        const run = sampleRun(newId("bp"), "prj_x");
+        await store.insertRun(run);
+        const now = new Date();
+        const a = await store.acquireRunLease({ runId: run.id, owner: "a", leaseMs: 1000, now });
+        expect(a?.lease?.owner).toBe("a");
+        expect(
+          await store.acquireRunLease({ runId: run.id, owner: "b", leaseMs: 1000, now }),
+        ).toBeUndefined();
+        const renewed = await store.acquireRunLease({ runId: run.id, owner: "a", leaseMs: 1000, now });
+        expect(renewed?.lease?.owner).toBe("a");
+        const later = new Date(now.getTime() + 1001);
+        expect(
+          (await store.acquireRunLease({ runId: run.id, owner: "b", leaseMs: 1000, now: later }))?.lease
+            ?.owner,
+        ).toBe("b");
+        await store.releaseRunLease(run.id, "a");
+        expect((await store.getRun(run.id))?.lease?.owner).toBe("b");
+        await store.releaseRunLease(run.id, "b");
+        expect((await store.getRun(run.id))?.lease).toBeUndefined();
+      });
+
+      it("numbers events per run and filters them", async () => {
+        const runId = newId("run");
+        const at = new Date().toISOString();
+        const written = await store.appendRunEvents(runId, [
+          { at, level: "info", type: "run.started", data: {} },
+          { at, level: "debug", step: "map", type: "step.attempt", data: { attempt: 1 } },
+        ]);
+        expect(written.map((e) => e.seq)).toEqual([1, 2]);
+        await store.appendRunEvents(runId, [
+          { at, level: "error", step: "send", type: "step.failed", data: {} },
+        ]);
+        expect((await store.listRunEvents(runId)).map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect((await store.listRunEvents(runId, { after: 1 })).map((e) => e.seq)).toEqual([2, 3]);
+        expect((await store.listRunEvents(runId, { level: "info" })).map((e) => e.type)).toEqual([
+          "run.started",
+          "step.failed",
+        ]);
+        expect((await store.listRunEvents(runId, { step: "map" }))[0]?.data).toEqual({ attempt: 1 });
+        expect(await store.listRunEvents(runId, { limit: 1 })).toHaveLength(1);
+      });
+
+      it("numbers concurrent appends without gaps or repeats", async () => {
+        const runId = newId("run");
+        const at = new Date().toISOString();
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.appendRunEvents(runId, [{ at, level: "info", type: `e${i}`, data: {} }]),
+          ),
+        );
+        const seqs = (await store.listRunEvents(runId)).map((e) => e.seq);
+        expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      });
+    });
+
+    describe("idempotency records", () => {
+      const claim = (over: Partial<Parameters<Store["claimIdempotencyKey"]>[0]> = {}) => ({
+        scope: "bp:send",
+        key: newId("run"),
+        payloadHash: "h1",
+        owner: "w1",
+        leaseMs: 1000,
+        ttlMs: 60_000,
+        now: new Date(),
+        ...over,
+      });
+
+      it("claims, reports in-progress to others, completes and replays the result", async () => {
+        const first = claim();
+        expect((await store.claimIdempotencyKey(first)).outcome).toBe("claimed");
+        expect((await store.claimIdempotencyKey({ ...first, owner: "w2" })).outcome).toBe("in_progress");
+        await store.completeIdempotencyKey({ ...first, result: { ok: 1 } });
+        const again = await store.claimIdempotencyKey({ ...first, owner: "w2" });
+        expect(again).toMatchObject({
+          outcome: "completed",
+          record: { state: "COMPLETED", result: { ok: 1 } },
+        });
+        expect((await store.claimIdempotencyKey({ ...first, payloadHash: "h2" })).outcome).toBe("conflict");
+      });
+
+      it("lets a failed key and an expired lease be claimed again", async () => {
+        const first = claim();
+        await store.claimIdempotencyKey(first);
+        await store.failIdempotencyKey({ ...first, error: { code: "X", message: "boom" } });
+        expect((await store.claimIdempotencyKey({ ...first, owner: "w2" })).outcome).toBe("claimed");
+        const later = new Date(first.now.getTime() + 1001);
+        const takeover = await store.claimIdempotencyKey({ ...first, owner: "w3", now: later });
+        expect(takeover.outcome).toBe("claimed");
+        await expect(
+          store.completeIdempotencyKey({ ...first, owner: "w2", now: later }),
+        ).rejects.toBeInstanceOf(ConflictError);
+        await store.completeIdempotencyKey({ ...first, owner: "w3", now: later, result: 3 });
+        expect((await store.getIdempotencyRecord(first.scope, first.key))?.result).toBe(3);
+      });
+
+      it("renews a lease only for its owner and purges expired records", async () => {
+        const first = claim({ ttlMs: 5000 });
+        await store.claimIdempotencyKey(first);
+        const later = new Date(first.now.getTime() + 900);
+        await store.renewIdempotencyLease({ ...first, now: later });
+        expect(
+          (await store.claimIdempotencyKey({ ...first, owner: "w2", now: new Date(later.getTime() + 500) }))
+            .outcome,
+        ).toBe("in_progress");
+        await expect(store.renewIdempotencyLease({ ...first, owner: "w2" })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+        const purged = await store.purgeExpiredIdempotencyRecords(new Date(first.now.getTime() + 5001));
+        expect(purged).toBeGreaterThanOrEqual(1);
+        expect(await store.getIdempotencyRecord(first.scope, first.key)).toBeUndefined();
+      });
+
+      it("lets exactly one of many concurrent claimants of a key go", async () => {
+        const base = claim();
+        const results = await Promise.all(
+          Array.from({ length: 25 }, (_, i) => store.claimIdempotencyKey({ ...base, owner: `w${i}` })),
+        );
+        expect(results.filter((r) => r.outcome === "claimed")).toHaveLength(1);
+        expect(results.filter((r) => r.outcome === "in_progress")).toHaveLength(24);
+      });
+    });
+
+    describe("dead letters and cursors", () => {
+      it("stores, filters and marks dead letters replayed", async () => {
+        const runId = newId("run");
+        const make = () => ({
+          id: newId("dl"),
+          runId,
+          blueprintId: "bp_x",
+          step: "send",
+          record: { id: 1 },
+          error: { code: "HTTP_503", message: "unavailable", retryable: true },
+          attempts: 4,
+          createdAt: new Date().toISOString(),
+        });
+        const a = make();
+        const b = make();
+        await store.insertDeadLetter(a);
+        await store.insertDeadLetter(b);
+        await expect(store.insertDeadLetter(a)).rejects.toBeInstanceOf(ConflictError);
+        expect((await store.listDeadLetters({ runId })).items.map((d) => d.id)).toEqual([a.id, b.id]);
+        await store.markDeadLettersReplayed([a.id], "run_replay", new Date());
+        expect((await store.getDeadLetter(a.id))?.replayRunId).toBe("run_replay");
+        expect((await store.listDeadLetters({ runId, replayed: false })).items.map((d) => d.id)).toEqual([
+          b.id,
+        ]);
+        await expect(
+          store.markDeadLettersReplayed([b.id, "dl_missing"], "r", new Date()),
+        ).rejects.toBeInstanceOf(NotFoundError);
+        expect((await store.getDeadLetter(b.id))?.replayedAt).toBeUndefined();
+      });
+
+      it("stores sync cursors per scope", async () => {
+        const scope = newId("con");
+        expect(await store.getCursor(scope)).toBeUndefined();
+        await store.putCursor(scope, { updatedAt: "2026-01-01", id: 5 });
+        await store.putCursor(scope, { updatedAt: "2026-01-02", id: 9 });
+        expect(await store.getCursor(scope)).toEqual({ updatedAt: "2026-01-02", id: 9 });
+      });
+    });
+  });
+}
