@@ -1,4 +1,5 @@
 import { MappingError, MappingErrorCode } from "./errors";
+import { libraryFunctions } from "./functions/index";
 
 /** A function callable from every mapping expression as `$name(...)`. */
 export interface MappingFunction {
@@ -11,7 +12,15 @@ export interface MappingFunction {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const registry = new Map<string, MappingFunction>();
+// Seeded with the function library (not the JSONata built-ins it only documents), so every
+// expression sees it without an import-time registration call.
+const registry = new Map<string, MappingFunction>(
+  libraryFunctions.flatMap((fn) =>
+    fn.implementation === undefined
+      ? []
+      : [[fn.name, { name: fn.name, implementation: fn.implementation, signature: fn.signature }] as const],
+  ),
+);
 
 /**
  * Registers a function for every expression compiled afterwards.

@@ -21,5 +21,7 @@ export type { CompiledExpression, EvaluationLimits } from "./expression";
 export { compileExpression } from "./expression";
 export type { MappingFunction } from "./function-registry";
 export { registeredFunctions, registerFunction } from "./function-registry";
+export type { FunctionExample, LibraryFunction } from "./functions/define";
+export { libraryFunctions } from "./functions/index";
 export { compileMapping } from "./rules";
 export type { MappingRule, Transform } from "./types";
