@@ -1,3 +1,5 @@
+import type { ValidationReport } from "./blueprints/validation-report";
+
 /**
  * Stable error codes. Hosts branch on `code`, never on message text.
  */
@@ -63,6 +65,23 @@ export class ValidationError extends SynapseError {
   override name = "ValidationError";
   constructor(message: string, options: SynapseErrorOptions & { code?: ErrorCode } = {}) {
     super(options.code ?? ErrorCode.INVALID_INPUT, message, options);
+  }
+}
+
+/** A blueprint whose validation report has errors, where an operation needs none (approval). */
+export class BlueprintInvalidError extends SynapseError {
+  override name = "BlueprintInvalidError";
+  /** The report with every issue; `path` is the first error's. */
+  readonly report: ValidationReport;
+  constructor(blueprintId: string, report: ValidationReport) {
+    const errors = report.issues.filter((issue) => issue.severity === "error");
+    const first = errors[0];
+    super(
+      ErrorCode.BLUEPRINT_INVALID,
+      `blueprint "${blueprintId}" revision ${report.revision ?? "?"} has ${errors.length} validation error(s)${first ? `; first at ${first.path || "/"}: ${first.message}` : ""}`,
+      first === undefined ? {} : { path: first.path },
+    );
+    this.report = report;
   }
 }
 

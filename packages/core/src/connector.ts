@@ -1,0 +1,141 @@
+import type { z } from "zod";
+import { ErrorCode, SynapseError, ValidationError } from "./errors";
+import { toJsonPointer } from "./json";
+import type { Logger } from "./logger";
+
+/** What every connector call receives. */
+export interface ConnectorContext {
+  /** A child logger of the runtime's. */
+  logger: Logger;
+  /** Aborted when the run is cancelled or the attempt times out. */
+  signal: AbortSignal;
+  /** The connector's secrets, resolved by the SecretProvider. Never log them. */
+  secrets: Readonly<Record<string, string>>;
+  /** 1 for the first attempt of a step, 2 for its first retry… */
+  attempt: number;
+  /** The environment the run targets. */
+  environment: { name: string; variables: Readonly<Record<string, string>> };
+}
+
+/** A batch of records read from a source, with the position to resume after it. */
+export interface ReadBatch {
+  records: unknown[];
+  cursor?: unknown;
+}
+
+/** The optional capabilities of a connector; a connector has at least one. */
+export interface ConnectorCapabilities<Config> {
+  /** Reads records from the stored cursor onwards. */
+  read?: (
+    config: Config,
+    context: ConnectorContext,
+    options: { cursor?: unknown; operation?: string; request?: unknown },
+  ) => AsyncIterable<ReadBatch>;
+  /** Writes one record; `idempotencyKey` is the record's key, for targets that dedupe. */
+  write?: (
+    config: Config,
+    record: unknown,
+    context: ConnectorContext & { idempotencyKey?: string; operation?: string },
+  ) => Promise<unknown>;
+  /** Tests the connection; throws when it does not work. */
+  test?: (config: Config, context: ConnectorContext) => Promise<void>;
+  /** Reports health, e.g. lag for sources. */
+  health?: (
+    config: Config,
+    context: ConnectorContext,
+  ) => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
+}
+
+/** A connector: a type name, a config schema, the secrets it needs and its capabilities. */
+export interface Connector<Config = unknown> extends ConnectorCapabilities<Config> {
+  readonly type: string;
+  readonly version: string;
+  readonly configSchema: z.ZodType<Config>;
+  /** Names of the secrets the connector needs. */
+  readonly secrets: readonly string[];
+  /** Validates a config against the schema and returns it typed. @throws ValidationError with a path. */
+  parseConfig(config: unknown): Config;
+}
+
+/** What {@link defineConnector} takes. */
+export interface ConnectorDefinition<Schema extends z.ZodType> {
+  /** The name blueprints and connector refs use (`http`, `my-crm`). */
+  type: string;
+  /** The connector's own version (semver). */
+  version: string;
+  /** zod schema of the config; its output type is the config type of every capability. */
+  configSchema: Schema;
+  /** Names of the secrets the connector needs. @default [] */
+  secrets?: readonly string[];
+  capabilities: ConnectorCapabilities<z.output<Schema>>;
+}
+
+const CONNECTOR_TYPE = /^[a-z][a-z0-9._-]{0,62}$/;
+
+/**
+ * Defines a connector. It infers the config type from the zod schema and validates configs at
+ * run time, so a wrong config fails with the path of the wrong field.
+ *
+ * @example
+ * ```ts
+ * const echo = defineConnector({
+ *   type: "echo",
+ *   version: "1.0.0",
+ *   configSchema: z.object({ prefix: z.string().default("") }),
+ *   capabilities: { write: async (config, record) => `${config.prefix}${JSON.stringify(record)}` },
+ * });
+ * ```
+ * @throws ValidationError `CONNECTOR_INVALID` for a bad type name or no capability.
+ */
+export function defineConnector<Schema extends z.ZodType>(
+  definition: ConnectorDefinition<Schema>,
+): Connector<z.output<Schema>> {
+  if (!CONNECTOR_TYPE.test(definition.type)) {
+    throw new ValidationError(`connector type "${definition.type}" must match ${CONNECTOR_TYPE}`, {
+      code: ErrorCode.CONNECTOR_INVALID,
+      path: "/type",
+    });
+  }
+  if (Object.values(definition.capabilities).every((capability) => capability === undefined)) {
+    throw new ValidationError(
+      `connector "${definition.type}" has no capability (read, write, test or health)`,
+      {
+        code: ErrorCode.CONNECTOR_INVALID,
+        path: "/capabilities",
+      },
+    );
+  }
+  return {
+    ...definition.capabilities,
+    type: definition.type,
+    version: definition.version,
+    configSchema: definition.configSchema as z.ZodType<z.output<Schema>>,
+    secrets: definition.secrets ?? [],
+    parseConfig(config) {
+      const parsed = definition.configSchema.safeParse(config);
+      if (parsed.success) return parsed.data as z.output<Schema>;
+      const first = parsed.error.issues[0];
+      const path = toJsonPointer(first?.path ?? []);
+      throw new ValidationError(
+        `connector "${definition.type}" config ${path || "/"}: ${first?.message ?? "invalid"}`,
+        {
+          code: ErrorCode.CONNECTOR_INVALID,
+          path,
+          cause: parsed.error,
+        },
+      );
+    },
+  };
+}
+
+/** Connectors by type; a duplicate type is an error. */
+export function connectorRegistry(connectors: readonly Connector[]): ReadonlyMap<string, Connector> {
+  const registry = new Map<string, Connector>();
+  for (const connector of connectors) {
+    if (registry.has(connector.type)) {
+      throw new SynapseError(ErrorCode.CONNECTOR_INVALID, `two connectors have the type "${connector.type}"`);
+    }
+    registry.set(connector.type, connector);
+  }
+  return registry;
+}

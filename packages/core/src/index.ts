@@ -1,0 +1,128 @@
+/**
+ * SynapseOps core: the blueprint model (projects, environments, connector refs, blueprints with
+ * revisions and a DRAFT → VALIDATED → APPROVED lifecycle), validation, stores and the runtime a
+ * host wires up.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, memoryStore } from "@synapseops/core";
+ *
+ * const runtime = createRuntime({ store: memoryStore() });
+ * const project = await runtime.projects.create({ name: "Shop → ERP" });
+ * const shop = await runtime.connectorRefs.put(project.id, { type: "http", name: "Shop" });
+ * const erp = await runtime.connectorRefs.put(project.id, { type: "http", name: "ERP" });
+ * const draft = await runtime.blueprints.generate(project.id, {
+ *   source: { connector: shop.id, schema: orderSchema },
+ *   target: { connector: erp.id, schema: salesOrderSchema },
+ * });
+ * const report = await runtime.blueprints.validate(draft.id);
+ * if (report.ok) await runtime.blueprints.approve(draft.id);
+ * ```
+ * @module
+ */
+
+export type {
+  ActorOptions,
+  BlueprintService,
+  CreateBlueprintInput,
+  EditBlueprintInput,
+} from "./blueprints/blueprint-service";
+export type { GenerateBlueprintInput, GeneratedBlueprint, GenerateEndpoint } from "./blueprints/generate";
+export type { BlueprintAction } from "./blueprints/lifecycle";
+export type { ValidationContext } from "./blueprints/validate";
+export { validateBlueprintBody } from "./blueprints/validate";
+export type { ValidationIssue, ValidationReport, ValidationSeverity } from "./blueprints/validation-report";
+export { ValidationIssueCode } from "./blueprints/validation-report";
+export type {
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  ConnectorDefinition,
+  ReadBatch,
+} from "./connector";
+export { connectorRegistry, defineConnector } from "./connector";
+export type { SynapseErrorOptions } from "./errors";
+export {
+  BlueprintInvalidError,
+  ConflictError,
+  DependencyMissingError,
+  ErrorCode,
+  LifecycleError,
+  NotFoundError,
+  StoreError,
+  SynapseError,
+  toSynapseError,
+  ValidationError,
+} from "./errors";
+export { IdPrefix, newId } from "./ids";
+export type { JsonValue } from "./json";
+export { canonicalJson, contentHash, toJsonPointer } from "./json";
+export type { JsonPatchOperation } from "./json-patch";
+export { diffJson } from "./json-patch";
+export type { Logger } from "./logger";
+export { silentLogger } from "./logger";
+export { applyMergePatch } from "./merge-patch";
+export { Annotation } from "./model/annotation";
+export { Artifact, ArtifactFile } from "./model/artifact";
+export { AuditAction, AuditEntityType, AuditEntry } from "./model/audit";
+export type { BlueprintBodyInput } from "./model/blueprint";
+export {
+  Blueprint,
+  BlueprintBody,
+  BlueprintEndpoint,
+  BlueprintRevision,
+  BlueprintStatus,
+  Trigger,
+} from "./model/blueprint";
+export { ConnectorRef, ConnectorRefInput } from "./model/connector-ref";
+export { DeadLetter } from "./model/dead-letter";
+export { Environment, EnvironmentInput, EnvironmentKind } from "./model/environment";
+export { IdempotencyKey, IdempotencyRecord, IdempotencyState } from "./model/idempotency";
+export type { ModelEntityName } from "./model/json-schemas";
+export { modelJsonSchemas, modelSchemas } from "./model/json-schemas";
+export { Mapping, MappingRule, MappingSample, MappingTransform } from "./model/mapping";
+export { Project, ProjectInput } from "./model/project";
+export type { NewRunEvent } from "./model/run";
+export { Lease, Run, RunCounts, RunEvent, RunEventLevel, RunStatus, StoredError } from "./model/run";
+export type { StepKind } from "./model/step";
+export {
+  ApprovalStep,
+  FilterStep,
+  LookupStep,
+  MapStep,
+  NotifyStep,
+  RetryPolicy,
+  SendStep,
+  Step,
+  StepPolicy,
+} from "./model/step";
+export type { ConnectorRefService, EnvironmentService, ProjectService } from "./projects/project-service";
+export type { Runtime, RuntimeOptions } from "./runtime";
+export { createRuntime } from "./runtime";
+export { decideIdempotencyClaim } from "./store/idempotency-claim";
+export { memoryStore } from "./store/memory-store";
+export { decodeCursor, encodeCursor, PAGE_LIMIT } from "./store/pagination";
+export type {
+  AuditFilter,
+  BlueprintFilter,
+  BlueprintStore,
+  BlueprintWrite,
+  DeadLetterFilter,
+  IdempotencyClaim,
+  IdempotencyClaimResult,
+  IdempotencyOutcome,
+  Page,
+  PageRequest,
+  RunEventFilter,
+  RunFilter,
+  RunLeaseRequest,
+  RunStore,
+  Store,
+} from "./store/types";
+export type {
+  FieldSuggestion,
+  MappingSuggester,
+  MappingSuggestion,
+  MappingSuggestionRequest,
+} from "./suggester";
+export { nameBasedSuggester } from "./suggester";

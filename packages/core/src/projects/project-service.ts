@@ -1,0 +1,241 @@
+import { auditEntry } from "../audit";
+import type { ActorOptions } from "../blueprints/blueprint-service";
+import { ErrorCode, NotFoundError, SynapseError, ValidationError } from "../errors";
+import { newId } from "../ids";
+import { contentHash } from "../json";
+import { type ConnectorRef, ConnectorRefInput } from "../model/connector-ref";
+import { type Environment, EnvironmentInput } from "../model/environment";
+import { type Project, ProjectInput } from "../model/project";
+import { parseInput } from "../parse-input";
+import type { ServiceDeps } from "../service-deps";
+import type { Page, PageRequest } from "../store/types";
+
+/** Projects, their environments and their connector refs. */
+export interface ProjectService {
+  create(input: ProjectInput, options?: ActorOptions): Promise<Project>;
+  get(id: string): Promise<Project>;
+  list(page?: PageRequest): Promise<Page<Project>>;
+  /** Changes name or description. */
+  update(id: string, changes: Partial<ProjectInput>, options?: ActorOptions): Promise<Project>;
+}
+
+/** A project's environments (mock, sandbox, UAT, production…). */
+export interface EnvironmentService {
+  /** Creates or replaces the environment of that name. */
+  put(projectId: string, input: EnvironmentInput, options?: ActorOptions): Promise<Environment>;
+  get(projectId: string, name: string): Promise<Environment>;
+  list(projectId: string): Promise<Environment[]>;
+  remove(projectId: string, name: string, options?: ActorOptions): Promise<void>;
+}
+
+/** A project's configured connector instances. */
+export interface ConnectorRefService {
+  /** Adds a connector ref (or replaces the one with the same id); its config is checked when the type is known. */
+  put(projectId: string, input: ConnectorRefInput, options?: ActorOptions): Promise<ConnectorRef>;
+  get(id: string): Promise<ConnectorRef>;
+  list(projectId: string): Promise<ConnectorRef[]>;
+  remove(id: string, options?: ActorOptions): Promise<void>;
+}
+
+/** Builds the project, environment and connector-ref APIs over a store. */
+export function projectServices(deps: ServiceDeps): {
+  projects: ProjectService;
+  environments: EnvironmentService;
+  connectorRefs: ConnectorRefService;
+} {
+  const { store, clock } = deps;
+  const actorOf = (options?: ActorOptions): string => options?.actor ?? deps.actor;
+
+  async function loadProject(id: string): Promise<Project> {
+    const project = await store.getProject(id);
+    if (project === undefined) throw new NotFoundError("project", id);
+    return project;
+  }
+
+  const projects: ProjectService = {
+    async create(input, options) {
+      const parsed = parseInput(ProjectInput, input, "project");
+      const now = clock();
+      const project: Project = {
+        id: newId("prj"),
+        ...parsed,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      await store.insertProject(
+        project,
+        auditEntry(
+          {
+            actor: actorOf(options),
+            action: "create",
+            entityType: "project",
+            entityId: project.id,
+            projectId: project.id,
+            afterHash: contentHash(project),
+          },
+          now,
+        ),
+      );
+      return project;
+    },
+    get: loadProject,
+    list: (page) => store.listProjects(page),
+    async update(id, changes, options) {
+      const current = await loadProject(id);
+      const parsed = parseInput(ProjectInput.partial(), changes, "project changes");
+      const now = clock();
+      const next: Project = { ...current, ...parsed, updatedAt: now.toISOString() };
+      await store.updateProject(
+        next,
+        auditEntry(
+          {
+            actor: actorOf(options),
+            action: "update",
+            entityType: "project",
+            entityId: id,
+            projectId: id,
+            beforeHash: contentHash(current),
+            afterHash: contentHash(next),
+          },
+          now,
+        ),
+      );
+      return next;
+    },
+  };
+
+  const environments: EnvironmentService = {
+    async put(projectId, input, options) {
+      await loadProject(projectId);
+      const parsed = parseInput(EnvironmentInput, input, "environment");
+      const existing = await store.getEnvironment(projectId, parsed.name);
+      const now = clock().toISOString();
+      const environment: Environment = {
+        ...parsed,
+        projectId,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+      await store.putEnvironment(
+        environment,
+        auditEntry(
+          {
+            actor: actorOf(options),
+            action: existing ? "update" : "create",
+            entityType: "environment",
+            entityId: `${projectId}/${parsed.name}`,
+            projectId,
+            ...(existing ? { beforeHash: contentHash(existing) } : {}),
+            afterHash: contentHash(environment),
+          },
+          clock(),
+        ),
+      );
+      return environment;
+    },
+    async get(projectId, name) {
+      const environment = await store.getEnvironment(projectId, name);
+      if (environment === undefined) throw new NotFoundError("environment", `${projectId}/${name}`);
+      return environment;
+    },
+    async list(projectId) {
+      await loadProject(projectId);
+      return store.listEnvironments(projectId);
+    },
+    async remove(projectId, name, options) {
+      const existing = await environments.get(projectId, name);
+      await store.deleteEnvironment(
+        projectId,
+        name,
+        auditEntry(
+          {
+            actor: actorOf(options),
+            action: "delete",
+            entityType: "environment",
+            entityId: `${projectId}/${name}`,
+            projectId,
+            beforeHash: contentHash(existing),
+          },
+          clock(),
+        ),
+      );
+    },
+  };
+
+  const connectorRefs: ConnectorRefService = {
+    async put(projectId, input, options) {
+      await loadProject(projectId);
+      const parsed = parseInput(ConnectorRefInput, input, "connector ref");
+      const connector = deps.connectors.get(parsed.type);
+      if (connector !== undefined) {
+        try {
+          connector.parseConfig(parsed.config);
+        } catch (error) {
+          const path = error instanceof SynapseError ? `/config${error.path ?? ""}` : "/config";
+          throw new ValidationError(error instanceof Error ? error.message : String(error), {
+            code: ErrorCode.CONNECTOR_INVALID,
+            path,
+            cause: error,
+          });
+        }
+      }
+      const id = parsed.id ?? newId("con");
+      const existing = await store.getConnectorRef(id);
+      if (existing !== undefined && existing.projectId !== projectId) {
+        throw new ValidationError(`connector "${id}" belongs to another project`, { path: "/id" });
+      }
+      const now = clock().toISOString();
+      const ref: ConnectorRef = {
+        ...parsed,
+        id,
+        projectId,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+      await store.putConnectorRef(
+        ref,
+        auditEntry(
+          {
+            actor: actorOf(options),
+            action: existing ? "update" : "create",
+            entityType: "connector",
+            entityId: id,
+            projectId,
+            ...(existing ? { beforeHash: contentHash(existing) } : {}),
+            afterHash: contentHash(ref),
+          },
+          clock(),
+        ),
+      );
+      return ref;
+    },
+    async get(id) {
+      const ref = await store.getConnectorRef(id);
+      if (ref === undefined) throw new NotFoundError("connector", id);
+      return ref;
+    },
+    async list(projectId) {
+      await loadProject(projectId);
+      return store.listConnectorRefs(projectId);
+    },
+    async remove(id, options) {
+      const existing = await connectorRefs.get(id);
+      await store.deleteConnectorRef(
+        id,
+        auditEntry(
+          {
+            actor: actorOf(options),
+            action: "delete",
+            entityType: "connector",
+            entityId: id,
+            projectId: existing.projectId,
+            beforeHash: contentHash(existing),
+          },
+          clock(),
+        ),
+      );
+    },
+  };
+
+  return { projects, environments, connectorRefs };
+}
