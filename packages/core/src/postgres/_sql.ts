@@ -1,0 +1,111 @@
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
+import { ConflictError, StoreError, SynapseError } from "../errors";
+import type { Tables } from "./_identifier";
+
+/** What runs a query: the pool or a connection inside a transaction. */
+export type Queryable = Pick<PoolClient, "query">;
+
+/** What the query modules are given: qualified table names and ways to run SQL once migrated. */
+export interface Db {
+  tables: Tables;
+  /** One statement on the pool. `operation` names the store method in error messages. */
+  query<R extends QueryResultRow>(
+    operation: string,
+    text: string,
+    params?: unknown[],
+  ): Promise<QueryResult<R>>;
+  /** `fn` on one connection between BEGIN and COMMIT; any throw rolls everything back. */
+  transaction<T>(operation: string, fn: (client: Queryable) => Promise<T>): Promise<T>;
+}
+
+/** The `code` of an error: a SQLSTATE for pg errors, `ERR_MODULE_NOT_FOUND` for imports. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
+
+/**
+ * Turns a failure into our typed errors: ours pass through, a unique violation is a conflict,
+ * everything else is a StoreError that keeps the pg error as `cause`.
+ */
+export function toStoreFailure(error: unknown, operation: string): SynapseError {
+  if (error instanceof SynapseError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const state = errorCode(error);
+  if (state === "23505") {
+    const detail =
+      typeof error === "object" && error !== null && "detail" in error && typeof error.detail === "string"
+        ? ` (${error.detail})`
+        : "";
+    return new ConflictError(`postgres store: ${operation}: ${message}${detail}`, { cause: error });
+  }
+  if (state === "22P05") {
+    // jsonb cannot hold U+0000 (or unpaired surrogates) in strings, which JavaScript allows.
+    return new StoreError(
+      `postgres store: ${operation}: a string contains a character PostgreSQL jsonb cannot store (U+0000 or an unpaired surrogate): ${message}`,
+      { cause: error },
+    );
+  }
+  return new StoreError(`postgres store: ${operation} failed: ${message}`, { cause: error });
+}
+
+/** Runs `fn` in a transaction on a connection of `pool`. */
+export async function inTransaction<T>(
+  pool: Pool,
+  operation: string,
+  fn: (client: Queryable) => Promise<T>,
+): Promise<T> {
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw toStoreFailure(error, operation);
+  }
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    client.release();
+    return result;
+  } catch (error) {
+    let rollbackFailure: Error | undefined;
+    try {
+      await client.query("ROLLBACK");
+    } catch (failure) {
+      rollbackFailure = failure instanceof Error ? failure : new Error(String(failure));
+    }
+    // A connection whose rollback failed is in an unknown state: destroy it instead of pooling it.
+    client.release(rollbackFailure);
+    throw toStoreFailure(error, operation);
+  }
+}
+
+/** A jsonb parameter: stringified here because pg would turn a JS array into a SQL array. */
+export function jsonParam(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/**
+ * An entity from its `doc::text` column. Read as text and parsed here, rather than through pg's
+ * type parsers, so a host pool with custom parsers cannot change what we return, and every call
+ * returns a fresh object.
+ */
+export function fromDoc<T>(text: string): T {
+  const parsed: unknown = JSON.parse(text);
+  return parsed as T;
+}
+
+/** Collects positional parameters for a statement built from optional filters. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  /** Adds a value and returns its placeholder (`$3`). */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** `WHERE a AND b`, or nothing without conditions. */
+export function whereClause(conditions: readonly string[]): string {
+  return conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`;
+}

@@ -1,0 +1,136 @@
+import type { Pool, QueryResultRow } from "pg";
+import type { Store } from "../store/types";
+import { blueprintQueries } from "./_blueprint-queries";
+import { idempotencyQueries } from "./_idempotency-queries";
+import { tablesIn } from "./_identifier";
+import { loadPg } from "./_load-pg";
+import { runQueries } from "./_run-queries";
+import { type Db, inTransaction, toStoreFailure } from "./_sql";
+import { type MigrationResult, migrateSchema } from "./migrate";
+
+/**
+ * Where the store connects: a host's pool, which the store uses but never closes, or a
+ * connection string, for which the store creates (with the optional `pg` package) and closes
+ * its own pool.
+ */
+export type PostgresConnection = { pool: Pool } | { connectionString: string };
+
+/** Options of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * The schema holding every table of the store, created if missing. A plain identifier
+   * (letters, digits, `_`). The host's `search_path` is left alone: every name is qualified.
+   * @default "synapseops"
+   * @example "synapseops_tenant_a"
+   */
+  schema?: string;
+  /**
+   * Apply pending migrations on first use. Set `false` when migrations run in a deploy step
+   * (call `store.migrate()` there) or the app's database user may not change the schema.
+   * @default true
+   */
+  migrate?: boolean;
+}
+
+/** A {@link Store} on PostgreSQL. */
+export interface PostgresStore extends Store {
+  readonly kind: "postgres";
+  /** The schema the store lives in. */
+  readonly schema: string;
+  /** Applies pending migrations now; safe to call from several processes at once. */
+  migrate(): Promise<MigrationResult>;
+}
+
+/**
+ * A durable {@link Store} on PostgreSQL, for several processes sharing one database: writes are
+ * transactions with their audit entries, edits are compare-and-set on `version`, idempotency
+ * claims and run-event numbering are atomic under concurrency.
+ *
+ * @example
+ * ```ts
+ * const store = postgresStore({ pool }, { schema: "synapseops" });
+ * const runtime = createRuntime({ store });
+ * ```
+ * @throws ValidationError when `schema` is not a plain identifier.
+ */
+export function postgresStore(
+  connection: PostgresConnection,
+  options: PostgresStoreOptions = {},
+): PostgresStore {
+  const schemaName = options.schema ?? "synapseops";
+  const tables = tablesIn(schemaName);
+  const ownsPool = !("pool" in connection);
+
+  let pool: Promise<Pool> | undefined;
+  const getPool = (): Promise<Pool> => {
+    pool ??= (
+      "pool" in connection
+        ? Promise.resolve(connection.pool)
+        : loadPg().then(({ Pool: PgPool }) => new PgPool({ connectionString: connection.connectionString }))
+    ).catch((error: unknown) => {
+      pool = undefined;
+      throw error;
+    });
+    return pool;
+  };
+
+  let migrated: Promise<unknown> | undefined;
+  const migrate = async (): Promise<MigrationResult> => migrateSchema(await getPool(), tables, schemaName);
+  // Migrations run once, on first use; a failure (database down) is retried by the next call.
+  const ready = async (): Promise<Pool> => {
+    if (options.migrate !== false) {
+      migrated ??= migrate().catch((error: unknown) => {
+        migrated = undefined;
+        throw error;
+      });
+      await migrated;
+    }
+    return getPool();
+  };
+
+  const db: Db = {
+    tables,
+    async query<R extends QueryResultRow>(operation: string, text: string, params: unknown[] = []) {
+      const ready_ = await ready();
+      try {
+        return await ready_.query<R>(text, params);
+      } catch (error) {
+        throw toStoreFailure(error, operation);
+      }
+    },
+    async transaction(operation, fn) {
+      return inTransaction(await ready(), operation, fn);
+    },
+  };
+
+  let closed: Promise<void> | undefined;
+  return {
+    kind: "postgres",
+    schema: schemaName,
+    migrate,
+    async ping() {
+      try {
+        await (await getPool()).query("SELECT 1");
+      } catch (error) {
+        throw toStoreFailure(error, "ping");
+      }
+    },
+    close() {
+      closed ??= (async () => {
+        if (!ownsPool || pool === undefined) return;
+        // Let a migration in flight finish rather than cut its connection.
+        await migrated?.catch(() => undefined);
+        const owned = await pool.catch(() => undefined);
+        try {
+          await owned?.end();
+        } catch (error) {
+          throw toStoreFailure(error, "close");
+        }
+      })();
+      return closed;
+    },
+    ...blueprintQueries(db),
+    ...runQueries(db),
+    ...idempotencyQueries(db),
+  };
+}
