@@ -26,24 +26,24 @@ export interface ReadBatch {
 /** The optional capabilities of a connector; a connector has at least one. */
 export interface ConnectorCapabilities<Config> {
   /** Reads records from the stored cursor onwards. */
-  read?: (
+  read?(
     config: Config,
     context: ConnectorContext,
     options: { cursor?: unknown; operation?: string; request?: unknown },
-  ) => AsyncIterable<ReadBatch>;
+  ): AsyncIterable<ReadBatch>;
   /** Writes one record; `idempotencyKey` is the record's key, for targets that dedupe. */
-  write?: (
+  write?(
     config: Config,
     record: unknown,
     context: ConnectorContext & { idempotencyKey?: string; operation?: string },
-  ) => Promise<unknown>;
+  ): Promise<unknown>;
   /** Tests the connection; throws when it does not work. */
-  test?: (config: Config, context: ConnectorContext) => Promise<void>;
+  test?(config: Config, context: ConnectorContext): Promise<void>;
   /** Reports health, e.g. lag for sources. */
-  health?: (
+  health?(
     config: Config,
     context: ConnectorContext,
-  ) => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
+  ): Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
 }
 
 /** A connector: a type name, a config schema, the secrets it needs and its capabilities. */

@@ -112,7 +112,7 @@ describe.each(storeFactories())("runtime on the $name store", ({ make, skip }) =
     it("rejects an invalid body with the JSON pointer of the problem", () =>
       withStore(async (store) => {
         const { runtime, projectId, source, target } = await setup(store);
-        const body = { ...orderBody(source, target), steps: [{ id: "x", kind: "teleport" }] };
+        const body = { ...orderBody(source, target), steps: [{ id: "x", kind: "teleport" }] } as never;
         const error = await runtime.blueprints
           .create(projectId, { name: "bad", body })
           .catch((e: unknown) => e);
