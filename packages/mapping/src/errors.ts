@@ -12,6 +12,10 @@ export const MappingErrorCode = {
   OUTPUT_INVALID: "MAPPING_OUTPUT_INVALID",
   RULE_INVALID: "MAPPING_RULE_INVALID",
   ABORTED: "MAPPING_ABORTED",
+  /** A regular expression that could backtrack catastrophically (nested quantifiers, backreferences). */
+  REGEX_UNSAFE: "MAPPING_REGEX_UNSAFE",
+  /** An option passed to the engine is out of range (a limit of 0, a negative timeout). */
+  OPTIONS_INVALID: "MAPPING_OPTIONS_INVALID",
 } as const;
 
 /** One of the values of {@link MappingErrorCode}. */

@@ -1,111 +1,317 @@
 import jsonata from "jsonata";
 import { MappingError, MappingErrorCode } from "./errors";
+import { toRuntimeError, toSyntaxError } from "./expression-errors";
+import {
+  type CompileOptions,
+  type EvaluateOptions,
+  type ResolvedLimits,
+  resolveLimits,
+} from "./expression-options";
+import { compileFastPath, type FastProgram } from "./fast-path/compile";
+import { FastPathGuardError } from "./fast-path/runtime";
 import { registeredFunctions } from "./function-registry";
+import { guardedFunctions } from "./guards/guarded-functions";
+import { probeEnvironment } from "./guards/jsonata-environment";
+import { checkOutput } from "./guards/output-check";
+import { installReferenceHooks } from "./guards/reference-hooks";
+import { assertSafeRegex, SafeRegExp } from "./guards/regex-safety";
 
-/** Limits applied to every evaluation of a compiled expression. */
-export interface EvaluationLimits {
-  /**
-   * Wall-clock limit of one evaluation, in milliseconds.
-   * @default 1000
-   */
-  timeoutMs?: number;
-  /**
-   * Deepest evaluation stack (recursion) allowed.
-   * @default 500
-   */
-  maxDepth?: number;
-  /**
-   * Longest sequence (array) an evaluation may build.
-   * @default 1_000_000
-   */
-  maxSequenceLength?: number;
-}
-
-/** A JSONata expression compiled once and evaluated many times. */
+/** A JSONata expression compiled once and evaluated many times, always within its limits. */
 export interface CompiledExpression {
   /** The expression text it was compiled from. */
   readonly source: string;
-  /** Evaluates the expression against one input. */
-  evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
+  /**
+   * Whether evaluations run on the synchronous fast path (`false`: the expression uses a
+   * construct the fast path does not compile, or it was switched off, and the reference
+   * evaluator runs it).
+   */
+  readonly fastPath: boolean;
+  /**
+   * How many evaluations each evaluator finished (successfully or with an error), for watching
+   * fast-path coverage: `fast` counts those the fast path completed, `reference` those the
+   * reference evaluator ran (expressions outside the fast path, and per-evaluation fallbacks).
+   */
+  readonly counters: { readonly fast: number; readonly reference: number };
+  /**
+   * Evaluates the expression against one input.
+   * @throws {MappingError} `MAPPING_RUNTIME` (with `jsonataCode`), `MAPPING_TIMEOUT`,
+   * `MAPPING_DEPTH`, `MAPPING_SEQUENCE_TOO_LONG`, `MAPPING_OUTPUT_TOO_LARGE`,
+   * `MAPPING_OUTPUT_INVALID`, `MAPPING_REGEX_UNSAFE` or `MAPPING_ABORTED`.
+   */
+  evaluate(input: unknown, bindings?: Record<string, unknown>, options?: EvaluateOptions): Promise<unknown>;
+  /**
+   * Evaluates the expression against each input in turn, each within the limits on its own.
+   * Stops at the first failure, whose `path` ends with `/inputs/<index>`.
+   */
+  evaluateMany(
+    inputs: Iterable<unknown>,
+    bindings?: Record<string, unknown>,
+    options?: EvaluateOptions,
+  ): Promise<unknown[]>;
 }
 
-const DEFAULT_LIMITS: Required<EvaluationLimits> = {
-  timeoutMs: 1000,
-  maxDepth: 500,
-  maxSequenceLength: 1_000_000,
-};
-
-interface JsonataFailure {
-  code?: string;
-  position?: number;
-  token?: string;
-  message?: string;
-}
-
-function isJsonataFailure(error: unknown): error is JsonataFailure {
-  return typeof error === "object" && error !== null && "code" in error;
+/** Options of {@link compileExpression}: limits, the fast-path switch and where the expression lives. */
+export interface CompileExpressionOptions extends CompileOptions {
+  /** Where the expression lives (`/steps/2/mapping`), carried by every error it raises. */
+  path?: string;
 }
 
 /**
- * Compiles a JSONata expression with evaluation limits.
+ * Compiles a JSONata expression with evaluation limits. Host and library functions registered
+ * through `registerFunction` before this call are available as `$name(…)`.
  *
  * @example
  * ```ts
- * const total = compileExpression("$sum(items.price)");
+ * const total = compileExpression("$sum(items.price)", { timeoutMs: 100 });
  * await total.evaluate({ items: [{ price: 2 }, { price: 3 }] }); // 5
  * ```
- * @throws {MappingError} `MAPPING_SYNTAX` with the position and token of the first error.
+ * @throws {MappingError} `MAPPING_SYNTAX` with the position and token of the first error,
+ * `MAPPING_REGEX_UNSAFE` for a regular expression that could backtrack catastrophically,
+ * `MAPPING_OPTIONS_INVALID` for a limit that is not a positive number.
  */
-export function compileExpression(source: string, limits: EvaluationLimits = {}): CompiledExpression {
-  const bounds = { ...DEFAULT_LIMITS, ...limits };
-  let compiled: jsonata.Expression;
+export function compileExpression(
+  source: string,
+  options: CompileExpressionOptions = {},
+): CompiledExpression {
+  const path = options.path;
+  const limits = resolveLimits(options);
+  let parsed: jsonata.Expression;
   try {
-    compiled = jsonata(source, {
-      timeout: bounds.timeoutMs,
-      stack: bounds.maxDepth,
-      sequence: bounds.maxSequenceLength,
-    });
+    parsed = jsonata(source);
+    checkRegexes(parsed.ast());
   } catch (error) {
-    const failure = isJsonataFailure(error) ? error : {};
-    throw new MappingError(
-      MappingErrorCode.SYNTAX,
-      `expression syntax error at position ${failure.position ?? "?"}${failure.token ? ` near "${failure.token}"` : ""}: ${failure.message ?? String(error)}`,
-      { jsonataCode: failure.code, position: failure.position, token: failure.token, cause: error },
+    throw toSyntaxError(error, path);
+  }
+  const setUp = functionSetUp(limits.maxOutputSize);
+  const reference = new ReferenceEvaluator(source, limits, setUp);
+  let fast: FastProgram | undefined;
+  if (options.fastPath !== false) {
+    fast = compileFastPath(parsed.ast(), probeEnvironment(setUp));
+  }
+
+  const counters = { fast: 0, reference: 0 };
+
+  async function evaluate(
+    input: unknown,
+    bindings: Record<string, unknown> | undefined,
+    callOptions: EvaluateOptions = {},
+  ): Promise<unknown> {
+    const callLimits = resolveLimits(
+      { timeoutMs: callOptions.timeoutMs, maxDepth: callOptions.maxDepth },
+      limits,
     );
+    const signal = callOptions.signal;
+    if (signal?.aborted) throw aborted(signal, path);
+    const started = Date.now();
+    try {
+      if (fast !== undefined) {
+        const result = runFast(fast, input, bindings, callLimits, started, signal);
+        if (result !== DEOPTIMISED) {
+          counters.fast++;
+          checkOutput(result, limits.maxOutputSize);
+          return result;
+        }
+      }
+      counters.reference++;
+      const remaining = Math.max(1, callLimits.timeoutMs - (Date.now() - started));
+      const result = await reference.evaluate(
+        input,
+        bindings,
+        { ...callLimits, timeoutMs: remaining },
+        signal,
+      );
+      checkOutput(result, limits.maxOutputSize);
+      return result;
+    } catch (error) {
+      throw toRuntimeError(error, path);
+    }
   }
-  for (const fn of registeredFunctions()) {
-    compiled.registerFunction(fn.name, fn.implementation as (...args: unknown[]) => unknown, fn.signature);
-  }
+
   return {
     source,
-    async evaluate(input, bindings) {
-      try {
-        return await compiled.evaluate(input, bindings);
-      } catch (error) {
-        throw toRuntimeError(error);
+    fastPath: fast !== undefined,
+    counters,
+    evaluate,
+    async evaluateMany(inputs, bindings, callOptions) {
+      const results: unknown[] = [];
+      let index = 0;
+      for (const input of inputs) {
+        try {
+          results.push(await evaluate(input, bindings, callOptions));
+        } catch (error) {
+          const failure = error as MappingError;
+          throw new MappingError(failure.code, `input ${index}: ${failure.message}`, {
+            path: `${path ?? ""}/inputs/${index}`,
+            jsonataCode: failure.jsonataCode,
+            position: failure.position,
+            token: failure.token,
+            cause: failure,
+          });
+        }
+        index++;
       }
+      return results;
     },
   };
 }
 
-function toRuntimeError(error: unknown): MappingError {
-  if (!isJsonataFailure(error)) {
-    return new MappingError(MappingErrorCode.RUNTIME, `expression failed: ${String(error)}`, {
-      cause: error,
+const DEOPTIMISED = Symbol("deoptimised");
+
+/**
+ * Runs the fast path. Our guards firing (time, output size, abort) end the evaluation; anything
+ * else the fast path throws — a construct met at run time that it does not handle, or any JSONata
+ * error — sends the evaluation to the reference evaluator, which then decides the result or the
+ * exact JSONata error. Expressions are pure, so running the reference afterwards is safe.
+ */
+function runFast(
+  fast: FastProgram,
+  input: unknown,
+  bindings: Record<string, unknown> | undefined,
+  limits: ResolvedLimits,
+  started: number,
+  signal: AbortSignal | undefined,
+): unknown {
+  try {
+    return fast.run(input, bindings, {
+      deadline: started + limits.timeoutMs,
+      timeoutMs: limits.timeoutMs,
+      maxDepth: limits.maxDepth,
+      maxSequenceLength: limits.maxSequenceLength,
+      maxOutputSize: limits.maxOutputSize,
+      signal,
     });
+  } catch (error) {
+    if (error instanceof FastPathGuardError) throw error.mappingError;
+    if (error instanceof MappingError) throw error;
+    return DEOPTIMISED;
   }
-  const code =
-    error.code === "D1012"
-      ? MappingErrorCode.TIMEOUT
-      : error.code === "D1011" || error.code === "U1001"
-        ? MappingErrorCode.DEPTH
-        : error.code === "D2015"
-          ? MappingErrorCode.SEQUENCE_TOO_LONG
-          : MappingErrorCode.RUNTIME;
-  return new MappingError(code, `expression failed at position ${error.position ?? "?"}: ${error.message}`, {
-    jsonataCode: error.code,
-    position: error.position,
-    token: error.token,
-    cause: error,
+}
+
+function aborted(signal: AbortSignal, path: string | undefined): MappingError {
+  return new MappingError(MappingErrorCode.ABORTED, "expression evaluation was aborted", {
+    path,
+    cause: signal.reason,
   });
+}
+
+/** Registers, on one JSONata instance, our guarded built-ins and then the host's functions. */
+function functionSetUp(maxOutputSize: number): (expression: jsonata.Expression) => void {
+  const guarded = guardedFunctions(maxOutputSize);
+  const registered = registeredFunctions();
+  return (expression) => {
+    for (const fn of guarded) {
+      expression.registerFunction(
+        fn.name,
+        fn.implementation as (...args: unknown[]) => unknown,
+        fn.signature,
+      );
+    }
+    for (const fn of registered) {
+      expression.registerFunction(
+        fn.name,
+        fn.implementation as (...args: unknown[]) => unknown,
+        fn.signature,
+      );
+    }
+  };
+}
+
+/** Regular expressions can only come from literals (or `$eval`, which SafeRegExp covers). */
+function checkRegexes(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) checkRegexes(item);
+    return;
+  }
+  if (typeof node !== "object" || node === null) return;
+  const record = node as Record<string, unknown>;
+  if (record.type === "regex" && record.value instanceof RegExp) {
+    assertSafeRegex(record.value.source, typeof record.position === "number" ? record.position : undefined);
+  }
+  for (const [key, value] of Object.entries(record)) {
+    if (key !== "value" && typeof value === "object") checkRegexes(value);
+  }
+}
+
+/**
+ * The JSONata reference evaluator with its `timeout`/`stack`/`sequence` guardrails, one instance
+ * per distinct (timeout, depth) pair a caller asks for — the engine reads its options per
+ * instance, and a frozen options object cannot be changed by anything the expression calls.
+ */
+class ReferenceEvaluator {
+  private readonly instances = new Map<string, jsonata.Expression>();
+
+  constructor(
+    private readonly source: string,
+    private readonly limits: ResolvedLimits,
+    private readonly setUp: (expression: jsonata.Expression) => void,
+  ) {}
+
+  async evaluate(
+    input: unknown,
+    bindings: Record<string, unknown> | undefined,
+    limits: ResolvedLimits,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const evaluation = this.instanceFor(limits).evaluate(input, bindings);
+    return await raceWithTimer(evaluation, limits.timeoutMs, signal);
+  }
+
+  private instanceFor(limits: ResolvedLimits): jsonata.Expression {
+    const key = `${limits.timeoutMs}:${limits.maxDepth}`;
+    let instance = this.instances.get(key);
+    if (instance === undefined) {
+      const options = Object.freeze({
+        timeout: limits.timeoutMs,
+        stack: limits.maxDepth,
+        sequence: this.limits.maxSequenceLength,
+        RegexEngine: SafeRegExp as RegExpConstructor,
+      });
+      instance = jsonata(this.source, options);
+      this.setUp(instance);
+      installReferenceHooks(instance, this.limits.maxOutputSize);
+      // A caller varying its timeout per call (the remaining time after a fast-path attempt)
+      // must not grow this cache without bound.
+      if (this.instances.size >= 8) this.instances.clear();
+      this.instances.set(key, instance);
+    }
+    return instance;
+  }
+}
+
+/**
+ * JSONata checks its timeout between sub-expressions only; an `await`ed host function that never
+ * settles would hang the evaluation. The timer (and the abort signal) end the wait regardless.
+ */
+async function raceWithTimer(
+  evaluation: Promise<unknown>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const guard = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new MappingError(MappingErrorCode.TIMEOUT, `expression evaluation exceeded ${timeoutMs} ms`, {
+          jsonataCode: "D1012",
+        }),
+      );
+    }, timeoutMs + 25);
+    if (signal !== undefined) {
+      onAbort = () =>
+        reject(
+          new MappingError(MappingErrorCode.ABORTED, "expression evaluation was aborted", {
+            cause: signal.reason,
+          }),
+        );
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+  });
+  evaluation.catch(() => undefined);
+  try {
+    return await Promise.race([evaluation, guard]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+  }
 }

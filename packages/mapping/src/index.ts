@@ -17,8 +17,10 @@
 
 export type { MappingErrorOptions } from "./errors";
 export { MappingError, MappingErrorCode } from "./errors";
-export type { CompiledExpression, EvaluationLimits } from "./expression";
+export type { CompiledExpression, CompileExpressionOptions } from "./expression";
 export { compileExpression } from "./expression";
+export type { CompileOptions, EvaluateOptions, EvaluationLimits } from "./expression-options";
+export { DEFAULT_LIMITS } from "./expression-options";
 export type { MappingFunction } from "./function-registry";
 export { registeredFunctions, registerFunction } from "./function-registry";
 export type { FunctionExample, LibraryFunction } from "./functions/define";

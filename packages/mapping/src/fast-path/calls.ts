@@ -1,0 +1,223 @@
+/**
+ * Function calls and lambdas. Built-in and registered functions run their JSONata
+ * implementation directly; argument validation uses the engine's own signature validator, or is
+ * skipped where the argument types are already exactly what the signature accepts (the hot
+ * functions of mapping expressions). Lambdas run as {@link FastLambda}s; one that would leave
+ * the fast path (passed to a built-in, returned) deopts.
+ */
+import { GUARDED_FUNCTION } from "../guards/guarded-functions";
+import { builtinFunction, isJsonataFunction, type JsonataFunction } from "../guards/jsonata-environment";
+import type { AstNode, Compiler } from "./ast";
+import { Unsupported } from "./ast";
+import {
+  createSequence,
+  DEOPT,
+  type Evaluator,
+  FastLambda,
+  type Frame,
+  isFunctionValue,
+  type RunContext,
+  UNBOUND,
+} from "./runtime";
+
+/** Built-ins that read the reference's evaluation environment (timestamp closures, `$eval`). */
+const ENVIRONMENT_BOUND = new Set(["eval", "now", "millis"]);
+
+type ArgCheck = (args: unknown[], input: unknown) => unknown[] | undefined;
+
+const isStr = (value: unknown): boolean => typeof value === "string" || value === undefined;
+const isNum = (value: unknown): boolean =>
+  value === undefined || (typeof value === "number" && Number.isFinite(value));
+const isNumberArray = (value: unknown): boolean =>
+  Array.isArray(value) && value.every((item) => typeof item === "number" && Number.isFinite(item));
+
+/** A string function with the context as its default argument (signature `<s-…>`). */
+const stringWithContext: ArgCheck = (args, input) => {
+  if (args.length === 1 && isStr(args[0])) return args;
+  if (args.length === 0 && typeof input === "string") return [input];
+  return undefined;
+};
+
+/**
+ * Argument shapes that pass each built-in's signature unchanged, so validation can be skipped.
+ * Anything else goes through the engine's validator (which also raises its exact errors).
+ */
+const PREVALIDATED: Record<string, ArgCheck> = {
+  string: (args) =>
+    args.length === 1 &&
+    (isStr(args[0]) || typeof args[0] === "number" || typeof args[0] === "boolean" || args[0] === null)
+      ? args
+      : undefined,
+  number: (args) =>
+    args.length === 1 && (isStr(args[0]) || isNum(args[0]) || typeof args[0] === "boolean")
+      ? args
+      : undefined,
+  sum: (args) => (args.length === 1 && isNumberArray(args[0]) ? args : undefined),
+  max: (args) => (args.length === 1 && isNumberArray(args[0]) ? args : undefined),
+  min: (args) => (args.length === 1 && isNumberArray(args[0]) ? args : undefined),
+  average: (args) => (args.length === 1 && isNumberArray(args[0]) ? args : undefined),
+  count: (args) => (args.length === 1 && Array.isArray(args[0]) ? args : undefined),
+  exists: (args) => (args.length === 1 && !isFunctionValue(args[0]) ? args : undefined),
+  lookup: (args) =>
+    args.length === 2 && typeof args[1] === "string" && typeof args[0] === "object" && args[0] !== null
+      ? args
+      : undefined,
+  uppercase: stringWithContext,
+  lowercase: stringWithContext,
+  trim: stringWithContext,
+  length: stringWithContext,
+  split: (args) => (args.length === 2 && isStr(args[0]) && typeof args[1] === "string" ? args : undefined),
+  contains: (args) => (args.length === 2 && isStr(args[0]) && typeof args[1] === "string" ? args : undefined),
+  substringBefore: (args) =>
+    args.length === 2 && isStr(args[0]) && typeof args[1] === "string" ? args : undefined,
+  substringAfter: (args) =>
+    args.length === 2 && isStr(args[0]) && typeof args[1] === "string" ? args : undefined,
+  substring: (args) =>
+    (args.length === 2 || args.length === 3) &&
+    isStr(args[0]) &&
+    typeof args[1] === "number" &&
+    (args.length === 2 || typeof args[2] === "number")
+      ? args
+      : undefined,
+  round: (args) => (args.length === 1 && isNum(args[0]) ? args : undefined),
+  floor: (args) => (args.length === 1 && isNum(args[0]) ? args : undefined),
+  ceil: (args) => (args.length === 1 && isNum(args[0]) ? args : undefined),
+  abs: (args) => (args.length === 1 && isNum(args[0]) ? args : undefined),
+  fromMillis: (args) =>
+    args.length >= 1 &&
+    args.length <= 3 &&
+    isNum(args[0]) &&
+    args.slice(1).every((arg) => typeof arg === "string")
+      ? args
+      : undefined,
+  toMillis: (args) =>
+    (args.length === 1 || args.length === 2) &&
+    isStr(args[0]) &&
+    (args.length === 1 || typeof args[1] === "string")
+      ? args
+      : undefined,
+  pad: (args) =>
+    (args.length === 2 || args.length === 3) &&
+    isStr(args[0]) &&
+    typeof args[1] === "number" &&
+    (args.length === 2 || typeof args[2] === "string")
+      ? args
+      : undefined,
+};
+
+/** How one resolved function is called. */
+interface Callee {
+  fn: JsonataFunction;
+  prevalidated: ArgCheck | undefined;
+}
+
+function resolveCallee(name: string, compiler: Compiler): Callee | undefined {
+  const fn = compiler.functions.lookup(name);
+  if (!isJsonataFunction(fn)) return undefined;
+  const builtin = builtinFunction(name);
+  const ours =
+    fn === builtin || (fn.implementation as { [GUARDED_FUNCTION]?: string })[GUARDED_FUNCTION] === name;
+  return { fn, prevalidated: ours ? PREVALIDATED[name] : undefined };
+}
+
+/** Calls a JSONata function value (built-in or registered) as the reference's `applyInner` does. */
+function callJsonataFunction(callee: Callee, args: unknown[], input: unknown, context: RunContext): unknown {
+  for (const arg of args) if (isFunctionValue(arg)) throw DEOPT;
+  let validated = callee.prevalidated?.(args, input);
+  if (validated === undefined) {
+    validated = callee.fn.signature === undefined ? args : callee.fn.signature.validate(args, input);
+  }
+  const focus = {
+    environment: { timestamp: context.timestamp, lookup: deoptLookup, bind: deoptLookup },
+    input,
+    options: { sequence: context.limits.maxSequenceLength },
+    createSequence,
+  };
+  let result = callee.fn.implementation.apply(focus, validated);
+  if (isGenerator(result)) result = result.next().value;
+  if (isThenable(result)) {
+    result.then(undefined, () => undefined);
+    throw DEOPT;
+  }
+  if (typeof result === "string") context.checkString(result);
+  else if (Array.isArray(result)) context.checkSequence(result.length);
+  return result;
+}
+
+function deoptLookup(): never {
+  throw DEOPT;
+}
+
+function isGenerator(value: unknown): value is Generator {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Symbol.iterator in value &&
+    typeof (value as { next?: unknown }).next === "function"
+  );
+}
+
+function isThenable(value: unknown): value is Promise<unknown> {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** Compiles a `function` node (`$name(args)`, `expr(args)`); `context` is `~>`'s left side. */
+export function compileCall(node: AstNode, compiler: Compiler, applyTo?: Evaluator): Evaluator {
+  const procedure = node.procedure;
+  if (procedure === undefined) throw new Unsupported("malformed call");
+  const args = (node.arguments ?? []).map((arg) => compiler.compile(arg));
+  const evaluateArgs = (input: unknown, frame: Frame): unknown[] => {
+    const values: unknown[] = applyTo === undefined ? [] : [applyTo(input, frame)];
+    for (const arg of args) values.push(arg(input, frame));
+    return values;
+  };
+
+  if (
+    procedure.type === "variable" &&
+    typeof procedure.value === "string" &&
+    procedure.predicate === undefined
+  ) {
+    const name = procedure.value;
+    const callee = ENVIRONMENT_BOUND.has(name) ? undefined : resolveCallee(name, compiler);
+    return (input, frame) => {
+      const local = frame.lookup(name);
+      if (local !== UNBOUND) return invoke(local, evaluateArgs(input, frame), input, frame.context);
+      if (callee === undefined) throw DEOPT;
+      return callJsonataFunction(callee, evaluateArgs(input, frame), input, frame.context);
+    };
+  }
+  const evaluateProcedure = compiler.compile(procedure);
+  return (input, frame) => {
+    const proc = evaluateProcedure(input, frame);
+    return invoke(proc, evaluateArgs(input, frame), input, frame.context);
+  };
+}
+
+function invoke(proc: unknown, args: unknown[], _input: unknown, context: RunContext): unknown {
+  if (proc instanceof FastLambda) return proc.invoke(args, context);
+  // Host-bound JavaScript functions and function values met at run time: the reference decides.
+  throw DEOPT;
+}
+
+/** Compiles `lhs ~> $f(args)`; other forms of `~>` (function chaining) are not compiled. */
+export function compileApply(node: AstNode, compiler: Compiler): Evaluator {
+  if (node.rhs?.type !== "function" || node.lhs === undefined || Array.isArray(node.lhs)) {
+    throw new Unsupported("~> chaining");
+  }
+  return compileCall(node.rhs, compiler, compiler.compile(node.lhs));
+}
+
+/** Compiles a `lambda` node (without a signature: those need the engine's validator per call). */
+export function compileLambda(node: AstNode, compiler: Compiler): Evaluator {
+  if (node.signature !== undefined) throw new Unsupported("lambda signature");
+  if (node.body === undefined) throw new Unsupported("malformed lambda");
+  const parameters = (node.arguments ?? []).map((param) => {
+    if (param.type !== "variable" || typeof param.value !== "string")
+      throw new Unsupported("lambda parameter");
+    return param.value;
+  });
+  const body = compiler.compile(node.body);
+  return (input, frame) => new FastLambda(parameters, body, input, frame);
+}

@@ -1,0 +1,289 @@
+/**
+ * Operators and constructors, ported from the reference's `evaluateBinary`, `evaluateUnary` and
+ * `evaluateGroupExpression`. Every case the reference reports as an error (wrong operand types,
+ * duplicate keys, non-finite numbers) deopts instead, so the reference raises it exactly.
+ */
+import { builtinFunction } from "../guards/jsonata-environment";
+import type { AstNode, Compiler } from "./ast";
+import { Unsupported } from "./ast";
+import {
+  append,
+  createSequence,
+  DEOPT,
+  type Evaluator,
+  type Frame,
+  isDeepEqual,
+  isNumeric,
+  type Sequence,
+  toBoolean,
+} from "./runtime";
+
+/** Largest range the reference allocates (its own implementation limit, D2014). */
+const RANGE_LIMIT = 1e7;
+
+let jsonataString: ((value: unknown) => unknown) | undefined;
+
+/** The reference's `fn.string` (number formatting to 15 significant digits, functions as ""). */
+export function stringify(value: unknown): string {
+  if (typeof value === "string") return value;
+  jsonataString ??= builtinFunction("string")!.implementation as (value: unknown) => unknown;
+  const result = jsonataString(value);
+  if (typeof result !== "string") throw DEOPT;
+  return result;
+}
+
+function finiteResult(value: number): number {
+  if (!Number.isFinite(value)) throw DEOPT;
+  return value;
+}
+
+/** Compiles a `binary` node. */
+export function compileBinary(node: AstNode, compiler: Compiler): Evaluator {
+  const op = node.value;
+  if (node.lhs === undefined || Array.isArray(node.lhs) || node.rhs === undefined) {
+    throw new Unsupported("malformed binary");
+  }
+  const lhs = compiler.compile(node.lhs);
+  const rhs = compiler.compile(node.rhs);
+  switch (op) {
+    case "and":
+      return (input, frame) =>
+        (toBoolean(lhs(input, frame)) ?? false) && (toBoolean(rhs(input, frame)) ?? false);
+    case "or":
+      return (input, frame) =>
+        (toBoolean(lhs(input, frame)) ?? false) || (toBoolean(rhs(input, frame)) ?? false);
+    case "+":
+    case "-":
+    case "*":
+    case "/":
+    case "%":
+      return numeric(op, lhs, rhs);
+    case "=":
+      return (input, frame) => {
+        const left = lhs(input, frame);
+        const right = rhs(input, frame);
+        return left === undefined || right === undefined ? false : isDeepEqual(left, right);
+      };
+    case "!=":
+      return (input, frame) => {
+        const left = lhs(input, frame);
+        const right = rhs(input, frame);
+        return left === undefined || right === undefined ? false : !isDeepEqual(left, right);
+      };
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+      return comparison(op, lhs, rhs);
+    case "&":
+      return (input, frame) => {
+        const left = lhs(input, frame);
+        const right = rhs(input, frame);
+        const result =
+          (left === undefined ? "" : stringify(left)) + (right === undefined ? "" : stringify(right));
+        frame.context.checkString(result);
+        return result;
+      };
+    case "..":
+      return (input, frame) => range(lhs(input, frame), rhs(input, frame), frame);
+    case "in":
+      return (input, frame) => {
+        const left = lhs(input, frame);
+        const right = rhs(input, frame);
+        if (left === undefined || right === undefined) return false;
+        const items = Array.isArray(right) ? right : [right];
+        return items.some((item) => item === left);
+      };
+    default:
+      throw new Unsupported(`operator ${String(op)}`);
+  }
+}
+
+function numeric(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
+  return (input, frame) => {
+    const left = lhs(input, frame);
+    const right = rhs(input, frame);
+    if ((left !== undefined && !isNumeric(left)) || (right !== undefined && !isNumeric(right))) throw DEOPT;
+    if (left === undefined || right === undefined) return undefined;
+    const a = left as number;
+    const b = right as number;
+    switch (op) {
+      case "+":
+        return finiteResult(a + b);
+      case "-":
+        return finiteResult(a - b);
+      case "*":
+        return finiteResult(a * b);
+      case "/":
+        return finiteResult(a / b);
+      default:
+        return finiteResult(a % b);
+    }
+  };
+}
+
+function comparison(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
+  return (input, frame) => {
+    const left = lhs(input, frame);
+    const right = rhs(input, frame);
+    const leftType = typeof left;
+    const rightType = typeof right;
+    const comparable = (type: string) => type === "undefined" || type === "string" || type === "number";
+    if (!comparable(leftType) || !comparable(rightType)) throw DEOPT;
+    if (left === undefined || right === undefined) return undefined;
+    if (leftType !== rightType) throw DEOPT;
+    const a = left as number | string;
+    const b = right as number | string;
+    switch (op) {
+      case "<":
+        return a < b;
+      case "<=":
+        return a <= b;
+      case ">":
+        return a > b;
+      default:
+        return a >= b;
+    }
+  };
+}
+
+function range(left: unknown, right: unknown, frame: Frame): unknown {
+  if ((left !== undefined && !Number.isInteger(left)) || (right !== undefined && !Number.isInteger(right))) {
+    throw DEOPT;
+  }
+  if (left === undefined || right === undefined) return undefined;
+  const from = left as number;
+  const to = right as number;
+  if (from > to) return undefined;
+  const size = to - from + 1;
+  if (size > RANGE_LIMIT) throw DEOPT;
+  frame.context.checkSequence(size);
+  const result: Sequence = new Array(size);
+  for (let item = from, index = 0; item <= to; item++, index++) result[index] = item;
+  result.sequence = true;
+  return result;
+}
+
+/** Compiles a `unary` node: negation, array constructor, object constructor. */
+export function compileUnary(node: AstNode, compiler: Compiler): Evaluator {
+  switch (node.value) {
+    case "-": {
+      if (node.expression === undefined) throw new Unsupported("malformed negation");
+      const operand = compiler.compile(node.expression);
+      return (input, frame) => {
+        const value = operand(input, frame);
+        if (value === undefined) return undefined;
+        if (isNumeric(value)) return -value;
+        throw DEOPT;
+      };
+    }
+    case "[":
+      return compileArray(node, compiler);
+    case "{":
+      return compileObject(node, compiler);
+    default:
+      throw new Unsupported(`unary ${String(node.value)}`);
+  }
+}
+
+function compileArray(node: AstNode, compiler: Compiler): Evaluator {
+  const items = (node.expressions ?? []).map((item) => ({
+    evaluate: compiler.compile(item),
+    nested: item.value === "[",
+  }));
+  const cons = node.consarray === true;
+  return (input, frame) => {
+    let result: unknown = [];
+    for (const item of items) {
+      const value = item.evaluate(input, frame);
+      if (value === undefined) continue;
+      if (item.nested) {
+        (result as unknown[]).push(value);
+      } else {
+        result = append(result, value, frame.context);
+      }
+    }
+    if (cons) Object.defineProperty(result, "cons", { enumerable: false, configurable: false, value: true });
+    return result;
+  };
+}
+
+const RESERVED_KEYS = new Set(["_jsonata_lambda", "_jsonata_function"]);
+
+function compileObject(node: AstNode, compiler: Compiler): Evaluator {
+  const pairs = (node.lhs ?? []) as [AstNode, AstNode][];
+  const compiled = pairs.map(([key, value]) => ({
+    key: compiler.compile(key),
+    literalKey: key.type === "string" && key.predicate === undefined ? (key.value as string) : undefined,
+    value: compiler.compile(value),
+  }));
+  const literalKeys = compiled.map((pair) => pair.literalKey);
+  const allLiteral =
+    literalKeys.every((key) => key !== undefined && !RESERVED_KEYS.has(key)) &&
+    new Set(literalKeys).size === literalKeys.length;
+
+  // The common case: a constructor with distinct literal keys applied to one (non-array) value.
+  // Grouping then puts the input itself under every key, in key order.
+  const general = groupObject(compiled);
+  if (!allLiteral) return general;
+  const ordered = orderKeys(compiled.map((pair, index) => ({ key: pair.literalKey!, index })));
+  return (input, frame) => {
+    if (Array.isArray(input)) return general(input, frame);
+    const result: Record<string, unknown> = Object.create(null);
+    for (const { key, index } of ordered) {
+      const value = compiled[index]!.value(input, frame);
+      if (value !== undefined) result[key] = value;
+    }
+    return result;
+  };
+}
+
+/** Keys in the order `Object.keys` gives them (integer-like keys first, ascending). */
+function orderKeys<T extends { key: string }>(entries: T[]): T[] {
+  const probe: Record<string, T> = Object.create(null);
+  for (const entry of entries) probe[entry.key] = entry;
+  return Object.keys(probe).map((key) => probe[key]!);
+}
+
+function groupObject(pairs: { key: Evaluator; value: Evaluator }[]): Evaluator {
+  return (input, frame) => {
+    if ((input as Sequence | undefined)?.tupleStream) throw DEOPT;
+    const items: unknown[] = Array.isArray(input) ? input : createSequence(input);
+    if (items.length === 0) items.push(undefined);
+    const groups: Record<string, { data: unknown; exprIndex: number }> = Object.create(null);
+    for (const item of items) {
+      frame.context.tick();
+      for (let pairIndex = 0; pairIndex < pairs.length; pairIndex++) {
+        const key = pairs[pairIndex]!.key(item, frame);
+        if (key === undefined) continue;
+        if (typeof key !== "string" || RESERVED_KEYS.has(key)) throw DEOPT;
+        const existing = groups[key];
+        if (existing !== undefined) {
+          if (existing.exprIndex !== pairIndex) throw DEOPT;
+          existing.data = append(existing.data, item, frame.context);
+        } else {
+          groups[key] = { data: item, exprIndex: pairIndex };
+        }
+      }
+    }
+    const result: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(groups)) {
+      const group = groups[key]!;
+      const value = pairs[group.exprIndex]!.value(group.data, frame);
+      if (value !== undefined) result[key] = value;
+    }
+    return result;
+  };
+}
+
+/** Compiles a `condition` node (`a ? b : c`). */
+export function compileCondition(node: AstNode, compiler: Compiler): Evaluator {
+  if (node.condition === undefined || node.then === undefined) throw new Unsupported("malformed condition");
+  const condition = compiler.compile(node.condition);
+  const then = compiler.compile(node.then);
+  const otherwise = node.else === undefined ? undefined : compiler.compile(node.else);
+  return (input, frame) => {
+    if (toBoolean(condition(input, frame))) return then(input, frame);
+    return otherwise === undefined ? undefined : otherwise(input, frame);
+  };
+}

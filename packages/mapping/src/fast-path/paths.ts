@@ -1,0 +1,237 @@
+/**
+ * Paths, steps, tuple streams (`#$i`, `@$x`) and filters, ported from the reference evaluator's
+ * `evaluatePath`, `evaluateStep`, `evaluateTupleStep`, `evaluateStages` and `evaluateFilter` so
+ * that sequences are built, flattened and unwrapped exactly as there.
+ */
+import type { AstNode, Compiler, FilterEvaluator, Stage } from "./ast";
+import { Unsupported } from "./ast";
+import {
+  createSequence,
+  DEOPT,
+  type Evaluator,
+  Frame,
+  isArrayOfNumbers,
+  isNumeric,
+  isSequence,
+  type Sequence,
+  toBoolean,
+} from "./runtime";
+
+type Tuple = Record<string, unknown>;
+
+interface CompiledStep {
+  evaluate: Evaluator;
+  stages: CompiledStage[];
+  tuple: boolean;
+  consarray: boolean;
+  focus: string | undefined;
+  index: string | undefined;
+}
+
+type CompiledStage = { kind: "filter"; filter: FilterEvaluator } | { kind: "index"; name: string };
+
+function frameFromTuple(frame: Frame, tuple: Tuple): Frame {
+  const next = new Frame(frame, frame.context);
+  for (const key of Object.keys(tuple)) next.bind(key, tuple[key]);
+  return next;
+}
+
+function compileStages(stages: Stage[] | undefined, compiler: Compiler): CompiledStage[] {
+  return (stages ?? []).map((stage) => {
+    if (stage.type === "filter" && stage.expr !== undefined) {
+      return { kind: "filter", filter: compiler.compileFilter(stage.expr) };
+    }
+    if (stage.type === "index" && typeof stage.value === "string")
+      return { kind: "index", name: stage.value };
+    throw new Unsupported(`stage ${stage.type}`);
+  });
+}
+
+/** Compiles a `path` node. */
+export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
+  const stepNodes = node.steps ?? [];
+  if (stepNodes.length === 0) throw new Unsupported("empty path");
+  if (node.group !== undefined) throw new Unsupported("group-by");
+  const steps: CompiledStep[] = stepNodes.map((step) => {
+    if (step.type === "sort") throw new Unsupported("sort step");
+    if (step.ancestor !== undefined || step.seekingParent !== undefined) throw new Unsupported("parent %");
+    return {
+      evaluate: compiler.compile(step),
+      stages: compileStages(step.stages, compiler),
+      tuple: step.tuple === true,
+      consarray: step.consarray === true,
+      focus: step.focus,
+      index: step.index,
+    };
+  });
+  const firstIsVariable = stepNodes[0]!.type === "variable";
+  const keepSingletonArray = node.keepSingletonArray === true;
+  const pathIsTuple = node.tuple === true;
+  const last = steps.length - 1;
+
+  return (input, frame) => {
+    let inputSequence: unknown = Array.isArray(input) && !firstIsVariable ? input : createSequence(input);
+    let resultSequence: unknown;
+    let isTupleStream = false;
+    let tupleBindings: Tuple[] | undefined;
+    for (let ii = 0; ii < steps.length; ii++) {
+      const step = steps[ii]!;
+      if (step.tuple) isTupleStream = true;
+      if (ii === 0 && step.consarray) {
+        resultSequence = step.evaluate(inputSequence, frame);
+      } else if (isTupleStream) {
+        tupleBindings = evaluateTupleStep(step, inputSequence as unknown[], tupleBindings, frame);
+      } else {
+        resultSequence = evaluateStep(step, inputSequence as unknown[], frame, ii === last);
+      }
+      if (
+        !isTupleStream &&
+        (resultSequence === undefined || (resultSequence as { length?: unknown }).length === 0)
+      ) {
+        break;
+      }
+      if (step.focus === undefined) inputSequence = resultSequence;
+    }
+    if (isTupleStream) {
+      if (pathIsTuple) {
+        resultSequence = tupleBindings;
+      } else {
+        const values = createSequence();
+        for (const tuple of tupleBindings ?? []) values.push(tuple["@"]);
+        resultSequence = values;
+      }
+    }
+    if (keepSingletonArray) {
+      if (!Array.isArray(resultSequence)) throw DEOPT;
+      let kept = resultSequence as Sequence;
+      if (kept.cons && !kept.sequence) kept = createSequence(kept);
+      kept.keepSingleton = true;
+      resultSequence = kept;
+    }
+    return resultSequence;
+  };
+}
+
+function evaluateStep(step: CompiledStep, input: unknown[], frame: Frame, lastStep: boolean): unknown {
+  const context = frame.context;
+  const result = createSequence();
+  const length = input.length;
+  for (let ii = 0; ii < length; ii++) {
+    context.tick();
+    let value = step.evaluate(input[ii], frame);
+    for (const stage of step.stages) {
+      if (stage.kind !== "filter") throw DEOPT;
+      value = stage.filter(value, frame);
+    }
+    if (value !== undefined) result.push(value);
+  }
+  context.checkSequence(result.length);
+  if (lastStep && result.length === 1 && Array.isArray(result[0]) && !isSequence(result[0])) {
+    return result[0];
+  }
+  const flattened = createSequence();
+  for (const value of result) {
+    if (!Array.isArray(value) || (value as Sequence).cons) {
+      flattened.push(value);
+    } else {
+      for (const inner of value) flattened.push(inner);
+    }
+  }
+  context.checkSequence(flattened.length);
+  return flattened;
+}
+
+function evaluateTupleStep(
+  step: CompiledStep,
+  input: unknown[],
+  tupleBindings: Tuple[] | undefined,
+  frame: Frame,
+): Tuple[] {
+  const context = frame.context;
+  let result: Sequence = createSequence();
+  result.tupleStream = true;
+  const bindings = tupleBindings ?? input.map((item) => ({ "@": item }));
+  for (const binding of bindings) {
+    context.tick();
+    const stepFrame = frameFromTuple(frame, binding);
+    let value = step.evaluate(binding["@"], stepFrame);
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) value = [value];
+    const values = value as Sequence;
+    for (let bb = 0; bb < values.length; bb++) {
+      const tuple: Tuple = Object.create(null);
+      Object.assign(tuple, binding);
+      if (values.tupleStream) {
+        Object.assign(tuple, values[bb]);
+      } else {
+        if (step.focus !== undefined) {
+          tuple[step.focus] = values[bb];
+          tuple["@"] = binding["@"];
+        } else {
+          tuple["@"] = values[bb];
+        }
+        if (step.index !== undefined) tuple[step.index] = bb;
+      }
+      result.push(tuple);
+    }
+  }
+  context.checkSequence(result.length);
+  for (const stage of step.stages) {
+    if (stage.kind === "filter") {
+      result = stage.filter(result, frame) as Sequence;
+    } else {
+      for (let ee = 0; ee < result.length; ee++) (result[ee] as Tuple)[stage.name] = ee;
+    }
+  }
+  return result as Tuple[];
+}
+
+/** Compiles a predicate (`[…]`) into a filter over a sequence, as `evaluateFilter`. */
+export function compileFilter(predicate: AstNode, compiler: Compiler): FilterEvaluator {
+  if (predicate.type === "number" && typeof predicate.value === "number") {
+    const wanted = Math.floor(predicate.value);
+    return (input) => {
+      let results: Sequence = createSequence();
+      if ((input as Sequence | undefined)?.tupleStream) results.tupleStream = true;
+      const items: unknown[] = Array.isArray(input) ? input : createSequence(input);
+      const index = wanted < 0 ? items.length + wanted : wanted;
+      const item = items[index];
+      if (item !== undefined) {
+        if (Array.isArray(item)) {
+          results = item;
+        } else {
+          results.push(item);
+        }
+      }
+      return results;
+    };
+  }
+  const test = compiler.compile(predicate);
+  return (input, frame) => {
+    const results = createSequence();
+    const tupleStream = (input as Sequence | undefined)?.tupleStream === true;
+    if (tupleStream) results.tupleStream = true;
+    const items: unknown[] = Array.isArray(input) ? input : createSequence(input);
+    for (let index = 0; index < items.length; index++) {
+      frame.context.tick();
+      const item = items[index];
+      let value: unknown;
+      if (tupleStream) {
+        value = test((item as Tuple)["@"], frameFromTuple(frame, item as Tuple));
+      } else {
+        value = test(item, frame);
+      }
+      if (isNumeric(value)) value = [value];
+      if (isArrayOfNumbers(value)) {
+        for (const position of value as number[]) {
+          let at = Math.floor(position);
+          if (at < 0) at = items.length + at;
+          if (at === index) results.push(item);
+        }
+      } else if (toBoolean(value)) {
+        results.push(item);
+      }
+    }
+    return results;
+  };
+}

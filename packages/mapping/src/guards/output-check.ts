@@ -1,0 +1,83 @@
+import { MappingError, MappingErrorCode } from "../errors";
+
+/**
+ * Keys that must never reach a host: code that later merges a result with `Object.assign`,
+ * `_.merge` or a `for…in` copy would write them onto a prototype.
+ */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Deeper results are refused: walking or serialising them would overflow the host's stack. */
+const MAX_OUTPUT_NESTING = 2000;
+
+/**
+ * Checks one evaluation result before it leaves the engine: its approximate JSON size against
+ * `maxOutputSize`, its nesting, and that no object carries a prototype-polluting key.
+ * Stops at the first problem; cost is linear in the result, bounded by the size limit.
+ *
+ * @throws {MappingError} `MAPPING_OUTPUT_TOO_LARGE`, `MAPPING_OUTPUT_INVALID` or `MAPPING_DEPTH`,
+ * with a JSON pointer to the offending value.
+ */
+export function checkOutput(value: unknown, maxOutputSize: number): void {
+  let size = 0;
+  const visit = (node: unknown, pointer: string, depth: number): void => {
+    if (depth > MAX_OUTPUT_NESTING) {
+      throw new MappingError(
+        MappingErrorCode.DEPTH,
+        `expression result nests deeper than ${MAX_OUTPUT_NESTING} levels at ${pointer || "/"}`,
+        { path: pointer },
+      );
+    }
+    switch (typeof node) {
+      case "string":
+        size += node.length + 2;
+        break;
+      case "object":
+        if (node === null) {
+          size += 4;
+        } else if (Array.isArray(node)) {
+          size += 2 + node.length;
+          for (let index = 0; index < node.length; index++) {
+            visit(node[index], `${pointer}/${index}`, depth + 1);
+          }
+        } else {
+          size += 2;
+          for (const key of Object.keys(node)) {
+            if (FORBIDDEN_KEYS.has(key)) {
+              throw new MappingError(
+                MappingErrorCode.OUTPUT_INVALID,
+                `expression result has the key "${key}" at ${pointer || "/"}; it is refused because it could pollute a prototype`,
+                { path: `${pointer}/${escapePointer(key)}` },
+              );
+            }
+            size += key.length + 4;
+            visit((node as Record<string, unknown>)[key], `${pointer}/${escapePointer(key)}`, depth + 1);
+          }
+        }
+        break;
+      default:
+        size += 8;
+    }
+    if (size > maxOutputSize) {
+      throw new MappingError(
+        MappingErrorCode.OUTPUT_TOO_LARGE,
+        `expression result exceeds the output limit of ${maxOutputSize} characters at ${pointer || "/"}`,
+        { path: pointer },
+      );
+    }
+  };
+  visit(value, "", 0);
+}
+
+/** Throws `MAPPING_OUTPUT_TOO_LARGE` when a string built during evaluation exceeds the limit. */
+export function checkStringSize(value: string, maxOutputSize: number, what: string): void {
+  if (value.length > maxOutputSize) {
+    throw new MappingError(
+      MappingErrorCode.OUTPUT_TOO_LARGE,
+      `${what} would build a string of ${value.length} characters, over the output limit of ${maxOutputSize}`,
+    );
+  }
+}
+
+function escapePointer(key: string): string {
+  return key.replaceAll("~", "~0").replaceAll("/", "~1");
+}
