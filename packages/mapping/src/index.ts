@@ -15,6 +15,7 @@
  * @module
  */
 
+export { decompile } from "./decompile";
 export type { MappingErrorOptions } from "./errors";
 export { MappingError, MappingErrorCode } from "./errors";
 export type { CompiledExpression, CompileExpressionOptions } from "./expression";
@@ -26,4 +27,11 @@ export { registeredFunctions, registerFunction } from "./function-registry";
 export type { FunctionExample, LibraryFunction } from "./functions/define";
 export { libraryFunctions } from "./functions/index";
 export { compileMapping } from "./rules";
-export type { MappingRule, Transform } from "./types";
+export type {
+  JsonSchema,
+  LookupTables,
+  MappingDefinition,
+  MappingRule,
+  MappingSample,
+  Transform,
+} from "./types";
