@@ -5,15 +5,15 @@
  * @example
  * ```ts
  * import pg from "pg";
+ * import { createRuntime } from "@synapseops/core";
  * import { postgresStore } from "@synapseops/core/postgres";
  *
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
- * const store = postgresStore({ pool }, { schema: "synapseops" });
- * await store.migrate(); // optional: also runs on first use
- *
+ * const store = postgresStore({ pool }, { schema: "synapseops" }); // migrates on first use
  * const runtime = createRuntime({ store });
- * // … on shutdown: the host's pool is the host's to end.
- * await store.close();
+ * const project = await runtime.projects.create({ name: "Shop → ERP" });
+ *
+ * await runtime.close(); // closes the store; the pool is the host's to end
  * await pool.end();
  * ```
  * @module

@@ -22,7 +22,7 @@ export interface AppliedMigration {
   checksum: string;
 }
 
-/** What {@link migrateSchema} did. */
+/** What a migration call did. */
 export interface MigrationResult {
   /** Migrations applied by this call, oldest first; empty when the schema was up to date. */
   applied: AppliedMigration[];

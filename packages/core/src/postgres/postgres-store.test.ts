@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, DependencyMissingError, StoreError, ValidationError } from "../errors";
 import { newId } from "../ids";
+import { createRuntime } from "../index";
 import { AuditEntry } from "../model/audit";
 import { Blueprint, BlueprintRevision } from "../model/blueprint";
 import { IdempotencyRecord } from "../model/idempotency";
@@ -123,6 +124,17 @@ describe.skipIf(Boolean(service.skip))("postgresStore", () => {
     });
   });
 
+  it("serves a runtime as a host wires it", async () => {
+    const runtime = createRuntime({
+      store: postgresStore({ pool: admin! }, { schema: freshSchema("host") }),
+    });
+    const project = await runtime.projects.create({ name: "Shop → ERP" }, { actor: "ana" });
+    expect(await runtime.projects.get(project.id)).toEqual(project);
+    expect((await runtime.audit.list({ entityId: project.id })).items.map((e) => e.actor)).toEqual(["ana"]);
+    await runtime.close();
+    expect((await admin!.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+  });
+
   describe("connections", () => {
     it("never closes a host's pool", async () => {
       const pool = new pg.Pool({ connectionString: service.url, max: 2 });
@@ -142,12 +154,8 @@ describe.skipIf(Boolean(service.skip))("postgresStore", () => {
       expect(await store.getProject(project.id)).toEqual(project);
       await store.close();
       await store.close();
-      const failure = await store.ping().then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      expect(failure).toBeInstanceOf(StoreError);
-      expect((failure as StoreError).cause).toBeInstanceOf(Error);
+      await expect(store.ping()).rejects.toThrow(/used after close/);
+      await expect(store.getProject(project.id)).rejects.toBeInstanceOf(StoreError);
     });
 
     it("says to install pg when it is missing", async () => {

@@ -1,4 +1,5 @@
 import type { Pool, QueryResultRow } from "pg";
+import { StoreError } from "../errors";
 import type { Store } from "../store/types";
 import { blueprintQueries } from "./_blueprint-queries";
 import { idempotencyQueries } from "./_idempotency-queries";
@@ -62,7 +63,10 @@ export function postgresStore(
   const ownsPool = !("pool" in connection);
 
   let pool: Promise<Pool> | undefined;
+  let closed: Promise<void> | undefined;
   const getPool = (): Promise<Pool> => {
+    // After close() a call would otherwise open a new pool that nobody ends.
+    if (closed !== undefined) return Promise.reject(new StoreError("postgres store: used after close()"));
     pool ??= (
       "pool" in connection
         ? Promise.resolve(connection.pool)
@@ -91,9 +95,9 @@ export function postgresStore(
   const db: Db = {
     tables,
     async query<R extends QueryResultRow>(operation: string, text: string, params: unknown[] = []) {
-      const ready_ = await ready();
+      const target = await ready();
       try {
-        return await ready_.query<R>(text, params);
+        return await target.query<R>(text, params);
       } catch (error) {
         throw toStoreFailure(error, operation);
       }
@@ -103,7 +107,6 @@ export function postgresStore(
     },
   };
 
-  let closed: Promise<void> | undefined;
   return {
     kind: "postgres",
     schema: schemaName,
