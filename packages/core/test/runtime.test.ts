@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   BlueprintInvalidError,
   ConflictError,
@@ -12,7 +12,12 @@ import {
 import { orderBody, setup } from "./_runtime-fixtures";
 import { storeFactories } from "./_stores";
 
-describe.each(storeFactories())("runtime on the $name store", ({ make, skip }) => {
+const stores = await storeFactories();
+afterAll(async () => {
+  for (const store of stores) await store.cleanup();
+});
+
+describe.each(stores)("runtime on the $name store", ({ make, skip }) => {
   const withStore = async <T>(fn: (store: Store) => Promise<T>): Promise<T> => {
     const store = await make();
     try {
@@ -205,7 +210,22 @@ describe.each(storeFactories())("runtime on the $name store", ({ make, skip }) =
 
     it("lets one of two concurrent edits of the same revision win; the other gets ConflictError", () =>
       withStore(async (store) => {
-        const { runtime, projectId, source, target } = await setup(store);
+        // Hold each save until both edits have read the blueprint, so they really race.
+        let arrived = 0;
+        let release: () => void = () => {};
+        const bothRead = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const racing: Store = {
+          ...store,
+          saveBlueprint: async (write) => {
+            arrived += 1;
+            if (arrived === 2) release();
+            await bothRead;
+            return store.saveBlueprint(write);
+          },
+        };
+        const { runtime, projectId, source, target } = await setup(racing);
         const draft = await runtime.blueprints.create(projectId, {
           name: "orders",
           body: orderBody(source, target),

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import type { DeadLetter } from "../model/dead-letter";
 import type { Run, RunEvent } from "../model/run";
 import { canTakeLease } from "../store/idempotency-claim";
+import { pageLimit } from "../store/pagination";
 import { RUN_EVENT_LEVEL_RANK } from "../store/run-event-levels";
 import type { RunStore } from "../store/types";
 import { pageBounds, toPage } from "./_paging";
@@ -169,7 +170,7 @@ export function runQueries(db: Db): RunQueries {
       const result = await db.query<DocRow>(
         "listRunEvents",
         `SELECT doc::text AS doc FROM ${t.events} ${whereClause(where)}
-         ORDER BY seq LIMIT ${params.add(Math.max(0, filter.limit ?? 100))}`,
+         ORDER BY seq LIMIT ${params.add(pageLimit({ limit: filter.limit ?? 100 }))}`,
         params.values,
       );
       return result.rows.map((row) => fromDoc<RunEvent>(row.doc));

@@ -10,7 +10,7 @@ import type { IdempotencyRecord } from "../model/idempotency";
 import type { Project } from "../model/project";
 import type { Run, RunEvent } from "../model/run";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
-import { pageOf } from "./pagination";
+import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
 import type { IdempotencyOutcome, Store } from "./types";
 
@@ -260,7 +260,7 @@ export function memoryStore(): Store {
           RUN_EVENT_LEVEL_RANK[event.level] >= minimum &&
           (filter.step === undefined || event.step === filter.step),
       );
-      return cloneJson(items.slice(0, filter.limit ?? 100));
+      return cloneJson(items.slice(0, pageLimit({ limit: filter.limit ?? 100 })));
     },
 
     async claimIdempotencyKey(claim) {

@@ -50,7 +50,7 @@ export interface BlueprintWrite {
 /**
  * The port for the design-time model: projects, environments, connector refs, blueprints,
  * revisions, the audit log and artifacts. Every write is atomic with its audit entry: a rejected
- * write changes nothing.
+ * write changes nothing. Audit entry ids are unique (a reused id is a ConflictError).
  */
 export interface BlueprintStore {
   /** @throws ConflictError when the id exists. */
@@ -109,7 +109,7 @@ export interface RunEventFilter {
   /** Only events at this level or more severe. */
   level?: RunEventLevel;
   step?: string;
-  /** @default 100 */
+  /** Events at most, from 1 to 500. @default 100 */
   limit?: number;
 }
 
@@ -222,6 +222,6 @@ export interface Store extends BlueprintStore, RunStore {
   readonly kind: string;
   /** Checks the store answers; throws when it does not. */
   ping(): Promise<void>;
-  /** Releases connections the store opened itself. */
+  /** Releases connections the store opened itself; a store may refuse calls afterwards. */
   close(): Promise<void>;
 }

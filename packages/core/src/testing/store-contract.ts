@@ -314,6 +314,7 @@ export function testStore(
         ]);
         expect((await store.listRunEvents(runId, { step: "map" }))[0]?.data).toEqual({ attempt: 1 });
         expect(await store.listRunEvents(runId, { limit: 1 })).toHaveLength(1);
+        await expect(store.listRunEvents(runId, { limit: -1 })).rejects.toMatchObject({ path: "/limit" });
       });
 
       it("numbers concurrent appends without gaps or repeats", async () => {
