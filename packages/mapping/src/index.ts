@@ -26,12 +26,22 @@ export type { MappingFunction } from "./function-registry";
 export { registeredFunctions, registerFunction } from "./function-registry";
 export type { FunctionExample, LibraryFunction } from "./functions/define";
 export { libraryFunctions } from "./functions/index";
+export type { CompiledMapping, CompileMappingOptions } from "./mapping-definition";
+export { compileMappingDefinition } from "./mapping-definition";
 export { compileMapping } from "./rules";
 export type {
   JsonSchema,
+  JsonSchema,
+  LookupTables,
   LookupTables,
   MappingDefinition,
+  MappingDefinition,
+  MappingRule,
   MappingRule,
   MappingSample,
+  MappingSample,
+  Transform,
   Transform,
 } from "./types";
+export type { OutputIssue } from "./validate-output";
+export { MappingOutputError, validateOutput } from "./validate-output";
