@@ -251,7 +251,7 @@ describe.skipIf(Boolean(service.skip))("postgresStore", () => {
       );
       // Each batch gets consecutive numbers, in the order given.
       for (const batch of batches) expect(batch[1]!.seq).toBe(batch[0]!.seq + 1);
-      const seqs = (await a.listRunEvents(runId, { limit: 1000 })).map((e) => e.seq);
+      const seqs = (await a.listRunEvents(runId, { limit: 500 })).map((e) => e.seq);
       expect(seqs).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
     });
   });
