@@ -87,7 +87,12 @@ export function toRuntimeError(error: unknown, path: string | undefined): Mappin
       cause: error,
     });
   }
-  const code = GUARD_CODES[error.code ?? ""] ?? MappingErrorCode.RUNTIME;
+  let code = GUARD_CODES[error.code ?? ""] ?? MappingErrorCode.RUNTIME;
+  // `$eval` wraps what its inner expression threw (D3120/D3121); a guard firing in there is
+  // still that guard.
+  const inner = (error as { error?: unknown }).error;
+  if (inner instanceof MappingError) code = inner.code;
+  else if (isJsonataFailure(inner)) code = GUARD_CODES[inner.code ?? ""] ?? code;
   return new MappingError(
     code,
     `expression failed${where(error.position, error.token)}: ${error.message ?? error.code}`,

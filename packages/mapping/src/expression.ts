@@ -261,7 +261,10 @@ class ReferenceEvaluator {
     let instance = this.instances.get(key);
     if (instance === undefined) {
       const options = Object.freeze({
-        timeout: limits.timeoutMs,
+        // JSONata notices its deadline only at the next sub-expression and then unwinds a chain
+        // of awaits (10–50 ms measured): it gets a slightly earlier deadline so the evaluation
+        // ends within the caller's limit plus a few milliseconds.
+        timeout: Math.max(1, limits.timeoutMs - Math.min(50, limits.timeoutMs * 0.2)),
         stack: limits.maxDepth,
         sequence: this.limits.maxSequenceLength,
         RegexEngine: SafeRegExp as RegExpConstructor,

@@ -11,7 +11,8 @@ const MAX_OUTPUT_NESTING = 2000;
 
 /**
  * Checks one evaluation result before it leaves the engine: its approximate JSON size against
- * `maxOutputSize`, its nesting, and that no object carries a prototype-polluting key.
+ * `maxOutputSize`, its nesting, and that no object carries a prototype-polluting key. Removes
+ * the reference engine's per-sequence `push` override from arrays on the way.
  * Stops at the first problem; cost is linear in the result, bounded by the size limit.
  *
  * @throws {MappingError} `MAPPING_OUTPUT_TOO_LARGE`, `MAPPING_OUTPUT_INVALID` or `MAPPING_DEPTH`,
@@ -35,6 +36,9 @@ export function checkOutput(value: unknown, maxOutputSize: number): void {
         if (node === null) {
           size += 4;
         } else if (Array.isArray(node)) {
+          // The reference engine bounds sequences by giving each its own `push`; drop it so
+          // results look the same whichever evaluator built them.
+          if (Object.hasOwn(node, "push")) delete (node as { push?: unknown }).push;
           size += 2 + node.length;
           for (let index = 0; index < node.length; index++) {
             visit(node[index], `${pointer}/${index}`, depth + 1);

@@ -106,7 +106,8 @@ function readQuantifier(pattern: string, i: number): { unbounded: boolean; end: 
     const match = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
     if (!match) return undefined;
     const max = match[2] === undefined ? Number(match[1]) : match[3] === "" ? Infinity : Number(match[3]);
-    return { unbounded: max > 1, end: i + match[0].length };
+    // An exact count (`{3}`) matches one way only; a range (`{1,5}`, `{2,}`) can backtrack.
+    return { unbounded: match[2] !== undefined && max > Number(match[1]), end: i + match[0].length };
   }
   return undefined;
 }

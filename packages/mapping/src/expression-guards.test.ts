@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { type MappingErrorCode as Code, compileExpression, MappingError, MappingErrorCode } from "./index";
+
+const TIMEOUT_MS = 400;
+/** How late past its limit an evaluation may end. */
+const SLACK_MS = 50;
+
+interface GuardCase {
+  name: string;
+  expression: string;
+  input?: unknown;
+  /** Acceptable outcomes: the guard that must fire. */
+  codes: Code[];
+}
+
+const CASES: GuardCase[] = [
+  {
+    name: "infinite tail recursion",
+    expression: "($f := function($x){ $f($x+1) }; $f(1))",
+    codes: [MappingErrorCode.TIMEOUT, MappingErrorCode.DEPTH],
+  },
+  {
+    name: "infinite non-tail recursion",
+    expression: "($f := function($x){ 1 + $f($x+1) }; $f(1))",
+    codes: [MappingErrorCode.DEPTH],
+  },
+  {
+    name: "a range past the sequence limit",
+    expression: "[0..9999999]",
+    codes: [MappingErrorCode.SEQUENCE_TOO_LONG],
+  },
+  {
+    name: "a range past JSONata's own range limit",
+    expression: "$sum([1..1e9])",
+    codes: [MappingErrorCode.SEQUENCE_TOO_LONG],
+  },
+  {
+    name: "$pad past the output cap",
+    expression: '$pad("", 20000000, "x")',
+    codes: [MappingErrorCode.OUTPUT_TOO_LARGE],
+  },
+  {
+    name: "building a 100 MB string by doubling",
+    expression: '($d := function($s, $n){ $n = 0 ? $s : $d($s & $s, $n - 1) }; $d("xxxxxxxxxx", 24))',
+    codes: [MappingErrorCode.OUTPUT_TOO_LARGE],
+  },
+  {
+    name: "building a 100 MB string by appending",
+    expression: '($s := $pad("", 10000, "x"); $reduce([1..10000], function($acc, $v){ $acc & $s }, ""))',
+    codes: [MappingErrorCode.OUTPUT_TOO_LARGE, MappingErrorCode.TIMEOUT],
+  },
+  {
+    name: "$join of 100 MB",
+    expression: '($s := $pad("", 10000, "x"); $join([1..10000].$s))',
+    codes: [MappingErrorCode.OUTPUT_TOO_LARGE],
+  },
+  {
+    name: "deeply nested expression text",
+    expression: `${"(".repeat(20000)}1${")".repeat(20000)}`,
+    codes: [MappingErrorCode.DEPTH],
+  },
+  {
+    name: "deeply nested input returned whole",
+    expression: "$",
+    input: JSON.parse(`${"[".repeat(5000)}${"]".repeat(5000)}`),
+    codes: [MappingErrorCode.DEPTH],
+  },
+  {
+    name: "deeply nested input walked by **",
+    expression: "$count(**)",
+    input: JSON.parse(`${'{"a":'.repeat(20000)}1${"}".repeat(20000)}`),
+    codes: [MappingErrorCode.DEPTH, MappingErrorCode.RUNTIME],
+  },
+  {
+    name: "switching the guards off from inside the expression",
+    expression:
+      "($timeout := 0; $stack := 0; $sequence := 0; $options := {}; $f := function($x){ $f($x+1) }; $f(1))",
+    codes: [MappingErrorCode.TIMEOUT, MappingErrorCode.DEPTH],
+  },
+  {
+    name: "re-evaluating a runaway expression through $eval",
+    expression: '$eval("($f := function($x){ $f($x+1) }; $f(1))")',
+    codes: [MappingErrorCode.TIMEOUT, MappingErrorCode.DEPTH],
+  },
+  {
+    name: "a __proto__ key in a constructed object",
+    expression: '{"__proto__": {"polluted": 1}}',
+    codes: [MappingErrorCode.OUTPUT_INVALID],
+  },
+  {
+    name: "a computed constructor key",
+    expression: '{"nested": {$k: {"polluted": 1}}}',
+    codes: [MappingErrorCode.OUTPUT_INVALID],
+  },
+  {
+    name: "a catastrophic regex",
+    expression: '$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)',
+    codes: [MappingErrorCode.REGEX_UNSAFE],
+  },
+  {
+    name: "a catastrophic regex with alternation",
+    expression: '$contains("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /^(a|aa)+$/)',
+    codes: [MappingErrorCode.REGEX_UNSAFE],
+  },
+];
+
+async function outcome(
+  expression: string,
+  input: unknown,
+  fastPath: boolean,
+  bindings?: Record<string, unknown>,
+): Promise<{ error?: MappingError; value?: unknown; elapsed: number }> {
+  const started = Date.now();
+  try {
+    const compiled = compileExpression(expression, { fastPath, timeoutMs: TIMEOUT_MS });
+    const value = await compiled.evaluate(input, bindings);
+    return { value, elapsed: Date.now() - started };
+  } catch (error) {
+    if (!(error instanceof MappingError)) throw error;
+    return { error, elapsed: Date.now() - started };
+  }
+}
+
+describe.each([
+  { mode: "fast path", fastPath: true },
+  { mode: "reference", fastPath: false },
+])("guards ($mode)", ({ fastPath }) => {
+  it.each(CASES)("stop $name with the right error in time", async ({ expression, input, codes }) => {
+    const result = await outcome(expression, input ?? {}, fastPath, { k: "constructor" });
+    expect(result.error, `expected one of ${codes.join(", ")}`).toBeInstanceOf(MappingError);
+    expect(codes).toContain(result.error?.code);
+    expect(result.elapsed).toBeLessThanOrEqual(TIMEOUT_MS + SLACK_MS);
+  });
+
+  it("keep the process healthy and Object.prototype clean", async () => {
+    for (const expression of [
+      '{"__proto__": {"polluted": 1}}',
+      '$lookup($, "constructor")',
+      '$merge([{"__proto__": {"polluted": 1}}])',
+    ]) {
+      await outcome(expression, {}, fastPath);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty("polluted");
+    const lookup = await outcome('$lookup($, "constructor")', {}, fastPath);
+    expect(lookup.value).toBeUndefined();
+    const after = await outcome("$sum([1, 2, 3])", {}, fastPath);
+    expect(after.value).toBe(6);
+  });
+
+  it("allow safe regexes and strings under the cap", async () => {
+    const match = await outcome('$match("a1b22", /[0-9]+/).match', {}, fastPath);
+    expect(JSON.stringify(match.value)).toBe('["1","22"]');
+    const padded = await outcome('$length($pad("", 1000, "x"))', {}, fastPath);
+    expect(padded.value).toBe(1000);
+  });
+});
