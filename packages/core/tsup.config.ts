@@ -2,5 +2,5 @@ import { packageBuild } from "../../tsup.shared";
 
 export default packageBuild(
   { index: "src/index.ts", postgres: "src/postgres/index.ts", testing: "src/testing/index.ts" },
-  { bundleForCjs: ["p-retry", "is-network-error"] },
+  { bundleForCjs: ["p-retry", "is-network-error"], esmOnly: ["testing"] },
 );
