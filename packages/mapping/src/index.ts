@@ -31,16 +31,10 @@ export { compileMappingDefinition } from "./mapping-definition";
 export { compileMapping } from "./rules";
 export type {
   JsonSchema,
-  JsonSchema,
-  LookupTables,
   LookupTables,
   MappingDefinition,
-  MappingDefinition,
-  MappingRule,
   MappingRule,
   MappingSample,
-  MappingSample,
-  Transform,
   Transform,
 } from "./types";
 export type { OutputIssue } from "./validate-output";
