@@ -41,6 +41,14 @@ export type {
   ReadBatch,
 } from "./connector";
 export { connectorRegistry, defineConnector } from "./connector";
+export type { ConnectorErrorOptions } from "./connector-error";
+export {
+  ConnectorError,
+  connectorErrorFromStatus,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+} from "./connector-error";
 export type { SynapseErrorOptions } from "./errors";
 export {
   BlueprintInvalidError,
