@@ -133,4 +133,5 @@ export type {
   MappingSuggestion,
   MappingSuggestionRequest,
 } from "./suggester";
+export type { SecretProvider } from "./secret-provider";
 export { nameBasedSuggester } from "./suggester";
