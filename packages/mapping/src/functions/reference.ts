@@ -1,11 +1,7 @@
 import type { LibraryFunction } from "./define";
 
 function show(value: unknown): string {
-  return value === undefined ? "*(nothing)*" : `\`${JSON.stringify(value)}\``;
-}
-
-function cell(text: string): string {
-  return text.replaceAll("|", "\\|");
+  return value === undefined ? "_(nothing)_" : `\`${JSON.stringify(value)}\``;
 }
 
 /**
@@ -19,15 +15,10 @@ export function renderFunctionReference(functions: readonly LibraryFunction[]): 
     "# Mapping function library",
     "",
     "Every mapping expression can call these functions. Rule transforms name them without the `$`",
-    "(see [the mapping guide](./mapping.md)). Entries marked *built-in* are JSONata's own functions,",
+    "(see [the mapping guide](./mapping.md)). Entries marked _built-in_ are JSONata's own functions,",
     "listed for completeness; the library never redefines them. Every example below is run as a test.",
     "",
-    "| function | signature | what it does |",
-    "|---|---|---|",
-    ...functions.map(
-      (fn) =>
-        `| [\`$${fn.name}\`](#${fn.name}) | \`${cell(fn.signature)}\` | ${cell(fn.doc)}${fn.implementation ? "" : " *(built-in)*"} |`,
-    ),
+    ...functions.map((fn) => `- [\`$${fn.name}\`](#${fn.name})${fn.implementation ? "" : " (built-in)"}`),
     "",
   ];
   for (const fn of functions) {
@@ -37,10 +28,11 @@ export function renderFunctionReference(functions: readonly LibraryFunction[]): 
       `\`$${fn.name}${fn.signature}\`${fn.implementation ? "" : " — JSONata built-in"}`,
       "",
     );
-    lines.push(fn.doc, "", "| expression | input | result |", "|---|---|---|");
+    lines.push(fn.doc, "", "Examples:", "");
     for (const example of fn.examples) {
-      const result = example.throws === undefined ? show(example.output) : `fails: ${cell(example.throws)}`;
-      lines.push(`| \`${cell(example.expr)}\` | ${cell(show(example.input ?? {}))} | ${cell(result)} |`);
+      const result =
+        example.throws === undefined ? `→ ${show(example.output)}` : `fails with \`${example.throws}\``;
+      lines.push(`- \`${example.expr}\` on \`${JSON.stringify(example.input ?? {})}\` ${result}`);
     }
     lines.push("");
   }
