@@ -13,8 +13,38 @@ export interface ConnectorContext {
   secrets: Readonly<Record<string, string>>;
   /** 1 for the first attempt of a step, 2 for its first retry… */
   attempt: number;
-  /** The environment the run targets. */
-  environment: { name: string; variables: Readonly<Record<string, string>> };
+  /** The environment the run targets; `baseUrl` is the environment's own, when it has one. */
+  environment: { name: string; variables: Readonly<Record<string, string>>; baseUrl?: string };
+}
+
+/** What `write` and `writeBatch` receive besides the common context. */
+export interface WriteContext extends ConnectorContext {
+  /** The record's idempotency key, for targets that dedupe (sent as `Idempotency-Key` by http). */
+  idempotencyKey?: string;
+  /** The target operation, for connectors with several (an OpenAPI operationId, a table). */
+  operation?: string;
+}
+
+/** What `writeBatch` receives: one idempotency key per record, in the records' order. */
+export interface WriteBatchContext extends ConnectorContext {
+  idempotencyKeys?: readonly (string | undefined)[];
+  operation?: string;
+}
+
+/** What `read` receives besides the context. */
+export interface ReadOptions {
+  /** The cursor of the last batch processed; absent to read from the start. */
+  cursor?: unknown;
+  /** The source operation, for connectors with several. */
+  operation?: string;
+  /** Connector-specific request parameters (a query, a filter). */
+  request?: unknown;
+}
+
+/** A push source's live subscription. */
+export interface Subscription {
+  /** Stops delivery; resolves once no handler call is in flight. */
+  close(): Promise<void>;
 }
 
 /** A batch of records read from a source, with the position to resume after it. */
@@ -23,20 +53,30 @@ export interface ReadBatch {
   cursor?: unknown;
 }
 
-/** The optional capabilities of a connector; a connector has at least one. */
+/**
+ * The optional capabilities of a connector; a connector has at least one. They are declared as
+ * methods (not function properties) on purpose: method parameters are bivariant, so a
+ * `Connector<{ url: string }>` stays assignable to `Connector<unknown>` and registers in a runtime.
+ */
 export interface ConnectorCapabilities<Config> {
-  /** Reads records from the stored cursor onwards. */
-  read?(
+  /** Reads records in batches from `options.cursor` onwards; each batch carries the cursor after it. */
+  read?(config: Config, context: ConnectorContext, options: ReadOptions): AsyncIterable<ReadBatch>;
+  /** Writes one record; `context.idempotencyKey` is the record's key, for targets that dedupe. */
+  write?(config: Config, record: unknown, context: WriteContext): Promise<unknown>;
+  /**
+   * Writes records in one call (a bulk endpoint, a multi-row insert); returns one result per
+   * record. Without it the executor calls `write` per record.
+   */
+  writeBatch?(config: Config, records: readonly unknown[], context: WriteBatchContext): Promise<unknown[]>;
+  /**
+   * Starts a push source: `deliver` is called with each batch as it arrives, one call at a time;
+   * a rejected `deliver` is the connector's cue to redeliver (nack) when its peer can.
+   */
+  subscribe?(
     config: Config,
     context: ConnectorContext,
-    options: { cursor?: unknown; operation?: string; request?: unknown },
-  ): AsyncIterable<ReadBatch>;
-  /** Writes one record; `idempotencyKey` is the record's key, for targets that dedupe. */
-  write?(
-    config: Config,
-    record: unknown,
-    context: ConnectorContext & { idempotencyKey?: string; operation?: string },
-  ): Promise<unknown>;
+    deliver: (batch: ReadBatch) => Promise<void>,
+  ): Promise<Subscription>;
   /** Tests the connection; throws when it does not work. */
   test?(config: Config, context: ConnectorContext): Promise<void>;
   /** Reports health, e.g. lag for sources. */
@@ -65,8 +105,14 @@ export interface ConnectorDefinition<Schema extends z.ZodType> {
   version: string;
   /** zod schema of the config; its output type is the config type of every capability. */
   configSchema: Schema;
-  /** Names of the secrets the connector needs. @default [] */
+  /**
+   * Names of the secrets every config needs (`apiKey`). A call fails before it starts when one
+   * is not resolved. Secrets that only some configs use (an auth scheme's) are not listed: the
+   * runtime also resolves every name the connector ref or environment maps.
+   * @default []
+   */
   secrets?: readonly string[];
+  /** The capabilities; at least one. */
   capabilities: ConnectorCapabilities<z.output<Schema>>;
 }
 
@@ -96,9 +142,17 @@ export function defineConnector<Schema extends z.ZodType>(
       path: "/type",
     });
   }
+  for (const [name, capability] of Object.entries(definition.capabilities)) {
+    if (capability !== undefined && typeof capability !== "function") {
+      throw new ValidationError(`connector "${definition.type}" capability "${name}" is not a function`, {
+        code: ErrorCode.CONNECTOR_INVALID,
+        path: `/capabilities/${name}`,
+      });
+    }
+  }
   if (Object.values(definition.capabilities).every((capability) => capability === undefined)) {
     throw new ValidationError(
-      `connector "${definition.type}" has no capability (read, write, test or health)`,
+      `connector "${definition.type}" has no capability (read, write, writeBatch, subscribe, test or health)`,
       {
         code: ErrorCode.CONNECTOR_INVALID,
         path: "/capabilities",

@@ -39,6 +39,10 @@ export type {
   ConnectorContext,
   ConnectorDefinition,
   ReadBatch,
+  ReadOptions,
+  Subscription,
+  WriteBatchContext,
+  WriteContext,
 } from "./connector";
 export { connectorRegistry, defineConnector } from "./connector";
 export type { ConnectorErrorOptions } from "./connector-error";
@@ -49,6 +53,14 @@ export {
   isRetryableStatus,
   parseRetryAfter,
 } from "./connector-error";
+export type {
+  ConnectorCallOptions,
+  ConnectorService,
+  ConnectorServiceDeps,
+  ConnectorTestResult,
+  PreparedConnector,
+} from "./connector-service";
+export { connectorService } from "./connector-service";
 export type { SynapseErrorOptions } from "./errors";
 export {
   BlueprintInvalidError,

@@ -10,6 +10,8 @@
  * @module
  */
 
+export type { ConnectorContractOptions } from "./connector-contract";
+export { connectorTestContext, testConnector } from "./connector-contract";
 export { sampleAudit, sampleBlueprint, sampleBody, sampleProject, sampleRun } from "./fixtures";
 export type { ServiceCheck, TestService } from "./services";
 export { checkTestService, TEST_SERVICES } from "./services";
