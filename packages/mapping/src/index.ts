@@ -18,6 +18,8 @@
 export { decompile } from "./decompile";
 export type { MappingErrorOptions } from "./errors";
 export { MappingError, MappingErrorCode } from "./errors";
+export type { ExplainedField, ExplainedStep, Explanation } from "./explain";
+export { explain } from "./explain";
 export type { CompiledExpression, CompileExpressionOptions } from "./expression";
 export { compileExpression } from "./expression";
 export type { CompileOptions, EvaluateOptions, EvaluationLimits } from "./expression-options";
@@ -29,6 +31,8 @@ export { libraryFunctions } from "./functions/index";
 export type { CompiledMapping, CompileMappingOptions } from "./mapping-definition";
 export { compileMappingDefinition } from "./mapping-definition";
 export { compileMapping } from "./rules";
+export type { MappingTestReport, SampleDiff, SampleResult } from "./test-mapping";
+export { testMapping } from "./test-mapping";
 export type {
   JsonSchema,
   LookupTables,
