@@ -116,9 +116,31 @@ export {
   Step,
   StepPolicy,
 } from "./model/step";
+export type { SourceLocation } from "./openapi/errors";
+export { OpenApiError } from "./openapi/errors";
+export { loadOpenApi, loadOpenApiSync } from "./openapi/load";
+export { listOperations, preferredMedia, synthesiseOperationId } from "./openapi/operations";
+export { getAtPointer, isRef, parsePointer, resolveRef } from "./openapi/pointer";
+export type {
+  HttpMethod,
+  LoadOpenApiOptions,
+  MediaDescriptor,
+  OpenApiDocument,
+  OpenApiObject,
+  OpenApiSchema,
+  OpenApiSecurityRequirement,
+  OpenApiServer,
+  OperationDescriptor,
+  ParameterDescriptor,
+  ParameterLocation,
+  RequestBodyDescriptor,
+  ResponseDescriptor,
+} from "./openapi/types";
+export { HTTP_METHODS } from "./openapi/types";
 export type { ConnectorRefService, EnvironmentService, ProjectService } from "./projects/project-service";
 export type { Runtime, RuntimeOptions } from "./runtime";
 export { createRuntime } from "./runtime";
+export type { SecretProvider } from "./secret-provider";
 export { decideIdempotencyClaim } from "./store/idempotency-claim";
 export { memoryStore } from "./store/memory-store";
 export { decodeCursor, encodeCursor, PAGE_LIMIT } from "./store/pagination";
@@ -145,5 +167,4 @@ export type {
   MappingSuggestion,
   MappingSuggestionRequest,
 } from "./suggester";
-export type { SecretProvider } from "./secret-provider";
 export { nameBasedSuggester } from "./suggester";
