@@ -149,20 +149,24 @@ export function testConnector<Config>(options: ConnectorContractOptions<Config>)
       "fails with SynapseErrors, never bare errors",
       async () => {
         const config = connector.parseConfig(options.failingConfig);
-        const calls: Promise<unknown>[] = [];
-        if (connector.test !== undefined) calls.push(connector.test(config, context()));
-        if (connector.write !== undefined && options.sampleRecord !== undefined) {
-          calls.push(connector.write(config, options.sampleRecord, context()));
-        }
-        if (connector.read !== undefined) {
-          const iterator = connector.read(config, context(), {})[Symbol.asyncIterator]();
-          calls.push(iterator.next());
-        }
-        for (const call of calls) {
-          const error = await call.then(
+        // Each call's rejection is caught as it is made, so none is ever unhandled.
+        const settle = (call: Promise<unknown>): Promise<unknown> =>
+          call.then(
             () => undefined,
             (thrown: unknown) => thrown,
           );
+        const calls: Promise<unknown>[] = [];
+        if (connector.test !== undefined) calls.push(settle(connector.test(config, context())));
+        if (connector.write !== undefined && options.sampleRecord !== undefined) {
+          calls.push(settle(connector.write(config, options.sampleRecord, context())));
+        }
+        if (connector.read !== undefined) {
+          const iterator = connector.read(config, context(), {})[Symbol.asyncIterator]();
+          calls.push(settle(iterator.next()));
+        }
+        expect(calls.length).toBeGreaterThan(0);
+        for (const call of calls) {
+          const error = await call;
           expect(error).toBeInstanceOf(SynapseError);
         }
       },

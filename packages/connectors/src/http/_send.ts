@@ -1,0 +1,189 @@
+import {
+  type ConnectorContext,
+  ConnectorError,
+  connectorErrorFromStatus,
+  isRetryableNetworkError,
+  SynapseError,
+} from "@synapseops/core";
+import { requireSecret } from "./_secret";
+import { type EncodedBody, isJsonContentType } from "./body";
+import type { HttpConfig } from "./config";
+import { errorCode, type OAuth2TokenCache } from "./oauth2";
+
+/** A request hook for custom schemes (HMAC-signed APIs): gets the final request, returns the one to send. */
+export type HttpSignHook = (request: Request, context: ConnectorContext) => Request | Promise<Request>;
+
+/** One HTTP call, before auth. */
+export interface HttpCall {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: EncodedBody;
+  config: Pick<HttpConfig, "timeoutMs" | "maxResponseBytes" | "auth" | "headers">;
+  context: ConnectorContext;
+}
+
+/** What an HTTP call answered (2xx only; others throw). */
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON for JSON responses, text otherwise, `undefined` when empty. */
+  body: unknown;
+  url: string;
+}
+
+/** Sends calls with auth, timeout, size limit and error classification. */
+export interface HttpSender {
+  send(call: HttpCall): Promise<HttpResult>;
+}
+
+/** Builds the sender the http and openapi connectors share. */
+export function httpSender(options: {
+  fetch: typeof fetch;
+  sign?: HttpSignHook | undefined;
+  tokens: OAuth2TokenCache;
+}): HttpSender {
+  const { fetch: fetchImpl, sign, tokens } = options;
+
+  async function attempt(call: HttpCall, forceToken: boolean): Promise<Response> {
+    const { config, context } = call;
+    const url = new URL(call.url);
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...config.headers,
+      ...call.headers,
+    };
+    if (call.body !== undefined) headers["content-type"] ??= call.body.contentType;
+    const auth = config.auth;
+    switch (auth.type) {
+      case "none":
+        break;
+      case "apiKey": {
+        const key = requireSecret(context, auth.secret, "http");
+        if (auth.in === "header") headers[auth.name] = key;
+        else url.searchParams.set(auth.name, key);
+        break;
+      }
+      case "bearer":
+        headers.authorization = `Bearer ${requireSecret(context, auth.secret, "http")}`;
+        break;
+      case "basic": {
+        // RFC 7617 §2: base64 of "user-id:password" in UTF-8.
+        const pair = `${auth.username}:${requireSecret(context, auth.secret, "http")}`;
+        headers.authorization = `Basic ${Buffer.from(pair, "utf8").toString("base64")}`;
+        break;
+      }
+      case "oauth2ClientCredentials":
+        headers.authorization = `Bearer ${await tokens.token(auth, context, { force: forceToken })}`;
+        break;
+    }
+    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(config.timeoutMs)]);
+    const init: RequestInit = { method: call.method, headers, signal };
+    if (call.body !== undefined) init.body = call.body.body;
+    if (sign === undefined) return fetchImpl(url, init);
+    return fetchImpl(await sign(new Request(url, init), context));
+  }
+
+  return {
+    async send(call) {
+      const where = `[${call.method}] "${call.url.origin}${call.url.pathname}"`;
+      try {
+        let response = await attempt(call, false);
+        if (response.status === 401 && call.config.auth.type === "oauth2ClientCredentials") {
+          // The token may have been revoked before its expiry: fetch a new one, once.
+          await response.body?.cancel();
+          tokens.invalidate(call.config.auth);
+          response = await attempt(call, true);
+        }
+        const text = await readText(response, call.config.maxResponseBytes, where);
+        if (!response.ok) {
+          throw connectorErrorFromStatus(
+            response.status,
+            `${where}: ${response.status} ${response.statusText}${snippet(text)}`,
+            { retryAfter: response.headers.get("retry-after") },
+          );
+        }
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: decode(text, response, where),
+          url: response.url,
+        };
+      } catch (error) {
+        throw classify(error, call, where);
+      }
+    },
+  };
+}
+
+async function readText(response: Response, maxBytes: number, where: string): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw ConnectorError.nonRetryable(
+      `${where}: response of ${declared} bytes exceeds maxResponseBytes ${maxBytes}`,
+      {
+        status: response.status,
+      },
+    );
+  }
+  if (!Number.isNaN(declared) || response.body === null) return response.text();
+  // No Content-Length (chunked): count while reading so a huge body cannot exhaust memory.
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw ConnectorError.nonRetryable(`${where}: response exceeds maxResponseBytes ${maxBytes}`, {
+        status: response.status,
+      });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function decode(text: string, response: Response, where: string): unknown {
+  if (text === "") return undefined;
+  if (!isJsonContentType(response.headers.get("content-type"))) return text;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // The peer did answer 2xx: retrying a write could duplicate it, so this is not retryable.
+    throw ConnectorError.nonRetryable(
+      `${where}: ${response.status} response is not valid JSON${snippet(text)}`,
+      {
+        status: response.status,
+        cause: error,
+      },
+    );
+  }
+}
+
+function classify(error: unknown, call: HttpCall, where: string): SynapseError {
+  if (error instanceof SynapseError) return error;
+  if (call.context.signal.aborted) {
+    return ConnectorError.nonRetryable(`${where}: cancelled`, { cause: error });
+  }
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    return new ConnectorError(`${where}: no answer within ${call.config.timeoutMs} ms`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+  return new ConnectorError(`${where}: request failed (${errorCode(error)})`, {
+    retryable: isRetryableNetworkError(error),
+    cause: error,
+  });
+}
+
+/** The start of an error body, for messages (they are logged; never the whole body). */
+function snippet(text: string): string {
+  if (text === "") return "";
+  const flat = text.replace(/\s+/g, " ").trim();
+  return ` — ${flat.length > 200 ? `${flat.slice(0, 200)}…` : flat}`;
+}
