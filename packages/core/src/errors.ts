@@ -17,6 +17,12 @@ export const ErrorCode = {
   STORE: "STORE",
   DEPENDENCY_MISSING: "DEPENDENCY_MISSING",
   CURSOR_INVALID: "CURSOR_INVALID",
+  CANCELLED: "CANCELLED",
+  CLOSED: "CLOSED",
+  IDEMPOTENCY_CONFLICT: "IDEMPOTENCY_CONFLICT",
+  IDEMPOTENCY_KEY_INVALID: "IDEMPOTENCY_KEY_INVALID",
+  SECRET_MISSING: "SECRET_MISSING",
+  APPROVAL_NOT_PENDING: "APPROVAL_NOT_PENDING",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -115,6 +121,19 @@ export class LifecycleError extends SynapseError {
     super(ErrorCode.LIFECYCLE, message, options);
     this.from = from;
     this.action = action;
+  }
+}
+
+/**
+ * An idempotency key reused with a different payload (IETF Idempotency-Key draft: 422), or still
+ * in progress elsewhere. Never retried.
+ */
+export class IdempotencyConflictError extends SynapseError {
+  override name = "IdempotencyConflictError";
+  readonly key: string;
+  constructor(key: string, message: string, options: SynapseErrorOptions = {}) {
+    super(ErrorCode.IDEMPOTENCY_CONFLICT, message, options);
+    this.key = key;
   }
 }
 

@@ -67,6 +67,7 @@ export {
   ConflictError,
   DependencyMissingError,
   ErrorCode,
+  IdempotencyConflictError,
   LifecycleError,
   NotFoundError,
   StoreError,
@@ -103,7 +104,18 @@ export { modelJsonSchemas, modelSchemas } from "./model/json-schemas";
 export { Mapping, MappingRule, MappingSample, MappingTransform } from "./model/mapping";
 export { Project, ProjectInput } from "./model/project";
 export type { NewRunEvent } from "./model/run";
-export { Lease, Run, RunCounts, RunEvent, RunEventLevel, RunStatus, StoredError } from "./model/run";
+export {
+  LatencySummary,
+  Lease,
+  Run,
+  RunCounts,
+  RunEvent,
+  RunEventLevel,
+  RunMetrics,
+  RunStatus,
+  StepMetrics,
+  StoredError,
+} from "./model/run";
 export type { StepKind } from "./model/step";
 export {
   ApprovalStep,
@@ -138,7 +150,24 @@ export type {
 } from "./openapi/types";
 export { HTTP_METHODS } from "./openapi/types";
 export type { ConnectorRefService, EnvironmentService, ProjectService } from "./projects/project-service";
-export type { Runtime, RuntimeOptions } from "./runtime";
+export type { IdempotencySettings, RecordOutcome } from "./runs/record-pipeline";
+export type { RedactionOptions } from "./runs/redactor";
+export { REDACTED, Redactor } from "./runs/redactor";
+export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retry-policy";
+export { backoffDelay, decideRetry, normaliseRetryPolicy } from "./runs/retry-policy";
+export { ApprovalNotPendingError } from "./runs/run-executor";
+export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/run-queue";
+export { inlineQueue } from "./runs/run-queue";
+export type {
+  ApprovalSignal,
+  BlueprintRunStats,
+  DeadLetterService,
+  RunService,
+  StartRunOptions,
+} from "./runs/run-service";
+export { CancelledError } from "./runs/sleep";
+export type { RateLimit } from "./runs/token-bucket";
+export type { HealthCheck, Runtime, RuntimeOptions } from "./runtime";
 export { createRuntime } from "./runtime";
 export type { SecretProvider } from "./secret-provider";
 export { decideIdempotencyClaim } from "./store/idempotency-claim";

@@ -1,6 +1,7 @@
 import { type BlueprintService, blueprintService } from "./blueprints/blueprint-service";
 import { type Connector, connectorRegistry } from "./connector";
 import { toSynapseError } from "./errors";
+import { newId } from "./ids";
 import { type Logger, silentLogger } from "./logger";
 import type { AuditEntry } from "./model/audit";
 import {
@@ -9,6 +10,13 @@ import {
   type ProjectService,
   projectServices,
 } from "./projects/project-service";
+import type { ConnectorLimiter } from "./runs/record-pipeline";
+import { type RedactionOptions, Redactor } from "./runs/redactor";
+import { inlineQueue, type RunQueue } from "./runs/run-queue";
+import { type DeadLetterService, type RunService, runServices } from "./runs/run-service";
+import { Semaphore } from "./runs/sleep";
+import { type RateLimit, TokenBucket } from "./runs/token-bucket";
+import type { SecretProvider } from "./secret-provider";
 import { memoryStore } from "./store/memory-store";
 import type { AuditFilter, Page, Store } from "./store/types";
 import { type MappingSuggester, nameBasedSuggester } from "./suggester";
@@ -45,6 +53,41 @@ export interface RuntimeOptions {
    * @default () => new Date()
    */
   clock?: () => Date;
+  /**
+   * Where runs are dispatched.
+   * @default inlineQueue()
+   */
+  queue?: RunQueue;
+  /** Resolves connector and environment secrets; every value is registered for redaction. */
+  secrets?: SecretProvider;
+  /** Keys (PII fields) and secret values hidden from events, logs, errors and dead letters. */
+  redaction?: RedactionOptions;
+  /** Idempotency key handling. */
+  idempotency?: {
+    /** How long a claim holds before another worker may take it over. @default 30_000 */
+    leaseMs?: number;
+    /** How long outcomes are kept (and duplicates detected). @default 86_400_000 (24 h) */
+    ttlMs?: number;
+    /** How long a duplicate waits for an in-progress key before reporting a conflict. @default 5_000 */
+    waitMs?: number;
+  };
+  /**
+   * Records of one run processed at once.
+   * @default 8
+   */
+  recordConcurrency?: number;
+  /**
+   * Per connector ref id: calls at once and a token-bucket rate limit, across all runs.
+   * @example { con_erp: { concurrency: 4, rate: { ratePerSecond: 10, burst: 20 } } }
+   */
+  connectorLimits?: Record<string, { concurrency?: number; rate?: RateLimit }>;
+}
+
+/** What {@link Runtime.health} reports per part. */
+export interface HealthCheck {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
 }
 
 /** The object a host uses: the model's services over one store. */
@@ -56,10 +99,16 @@ export interface Runtime {
   readonly connectorRefs: ConnectorRefService;
   readonly blueprints: BlueprintService;
   readonly audit: { list(filter?: AuditFilter): Promise<Page<AuditEntry>> };
+  readonly runs: RunService;
+  readonly deadLetters: DeadLetterService;
+  /** Shorthand for `runs.ingest`: a run of the records a webhook or event source delivered. */
+  ingest: RunService["ingest"];
+  /** Store and queue health, with latency. */
+  health(): Promise<{ ok: boolean; store: HealthCheck; queue: HealthCheck }>;
   /** The connector types registered, by type. */
   readonly connectors: ReadonlyMap<string, Connector>;
-  /** Closes the store. */
-  close(): Promise<void>;
+  /** Stops taking runs, waits up to `timeoutMs` (default 10 s) for running ones, then closes the store. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -83,6 +132,49 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     clock: options.clock ?? (() => new Date()),
   };
   const { projects, environments, connectorRefs } = projectServices(deps);
+  const queue = options.queue ?? inlineQueue();
+  const redactor = new Redactor(options.redaction);
+  const limiters = new Map<string, ConnectorLimiter>();
+  const limiter = (refId: string): ConnectorLimiter => {
+    let found = limiters.get(refId);
+    if (found === undefined) {
+      const limits = options.connectorLimits?.[refId];
+      found = {
+        ...(limits?.rate ? { bucket: new TokenBucket(limits.rate) } : {}),
+        ...(limits?.concurrency ? { semaphore: new Semaphore(limits.concurrency) } : {}),
+      };
+      limiters.set(refId, found);
+    }
+    return found;
+  };
+  const { runs, deadLetters, stopTimers } = runServices({
+    ...deps,
+    queue,
+    secrets: options.secrets,
+    redactor,
+    limiter,
+    idempotency: {
+      leaseMs: options.idempotency?.leaseMs ?? 30_000,
+      ttlMs: options.idempotency?.ttlMs ?? 86_400_000,
+      waitMs: options.idempotency?.waitMs ?? 5_000,
+    },
+    recordConcurrency: options.recordConcurrency ?? 8,
+    workerId: newId("run").replace("run_", "worker_"),
+    runLeaseMs: 60_000,
+  });
+  const check = async (probe: () => Promise<void>): Promise<HealthCheck> => {
+    const started = performance.now();
+    try {
+      await probe();
+      return { ok: true, latencyMs: performance.now() - started };
+    } catch (error) {
+      return {
+        ok: false,
+        latencyMs: performance.now() - started,
+        error: redactor.redactText(error instanceof Error ? error.message : String(error)),
+      };
+    }
+  };
   return guardErrors({
     store,
     logger,
@@ -92,7 +184,21 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     blueprints: blueprintService(deps),
     audit: { list: (filter) => store.listAudit(filter) },
     connectors: deps.connectors,
-    close: () => store.close(),
+    runs,
+    deadLetters,
+    ingest: runs.ingest,
+    async health() {
+      const [storeHealth, queueHealth] = await Promise.all([
+        check(() => store.ping()),
+        check(() => queue.ping()),
+      ]);
+      return { ok: storeHealth.ok && queueHealth.ok, store: storeHealth, queue: queueHealth };
+    },
+    async close(closeOptions?: { timeoutMs?: number }) {
+      stopTimers();
+      await queue.close(closeOptions?.timeoutMs ?? 10_000);
+      await store.close();
+    },
   });
 }
 

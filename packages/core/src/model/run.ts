@@ -35,6 +35,32 @@ export const StoredError = z.object({
 /** An error as stored. */
 export type StoredError = z.infer<typeof StoredError>;
 
+/** Latency percentiles, in milliseconds. */
+export const LatencySummary = z.object({ p50: z.number(), p95: z.number(), p99: z.number() });
+
+/** A step's figures within a run. */
+export const StepMetrics = z.object({
+  calls: z.int().min(0),
+  errors: z.int().min(0),
+  retries: z.int().min(0),
+  latencyMs: LatencySummary,
+});
+
+/** A run's figures: volume, throughput, latency per record and per step, errors. */
+export const RunMetrics = z.object({
+  recordsIn: z.int().min(0),
+  recordsOut: z.int().min(0),
+  durationMs: z.number().min(0),
+  throughputPerSecond: z.number().min(0),
+  errorRate: z.number().min(0).max(1),
+  retries: z.int().min(0),
+  deadLetters: z.int().min(0),
+  latencyMs: LatencySummary,
+  steps: z.record(z.string(), StepMetrics),
+});
+/** A run's figures. */
+export type RunMetrics = z.infer<typeof RunMetrics>;
+
 /** One execution of an approved blueprint revision. */
 export const Run = z.object({
   id: Id,
@@ -51,6 +77,10 @@ export const Run = z.object({
   /** The run whose dead letters this run replays. */
   replayOf: Id.optional(),
   counts: RunCounts,
+  /** Filled in when the run finishes. */
+  metrics: RunMetrics.optional(),
+  /** The environment whose variables and secrets the run used. */
+  environment: z.string().optional(),
   error: StoredError.optional(),
   lease: Lease.optional(),
   version: z.int().min(1),

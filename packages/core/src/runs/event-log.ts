@@ -1,0 +1,59 @@
+import type { Logger } from "../logger";
+import type { NewRunEvent, RunEventLevel } from "../model/run";
+import type { RunStore } from "../store/types";
+import type { Redactor } from "./redactor";
+
+const FLUSH_AT = 200;
+
+/**
+ * A run's event log: events are redacted, mirrored to the host's logger (a child with runId,
+ * blueprintId and step) and appended to the store in batches, in order.
+ */
+export class EventLog {
+  private buffer: NewRunEvent[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly runId: string,
+    private readonly store: RunStore,
+    private readonly redactor: Redactor,
+    private readonly logger: Logger,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Adds an event; `data` is redacted before it is kept or logged. */
+  add(
+    level: RunEventLevel,
+    type: string,
+    data: Record<string, unknown> = {},
+    at: { step?: string; recordKey?: string } = {},
+  ): void {
+    const event: NewRunEvent = {
+      at: this.clock().toISOString(),
+      level,
+      type,
+      data: this.redactor.redact(data),
+      ...(at.step === undefined ? {} : { step: at.step }),
+      ...(at.recordKey === undefined ? {} : { recordKey: this.redactor.redactText(at.recordKey) }),
+    };
+    this.buffer.push(event);
+    const log = at.step === undefined ? this.logger : this.logger.child({ step: at.step });
+    log[level](
+      { event: type, ...event.data, ...(event.recordKey ? { recordKey: event.recordKey } : {}) },
+      type,
+    );
+    if (this.buffer.length >= FLUSH_AT) void this.flush();
+  }
+
+  /** Writes buffered events; resolves when everything added so far is stored. */
+  flush(): Promise<void> {
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length > 0) {
+      this.flushing = this.flushing
+        .then(() => this.store.appendRunEvents(this.runId, batch))
+        .then(() => undefined);
+    }
+    return this.flushing;
+  }
+}

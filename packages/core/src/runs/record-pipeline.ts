@@ -1,0 +1,516 @@
+import { trace } from "@opentelemetry/api";
+import pRetry from "p-retry";
+import type { ConnectorContext } from "../connector";
+import { ConnectorError } from "../connector-error";
+import { ErrorCode, IdempotencyConflictError, SynapseError, ValidationError } from "../errors";
+import { newId } from "../ids";
+import { contentHash } from "../json";
+import type { Logger } from "../logger";
+import type { Run } from "../model/run";
+import type { Store } from "../store/types";
+import { type ClassifiedFailure, classifyFailure, storedError } from "./classify-error";
+import type { EventLog } from "./event-log";
+import type { MetricsRecorder } from "./metrics-recorder";
+import type { Redactor } from "./redactor";
+import { decideRetry } from "./retry-policy";
+import type { PlannedStep, RunPlan } from "./run-plan";
+import { abortableSleep, CancelledError, type Semaphore } from "./sleep";
+import type { TokenBucket } from "./token-bucket";
+
+/** How one record ended. */
+export type RecordOutcome =
+  | "completed"
+  | "filtered"
+  | "duplicate"
+  | "rejected"
+  | "failed"
+  | "deadLettered"
+  | "waiting";
+
+/** Idempotency settings of a runtime. */
+export interface IdempotencySettings {
+  /** How long a claim holds without renewal (a crashed worker's key is free after it). */
+  leaseMs: number;
+  /** How long outcomes are kept. */
+  ttlMs: number;
+  /** How long a second claimant waits for an in-progress key before it reports a conflict. */
+  waitMs: number;
+}
+
+/** Limits shared across runs for one connector ref. */
+export interface ConnectorLimiter {
+  bucket?: TokenBucket;
+  semaphore?: Semaphore;
+}
+
+/** What processing a record needs; one per run. */
+export interface RecordContext {
+  run: Pick<Run, "id" | "blueprintId" | "projectId" | "revision" | "dryRun">;
+  plan: RunPlan;
+  store: Store;
+  events: EventLog;
+  metrics: MetricsRecorder;
+  redactor: Redactor;
+  logger: Logger;
+  signal: AbortSignal;
+  clock: () => Date;
+  idempotency: IdempotencySettings;
+  limiter: (connectorRefId: string) => ConnectorLimiter;
+  random?: () => number;
+  /** Told when a record starts waiting at an approval step (to arm its timeout). */
+  onApprovalRequested?: (request: {
+    step: string;
+    recordKey: string;
+    timeoutMs?: number;
+    onTimeout: "approve" | "reject";
+  }) => void;
+}
+
+/** Where a record starts: from the first step, or after an approval. */
+export interface RecordStart {
+  record: unknown;
+  /** The idempotency key given by the caller, for single-record runs. */
+  callerKey?: string;
+  /** Resume at this step index with this value (after an approval); the key is already claimed. */
+  resume?: { stepIndex: number; value: unknown; key: string | undefined; recordKey: string };
+  /** Position of the record in its run, for a key when the blueprint has none. */
+  position: number;
+}
+
+const MAX_KEY_LENGTH = 255;
+/** OpenTelemetry through the API package only: a no-op unless the host installed an SDK. */
+const tracer = trace.getTracer("@synapseops/core");
+
+/**
+ * Who holds a record's idempotency key: the run and the record's position, so the same record
+ * resumed by any worker (after an approval or a crash) is the same owner, while other runs and
+ * other records with the same key are not.
+ */
+export function keyOwner(runId: string, position: number): string {
+  return `${runId}/${position}`;
+}
+
+/** Runs one record through the plan's steps: idempotency, steps, retries, dead letter. */
+export async function processRecord(ctx: RecordContext, start: RecordStart): Promise<RecordOutcome> {
+  const startedAt = performance.now();
+  const owner = keyOwner(ctx.run.id, start.position);
+  const span = tracer.startSpan("synapseops.record", {
+    attributes: { "synapseops.run_id": ctx.run.id, "synapseops.record_position": start.position },
+  });
+  try {
+    const outcome = await runRecord(ctx, start, owner, startedAt);
+    span.setAttribute("synapseops.outcome", outcome);
+    return outcome;
+  } finally {
+    span.end();
+  }
+}
+
+async function runRecord(
+  ctx: RecordContext,
+  start: RecordStart,
+  owner: string,
+  startedAt: number,
+): Promise<RecordOutcome> {
+  let key: string | undefined;
+  let recordKey: string;
+  let firstStep = 0;
+  let value: unknown = start.record;
+
+  if (start.resume) {
+    ({ key, recordKey } = start.resume);
+    firstStep = start.resume.stepIndex;
+    value = start.resume.value;
+  } else {
+    try {
+      key = await recordIdempotencyKey(ctx, start);
+    } catch (error) {
+      return fail(
+        ctx,
+        owner,
+        start.record,
+        `#${start.position}`,
+        undefined,
+        undefined,
+        classifyFailure(error),
+        1,
+        false,
+      );
+    }
+    recordKey = key ?? `#${start.position}`;
+    if (key !== undefined) {
+      const claim = await claimKey(ctx, owner, key, start.record, recordKey);
+      if (claim !== "claimed") return claim;
+    }
+  }
+
+  const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
+    if (key !== undefined && !ctx.run.dryRun) {
+      await ctx.store.completeIdempotencyKey({
+        scope: ctx.run.blueprintId,
+        key,
+        owner,
+        now: ctx.clock(),
+        result: result === undefined ? { outcome } : { outcome, result: ctx.redactor.redact(result) },
+      });
+    }
+    ctx.metrics.recordLatency(performance.now() - startedAt);
+    return outcome;
+  };
+
+  let lastResult: unknown;
+  for (let index = firstStep; index < ctx.plan.steps.length; index += 1) {
+    const planned = ctx.plan.steps[index]!;
+    const { step } = planned;
+    const stepStarted = performance.now();
+    try {
+      switch (step.kind) {
+        case "map":
+          value = await planned.expression!.evaluate(value, planned.bindings);
+          break;
+        case "filter":
+          if (!(await planned.expression!.evaluate(value))) {
+            ctx.metrics.stepCall(step.id, performance.now() - stepStarted, false);
+            return finish("filtered");
+          }
+          break;
+        case "approval":
+          if (planned.expression === undefined || (await planned.expression.evaluate(value))) {
+            ctx.events.add(
+              "info",
+              "approval.requested",
+              { stepIndex: index, position: start.position, value, key },
+              { step: step.id, recordKey },
+            );
+            if (key !== undefined && !ctx.run.dryRun) {
+              // The wait can outlast the claim's lease: hold the key for the approval's time.
+              await ctx.store.renewIdempotencyLease({
+                scope: ctx.run.blueprintId,
+                key,
+                owner,
+                leaseMs: Math.max(step.timeoutMs ?? 0, 7 * 86_400_000),
+                now: ctx.clock(),
+              });
+            }
+            ctx.onApprovalRequested?.({
+              step: step.id,
+              recordKey,
+              onTimeout: step.onTimeout,
+              ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
+            });
+            ctx.metrics.stepCall(step.id, performance.now() - stepStarted, false);
+            return "waiting";
+          }
+          break;
+        case "lookup": {
+          const request = planned.expression ? await planned.expression.evaluate(value) : value;
+          const found = await callConnector(ctx, planned, recordKey, key, async (context) => {
+            const records: unknown[] = [];
+            for await (const batch of planned.target!.connector.read!(planned.target!.config, context, {
+              request,
+              ...(step.operation ? { operation: step.operation } : {}),
+            })) {
+              records.push(...batch.records);
+              break;
+            }
+            return records.length <= 1 ? records[0] : records;
+          });
+          value = { ...(value as Record<string, unknown>), [step.into]: found };
+          break;
+        }
+        case "send": {
+          const payload = planned.expression ? await planned.expression.evaluate(value) : value;
+          if (ctx.run.dryRun) {
+            ctx.events.add("debug", "send.skipped", { dryRun: true, payload }, { step: step.id, recordKey });
+            break;
+          }
+          lastResult = await callConnector(ctx, planned, recordKey, key, (context) =>
+            planned.target!.connector.write!(planned.target!.config, payload, {
+              ...context,
+              ...(key === undefined ? {} : { idempotencyKey: key }),
+              ...(step.operation ? { operation: step.operation } : {}),
+            }),
+          );
+          break;
+        }
+        case "notify": {
+          const message = await planned.expression!.evaluate({ record: value, run: ctx.run });
+          if (ctx.run.dryRun) break;
+          await callConnector(ctx, planned, recordKey, key, (context) =>
+            planned.target!.connector.write!(planned.target!.config, message, {
+              ...context,
+              ...(key === undefined ? {} : { idempotencyKey: `${key}:${step.id}` }),
+            }),
+          );
+          break;
+        }
+      }
+      ctx.metrics.stepCall(step.id, performance.now() - stepStarted, false);
+    } catch (error) {
+      ctx.metrics.stepCall(step.id, performance.now() - stepStarted, true);
+      if (error instanceof CancelledError || ctx.signal.aborted) {
+        await releaseKey(ctx, owner, key, {
+          retryable: true,
+          code: ErrorCode.CANCELLED,
+          message: "cancelled",
+        });
+        throw error instanceof CancelledError ? error : new CancelledError();
+      }
+      const attempts = error instanceof AttemptsExhausted ? error.attempts : 1;
+      const failure = error instanceof AttemptsExhausted ? error.failure : classifyFailure(error);
+      return fail(ctx, owner, start.record, recordKey, key, step.id, failure, attempts, true);
+    }
+  }
+  return finish("completed", lastResult);
+}
+
+/** The record's idempotency key: the caller's, or the blueprint's key expression over the record. */
+async function recordIdempotencyKey(ctx: RecordContext, start: RecordStart): Promise<string | undefined> {
+  let key: unknown = start.callerKey;
+  if (key === undefined && ctx.plan.keyExpression !== undefined)
+    key = await ctx.plan.keyExpression.evaluate(start.record);
+  if (key === undefined || key === null) return undefined;
+  const text = typeof key === "string" ? key : JSON.stringify(key);
+  if (text.length === 0 || text.length > MAX_KEY_LENGTH) {
+    throw new ValidationError(
+      `idempotency key of record ${start.position} has ${text.length} characters (1 to ${MAX_KEY_LENGTH} allowed)`,
+      {
+        code: ErrorCode.IDEMPOTENCY_KEY_INVALID,
+        path: "/idempotencyKey",
+      },
+    );
+  }
+  return text;
+}
+
+/** Claims the key; a duplicate, a conflict or a key held too long elsewhere ends the record here. */
+async function claimKey(
+  ctx: RecordContext,
+  owner: string,
+  key: string,
+  record: unknown,
+  recordKey: string,
+): Promise<"claimed" | RecordOutcome> {
+  const payloadHash = contentHash(record ?? null);
+  const deadline = performance.now() + ctx.idempotency.waitMs;
+  for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
+    const claim = await ctx.store.claimIdempotencyKey({
+      scope: ctx.run.blueprintId,
+      key,
+      payloadHash,
+      owner,
+      leaseMs: ctx.idempotency.leaseMs,
+      ttlMs: ctx.idempotency.ttlMs,
+      now: ctx.clock(),
+    });
+    switch (claim.outcome) {
+      case "claimed":
+        return "claimed";
+      case "completed":
+        ctx.events.add("info", "record.duplicate", { result: claim.record.result }, { recordKey });
+        return "duplicate";
+      case "conflict": {
+        const conflict = new IdempotencyConflictError(
+          key,
+          `idempotency key "${key}" was used before with a different payload`,
+          {
+            path: "/idempotencyKey",
+          },
+        );
+        ctx.events.add("error", "record.conflict", { error: conflict.toJSON() }, { recordKey });
+        return "failed";
+      }
+      case "in_progress":
+        if (performance.now() >= deadline) {
+          ctx.events.add(
+            "error",
+            "record.conflict",
+            {
+              error: {
+                code: ErrorCode.IDEMPOTENCY_CONFLICT,
+                message: `idempotency key "${key}" is in progress elsewhere`,
+              },
+            },
+            { recordKey },
+          );
+          return "failed";
+        }
+        await abortableSleep(wait, ctx.signal);
+    }
+  }
+}
+
+/** Records a failure: a dead letter for step failures, the key marked failed so a replay may run it. */
+async function fail(
+  ctx: RecordContext,
+  owner: string,
+  record: unknown,
+  recordKey: string,
+  key: string | undefined,
+  step: string | undefined,
+  failure: ClassifiedFailure,
+  attempts: number,
+  deadLetter: boolean,
+): Promise<RecordOutcome> {
+  const error = ctx.redactor.redact(storedError(failure));
+  await releaseKey(ctx, owner, key, failure);
+  if (!deadLetter || step === undefined) {
+    ctx.events.add("error", "record.failed", { error, attempts }, { recordKey, ...(step ? { step } : {}) });
+    return "failed";
+  }
+  const id = newId("dl");
+  await ctx.store.insertDeadLetter({
+    id,
+    runId: ctx.run.id,
+    blueprintId: ctx.run.blueprintId,
+    step,
+    recordKey: ctx.redactor.redactText(recordKey),
+    record: ctx.redactor.redact(record),
+    error,
+    attempts,
+    createdAt: ctx.clock().toISOString(),
+  });
+  ctx.metrics.deadLetters += 1;
+  ctx.events.add("error", "record.dead_lettered", { deadLetterId: id, error, attempts }, { step, recordKey });
+  return "deadLettered";
+}
+
+async function releaseKey(
+  ctx: RecordContext,
+  owner: string,
+  key: string | undefined,
+  failure: ClassifiedFailure,
+): Promise<void> {
+  if (key === undefined || ctx.run.dryRun) return;
+  try {
+    await ctx.store.failIdempotencyKey({
+      scope: ctx.run.blueprintId,
+      key,
+      owner,
+      now: ctx.clock(),
+      error: ctx.redactor.redact(storedError(failure)),
+    });
+  } catch (error) {
+    // Our lease expired and another worker took the key: its outcome stands.
+    if (!(error instanceof SynapseError && error.code === ErrorCode.CONFLICT)) throw error;
+  }
+}
+
+/** Thrown when a connector call used up its attempts; carries the last failure. */
+class AttemptsExhausted extends Error {
+  constructor(
+    readonly failure: ClassifiedFailure,
+    readonly attempts: number,
+  ) {
+    super(failure.message);
+  }
+}
+
+/**
+ * Calls a connector under the step's retry policy (p-retry drives the attempts; our policy decides
+ * each delay: exponential backoff with jitter, or the peer's Retry-After), with a per-attempt
+ * timeout, the connector's rate limit and concurrency bound, and an event per failed attempt.
+ */
+async function callConnector<T>(
+  ctx: RecordContext,
+  planned: PlannedStep,
+  recordKey: string,
+  key: string | undefined,
+  call: (context: ConnectorContext) => Promise<T>,
+): Promise<T> {
+  const target = planned.target!;
+  const limiter = ctx.limiter(target.ref.id);
+  let attempt = 0;
+  let last: ClassifiedFailure | undefined;
+  const attemptOnce = async (): Promise<T> => {
+    attempt += 1;
+    const span = tracer.startSpan("synapseops.step_attempt", {
+      attributes: {
+        "synapseops.step": planned.step.id,
+        "synapseops.attempt": attempt,
+        "synapseops.connector": target.ref.type,
+      },
+    });
+    if (limiter.bucket) await limiter.bucket.take(ctx.signal);
+    const release = limiter.semaphore ? await limiter.semaphore.acquire() : undefined;
+    const timeout = planned.timeoutMs === undefined ? undefined : AbortSignal.timeout(planned.timeoutMs);
+    const signal = timeout === undefined ? ctx.signal : AbortSignal.any([ctx.signal, timeout]);
+    try {
+      const context: ConnectorContext = {
+        logger: ctx.logger,
+        signal,
+        secrets: target.secrets,
+        attempt,
+        environment: ctx.plan.environment,
+      };
+      return timeout === undefined
+        ? await call(context)
+        : await raceTimeout(call(context), signal, planned.timeoutMs!);
+    } catch (error) {
+      if (ctx.signal.aborted) throw new CancelledError();
+      if (timeout?.aborted) {
+        throw new ConnectorError(
+          `step "${planned.step.id}" attempt ${attempt} timed out after ${planned.timeoutMs} ms`,
+          { retryable: true, cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      release?.();
+      span.end();
+    }
+  };
+  try {
+    return await pRetry(attemptOnce, {
+      retries: planned.retry.maxAttempts - 1,
+      minTimeout: 0,
+      maxTimeout: 0,
+      factor: 1,
+      signal: ctx.signal,
+      onFailedAttempt: ({ error }) => {
+        last = classifyFailure(error);
+      },
+      shouldRetry: async ({ error, attemptNumber }) => {
+        if (error instanceof CancelledError) return false;
+        last = classifyFailure(error);
+        const decision = decideRetry(planned.retry, attemptNumber, last, ctx.random);
+        if (!decision.retry) return false;
+        ctx.metrics.stepRetry(planned.step.id);
+        ctx.events.add(
+          "warn",
+          "step.retry",
+          {
+            attempt: attemptNumber,
+            delayMs: decision.delayMs,
+            delaySource: decision.source,
+            error: storedError(last),
+            idempotencyKey: key,
+          },
+          { step: planned.step.id, recordKey },
+        );
+        await abortableSleep(decision.delayMs, ctx.signal);
+        return true;
+      },
+    });
+  } catch (error) {
+    if (error instanceof CancelledError || ctx.signal.aborted) throw new CancelledError();
+    throw new AttemptsExhausted(last ?? classifyFailure(error), attempt);
+  }
+}
+
+function raceTimeout<T>(promise: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason ?? new Error(`timed out after ${ms} ms`));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,567 @@
+import { ErrorCode, LifecycleError, NotFoundError, SynapseError, ValidationError } from "../errors";
+import { newId } from "../ids";
+import type { DeadLetter } from "../model/dead-letter";
+import type { Run, RunEvent, RunMetrics } from "../model/run";
+import type { DeadLetterFilter, Page, RunEventFilter, RunFilter } from "../store/types";
+import { processRecord } from "./record-pipeline";
+import {
+  type ActiveRun,
+  ApprovalNotPendingError,
+  countOutcome,
+  type ExecutorDeps,
+  executeRun,
+  isTerminal,
+  prepareRun,
+  settleRun,
+  updateRunWith,
+} from "./run-executor";
+import { bindConnectorRef } from "./run-plan";
+import type { RunQueue } from "./run-queue";
+
+/** What {@link RunService.start} takes. */
+export interface StartRunOptions {
+  /** The records to process. */
+  records?: unknown[];
+  /** One record; shorthand for `records: [input]`. */
+  input?: unknown;
+  /** The idempotency key of a single-record run (overrides the blueprint's key expression). */
+  idempotencyKey?: string;
+  /** Run the head revision (even a draft) without calling `send`/`notify`. */
+  dryRun?: boolean;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
+  /** The environment whose variables and secrets connectors get. */
+  environment?: string;
+}
+
+/** A decision on a record waiting at an approval step. */
+export interface ApprovalSignal {
+  step: string;
+  recordKey: string;
+  approved: boolean;
+  by: string;
+  comment?: string;
+}
+
+/** Success rate and volume of a blueprint's runs over a window. */
+export interface BlueprintRunStats {
+  runs: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  successRate: number;
+  records: number;
+}
+
+/** The run API of the runtime. */
+export interface RunService {
+  /** Creates a QUEUED run of the blueprint's approved revision and enqueues it. */
+  start(blueprintId: string, options?: StartRunOptions): Promise<Run>;
+  get(id: string): Promise<Run>;
+  list(filter?: RunFilter): Promise<Page<Run>>;
+  /** Stops new records promptly and aborts in-flight connector calls. */
+  cancel(id: string): Promise<Run>;
+  /** The run's log, in order. */
+  events(id: string, filter?: RunEventFilter): Promise<RunEvent[]>;
+  /** Figures of a finished run, or of a running one so far. */
+  metrics(id: string): Promise<RunMetrics | undefined>;
+  /** Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records, with `untilWaiting`). */
+  wait(id: string, options?: { timeoutMs?: number; untilWaiting?: boolean }): Promise<Run>;
+  /** Approves or rejects a record waiting at an approval step. */
+  signal(id: string, signal: ApprovalSignal): Promise<Run>;
+  /** A run of the records a webhook or other event source delivered. */
+  ingest(
+    blueprintId: string,
+    event: { records?: unknown[]; record?: unknown; idempotencyKey?: string },
+  ): Promise<Run>;
+  /** Reads new records from the blueprint's source connector from the stored cursor and runs them. */
+  poll(
+    blueprintId: string,
+    options?: { maxRecords?: number; environment?: string },
+  ): Promise<Run | undefined>;
+  /** Success rate and volume over runs started since `since`. */
+  stats(blueprintId: string, options?: { since?: Date }): Promise<BlueprintRunStats>;
+}
+
+/** Dead letters: records that exhausted their attempts. */
+export interface DeadLetterService {
+  list(filter?: DeadLetterFilter): Promise<Page<DeadLetter>>;
+  get(id: string): Promise<DeadLetter>;
+  /** A new run, linked to the original, of only these records; completed ones are skipped by idempotency. */
+  replay(selection: readonly string[] | DeadLetterFilter): Promise<Run>;
+}
+
+/** What the run service needs beyond the executor's deps. */
+export interface RunServiceDeps extends ExecutorDeps {
+  queue: RunQueue;
+}
+
+/** Builds the run and dead-letter APIs and connects the queue to the executor. */
+export function runServices(deps: RunServiceDeps): {
+  runs: RunService;
+  deadLetters: DeadLetterService;
+  active: Map<string, ActiveRun>;
+  stopTimers: () => void;
+} {
+  const { store, clock } = deps;
+  const active = new Map<string, ActiveRun>();
+  const controllers = new Map<string, AbortController>();
+  const cursors = new Map<string, unknown>();
+  // Waiters of runs settling in this process are told at once; others poll the store.
+  const waiters = new Map<string, Set<() => void>>();
+  const notifySettled = (runId: string): void => {
+    for (const wake of waiters.get(runId) ?? []) wake();
+    waiters.delete(runId);
+  };
+  const settledSignal = (runId: string, ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const set = waiters.get(runId) ?? new Set();
+      const wake = (): void => {
+        clearTimeout(timer);
+        set.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      set.add(wake);
+      waiters.set(runId, set);
+    });
+
+  const approvalTimers = new Set<NodeJS.Timeout>();
+  const armApprovalTimeout =
+    (runId: string) =>
+    (request: {
+      step: string;
+      recordKey: string;
+      timeoutMs?: number;
+      onTimeout: "approve" | "reject";
+    }): void => {
+      if (request.timeoutMs === undefined) return;
+      const timer = setTimeout(() => {
+        approvalTimers.delete(timer);
+        runs
+          .signal(runId, {
+            step: request.step,
+            recordKey: request.recordKey,
+            approved: request.onTimeout === "approve",
+            by: "timeout",
+          })
+          .catch(() => {
+            // Decided by a person first, or the run was cancelled: the timeout has nothing to do.
+          });
+      }, request.timeoutMs);
+      timer.unref();
+      approvalTimers.add(timer);
+    };
+  const executorDeps = (runId: string): RunServiceDeps => ({
+    ...deps,
+    onApprovalRequested: armApprovalTimeout(runId),
+  });
+
+  deps.queue.start(async (job, queueSignal) => {
+    const controller = controllers.get(job.runId) ?? new AbortController();
+    controllers.set(job.runId, controller);
+    const onQueueAbort = (): void => controller.abort();
+    queueSignal.addEventListener("abort", onQueueAbort, { once: true });
+    try {
+      await executeRun(executorDeps(job.runId), job, controller, (run) => active.set(job.runId, run));
+      const pollCursor = cursors.get(job.runId);
+      if (pollCursor !== undefined) {
+        const run = await store.getRun(job.runId);
+        if (run?.status === "SUCCEEDED")
+          await store.putCursor(sourceCursorScope(run.blueprintId), pollCursor);
+        cursors.delete(job.runId);
+      }
+    } finally {
+      notifySettled(job.runId);
+      queueSignal.removeEventListener("abort", onQueueAbort);
+      const run = active.get(job.runId);
+      if (run === undefined || run.counts.waiting === 0) {
+        active.delete(job.runId);
+        controllers.delete(job.runId);
+      }
+    }
+  });
+
+  async function load(id: string): Promise<Run> {
+    const run = await store.getRun(id);
+    if (run === undefined) throw new NotFoundError("run", id);
+    return run;
+  }
+
+  async function createRun(
+    blueprintId: string,
+    records: unknown[],
+    options: StartRunOptions & { trigger: Run["trigger"]; replayOf?: string },
+  ): Promise<Run> {
+    const blueprint = await store.getBlueprint(blueprintId);
+    if (blueprint === undefined) throw new NotFoundError("blueprint", blueprintId);
+    const revision = options.dryRun ? blueprint.revision : blueprint.approvedRevision;
+    if (revision === undefined) {
+      throw new LifecycleError(
+        "run",
+        blueprint.status,
+        `blueprint "${blueprintId}" has no approved revision to run (dry runs may run a draft)`,
+        {
+          path: "/status",
+        },
+      );
+    }
+    if (blueprint.status === "ARCHIVED") {
+      throw new LifecycleError("run", blueprint.status, `blueprint "${blueprintId}" is archived`, {
+        path: "/status",
+      });
+    }
+    if (options.idempotencyKey !== undefined && records.length !== 1) {
+      throw new ValidationError("idempotencyKey applies to single-record runs: pass one record", {
+        path: "/idempotencyKey",
+      });
+    }
+    if (
+      options.idempotencyKey !== undefined &&
+      (options.idempotencyKey.length === 0 || options.idempotencyKey.length > 255)
+    ) {
+      throw new ValidationError(
+        `idempotencyKey has ${options.idempotencyKey.length} characters (1 to 255 allowed)`,
+        {
+          code: ErrorCode.IDEMPOTENCY_KEY_INVALID,
+          path: "/idempotencyKey",
+        },
+      );
+    }
+    const now = clock().toISOString();
+    const run: Run = {
+      id: newId("run"),
+      blueprintId,
+      projectId: blueprint.projectId,
+      revision,
+      status: "QUEUED",
+      dryRun: options.dryRun ?? false,
+      trigger: options.trigger,
+      counts: {
+        total: records.length,
+        completed: 0,
+        failed: 0,
+        filtered: 0,
+        duplicates: 0,
+        rejected: 0,
+        deadLettered: 0,
+        waiting: 0,
+      },
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+      ...(options.replayOf ? { replayOf: options.replayOf } : {}),
+      ...(options.environment ? { environment: options.environment } : {}),
+    };
+    await store.insertRun(run);
+    const controller = new AbortController();
+    controllers.set(run.id, controller);
+    options.signal?.addEventListener("abort", () => void runs.cancel(run.id).catch(() => {}), { once: true });
+    await deps.queue.enqueue({
+      runId: run.id,
+      records,
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+    });
+    return run;
+  }
+
+  const recordsOf = (options: StartRunOptions): unknown[] => {
+    if (options.records !== undefined && options.input !== undefined) {
+      throw new ValidationError('give "records" or "input", not both', { path: "/input" });
+    }
+    if (options.records !== undefined && !Array.isArray(options.records))
+      throw new ValidationError("records must be an array", { path: "/records" });
+    return options.records ?? (options.input === undefined ? [] : [options.input]);
+  };
+
+  async function resumeApproval(run: Run, signal: ApprovalSignal): Promise<Run> {
+    const requests = await store.listRunEvents(run.id, { step: signal.step, limit: 500 });
+    const request = requests.find(
+      (event) => event.type === "approval.requested" && event.recordKey === signal.recordKey,
+    );
+    if (request === undefined) {
+      throw new ApprovalNotPendingError(
+        `no record "${signal.recordKey}" waits at step "${signal.step}" of run "${run.id}"`,
+      );
+    }
+    if (requests.some((event) => event.type === "approval.decided" && event.recordKey === signal.recordKey)) {
+      throw new ApprovalNotPendingError(
+        `record "${signal.recordKey}" at step "${signal.step}" was already decided`,
+      );
+    }
+    let current = active.get(run.id);
+    if (current === undefined) {
+      // A process that did not start the run (a restart, another host) takes it over.
+      const controller = controllers.get(run.id) ?? new AbortController();
+      const { context } = await prepareRun(executorDeps(run.id), run, controller.signal);
+      current = { context, controller, counts: { ...run.counts }, done: Promise.resolve() };
+      active.set(run.id, current);
+    }
+    await current.done;
+    const data = request.data as { stepIndex: number; position: number; value: unknown; key?: string };
+    current.context.events.add(
+      "info",
+      "approval.decided",
+      { approved: signal.approved, by: signal.by, ...(signal.comment ? { comment: signal.comment } : {}) },
+      { step: signal.step, recordKey: signal.recordKey },
+    );
+    current.counts.waiting -= 1;
+    if (signal.approved) {
+      const outcome = await processRecord(current.context, {
+        record: data.value,
+        position: data.position,
+        resume: {
+          stepIndex: data.stepIndex + 1,
+          value: data.value,
+          key: data.key,
+          recordKey: signal.recordKey,
+        },
+      });
+      countOutcome(current.counts, outcome);
+    } else {
+      if (data.key !== undefined) {
+        await store.completeIdempotencyKey({
+          scope: run.blueprintId,
+          key: data.key,
+          owner: `${run.id}/${data.position}`,
+          now: clock(),
+          result: { outcome: "rejected", by: signal.by },
+        });
+      }
+      countOutcome(current.counts, "rejected");
+    }
+    const settled = await settleRun(deps, current);
+    notifySettled(run.id);
+    if (current.counts.waiting === 0) {
+      active.delete(run.id);
+      controllers.delete(run.id);
+    }
+    return settled;
+  }
+
+  const runs: RunService = {
+    async start(blueprintId, options = {}) {
+      return createRun(blueprintId, recordsOf(options), { ...options, trigger: { kind: "api" } });
+    },
+    get: load,
+    list: (filter) => store.listRuns(filter),
+    async cancel(id) {
+      const run = await updateRunWith(store, id, (current) =>
+        isTerminal(current.status)
+          ? undefined
+          : {
+              ...current,
+              status: "CANCELLED",
+              finishedAt: clock().toISOString(),
+              updatedAt: clock().toISOString(),
+            },
+      );
+      controllers.get(id)?.abort();
+      notifySettled(id);
+      return run;
+    },
+    async events(id, filter) {
+      await load(id);
+      return store.listRunEvents(id, filter);
+    },
+    async metrics(id) {
+      const run = await load(id);
+      const current = active.get(id);
+      return current ? current.context.metrics.snapshot(current.counts) : run.metrics;
+    },
+    async wait(id, options = {}) {
+      const deadline =
+        options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
+      for (let delay = 20; ; delay = Math.min(delay * 2, 1000)) {
+        const run = await load(id);
+        const waitingOnly =
+          options.untilWaiting &&
+          run.status === "RUNNING" &&
+          run.counts.waiting > 0 &&
+          !active.get(id)?.controller.signal.aborted &&
+          (await isLoopDone(id));
+        if (isTerminal(run.status) || waitingOnly) return run;
+        if (Date.now() >= deadline)
+          throw new SynapseError(
+            ErrorCode.CONFLICT,
+            `run "${id}" is still ${run.status} after ${options.timeoutMs} ms`,
+          );
+        await settledSignal(id, Math.min(delay, deadline - Date.now()));
+      }
+    },
+    async signal(id, signal) {
+      const run = await load(id);
+      if (run.status !== "RUNNING")
+        throw new ApprovalNotPendingError(
+          `run "${id}" is ${run.status}: no record waits for approval`,
+          "/status",
+        );
+      return resumeApproval(run, signal);
+    },
+    async ingest(blueprintId, event) {
+      const records = event.records ?? (event.record === undefined ? [] : [event.record]);
+      return createRun(blueprintId, records, {
+        trigger: { kind: "webhook" },
+        ...(event.idempotencyKey ? { idempotencyKey: event.idempotencyKey } : {}),
+      });
+    },
+    async poll(blueprintId, options = {}) {
+      const blueprint = await store.getBlueprint(blueprintId);
+      if (blueprint === undefined) throw new NotFoundError("blueprint", blueprintId);
+      if (blueprint.approvedRevision === undefined) {
+        throw new LifecycleError(
+          "run",
+          blueprint.status,
+          `blueprint "${blueprintId}" has no approved revision to run`,
+          { path: "/status" },
+        );
+      }
+      const revision = await store.getRevision(blueprintId, blueprint.approvedRevision);
+      if (revision === undefined)
+        throw new NotFoundError("blueprint revision", `${blueprintId}@${blueprint.approvedRevision}`);
+      const environment =
+        options.environment === undefined
+          ? undefined
+          : await store.getEnvironment(blueprint.projectId, options.environment);
+      const source = await bindConnectorRef(
+        deps,
+        blueprint.projectId,
+        revision.body.source.connector,
+        environment,
+        "/source/connector",
+      );
+      if (source.connector.read === undefined) {
+        throw new ValidationError(
+          `source connector "${source.ref.id}" (type ${source.ref.type}) cannot read`,
+          { path: "/source/connector" },
+        );
+      }
+      const max = options.maxRecords ?? 1000;
+      const records: unknown[] = [];
+      let cursor = await store.getCursor(sourceCursorScope(blueprintId));
+      const context = {
+        logger: deps.logger.child({ blueprintId, trigger: "poll" }),
+        signal: AbortSignal.timeout(60_000),
+        secrets: source.secrets,
+        attempt: 1,
+        environment: { name: environment?.name ?? "default", variables: environment?.variables ?? {} },
+      };
+      for await (const batch of source.connector.read(
+        source.config,
+        context,
+        cursor === undefined ? {} : { cursor },
+      )) {
+        records.push(...batch.records);
+        cursor = batch.cursor;
+        if (records.length >= max) break;
+      }
+      if (records.length === 0) return undefined;
+      const started = await createRun(blueprintId, records, {
+        trigger: { kind: "poll" },
+        ...(options.environment ? { environment: options.environment } : {}),
+      });
+      cursors.set(started.id, cursor);
+      return started;
+    },
+    async stats(blueprintId, options = {}) {
+      const since = options.since?.toISOString() ?? "";
+      const stats: BlueprintRunStats = {
+        runs: 0,
+        succeeded: 0,
+        failed: 0,
+        cancelled: 0,
+        successRate: 0,
+        records: 0,
+      };
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRuns({ blueprintId, limit: 500, ...(cursor ? { cursor } : {}) });
+        for (const run of page.items) {
+          if (run.createdAt < since) return finishStats(stats);
+          stats.runs += 1;
+          stats.records += run.counts.total;
+          if (run.status === "SUCCEEDED") stats.succeeded += 1;
+          if (run.status === "FAILED") stats.failed += 1;
+          if (run.status === "CANCELLED") stats.cancelled += 1;
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+      return finishStats(stats);
+    },
+  };
+
+  async function isLoopDone(id: string): Promise<boolean> {
+    const current = active.get(id);
+    if (current === undefined) return true;
+    let done = false;
+    await Promise.race([current.done.then(() => (done = true)), Promise.resolve()]);
+    return done;
+  }
+
+  const deadLetters: DeadLetterService = {
+    list: (filter) => store.listDeadLetters(filter),
+    async get(id) {
+      const found = await store.getDeadLetter(id);
+      if (found === undefined) throw new NotFoundError("dead letter", id);
+      return found;
+    },
+    async replay(selection) {
+      const chosen: DeadLetter[] = [];
+      if (Array.isArray(selection)) {
+        for (const id of selection as readonly string[]) chosen.push(await deadLetters.get(id));
+      } else {
+        let cursor: string | undefined;
+        do {
+          const page = await store.listDeadLetters({
+            ...(selection as DeadLetterFilter),
+            limit: 500,
+            ...(cursor ? { cursor } : {}),
+          });
+          chosen.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+      }
+      if (chosen.length === 0) throw new ValidationError("no dead letters match the selection", { path: "" });
+      const blueprints = new Set(chosen.map((dl) => dl.blueprintId));
+      if (blueprints.size > 1)
+        throw new ValidationError("a replay takes dead letters of one blueprint", { path: "" });
+      const replayed = chosen.find((dl) => dl.replayedAt !== undefined);
+      if (replayed)
+        throw new ValidationError(
+          `dead letter "${replayed.id}" was already replayed by run "${replayed.replayRunId}"`,
+          { path: "" },
+        );
+      const run = await createRun(
+        chosen[0]!.blueprintId,
+        chosen.map((dl) => dl.record),
+        {
+          trigger: { kind: "replay", detail: chosen.map((dl) => dl.id).join(",") },
+          replayOf: chosen[0]!.runId,
+        },
+      );
+      await store.markDeadLettersReplayed(
+        chosen.map((dl) => dl.id),
+        run.id,
+        clock(),
+      );
+      return run;
+    },
+  };
+
+  const stopTimers = (): void => {
+    for (const timer of approvalTimers) clearTimeout(timer);
+    approvalTimers.clear();
+  };
+  return { runs, deadLetters, active, stopTimers };
+}
+
+/** Where a blueprint's source cursor is stored. */
+export function sourceCursorScope(blueprintId: string): string {
+  return `${blueprintId}:source`;
+}
+
+function finishStats(stats: BlueprintRunStats): BlueprintRunStats {
+  const ended = stats.succeeded + stats.failed;
+  return { ...stats, successRate: ended === 0 ? 0 : stats.succeeded / ended };
+}
