@@ -31,6 +31,14 @@ export { libraryFunctions } from "./functions/index";
 export type { CompiledMapping, CompileMappingOptions } from "./mapping-definition";
 export { compileMappingDefinition } from "./mapping-definition";
 export { compileMapping } from "./rules";
+export { createMappingSuggester, suggestMappings } from "./suggest/suggest";
+export type {
+  FieldSuggestion,
+  MappingSuggester,
+  MappingSuggestion,
+  MappingSuggestionRequest,
+  SuggestOptions,
+} from "./suggest/types";
 export type { MappingTestReport, SampleDiff, SampleResult } from "./test-mapping";
 export { testMapping } from "./test-mapping";
 export type {
