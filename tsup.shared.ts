@@ -1,11 +1,12 @@
 import { rmSync } from "node:fs";
-import { defineConfig, type Options } from "tsup";
+import { defineConfig } from "tsup";
 
 /** Options of {@link packageBuild}. */
 export interface PackageBuildOptions {
   /**
    * ESM-only dependencies that the CJS output must carry inside it, because `require()` of an
    * ESM-only package fails on Node before 20.19 (e.g. `p-retry` and its `is-network-error`).
+   * The ESM output keeps importing them.
    */
   bundleForCjs?: string[];
   /**
@@ -16,29 +17,39 @@ export interface PackageBuildOptions {
 }
 
 /**
- * One build shape for every package: ESM + CJS + `.d.ts`, one entry per public subpath.
+ * One build shape for every package: ESM + CJS + `.d.ts`/`.d.cts`, one entry per public
+ * subpath, in one tsup config so the declarations are compiled once for both formats.
  * Sibling `@synapseops/*` packages are always external: each is its own published package.
  */
 export function packageBuild(
   entry: Record<string, string>,
   { bundleForCjs = [], esmOnly = [] }: PackageBuildOptions = {},
 ): ReturnType<typeof defineConfig> {
-  const common: Options = {
+  // Clean here rather than with tsup's `clean`, which would also run again in watch mode
+  // rebuilds and, with more than one config, delete what a parallel config had written.
+  rmSync("dist", { recursive: true, force: true });
+  return defineConfig({
+    entry,
+    format: ["esm", "cjs"],
+    dts: true,
     sourcemap: true,
     target: "node20",
     platform: "node",
     splitting: false,
     treeshake: true,
     external: [/^@synapseops\//],
+    noExternal: bundleForCjs,
     loader: { ".sql": "text" },
-  };
-  // Clean once here, not with tsup's per-config `clean`: the ESM and CJS configs build in
-  // parallel, and each one's clean (JS at start, `.d.ts` at its dts start) deletes what the
-  // other has already written.
-  rmSync("dist", { recursive: true, force: true });
-  const cjsEntry = Object.fromEntries(Object.entries(entry).filter(([name]) => !esmOnly.includes(name)));
-  return defineConfig([
-    { ...common, entry, format: ["esm"], dts: true },
-    { ...common, entry: cjsEntry, format: ["cjs"], dts: true, noExternal: bundleForCjs },
-  ]);
+    esbuildOptions(options, { format }) {
+      if (format === "esm") {
+        // `noExternal` applies to both formats; ESM consumers import these themselves.
+        options.external = [...(options.external ?? []), ...bundleForCjs];
+      } else if (format === "cjs" && esmOnly.length > 0) {
+        const entryPoints = options.entryPoints as Record<string, string>;
+        options.entryPoints = Object.fromEntries(
+          Object.entries(entryPoints).filter(([name]) => !esmOnly.includes(name)),
+        );
+      }
+    },
+  });
 }
