@@ -46,3 +46,38 @@ export type { EnvSecretsOptions } from "./secrets/env-secrets";
 export { envSecrets } from "./secrets/env-secrets";
 export type { MemorySecrets } from "./secrets/memory-secrets";
 export { memorySecrets } from "./secrets/memory-secrets";
+export { constantTimeEqual } from "./webhook/_crypto";
+export type { WebhookAdapterOptions, WebhookAnswer } from "./webhook/adapters/_respond";
+export type { ExpressRequestLike } from "./webhook/adapters/express";
+export { expressWebhookHandler } from "./webhook/adapters/express";
+export type { FastifyInstanceLike, FastifyReplyLike } from "./webhook/adapters/fastify";
+export { fastifyWebhookPlugin } from "./webhook/adapters/fastify";
+export type { HonoContextLike } from "./webhook/adapters/fetch";
+export { fetchWebhookHandler, honoWebhookHandler } from "./webhook/adapters/fetch";
+export { nodeWebhookHandler } from "./webhook/adapters/node";
+export type { WebhookFailureReason } from "./webhook/errors";
+export { WebhookVerificationError } from "./webhook/errors";
+export type { WebhookHeaders } from "./webhook/headers";
+export type {
+  WebhookDedupeStore,
+  WebhookDelivery,
+  WebhookReceipt,
+  WebhookReceiver,
+  WebhookReceiverOptions,
+} from "./webhook/receiver";
+export { webhookReceiver } from "./webhook/receiver";
+export type { GitHubWebhookOptions } from "./webhook/schemes/github";
+export { github } from "./webhook/schemes/github";
+export type { HmacSchemeOptions } from "./webhook/schemes/hmac";
+export { hmacScheme } from "./webhook/schemes/hmac";
+export type { ShopifyWebhookOptions } from "./webhook/schemes/shopify";
+export { shopify } from "./webhook/schemes/shopify";
+export type { StandardWebhooksOptions } from "./webhook/schemes/standard-webhooks";
+export { standardWebhooks } from "./webhook/schemes/standard-webhooks";
+export type { StripeWebhookOptions } from "./webhook/schemes/stripe";
+export { stripe } from "./webhook/schemes/stripe";
+export type { StandardWebhookMessage } from "./webhook/sign";
+export { generateWebhookSecret, signStandardWebhook } from "./webhook/sign";
+export type { WebhookInput, WebhookScheme, WebhookSecrets, WebhookVerification } from "./webhook/types";
+export type { WebhookConnectorOptions } from "./webhook/webhook-connector";
+export { WebhookConfig, webhook } from "./webhook/webhook-connector";

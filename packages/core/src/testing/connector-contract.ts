@@ -146,7 +146,7 @@ export function testConnector<Config>(options: ConnectorContractOptions<Config>)
     });
 
     it.skipIf(options.failingConfig === undefined)(
-      "fails with SynapseErrors, never bare errors",
+      "fails against an unreachable peer with SynapseErrors, never bare errors",
       async () => {
         const config = connector.parseConfig(options.failingConfig);
         // Each call's rejection is caught as it is made, so none is ever unhandled.
@@ -165,10 +165,10 @@ export function testConnector<Config>(options: ConnectorContractOptions<Config>)
           calls.push(settle(iterator.next()));
         }
         expect(calls.length).toBeGreaterThan(0);
-        for (const call of calls) {
-          const error = await call;
-          expect(error).toBeInstanceOf(SynapseError);
-        }
+        // A call that needs no peer (a test that only checks secrets) may pass; one at least must fail.
+        const errors = (await Promise.all(calls)).filter((error) => error !== undefined);
+        expect(errors.length).toBeGreaterThan(0);
+        for (const error of errors) expect(error).toBeInstanceOf(SynapseError);
       },
     );
   });
