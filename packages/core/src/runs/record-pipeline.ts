@@ -443,9 +443,8 @@ async function callConnector<T>(
         attempt,
         environment: ctx.plan.environment,
       };
-      return timeout === undefined
-        ? await call(context)
-        : await raceTimeout(call(context), signal, planned.timeoutMs!);
+      // Raced against the signal too, so a connector that ignores it cannot hold up a cancel.
+      return await raceSignal(call(context), signal);
     } catch (error) {
       if (ctx.signal.aborted) throw new CancelledError();
       if (timeout?.aborted) {
@@ -498,9 +497,10 @@ async function callConnector<T>(
   }
 }
 
-function raceTimeout<T>(promise: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason ?? new Error(`timed out after ${ms} ms`));
+    const onAbort = (): void => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {
