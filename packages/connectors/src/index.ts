@@ -26,7 +26,14 @@ export type {
   WriteBatchContext,
   WriteContext,
 } from "@synapseops/core";
-export { defineConnector } from "@synapseops/core";
+export {
+  ConnectorError,
+  connectorErrorFromStatus,
+  defineConnector,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+} from "@synapseops/core";
 export type { HttpSignHook } from "./http/_send";
 export type {
   BodyType,
