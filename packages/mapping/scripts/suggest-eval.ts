@@ -10,6 +10,7 @@ import { suggestMappings } from "../src/suggest/suggest";
 const directory = fileURLToPath(new URL("../test/fixtures/suggest/", import.meta.url));
 const verbose = process.argv.includes("--verbose");
 const scores: PairScore[] = [];
+const heldOut = new Set<string>();
 for (const file of readdirSync(directory)
   .filter((name) => name.endsWith(".json"))
   .sort()) {
@@ -20,6 +21,7 @@ for (const file of readdirSync(directory)
     fixture.samples ? { samples: fixture.samples } : {},
   );
   const score = scorePair(fixture.name, fixture.expected, suggestion.rules);
+  if (fixture.heldOut) heldOut.add(fixture.name);
   scores.push(score);
   console.log(
     `${fixture.name.padEnd(44)} precision ${score.precision.toFixed(2)}  recall ${score.recall.toFixed(2)}  (${score.correct}/${score.predicted} suggested, ${score.expected} expected)`,
@@ -31,7 +33,18 @@ for (const file of readdirSync(directory)
       console.log(`   unmatched required: ${suggestion.unmatched.join(", ")}`);
   }
 }
-const total = overall(scores);
-console.log(
-  `${"overall".padEnd(44)} precision ${total.precision.toFixed(2)}  recall ${total.recall.toFixed(2)}  (${scores.length} pairs)`,
+const line = (label: string, subset: PairScore[]): void => {
+  const total = overall(subset);
+  console.log(
+    `${label.padEnd(44)} precision ${total.precision.toFixed(2)}  recall ${total.recall.toFixed(2)}  (${subset.length} pairs)`,
+  );
+};
+line(
+  "tuned pairs",
+  scores.filter((score) => !heldOut.has(score.name)),
 );
+line(
+  "held-out pairs",
+  scores.filter((score) => heldOut.has(score.name)),
+);
+line("overall", scores);

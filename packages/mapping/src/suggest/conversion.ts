@@ -44,7 +44,10 @@ export function conversionFor(
     return undefined;
   }
   if (from === "any" || to === "any") return { transforms: [], fit: 0.85, note: "untyped" };
-  const strings = samples.filter((value): value is string => typeof value === "string");
+  // Enum values are samples too: ["Highest", "Low"] is no number.
+  const strings = [...samples, ...(source.enum ?? [])].filter(
+    (value): value is string => typeof value === "string",
+  );
   if (from === to || (from === "integer" && to === "number")) {
     if (from === "string") return stringToString(source, target, strings);
     return { transforms: [], fit: 1, note: `${from} → ${to}` };

@@ -8,7 +8,7 @@ import {
   type MappingSuggester,
   suggestMappings,
 } from "../index";
-import { overall, type SuggestFixture, scorePair } from "./_evaluate";
+import { overall, type PairScore, type SuggestFixture, scorePair } from "./_evaluate";
 
 const object = (properties: Record<string, unknown>, required?: string[]): Record<string, unknown> => ({
   type: "object",
@@ -147,7 +147,7 @@ const fixtures = readdirSync(directory)
 
 describe("suggestions on realistic schema pairs", () => {
   it("has at least ten pairs, each with expected rules that compile", () => {
-    expect(fixtures.length).toBeGreaterThanOrEqual(10);
+    expect(fixtures.filter((fixture) => !fixture.heldOut).length).toBeGreaterThanOrEqual(10);
     for (const fixture of fixtures) expect(() => compileMapping(fixture.expected)).not.toThrow();
   });
 
@@ -165,20 +165,26 @@ describe("suggestions on realistic schema pairs", () => {
     },
   );
 
-  it("keeps overall precision and recall above the measured floor", async () => {
-    const scores = [];
+  it("keeps precision and recall above the measured floors", async () => {
+    const tuned: PairScore[] = [];
+    const heldOut: PairScore[] = [];
     for (const fixture of fixtures) {
       const { rules } = await suggestMappings(
         fixture.source,
         fixture.target,
         fixture.samples ? { samples: fixture.samples } : {},
       );
-      scores.push(scorePair(fixture.name, fixture.expected, rules));
+      (fixture.heldOut ? heldOut : tuned).push(scorePair(fixture.name, fixture.expected, rules));
     }
-    const { precision, recall } = overall(scores);
-    // Measured 0.99 / 0.93 on these pairs (tuned on them); the floor leaves room for honest changes.
-    expect(precision).toBeGreaterThanOrEqual(0.9);
-    expect(recall).toBeGreaterThanOrEqual(0.85);
-    for (const score of scores) expect(score.recall, score.name).toBeGreaterThanOrEqual(0.6);
+    // Measured: overall 0.94 / 0.88; pairs the table was tuned on 0.99 / 0.93; held-out pairs
+    // (written afterwards) 0.46 / 0.40. Floors sit a little below, so honest changes pass.
+    const all = overall([...tuned, ...heldOut]);
+    expect(all.precision).toBeGreaterThanOrEqual(0.9);
+    expect(all.recall).toBeGreaterThanOrEqual(0.85);
+    const unseen = overall(heldOut);
+    expect(heldOut.length).toBeGreaterThanOrEqual(3);
+    expect(unseen.precision).toBeGreaterThanOrEqual(0.4);
+    expect(unseen.recall).toBeGreaterThanOrEqual(0.35);
+    for (const score of tuned) expect(score.recall, score.name).toBeGreaterThanOrEqual(0.75);
   });
 });

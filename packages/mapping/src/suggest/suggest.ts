@@ -220,7 +220,8 @@ function score(target: SchemaField, source: SchemaField, context: ScoreContext):
           ? 0.5
           : termSimilarity(tp, sp);
     const full = termSimilarity(t.full, s.full);
-    nameScore = Math.max(leaf * (0.6 + 0.4 * parents), full * 0.95);
+    // The whole path breaks ties between equal leaves (total ← total_money.amount, not amount_money.amount).
+    nameScore = Math.min(1, Math.max(leaf * (0.6 + 0.4 * parents), full * 0.95) + 0.02 * full);
     const synonym = sharedConcept(leaf >= full ? t.leaf : t.full, leaf >= full ? s.leaf : s.full);
     reasonName = `"${target.path}" ~ "${source.path}" (name ${round(nameScore)}${synonym ? `, synonym ${synonym}` : ""})`;
   }
