@@ -1,13 +1,46 @@
 /**
- * SynapseOps codegen: artifacts generated from blueprints and OpenAPI documents. For now, the
- * model's JSON Schemas; OpenAPI, SDKs, Postman collections and contract tests follow.
+ * SynapseOps codegen: OpenAPI 3.1, TypeScript and Python SDKs, Postman collections, contract tests,
+ * a mock server and reproducible bundles — from blueprints and from any OpenAPI document.
  *
  * @example
  * ```ts
- * import { generateModelSchemas } from "@synapseops/codegen";
- * const files = generateModelSchemas({ io: "input" });
+ * import { generate, createMockServer } from "@synapseops/codegen";
+ * const { files, report } = await generate({
+ *   input: "openapi.yaml",
+ *   targets: ["openapi", "sdk-ts", "sdk-python", "postman", "tests", "bundle"],
+ *   outDir: "generated",
+ * });
  * ```
  * @module
  */
+export type { SynapseOpsConfig } from "./config";
+export { defineConfig } from "./config";
+export { CodegenConfigError, StaleOutputError } from "./errors";
+export type { GenerateOptions, GenerateReport, TargetReport } from "./generate";
+export { generate } from "./generate";
+export type { BundleManifest, BundleOptions } from "./generators/bundle/index";
+export { bundleFiles, bundleGenerator } from "./generators/bundle/index";
+export type { MockGeneratorOptions } from "./generators/mock/index";
+export { mockGenerator } from "./generators/mock/index";
+export type { BlueprintOpenApiOptions, OpenApiGeneratorOptions } from "./generators/openapi/index";
+export { blueprintsToOpenApi, openApiGenerator } from "./generators/openapi/index";
+export type { PostmanOptions } from "./generators/postman/index";
+export { generatePostman, POSTMAN_SCHEMA_URL, postmanGenerator } from "./generators/postman/index";
+export { builtinGenerators } from "./generators/registry";
+export type { SdkPythonOptions } from "./generators/sdk-python/index";
+export { generateSdkPython, sdkPythonGenerator } from "./generators/sdk-python/index";
+export type { SdkTsOptions } from "./generators/sdk-ts/index";
+export { generateSdkTs, sdkTsGenerator } from "./generators/sdk-ts/index";
+export type { ContractCase, TestsOptions } from "./generators/tests/index";
+export { contractCase, generateContractTests, testsGenerator } from "./generators/tests/index";
+export type { GenerateInput, ResolvedInput } from "./input";
+export { resolveInput } from "./input";
+export { createMockServer } from "./mock/server";
+export type { MockListener, MockServer, MockServerOptions } from "./mock/types";
 export { generateModelSchemas } from "./model-schemas";
-export type { GeneratedFile } from "./types";
+export type { SampleOptions } from "./schema/sample";
+export { sampleFromSchema } from "./schema/sample";
+export type { SchemaProblem, SchemaValidator } from "./schema/validator";
+export { createSchemaValidator } from "./schema/validator";
+export type { AnyGenerator, BlueprintInput, GeneratedFile, Generator, GeneratorContext } from "./types";
+export { CODEGEN_VERSION } from "./version";

@@ -8,12 +8,12 @@ describe("generateModelSchemas", () => {
     expect(files.map((f) => f.path)).toContain("schemas/BlueprintBody.json");
     expect(generateModelSchemas({ io: "input" })).toEqual(files);
     const ajv = new Ajv2020({ strict: false });
-    for (const file of files) expect(() => ajv.compile(JSON.parse(file.contents))).not.toThrow();
+    for (const file of files) expect(() => ajv.compile(JSON.parse(String(file.contents)))).not.toThrow();
   });
 
   it("accepts a valid blueprint body and rejects an invalid one with its location", () => {
     const file = generateModelSchemas({ io: "input" }).find((f) => f.path === "schemas/BlueprintBody.json")!;
-    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(file.contents));
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(String(file.contents)));
     const body = {
       source: { connector: "con_a" },
       target: { connector: "con_b" },

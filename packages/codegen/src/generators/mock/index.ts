@@ -1,0 +1,3 @@
+export { mockDefaults } from "./config";
+export { mockGenerator } from "./generator";
+export type { MockGeneratorOptions } from "./types";

@@ -1,0 +1,4 @@
+import type { OpenApiGeneratorOptions } from "./types";
+
+/** Defaults of the `openapi` generator. */
+export const openApiDefaults = { format: "json" } as const satisfies OpenApiGeneratorOptions;

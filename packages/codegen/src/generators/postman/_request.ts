@@ -1,0 +1,114 @@
+import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
+import { sampleFromSchema } from "../../schema/sample";
+import type { SchemaValidator } from "../../schema/validator";
+
+type Obj = Record<string, unknown>;
+
+/** A sample value for a schema that validates when possible (tries a few variants). */
+export function validSample(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  schema: unknown,
+  example?: unknown,
+): unknown {
+  if (example !== undefined && validator.validate(schema, example).length === 0) return example;
+  let first: unknown;
+  for (let variant = 0; variant < 4; variant++) {
+    for (const useExamples of [true, false]) {
+      const value = sampleFromSchema(doc, schema, {
+        variant,
+        useExamples,
+        optionalProperties: false,
+        direction: "request",
+      });
+      if (first === undefined) first = value;
+      if (validator.validate(schema, value).length === 0) return value;
+    }
+  }
+  return first;
+}
+
+/** `key=value` pairs of a query parameter value by style (form, deepObject, delimited). */
+export function queryPairs(
+  name: string,
+  value: unknown,
+  style: string,
+  explode: boolean,
+): [string, string][] {
+  if (value === undefined) return [];
+  if (style === "deepObject") return deepPairs(name, value);
+  if (Array.isArray(value)) {
+    if (style === "form" && explode) return value.map((item) => [name, scalar(item)]);
+    const separator = style === "spaceDelimited" ? " " : style === "pipeDelimited" ? "|" : ",";
+    return [[name, value.map(scalar).join(separator)]];
+  }
+  if (value !== null && typeof value === "object") {
+    if (explode) return Object.entries(value).map(([k, v]) => [k, scalar(v)]);
+    return [
+      [
+        name,
+        Object.entries(value)
+          .map(([k, v]) => `${k},${scalar(v)}`)
+          .join(","),
+      ],
+    ];
+  }
+  return [[name, scalar(value)]];
+}
+
+/** Bracketed pairs: `a[b]=1`, `a[]=x`, `a[0][b]=1`. */
+export function deepPairs(key: string, value: unknown): [string, string][] {
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) =>
+      item !== null && typeof item === "object"
+        ? deepPairs(`${key}[${index}]`, item)
+        : [[`${key}[]`, scalar(item)] as [string, string]],
+    );
+  }
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => deepPairs(`${key}[${k}]`, v));
+  return [[key, scalar(value)]];
+}
+
+/** A value as a parameter string. */
+export function scalar(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** The Postman test script lines of an operation: documented status, then top-level shape. */
+export function testScript(doc: OpenApiDocument, op: OperationDescriptor): string[] {
+  const codes = op.responses.map((r) => r.status);
+  const lines: string[] = [];
+  if (!codes.includes("default") && codes.length > 0) {
+    const exact = codes.filter((c) => /^\d{3}$/.test(c)).map(Number);
+    const ranges = codes.filter((c) => /^[1-5]XX$/i.test(c)).map((c) => Number(c[0]));
+    lines.push(
+      'pm.test("status is documented", function () {',
+      `  var code = pm.response.code;`,
+      `  pm.expect(${JSON.stringify(exact)}.indexOf(code) !== -1 || ${JSON.stringify(ranges)}.indexOf(Math.floor(code / 100)) !== -1, "status " + code + " is one of ${codes.join(", ")}").to.be.true;`,
+      "});",
+    );
+  }
+  const success = op.responses.find(
+    (r) => /^2/.test(r.status) && r.content.some((m) => /json/i.test(m.contentType)),
+  );
+  const media = success?.content.find((m) => /json/i.test(m.contentType));
+  const schema = resolveRef<Obj>(doc, media?.schema);
+  if (success && schema) {
+    const type = typeof schema.type === "string" ? schema.type : schema.properties ? "object" : undefined;
+    const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+    if (type === "object" || type === "array") {
+      lines.push(
+        'pm.test("response has the documented shape", function () {',
+        `  if (pm.response.code !== ${/^\d{3}$/.test(success.status) ? success.status : 200}) return;`,
+        "  var body = pm.response.json();",
+        `  pm.expect(body).to.be.an(${JSON.stringify(type)});`,
+        ...required.map((name) => `  pm.expect(body).to.have.property(${JSON.stringify(name)});`),
+        "});",
+      );
+    }
+  }
+  return lines;
+}

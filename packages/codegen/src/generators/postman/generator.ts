@@ -1,0 +1,228 @@
+import { createHash } from "node:crypto";
+import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
+import { camelCase, docText } from "../../schema/names";
+import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
+import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
+import { serverUrl } from "../sdk-ts/generator";
+import { deepPairs, queryPairs, scalar, testScript, validSample } from "./_request";
+import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
+import type { PostmanOptions } from "./types";
+
+type Obj = Record<string, unknown>;
+
+/** Collection auth for a security scheme, with the variable that holds its credential. */
+function schemeAuth(name: string, scheme: Obj): Obj {
+  const variable = `{{${camelCase(name)}}}`;
+  if (scheme.type === "apiKey") {
+    const where = scheme.in === "query" ? "query" : "header";
+    return {
+      type: "apikey",
+      apikey: [
+        { key: "key", value: String(scheme.name ?? name), type: "string" },
+        { key: "value", value: variable, type: "string" },
+        { key: "in", value: where, type: "string" },
+      ],
+    };
+  }
+  if (scheme.type === "http" && String(scheme.scheme).toLowerCase() === "basic") {
+    return {
+      type: "basic",
+      basic: [
+        { key: "username", value: `{{${camelCase(name)}Username}}`, type: "string" },
+        { key: "password", value: `{{${camelCase(name)}Password}}`, type: "string" },
+      ],
+    };
+  }
+  return { type: "bearer", bearer: [{ key: "token", value: variable, type: "string" }] };
+}
+
+function authFor(doc: OpenApiDocument, security: readonly Record<string, string[]>[]): Obj | undefined {
+  const schemes = (doc.components?.securitySchemes ?? {}) as Obj;
+  for (const requirement of security) {
+    const [name] = Object.keys(requirement);
+    if (name === undefined) return { type: "noauth" };
+    const scheme = resolveRef<Obj>(doc, schemes[name]);
+    if (scheme) return schemeAuth(name, scheme);
+  }
+  return undefined;
+}
+
+function requestItem(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  op: OperationDescriptor,
+  withTests: boolean,
+  collectionAuth: Obj | undefined,
+): Obj {
+  const pathVariables: Obj[] = [];
+  const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
+  const segments = op.path
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => {
+      const whole = /^\{([^}]+)\}$/.exec(segment);
+      if (whole) {
+        const param = params.get(`path:${whole[1]}`);
+        const value = param ? scalar(validSample(doc, validator, param.schema, param.example)) : "1";
+        pathVariables.push({
+          key: whole[1],
+          value: encodeURIComponent(value),
+          ...(param?.description ? { description: docText(param.description, 500) } : {}),
+        });
+        return `:${whole[1]}`;
+      }
+      // A parameter inside a segment (`{name}.json`) gets its sample value inline.
+      return segment.replace(/\{([^}]+)\}/g, (_, name: string) => {
+        const param = params.get(`path:${name}`);
+        return encodeURIComponent(
+          param ? scalar(validSample(doc, validator, param.schema, param.example)) : "1",
+        );
+      });
+    });
+  const query: Obj[] = [];
+  const header: Obj[] = [];
+  for (const param of op.parameters) {
+    if (param.in !== "query" && param.in !== "header") continue;
+    if (param.in === "header" && /^(authorization|content-type|accept)$/i.test(param.name)) continue;
+    const value = validSample(doc, validator, param.schema, param.example);
+    const pairs =
+      param.in === "query"
+        ? param.contentType
+          ? [[param.name, JSON.stringify(value)] as [string, string]]
+          : queryPairs(param.name, value, param.style, param.explode)
+        : [[param.name, scalar(value)] as [string, string]];
+    for (const [key, v] of pairs) {
+      const entry: Obj = { key, value: v };
+      if (!param.required) entry.disabled = true;
+      if (param.description) entry.description = docText(param.description, 500);
+      (param.in === "query" ? query : header).push(entry);
+    }
+  }
+  const request: Obj = { method: op.method.toUpperCase(), header };
+  const body = op.requestBody;
+  if (body) {
+    const media = preferredMedia(body.content);
+    const value =
+      media?.schema !== undefined
+        ? validSample(doc, validator, media.schema, media.example)
+        : (media?.example ?? {});
+    const type = body.contentType;
+    if (/json/i.test(type) || !/form/i.test(type)) {
+      header.push({ key: "Content-Type", value: type.includes("*") ? "application/json" : type });
+      request.body = {
+        mode: "raw",
+        raw: typeof value === "string" && !/json/i.test(type) ? value : JSON.stringify(value, null, 2),
+        options: { raw: { language: /json/i.test(type) ? "json" : "text" } },
+      };
+    } else if (type === "application/x-www-form-urlencoded") {
+      request.body = {
+        mode: "urlencoded",
+        urlencoded: Object.entries((value ?? {}) as Obj)
+          .flatMap(([k, v]) => deepPairs(k, v))
+          .map(([key, v]) => ({ key, value: v, type: "text" })),
+      };
+    } else {
+      request.body = {
+        mode: "formdata",
+        formdata: Object.entries((value ?? {}) as Obj).map(([key, v]) => ({
+          key,
+          value: scalar(v),
+          type: "text",
+        })),
+      };
+    }
+  }
+  const raw = `{{baseUrl}}/${segments.join("/")}${
+    query.some((q) => !q.disabled)
+      ? `?${query
+          .filter((q) => !q.disabled)
+          .map((q) => `${q.key}=${q.value}`)
+          .join("&")}`
+      : ""
+  }`;
+  request.url = {
+    raw,
+    host: ["{{baseUrl}}"],
+    path: segments,
+    ...(query.length ? { query } : {}),
+    ...(pathVariables.length ? { variable: pathVariables } : {}),
+  };
+  const description = [op.summary, op.description]
+    .filter((t): t is string => typeof t === "string" && t !== "")
+    .join("\n\n");
+  if (description) request.description = description;
+  const auth = authFor(doc, op.security);
+  if (auth && JSON.stringify(auth) !== JSON.stringify(collectionAuth)) request.auth = auth;
+  else if (!auth && collectionAuth) request.auth = { type: "noauth" };
+  const item: Obj = { name: op.summary ? docText(op.summary, 200) : op.operationId, request, response: [] };
+  const script = withTests ? testScript(doc, op) : [];
+  if (script.length) item.event = [{ listen: "test", script: { type: "text/javascript", exec: script } }];
+  return item;
+}
+
+/** A Postman Collection v2.1 for the document (deterministic: the same input gives the same bytes). */
+export function generatePostman(
+  context: Pick<GeneratorContext, "document" | "operations" | "inputHash">,
+  options: PostmanOptions = {},
+): GeneratedFile[] {
+  const doc = context.document;
+  const validator = createSchemaValidator(doc);
+  const wanted = options.operations ? new Set(options.operations) : undefined;
+  const withTests = options.tests ?? postmanDefaults.tests;
+  const collectionAuth = authFor(doc, (doc.security ?? []) as Record<string, string[]>[]);
+  const folders = new Map<string, Obj[]>();
+  const loose: Obj[] = [];
+  for (const op of context.operations) {
+    if (wanted && !wanted.has(op.operationId)) continue;
+    const item = requestItem(doc, validator, op, withTests, collectionAuth);
+    const tag = op.tags[0];
+    if (tag === undefined) loose.push(item);
+    else folders.set(tag, [...(folders.get(tag) ?? []), item]);
+  }
+  const tagDescriptions = new Map(
+    (doc.tags ?? []).map((t) => [
+      String(t.name),
+      typeof t.description === "string" ? t.description : undefined,
+    ]),
+  );
+  const item = [
+    ...[...folders].map(([name, items]) => ({
+      name,
+      ...(tagDescriptions.get(name) ? { description: tagDescriptions.get(name) } : {}),
+      item: items,
+    })),
+    ...loose,
+  ];
+  const variable: Obj[] = [{ key: "baseUrl", value: serverUrl(doc), type: "string" }];
+  for (const [name, raw] of Object.entries((doc.components?.securitySchemes ?? {}) as Obj)) {
+    const scheme = resolveRef<Obj>(doc, raw) ?? {};
+    if (scheme.type === "http" && String(scheme.scheme).toLowerCase() === "basic") {
+      variable.push(
+        { key: `${camelCase(name)}Username`, value: "user", type: "string" },
+        { key: `${camelCase(name)}Password`, value: "password", type: "secret" },
+      );
+    } else variable.push({ key: camelCase(name), value: "change-me", type: "secret" });
+  }
+  const id = createHash("sha256").update(context.inputHash).digest("hex");
+  const collection = {
+    info: {
+      _postman_id: `${id.slice(0, 8)}-${id.slice(8, 12)}-4${id.slice(13, 16)}-8${id.slice(17, 20)}-${id.slice(20, 32)}`,
+      name: `${doc.info.title} ${doc.info.version}`,
+      ...(typeof doc.info.description === "string" ? { description: doc.info.description } : {}),
+      schema: POSTMAN_SCHEMA_URL,
+    },
+    item,
+    ...(collectionAuth ? { auth: collectionAuth } : {}),
+    variable,
+  };
+  return [{ path: "collection.json", contents: `${JSON.stringify(collection, null, 2)}\n` }];
+}
+
+/** The `postman` generator: a Postman Collection v2.1 with folders by tag, auth, examples and tests. */
+export const postmanGenerator: Generator<PostmanOptions> = {
+  name: "postman",
+  description:
+    "Postman Collection v2.1: folders by tag, example bodies, auth, variables, a test script per request",
+  outDir: "postman",
+  generate: (context, options) => generatePostman(context, options),
+};

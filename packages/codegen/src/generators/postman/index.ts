@@ -1,0 +1,3 @@
+export { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
+export { generatePostman, postmanGenerator } from "./generator";
+export type { PostmanOptions } from "./types";

@@ -1,0 +1,4 @@
+import type { SdkPythonOptions } from "./types";
+
+/** Defaults of the `sdk-python` generator. */
+export const sdkPythonDefaults = { packageName: "api_client" } as const satisfies Required<SdkPythonOptions>;

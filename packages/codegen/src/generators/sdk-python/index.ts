@@ -1,0 +1,3 @@
+export { sdkPythonDefaults } from "./config";
+export { generateSdkPython, sdkPythonGenerator } from "./generator";
+export type { SdkPythonOptions } from "./types";

@@ -1,0 +1,112 @@
+import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
+import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
+import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
+import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
+import { queryPairs, scalar, validSample } from "../postman/_request";
+import { serverUrl } from "../sdk-ts/generator";
+import { suiteSource } from "./_suite-source";
+import { testsDefaults } from "./config";
+import type { TestsOptions } from "./types";
+
+/** One request of the suite with what to expect. */
+export interface ContractCase {
+  operationId: string;
+  method: string;
+  path: string;
+  query: [string, string][];
+  headers: Record<string, string>;
+  body?: string;
+  statuses: string[];
+  /** Response JSON Schema by documented status (refs into `schemas.json`). */
+  responses: Record<string, unknown>;
+}
+
+/** The request and expectations of one operation, with valid sample parameters and body. */
+export function contractCase(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  op: OperationDescriptor,
+): ContractCase {
+  const dialect30 = isDialect30(doc);
+  let path = op.path;
+  const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
+  for (const param of op.parameters) {
+    if (!param.required && param.in !== "path") continue;
+    const value = validSample(doc, validator, param.schema, param.example);
+    if (param.in === "path") path = path.replaceAll(`{${param.name}}`, encodeURIComponent(scalar(value)));
+    else if (param.in === "query")
+      query.push(
+        ...(param.contentType
+          ? [[param.name, JSON.stringify(value)] as [string, string]]
+          : queryPairs(param.name, value, param.style, param.explode)),
+      );
+    else if (param.in === "header" && !/^(authorization|content-type|accept)$/i.test(param.name))
+      headers[param.name] = scalar(value);
+  }
+  const out: ContractCase = {
+    operationId: op.operationId,
+    method: op.method.toUpperCase(),
+    path,
+    query,
+    headers,
+    statuses: op.responses.map((r) => r.status),
+    responses: {},
+  };
+  const body = op.requestBody;
+  if (body && /json/i.test(body.contentType)) {
+    const media = preferredMedia(body.content);
+    out.headers["content-type"] = body.contentType;
+    out.body = JSON.stringify(
+      media?.schema !== undefined ? validSample(doc, validator, media.schema, media.example) : {},
+    );
+  } else if (body && body.contentType === "application/x-www-form-urlencoded") {
+    const value = (validSample(doc, validator, body.schema, undefined) ?? {}) as Record<string, unknown>;
+    out.headers["content-type"] = body.contentType;
+    out.body = new URLSearchParams(
+      Object.entries(value).flatMap(([k, v]) => queryPairs(k, v, "deepObject", true)),
+    ).toString();
+  }
+  for (const response of op.responses) {
+    const media = response.content.find((m) => /json/i.test(m.contentType));
+    if (media?.schema !== undefined) out.responses[response.status] = toJsonSchema(media.schema, dialect30);
+  }
+  return out;
+}
+
+/** A vitest contract suite: `contract.test.ts`, `cases.json`, `schemas.json`. */
+export function generateContractTests(
+  context: Pick<GeneratorContext, "document" | "operations">,
+  options: TestsOptions = {},
+): GeneratedFile[] {
+  const doc = context.document;
+  const validator = createSchemaValidator(doc);
+  const wanted = options.operations ? new Set(options.operations) : undefined;
+  const cases = context.operations
+    .filter((op) => !wanted || wanted.has(op.operationId))
+    .map((op) => contractCase(doc, validator, op));
+  return [
+    {
+      path: "contract.test.ts",
+      contents: suiteSource(
+        `${doc.info.title} ${doc.info.version}`,
+        options.baseUrlEnv ?? testsDefaults.baseUrlEnv,
+        serverUrl(doc),
+      ),
+    },
+    { path: "cases.json", contents: `${JSON.stringify(cases, null, 1)}\n` },
+    {
+      path: "schemas.json",
+      contents: `${JSON.stringify({ $id: DOCUMENT_ID, components: toJsonSchema(doc.components ?? {}, isDialect30(doc)) })}\n`,
+    },
+  ];
+}
+
+/** The `tests` generator: a vitest contract suite that checks statuses and response schemas. */
+export const testsGenerator: Generator<TestsOptions> = {
+  name: "tests",
+  description:
+    "a vitest contract suite calling each operation and validating status and response schema (Ajv)",
+  outDir: "tests",
+  generate: (context, options) => generateContractTests(context, options),
+};

@@ -1,0 +1,129 @@
+import { type OpenApiDocument, type ParameterDescriptor, resolveRef } from "@synapseops/core";
+
+type Obj = { [key: string]: unknown };
+
+/**
+ * Turns the string form of a parameter (or form field) into the value its schema describes:
+ * numbers, booleans, arrays split by style, objects by deepObject brackets. Values that do not
+ * convert are left as strings so validation reports them.
+ */
+export function coerceValue(doc: OpenApiDocument, schema: unknown, value: unknown, depth = 0): unknown {
+  const resolved = (resolveRef<Obj>(doc, schema) ?? {}) as Obj;
+  if (depth > 20) return value;
+  const types = typeOf(doc, resolved);
+  if (Array.isArray(value)) {
+    if (types.has("array")) return value.map((item) => coerceValue(doc, resolved.items, item, depth + 1));
+    return value.length === 1 ? coerceValue(doc, resolved, value[0], depth + 1) : value;
+  }
+  if (value !== null && typeof value === "object") {
+    if (types.has("array") && Object.keys(value).every((k) => /^\d+$/.test(k))) {
+      return Object.values(value).map((item) => coerceValue(doc, resolved.items, item, depth + 1));
+    }
+    const out: Obj = {};
+    const props = collectProperties(doc, resolved);
+    for (const [key, child] of Object.entries(value as Obj))
+      out[key] = coerceValue(doc, props[key] ?? resolved.additionalProperties, child, depth + 1);
+    return out;
+  }
+  if (typeof value !== "string") return value;
+  if (types.has("string")) return value;
+  if ((types.has("integer") || types.has("number")) && value.trim() !== "" && !Number.isNaN(Number(value)))
+    return Number(value);
+  if (types.has("boolean") && (value === "true" || value === "false")) return value === "true";
+  if (types.has("null") && (value === "" || value === "null")) return null;
+  if (types.has("array"))
+    return value === ""
+      ? []
+      : value.split(",").map((item) => coerceValue(doc, resolved.items, item, depth + 1));
+  return value;
+}
+
+function typeOf(doc: OpenApiDocument, schema: Obj): Set<string> {
+  const out = new Set<string>();
+  if (typeof schema.type === "string") out.add(schema.type);
+  if (Array.isArray(schema.type)) for (const t of schema.type) out.add(String(t));
+  if (schema.nullable === true) out.add("null");
+  for (const key of ["oneOf", "anyOf", "allOf"]) {
+    if (Array.isArray(schema[key]))
+      for (const branch of schema[key] as unknown[])
+        for (const t of typeOf(doc, (resolveRef<Obj>(doc, branch) ?? {}) as Obj)) out.add(t);
+  }
+  if (out.size === 0 && schema.properties) out.add("object");
+  return out;
+}
+
+function collectProperties(doc: OpenApiDocument, schema: Obj, depth = 0): Obj {
+  if (depth > 10) return {};
+  const out: Obj = { ...((schema.properties as Obj | undefined) ?? {}) };
+  for (const key of ["oneOf", "anyOf", "allOf"]) {
+    if (!Array.isArray(schema[key])) continue;
+    for (const branch of schema[key] as unknown[])
+      Object.assign(out, collectProperties(doc, (resolveRef<Obj>(doc, branch) ?? {}) as Obj, depth + 1), out);
+  }
+  return out;
+}
+
+/**
+ * The query parameters of a request as values: repeated keys (form, explode), comma lists
+ * (form, no explode), space/pipe-delimited, and deepObject brackets (`created[gt]=1`,
+ * `expand[]=a`, `items[0][price]=p`).
+ */
+export function parseQuery(search: URLSearchParams, parameters: readonly ParameterDescriptor[]): Obj {
+  const out: Obj = {};
+  const bracketed = parseBrackets(search);
+  for (const param of parameters) {
+    if (param.in !== "query") continue;
+    const all = search.getAll(param.name);
+    if (param.style === "deepObject" || (all.length === 0 && bracketed[param.name] !== undefined)) {
+      if (bracketed[param.name] !== undefined) out[param.name] = bracketed[param.name];
+      continue;
+    }
+    if (all.length === 0) continue;
+    if (param.contentType) {
+      try {
+        out[param.name] = JSON.parse(all[0]!);
+      } catch {
+        out[param.name] = all[0];
+      }
+      continue;
+    }
+    const separator =
+      param.style === "spaceDelimited" ? " " : param.style === "pipeDelimited" ? "|" : undefined;
+    if (separator && all.length === 1) out[param.name] = all[0]!.split(separator);
+    else out[param.name] = all.length === 1 ? all[0] : all;
+  }
+  return out;
+}
+
+/** Nests `a[b][c]=v` and `a[]=v` keys into objects and arrays. */
+export function parseBrackets(search: URLSearchParams): Obj {
+  const out: Obj = {};
+  for (const [rawKey, value] of search) {
+    const match = /^([^[\]]+)((?:\[[^[\]]*\])+)$/.exec(rawKey);
+    if (!match) continue;
+    const keys = [match[1]!, ...[...match[2]!.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1]!)];
+    let node: Obj | unknown[] = out;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const last = i === keys.length - 1;
+      if (Array.isArray(node)) {
+        if (last) node.push(value);
+        else {
+          const next = keys[i + 1] === "" ? [] : {};
+          node.push(next);
+          node = next;
+        }
+        continue;
+      }
+      if (last) {
+        const existing = node[key];
+        node[key] =
+          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      } else {
+        node[key] ??= keys[i + 1] === "" ? [] : {};
+        node = node[key] as Obj | unknown[];
+      }
+    }
+  }
+  return out;
+}

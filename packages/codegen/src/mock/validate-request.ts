@@ -1,0 +1,107 @@
+import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
+import type { SchemaProblem, SchemaValidator } from "../schema/validator";
+import { coerceValue, parseBrackets, parseQuery } from "./coerce";
+
+/** A request as the mock sees it after parsing. */
+export interface ParsedRequest {
+  pathParams: Record<string, string>;
+  query: URLSearchParams;
+  headers: Headers;
+  /** Raw body text (undefined without a body). */
+  bodyText?: string;
+  contentType?: string;
+}
+
+/**
+ * Every problem of a request against its operation: missing required parameters, parameter
+ * values and the body (JSON or urlencoded form) against their schemas. Pointers are
+ * `/path/<name>`, `/query/<name>`, `/header/<name>`, `/body/…`.
+ */
+export function validateRequest(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  operation: OperationDescriptor,
+  request: ParsedRequest,
+): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const query = parseQuery(request.query, operation.parameters);
+  for (const param of operation.parameters) {
+    let raw: unknown;
+    if (param.in === "path") raw = request.pathParams[param.name];
+    else if (param.in === "query") raw = query[param.name];
+    else if (param.in === "header") raw = request.headers.get(param.name) ?? undefined;
+    else raw = cookie(request.headers.get("cookie"), param.name);
+    const where = `/${param.in}/${param.name}`;
+    if (raw === undefined || raw === "") {
+      if (param.required && !(param.in === "header" && raw === ""))
+        problems.push({ path: where, message: `${where} is required` });
+      continue;
+    }
+    if (param.in === "header" && /^(accept|content-type|authorization)$/i.test(param.name)) continue;
+    const value = coerceValue(doc, param.schema, raw);
+    for (const problem of validator.validate(param.schema, value)) {
+      problems.push({
+        path: `${where}${problem.path}`,
+        message: `${where}${problem.message.replace(/^\//, "/")}`,
+      });
+    }
+  }
+  const body = operation.requestBody;
+  if (!body) return problems;
+  if (request.bodyText === undefined || request.bodyText === "") {
+    if (body.required) problems.push({ path: "/body", message: "/body is required" });
+    return problems;
+  }
+  const type = (request.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const media =
+    body.content.find((m) => m.contentType.toLowerCase() === type) ??
+    body.content.find((m) => mediaMatches(m.contentType, type));
+  if (!media) {
+    problems.push({
+      path: "/header/content-type",
+      message: `content type "${type}" is not one of ${body.content.map((m) => m.contentType).join(", ")}`,
+    });
+    return problems;
+  }
+  let value: unknown;
+  if (/json/.test(type)) {
+    try {
+      value = JSON.parse(request.bodyText);
+    } catch {
+      problems.push({ path: "/body", message: "/body is not valid JSON" });
+      return problems;
+    }
+  } else if (type === "application/x-www-form-urlencoded") {
+    const search = new URLSearchParams(request.bodyText);
+    const flat: Record<string, unknown> = {};
+    for (const key of new Set(search.keys()))
+      if (!key.includes("["))
+        flat[key] = search.getAll(key).length > 1 ? search.getAll(key) : search.get(key);
+    value = coerceValue(doc, media.schema, { ...flat, ...parseBrackets(search) });
+    if (!isObjectSchema(doc, media.schema)) return problems;
+  } else return problems; // multipart and binary bodies are accepted as they come
+  for (const problem of validator.validate(media.schema, value))
+    problems.push({ path: `/body${problem.path}`, message: `/body${problem.message.replace(/^\/ /, " ")}` });
+  return problems;
+}
+
+function mediaMatches(pattern: string, type: string): boolean {
+  if (pattern === "*/*") return true;
+  const [a, b] = pattern.toLowerCase().split("/");
+  const [c] = type.split("/");
+  return b === "*" && a === c;
+}
+
+function isObjectSchema(doc: OpenApiDocument, schema: unknown): boolean {
+  const resolved = resolveRef<{ type?: unknown; properties?: unknown }>(doc, schema);
+  return resolved?.type === "object" || resolved?.properties !== undefined;
+}
+
+function cookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
+  }
+  return undefined;
+}

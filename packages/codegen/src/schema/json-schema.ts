@@ -1,0 +1,64 @@
+import type { OpenApiDocument } from "@synapseops/core";
+
+/** The `$id` the converted document is registered under in Ajv. */
+export const DOCUMENT_ID = "urn:synapseops:openapi";
+
+type Obj = { [key: string]: unknown };
+
+/**
+ * An OpenAPI schema as JSON Schema 2020-12 for Ajv: 3.0's `nullable` and boolean
+ * `exclusiveMinimum`/`exclusiveMaximum` rewritten, and local `$ref`s made absolute against
+ * {@link DOCUMENT_ID} so that any sub-schema compiles on its own. 3.1 schemas pass through but
+ * for the refs. Returns a new value; the input is not changed.
+ */
+export function toJsonSchema(schema: unknown, dialect30: boolean): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => toJsonSchema(item, dialect30));
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Obj = {};
+  for (const [key, value] of Object.entries(schema as Obj)) {
+    if (
+      key === "example" ||
+      key === "examples" ||
+      key === "xml" ||
+      key === "discriminator" ||
+      key.startsWith("x-")
+    )
+      continue;
+    if (key === "$ref" && typeof value === "string") {
+      out.$ref = value.startsWith("#") ? `${DOCUMENT_ID}${value}` : value;
+      continue;
+    }
+    if (key === "const" || key === "enum" || key === "default") {
+      out[key] = value;
+      continue;
+    }
+    out[key] = toJsonSchema(value, dialect30);
+  }
+  if (!dialect30) return out;
+  if (typeof out.exclusiveMinimum === "boolean") {
+    if (out.exclusiveMinimum && typeof out.minimum === "number")
+      (out.exclusiveMinimum = out.minimum), delete out.minimum;
+    else delete out.exclusiveMinimum;
+  }
+  if (typeof out.exclusiveMaximum === "boolean") {
+    if (out.exclusiveMaximum && typeof out.maximum === "number")
+      (out.exclusiveMaximum = out.maximum), delete out.maximum;
+    else delete out.exclusiveMaximum;
+  }
+  if (out.nullable === true) {
+    delete out.nullable;
+    if (typeof out.type === "string") {
+      out.type = [out.type, "null"];
+      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+      return out;
+    }
+    return { anyOf: [out, { type: "null" }] };
+  }
+  delete out.nullable;
+  return out;
+}
+
+/** Whether a document uses the OpenAPI 3.0 schema dialect. */
+export function isDialect30(doc: OpenApiDocument): boolean {
+  return doc.openapi.startsWith("3.0");
+}

@@ -1,0 +1,240 @@
+import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+
+type Obj = { [key: string]: unknown };
+
+/** Options of {@link sampleFromSchema}. */
+export interface SampleOptions {
+  /**
+   * Use `example`/`default` values found on schemas.
+   * @default true
+   */
+  useExamples?: boolean;
+  /**
+   * Include optional properties (up to `maxDepth`); when false, only required ones.
+   * @default true
+   */
+  optionalProperties?: boolean;
+  /**
+   * Depth past which optional properties are left out (cycles end there too).
+   * @default 4
+   */
+  maxDepth?: number;
+  /**
+   * Which `oneOf`/`anyOf` branch to take (modulo the branch count): callers retry other
+   * variants when a sample does not validate.
+   * @default 0
+   */
+  variant?: number;
+  /** Read-only properties are left out of request samples, write-only of response samples. */
+  direction?: "request" | "response";
+}
+
+const PATTERN_CANDIDATES = [
+  "abc",
+  "ABC",
+  "a",
+  "1",
+  "123",
+  "abc123",
+  "a-b",
+  "2020-01-01",
+  "A1",
+  "ab_cd",
+  "x@y.z",
+  "+15555550100",
+  "AC00000000000000000000000000000000",
+];
+const FORMAT_SAMPLES: Record<string, string> = {
+  "date-time": "2024-01-01T00:00:00Z",
+  date: "2024-01-01",
+  time: "12:00:00Z",
+  email: "user@example.com",
+  uri: "https://example.com",
+  url: "https://example.com",
+  "uri-reference": "https://example.com",
+  uuid: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+  ipv4: "192.0.2.1",
+  ipv6: "2001:db8::1",
+  hostname: "example.com",
+  byte: "YWJj",
+  binary: "abc",
+  password: "secret",
+};
+
+/**
+ * A value that fits `schema` (a schema of `doc`; local `$ref`s followed, cycles cut at depth):
+ * enums, consts, formats, bounds, required properties and simple patterns respected. Deterministic.
+ *
+ * @example
+ * ```ts
+ * sampleFromSchema(doc, { type: "object", required: ["id"], properties: { id: { type: "integer", minimum: 1 } } });
+ * // → { id: 1 }
+ * ```
+ */
+export function sampleFromSchema(
+  doc: OpenApiDocument,
+  schema: unknown,
+  options: SampleOptions = {},
+): unknown {
+  return sample(doc, schema, { ...options }, 0, new Set());
+}
+
+function sample(
+  doc: OpenApiDocument,
+  raw: unknown,
+  options: SampleOptions,
+  depth: number,
+  stack: Set<unknown>,
+): unknown {
+  if (raw === true || raw === undefined) return {};
+  if (raw === false || raw === null || typeof raw !== "object") return null;
+  if (stack.has(raw) || depth > 40) return undefined;
+  const schema = (resolveRef<Obj>(doc, raw) ?? {}) as Obj;
+  stack.add(raw);
+  try {
+    return sampleResolved(doc, schema, options, depth, stack);
+  } finally {
+    stack.delete(raw);
+  }
+}
+
+function sampleResolved(
+  doc: OpenApiDocument,
+  schema: Obj,
+  options: SampleOptions,
+  depth: number,
+  stack: Set<unknown>,
+): unknown {
+  const useExamples = options.useExamples !== false;
+  if (schema.const !== undefined) return schema.const;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+    return schema.enum.find((value) => value !== null) ?? schema.enum[0];
+  }
+  if (useExamples && schema.example !== undefined) return schema.example;
+  if (useExamples && Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
+  if (useExamples && schema.default !== undefined) return schema.default;
+  if (Array.isArray(schema.allOf)) {
+    const parts = schema.allOf.map((part) => sample(doc, part, options, depth, stack));
+    const own = { ...schema };
+    delete own.allOf;
+    const base = Object.keys(own).some((k) => k === "properties" || k === "type")
+      ? sampleResolved(doc, own, options, depth, stack)
+      : undefined;
+    if (
+      [base, ...parts].every(
+        (p) => p === undefined || (typeof p === "object" && p !== null && !Array.isArray(p)),
+      )
+    ) {
+      return Object.assign({}, ...[base, ...parts].filter((p) => p !== undefined));
+    }
+    return parts.find((p) => p !== undefined) ?? base;
+  }
+  for (const key of ["oneOf", "anyOf"] as const) {
+    const branches = schema[key];
+    if (Array.isArray(branches) && branches.length > 0) {
+      const nonNull = branches.filter((b) => (resolveRef<Obj>(doc, b) as Obj | undefined)?.type !== "null");
+      const list = nonNull.length > 0 ? nonNull : branches;
+      const branch = list[(options.variant ?? 0) % list.length];
+      const value = sample(doc, branch, options, depth, stack);
+      const props = schema.properties ? sampleObject(doc, schema, options, depth, stack) : undefined;
+      if (props && typeof value === "object" && value !== null && !Array.isArray(value))
+        return { ...(props as Obj), ...value };
+      return value;
+    }
+  }
+  const type = pickType(schema);
+  switch (type) {
+    case "null":
+      return null;
+    case "boolean":
+      return true;
+    case "integer":
+    case "number":
+      return sampleNumber(schema, type);
+    case "string":
+      return sampleString(schema);
+    case "array": {
+      const min = typeof schema.minItems === "number" ? schema.minItems : 0;
+      if (depth >= (options.maxDepth ?? 4) && min === 0) return [];
+      const item = sample(doc, schema.items, options, depth + 1, stack);
+      if (item === undefined) return [];
+      const count = Math.max(min, 1);
+      return Array.from({ length: count }, (_, i) =>
+        schema.uniqueItems && typeof item === "number" ? item + i : item,
+      );
+    }
+    case "object":
+      return sampleObject(doc, schema, options, depth, stack);
+    default:
+      return {};
+  }
+}
+
+function pickType(schema: Obj): string | undefined {
+  if (typeof schema.type === "string") return schema.type;
+  if (Array.isArray(schema.type))
+    return (schema.type.find((t) => t !== "null") ?? schema.type[0]) as string | undefined;
+  if (schema.properties || schema.additionalProperties) return "object";
+  if (schema.items) return "array";
+  return undefined;
+}
+
+function sampleObject(
+  doc: OpenApiDocument,
+  schema: Obj,
+  options: SampleOptions,
+  depth: number,
+  stack: Set<unknown>,
+): Obj {
+  const out: Obj = {};
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const properties = (schema.properties ?? {}) as Obj;
+  const includeOptional = options.optionalProperties !== false && depth < (options.maxDepth ?? 4);
+  for (const [name, propSchema] of Object.entries(properties)) {
+    if (!required.has(name) && !includeOptional) continue;
+    const resolved = resolveRef<Obj>(doc, propSchema);
+    if (!required.has(name) && options.direction === "request" && resolved?.readOnly === true) continue;
+    if (!required.has(name) && options.direction === "response" && resolved?.writeOnly === true) continue;
+    const value = sample(doc, propSchema, options, depth + 1, stack);
+    if (value !== undefined) out[name] = value;
+    else if (required.has(name))
+      out[name] =
+        resolved &&
+        (resolved.nullable === true || (Array.isArray(resolved.type) && resolved.type.includes("null")))
+          ? null
+          : {};
+  }
+  return out;
+}
+
+function sampleNumber(schema: Obj, type: string): number {
+  let value = 1;
+  if (typeof schema.minimum === "number") value = Math.max(value, schema.minimum);
+  if (typeof schema.exclusiveMinimum === "number") value = Math.max(value, schema.exclusiveMinimum + 1);
+  else if (schema.exclusiveMinimum === true && typeof schema.minimum === "number") value = schema.minimum + 1;
+  if (typeof schema.maximum === "number") value = Math.min(value, schema.maximum);
+  if (typeof schema.exclusiveMaximum === "number") value = Math.min(value, schema.exclusiveMaximum - 1);
+  if (typeof schema.multipleOf === "number" && schema.multipleOf > 0)
+    value = Math.ceil(value / schema.multipleOf) * schema.multipleOf;
+  return type === "integer" ? Math.ceil(value) : value;
+}
+
+function sampleString(schema: Obj): string {
+  const format = typeof schema.format === "string" ? schema.format : undefined;
+  let value = (format && FORMAT_SAMPLES[format]) ?? "string";
+  if (typeof schema.pattern === "string") {
+    let regex: RegExp | undefined;
+    try {
+      regex = new RegExp(schema.pattern, "u");
+    } catch {
+      regex = undefined;
+    }
+    if (regex && !regex.test(value))
+      value = PATTERN_CANDIDATES.find((candidate) => regex.test(candidate)) ?? value;
+  }
+  const min = typeof schema.minLength === "number" ? schema.minLength : 0;
+  const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
+  if (value.length < min) value = value.padEnd(min, "x");
+  if (value.length > max) value = value.slice(0, max);
+  return value;
+}
