@@ -83,7 +83,7 @@ export function compileExpression(
     throw toSyntaxError(error, path);
   }
   const setUp = functionSetUp(limits.maxOutputSize);
-  const reference = new ReferenceEvaluator(source, limits, setUp);
+  const reference = new ReferenceEvaluator(source, limits, setUp, buildsStrings(parsed.ast()));
   let fast: FastProgram | undefined;
   if (options.fastPath !== false) {
     fast = compileFastPath(parsed.ast(), probeEnvironment(setUp));
@@ -96,10 +96,10 @@ export function compileExpression(
     bindings: Record<string, unknown> | undefined,
     callOptions: EvaluateOptions = {},
   ): Promise<unknown> {
-    const callLimits = resolveLimits(
-      { timeoutMs: callOptions.timeoutMs, maxDepth: callOptions.maxDepth },
-      limits,
-    );
+    const callLimits =
+      callOptions.timeoutMs === undefined && callOptions.maxDepth === undefined
+        ? limits
+        : resolveLimits({ timeoutMs: callOptions.timeoutMs, maxDepth: callOptions.maxDepth }, limits);
     const signal = callOptions.signal;
     if (signal?.aborted) throw aborted(signal, path);
     const started = Date.now();
@@ -216,6 +216,22 @@ function functionSetUp(maxOutputSize: number): (expression: jsonata.Expression) 
   };
 }
 
+/**
+ * Whether the expression can build a string our wrapped built-ins do not check: with `&`, or
+ * through `$eval` (whose text may use `&`). Only then does the reference evaluator need the
+ * per-sub-expression string guard, which costs it an `await` per sub-expression.
+ */
+function buildsStrings(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(buildsStrings);
+  if (typeof node !== "object" || node === null) return false;
+  const record = node as Record<string, unknown>;
+  if (record.type === "binary" && record.value === "&") return true;
+  if (record.type === "variable" && record.value === "eval") return true;
+  return Object.entries(record).some(
+    ([key, value]) => key !== "value" && typeof value === "object" && buildsStrings(value),
+  );
+}
+
 /** Regular expressions can only come from literals (or `$eval`, which SafeRegExp covers). */
 function checkRegexes(node: unknown): void {
   if (Array.isArray(node)) {
@@ -244,6 +260,7 @@ class ReferenceEvaluator {
     private readonly source: string,
     private readonly limits: ResolvedLimits,
     private readonly setUp: (expression: jsonata.Expression) => void,
+    private readonly needsStringGuard: boolean,
   ) {}
 
   async evaluate(
@@ -262,16 +279,16 @@ class ReferenceEvaluator {
     if (instance === undefined) {
       const options = Object.freeze({
         // JSONata notices its deadline only at the next sub-expression and then unwinds a chain
-        // of awaits (10–50 ms measured): it gets a slightly earlier deadline so the evaluation
-        // ends within the caller's limit plus a few milliseconds.
-        timeout: Math.max(1, limits.timeoutMs - Math.min(50, limits.timeoutMs * 0.2)),
+        // of awaits (10–50 ms measured, more on a loaded machine): it gets an earlier deadline
+        // so the evaluation ends within the caller's limit.
+        timeout: Math.max(1, limits.timeoutMs - Math.min(100, limits.timeoutMs * 0.25)),
         stack: limits.maxDepth,
         sequence: this.limits.maxSequenceLength,
         RegexEngine: SafeRegExp as RegExpConstructor,
       });
       instance = jsonata(this.source, options);
       this.setUp(instance);
-      installReferenceHooks(instance, this.limits.maxOutputSize);
+      if (this.needsStringGuard) installReferenceHooks(instance, this.limits.maxOutputSize);
       // A caller varying its timeout per call (the remaining time after a fast-path attempt)
       // must not grow this cache without bound.
       if (this.instances.size >= 8) this.instances.clear();

@@ -53,4 +53,8 @@ export interface Compiler {
   compileFilter(predicate: AstNode): FilterEvaluator;
   /** The function environment (built-ins, guarded built-ins, registered functions). */
   functions: JsonataFrame;
+  /** Names the expression binds anywhere; others can only come from the host's bindings. */
+  boundNames: ReadonlySet<string>;
+  /** Whether compiled nodes count their nesting depth (needed only when it could reach the limit). */
+  countDepth: boolean;
 }

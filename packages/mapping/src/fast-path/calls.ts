@@ -9,9 +9,10 @@ import { GUARDED_FUNCTION } from "../guards/guarded-functions";
 import { builtinFunction, isJsonataFunction, type JsonataFunction } from "../guards/jsonata-environment";
 import type { AstNode, Compiler } from "./ast";
 import { Unsupported } from "./ast";
+import { stringify } from "./operators";
 import {
   createSequence,
-  DEOPT,
+  deopt,
   type Evaluator,
   FastLambda,
   type Frame,
@@ -105,10 +106,38 @@ const PREVALIDATED: Record<string, ArgCheck> = {
       : undefined,
 };
 
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
+const NOT_HANDLED: unique symbol = Symbol("not handled");
+
+/**
+ * Direct implementations of built-ins for the arguments `PREVALIDATED` admits: the ones JSONata
+ * declares `async` (a regex argument may be matched lazily), and hot ones whose common case is
+ * a line of code. Each follows the engine's code path for those arguments, or answers
+ * `NOT_HANDLED` to run the engine's implementation.
+ */
+const SYNC_IMPLEMENTATIONS: Record<string, (args: unknown[]) => unknown> = {
+  // `fn.string` of a scalar, without its JSON.stringify replacer (the same digits: integers as
+  // they are, others to 15 significant digits).
+  string: ([value]) => (value === undefined ? undefined : stringify(value)),
+  // The decimal branch of `fn.number` (other forms go to the engine's implementation).
+  number: ([value]) => {
+    if (typeof value === "number" || value === undefined) return value;
+    if (typeof value === "string" && DECIMAL.test(value)) {
+      const parsed = Number.parseFloat(value);
+      if (Number.isFinite(parsed)) return parsed;
+    }
+    return NOT_HANDLED;
+  },
+  split: ([str, separator]) => (str === undefined ? undefined : (str as string).split(separator as string)),
+  contains: ([str, token]) =>
+    str === undefined ? undefined : (str as string).indexOf(token as string) !== -1,
+};
+
 /** How one resolved function is called. */
 interface Callee {
   fn: JsonataFunction;
   prevalidated: ArgCheck | undefined;
+  sync: ((args: unknown[]) => unknown) | undefined;
 }
 
 function resolveCallee(name: string, compiler: Compiler): Callee | undefined {
@@ -117,13 +146,21 @@ function resolveCallee(name: string, compiler: Compiler): Callee | undefined {
   const builtin = builtinFunction(name);
   const ours =
     fn === builtin || (fn.implementation as { [GUARDED_FUNCTION]?: string })[GUARDED_FUNCTION] === name;
-  return { fn, prevalidated: ours ? PREVALIDATED[name] : undefined };
+  return {
+    fn,
+    prevalidated: ours ? PREVALIDATED[name] : undefined,
+    sync: fn === builtin ? SYNC_IMPLEMENTATIONS[name] : undefined,
+  };
 }
 
 /** Calls a JSONata function value (built-in or registered) as the reference's `applyInner` does. */
 function callJsonataFunction(callee: Callee, args: unknown[], input: unknown, context: RunContext): unknown {
-  for (const arg of args) if (isFunctionValue(arg)) throw DEOPT;
+  for (const arg of args) if (isFunctionValue(arg)) throw deopt();
   let validated = callee.prevalidated?.(args, input);
+  if (validated !== undefined && callee.sync !== undefined) {
+    const result = callee.sync(validated);
+    if (result !== NOT_HANDLED) return result;
+  }
   if (validated === undefined) {
     validated = callee.fn.signature === undefined ? args : callee.fn.signature.validate(args, input);
   }
@@ -137,7 +174,7 @@ function callJsonataFunction(callee: Callee, args: unknown[], input: unknown, co
   if (isGenerator(result)) result = result.next().value;
   if (isThenable(result)) {
     result.then(undefined, () => undefined);
-    throw DEOPT;
+    throw deopt();
   }
   if (typeof result === "string") context.checkString(result);
   else if (Array.isArray(result)) context.checkSequence(result.length);
@@ -145,7 +182,7 @@ function callJsonataFunction(callee: Callee, args: unknown[], input: unknown, co
 }
 
 function deoptLookup(): never {
-  throw DEOPT;
+  throw deopt();
 }
 
 function isGenerator(value: unknown): value is Generator {
@@ -181,10 +218,12 @@ export function compileCall(node: AstNode, compiler: Compiler, applyTo?: Evaluat
   ) {
     const name = procedure.value;
     const callee = ENVIRONMENT_BOUND.has(name) ? undefined : resolveCallee(name, compiler);
+    // A name the expression never binds can only be shadowed by the host's bindings.
+    const boundHere = compiler.boundNames.has(name);
     return (input, frame) => {
-      const local = frame.lookup(name);
+      const local = boundHere ? frame.lookup(name) : frame.root.lookupOwn(name);
       if (local !== UNBOUND) return invoke(local, evaluateArgs(input, frame), input, frame.context);
-      if (callee === undefined) throw DEOPT;
+      if (callee === undefined) throw deopt();
       return callJsonataFunction(callee, evaluateArgs(input, frame), input, frame.context);
     };
   }
@@ -198,7 +237,7 @@ export function compileCall(node: AstNode, compiler: Compiler, applyTo?: Evaluat
 function invoke(proc: unknown, args: unknown[], _input: unknown, context: RunContext): unknown {
   if (proc instanceof FastLambda) return proc.invoke(args, context);
   // Host-bound JavaScript functions and function values met at run time: the reference decides.
-  throw DEOPT;
+  throw deopt();
 }
 
 /** Compiles `lhs ~> $f(args)`; other forms of `~>` (function chaining) are not compiled. */

@@ -11,11 +11,11 @@ import type { AstNode, Compiler, FilterEvaluator } from "./ast";
 import { Unsupported } from "./ast";
 import { compileApply, compileCall, compileLambda } from "./calls";
 import { compileBinary, compileCondition, compileUnary } from "./operators";
-import { compileFilter, compilePath } from "./paths";
+import { compileFilter, compilePath, compilePathChase } from "./paths";
 import {
   containsFastLambda,
   createSequence,
-  DEOPT,
+  deopt,
   type Evaluator,
   FastLambda,
   Frame,
@@ -41,31 +41,48 @@ export interface FastProgram {
  * cover (the reference evaluator then runs the whole expression).
  */
 export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProgram | undefined {
-  let usesLambdas = false;
-  const compiler: Compiler = {
-    functions,
-    compile(node) {
-      // A tail call, wrapped by the parser in a thunk the reference's trampoline unwraps in
-      // place: evaluating the call directly gives the same value (without the constant stack).
-      if (node.type === "lambda" && node.thunk === true && node.body !== undefined) {
-        return compiler.compile(node.body);
-      }
-      if (node.type === "lambda") usesLambdas = true;
-      return finish(node, compileNode(node, compiler), compiler);
-    },
-    compileFilter(predicate): FilterEvaluator {
-      return compileFilter(predicate, compiler);
-    },
+  const tree = ast as AstNode;
+  const names = boundNames(tree);
+  const build = (countDepth: boolean): { root: Evaluator; usesLambdas: boolean } | undefined => {
+    let usesLambdas = false;
+    const compiler: Compiler = {
+      functions,
+      boundNames: names,
+      countDepth,
+      compile(node) {
+        // A tail call, wrapped by the parser in a thunk the reference's trampoline unwraps in
+        // place: evaluating the call directly gives the same value (without the constant stack).
+        if (node.type === "lambda" && node.thunk === true && node.body !== undefined) {
+          return compiler.compile(node.body);
+        }
+        if (node.type === "lambda") usesLambdas = true;
+        const evaluator = finish(node, compileNode(node, compiler), compiler);
+        // Field paths (`customer.email`) skip the path algorithm while their shape allows.
+        return node.type === "path" ? (compilePathChase(node, compiler, evaluator) ?? evaluator) : evaluator;
+      },
+      compileFilter(predicate): FilterEvaluator {
+        return compileFilter(predicate, compiler);
+      },
+    };
+    try {
+      return { root: compiler.compile(tree), usesLambdas };
+    } catch (error) {
+      if (error instanceof Unsupported) return undefined;
+      throw error;
+    }
   };
-  let root: Evaluator;
-  try {
-    root = compiler.compile(ast as AstNode);
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  const counting = build(true);
+  if (counting === undefined) return undefined;
+  // Walking every result for escaped lambdas costs ~8% on mapping-shaped expressions; skip it
+  // when no lambda value can be read back (every lambda bound to a name only ever called).
+  const checkLambdas = counting.usesLambdas && lambdaMayEscape(tree);
+  // Without recursion no sub-expression is evaluated inside itself, so nesting never exceeds the
+  // number of sub-expressions: below the depth limit, a variant that does not count runs.
+  const nodeCount = countNodes(tree);
+  const uncounted = counting.usesLambdas && mayRecurse(tree, functions, names) ? undefined : build(false);
   return {
     run(input, bindings, limits) {
+      const root = uncounted !== undefined && nodeCount < limits.maxDepth ? uncounted.root : counting.root;
       const context = new RunContext(limits);
       const frame = new Frame(undefined, context);
       if (bindings !== undefined) {
@@ -80,10 +97,108 @@ export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProg
       }
       const result = root(rootInput, frame);
       // Our lambdas have no meaning outside; a result holding one is the reference's to build.
-      if (usesLambdas && containsFastLambda(result)) throw DEOPT;
+      if (checkLambdas && containsFastLambda(result)) throw deopt();
       return result;
     },
   };
+}
+
+/**
+ * Whether a lambda value could end up in a result: true unless every (non-thunk) lambda is the
+ * right side of a binding `$name := function…` and every use of those names is a call `$name(…)`.
+ */
+function lambdaMayEscape(ast: AstNode): boolean {
+  const boundNames = new Set<string>();
+  let escapes = false;
+  const valueUses = new Set<string>();
+  const walk = (node: unknown, parent: AstNode | undefined, key: string): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, parent, key);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const current = node as AstNode;
+    if (current.type === "lambda" && current.thunk !== true) {
+      const bound =
+        parent?.type === "bind" && key === "rhs" && !Array.isArray(parent.lhs) ? parent.lhs : undefined;
+      if (bound?.type === "variable" && typeof bound.value === "string") boundNames.add(bound.value);
+      else escapes = true;
+    }
+    if (
+      current.type === "variable" &&
+      typeof current.value === "string" &&
+      key !== "procedure" &&
+      key !== "lhs"
+    ) {
+      valueUses.add(current.value);
+    }
+    for (const [childKey, child] of Object.entries(current)) {
+      if (childKey !== "value" && typeof child === "object") walk(child, current, childKey);
+    }
+  };
+  walk(ast, undefined, "");
+  return escapes || [...boundNames].some((name) => valueUses.has(name));
+}
+
+/** Every name the expression binds: `:=` targets, lambda parameters, `#$i` and `@$x` names. */
+function boundNames(ast: AstNode): ReadonlySet<string> {
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const current = node as AstNode;
+    if (current.type === "bind" && !Array.isArray(current.lhs) && typeof current.lhs?.value === "string") {
+      names.add(current.lhs.value);
+    }
+    if (current.type === "lambda") {
+      for (const param of current.arguments ?? [])
+        if (typeof param.value === "string") names.add(param.value);
+    }
+    if (typeof current.index === "string") names.add(current.index);
+    if (typeof current.focus === "string") names.add(current.focus);
+    for (const [key, child] of Object.entries(current)) {
+      if (key !== "value" && typeof child === "object") walk(child);
+    }
+  };
+  walk(ast);
+  return names;
+}
+
+function countNodes(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + countNodes(item), 0);
+  if (typeof node !== "object" || node === null) return 0;
+  let count = "type" in node ? 1 : 0;
+  for (const [key, child] of Object.entries(node)) {
+    if (key !== "value" && typeof child === "object") count += countNodes(child);
+  }
+  return count;
+}
+
+/**
+ * Whether a lambda can be active while another (or the same) lambda is called: some call inside
+ * a lambda body has a procedure that is not the plain name of a built-in or registered function
+ * the expression leaves unbound. Lambdas never reach built-ins on the fast path (it deopts), so
+ * otherwise lambda calls never nest.
+ */
+function mayRecurse(ast: AstNode, functions: JsonataFrame, bound: ReadonlySet<string>): boolean {
+  const walk = (node: unknown, inLambda: boolean): boolean => {
+    if (Array.isArray(node)) return node.some((item) => walk(item, inLambda));
+    if (typeof node !== "object" || node === null) return false;
+    const current = node as AstNode;
+    if (inLambda && (current.type === "function" || current.type === "partial")) {
+      const procedure = current.procedure;
+      if (procedure?.type !== "variable" || typeof procedure.value !== "string") return true;
+      if (bound.has(procedure.value) || functions.lookup(procedure.value) === undefined) return true;
+    }
+    const below = inLambda || current.type === "lambda";
+    return Object.entries(current).some(
+      ([key, child]) => key !== "value" && typeof child === "object" && walk(child, below),
+    );
+  };
+  return walk(ast, false);
 }
 
 function compileNode(node: AstNode, compiler: Compiler): Evaluator {
@@ -136,27 +251,48 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
     return compiler.compileFilter(stage.expr);
   });
   const keepArray = node.keepArray === true;
+  const normalise = predicates.length > 0 || keepArray || MAY_YIELD_SEQUENCE.has(node.type);
+  if (!compiler.countDepth && !normalise) return inner;
+  if (!compiler.countDepth && predicates.length === 0) {
+    return (input, frame) => normaliseSequence(inner(input, frame), keepArray);
+  }
   return (input, frame) => {
     // Depth counts nested sub-expression evaluations, as the reference's `stack` option does.
     // Past the limit the reference decides: it fails with D1011, or succeeds where it turned a
     // tail call into a loop.
     const context = frame.context;
-    if (++context.depth > context.limits.maxDepth) throw DEOPT;
+    if (compiler.countDepth && ++context.depth > context.limits.maxDepth) throw deopt();
     let result = inner(input, frame);
     for (const predicate of predicates) result = predicate(result, frame);
-    context.depth--;
-    if (
-      Array.isArray(result) &&
-      (result as Sequence).sequence === true &&
-      !(result as Sequence).tupleStream
-    ) {
-      const sequence = result as Sequence;
-      if (keepArray) sequence.keepSingleton = true;
-      if (sequence.length === 0) return undefined;
-      if (sequence.length === 1) return sequence.keepSingleton ? sequence : sequence[0];
-    }
-    return result;
+    if (compiler.countDepth) context.depth--;
+    return normaliseSequence(result, keepArray);
   };
+}
+
+/**
+ * Node kinds whose value may be a sequence still to unwrap. The others return a constant, a
+ * computed scalar, a constructed array or object, or the value of an already unwrapped
+ * sub-expression (unwrapping twice changes nothing).
+ */
+const MAY_YIELD_SEQUENCE = new Set([
+  "path",
+  "name",
+  "variable",
+  "function",
+  "apply",
+  "wildcard",
+  "descendant",
+]);
+
+/** The reference's unwrapping of sequences after each sub-expression. */
+function normaliseSequence(result: unknown, keepArray: boolean): unknown {
+  if (Array.isArray(result) && (result as Sequence).sequence === true && !(result as Sequence).tupleStream) {
+    const sequence = result as Sequence;
+    if (keepArray) sequence.keepSingleton = true;
+    if (sequence.length === 0) return undefined;
+    if (sequence.length === 1) return sequence.keepSingleton ? sequence : sequence[0];
+  }
+  return result;
 }
 
 function compileBlock(node: AstNode, compiler: Compiler): Evaluator {
@@ -193,10 +329,10 @@ function compileVariable(node: AstNode, compiler: Compiler): Evaluator {
     if (value === UNBOUND) {
       // A built-in or registered function used as a value: the reference hands out its own
       // function object, which we cannot reproduce.
-      if (compiler.functions.lookup(name) !== undefined) throw DEOPT;
+      if (compiler.functions.lookup(name) !== undefined) throw deopt();
       return undefined;
     }
-    if (isFunctionValue(value) && !(value instanceof FastLambda)) throw DEOPT;
+    if (isFunctionValue(value) && !(value instanceof FastLambda)) throw deopt();
     return value;
   };
 }

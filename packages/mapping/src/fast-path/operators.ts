@@ -9,11 +9,12 @@ import { Unsupported } from "./ast";
 import {
   append,
   createSequence,
-  DEOPT,
+  deopt,
   type Evaluator,
   type Frame,
   isDeepEqual,
   isNumeric,
+  nullObject,
   type Sequence,
   toBoolean,
 } from "./runtime";
@@ -26,14 +27,18 @@ let jsonataString: ((value: unknown) => unknown) | undefined;
 /** The reference's `fn.string` (number formatting to 15 significant digits, functions as ""). */
 export function stringify(value: unknown): string {
   if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) {
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(15)));
+  }
+  if (typeof value === "boolean" || value === null) return String(value);
   jsonataString ??= builtinFunction("string")!.implementation as (value: unknown) => unknown;
   const result = jsonataString(value);
-  if (typeof result !== "string") throw DEOPT;
+  if (typeof result !== "string") throw deopt();
   return result;
 }
 
 function finiteResult(value: number): number {
-  if (!Number.isFinite(value)) throw DEOPT;
+  if (!Number.isFinite(value)) throw deopt();
   return value;
 }
 
@@ -103,7 +108,7 @@ function numeric(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
   return (input, frame) => {
     const left = lhs(input, frame);
     const right = rhs(input, frame);
-    if ((left !== undefined && !isNumeric(left)) || (right !== undefined && !isNumeric(right))) throw DEOPT;
+    if ((left !== undefined && !isNumeric(left)) || (right !== undefined && !isNumeric(right))) throw deopt();
     if (left === undefined || right === undefined) return undefined;
     const a = left as number;
     const b = right as number;
@@ -129,9 +134,9 @@ function comparison(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
     const leftType = typeof left;
     const rightType = typeof right;
     const comparable = (type: string) => type === "undefined" || type === "string" || type === "number";
-    if (!comparable(leftType) || !comparable(rightType)) throw DEOPT;
+    if (!comparable(leftType) || !comparable(rightType)) throw deopt();
     if (left === undefined || right === undefined) return undefined;
-    if (leftType !== rightType) throw DEOPT;
+    if (leftType !== rightType) throw deopt();
     const a = left as number | string;
     const b = right as number | string;
     switch (op) {
@@ -149,14 +154,14 @@ function comparison(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
 
 function range(left: unknown, right: unknown, frame: Frame): unknown {
   if ((left !== undefined && !Number.isInteger(left)) || (right !== undefined && !Number.isInteger(right))) {
-    throw DEOPT;
+    throw deopt();
   }
   if (left === undefined || right === undefined) return undefined;
   const from = left as number;
   const to = right as number;
   if (from > to) return undefined;
   const size = to - from + 1;
-  if (size > RANGE_LIMIT) throw DEOPT;
+  if (size > RANGE_LIMIT) throw deopt();
   frame.context.checkSequence(size);
   const result: Sequence = new Array(size);
   for (let item = from, index = 0; item <= to; item++, index++) result[index] = item;
@@ -174,7 +179,7 @@ export function compileUnary(node: AstNode, compiler: Compiler): Evaluator {
         const value = operand(input, frame);
         if (value === undefined) return undefined;
         if (isNumeric(value)) return -value;
-        throw DEOPT;
+        throw deopt();
       };
     }
     case "[":
@@ -227,12 +232,14 @@ function compileObject(node: AstNode, compiler: Compiler): Evaluator {
   const general = groupObject(compiled);
   if (!allLiteral) return general;
   const ordered = orderKeys(compiled.map((pair, index) => ({ key: pair.literalKey!, index })));
+  const values = compiled.map((pair) => pair.value);
   return (input, frame) => {
     if (Array.isArray(input)) return general(input, frame);
-    const result: Record<string, unknown> = Object.create(null);
-    for (const { key, index } of ordered) {
-      const value = compiled[index]!.value(input, frame);
-      if (value !== undefined) result[key] = value;
+    const result = nullObject();
+    for (let position = 0; position < ordered.length; position++) {
+      const entry = ordered[position]!;
+      const value = values[entry.index]!(input, frame);
+      if (value !== undefined) result[entry.key] = value;
     }
     return result;
   };
@@ -247,7 +254,7 @@ function orderKeys<T extends { key: string }>(entries: T[]): T[] {
 
 function groupObject(pairs: { key: Evaluator; value: Evaluator }[]): Evaluator {
   return (input, frame) => {
-    if ((input as Sequence | undefined)?.tupleStream) throw DEOPT;
+    if ((input as Sequence | undefined)?.tupleStream) throw deopt();
     const items: unknown[] = Array.isArray(input) ? input : createSequence(input);
     if (items.length === 0) items.push(undefined);
     const groups: Record<string, { data: unknown; exprIndex: number }> = Object.create(null);
@@ -256,17 +263,17 @@ function groupObject(pairs: { key: Evaluator; value: Evaluator }[]): Evaluator {
       for (let pairIndex = 0; pairIndex < pairs.length; pairIndex++) {
         const key = pairs[pairIndex]!.key(item, frame);
         if (key === undefined) continue;
-        if (typeof key !== "string" || RESERVED_KEYS.has(key)) throw DEOPT;
+        if (typeof key !== "string" || RESERVED_KEYS.has(key)) throw deopt();
         const existing = groups[key];
         if (existing !== undefined) {
-          if (existing.exprIndex !== pairIndex) throw DEOPT;
+          if (existing.exprIndex !== pairIndex) throw deopt();
           existing.data = append(existing.data, item, frame.context);
         } else {
           groups[key] = { data: item, exprIndex: pairIndex };
         }
       }
     }
-    const result: Record<string, unknown> = Object.create(null);
+    const result = nullObject();
     for (const key of Object.keys(groups)) {
       const group = groups[key]!;
       const value = pairs[group.exprIndex]!.value(group.data, frame);

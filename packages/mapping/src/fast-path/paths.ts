@@ -7,12 +7,14 @@ import type { AstNode, Compiler, FilterEvaluator, Stage } from "./ast";
 import { Unsupported } from "./ast";
 import {
   createSequence,
-  DEOPT,
+  deopt,
   type Evaluator,
   Frame,
   isArrayOfNumbers,
+  isFunctionValue,
   isNumeric,
   isSequence,
+  nullObject,
   type Sequence,
   toBoolean,
 } from "./runtime";
@@ -69,7 +71,7 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
   const pathIsTuple = node.tuple === true;
   const last = steps.length - 1;
 
-  return (input, frame) => {
+  const general: Evaluator = (input, frame) => {
     let inputSequence: unknown = Array.isArray(input) && !firstIsVariable ? input : createSequence(input);
     let resultSequence: unknown;
     let isTupleStream = false;
@@ -102,13 +104,98 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
       }
     }
     if (keepSingletonArray) {
-      if (!Array.isArray(resultSequence)) throw DEOPT;
+      if (!Array.isArray(resultSequence)) throw deopt();
       let kept = resultSequence as Sequence;
       if (kept.cons && !kept.sequence) kept = createSequence(kept);
       kept.keepSingleton = true;
       resultSequence = kept;
     }
     return resultSequence;
+  };
+  return general;
+}
+
+/** A field chase (see {@link compileFieldChase}) for a path, when it has that shape. */
+export function compilePathChase(
+  node: AstNode,
+  compiler: Compiler,
+  general: Evaluator,
+): Evaluator | undefined {
+  return compileFieldChase(node, node.steps ?? [], compiler, general);
+}
+
+function isPlainStep(step: AstNode): boolean {
+  return (
+    step.stages === undefined &&
+    step.predicate === undefined &&
+    step.group === undefined &&
+    step.keepArray !== true &&
+    step.tuple !== true &&
+    step.focus === undefined &&
+    step.index === undefined &&
+    step.consarray !== true
+  );
+}
+
+/** Whether a value is a single object whose fields a path step reads directly. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isFunctionValue(value);
+}
+
+/**
+ * `quantity`, `customer.email`, `$a.first_name`: a path of plain field names (after an optional
+ * variable). While every intermediate value is a single object, the general algorithm reduces
+ * to reading own fields one after another (a missing object or a scalar gives nothing); arrays,
+ * sequences and functions take the general path, `general`.
+ */
+function compileFieldChase(
+  node: AstNode,
+  steps: AstNode[],
+  compiler: Compiler,
+  general: Evaluator,
+): Evaluator | undefined {
+  if (node.keepSingletonArray === true || node.tuple === true || node.group !== undefined) return undefined;
+  if (node.predicate !== undefined || node.keepArray === true) return undefined;
+  const [first, ...rest] = steps;
+  if (first === undefined || !steps.every(isPlainStep)) return undefined;
+  if (first.type !== "name" && first.type !== "variable") return undefined;
+  if (!rest.every((step) => step.type === "name")) return undefined;
+  const start = first.type === "variable" ? compiler.compile(first) : undefined;
+  const keys = (first.type === "name" ? steps : rest).map((step) => step.value as string);
+  const countDepth = compiler.countDepth;
+  const read = (record: Record<string, unknown>, key: string): unknown => {
+    const value = record[key];
+    return value === undefined || Object.hasOwn(record, key) ? value : undefined;
+  };
+  const [onlyKey] = keys;
+  if (start === undefined && keys.length === 1 && !countDepth) {
+    // The most common shape, a single field of the context: no loop.
+    const key = onlyKey!;
+    return (input, frame) => {
+      if (isRecord(input)) {
+        const value = read(input, key);
+        return Array.isArray(value) && (value as Sequence).sequence === true ? general(input, frame) : value;
+      }
+      return input === null || typeof input !== "object" ? undefined : general(input, frame);
+    };
+  }
+  return (input, frame) => {
+    // The general path nests one level deeper than the path (each step is a sub-expression).
+    if (countDepth && frame.context.depth + 2 > frame.context.limits.maxDepth) return general(input, frame);
+    let value: unknown;
+    if (start === undefined) {
+      value = input;
+    } else {
+      value = start(input, frame);
+      if (!isRecord(value))
+        return value === null || typeof value !== "object" ? undefined : general(input, frame);
+    }
+    for (const key of keys) {
+      if (!isRecord(value))
+        return value === null || typeof value !== "object" ? undefined : general(input, frame);
+      value = read(value, key);
+    }
+    return isSequence(value) || isFunctionValue(value) ? general(input, frame) : value;
   };
 }
 
@@ -120,7 +207,7 @@ function evaluateStep(step: CompiledStep, input: unknown[], frame: Frame, lastSt
     context.tick();
     let value = step.evaluate(input[ii], frame);
     for (const stage of step.stages) {
-      if (stage.kind !== "filter") throw DEOPT;
+      if (stage.kind !== "filter") throw deopt();
       value = stage.filter(value, frame);
     }
     if (value !== undefined) result.push(value);
@@ -159,8 +246,7 @@ function evaluateTupleStep(
     if (!Array.isArray(value)) value = [value];
     const values = value as Sequence;
     for (let bb = 0; bb < values.length; bb++) {
-      const tuple: Tuple = Object.create(null);
-      Object.assign(tuple, binding);
+      const tuple: Tuple = Object.assign(nullObject(), binding);
       if (values.tupleStream) {
         Object.assign(tuple, values[bb]);
       } else {

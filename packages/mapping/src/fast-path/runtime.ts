@@ -8,6 +8,18 @@ import { MappingError, MappingErrorCode } from "../errors";
  */
 export const DEOPT: unique symbol = Symbol("fast-path deopt");
 
+const TRACE = typeof process !== "undefined" && process.env.SYNAPSEOPS_FAST_PATH_TRACE === "1";
+
+/**
+ * The value to throw to deopt. With `SYNAPSEOPS_FAST_PATH_TRACE=1` it prints where, to find
+ * what keeps an expression off the fast path.
+ */
+export function deopt(): typeof DEOPT {
+  if (TRACE)
+    process.stderr.write(`fast path deopt ${new Error().stack?.split("\n").slice(2, 5).join(" <")}\n`);
+  return DEOPT;
+}
+
 /** A guard of ours fired in the fast path: the evaluation ends with this error, no retry. */
 export class FastPathGuardError {
   constructor(readonly mappingError: MappingError) {}
@@ -28,9 +40,15 @@ export interface RunLimits {
 export class RunContext {
   depth = 0;
   private ticks = 0;
-  readonly timestamp = new Date();
+  private now: Date | undefined;
 
   constructor(readonly limits: RunLimits) {}
+
+  /** The evaluation's timestamp (what `$now()` would report), fixed at first use. */
+  get timestamp(): Date {
+    this.now ??= new Date();
+    return this.now;
+  }
 
   /**
    * Called in every loop iteration and function call. Reading the clock costs tens of
@@ -75,7 +93,7 @@ export class RunContext {
 
   /** Longer sequences go to the reference evaluator, which raises D2015 exactly where it would. */
   checkSequence(length: number): void {
-    if (length > this.limits.maxSequenceLength) throw DEOPT;
+    if (length > this.limits.maxSequenceLength) throw deopt();
   }
 }
 
@@ -100,25 +118,45 @@ export function isSequence(value: unknown): value is Sequence {
   return Array.isArray(value) && (value as Sequence).sequence === true;
 }
 
+/**
+ * An object without a prototype, as the reference builds its results. `Object.create(null)`
+ * makes a dictionary-mode object in V8 (slow to fill and to read); a literal whose prototype is
+ * then cleared keeps fast properties.
+ */
+export function nullObject(): Record<string, unknown> {
+  return Object.setPrototypeOf({}, null) as Record<string, unknown>;
+}
+
 /** A variable frame, as the reference's `createFrame`: own bindings and an enclosing frame. */
 export class Frame {
-  readonly bindings: Record<string, unknown> = Object.create(null);
+  private readonly bindings = new Map<string, unknown>();
+  /** The evaluation's root frame (the input as `$$` and the host's bindings). */
+  readonly root: Frame;
 
   constructor(
     readonly parent: Frame | undefined,
     readonly context: RunContext,
-  ) {}
+  ) {
+    this.root = parent === undefined ? this : parent.root;
+  }
 
   bind(name: string, value: unknown): void {
-    this.bindings[name] = value;
+    this.bindings.set(name, value);
   }
 
   /** The bound value, or `UNBOUND` when no frame up to the root binds the name. */
   lookup(name: string): unknown {
     for (let frame: Frame | undefined = this; frame !== undefined; frame = frame.parent) {
-      if (name in frame.bindings) return frame.bindings[name];
+      const value = frame.bindings.get(name);
+      if (value !== undefined || frame.bindings.has(name)) return value;
     }
     return UNBOUND;
+  }
+
+  /** The value bound in this frame only, or `UNBOUND`. */
+  lookupOwn(name: string): unknown {
+    const value = this.bindings.get(name);
+    return value !== undefined || this.bindings.has(name) ? value : UNBOUND;
   }
 }
 
@@ -163,7 +201,7 @@ export function isFunctionValue(value: unknown): boolean {
 export function isNumeric(value: unknown): value is number {
   if (typeof value !== "number") return false;
   if (Number.isNaN(value)) return false;
-  if (!Number.isFinite(value)) throw DEOPT;
+  if (!Number.isFinite(value)) throw deopt();
   return true;
 }
 
@@ -223,7 +261,7 @@ export function append(left: unknown, right: unknown, context: RunContext): unkn
 
 /** The reference's `isDeepEqual`; our lambdas have no JSONata equivalent to compare, so deopt. */
 export function isDeepEqual(left: unknown, right: unknown): boolean {
-  if (left instanceof FastLambda || right instanceof FastLambda) throw DEOPT;
+  if (left instanceof FastLambda || right instanceof FastLambda) throw deopt();
   if (left === right) return true;
   if (typeof left === "object" && typeof right === "object" && left !== null && right !== null) {
     if (Array.isArray(left) && Array.isArray(right)) {

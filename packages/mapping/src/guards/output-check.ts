@@ -19,13 +19,56 @@ const MAX_OUTPUT_NESTING = 2000;
  * with a JSON pointer to the offending value.
  */
 export function checkOutput(value: unknown, maxOutputSize: number): void {
+  // A tight walk first (this runs after every evaluation); the walk that tracks where it is
+  // runs only to describe a problem the first one found.
+  try {
+    measure(value, 0, maxOutputSize, 0);
+    return;
+  } catch (error) {
+    if (error !== PROBLEM) throw error;
+  }
+  describeProblem(value, maxOutputSize);
+}
+
+const PROBLEM: unique symbol = Symbol("output problem");
+
+/** Returns the running size after `node`; throws `PROBLEM` on anything `checkOutput` refuses. */
+function measure(node: unknown, depth: number, limit: number, size: number): number {
+  if (typeof node === "string") {
+    size += node.length + 2;
+  } else if (typeof node !== "object" || node === null) {
+    size += 8;
+  } else {
+    if (depth > MAX_OUTPUT_NESTING) throw PROBLEM;
+    if (Array.isArray(node)) {
+      if (Object.hasOwn(node, "push")) delete (node as { push?: unknown }).push;
+      size += 2 + node.length;
+      for (let index = 0; index < node.length; index++) size = measure(node[index], depth + 1, limit, size);
+    } else {
+      const keys = Object.keys(node);
+      size += 2;
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index]!;
+        if (key === "__proto__" || key === "constructor" || key === "prototype") throw PROBLEM;
+        size = measure((node as Record<string, unknown>)[key], depth + 1, limit, size + key.length + 4);
+      }
+    }
+  }
+  if (size > limit) throw PROBLEM;
+  return size;
+}
+
+function describeProblem(value: unknown, maxOutputSize: number): void {
   let size = 0;
-  const visit = (node: unknown, pointer: string, depth: number): void => {
+  // The path to the current node, turned into a JSON pointer only when a problem is found.
+  const path: (string | number)[] = [];
+  const pointer = (): string => path.map((part) => `/${escapePointer(String(part))}`).join("");
+  const visit = (node: unknown, depth: number): void => {
     if (depth > MAX_OUTPUT_NESTING) {
       throw new MappingError(
         MappingErrorCode.DEPTH,
-        `expression result nests deeper than ${MAX_OUTPUT_NESTING} levels at ${pointer || "/"}`,
-        { path: pointer },
+        `expression result nests deeper than ${MAX_OUTPUT_NESTING} levels at ${pointer() || "/"}`,
+        { path: pointer() },
       );
     }
     switch (typeof node) {
@@ -41,20 +84,25 @@ export function checkOutput(value: unknown, maxOutputSize: number): void {
           if (Object.hasOwn(node, "push")) delete (node as { push?: unknown }).push;
           size += 2 + node.length;
           for (let index = 0; index < node.length; index++) {
-            visit(node[index], `${pointer}/${index}`, depth + 1);
+            path.push(index);
+            visit(node[index], depth + 1);
+            path.pop();
           }
         } else {
           size += 2;
-          for (const key of Object.keys(node)) {
+          for (const key in node) {
+            if (!Object.hasOwn(node, key)) continue;
+            path.push(key);
             if (FORBIDDEN_KEYS.has(key)) {
               throw new MappingError(
                 MappingErrorCode.OUTPUT_INVALID,
-                `expression result has the key "${key}" at ${pointer || "/"}; it is refused because it could pollute a prototype`,
-                { path: `${pointer}/${escapePointer(key)}` },
+                `expression result has the key "${key}" at ${pointer()}; it is refused because it could pollute a prototype`,
+                { path: pointer() },
               );
             }
             size += key.length + 4;
-            visit((node as Record<string, unknown>)[key], `${pointer}/${escapePointer(key)}`, depth + 1);
+            visit((node as Record<string, unknown>)[key], depth + 1);
+            path.pop();
           }
         }
         break;
@@ -64,12 +112,12 @@ export function checkOutput(value: unknown, maxOutputSize: number): void {
     if (size > maxOutputSize) {
       throw new MappingError(
         MappingErrorCode.OUTPUT_TOO_LARGE,
-        `expression result exceeds the output limit of ${maxOutputSize} characters at ${pointer || "/"}`,
-        { path: pointer },
+        `expression result exceeds the output limit of ${maxOutputSize} characters at ${pointer() || "/"}`,
+        { path: pointer() },
       );
     }
   };
-  visit(value, "", 0);
+  visit(value, 0);
 }
 
 /** Throws `MAPPING_OUTPUT_TOO_LARGE` when a string built during evaluation exceeds the limit. */
