@@ -45,9 +45,9 @@ export function httpSender(options: {
 }): HttpSender {
   const { fetch: fetchImpl, sign, tokens } = options;
 
-  async function attempt(call: HttpCall, forceToken: boolean): Promise<Response> {
+  async function attempt(call: HttpCall, forceToken: boolean, signal: AbortSignal): Promise<Response> {
     const { config, context } = call;
-    const url = new URL(call.url);
+    let url = call.url;
     const headers: Record<string, string> = {
       accept: "application/json",
       ...config.headers,
@@ -61,7 +61,10 @@ export function httpSender(options: {
       case "apiKey": {
         const key = requireSecret(context, auth.secret, "http");
         if (auth.in === "header") headers[auth.name] = key;
-        else url.searchParams.set(auth.name, key);
+        else {
+          url = new URL(url);
+          url.searchParams.set(auth.name, key);
+        }
         break;
       }
       case "bearer":
@@ -77,24 +80,24 @@ export function httpSender(options: {
         headers.authorization = `Bearer ${await tokens.token(auth, context, { force: forceToken })}`;
         break;
     }
-    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(config.timeoutMs)]);
     const init: RequestInit = { method: call.method, headers, signal };
     if (call.body !== undefined) init.body = call.body.body;
-    if (sign === undefined) return fetchImpl(url, init);
-    return fetchImpl(await sign(new Request(url, init), context));
+    if (sign === undefined) return fetchImpl(url.href, init);
+    return fetchImpl(await sign(new Request(url.href, init), context));
   }
 
   return {
     async send(call) {
-      const where = `[${call.method}] "${call.url.origin}${call.url.pathname}"`;
+      const deadline = callSignal(call.context.signal, call.config.timeoutMs);
       try {
-        let response = await attempt(call, false);
+        let response = await attempt(call, false, deadline.signal);
         if (response.status === 401 && call.config.auth.type === "oauth2ClientCredentials") {
           // The token may have been revoked before its expiry: fetch a new one, once.
           await response.body?.cancel();
           tokens.invalidate(call.config.auth);
-          response = await attempt(call, true);
+          response = await attempt(call, true, deadline.signal);
         }
+        const where = describeCall(call);
         const text = await readText(response, call.config.maxResponseBytes, where);
         if (!response.ok) {
           throw connectorErrorFromStatus(
@@ -110,8 +113,37 @@ export function httpSender(options: {
           url: response.url,
         };
       } catch (error) {
-        throw classify(error, call, where);
+        throw classify(error, call, describeCall(call));
+      } finally {
+        deadline.dispose();
       }
+    },
+  };
+}
+
+/** `[POST] "https://host/path"`: no query, which may hold an API key. */
+function describeCall(call: HttpCall): string {
+  return `[${call.method}] "${call.url.origin}${call.url.pathname}"`;
+}
+
+/**
+ * The call's signal: the context's, plus the per-call timeout. One timer cleared when the call
+ * ends, cheaper per call than `AbortSignal.any([…, AbortSignal.timeout()])`.
+ */
+function callSignal(parent: AbortSignal, timeoutMs: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(parent.reason);
+  if (parent.aborted) onAbort();
+  else parent.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")),
+    timeoutMs,
+  );
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      parent.removeEventListener("abort", onAbort);
     },
   };
 }
