@@ -87,7 +87,9 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
       const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
       if (!(await Promise.race([drained, timedOut]))) {
         controller.abort();
-        await Promise.all(running);
+        // Runs stop at their next await; a connector that ignores its signal gets one more second.
+        const grace = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+        await Promise.race([drained, grace]);
       }
     },
     async ping() {

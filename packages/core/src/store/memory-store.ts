@@ -16,6 +16,15 @@ import type { IdempotencyOutcome, Store } from "./types";
 
 const byId = <T extends { id: string }>(item: T): string => item.id;
 
+/** A copy of an idempotency record: its fields are flat but for `result`, the only deep part. */
+function copyRecord(record: IdempotencyRecord): IdempotencyRecord {
+  return {
+    ...record,
+    ...(record.result === undefined ? {} : { result: cloneJson(record.result) }),
+    ...(record.error === undefined ? {} : { error: { ...record.error } }),
+  };
+}
+
 /**
  * The embedded default store: everything in process memory, lost on exit. Values are copied in
  * and out, so callers never share objects with the store.
@@ -59,10 +68,10 @@ export function memoryStore(): Store {
       state,
       updatedAt: outcome.now.toISOString(),
       ...(outcome.result === undefined ? {} : { result: cloneJson(outcome.result) }),
-      ...(outcome.error === undefined ? {} : { error: cloneJson(outcome.error) }),
+      ...(outcome.error === undefined ? {} : { error: { ...outcome.error } }),
     };
     idempotency.set(k, next);
-    return cloneJson(next);
+    return copyRecord(next);
   }
 
   return {
@@ -266,8 +275,8 @@ export function memoryStore(): Store {
     async claimIdempotencyKey(claim) {
       const k = keyOf(claim.scope, claim.key);
       const decision = decideIdempotencyClaim(idempotency.get(k), claim);
-      if (decision.outcome === "claimed") idempotency.set(k, cloneJson(decision.record));
-      return cloneJson(decision);
+      if (decision.outcome === "claimed") idempotency.set(k, decision.record);
+      return { outcome: decision.outcome, record: copyRecord(decision.record) } as typeof decision;
     },
     async renewIdempotencyLease({ scope, key, owner, leaseMs, now }) {
       const k = keyOf(scope, key);
@@ -288,7 +297,8 @@ export function memoryStore(): Store {
       return finishIdempotency(outcome, "FAILED");
     },
     async getIdempotencyRecord(scope, key) {
-      return cloneJson(idempotency.get(keyOf(scope, key)));
+      const found = idempotency.get(keyOf(scope, key));
+      return found === undefined ? undefined : copyRecord(found);
     },
     async purgeExpiredIdempotencyRecords(now) {
       let purged = 0;

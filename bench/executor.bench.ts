@@ -1,0 +1,141 @@
+/**
+ * Executor overhead: the same identity mapping and in-memory target driven (a) by a plain loop
+ * calling them directly and (b) by a run through the runtime (memory store, inline queue). The
+ * difference per record is what the executor costs: idempotency off, then on.
+ */
+
+import {
+  type BlueprintBodyInput,
+  createRuntime,
+  defineConnector,
+  memoryStore,
+  silentLogger,
+} from "@synapseops/core";
+import { compileExpression } from "@synapseops/mapping";
+import { z } from "zod";
+import { emit, median } from "./_report";
+
+const RECORDS = 20_000;
+const REPETITIONS = 5;
+
+function target() {
+  let written = 0;
+  const connector = defineConnector({
+    type: "bench-target",
+    version: "1.0.0",
+    configSchema: z.object({}),
+    capabilities: {
+      async write(_config, record) {
+        written += 1;
+        return record;
+      },
+    },
+  });
+  return { connector, written: () => written };
+}
+
+const records = Array.from({ length: RECORDS }, (_, i) => ({ id: `r-${i}`, amount: i % 100, note: "bench" }));
+
+async function plainLoop(): Promise<number> {
+  const { connector } = target();
+  const mapping = compileExpression("$");
+  const context = {
+    logger: silentLogger(),
+    signal: new AbortController().signal,
+    secrets: {},
+    attempt: 1,
+    environment: { name: "bench", variables: {} },
+  };
+  const config = connector.parseConfig({});
+  const started = performance.now();
+  for (const record of records) {
+    const mapped = await mapping.evaluate(record);
+    await connector.write!(config, mapped, context);
+  }
+  return performance.now() - started;
+}
+
+export async function throughRuntime(idempotency: boolean): Promise<number> {
+  const sink = target();
+  const runtime = createRuntime({ store: memoryStore(), connectors: [sink.connector], recordConcurrency: 1 });
+  const project = await runtime.projects.create({ name: "bench" });
+  const ref = await runtime.connectorRefs.put(project.id, { type: "bench-target", name: "sink" });
+  const body: BlueprintBodyInput = {
+    source: { connector: ref.id },
+    target: { connector: ref.id },
+    ...(idempotency ? { idempotencyKey: "id" } : {}),
+    mappings: [{ id: "identity", expression: "$" }],
+    steps: [
+      { id: "map", kind: "map", mapping: "identity" },
+      { id: "send", kind: "send", connector: ref.id },
+    ],
+  };
+  const blueprint = await runtime.blueprints.create(project.id, { name: "bench", body });
+  await runtime.blueprints.approve(blueprint.id);
+  const started = performance.now();
+  const run = await runtime.runs.start(blueprint.id, { records });
+  const done = await runtime.runs.wait(run.id);
+  const elapsed = performance.now() - started;
+  if (done.status !== "SUCCEEDED" || sink.written() !== RECORDS)
+    throw new Error(`bench run ended ${done.status} with ${sink.written()} writes`);
+  await runtime.close();
+  return elapsed;
+}
+
+export async function run(): Promise<void> {
+  await plainLoop();
+  await throughRuntime(false);
+  const loop: number[] = [];
+  const plain: number[] = [];
+  const keyed: number[] = [];
+  for (let i = 0; i < REPETITIONS; i += 1) {
+    loop.push(await plainLoop());
+    plain.push(await throughRuntime(false));
+    keyed.push(await throughRuntime(true));
+  }
+  const loopMs = median(loop);
+  const perRecordLoopUs = (loopMs * 1000) / RECORDS;
+  const overheadUs = ((median(plain) - loopMs) * 1000) / RECORDS;
+  const keyedOverheadUs = ((median(keyed) - loopMs) * 1000) / RECORDS;
+  const goalUs = 5;
+  emit({
+    suite: "executor",
+    case: `identity map + memory target, ${RECORDS} records, idempotency off`,
+    metric: "overhead_per_record",
+    value: overheadUs,
+    unit: "µs",
+    baseline: "goal: 5 µs over the plain loop",
+    baseline_value: goalUs,
+    better: "lower",
+  });
+  emit({
+    suite: "executor",
+    case: `identity map + memory target, ${RECORDS} records, idempotency off`,
+    metric: "records_per_second",
+    value: (RECORDS / median(plain)) * 1000,
+    unit: "records/s",
+    baseline: `plain loop (${perRecordLoopUs.toFixed(2)} µs/record)`,
+    baseline_value: (RECORDS / loopMs) * 1000,
+    better: "higher",
+  });
+  emit({
+    suite: "executor",
+    case: `identity map + memory target, ${RECORDS} records, idempotency on (memory store)`,
+    metric: "overhead_per_record",
+    value: keyedOverheadUs,
+    unit: "µs",
+    baseline: "goal: 5 µs over the plain loop",
+    baseline_value: goalUs,
+    better: "lower",
+  });
+  emit({
+    suite: "executor",
+    case: `identity map + memory target, ${RECORDS} records, idempotency on (memory store)`,
+    metric: "records_per_second",
+    value: (RECORDS / median(keyed)) * 1000,
+    unit: "records/s",
+    baseline: "plain loop",
+    baseline_value: (RECORDS / loopMs) * 1000,
+    better: "higher",
+  });
+}
