@@ -14,7 +14,8 @@ const print = (title: string, value: unknown): void => {
   );
 };
 
-const runtime = createRuntime({ connectors: [memory()], actor: "example" });
+const erpTarget = memory();
+const runtime = createRuntime({ connectors: [erpTarget], actor: "example" });
 
 const project = await runtime.projects.create({ name: "Shop → ERP", description: "orders into the ERP" });
 print("project", project);
@@ -120,4 +121,31 @@ print("diff r2 → r3", await runtime.blueprints.revisions.diff(draft.id, 2, 3))
 
 const audit = await runtime.audit.list({ entityId: draft.id });
 print("audit log", audit.items.map((e) => `${e.at}  ${e.actor.padEnd(16)} ${e.action}`).join("\n"));
+
+// 6. Run the approved revision over a batch of orders: paid ones reach the ERP, others are filtered.
+const orders = [
+  sampleOrder,
+  {
+    ...sampleOrder,
+    id: 450789470,
+    email: "grace@example.com",
+    total_price: "42.50",
+    customer: { first_name: "Grace", last_name: "Hopper" },
+  },
+  { ...sampleOrder, id: 450789471, financial_status: "pending" },
+  sampleOrder, // delivered twice: skipped through its idempotency key
+];
+const started = await runtime.runs.start(draft.id, { records: orders });
+const run = await runtime.runs.wait(started.id);
+print("run", { id: run.id, status: run.status, revision: run.revision, counts: run.counts });
+print("run metrics", run.metrics);
+const events = await runtime.runs.events(run.id, { level: "info" });
+print(
+  "run events (tail)",
+  events
+    .slice(-5)
+    .map((e) => `#${e.seq} ${e.at} ${e.level.padEnd(5)} ${e.type} ${e.recordKey ?? ""}`)
+    .join("\n"),
+);
+print("ERP received", erpTarget.written("erp"));
 await runtime.close();

@@ -17,4 +17,9 @@ it("runs end to end: refused approval, clean report, approval, three revisions",
   expect(stdout).toContain('"status": "APPROVED"');
   expect(stdout.match(/^r\d {2}sha256:[0-9a-f]{64}/gm)).toHaveLength(3);
   expect(stdout).toContain('"path": "/mappings/0/samples/0/output/customerName"');
+  expect(stdout).toMatch(
+    /== run\n[\s\S]*"status": "SUCCEEDED"[\s\S]*"completed": 2,[\s\S]*"filtered": 1,[\s\S]*"duplicates": 1/,
+  );
+  expect(stdout).toContain('"externalId": "450789470"');
+  expect(stdout).toMatch(/run\.finished/);
 });
