@@ -87,6 +87,26 @@ describe.each(stores)("run control on the $name store", ({ make, skip }) => {
         await runtime.close();
       }));
 
+    it("takes a decision in another runtime on the same store (a restarted host)", () =>
+      withStore(async (store) => {
+        const shared = { ...store, close: async () => {} };
+        const first = await approvedPayments(shared, { body: withApproval });
+        const run = await first.runtime.runs.start(first.blueprintId, { input: { id: "late", amount: 50 } });
+        await first.runtime.runs.wait(run.id, { untilWaiting: true });
+        await first.runtime.close();
+        const { createRuntime } = await import("../src/index");
+        const second = createRuntime({ store: shared, connectors: [first.target.connector] });
+        const done = await second.runs.signal(run.id, {
+          step: "review",
+          recordKey: "late",
+          approved: true,
+          by: "night-shift",
+        });
+        expect(done).toMatchObject({ status: "SUCCEEDED", counts: { completed: 1, waiting: 0 } });
+        expect(first.target.effects).toEqual([{ ref: "late", cents: 5000 }]);
+        await second.close();
+      }));
+
     it("applies the step's onTimeout when nobody decides in time", () =>
       withStore(async (store) => {
         const { runtime, blueprintId, target } = await approvedPayments(store, {
