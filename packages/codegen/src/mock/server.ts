@@ -167,8 +167,12 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
     return response;
   };
 
-  const mockFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-    handle(input instanceof Request && init === undefined ? input : new Request(input, init));
+  const mockFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    // Like fetch: an aborted signal rejects before anything is answered.
+    if (request.signal.aborted) return Promise.reject(request.signal.reason);
+    return handle(request);
+  };
 
   return {
     document,

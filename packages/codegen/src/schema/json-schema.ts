@@ -36,14 +36,16 @@ export function toJsonSchema(schema: unknown, dialect30: boolean): unknown {
   }
   if (!dialect30) return out;
   if (typeof out.exclusiveMinimum === "boolean") {
-    if (out.exclusiveMinimum && typeof out.minimum === "number")
-      (out.exclusiveMinimum = out.minimum), delete out.minimum;
-    else delete out.exclusiveMinimum;
+    if (out.exclusiveMinimum && typeof out.minimum === "number") {
+      out.exclusiveMinimum = out.minimum;
+      delete out.minimum;
+    } else delete out.exclusiveMinimum;
   }
   if (typeof out.exclusiveMaximum === "boolean") {
-    if (out.exclusiveMaximum && typeof out.maximum === "number")
-      (out.exclusiveMaximum = out.maximum), delete out.maximum;
-    else delete out.exclusiveMaximum;
+    if (out.exclusiveMaximum && typeof out.maximum === "number") {
+      out.exclusiveMaximum = out.maximum;
+      delete out.maximum;
+    } else delete out.exclusiveMaximum;
   }
   if (out.nullable === true) {
     delete out.nullable;

@@ -22,6 +22,7 @@ export const mockGenerator: Generator<MockGeneratorOptions> = {
       `const doc = await loadOpenApi(new URL(${JSON.stringify(`../${openapi}`)}, import.meta.url).pathname);`,
       `const mock = createMockServer(doc, ${JSON.stringify(options.server ?? {})});`,
       `const { url } = await mock.listen(Number(process.env.PORT ?? ${options.port ?? mockDefaults.port}));`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: this line is emitted JavaScript
       'process.stdout.write(`mock of "${doc.info.title}" listening on ${url}\\n`);',
       "",
     ].join("\n");

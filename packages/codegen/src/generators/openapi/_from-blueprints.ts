@@ -80,14 +80,14 @@ export function blueprintsToOpenApi(
     );
     const description = [body.description ?? blueprint.name, ...notes].join("\n\n");
     const examples: Obj = {};
-    (body.mappings ?? []).forEach((mapping) =>
+    for (const mapping of body.mappings ?? []) {
       (mapping.samples ?? []).forEach((sample, index) => {
         examples[slug(sample.name ?? `${mapping.id}-${index + 1}`)] = {
           summary: sample.name ?? `golden sample ${index + 1}`,
           value: sample.input,
         };
-      }),
-    );
+      });
+    }
     const media: Obj = {
       schema: {
         oneOf: [

@@ -1,5 +1,5 @@
 /** The Python runtime of generated SDKs (`_runtime.py`): stdlib only (urllib, json, base64). */
-export const PY_RUNTIME_SOURCE = String.raw`import base64
+export const PY_RUNTIME_SOURCE = `import base64
 import json
 import random
 import time

@@ -1,0 +1,84 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { heyApiOutput } from "../../_test/hey-api";
+import { loadSpec, OUT_DIR, slug, specFiles, writeOut } from "../../_test/specs";
+import { typecheck } from "../../_test/tsc";
+import { createMockServer } from "../../mock/server";
+import { generateSdkTs } from "./index";
+
+const specs = specFiles({ large: true });
+let errors: Map<string, string[]>;
+let heyApiFolder: string;
+
+beforeAll(async () => {
+  for (const spec of specs) writeOut(`sdk-ts/${slug(spec)}`, generateSdkTs(loadSpec(spec)));
+  // Issue 9: Stripe's deepObject array query parameters (`expand[]`, `created[gt]`) must type.
+  writeFileSync(
+    join(OUT_DIR, "sdk-ts/large_stripe/usage.ts"),
+    [
+      'import { createClient, getCustomers, postCustomers, type GetCustomersResponse } from "./index.js";',
+      'const client = createClient({ auth: { basicAuth: "sk_test" } });',
+      'export const list: Promise<GetCustomersResponse> = getCustomers(client, { query: { expand: ["data.default_source"], created: { gt: 1 }, limit: 3 } });',
+      'export const made = postCustomers(client, { body: { email: "ada@example.com", metadata: { a: "b" } } });',
+      "",
+    ].join("\n"),
+  );
+  heyApiFolder = await heyApiOutput("large/stripe.json", "stripe");
+  errors = await typecheck([...specs.map((spec) => `sdk-ts/${slug(spec)}`), heyApiFolder]);
+}, 600_000);
+
+describe("sdk-ts", () => {
+  it.each(specs)("%s compiles with tsc --strict --noEmit", (spec) => {
+    expect(errors.get(`sdk-ts/${slug(spec)}`)).toEqual([]);
+  });
+
+  it("types Stripe's deepObject array query parameters where hey-api 0.95 fails tsc --strict (anchor defect)", () => {
+    expect(errors.get(`sdk-ts/${slug("large/stripe.json")}`)).toEqual([]);
+    const theirs = errors.get(heyApiFolder) ?? [];
+    expect(theirs.length).toBeGreaterThan(100);
+    expect(theirs.some((line) => line.includes("deepObject"))).toBe(true);
+  });
+
+  it("emits the same files for the same document (snapshot)", () => {
+    const files = generateSdkTs(loadSpec("edge/3.0/petstore.json"));
+    expect(generateSdkTs(loadSpec("edge/3.0/petstore.json"))).toEqual(files);
+    const operations = files.find((f) => f.path === "operations.ts")?.contents;
+    expect(operations).toMatchSnapshot();
+    expect(String(files.find((f) => f.path === "models.ts")?.contents)).toMatchSnapshot();
+  });
+
+  it("calls the mock with typed results, typed errors, retries on 429 with Retry-After, and AbortSignal", async () => {
+    type Sdk = typeof import("../../../.bench-out/sdk-ts/edge_3_0_petstore/index");
+    const sdk = (await import(join(OUT_DIR, "sdk-ts/edge_3_0_petstore/index.ts"))) as Sdk;
+    const mock = createMockServer(loadSpec("edge/3.0/petstore.json").document, {
+      rateLimit: { limit: 1, windowMs: 1000 },
+    });
+    const client = sdk.createClient({
+      baseUrl: "http://mock/v2",
+      fetch: mock.fetch,
+      auth: { api_key: "k" },
+      retry: { baseDelayMs: 1 },
+    });
+    const pet = await sdk.getPetById(client, { path: { petId: 1 } });
+    expect(typeof pet.name).toBe("string");
+    // The second call inside the window gets 429 + Retry-After: 1 and succeeds on retry.
+    const started = performance.now();
+    const pets = await sdk.findPetsByStatus(client, { query: { status: ["available"] } });
+    expect(Array.isArray(pets)).toBe(true);
+    expect(performance.now() - started).toBeGreaterThan(500);
+    expect(mock.requests.map((r) => r.status)).toEqual([200, 429, 200]);
+    mock.reset();
+    const failure = await sdk
+      .getPetById(client, { path: { petId: 1 } }, { headers: { prefer: "code=404" }, retry: { retries: 0 } })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(sdk.ApiError);
+    expect((failure as InstanceType<Sdk["ApiError"]>).status).toBe(404);
+    mock.reset();
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(
+      sdk.getPetById(client, { path: { petId: 1 } }, { signal: aborted.signal }),
+    ).rejects.toThrow();
+  });
+});
