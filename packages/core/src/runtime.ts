@@ -1,3 +1,4 @@
+import { createMappingSuggester } from "@synapseops/mapping";
 import { type BlueprintService, blueprintService } from "./blueprints/blueprint-service";
 import { type Connector, connectorRegistry } from "./connector";
 import { toSynapseError } from "./errors";
@@ -19,7 +20,7 @@ import { type RateLimit, TokenBucket } from "./runs/token-bucket";
 import type { SecretProvider } from "./secret-provider";
 import { memoryStore } from "./store/memory-store";
 import type { AuditFilter, Page, Store } from "./store/types";
-import { type MappingSuggester, nameBasedSuggester } from "./suggester";
+import type { MappingSuggester } from "./suggester";
 
 /** What {@link createRuntime} takes. Every field has an embedded default. */
 export interface RuntimeOptions {
@@ -35,7 +36,7 @@ export interface RuntimeOptions {
   logger?: Logger;
   /**
    * Proposes mappings for `blueprints.generate`.
-   * @default nameBasedSuggester()
+   * @default the mapping engine's suggester (names, synonyms, types and conversions, samples)
    */
   suggester?: MappingSuggester;
   /**
@@ -126,7 +127,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const deps = {
     store,
     logger,
-    suggester: options.suggester ?? nameBasedSuggester(),
+    suggester: options.suggester ?? (createMappingSuggester() as MappingSuggester),
     connectors: connectorRegistry(options.connectors ?? []),
     actor: options.actor ?? "system",
     clock: options.clock ?? (() => new Date()),

@@ -1,21 +1,16 @@
-import {
-  type CompiledExpression,
-  compileExpression,
-  compileMapping,
-  type MappingRule as EngineRule,
-} from "@synapseops/mapping";
+import { type CompiledMapping, compileMappingDefinition, type MappingDefinition } from "@synapseops/mapping";
 import type { Mapping } from "../model/mapping";
 
-/**
- * The one place core turns a stored mapping into something it can evaluate, so validation and
- * the executor agree on what a mapping means.
- */
-export function compileStoredMapping(mapping: Mapping): CompiledExpression {
-  const source = mapping.expression ?? compileMapping((mapping.rules ?? []) as EngineRule[]);
-  return compileExpression(source);
+/** A stored mapping as the mapping engine's definition (the shapes agree; core's schema keeps unknown rule keys). */
+export function mappingDefinition(mapping: Mapping): MappingDefinition {
+  return mapping as unknown as MappingDefinition;
 }
 
-/** Bindings every evaluation of a mapping gets: its lookup tables as `$lookups`. */
-export function mappingBindings(mapping: Mapping): Record<string, unknown> {
-  return mapping.lookups === undefined ? {} : { lookups: mapping.lookups };
+/**
+ * The one place core turns a stored mapping into something it can evaluate — rules compiled to
+ * JSONata, lookups bound, output checked against the output schema — so validation and the
+ * executor agree on what a mapping means.
+ */
+export function compileStoredMapping(mapping: Mapping): CompiledMapping {
+  return compileMappingDefinition(mappingDefinition(mapping));
 }

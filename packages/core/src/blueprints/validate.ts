@@ -1,4 +1,4 @@
-import { compileExpression, MappingError } from "@synapseops/mapping";
+import { compileExpression, MappingError, testMapping } from "@synapseops/mapping";
 import type { Connector } from "../connector";
 import { SynapseError } from "../errors";
 import { canonicalJson, toJsonPointer } from "../json";
@@ -7,7 +7,7 @@ import { BlueprintBody } from "../model/blueprint";
 import type { ConnectorRef } from "../model/connector-ref";
 import type { Mapping } from "../model/mapping";
 import type { Step } from "../model/step";
-import { compileStoredMapping, mappingBindings } from "./_mapping-engine";
+import { compileStoredMapping, mappingDefinition } from "./_mapping-engine";
 import { ValidationIssueCode as Code, type ValidationIssue } from "./validation-report";
 
 /** What validation checks references against. */
@@ -258,9 +258,8 @@ function checkExpression(
 }
 
 async function checkMapping(mapping: Mapping, at: string): Promise<ValidationIssue[]> {
-  let compiled: ReturnType<typeof compileStoredMapping>;
   try {
-    compiled = compileStoredMapping(mapping);
+    compileStoredMapping(mapping);
   } catch (error) {
     const rulePath =
       error instanceof MappingError && error.path?.startsWith("/rules")
@@ -288,35 +287,43 @@ async function checkMapping(mapping: Mapping, at: string): Promise<ValidationIss
       },
     ];
   }
-  const issues: ValidationIssue[] = [];
-  for (const [index, sample] of mapping.samples.entries()) {
-    const path = `${at}/samples/${index}`;
-    try {
-      const actual = await compiled.evaluate(sample.input, mappingBindings(mapping));
-      if (canonicalJson(actual ?? null) !== canonicalJson(sample.output ?? null)) {
-        const differences = diffJson(sample.output ?? {}, actual ?? {});
-        const first = differences[0];
-        issues.push({
-          code: Code.SAMPLE_MISMATCH,
+  const report = await testMapping(mappingDefinition(mapping));
+  return report.samples
+    .filter((sample) => !sample.passed)
+    .map((sample): ValidationIssue => {
+      const path = `${at}/samples/${sample.index}`;
+      const label = `sample ${sample.name ?? sample.index} of mapping "${mapping.id}"`;
+      if (sample.error !== undefined) {
+        const where = sample.error.path ? ` at ${sample.error.path}` : "";
+        return {
+          code: Code.SAMPLE_FAILED,
           severity: "error",
           path,
-          message: `sample ${sample.name ?? index} of mapping "${mapping.id}" differs from its expected output${first ? ` at ${first.path || "/"} (${first.op})` : ""}: ${differences.length} difference(s)`,
-          hint:
-            first && "value" in first
-              ? `the mapping produced ${JSON.stringify(first.value)} there`
-              : undefined,
-        });
+          message: `${label} failed${where}: ${sample.error.code}: ${sample.error.message}`,
+        };
       }
-    } catch (error) {
-      issues.push({
-        code: Code.SAMPLE_FAILED,
+      const first = sample.diffs[0];
+      const issue = sample.issues[0];
+      const detail = first
+        ? ` at ${first.pointer || "/"}: expected ${JSON.stringify(first.expected)}, got ${JSON.stringify(first.actual)}`
+        : issue
+          ? ` at ${issue.pointer || "/"}: ${issue.message}${issue.rule ? ` (written by ${issue.rule})` : ""}`
+          : "";
+      return {
+        code: Code.SAMPLE_MISMATCH,
         severity: "error",
         path,
-        message: `sample ${sample.name ?? index} of mapping "${mapping.id}" failed: ${describeMappingError(error)}`,
-      });
-    }
-  }
-  return issues;
+        message: `${label} differs from its expected output${detail} (${sample.diffs.length + sample.issues.length} difference(s))`,
+        ...(sample.diffs.length > 1
+          ? {
+              hint: `also at ${sample.diffs
+                .slice(1, 4)
+                .map((d) => d.pointer)
+                .join(", ")}`,
+            }
+          : {}),
+      };
+    });
 }
 
 function describeMappingError(error: unknown): string {

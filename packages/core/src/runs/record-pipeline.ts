@@ -1,4 +1,5 @@
 import { trace } from "@opentelemetry/api";
+import { validateOutput } from "@synapseops/mapping";
 import pRetry from "p-retry";
 import type { ConnectorContext } from "../connector";
 import { ConnectorError } from "../connector-error";
@@ -166,7 +167,7 @@ async function runRecord(
     try {
       switch (step.kind) {
         case "map":
-          value = await planned.expression!.evaluate(value, planned.bindings);
+          value = await planned.mapping!.evaluate(value);
           break;
         case "filter":
           if (!(await planned.expression!.evaluate(value))) {
@@ -221,6 +222,18 @@ async function runRecord(
         case "send": {
           const payload = planned.expression ? await planned.expression.evaluate(value) : value;
           if (ctx.run.dryRun) {
+            // A dry run proves the payload against the target's schema instead of sending it.
+            const schema = ctx.plan.body.target.schema;
+            const issues = schema === undefined ? [] : validateOutput(schema, payload);
+            if (issues.length > 0) {
+              const first = issues[0]!;
+              throw new ValidationError(
+                `payload for step "${step.id}" breaks the target schema at ${first.pointer || "/"}: ${first.message}`,
+                {
+                  path: first.pointer,
+                },
+              );
+            }
             ctx.events.add("debug", "send.skipped", { dryRun: true, payload }, { step: step.id, recordKey });
             break;
           }

@@ -1,5 +1,5 @@
-import { type CompiledExpression, compileExpression } from "@synapseops/mapping";
-import { compileStoredMapping, mappingBindings } from "../blueprints/_mapping-engine";
+import { type CompiledExpression, type CompiledMapping, compileExpression } from "@synapseops/mapping";
+import { compileStoredMapping } from "../blueprints/_mapping-engine";
 import type { Connector, ConnectorContext } from "../connector";
 import { ErrorCode, SynapseError } from "../errors";
 import type { BlueprintBody } from "../model/blueprint";
@@ -25,9 +25,10 @@ export interface PlannedStep {
   index: number;
   retry: NormalisedRetryPolicy;
   timeoutMs: number | undefined;
-  /** The step's expression: mapping, filter condition, payload, lookup request, template, approval `when`. */
+  /** The step's expression: filter condition, payload, lookup request, template, approval `when`. */
   expression?: CompiledExpression;
-  bindings: Record<string, unknown>;
+  /** The mapping of a map step: rules compiled, lookups bound, output schema checked. */
+  mapping?: CompiledMapping;
   target?: BoundConnector;
 }
 
@@ -77,7 +78,6 @@ export async function compileRunPlan(
       index,
       retry: normaliseRetryPolicy(step.policy?.retry),
       timeoutMs: step.policy?.timeoutMs,
-      bindings: {},
     };
     switch (step.kind) {
       case "map": {
@@ -86,8 +86,7 @@ export async function compileRunPlan(
           throw new RunPlanError(ErrorCode.NOT_FOUND, `mapping "${step.mapping}" is not defined`, {
             path: `${path}/mapping`,
           });
-        planned.expression = compileStoredMapping(mapping);
-        planned.bindings = mappingBindings(mapping);
+        planned.mapping = compileStoredMapping(mapping);
         break;
       }
       case "filter":
