@@ -17,6 +17,7 @@ import {
   FastLambda,
   type Frame,
   isFunctionValue,
+  normaliseSequence,
   type RunContext,
   UNBOUND,
 } from "./runtime";
@@ -201,7 +202,12 @@ function isThenable(value: unknown): value is Promise<unknown> {
 }
 
 /** Compiles a `function` node (`$name(args)`, `expr(args)`); `context` is `~>`'s left side. */
-export function compileCall(node: AstNode, compiler: Compiler, applyTo?: Evaluator): Evaluator {
+export function compileCall(
+  node: AstNode,
+  compiler: Compiler,
+  applyTo?: Evaluator,
+  normaliseResult = false,
+): Evaluator {
   const procedure = node.procedure;
   if (procedure === undefined) throw new Unsupported("malformed call");
   const args = (node.arguments ?? []).map((arg) => compiler.compile(arg));
@@ -222,15 +228,21 @@ export function compileCall(node: AstNode, compiler: Compiler, applyTo?: Evaluat
     const boundHere = compiler.boundNames.has(name);
     return (input, frame) => {
       const local = boundHere ? frame.lookup(name) : frame.root.lookupOwn(name);
-      if (local !== UNBOUND) return invoke(local, evaluateArgs(input, frame), input, frame.context);
-      if (callee === undefined) throw deopt();
-      return callJsonataFunction(callee, evaluateArgs(input, frame), input, frame.context);
+      let result: unknown;
+      if (local !== UNBOUND) {
+        result = invoke(local, evaluateArgs(input, frame), input, frame.context);
+      } else {
+        if (callee === undefined) throw deopt();
+        result = callJsonataFunction(callee, evaluateArgs(input, frame), input, frame.context);
+      }
+      return normaliseResult ? normaliseSequence(result, false) : result;
     };
   }
   const evaluateProcedure = compiler.compile(procedure);
   return (input, frame) => {
     const proc = evaluateProcedure(input, frame);
-    return invoke(proc, evaluateArgs(input, frame), input, frame.context);
+    const result = invoke(proc, evaluateArgs(input, frame), input, frame.context);
+    return normaliseResult ? normaliseSequence(result, false) : result;
   };
 }
 

@@ -21,6 +21,7 @@ import {
   Frame,
   isFunctionValue,
   lookupField,
+  normaliseSequence,
   RunContext,
   type RunLimits,
   type Sequence,
@@ -211,7 +212,8 @@ function compileNode(node: AstNode, compiler: Compiler): Evaluator {
       return compileUnary(node, compiler);
     case "name": {
       const key = node.value as string;
-      return (input) => lookupField(input, key);
+      if (node.predicate !== undefined || node.keepArray === true) return (input) => lookupField(input, key);
+      return (input) => normaliseSequence(lookupField(input, key), false);
     }
     case "string":
     case "number":
@@ -232,7 +234,7 @@ function compileNode(node: AstNode, compiler: Compiler): Evaluator {
     case "variable":
       return compileVariable(node, compiler);
     case "function":
-      return compileCall(node, compiler);
+      return compileCall(node, compiler, undefined, node.predicate === undefined && node.keepArray !== true);
     case "lambda":
       return compileLambda(node, compiler);
     case "apply":
@@ -251,7 +253,9 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
     return compiler.compileFilter(stage.expr);
   });
   const keepArray = node.keepArray === true;
-  const normalise = predicates.length > 0 || keepArray || MAY_YIELD_SEQUENCE.has(node.type);
+  // Calls, variables and field names unwrap their own results when nothing follows them.
+  const inlined = INLINE_NORMALISED.has(node.type) && predicates.length === 0 && !keepArray;
+  const normalise = !inlined && (predicates.length > 0 || keepArray || MAY_YIELD_SEQUENCE.has(node.type));
   if (!compiler.countDepth && !normalise) return inner;
   if (!compiler.countDepth && predicates.length === 0) {
     return (input, frame) => normaliseSequence(inner(input, frame), keepArray);
@@ -274,6 +278,8 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
  * computed scalar, a constructed array or object, or the value of an already unwrapped
  * sub-expression (unwrapping twice changes nothing).
  */
+const INLINE_NORMALISED = new Set(["function", "variable", "name"]);
+
 const MAY_YIELD_SEQUENCE = new Set([
   "path",
   "name",
@@ -283,17 +289,6 @@ const MAY_YIELD_SEQUENCE = new Set([
   "wildcard",
   "descendant",
 ]);
-
-/** The reference's unwrapping of sequences after each sub-expression. */
-function normaliseSequence(result: unknown, keepArray: boolean): unknown {
-  if (Array.isArray(result) && (result as Sequence).sequence === true && !(result as Sequence).tupleStream) {
-    const sequence = result as Sequence;
-    if (keepArray) sequence.keepSingleton = true;
-    if (sequence.length === 0) return undefined;
-    if (sequence.length === 1) return sequence.keepSingleton ? sequence : sequence[0];
-  }
-  return result;
-}
 
 function compileBlock(node: AstNode, compiler: Compiler): Evaluator {
   const expressions = (node.expressions ?? []).map((expression) => compiler.compile(expression));
@@ -321,8 +316,13 @@ function compileBind(node: AstNode, compiler: Compiler): Evaluator {
 
 function compileVariable(node: AstNode, compiler: Compiler): Evaluator {
   const name = node.value as string;
+  // Unwrapped here unless a predicate or `[]` follows (then `finish` does it after them).
+  const unwrap = node.predicate === undefined && node.keepArray !== true;
   if (name === "") {
-    return (input) => ((input as Sequence | undefined)?.outerWrapper ? (input as Sequence)[0] : input);
+    return (input) => {
+      const value = (input as Sequence | undefined)?.outerWrapper ? (input as Sequence)[0] : input;
+      return unwrap ? normaliseSequence(value, false) : value;
+    };
   }
   return (_input, frame) => {
     const value = frame.lookup(name);
@@ -333,7 +333,7 @@ function compileVariable(node: AstNode, compiler: Compiler): Evaluator {
       return undefined;
     }
     if (isFunctionValue(value) && !(value instanceof FastLambda)) throw deopt();
-    return value;
+    return unwrap ? normaliseSequence(value, false) : value;
   };
 }
 

@@ -201,7 +201,11 @@ function compileFieldChase(
 
 function evaluateStep(step: CompiledStep, input: unknown[], frame: Frame, lastStep: boolean): unknown {
   const context = frame.context;
-  const result = createSequence();
+  // The reference collects the step's values, then flattens them into a second sequence; one
+  // pass gives the same sequence (the first value is kept for its last-step special case).
+  const flattened = createSequence();
+  let count = 0;
+  let first: unknown;
   const length = input.length;
   for (let ii = 0; ii < length; ii++) {
     context.tick();
@@ -210,14 +214,8 @@ function evaluateStep(step: CompiledStep, input: unknown[], frame: Frame, lastSt
       if (stage.kind !== "filter") throw deopt();
       value = stage.filter(value, frame);
     }
-    if (value !== undefined) result.push(value);
-  }
-  context.checkSequence(result.length);
-  if (lastStep && result.length === 1 && Array.isArray(result[0]) && !isSequence(result[0])) {
-    return result[0];
-  }
-  const flattened = createSequence();
-  for (const value of result) {
+    if (value === undefined) continue;
+    if (count++ === 0) first = value;
     if (!Array.isArray(value) || (value as Sequence).cons) {
       flattened.push(value);
     } else {
@@ -225,6 +223,7 @@ function evaluateStep(step: CompiledStep, input: unknown[], frame: Frame, lastSt
     }
   }
   context.checkSequence(flattened.length);
+  if (lastStep && count === 1 && Array.isArray(first) && !isSequence(first)) return first;
   return flattened;
 }
 

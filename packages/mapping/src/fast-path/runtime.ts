@@ -127,9 +127,14 @@ export function nullObject(): Record<string, unknown> {
   return Object.setPrototypeOf({}, null) as Record<string, unknown>;
 }
 
-/** A variable frame, as the reference's `createFrame`: own bindings and an enclosing frame. */
+/**
+ * A variable frame, as the reference's `createFrame`: own bindings and an enclosing frame.
+ * Frames are made per block, lambda call and tuple and hold a handful of names, so the
+ * bindings are two small arrays scanned linearly (cheaper to make and read than a Map).
+ */
 export class Frame {
-  private readonly bindings = new Map<string, unknown>();
+  private readonly names: string[] = [];
+  private readonly values: unknown[] = [];
   /** The evaluation's root frame (the input as `$$` and the host's bindings). */
   readonly root: Frame;
 
@@ -141,22 +146,28 @@ export class Frame {
   }
 
   bind(name: string, value: unknown): void {
-    this.bindings.set(name, value);
+    const index = this.names.indexOf(name);
+    if (index === -1) {
+      this.names.push(name);
+      this.values.push(value);
+    } else {
+      this.values[index] = value;
+    }
   }
 
   /** The bound value, or `UNBOUND` when no frame up to the root binds the name. */
   lookup(name: string): unknown {
     for (let frame: Frame | undefined = this; frame !== undefined; frame = frame.parent) {
-      const value = frame.bindings.get(name);
-      if (value !== undefined || frame.bindings.has(name)) return value;
+      const index = frame.names.indexOf(name);
+      if (index !== -1) return frame.values[index];
     }
     return UNBOUND;
   }
 
   /** The value bound in this frame only, or `UNBOUND`. */
   lookupOwn(name: string): unknown {
-    const value = this.bindings.get(name);
-    return value !== undefined || this.bindings.has(name) ? value : UNBOUND;
+    const index = this.names.indexOf(name);
+    return index === -1 ? UNBOUND : this.values[index];
   }
 }
 
@@ -295,4 +306,15 @@ export function containsFastLambda(value: unknown, depth = 0): boolean {
     if (containsFastLambda(item, depth + 1)) return true;
   }
   return false;
+}
+
+/** The reference's unwrapping of a sequence after each sub-expression (`keepArray`: `[]`). */
+export function normaliseSequence(result: unknown, keepArray: boolean): unknown {
+  if (Array.isArray(result) && (result as Sequence).sequence === true && !(result as Sequence).tupleStream) {
+    const sequence = result as Sequence;
+    if (keepArray) sequence.keepSingleton = true;
+    if (sequence.length === 0) return undefined;
+    if (sequence.length === 1) return sequence.keepSingleton ? sequence : sequence[0];
+  }
+  return result;
 }
