@@ -110,7 +110,8 @@ export function buildTargetTree(rules: readonly MappingRule[]): ObjectNode {
     let base: string;
     if (rule.from !== undefined) {
       if (depth === 0) base = rule.from;
-      else if (fromArrays === 0) base = isSimplePath(rule.from) ? `$$.${rule.from}` : `(${rule.from})`;
+      // A from without [] reads from the root, whatever its shape.
+      else if (fromArrays === 0) base = isSimplePath(rule.from) ? `$$.${rule.from}` : `($$.(${rule.from}))`;
       else base = fromParts.slice(depth).join("[].");
     } else base = rule.expr ?? "";
     insert(root, segments, 0, { kind: "leaf", rule, index, base }, arraySources, path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileExpression, compileMapping, MappingError, type MappingRule } from "./index";
+import { compileExpression, compileMapping, decompile, MappingError, type MappingRule } from "./index";
 
 async function run(
   rules: MappingRule[],
@@ -95,6 +95,17 @@ describe("compileMapping", () => {
         ],
       },
     });
+  });
+
+  it("reads a filtered root path inside an array from the root", async () => {
+    const rules: MappingRule[] = [
+      { target: "lines[].sku", from: "items[].sku" },
+      { target: "lines[].vip", from: "tags[$ = 'vip']" },
+    ];
+    expect(await run(rules, { tags: ["vip"], items: [{ sku: "A", tags: ["x"] }] })).toEqual({
+      lines: [{ sku: "A", vip: "vip" }],
+    });
+    expect(compileMapping(decompile(compileMapping(rules)))).toBe(compileMapping(rules));
   });
 
   it("keeps a one-element source array an array and leaves out a missing one", async () => {
