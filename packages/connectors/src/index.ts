@@ -49,6 +49,18 @@ export { http } from "./http/http-connector";
 export { nextLink } from "./http/link-header";
 export type { MemoryConnectorConfig, MemoryConnectorOptions, MemorySink } from "./memory";
 export { memory } from "./memory";
+export type { OpenApiConnectorConfigInput } from "./openapi/config";
+export { OpenApiConnectorConfig } from "./openapi/config";
+export type {
+  OpenApiCallInput,
+  OpenApiConnector,
+  OpenApiConnectorOptions,
+} from "./openapi/openapi-connector";
+export { openapi } from "./openapi/openapi-connector";
+export type { OpenApiOperation } from "./openapi/operations";
+export { describeOperations } from "./openapi/operations";
+export type { SchemeAuth, SchemeCredentials } from "./openapi/security";
+export { schemeToAuth } from "./openapi/security";
 export type { EnvSecretsOptions } from "./secrets/env-secrets";
 export { envSecrets } from "./secrets/env-secrets";
 export type { MemorySecrets } from "./secrets/memory-secrets";

@@ -61,7 +61,10 @@ export function httpSender(options: {
       case "apiKey": {
         const key = requireSecret(context, auth.secret, "http");
         if (auth.in === "header") headers[auth.name] = key;
-        else {
+        else if (auth.in === "cookie") {
+          const cookie = `${auth.name}=${encodeURIComponent(key)}`;
+          headers.cookie = headers.cookie === undefined ? cookie : `${headers.cookie}; ${cookie}`;
+        } else {
           url = new URL(url);
           url.searchParams.set(auth.name, key);
         }

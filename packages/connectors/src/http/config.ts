@@ -8,8 +8,8 @@ export const HttpAuth = z.discriminatedUnion("type", [
   z.object({ type: z.literal("none") }),
   z.object({
     type: z.literal("apiKey"),
-    /** Where the key goes. */
-    in: z.enum(["header", "query"]).default("header"),
+    /** Where the key goes (a cookie is sent as `Cookie: <name>=<key>`). */
+    in: z.enum(["header", "query", "cookie"]).default("header"),
     /** The header or query parameter name. */
     name: z.string().min(1).default("X-API-Key"),
     secret: SecretName.default("apiKey"),

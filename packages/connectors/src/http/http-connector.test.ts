@@ -237,7 +237,7 @@ describe("http connector: failures are classified ConnectorErrors", () => {
 
   it("a config failing its schema names the field", () => {
     expect(() =>
-      connector.parseConfig({ baseUrl: server.url, auth: { type: "apiKey", in: "cookie" } }),
+      connector.parseConfig({ baseUrl: server.url, auth: { type: "apiKey", in: "body" } }),
     ).toThrow(expect.objectContaining({ code: "CONNECTOR_INVALID", path: "/auth/in" }));
   });
 });
