@@ -191,20 +191,29 @@ export async function run(): Promise<void> {
       process.exit(1);
     }
   }
+  // Like for like: jsonata with its own guardrail options on, at our default limits.
+  const guardedSorted = jsonata(sorted, { timeout: 1000, stack: 500, sequence: 1_000_000 });
+  const guardedSortedEngine: Engine = (input) => guardedSorted.evaluate(input);
   const jsonataSortedRuns: number[] = [];
+  const guardedSortedRuns: number[] = [];
   const oursSortedRuns: number[] = [];
   for (let run = 0; run < 3; run++) {
     jsonataSortedRuns.push(await throughput(jsonataSortedEngine, sortedRecords));
+    guardedSortedRuns.push(await throughput(guardedSortedEngine, sortedRecords));
     oursSortedRuns.push(await throughput(oursSortedEngine, sortedRecords));
   }
-  emit({
+  const outside = {
     suite: SUITE,
     case: "order-to-erp + sort (outside the fast path)",
     metric: "throughput",
     value: median(oursSortedRuns),
     unit: "records/s",
-    baseline: "jsonata 2.2.2 evaluate",
-    baseline_value: median(jsonataSortedRuns),
-    better: "higher",
+    better: "higher" as const,
+  };
+  emit({ ...outside, baseline: "jsonata 2.2.2 evaluate", baseline_value: median(jsonataSortedRuns) });
+  emit({
+    ...outside,
+    baseline: "jsonata 2.2.2 evaluate with timeout/stack/sequence options",
+    baseline_value: median(guardedSortedRuns),
   });
 }

@@ -11,7 +11,7 @@ import { compileFastPath, type FastProgram } from "./fast-path/compile";
 import { FastPathGuardError } from "./fast-path/runtime";
 import { registeredFunctions } from "./function-registry";
 import { guardedFunctions } from "./guards/guarded-functions";
-import { probeEnvironment } from "./guards/jsonata-environment";
+import { builtinFunction, probeEnvironment } from "./guards/jsonata-environment";
 import { checkOutput } from "./guards/output-check";
 import { installReferenceHooks } from "./guards/reference-hooks";
 import { assertSafeRegex, SafeRegExp } from "./guards/regex-safety";
@@ -83,7 +83,10 @@ export function compileExpression(
     throw toSyntaxError(error, path);
   }
   const setUp = functionSetUp(limits.maxOutputSize);
-  const reference = new ReferenceEvaluator(source, limits, setUp, buildsStrings(parsed.ast()));
+  const reference = new ReferenceEvaluator(source, limits, setUp, {
+    stringGuard: buildsStrings(parsed.ast()),
+    timer: callsHostFunctions(parsed.ast()),
+  });
   let fast: FastProgram | undefined;
   if (options.fastPath !== false) {
     fast = compileFastPath(parsed.ast(), probeEnvironment(setUp));
@@ -232,6 +235,43 @@ function buildsStrings(node: unknown): boolean {
   );
 }
 
+/**
+ * Whether the expression may call a host function: a registered one, a name that is no JSONata
+ * built-in (a function passed in the bindings), or any call through a computed procedure.
+ */
+function callsHostFunctions(ast: unknown): boolean {
+  const lambdas = new Set<string>();
+  const calls: Record<string, unknown>[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const record = node as Record<string, unknown>;
+    const lhs = record.lhs as Record<string, unknown> | undefined;
+    if (record.type === "bind" && (record.rhs as { type?: unknown } | undefined)?.type === "lambda") {
+      if (typeof lhs?.value === "string") lambdas.add(lhs.value);
+    }
+    if (record.type === "function" || record.type === "partial") calls.push(record);
+    for (const [key, value] of Object.entries(record)) {
+      if (key !== "value" && typeof value === "object") walk(value);
+    }
+  };
+  walk(ast);
+  return calls.some((call) => {
+    const procedure = call.procedure as Record<string, unknown> | undefined;
+    if (procedure?.type !== "variable" || typeof procedure.value !== "string") return true;
+    const name = procedure.value;
+    if (isRegistered(name)) return true;
+    return builtinFunction(name) === undefined && !lambdas.has(name);
+  });
+}
+
+function isRegistered(name: string): boolean {
+  return registeredFunctions().some((fn) => fn.name === name);
+}
+
 /** Regular expressions can only come from literals (or `$eval`, which SafeRegExp covers). */
 function checkRegexes(node: unknown): void {
   if (Array.isArray(node)) {
@@ -260,7 +300,7 @@ class ReferenceEvaluator {
     private readonly source: string,
     private readonly limits: ResolvedLimits,
     private readonly setUp: (expression: jsonata.Expression) => void,
-    private readonly needsStringGuard: boolean,
+    private readonly needs: { stringGuard: boolean; timer: boolean },
   ) {}
 
   async evaluate(
@@ -270,6 +310,9 @@ class ReferenceEvaluator {
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
     const evaluation = this.instanceFor(limits).evaluate(input, bindings);
+    // Built-ins never wait on anything: JSONata's own deadline check suffices unless a host
+    // function (which may return a promise that never settles) or a signal is involved.
+    if (!this.needs.timer && signal === undefined) return await evaluation;
     return await raceWithTimer(evaluation, limits.timeoutMs, signal);
   }
 
@@ -288,7 +331,7 @@ class ReferenceEvaluator {
       });
       instance = jsonata(this.source, options);
       this.setUp(instance);
-      if (this.needsStringGuard) installReferenceHooks(instance, this.limits.maxOutputSize);
+      if (this.needs.stringGuard) installReferenceHooks(instance, this.limits.maxOutputSize);
       // A caller varying its timeout per call (the remaining time after a fast-path attempt)
       // must not grow this cache without bound.
       if (this.instances.size >= 8) this.instances.clear();
