@@ -34,6 +34,7 @@ export interface Tables {
   idempotency: string;
   deadLetters: string;
   cursors: string;
+  runBatches: string;
 }
 
 /** Qualified table names in `schema`. @throws ValidationError for a bad schema name. */
@@ -55,5 +56,6 @@ export function tablesIn(schema: string): Tables {
     idempotency: `${q}.idempotency_records`,
     deadLetters: `${q}.dead_letters`,
     cursors: `${q}.cursors`,
+    runBatches: `${q}.run_batches`,
   };
 }

@@ -19,6 +19,12 @@ export type RunQueries = Omit<
   | "failIdempotencyKey"
   | "getIdempotencyRecord"
   | "purgeExpiredIdempotencyRecords"
+  | "insertRunBatches"
+  | "claimRunBatch"
+  | "renewRunBatchLease"
+  | "releaseRunBatch"
+  | "completeRunBatch"
+  | "listRunBatches"
 >;
 
 /** Runs, run events, dead letters and sync cursors. */

@@ -4,6 +4,7 @@ import { StoreError } from "../errors";
 import type { Tables } from "./_identifier";
 import { inTransaction, type Queryable, toStoreFailure } from "./_sql";
 import init from "./migrations/0001_init.sql";
+import runBatches from "./migrations/0002_run_batches.sql";
 
 /** One versioned schema change, a plain SQL file in `migrations/`. */
 export interface Migration {
@@ -13,7 +14,10 @@ export interface Migration {
 }
 
 /** The migrations of this release, in order. Append only: applied files are checksummed. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "init", sql: init }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "init", sql: init },
+  { version: 2, name: "run_batches", sql: runBatches },
+];
 
 /** A migration recorded in `synapseops_migrations`. */
 export interface AppliedMigration {

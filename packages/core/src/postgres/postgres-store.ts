@@ -1,6 +1,7 @@
 import type { Pool, QueryResultRow } from "pg";
 import { StoreError } from "../errors";
 import type { Store } from "../store/types";
+import { batchQueries } from "./_batch-queries";
 import { blueprintQueries } from "./_blueprint-queries";
 import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
@@ -135,5 +136,6 @@ export function postgresStore(
     ...blueprintQueries(db),
     ...runQueries(db),
     ...idempotencyQueries(db),
+    ...batchQueries(db),
   };
 }

@@ -12,7 +12,7 @@ import type { Run, RunEvent } from "../model/run";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
-import type { IdempotencyOutcome, Store } from "./types";
+import type { IdempotencyOutcome, RunBatch, Store } from "./types";
 
 const byId = <T extends { id: string }>(item: T): string => item.id;
 
@@ -47,6 +47,7 @@ export function memoryStore(): Store {
   const idempotency = new Map<string, IdempotencyRecord>();
   const deadLetters = new Map<string, DeadLetter>();
   const cursors = new Map<string, unknown>();
+  const batches = new Map<string, RunBatch[]>();
 
   const envKey = (projectId: string, name: string): string => `${projectId}\u0000${name}`;
   const keyOf = (scope: string, key: string): string => `${scope}\u0000${key}`;
@@ -248,6 +249,57 @@ export function memoryStore(): Store {
       if (run?.lease?.owner !== owner) return;
       const { lease: _lease, ...rest } = run;
       runs.set(runId, { ...rest, version: run.version + 1 });
+    },
+
+    async insertRunBatches(runId, added) {
+      const list = batches.get(runId) ?? [];
+      const taken = new Set(list.map((batch) => batch.index));
+      for (const batch of added) {
+        if (taken.has(batch.index))
+          throw new ConflictError(`run "${runId}" already has batch ${batch.index}`);
+        taken.add(batch.index);
+      }
+      for (const batch of added) list.push({ ...cloneJson(batch), runId, state: "PENDING", attempts: 0 });
+      list.sort((a, b) => a.index - b.index);
+      batches.set(runId, list);
+    },
+    async claimRunBatch({ runId, index, owner, leaseMs, now }) {
+      const batch = batches.get(runId)?.find((b) => b.index === index);
+      if (batch === undefined || batch.state === "DONE" || !canTakeLease(batch.lease, owner, now))
+        return undefined;
+      batch.lease = { owner, expiresAt: new Date(now.getTime() + leaseMs).toISOString() };
+      batch.attempts += 1;
+      return cloneJson(batch);
+    },
+    async renewRunBatchLease({ runId, index, owner, leaseMs, now }) {
+      const batch = batches.get(runId)?.find((b) => b.index === index);
+      if (batch === undefined || batch.state === "DONE" || batch.lease?.owner !== owner) return false;
+      batch.lease = { owner, expiresAt: new Date(now.getTime() + leaseMs).toISOString() };
+      return true;
+    },
+    async releaseRunBatch(runId, index, owner) {
+      const batch = batches.get(runId)?.find((b) => b.index === index);
+      if (batch?.lease?.owner === owner) delete batch.lease;
+    },
+    async completeRunBatch({ runId, index, owner, counts }, change) {
+      const list = batches.get(runId) ?? [];
+      const batch = list.find((b) => b.index === index);
+      const run = runs.get(runId);
+      if (run === undefined) throw new NotFoundError("run", runId);
+      if (batch === undefined || batch.state === "DONE" || batch.lease?.owner !== owner) return undefined;
+      const remaining = list.filter((b) => b.state === "PENDING" && b !== batch).length;
+      const next = { ...change(cloneJson(run), remaining), version: run.version + 1 };
+      batch.state = "DONE";
+      batch.counts = { ...counts };
+      delete batch.lease;
+      runs.set(runId, cloneJson(next));
+      return { run: cloneJson(next), remaining };
+    },
+    async listRunBatches(runId) {
+      return (batches.get(runId) ?? []).map(({ records, ...rest }) => ({
+        ...cloneJson(rest),
+        size: records.length,
+      }));
     },
 
     async appendRunEvents(runId, newEvents) {

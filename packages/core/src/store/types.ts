@@ -6,7 +6,15 @@ import type { DeadLetter } from "../model/dead-letter";
 import type { Environment } from "../model/environment";
 import type { IdempotencyRecord } from "../model/idempotency";
 import type { Project } from "../model/project";
-import type { NewRunEvent, Run, RunEvent, RunEventLevel, RunStatus, StoredError } from "../model/run";
+import type {
+  NewRunEvent,
+  Run,
+  RunCounts,
+  RunEvent,
+  RunEventLevel,
+  RunStatus,
+  StoredError,
+} from "../model/run";
 
 /** Cursor pagination: pass a page's `nextCursor` back to get the next page. */
 export interface PageRequest {
@@ -166,6 +174,50 @@ export interface RunLeaseRequest {
   now: Date;
 }
 
+/** A new slice of a run's records, written by {@link RunStore.insertRunBatches}. */
+export interface NewRunBatch {
+  /** 0, 1, 2… within the run. */
+  index: number;
+  /** Position in the run of the batch's first record (positions name idempotency owners). */
+  firstPosition: number;
+  records: unknown[];
+}
+
+/**
+ * A slice of a durable run's records: the unit workers claim, lease and complete. A batch is
+ * `PENDING` until its worker completes it (`DONE`, with the counts of its records).
+ */
+export interface RunBatch extends NewRunBatch {
+  runId: string;
+  state: "PENDING" | "DONE";
+  /** Claims so far: more than 1 means a worker died or released it. */
+  attempts: number;
+  lease?: { owner: string; expiresAt: string };
+  /** What its records came to; set when DONE. */
+  counts?: RunCounts;
+}
+
+/** A batch without its records, as {@link RunStore.listRunBatches} lists them. */
+export type RunBatchSummary = Omit<RunBatch, "records"> & { size: number };
+
+/** A request to claim or renew a batch's lease. */
+export interface RunBatchLeaseRequest {
+  runId: string;
+  index: number;
+  owner: string;
+  leaseMs: number;
+  now: Date;
+}
+
+/** The end of a batch: its counts, written only by the owner of its lease. */
+export interface RunBatchCompletion {
+  runId: string;
+  index: number;
+  owner: string;
+  counts: RunCounts;
+  now: Date;
+}
+
 /**
  * The port for execution state: runs, their events, idempotency records, dead letters and sync
  * cursors. Designed for many workers: leases expire, writes are compare-and-set.
@@ -185,6 +237,29 @@ export interface RunStore {
   acquireRunLease(request: RunLeaseRequest): Promise<Run | undefined>;
   /** Drops the owner's lease; a no-op when someone else holds it. */
   releaseRunLease(runId: string, owner: string): Promise<void>;
+
+  /** Stores a run's records in batches. @throws ConflictError when a batch index exists. */
+  insertRunBatches(runId: string, batches: readonly NewRunBatch[]): Promise<void>;
+  /**
+   * Takes a PENDING batch's lease when it is free, expired or the owner's, counting an attempt;
+   * `undefined` when the batch is DONE, unknown, or leased live to another owner.
+   */
+  claimRunBatch(request: RunBatchLeaseRequest): Promise<RunBatch | undefined>;
+  /** Extends the owner's lease (a heartbeat); `false` when the owner lost it or the batch is DONE. */
+  renewRunBatchLease(request: RunBatchLeaseRequest): Promise<boolean>;
+  /** Drops the owner's lease so another worker may claim the batch at once; a no-op otherwise. */
+  releaseRunBatch(runId: string, index: number, owner: string): Promise<void>;
+  /**
+   * Marks the owner's batch DONE with its counts and, atomically with it, rewrites the run with
+   * `change(run, remaining)` (`remaining`: batches still PENDING; the store bumps `version`).
+   * Returns `undefined`, changing nothing, when the owner no longer holds the batch.
+   */
+  completeRunBatch(
+    completion: RunBatchCompletion,
+    change: (run: Run, remaining: number) => Run,
+  ): Promise<{ run: Run; remaining: number } | undefined>;
+  /** The run's batches in index order, without their records. */
+  listRunBatches(runId: string): Promise<RunBatchSummary[]>;
 
   /** Appends events and numbers them 1, 2, 3… per run in the order given. */
   appendRunEvents(runId: string, events: readonly NewRunEvent[]): Promise<RunEvent[]>;

@@ -250,6 +250,110 @@ export function testStore(
       });
     });
 
+    describe("run batches", () => {
+      const zero = {
+        total: 0,
+        completed: 0,
+        failed: 0,
+        filtered: 0,
+        duplicates: 0,
+        rejected: 0,
+        deadLettered: 0,
+        waiting: 0,
+      };
+      it("stores a run's records in batches and refuses a batch index twice", async () => {
+        const run = sampleRun(newId("bp"), "prj_x");
+        await store.insertRun(run);
+        await store.insertRunBatches(run.id, [
+          { index: 0, firstPosition: 0, records: [{ id: "a" }, { id: "b" }] },
+          { index: 1, firstPosition: 2, records: [{ id: "c", nested: { n: [1, null] } }] },
+        ]);
+        await expect(
+          store.insertRunBatches(run.id, [{ index: 1, firstPosition: 9, records: [] }]),
+        ).rejects.toBeInstanceOf(ConflictError);
+        const listed = await store.listRunBatches(run.id);
+        expect(listed).toEqual([
+          { runId: run.id, index: 0, firstPosition: 0, size: 2, state: "PENDING", attempts: 0 },
+          { runId: run.id, index: 1, firstPosition: 2, size: 1, state: "PENDING", attempts: 0 },
+        ]);
+        const claimed = await store.claimRunBatch({
+          runId: run.id,
+          index: 1,
+          owner: "w1",
+          leaseMs: 1000,
+          now: new Date(),
+        });
+        expect(claimed?.records).toEqual([{ id: "c", nested: { n: [1, null] } }]);
+        expect(await store.listRunBatches("run_unknown")).toEqual([]);
+      });
+
+      it("leases a batch to one worker until it expires, renews and releases it", async () => {
+        const run = sampleRun(newId("bp"), "prj_x");
+        await store.insertRun(run);
+        await store.insertRunBatches(run.id, [{ index: 0, firstPosition: 0, records: [1] }]);
+        const now = new Date();
+        const lease = { runId: run.id, index: 0, leaseMs: 1000, now };
+        const a = await store.claimRunBatch({ ...lease, owner: "a" });
+        expect(a).toMatchObject({ attempts: 1, lease: { owner: "a" } });
+        expect(await store.claimRunBatch({ ...lease, owner: "b" })).toBeUndefined();
+        expect(
+          await store.renewRunBatchLease({ ...lease, owner: "a", now: new Date(now.getTime() + 900) }),
+        ).toBe(true);
+        expect(
+          await store.claimRunBatch({ ...lease, owner: "b", now: new Date(now.getTime() + 1001) }),
+        ).toBeUndefined();
+        const late = new Date(now.getTime() + 2000);
+        const b = await store.claimRunBatch({ ...lease, owner: "b", now: late });
+        expect(b).toMatchObject({ attempts: 2, lease: { owner: "b" } });
+        expect(await store.renewRunBatchLease({ ...lease, owner: "a", now: late })).toBe(false);
+        await store.releaseRunBatch(run.id, 0, "a");
+        expect((await store.listRunBatches(run.id))[0]?.lease?.owner).toBe("b");
+        await store.releaseRunBatch(run.id, 0, "b");
+        expect((await store.listRunBatches(run.id))[0]?.lease).toBeUndefined();
+        expect(await store.claimRunBatch({ ...lease, owner: "c", now: late })).toMatchObject({ attempts: 3 });
+      });
+
+      it("completes a batch with the run's change atomically, once, and only for its owner", async () => {
+        const run = sampleRun(newId("bp"), "prj_x");
+        await store.insertRun(run);
+        await store.insertRunBatches(run.id, [
+          { index: 0, firstPosition: 0, records: [1] },
+          { index: 1, firstPosition: 1, records: [2] },
+        ]);
+        const now = new Date();
+        await store.claimRunBatch({ runId: run.id, index: 0, owner: "a", leaseMs: 1000, now });
+        await store.claimRunBatch({ runId: run.id, index: 1, owner: "b", leaseMs: 1000, now });
+        const counts = { ...zero, total: 1, completed: 1 };
+        const add = (current: typeof run): typeof run => ({
+          ...current,
+          counts: { ...current.counts, completed: current.counts.completed + 1 },
+        });
+        expect(
+          await store.completeRunBatch({ runId: run.id, index: 0, owner: "b", counts, now }, add),
+        ).toBeUndefined();
+        const first = await store.completeRunBatch({ runId: run.id, index: 0, owner: "a", counts, now }, add);
+        expect(first?.remaining).toBe(1);
+        expect(first?.run).toMatchObject({ version: 2, counts: { completed: 1 } });
+        expect(
+          await store.completeRunBatch({ runId: run.id, index: 0, owner: "a", counts, now }, add),
+        ).toBeUndefined();
+        const [second, again] = await Promise.all([
+          store.completeRunBatch({ runId: run.id, index: 1, owner: "b", counts, now }, add),
+          store.completeRunBatch({ runId: run.id, index: 1, owner: "b", counts, now }, add),
+        ]);
+        expect([second?.remaining, again?.remaining].filter((r) => r !== undefined)).toEqual([0]);
+        expect(await store.getRun(run.id)).toMatchObject({ version: 3, counts: { completed: 2 } });
+        const batches = await store.listRunBatches(run.id);
+        expect(batches.map((b) => [b.state, b.counts?.completed, b.lease])).toEqual([
+          ["DONE", 1, undefined],
+          ["DONE", 1, undefined],
+        ]);
+        expect(
+          await store.claimRunBatch({ runId: run.id, index: 0, owner: "a", leaseMs: 1000, now }),
+        ).toBeUndefined();
+      });
+    });
+
     describe("runs and events", () => {
       it("inserts, updates with compare-and-set and lists newest first", async () => {
         const blueprintId = newId("bp");
