@@ -1,15 +1,20 @@
 /**
  * SynapseOps connectors: the plugin interface (`defineConnector`, re-exported from core for
- * plugin authors) and the built-in connectors.
+ * plugin authors), the built-in connectors (http, openapi, webhook, memory), inbound webhook
+ * verification with framework adapters, and secret providers.
  *
  * @example
  * ```ts
  * import { createRuntime } from "@synapseops/core";
- * import { memory } from "@synapseops/connectors";
+ * import { http, nodeWebhookHandler, stripe, webhookReceiver } from "@synapseops/connectors";
  *
- * const target = memory();
- * const runtime = createRuntime({ connectors: [target] });
- * // … runs write to target; target.written("default") lists what arrived
+ * const runtime = createRuntime({ connectors: [http()] });
+ * const receiver = webhookReceiver({
+ *   scheme: stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! }),
+ *   store: runtime.store,
+ *   onDelivery: (delivery) => console.log(delivery.id, delivery.body),
+ * });
+ * createServer(nodeWebhookHandler(receiver)).listen(3000);
  * ```
  * @module
  */
