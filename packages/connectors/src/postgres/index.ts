@@ -1,0 +1,24 @@
+/**
+ * PostgreSQL source and target for SynapseOps: cursor-column reads (backfill or incremental),
+ * insert or upsert writes, idempotency keys stored with the rows. Needs the optional `pg` package.
+ *
+ * @example
+ * ```ts
+ * import { postgres } from "@synapseops/connectors/postgres";
+ *
+ * const runtime = createRuntime({ connectors: [postgres()] });
+ * ```
+ * @module
+ */
+
+export type {
+  SqlReadConfig,
+  SqlTableConfig as PostgresConfig,
+  SqlTableConfigInput as PostgresConfigInput,
+  SqlWriteConfig,
+} from "./_sql-config";
+export { SqlTableConfig as PostgresConfigSchema } from "./_sql-config";
+export type { SqlTableConnector as PostgresConnector, SqlWriteResult } from "./_sql-table";
+export { isRetryablePostgresError } from "./errors";
+export type { PostgresConnectorOptions } from "./postgres-connector";
+export { postgres } from "./postgres-connector";
