@@ -130,23 +130,20 @@ function describeCall(call: HttpCall): string {
 }
 
 /**
- * The call's signal: the context's, plus the per-call timeout. One timer cleared when the call
- * ends, cheaper per call than `AbortSignal.any([…, AbortSignal.timeout()])`.
+ * The call's signal: the context's, plus the per-call timeout, whose timer is cleared when the
+ * call ends (an `AbortSignal.timeout` timer would outlive it). `AbortSignal.any` rather than a
+ * listener on the context's signal: many calls share one run's signal.
  */
 function callSignal(parent: AbortSignal, timeoutMs: number): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(parent.reason);
-  if (parent.aborted) onAbort();
-  else parent.addEventListener("abort", onAbort, { once: true });
+  const timeout = new AbortController();
   const timer = setTimeout(
-    () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")),
+    () => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")),
     timeoutMs,
   );
   return {
-    signal: controller.signal,
+    signal: AbortSignal.any([parent, timeout.signal]),
     dispose() {
       clearTimeout(timer);
-      parent.removeEventListener("abort", onAbort);
     },
   };
 }
