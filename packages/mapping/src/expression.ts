@@ -13,7 +13,7 @@ import { registeredFunctions } from "./function-registry";
 import { guardedFunctions } from "./guards/guarded-functions";
 import { builtinFunction, probeEnvironment } from "./guards/jsonata-environment";
 import { checkOutput } from "./guards/output-check";
-import { installReferenceHooks } from "./guards/reference-hooks";
+import { guardConcatenations, installReferenceHooks } from "./guards/reference-hooks";
 import { assertSafeRegex, SafeRegExp } from "./guards/regex-safety";
 
 /** A JSONata expression compiled once and evaluated many times, always within its limits. */
@@ -85,6 +85,7 @@ export function compileExpression(
   const setUp = functionSetUp(limits.maxOutputSize);
   const reference = new ReferenceEvaluator(source, limits, setUp, {
     stringGuard: buildsStrings(parsed.ast()),
+    evaluatesText: usesEval(parsed.ast()),
     timer: callsHostFunctions(parsed.ast()),
   });
   let fast: FastProgram | undefined;
@@ -219,19 +220,25 @@ function functionSetUp(maxOutputSize: number): (expression: jsonata.Expression) 
   };
 }
 
-/**
- * Whether the expression can build a string our wrapped built-ins do not check: with `&`, or
- * through `$eval` (whose text may use `&`). Only then does the reference evaluator need the
- * per-sub-expression string guard, which costs it an `await` per sub-expression.
- */
+/** Whether the expression concatenates strings (`&`), which the wrapped built-ins do not check. */
 function buildsStrings(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(buildsStrings);
   if (typeof node !== "object" || node === null) return false;
   const record = node as Record<string, unknown>;
   if (record.type === "binary" && record.value === "&") return true;
-  if (record.type === "variable" && record.value === "eval") return true;
   return Object.entries(record).some(
     ([key, value]) => key !== "value" && typeof value === "object" && buildsStrings(value),
+  );
+}
+
+/** Whether the expression mentions `$eval`, whose text is parsed (and unguarded) at run time. */
+function usesEval(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(usesEval);
+  if (typeof node !== "object" || node === null) return false;
+  const record = node as Record<string, unknown>;
+  if (record.type === "variable" && record.value === "eval") return true;
+  return Object.entries(record).some(
+    ([key, value]) => key !== "value" && typeof value === "object" && usesEval(value),
   );
 }
 
@@ -300,7 +307,7 @@ class ReferenceEvaluator {
     private readonly source: string,
     private readonly limits: ResolvedLimits,
     private readonly setUp: (expression: jsonata.Expression) => void,
-    private readonly needs: { stringGuard: boolean; timer: boolean },
+    private readonly needs: { stringGuard: boolean; evaluatesText: boolean; timer: boolean },
   ) {}
 
   async evaluate(
@@ -331,7 +338,11 @@ class ReferenceEvaluator {
       });
       instance = jsonata(this.source, options);
       this.setUp(instance);
-      if (this.needs.stringGuard) installReferenceHooks(instance, this.limits.maxOutputSize);
+      // `$eval` text is parsed at run time, out of the rewrite's reach: it gets the exit hook.
+      const rewritten = this.needs.stringGuard && guardConcatenations(instance, this.limits.maxOutputSize);
+      if (this.needs.evaluatesText || (this.needs.stringGuard && !rewritten)) {
+        installReferenceHooks(instance, this.limits.maxOutputSize);
+      }
       // A caller varying its timeout per call (the remaining time after a fast-path attempt)
       // must not grow this cache without bound.
       if (this.instances.size >= 8) this.instances.clear();

@@ -4,7 +4,7 @@
  * array constructors, operators, conditions, blocks with variables, lambdas, built-in and
  * registered function calls). An expression using anything else is not compiled at all (the
  * reference runs it); at run time, anything unusual deopts one evaluation to the reference.
- * See ARCHITECTURE notes in docs/mapping-expressions.md.
+ * How it stays identical to the reference: docs/mapping-expressions.md, "The fast path".
  */
 import type { JsonataFrame } from "../guards/jsonata-environment";
 import type { AstNode, Compiler, FilterEvaluator } from "./ast";

@@ -27,3 +27,70 @@ export function installReferenceHooks(expression: jsonata.Expression, maxOutputS
     },
   );
 }
+
+/**
+ * The name the string guard is registered under. It contains a space, which JSONata's tokenizer
+ * never puts in a name: no expression can call, rebind or shadow it.
+ */
+export const STRING_GUARD_NAME = "synapseops guard string";
+
+/** Properties that make a node more than a plain sub-expression (path-step or postfix roles). */
+const ROLE_KEYS = [
+  "predicate",
+  "stages",
+  "group",
+  "keepArray",
+  "tuple",
+  "focus",
+  "index",
+  "ancestor",
+  "seekingParent",
+];
+
+/**
+ * Rewrites a reference instance's AST so that every string concatenation `a & b` becomes
+ * `$«guard»(a & b)`, a call to a function that refuses strings over `maxOutputSize`. This checks
+ * exactly where strings grow, instead of an exit hook on every sub-expression (which costs the
+ * reference evaluator an `await` per sub-expression). Returns `false` when some `&` could not be
+ * rewritten (it carries a path-step role); the caller then installs the exit hook instead.
+ */
+export function guardConcatenations(expression: jsonata.Expression, maxOutputSize: number): boolean {
+  expression.registerFunction(STRING_GUARD_NAME, (value: unknown) => {
+    if (typeof value === "string" && value.length > maxOutputSize) {
+      throw new MappingError(
+        MappingErrorCode.OUTPUT_TOO_LARGE,
+        `expression built a string of ${value.length} characters, over the output limit of ${maxOutputSize}`,
+      );
+    }
+    return value;
+  });
+  let complete = true;
+  const seen = new Set<unknown>();
+  const rewrite = (node: unknown): unknown => {
+    if (seen.has(node)) return node;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) node[index] = rewrite(node[index]);
+      return node;
+    }
+    if (typeof node !== "object" || node === null || node instanceof RegExp) return node;
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (key !== "value" && typeof record[key] === "object") record[key] = rewrite(record[key]);
+    }
+    if (record.type !== "binary" || record.value !== "&") return node;
+    if (ROLE_KEYS.some((key) => key in record)) {
+      complete = false;
+      return node;
+    }
+    return {
+      type: "function",
+      value: "(",
+      position: record.position,
+      arguments: [record],
+      procedure: { type: "variable", value: STRING_GUARD_NAME, position: record.position },
+    };
+  };
+  rewrite(expression.ast());
+  return complete;
+}
