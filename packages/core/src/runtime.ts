@@ -82,6 +82,32 @@ export interface RuntimeOptions {
    * @example { con_erp: { concurrency: 4, rate: { ratePerSecond: 10, burst: 20 } } }
    */
   connectorLimits?: Record<string, { concurrency?: number; rate?: RateLimit }>;
+  /**
+   * Durable runs: records are written to the store in batches that workers lease with a
+   * heartbeat, so a run survives its process and batches spread over the workers of a
+   * distributed queue. Needs a durable store (PostgreSQL) to survive a restart.
+   * @default true unless the store is `memoryStore()` with the inline queue
+   */
+  durableRuns?: boolean;
+  /**
+   * Records per batch of a durable run: the unit a worker claims, and what a crash re-examines.
+   * @default 100
+   */
+  batchSize?: number;
+  /**
+   * How long a worker's batch lease holds without a heartbeat (renewed every third of it). A
+   * killed worker's batches are taken over after it.
+   * @default 30_000
+   */
+  batchLeaseMs?: number;
+  /**
+   * Pick up unfinished durable runs when the runtime is created, and then every
+   * `batchLeaseMs`: batches whose worker died are queued again and approval timeouts re-armed,
+   * without a command from the host. `false` leaves it to `runtime.resume()`.
+   * @default true when runs are durable
+   * @example createRuntime({ store, queue, resumeOnStart: false }) // a producer-only process
+   */
+  resumeOnStart?: boolean;
 }
 
 /** What {@link Runtime.health} reports per part. */
@@ -108,6 +134,11 @@ export interface Runtime {
   health(): Promise<{ ok: boolean; store: HealthCheck; queue: HealthCheck }>;
   /** The connector types registered, by type. */
   readonly connectors: ReadonlyMap<string, Connector>;
+  /**
+   * Queues every unfinished durable run again (batches no live worker holds) and re-arms its
+   * approval timeouts; returns how many runs it looked at. Runs by itself with `resumeOnStart`.
+   */
+  resume(): Promise<number>;
   /** Stops taking runs, waits up to `timeoutMs` (default 10 s) for running ones, then closes the store. */
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -148,7 +179,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     }
     return found;
   };
-  const { runs, deadLetters, stopTimers } = runServices({
+  const durable = options.durableRuns ?? !(store.kind === "memory" && queue.kind === "inline");
+  const batchLeaseMs = options.batchLeaseMs ?? 30_000;
+  const { runs, deadLetters, stopTimers, resume } = runServices({
     ...deps,
     queue,
     secrets: options.secrets,
@@ -162,7 +195,21 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     recordConcurrency: options.recordConcurrency ?? 8,
     workerId: newId("run").replace("run_", "worker_"),
     runLeaseMs: 60_000,
+    durable,
+    batchSize: Math.max(1, options.batchSize ?? 100),
+    batchLeaseMs,
   });
+  let sweeper: NodeJS.Timeout | undefined;
+  if (durable && (options.resumeOnStart ?? true)) {
+    const sweep = (): void => {
+      resume().catch((error: unknown) => {
+        logger.warn({ err: toSynapseError(error) }, "resuming unfinished runs failed; retrying later");
+      });
+    };
+    setImmediate(sweep);
+    sweeper = setInterval(sweep, batchLeaseMs);
+    sweeper.unref();
+  }
   const check = async (probe: () => Promise<void>): Promise<HealthCheck> => {
     const started = performance.now();
     try {
@@ -195,7 +242,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       ]);
       return { ok: storeHealth.ok && queueHealth.ok, store: storeHealth, queue: queueHealth };
     },
+    resume,
     async close(closeOptions?: { timeoutMs?: number }) {
+      if (sweeper !== undefined) clearInterval(sweeper);
       stopTimers();
       await queue.close(closeOptions?.timeoutMs ?? 10_000);
       await store.close();

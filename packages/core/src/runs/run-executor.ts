@@ -163,7 +163,8 @@ export async function executeRun(
   const span = tracer.startSpan("synapseops.run", {
     attributes: { "synapseops.run_id": job.runId, "synapseops.blueprint_id": leased.blueprintId },
   });
-  const counts: RunCounts = { ...leased.counts, total: job.records.length };
+  const records = job.records ?? [];
+  const counts: RunCounts = { ...leased.counts, total: records.length };
   let prepared: { context: RecordContext; plan: RunPlan };
   try {
     prepared = await prepareRun(deps, leased, controller.signal);
@@ -199,14 +200,31 @@ export async function executeRun(
     updatedAt: now,
   }));
   context.events.add("info", "run.started", {
-    records: job.records.length,
+    records: records.length,
     revision: leased.revision,
     dryRun: leased.dryRun,
   });
 
   const stopWatching = watchForCancel(deps.store, job.runId, controller);
+  // Heartbeat: a long run keeps its lease; a dead worker's lease expires and the run is free.
+  const heartbeat = setInterval(
+    () => {
+      deps.store
+        .acquireRunLease({
+          runId: job.runId,
+          owner: deps.workerId,
+          leaseMs: deps.runLeaseMs,
+          now: deps.clock(),
+        })
+        .catch(() => {
+          // Retried on the next beat; the lease outlives a few missed ones.
+        });
+    },
+    Math.max(50, Math.floor(deps.runLeaseMs / 3)),
+  );
+  heartbeat.unref();
   try {
-    await forEachLimited(job.records, deps.recordConcurrency, async (record, position) => {
+    await forEachLimited(records, deps.recordConcurrency, async (record, position) => {
       if (controller.signal.aborted) return;
       const start: RecordStart = {
         record,
@@ -223,6 +241,7 @@ export async function executeRun(
     context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
     counts.failed += 1;
   } finally {
+    clearInterval(heartbeat);
     stopWatching();
     finishLoop();
   }

@@ -1,9 +1,15 @@
 import { ErrorCode, SynapseError } from "../errors";
 
-/** One unit of work: a run and the records it processes. */
+/**
+ * One unit of work: a run and the records it processes in memory, or, for a durable run whose
+ * records are in the store, the run and optionally one of its batches.
+ */
 export interface RunJob {
   runId: string;
-  records: unknown[];
+  /** The records, for a run kept in memory; absent for a durable run (read from its batches). */
+  records?: unknown[];
+  /** One batch of a durable run (a distributed queue); absent: every batch no live worker holds. */
+  batch?: number;
   /** The caller's idempotency key, for single-record runs. */
   idempotencyKey?: string;
 }
@@ -18,8 +24,15 @@ export type RunJobHandler = (job: RunJob, signal: AbortSignal) => Promise<void>;
 export interface RunQueue {
   /** A name for health reports (`inline`, `bullmq`). */
   readonly kind: string;
+  /**
+   * Whether many processes share the jobs: the runtime then enqueues one job per batch of a
+   * durable run, so batches spread over workers. @default false
+   */
+  readonly distributed?: boolean;
   /** Accepts a job; resolves once the job is safely queued, not when it is done. */
   enqueue(job: RunJob): Promise<void>;
+  /** Accepts many jobs in one round trip (a queue that has no such call gets `enqueue` per job). */
+  enqueueMany?(jobs: readonly RunJob[]): Promise<void>;
   /** Starts delivering jobs to the handler. Called once by the runtime. */
   start(handler: RunJobHandler): void;
   /** Stops taking jobs and waits up to `timeoutMs` for running ones, then aborts them. */

@@ -3,7 +3,8 @@ import { newId } from "../ids";
 import type { DeadLetter } from "../model/dead-letter";
 import type { Run, RunEvent, RunMetrics } from "../model/run";
 import type { DeadLetterFilter, Page, RunEventFilter, RunFilter } from "../store/types";
-import { processRecord } from "./record-pipeline";
+import { type BatchExecutorDeps, executeBatches, toBatches } from "./batch-executor";
+import { processRecord, type RecordContext } from "./record-pipeline";
 import {
   type ActiveRun,
   ApprovalNotPendingError,
@@ -94,6 +95,12 @@ export interface DeadLetterService {
 /** What the run service needs beyond the executor's deps. */
 export interface RunServiceDeps extends ExecutorDeps {
   queue: RunQueue;
+  /** Runs keep their records in the store, in batches that workers lease (see batch-executor). */
+  durable: boolean;
+  /** Records per batch of a durable run. */
+  batchSize: number;
+  /** Lease of a batch without a heartbeat. */
+  batchLeaseMs: number;
 }
 
 /** Builds the run and dead-letter APIs and connects the queue to the executor. */
@@ -102,6 +109,7 @@ export function runServices(deps: RunServiceDeps): {
   deadLetters: DeadLetterService;
   active: Map<string, ActiveRun>;
   stopTimers: () => void;
+  resume: () => Promise<number>;
 } {
   const { store, clock } = deps;
   const active = new Map<string, ActiveRun>();
@@ -156,6 +164,11 @@ export function runServices(deps: RunServiceDeps): {
     ...deps,
     onApprovalRequested: armApprovalTimeout(runId),
   });
+  // Durable runs: one prepared context per run in this process, shared by its batches.
+  const contexts = new Map<string, Promise<RecordContext>>();
+  const batchDeps = (runId: string): BatchExecutorDeps => ({ ...executorDeps(runId), contexts });
+  // Runs this process works on through the inline queue, so a sweep does not queue them twice.
+  const inFlight = new Set<string>();
 
   deps.queue.start(async (job, queueSignal) => {
     const controller = controllers.get(job.runId) ?? new AbortController();
@@ -163,7 +176,12 @@ export function runServices(deps: RunServiceDeps): {
     const onQueueAbort = (): void => controller.abort();
     queueSignal.addEventListener("abort", onQueueAbort, { once: true });
     try {
-      await executeRun(executorDeps(job.runId), job, controller, (run) => active.set(job.runId, run));
+      if (job.records === undefined) {
+        inFlight.add(job.runId);
+        await executeBatches(batchDeps(job.runId), job, controller);
+      } else {
+        await executeRun(executorDeps(job.runId), job, controller, (run) => active.set(job.runId, run));
+      }
       const pollCursor = cursors.get(job.runId);
       if (pollCursor !== undefined) {
         const run = await store.getRun(job.runId);
@@ -172,6 +190,7 @@ export function runServices(deps: RunServiceDeps): {
         cursors.delete(job.runId);
       }
     } finally {
+      if (job.records === undefined && job.batch === undefined) inFlight.delete(job.runId);
       notifySettled(job.runId);
       queueSignal.removeEventListener("abort", onQueueAbort);
       const run = active.get(job.runId);
@@ -254,16 +273,115 @@ export function runServices(deps: RunServiceDeps): {
       ...(options.replayOf ? { replayOf: options.replayOf } : {}),
       ...(options.environment ? { environment: options.environment } : {}),
     };
+    if (!deps.durable) {
+      await store.insertRun(run);
+      const controller = new AbortController();
+      controllers.set(run.id, controller);
+      options.signal?.addEventListener("abort", () => void runs.cancel(run.id).catch(() => {}), {
+        once: true,
+      });
+      await deps.queue.enqueue({
+        runId: run.id,
+        records,
+        ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+      });
+      return run;
+    }
+    // Batches before the run row: a crash in between leaves unreferenced batches, never a run
+    // with part of its records. Written a slice at a time so one statement stays small.
+    const batches = toBatches(records, deps.batchSize);
+    for (let start = 0; start < batches.length; start += 100) {
+      await store.insertRunBatches(run.id, batches.slice(start, start + 100));
+    }
     await store.insertRun(run);
     const controller = new AbortController();
     controllers.set(run.id, controller);
     options.signal?.addEventListener("abort", () => void runs.cancel(run.id).catch(() => {}), { once: true });
-    await deps.queue.enqueue({
-      runId: run.id,
-      records,
-      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
-    });
+    await enqueueDurable(
+      run.id,
+      batches.map((b) => b.index),
+    );
     return run;
+  }
+
+  /** Queues a durable run: one job per batch on a distributed queue, one job per run otherwise. */
+  async function enqueueDurable(runId: string, indexes: readonly number[]): Promise<void> {
+    if (!deps.queue.distributed || indexes.length === 0) {
+      if (inFlight.has(runId)) return;
+      inFlight.add(runId);
+      await deps.queue.enqueue({ runId });
+      return;
+    }
+    const jobs = indexes.map((batch) => ({ runId, batch }));
+    for (let start = 0; start < jobs.length; start += 500) {
+      const slice = jobs.slice(start, start + 500);
+      if (deps.queue.enqueueMany) await deps.queue.enqueueMany(slice);
+      else for (const job of slice) await deps.queue.enqueue(job);
+    }
+  }
+
+  const armedTimeouts = new Set<string>();
+  /**
+   * Picks up every unfinished durable run: batches no live worker holds are queued again (a
+   * distributed queue drops the duplicates by job id), and approval timeouts are re-armed from
+   * the events. Called on start and then periodically; returns how many runs it looked at.
+   */
+  async function resume(): Promise<number> {
+    if (!deps.durable) return 0;
+    let seen = 0;
+    for (const status of ["QUEUED", "RUNNING"] as const) {
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRuns({ status, limit: 200, ...(cursor ? { cursor } : {}) });
+        for (const run of page.items) {
+          seen += 1;
+          const now = clock().getTime();
+          const batches = await store.listRunBatches(run.id);
+          const free = batches.filter(
+            (b) => b.state === "PENDING" && (b.lease === undefined || Date.parse(b.lease.expiresAt) <= now),
+          );
+          if (free.length > 0 || batches.length === 0)
+            await enqueueDurable(
+              run.id,
+              free.map((b) => b.index),
+            );
+          if (run.status === "RUNNING" && run.counts.waiting > 0) await rearmApprovals(run);
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    return seen;
+  }
+
+  async function rearmApprovals(run: Run): Promise<void> {
+    const revision = await store.getRevision(run.blueprintId, run.revision);
+    if (revision === undefined) return;
+    const events: RunEvent[] = [];
+    for (let after = 0; ; ) {
+      const page = await store.listRunEvents(run.id, { after, limit: 500 });
+      events.push(...page.filter((e) => e.type === "approval.requested" || e.type === "approval.decided"));
+      if (page.length < 500) break;
+      after = page.at(-1)!.seq;
+    }
+    const decided = new Set(
+      events.filter((e) => e.type === "approval.decided").map((e) => `${e.step}\u0000${e.recordKey}`),
+    );
+    for (const event of events) {
+      const id = `${event.step}\u0000${event.recordKey}`;
+      if (event.type !== "approval.requested" || decided.has(id) || armedTimeouts.has(`${run.id}/${id}`))
+        continue;
+      const step = revision.body.steps.find((s) => s.id === event.step);
+      if (step?.kind !== "approval" || step.timeoutMs === undefined || event.recordKey === undefined)
+        continue;
+      armedTimeouts.add(`${run.id}/${id}`);
+      const left = Math.max(0, Date.parse(event.at) + step.timeoutMs - clock().getTime());
+      armApprovalTimeout(run.id)({
+        step: step.id,
+        recordKey: event.recordKey,
+        timeoutMs: left,
+        onTimeout: step.onTimeout,
+      });
+    }
   }
 
   const recordsOf = (options: StartRunOptions): unknown[] => {
@@ -380,7 +498,8 @@ export function runServices(deps: RunServiceDeps): {
           run.status === "RUNNING" &&
           run.counts.waiting > 0 &&
           !active.get(id)?.controller.signal.aborted &&
-          (await isLoopDone(id));
+          (await isLoopDone(id)) &&
+          (!deps.durable || (await store.listRunBatches(id)).every((b) => b.state === "DONE"));
         if (isTerminal(run.status) || waitingOnly) return run;
         if (Date.now() >= deadline)
           throw new SynapseError(
@@ -553,7 +672,7 @@ export function runServices(deps: RunServiceDeps): {
     for (const timer of approvalTimers) clearTimeout(timer);
     approvalTimers.clear();
   };
-  return { runs, deadLetters, active, stopTimers };
+  return { runs, deadLetters, active, stopTimers, resume };
 }
 
 /** Where a blueprint's source cursor is stored. */

@@ -1,0 +1,288 @@
+import { ErrorCode, SynapseError, toSynapseError } from "../errors";
+import type { Run, RunCounts } from "../model/run";
+import type { NewRunBatch, RunBatch, Store } from "../store/types";
+import { classifyFailure, storedError } from "./classify-error";
+import { processRecord, type RecordContext } from "./record-pipeline";
+import {
+  countOutcome,
+  type ExecutorDeps,
+  finalStatus,
+  isTerminal,
+  prepareRun,
+  updateRunWith,
+} from "./run-executor";
+import type { RunJob } from "./run-queue";
+import { CancelledError, forEachLimited } from "./sleep";
+
+/** What durable execution needs beyond the in-process executor. */
+export interface BatchExecutorDeps extends ExecutorDeps {
+  /** How long a batch lease holds without a heartbeat (a dead worker's batch is free after it). */
+  batchLeaseMs: number;
+  /** Prepared contexts of runs this process works on, shared by their batches. */
+  contexts: Map<string, Promise<RecordContext>>;
+}
+
+/** Thrown when a job's batch is leased live elsewhere: the queue retries it later. */
+export class BatchBusyError extends SynapseError {
+  override name = "BatchBusyError";
+  constructor(runId: string, index: number) {
+    super(ErrorCode.CONFLICT, `batch ${index} of run "${runId}" is leased by a live worker`);
+  }
+}
+
+/** Empty counts of `total` records. */
+export function zeroCounts(total = 0): RunCounts {
+  return {
+    total,
+    completed: 0,
+    failed: 0,
+    filtered: 0,
+    duplicates: 0,
+    rejected: 0,
+    deadLettered: 0,
+    waiting: 0,
+  };
+}
+
+/** Splits records into batches of `size`. */
+export function toBatches(records: readonly unknown[], size: number, firstIndex = 0): NewRunBatch[] {
+  const batches: NewRunBatch[] = [];
+  for (let start = 0; start < records.length; start += size) {
+    batches.push({
+      index: firstIndex + batches.length,
+      firstPosition: start,
+      records: records.slice(start, start + size),
+    });
+  }
+  return batches;
+}
+
+const add = (a: RunCounts, b: RunCounts): RunCounts => ({
+  total: a.total,
+  completed: a.completed + b.completed,
+  failed: a.failed + b.failed,
+  filtered: a.filtered + b.filtered,
+  duplicates: a.duplicates + b.duplicates,
+  rejected: a.rejected + b.rejected,
+  deadLettered: a.deadLettered + b.deadLettered,
+  waiting: a.waiting + b.waiting,
+});
+
+/**
+ * Executes a durable run's batches: the job's batch (a distributed queue), or every batch of
+ * the run no live worker holds (the inline queue, a resume). Each batch is claimed under a
+ * lease renewed by a heartbeat, its records go through the pipeline (completed ones are skipped
+ * by idempotency), and its counts are added to the run atomically with marking it DONE; the
+ * completion that leaves no batch pending ends the run.
+ */
+export async function executeBatches(
+  deps: BatchExecutorDeps,
+  job: RunJob,
+  controller: AbortController,
+): Promise<void> {
+  const run = await deps.store.getRun(job.runId);
+  if (run === undefined || isTerminal(run.status)) return;
+  let context: RecordContext;
+  try {
+    context = await contextFor(deps, run, controller.signal);
+  } catch (error) {
+    const failure = classifyFailure(error);
+    await updateRunWith(deps.store, run.id, (current) =>
+      isTerminal(current.status)
+        ? undefined
+        : {
+            ...current,
+            status: "FAILED",
+            error: deps.redactor.redact(storedError(failure)),
+            finishedAt: deps.clock().toISOString(),
+            updatedAt: deps.clock().toISOString(),
+          },
+    );
+    return;
+  }
+  await markRunning(deps, context, run);
+
+  const batches = await deps.store.listRunBatches(run.id);
+  if (batches.every((b) => b.state === "DONE")) {
+    // No records, or a worker died after the last batch but before the final status.
+    await finish(deps, context, (await deps.store.getRun(run.id)) ?? run);
+    return;
+  }
+  const indexes =
+    job.batch !== undefined
+      ? [job.batch]
+      : batches
+          .filter(
+            (b) =>
+              b.state === "PENDING" &&
+              (b.lease === undefined ||
+                b.lease.owner === deps.workerId ||
+                Date.parse(b.lease.expiresAt) <= deps.clock().getTime()),
+          )
+          .map((b) => b.index);
+  for (const index of indexes) {
+    if (controller.signal.aborted) return;
+    const batch = await deps.store.claimRunBatch({
+      runId: run.id,
+      index,
+      owner: deps.workerId,
+      leaseMs: deps.batchLeaseMs,
+      now: deps.clock(),
+    });
+    if (batch === undefined) {
+      const found = (await deps.store.listRunBatches(run.id)).find((b) => b.index === index);
+      if (job.batch !== undefined && found?.state === "PENDING") throw new BatchBusyError(run.id, index);
+      continue;
+    }
+    await executeBatch(deps, context, batch, run, controller);
+  }
+}
+
+async function contextFor(deps: BatchExecutorDeps, run: Run, signal: AbortSignal): Promise<RecordContext> {
+  let prepared = deps.contexts.get(run.id);
+  if (prepared === undefined) {
+    prepared = prepareRun(deps, run, signal).then((p) => p.context);
+    deps.contexts.set(run.id, prepared);
+    prepared.catch(() => deps.contexts.delete(run.id));
+  }
+  return prepared;
+}
+
+/** QUEUED → RUNNING; only the worker that made the move logs `run.started`. */
+async function markRunning(deps: BatchExecutorDeps, context: RecordContext, run: Run): Promise<void> {
+  if (run.status !== "QUEUED") return;
+  let moved = false;
+  const now = deps.clock().toISOString();
+  await updateRunWith(deps.store, run.id, (current) => {
+    moved = current.status === "QUEUED";
+    return moved
+      ? { ...current, status: "RUNNING", startedAt: current.startedAt ?? now, updatedAt: now }
+      : undefined;
+  });
+  if (moved) {
+    context.events.add("info", "run.started", {
+      records: run.counts.total,
+      revision: run.revision,
+      dryRun: run.dryRun,
+    });
+  }
+}
+
+async function executeBatch(
+  deps: BatchExecutorDeps,
+  context: RecordContext,
+  batch: RunBatch,
+  run: Run,
+  runController: AbortController,
+): Promise<void> {
+  // A lost lease stops this batch only; a cancelled run stops every batch.
+  const controller = new AbortController();
+  const onRunAbort = (): void => controller.abort(runController.signal.reason);
+  runController.signal.addEventListener("abort", onRunAbort, { once: true });
+  const batchContext: RecordContext = { ...context, signal: controller.signal };
+  const heartbeat = setInterval(
+    () => {
+      deps.store
+        .renewRunBatchLease({
+          runId: batch.runId,
+          index: batch.index,
+          owner: deps.workerId,
+          leaseMs: deps.batchLeaseMs,
+          now: deps.clock(),
+        })
+        .then(
+          (held) => {
+            if (!held) controller.abort(new CancelledError());
+          },
+          () => {
+            // The store is unreachable: keep going; the lease expires if it stays so.
+          },
+        );
+    },
+    Math.max(50, Math.floor(deps.batchLeaseMs / 3)),
+  );
+  heartbeat.unref();
+  const stopWatching = watchForCancel(deps.store, run.id, runController);
+  const counts = zeroCounts();
+  try {
+    await forEachLimited(batch.records, deps.recordConcurrency, async (record, offset) => {
+      if (controller.signal.aborted) return;
+      try {
+        countOutcome(
+          counts,
+          await processRecord(batchContext, {
+            record,
+            position: batch.firstPosition + offset,
+            ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof CancelledError)) throw error;
+      }
+    });
+  } catch (error) {
+    context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
+    counts.failed += 1;
+  } finally {
+    clearInterval(heartbeat);
+    stopWatching();
+    runController.signal.removeEventListener("abort", onRunAbort);
+  }
+  if (controller.signal.aborted) {
+    // Cancelled or lease lost: hand the batch back at once instead of letting its lease expire.
+    await deps.store.releaseRunBatch(batch.runId, batch.index, deps.workerId);
+    await context.events.flush();
+    return;
+  }
+  // Events first: whoever sees the run's counts complete must find its log complete too.
+  await context.events.flush();
+  const now = deps.clock().toISOString();
+  const done = await deps.store.completeRunBatch(
+    { runId: batch.runId, index: batch.index, owner: deps.workerId, counts, now: deps.clock() },
+    (current) => ({ ...current, counts: add(current.counts, counts), updatedAt: now }),
+  );
+  if (done !== undefined && done.remaining === 0) await finish(deps, context, done.run);
+}
+
+/**
+ * After the last batch: the closing event, then the final status and metrics. A worker that
+ * dies in between leaves a RUNNING run with every batch DONE, which a resume finishes.
+ */
+async function finish(deps: BatchExecutorDeps, context: RecordContext, run: Run): Promise<void> {
+  if (isTerminal(run.status) || run.counts.waiting > 0) {
+    await context.events.flush();
+    const metrics = context.metrics.snapshot(run.counts);
+    await updateRunWith(deps.store, run.id, (current) => ({ ...current, metrics }));
+    return;
+  }
+  const status = finalStatus(run.counts);
+  context.events.add(status === "SUCCEEDED" ? "info" : "warn", "run.finished", {
+    status,
+    counts: run.counts,
+  });
+  await context.events.flush();
+  const now = deps.clock().toISOString();
+  const metrics = context.metrics.snapshot(run.counts);
+  await updateRunWith(deps.store, run.id, (current) =>
+    isTerminal(current.status)
+      ? { ...current, metrics }
+      : { ...current, status: finalStatus(current.counts), metrics, finishedAt: now, updatedAt: now },
+  );
+  deps.contexts.delete(run.id);
+}
+
+/** Aborts the run when another process cancels it in the store. */
+function watchForCancel(store: Store, runId: string, controller: AbortController): () => void {
+  const timer = setInterval(() => {
+    store.getRun(runId).then(
+      (run) => {
+        if (run?.status === "CANCELLED") controller.abort(new CancelledError());
+      },
+      () => {
+        // A failed check is retried on the next tick; the batch goes on meanwhile.
+      },
+    );
+  }, 500);
+  timer.unref();
+  return () => clearInterval(timer);
+}
