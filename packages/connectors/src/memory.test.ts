@@ -1,4 +1,5 @@
 import { createRuntime, silentLogger } from "@synapseops/core";
+import { testConnector } from "@synapseops/core/testing";
 import { describe, expect, it } from "vitest";
 import { memory } from "./index";
 
@@ -9,6 +10,13 @@ const context = {
   attempt: 1,
   environment: { name: "test", variables: {} },
 };
+
+testConnector({
+  connector: memory({ sources: { orders: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }, { id: 5 }] } }),
+  config: { channel: "orders", batchSize: 2 },
+  invalidConfig: { value: { batchSize: 0 }, path: "/batchSize" },
+  sampleRecord: { id: 9 },
+});
 
 describe("memory connector", () => {
   it("reads in batches with a resumable cursor and records writes per channel", async () => {
