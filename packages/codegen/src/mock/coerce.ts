@@ -49,6 +49,7 @@ function typeOf(doc: OpenApiDocument, schema: Obj): Set<string> {
         for (const t of typeOf(doc, (resolveRef<Obj>(doc, branch) ?? {}) as Obj)) out.add(t);
   }
   if (out.size === 0 && schema.properties) out.add("object");
+  if (out.size === 0 && Array.isArray(schema.enum)) for (const value of schema.enum) out.add(value === null ? "null" : typeof value);
   return out;
 }
 
@@ -126,4 +127,43 @@ export function parseBrackets(search: URLSearchParams): Obj {
     }
   }
   return out;
+}
+
+/**
+ * A path parameter's value by style: label (`.a.b`), matrix (`;id=a,b`), simple (`a,b`); objects
+ * from `k,v,k2,v2` or, exploded, `k=v,k2=v2`. Arrays come back as lists for coercion.
+ */
+export function parsePathValue(
+  name: string,
+  raw: string | undefined,
+  style: string,
+  explode: boolean,
+  object: boolean,
+): unknown {
+  if (raw === undefined) return undefined;
+  let text = raw;
+  let separator = ",";
+  if (style === "label") {
+    text = text.replace(/^\./, "");
+    if (explode) separator = ".";
+  } else if (style === "matrix") {
+    text = text.replace(/^;/, "");
+    if (explode && !object) {
+      return text.split(";").map((part) => part.replace(new RegExp(`^${name}=`), ""));
+    }
+    if (explode && object) separator = ";";
+    else text = text.replace(new RegExp(`^${name}=`), "");
+  }
+  if (object) {
+    const out: Record<string, string> = {};
+    const parts = text.split(separator);
+    if (explode) {
+      for (const part of parts) {
+        const [k, ...v] = part.split("=");
+        if (k) out[k] = v.join("=");
+      }
+    } else for (let i = 0; i + 1 < parts.length; i += 2) out[parts[i]!] = parts[i + 1]!;
+    return out;
+  }
+  return text.includes(separator) ? text.split(separator) : text;
 }

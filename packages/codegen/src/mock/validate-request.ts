@@ -1,6 +1,6 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
 import type { SchemaProblem, SchemaValidator } from "../schema/validator";
-import { coerceValue, parseBrackets, parseQuery } from "./coerce";
+import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "./coerce";
 
 /** A request as the mock sees it after parsing. */
 export interface ParsedRequest {
@@ -27,7 +27,14 @@ export function validateRequest(
   const query = parseQuery(request.query, operation.parameters);
   for (const param of operation.parameters) {
     let raw: unknown;
-    if (param.in === "path") raw = request.pathParams[param.name];
+    if (param.in === "path")
+      raw = parsePathValue(
+        param.name,
+        request.pathParams[param.name],
+        param.style,
+        param.explode,
+        isObject(doc, param.schema),
+      );
     else if (param.in === "query") raw = query[param.name];
     else if (param.in === "header") raw = request.headers.get(param.name) ?? undefined;
     else raw = cookie(request.headers.get("cookie"), param.name);
@@ -104,4 +111,9 @@ function cookie(header: string | null, name: string): string | undefined {
     if (key === name) return rest.join("=");
   }
   return undefined;
+}
+
+function isObject(doc: OpenApiDocument, schema: unknown): boolean {
+  const resolved = resolveRef<{ type?: unknown; properties?: unknown }>(doc, schema);
+  return resolved?.type === "object" || (resolved?.type === undefined && resolved?.properties !== undefined);
 }

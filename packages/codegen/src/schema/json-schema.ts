@@ -32,7 +32,11 @@ export function toJsonSchema(schema: unknown, dialect30: boolean): unknown {
       out[key] = value;
       continue;
     }
-    out[key] = toJsonSchema(value, dialect30);
+    // `oneOf` is checked as `anyOf`: real documents' branches often overlap (Cat and Dog both fit
+    // `{ petType }`, the discriminator — maybe inside an allOf — picks one), so "exactly one"
+    // would reject valid payloads.
+    const target = key === "oneOf" ? "anyOf" : key;
+    out[target] = toJsonSchema(value, dialect30);
   }
   if (!dialect30) return out;
   if (typeof out.exclusiveMinimum === "boolean") {

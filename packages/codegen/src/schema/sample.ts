@@ -136,6 +136,7 @@ function sampleResolved(
       const list = nonNull.length > 0 ? nonNull : branches;
       const branch = list[(options.variant ?? 0) % list.length];
       const value = sample(doc, branch, options, depth, stack);
+      setDiscriminator(schema, branch, value);
       const props = schema.properties ? sampleObject(doc, schema, options, depth, stack) : undefined;
       if (props && typeof value === "object" && value !== null && !Array.isArray(value))
         return { ...(props as Obj), ...value };
@@ -237,4 +238,16 @@ function sampleString(schema: Obj): string {
   if (value.length < min) value = value.padEnd(min, "x");
   if (value.length > max) value = value.slice(0, max);
   return value;
+}
+
+/** Sets the discriminator property of a sampled `oneOf`/`anyOf` branch to the value that names it. */
+function setDiscriminator(schema: Obj, branch: unknown, value: unknown): void {
+  const discriminator = schema.discriminator as
+    | { propertyName?: unknown; mapping?: Record<string, string> }
+    | undefined;
+  const ref = (branch as { $ref?: unknown } | null)?.$ref;
+  if (!discriminator || typeof discriminator.propertyName !== "string" || typeof ref !== "string") return;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+  const mapped = Object.entries(discriminator.mapping ?? {}).find(([, target]) => target === ref)?.[0];
+  (value as Obj)[discriminator.propertyName] = mapped ?? ref.slice(ref.lastIndexOf("/") + 1);
 }

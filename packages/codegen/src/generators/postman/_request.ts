@@ -112,3 +112,25 @@ export function testScript(doc: OpenApiDocument, op: OperationDescriptor): strin
   }
   return lines;
 }
+
+/** A path parameter value serialised by style (simple, label, matrix), URL-encoded. */
+export function pathValue(name: string, value: unknown, style: string, explode: boolean): string {
+  const enc = (v: unknown): string => encodeURIComponent(scalar(v));
+  let text: string;
+  if (Array.isArray(value))
+    text = value
+      .map(enc)
+      .join(style === "label" && explode ? "." : style === "matrix" && explode ? `;${name}=` : ",");
+  else if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value);
+    text = explode
+      ? entries
+          .map(([k, v]) => `${k}=${enc(v)}`)
+          .join(style === "label" ? "." : style === "matrix" ? ";" : ",")
+      : entries.map(([k, v]) => `${k},${enc(v)}`).join(",");
+    if (style === "matrix" && explode) return `;${text}`;
+  } else text = enc(value);
+  if (style === "label") return `.${text}`;
+  if (style === "matrix") return `;${name}=${text}`;
+  return text;
+}

@@ -2,7 +2,7 @@ import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
-import { queryPairs, scalar, validSample } from "../postman/_request";
+import { pathValue, queryPairs, scalar, validSample } from "../postman/_request";
 import { serverUrl } from "../sdk-ts/generator";
 import { suiteSource } from "./_suite-source";
 import { testsDefaults } from "./config";
@@ -34,7 +34,8 @@ export function contractCase(
   for (const param of op.parameters) {
     if (!param.required && param.in !== "path") continue;
     const value = validSample(doc, validator, param.schema, param.example);
-    if (param.in === "path") path = path.replaceAll(`{${param.name}}`, encodeURIComponent(scalar(value)));
+    if (param.in === "path")
+      path = path.replaceAll(`{${param.name}}`, pathValue(param.name, value, param.style, param.explode));
     else if (param.in === "query")
       query.push(
         ...(param.contentType

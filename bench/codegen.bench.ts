@@ -1,0 +1,111 @@
+/**
+ * `npm run bench -- codegen`: wall time and peak memory (max RSS of the child process) to generate
+ * a TypeScript SDK and a Postman collection for Stripe's and GitHub's documents, beside
+ * @hey-api/openapi-ts 0.95 (SDK) and openapi-to-postmanv2 6 (collection) run the same way in the
+ * same benchmark. Every tool runs in its own Node process through bench/codegen-rss.mjs.
+ * Our SDK types come from our own emitter (json-schema-to-typescript was not needed: the emitter
+ * is part of the measured sdk-ts time).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { emit } from "./_report";
+
+const exec = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const specs = join(root, "../shared/specs/large");
+
+interface Measure {
+  ms: number;
+  rss: number;
+}
+
+async function measure(args: string[]): Promise<Measure> {
+  const scratch = mkdtempSync(join(tmpdir(), "codegen-bench-"));
+  const rssFile = join(scratch, "rss");
+  const started = performance.now();
+  await exec(process.execPath, args, {
+    cwd: root,
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, RSS_FILE: rssFile, NO_COLOR: "1" },
+  });
+  const ms = performance.now() - started;
+  const rss = Number(readFileSync(rssFile, "utf8"));
+  rmSync(scratch, { recursive: true, force: true });
+  return { ms, rss };
+}
+
+function out(): string {
+  return mkdtempSync(join(tmpdir(), "codegen-bench-out-"));
+}
+
+const rssWrapper = join(here, "codegen-rss.mjs");
+const tsx = ["--conditions=@synapseops/source", "--import", "tsx"];
+
+export async function run(): Promise<void> {
+  for (const name of ["stripe", "github"]) {
+    const spec = join(specs, `${name}.json`);
+    const oursSdk = await measure([
+      ...tsx,
+      rssWrapper,
+      join(here, "codegen-worker.ts"),
+      "sdk-ts",
+      spec,
+      out(),
+    ]);
+    const heyApi = await measure([
+      rssWrapper,
+      join(root, "node_modules/@hey-api/openapi-ts/bin/run.js"),
+      "-i",
+      spec,
+      "-o",
+      out(),
+    ]);
+    const oursPostman = await measure([
+      ...tsx,
+      rssWrapper,
+      join(here, "codegen-worker.ts"),
+      "postman",
+      spec,
+      out(),
+    ]);
+    const o2p = await measure([
+      rssWrapper,
+      join(root, "node_modules/openapi-to-postmanv2/bin/openapi2postmanv2.js"),
+      "-s",
+      spec,
+      "-o",
+      join(out(), "collection.json"),
+    ]);
+    const figures: [string, string, Measure, Measure, string][] = [
+      ["sdk-ts", name, oursSdk, heyApi, "@hey-api/openapi-ts@0.95"],
+      ["postman", name, oursPostman, o2p, "openapi-to-postmanv2@6"],
+    ];
+    for (const [target, doc, ours, theirs, baseline] of figures) {
+      emit({
+        suite: "codegen",
+        case: `${target} ${doc}`,
+        metric: "wall time",
+        value: ours.ms,
+        unit: "ms",
+        baseline,
+        baseline_value: theirs.ms,
+        better: "lower",
+      });
+      emit({
+        suite: "codegen",
+        case: `${target} ${doc}`,
+        metric: "peak RSS",
+        value: ours.rss / 2 ** 20,
+        unit: "MiB",
+        baseline,
+        baseline_value: theirs.rss / 2 ** 20,
+        better: "lower",
+      });
+    }
+  }
+}
