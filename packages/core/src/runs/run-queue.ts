@@ -10,6 +10,8 @@ export interface RunJob {
   records?: unknown[];
   /** One batch of a durable run (a distributed queue); absent: every batch no live worker holds. */
   batch?: number;
+  /** Claims the batch had when queued: a distributed queue keeps one job per (batch, attempt). */
+  attempt?: number;
   /** The caller's idempotency key, for single-record runs. */
   idempotencyKey?: string;
 }

@@ -299,20 +299,23 @@ export function runServices(deps: RunServiceDeps): {
     options.signal?.addEventListener("abort", () => void runs.cancel(run.id).catch(() => {}), { once: true });
     await enqueueDurable(
       run.id,
-      batches.map((b) => b.index),
+      batches.map((b) => ({ index: b.index, attempts: 0 })),
     );
     return run;
   }
 
   /** Queues a durable run: one job per batch on a distributed queue, one job per run otherwise. */
-  async function enqueueDurable(runId: string, indexes: readonly number[]): Promise<void> {
+  async function enqueueDurable(
+    runId: string,
+    indexes: readonly { index: number; attempts: number }[],
+  ): Promise<void> {
     if (!deps.queue.distributed || indexes.length === 0) {
       if (inFlight.has(runId)) return;
       inFlight.add(runId);
       await deps.queue.enqueue({ runId });
       return;
     }
-    const jobs = indexes.map((batch) => ({ runId, batch }));
+    const jobs = indexes.map((b) => ({ runId, batch: b.index, attempt: b.attempts }));
     for (let start = 0; start < jobs.length; start += 500) {
       const slice = jobs.slice(start, start + 500);
       if (deps.queue.enqueueMany) await deps.queue.enqueueMany(slice);
@@ -340,11 +343,9 @@ export function runServices(deps: RunServiceDeps): {
           const free = batches.filter(
             (b) => b.state === "PENDING" && (b.lease === undefined || Date.parse(b.lease.expiresAt) <= now),
           );
-          if (free.length > 0 || batches.length === 0)
-            await enqueueDurable(
-              run.id,
-              free.map((b) => b.index),
-            );
+          // All DONE but not ended (its worker died before the final status): a run-wide job ends it.
+          const unended = batches.every((b) => b.state === "DONE") && run.counts.waiting === 0;
+          if (free.length > 0 || unended) await enqueueDurable(run.id, free);
           if (run.status === "RUNNING" && run.counts.waiting > 0) await rearmApprovals(run);
         }
         cursor = page.nextCursor;

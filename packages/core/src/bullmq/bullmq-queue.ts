@@ -1,0 +1,185 @@
+import type { ConnectionOptions, Job, Queue, Worker } from "bullmq";
+import { ErrorCode, SynapseError } from "../errors";
+import type { RunJob, RunJobHandler, RunQueue } from "../runs/run-queue";
+import { loadBullmq } from "./_load-bullmq";
+
+/** Options of {@link bullmqQueue}. */
+export interface BullmqQueueOptions {
+  /** Redis connection: ioredis options or an ioredis instance, as BullMQ takes it. */
+  connection: ConnectionOptions;
+  /**
+   * The BullMQ queue name; every process of one deployment uses the same.
+   * @default "synapseops-runs"
+   */
+  name?: string;
+  /**
+   * BullMQ key prefix, to keep deployments (or tests) apart on one Redis.
+   * @default "bull"
+   */
+  prefix?: string;
+  /**
+   * Batches this process works on at once (each runs `recordConcurrency` records at once).
+   * @default 4
+   */
+  concurrency?: number;
+  /**
+   * Whether this process works on batches; `false` for a process that only starts runs.
+   * @default true
+   */
+  worker?: boolean;
+  /**
+   * BullMQ's lock on an active job; a worker that stops renewing it (killed) has its job
+   * recovered as stalled after about this long.
+   * @default 30_000
+   */
+  lockDurationMs?: number;
+  /**
+   * A queue-wide rate limit (BullMQ's limiter): at most `max` batches per `durationMs` over all
+   * workers. Per-connector limits stay with `connectorLimits` of the runtime.
+   * @example { max: 50, durationMs: 1000 }
+   */
+  limiter?: { max: number; durationMs: number };
+  /**
+   * Deliveries of one batch job before BullMQ gives up on it (a busy batch is retried every
+   * second; the runtime's sweep queues abandoned batches again in any case).
+   * @default 1000
+   */
+  attempts?: number;
+}
+
+/** What a BullMQ job carries: pointers only; the records stay in the store. */
+interface BatchJobData {
+  runId: string;
+  batch?: number;
+}
+
+/** Thrown by the processor when the worker closed mid-batch, so BullMQ delivers it again. */
+class ReleasedOnClose extends SynapseError {
+  override name = "ReleasedOnClose";
+}
+
+/**
+ * A distributed {@link RunQueue} on BullMQ (Redis): a durable run is split into batches, one
+ * BullMQ job each, shared by every worker process. Jobs carry only the run id and batch index;
+ * records are read from the store under a batch lease, so BullMQ's stalled-job recovery, our
+ * leases and idempotency together lose nothing and apply nothing twice at a key-honouring
+ * target. Needs the optional `bullmq` package and a durable store.
+ *
+ * @example
+ * ```ts
+ * import { bullmqQueue } from "@synapseops/core/bullmq";
+ * import { postgresStore } from "@synapseops/core/postgres";
+ *
+ * const runtime = createRuntime({
+ *   store: postgresStore({ pool }),
+ *   queue: bullmqQueue({ connection: { host: "127.0.0.1", port: 6379 }, concurrency: 8 }),
+ * });
+ * ```
+ */
+export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
+  const name = options.name ?? "synapseops-runs";
+  const attempts = options.attempts ?? 1000;
+  const controller = new AbortController();
+  let queue: Promise<Queue> | undefined;
+  let worker: Promise<Worker | undefined> | undefined;
+  let closed = false;
+
+  const getQueue = (): Promise<Queue> => {
+    if (closed) return Promise.reject(new SynapseError(ErrorCode.CLOSED, "the bullmq queue is closed"));
+    queue ??= loadBullmq().then(
+      ({ Queue: BullQueue }) =>
+        new BullQueue(name, {
+          connection: options.connection,
+          ...(options.prefix ? { prefix: options.prefix } : {}),
+        }),
+    );
+    queue.catch(() => (queue = undefined));
+    return queue;
+  };
+  const jobOf = (job: RunJob): { name: string; data: BatchJobData; opts: Record<string, unknown> } => {
+    if (job.records !== undefined)
+      throw new SynapseError(
+        ErrorCode.INVALID_INPUT,
+        "bullmqQueue carries durable runs only: use a durable store (postgresStore) and durableRuns",
+      );
+    return {
+      name: "batch",
+      data: { runId: job.runId, ...(job.batch === undefined ? {} : { batch: job.batch }) },
+      opts: {
+        // One job per batch and claim count: a sweep queueing a batch nobody claimed since is a
+        // no-op, while a batch whose claimant froze or died (its lease expired) gets a new job.
+        jobId: `${job.runId}-${job.batch ?? "all"}-${job.attempt ?? 0}`,
+        attempts,
+        backoff: { type: "fixed", delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    };
+  };
+
+  return {
+    kind: "bullmq",
+    distributed: true,
+    async enqueue(job) {
+      const { name: jobName, data, opts } = jobOf(job);
+      await (await getQueue()).add(jobName, data, opts);
+    },
+    async enqueueMany(jobs) {
+      await (await getQueue()).addBulk(jobs.map(jobOf));
+    },
+    start(handler: RunJobHandler) {
+      if (options.worker === false) return;
+      worker = loadBullmq().then(({ Worker: BullWorker }) => {
+        if (closed) return undefined;
+        const created = new BullWorker<BatchJobData>(
+          name,
+          async (job: Job<BatchJobData>) => {
+            await handler(
+              { runId: job.data.runId, ...(job.data.batch === undefined ? {} : { batch: job.data.batch }) },
+              controller.signal,
+            );
+            if (controller.signal.aborted)
+              throw new ReleasedOnClose(ErrorCode.CLOSED, "worker closed mid-batch: the batch was released");
+          },
+          {
+            connection: options.connection,
+            concurrency: Math.max(1, options.concurrency ?? 4),
+            lockDuration: options.lockDurationMs ?? 30_000,
+            // A killed worker's job is recovered as often as it takes: leases decide who works.
+            maxStalledCount: 1000,
+            ...(options.prefix ? { prefix: options.prefix } : {}),
+            ...(options.limiter
+              ? { limiter: { max: options.limiter.max, duration: options.limiter.durationMs } }
+              : {}),
+          },
+        );
+        created.on("error", () => {
+          // Connection errors are retried by ioredis; BullMQ reports them here, not to the host.
+        });
+        return created;
+      });
+    },
+    async close(timeoutMs) {
+      closed = true;
+      const running = await worker?.catch(() => undefined);
+      if (running !== undefined) {
+        const graceful = running.close().then(() => true);
+        const timedOut = new Promise<boolean>((resolve) =>
+          setTimeout(() => resolve(false), timeoutMs).unref(),
+        );
+        if (!(await Promise.race([graceful, timedOut]))) {
+          // Batches stop at their next record and release their leases; BullMQ delivers them again.
+          controller.abort();
+          await Promise.race([graceful, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+          await running.close(true).catch(() => undefined);
+        }
+      }
+      const opened = await queue?.catch(() => undefined);
+      await opened?.close().catch(() => undefined);
+    },
+    async ping() {
+      // A cheap read that needs Redis to answer.
+      await (await getQueue()).getJobCounts("waiting");
+    },
+  };
+}

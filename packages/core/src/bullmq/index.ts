@@ -1,0 +1,21 @@
+/**
+ * Distributed workers for `@synapseops/core` on BullMQ (Redis): many processes share a durable
+ * run's batches. Needs the optional `bullmq` package and a durable store.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from "@synapseops/core";
+ * import { bullmqQueue } from "@synapseops/core/bullmq";
+ * import { postgresStore } from "@synapseops/core/postgres";
+ *
+ * const runtime = createRuntime({
+ *   store: postgresStore({ connectionString: process.env.DATABASE_URL! }),
+ *   queue: bullmqQueue({ connection: { host: "127.0.0.1", port: 6379 } }),
+ * });
+ * const run = await runtime.runs.start(blueprintId, { records });
+ * ```
+ * @module
+ */
+
+export type { BullmqQueueOptions } from "./bullmq-queue";
+export { bullmqQueue } from "./bullmq-queue";
