@@ -117,13 +117,15 @@ export function compileExpression(
         }
       }
       counters.reference++;
-      const remaining = Math.max(1, callLimits.timeoutMs - (Date.now() - started));
-      const result = await reference.evaluate(
-        input,
-        bindings,
-        { ...callLimits, timeoutMs: remaining },
-        signal,
-      );
+      // The reference gets what is left of the time. Reference instances are kept per timeout,
+      // so the remainder is rounded to 10 ms steps (and a fast-path attempt of under 5 ms is
+      // not deducted) to keep their number small.
+      const elapsed = Date.now() - started;
+      const remaining =
+        elapsed < 5
+          ? callLimits
+          : { ...callLimits, timeoutMs: Math.max(1, Math.floor((callLimits.timeoutMs - elapsed) / 10) * 10) };
+      const result = await reference.evaluate(input, bindings, remaining, signal);
       checkOutput(result, limits.maxOutputSize);
       return result;
     } catch (error) {

@@ -257,6 +257,9 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
   const inlined = INLINE_NORMALISED.has(node.type) && predicates.length === 0 && !keepArray;
   const normalise = !inlined && (predicates.length > 0 || keepArray || MAY_YIELD_SEQUENCE.has(node.type));
   if (!compiler.countDepth && !normalise) return inner;
+  // The reference evaluator runs each `&` inside a guard call (see guardConcatenations): two
+  // levels of nesting.
+  const weight = node.type === "binary" && node.value === "&" ? 2 : 1;
   if (!compiler.countDepth && predicates.length === 0) {
     return (input, frame) => normaliseSequence(inner(input, frame), keepArray);
   }
@@ -265,10 +268,13 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
     // Past the limit the reference decides: it fails with D1011, or succeeds where it turned a
     // tail call into a loop.
     const context = frame.context;
-    if (compiler.countDepth && ++context.depth > context.limits.maxDepth) throw deopt();
+    if (compiler.countDepth) {
+      context.depth += weight;
+      if (context.depth > context.limits.maxDepth) throw deopt();
+    }
     let result = inner(input, frame);
     for (const predicate of predicates) result = predicate(result, frame);
-    if (compiler.countDepth) context.depth--;
+    if (compiler.countDepth) context.depth -= weight;
     return normaliseSequence(result, keepArray);
   };
 }
