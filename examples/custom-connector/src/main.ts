@@ -4,7 +4,7 @@
  * page by page with a cursor and writes one with an idempotency key.
  */
 import { memorySecrets } from "@synapseops/connectors";
-import { connectorService, createRuntime, nameBasedSuggester, SynapseError } from "@synapseops/core";
+import { createRuntime, SynapseError } from "@synapseops/core";
 import { startFakeTicketDesk, ticketDesk } from "./index";
 
 const print = (title: string, value: unknown): void => {
@@ -15,17 +15,8 @@ const print = (title: string, value: unknown): void => {
 
 const desk = await startFakeTicketDesk("desk-key-123");
 const secrets = memorySecrets({ TICKET_DESK_KEY: "desk-key-123" });
-const runtime = createRuntime({ connectors: [ticketDesk()], actor: "example" });
-// Until the runtime exposes `runtime.connectors.test(ref)`, a host builds the same service itself.
-const connectors = connectorService({
-  store: runtime.store,
-  logger: runtime.logger,
-  suggester: nameBasedSuggester(),
-  connectors: runtime.connectors,
-  actor: "example",
-  clock: () => new Date(),
-  secrets,
-});
+const runtime = createRuntime({ connectors: [ticketDesk()], secrets, actor: "example" });
+const connectors = runtime.connectors;
 
 try {
   const project = await runtime.projects.create({ name: "Helpdesk sync" });

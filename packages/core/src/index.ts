@@ -167,7 +167,7 @@ export type {
 } from "./runs/run-service";
 export { CancelledError } from "./runs/sleep";
 export type { RateLimit } from "./runs/token-bucket";
-export type { HealthCheck, Runtime, RuntimeOptions } from "./runtime";
+export type { HealthCheck, Runtime, RuntimeConnectors, RuntimeOptions } from "./runtime";
 export { createRuntime } from "./runtime";
 export type { SecretProvider } from "./secret-provider";
 export { decideIdempotencyClaim } from "./store/idempotency-claim";

@@ -1,6 +1,7 @@
 import { createMappingSuggester } from "@synapseops/mapping";
 import { type BlueprintService, blueprintService } from "./blueprints/blueprint-service";
 import { type Connector, connectorRegistry } from "./connector";
+import { type ConnectorService, connectorService } from "./connector-service";
 import { toSynapseError } from "./errors";
 import { newId } from "./ids";
 import { type Logger, silentLogger } from "./logger";
@@ -117,6 +118,12 @@ export interface HealthCheck {
   error?: string;
 }
 
+/** `runtime.connectors`: the registered types and calls on configured refs. */
+export interface RuntimeConnectors extends ConnectorService {
+  /** The connector types registered, by type. */
+  readonly types: ReadonlyMap<string, Connector>;
+}
+
 /** The object a host uses: the model's services over one store. */
 export interface Runtime {
   readonly store: Store;
@@ -132,8 +139,8 @@ export interface Runtime {
   ingest: RunService["ingest"];
   /** Store and queue health, with latency. */
   health(): Promise<{ ok: boolean; store: HealthCheck; queue: HealthCheck }>;
-  /** The connector types registered, by type. */
-  readonly connectors: ReadonlyMap<string, Connector>;
+  /** The connector types registered, and connection tests and health checks of connector refs. */
+  readonly connectors: RuntimeConnectors;
   /**
    * Queues every unfinished durable run again (batches no live worker holds) and re-arms its
    * approval timeouts; returns how many runs it looked at. Runs by itself with `resumeOnStart`.
@@ -223,6 +230,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       };
     }
   };
+  const connectorCalls = connectorService({
+    ...deps,
+    secrets: options.secrets,
+    registerSecret: (value) => redactor.addSecret(value),
+  });
   return guardErrors({
     store,
     logger,
@@ -231,7 +243,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     connectorRefs,
     blueprints: blueprintService(deps),
     audit: { list: (filter) => store.listAudit(filter) },
-    connectors: deps.connectors,
+    connectors: {
+      ...connectorCalls,
+      // A failing peer's message can echo what it was sent: results pass the redactor too.
+      test: async (refId, callOptions) => redactor.redact(await connectorCalls.test(refId, callOptions)),
+      health: async (refId, callOptions) => redactor.redact(await connectorCalls.health(refId, callOptions)),
+      types: deps.connectors,
+    },
     runs,
     deadLetters,
     ingest: runs.ingest,
