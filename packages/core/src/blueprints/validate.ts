@@ -1,8 +1,7 @@
 import { compileExpression, MappingError, testMapping } from "@synapseops/mapping";
 import type { Connector } from "../connector";
 import { SynapseError } from "../errors";
-import { canonicalJson, toJsonPointer } from "../json";
-import { diffJson } from "../json-patch";
+import { toJsonPointer } from "../json";
 import { BlueprintBody } from "../model/blueprint";
 import type { ConnectorRef } from "../model/connector-ref";
 import type { Mapping } from "../model/mapping";
