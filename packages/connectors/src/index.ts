@@ -54,6 +54,10 @@ export { http } from "./http/http-connector";
 export { nextLink } from "./http/link-header";
 export type { MemoryConnectorConfig, MemoryConnectorOptions, MemorySink } from "./memory";
 export { memory } from "./memory";
+export type { EmailOptions } from "./notify/email";
+export { EmailConfig, email } from "./notify/email";
+export { SlackConfig, slack } from "./notify/slack";
+export { TeamsConfig, teams } from "./notify/teams";
 export type { OpenApiConnectorConfigInput } from "./openapi/config";
 export { OpenApiConnectorConfig } from "./openapi/config";
 export type {
