@@ -81,6 +81,9 @@ const MAPPING_EXPRESSIONS = [
   "*.first",
   "$substring(name, 1, 2)",
   "$round($number(total) * 1.1, 2)",
+  "items^(>qty).sku",
+  "items^(sku, >$number(price)).qty",
+  "items^(qty)[0]",
 ];
 
 describe("fast path vs reference", () => {
@@ -140,6 +143,7 @@ describe("fast path vs reference", () => {
       fc.tuple(tie("term"), tie("term")).map(([a, b]) => `${a}[${b}]`),
       fc.tuple(tie("term"), tie("term")).map(([a, b]) => `(${a}).(${b})`),
       fc.tuple(tie("term"), tie("term")).map(([a, b]) => `($v := ${a}; ${b} & $v)`),
+      tie("term").map((a) => `items^(${a}).sku`),
     ),
   })).term;
 

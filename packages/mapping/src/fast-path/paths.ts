@@ -23,6 +23,8 @@ type Tuple = Record<string, unknown>;
 
 interface CompiledStep {
   evaluate: Evaluator;
+  /** For an order-by step (`^(…)`): its terms. */
+  sort: SortTerm[] | undefined;
   stages: CompiledStage[];
   tuple: boolean;
   consarray: boolean;
@@ -54,11 +56,28 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
   const stepNodes = node.steps ?? [];
   if (stepNodes.length === 0) throw new Unsupported("empty path");
   if (node.group !== undefined) throw new Unsupported("group-by");
+  let tupleSeen = false;
   const steps: CompiledStep[] = stepNodes.map((step) => {
-    if (step.type === "sort") throw new Unsupported("sort step");
     if (step.ancestor !== undefined || step.seekingParent !== undefined) throw new Unsupported("parent %");
+    tupleSeen ||= step.tuple === true;
+    if (step.type === "sort") {
+      // Sorting a tuple stream (after `#$i` or `@$x`) keeps the tuples: not compiled.
+      if (tupleSeen || step.predicate !== undefined || step.keepArray === true || step.group !== undefined) {
+        throw new Unsupported("sort of a tuple stream");
+      }
+      return {
+        evaluate: unsupportedStep,
+        sort: compileSortTerms(step, compiler),
+        stages: compileStages(step.stages, compiler),
+        tuple: false,
+        consarray: false,
+        focus: undefined,
+        index: undefined,
+      };
+    }
     return {
       evaluate: compiler.compile(step),
+      sort: undefined,
       stages: compileStages(step.stages, compiler),
       tuple: step.tuple === true,
       consarray: step.consarray === true,
@@ -84,7 +103,10 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
       } else if (isTupleStream) {
         tupleBindings = evaluateTupleStep(step, inputSequence as unknown[], tupleBindings, frame);
       } else {
-        resultSequence = evaluateStep(step, inputSequence as unknown[], frame, ii === last);
+        resultSequence =
+          step.sort === undefined
+            ? evaluateStep(step, inputSequence as unknown[], frame, ii === last)
+            : evaluateSortStep(step, step.sort, inputSequence as unknown[], frame);
       }
       if (
         !isTupleStream &&
@@ -197,6 +219,80 @@ function compileFieldChase(
     }
     return isSequence(value) || isFunctionValue(value) ? general(input, frame) : value;
   };
+}
+
+interface SortTerm {
+  evaluate: Evaluator;
+  descending: boolean;
+}
+
+function unsupportedStep(): never {
+  throw deopt();
+}
+
+function compileSortTerms(step: AstNode, compiler: Compiler): SortTerm[] {
+  const terms = (step as AstNode & { terms?: { expression?: AstNode; descending?: boolean }[] }).terms ?? [];
+  return terms.map((term) => {
+    if (term.expression === undefined) throw new Unsupported("malformed sort term");
+    return { evaluate: compiler.compile(term.expression), descending: term.descending === true };
+  });
+}
+
+/** The reference's `evaluateSortExpression` and `fn.sort` (a stable merge sort), for a plain sequence. */
+function evaluateSortStep(step: CompiledStep, terms: SortTerm[], input: unknown[], frame: Frame): unknown {
+  // "Swap a and b": the reference's comparator, answering true only for comp === 1.
+  const after = (a: unknown, b: unknown): boolean => {
+    frame.context.tick();
+    let comp = 0;
+    for (let index = 0; comp === 0 && index < terms.length; index++) {
+      const term = terms[index]!;
+      const left = term.evaluate(a, frame);
+      const right = term.evaluate(b, frame);
+      const leftType = typeof left;
+      const rightType = typeof right;
+      if (leftType === "undefined") {
+        comp = rightType === "undefined" ? 0 : 1;
+        continue;
+      }
+      if (rightType === "undefined") {
+        comp = -1;
+        continue;
+      }
+      if (
+        !(leftType === "string" || leftType === "number") ||
+        !(rightType === "string" || rightType === "number")
+      ) {
+        throw deopt(); // T2008
+      }
+      if (leftType !== rightType) throw deopt(); // T2007
+      if (left === right) continue;
+      comp = (left as string | number) < (right as string | number) ? -1 : 1;
+      if (term.descending) comp = -comp;
+    }
+    return comp === 1;
+  };
+  const mergeSort = (items: unknown[]): unknown[] => {
+    if (items.length <= 1) return items;
+    const middle = Math.floor(items.length / 2);
+    const left = mergeSort(items.slice(0, middle));
+    const right = mergeSort(items.slice(middle));
+    const merged: unknown[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < left.length && j < right.length) {
+      if (after(left[i], right[j])) merged.push(right[j++]);
+      else merged.push(left[i++]);
+    }
+    for (; i < left.length; i++) merged.push(left[i]);
+    for (; j < right.length; j++) merged.push(right[j]);
+    return merged;
+  };
+  let result: unknown = input.length <= 1 ? input : mergeSort(input);
+  for (const stage of step.stages) {
+    if (stage.kind !== "filter") throw deopt();
+    result = stage.filter(result, frame);
+  }
+  return result;
 }
 
 function evaluateStep(step: CompiledStep, input: unknown[], frame: Frame, lastStep: boolean): unknown {
