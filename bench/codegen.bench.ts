@@ -2,12 +2,12 @@
  * `npm run bench -- codegen`: wall time and peak memory (max RSS of the child process) to generate
  * a TypeScript SDK and a Postman collection for Stripe's and GitHub's documents, beside
  * @hey-api/openapi-ts 0.95 (SDK) and openapi-to-postmanv2 6 (collection) run the same way in the
- * same benchmark. Every tool runs in its own Node process through bench/codegen-rss.mjs.
+ * same benchmark. Every tool runs in its own Node process under /usr/bin/time.
  * Our SDK types come from our own emitter (json-schema-to-typescript was not needed: the emitter
  * is part of the measured sdk-ts time).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,18 +24,19 @@ interface Measure {
   rss: number;
 }
 
+/**
+ * Runs `node <args>` under /usr/bin/time: wall time here, peak RSS from `%M` — the largest
+ * resident set of the process or any child it waited for (hey-api runs its work in a child).
+ */
 async function measure(args: string[]): Promise<Measure> {
-  const scratch = mkdtempSync(join(tmpdir(), "codegen-bench-"));
-  const rssFile = join(scratch, "rss");
   const started = performance.now();
-  await exec(process.execPath, args, {
+  const { stderr } = await exec("/usr/bin/time", ["-f", "maxrss_kib=%M", process.execPath, ...args], {
     cwd: root,
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, RSS_FILE: rssFile, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1" },
   });
   const ms = performance.now() - started;
-  const rss = Number(readFileSync(rssFile, "utf8"));
-  rmSync(scratch, { recursive: true, force: true });
+  const rss = Number(/maxrss_kib=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) * 1024;
   return { ms, rss };
 }
 
@@ -43,38 +44,21 @@ function out(): string {
   return mkdtempSync(join(tmpdir(), "codegen-bench-out-"));
 }
 
-const rssWrapper = join(here, "codegen-rss.mjs");
 const tsx = ["--conditions=@synapseops/source", "--import", "tsx"];
 
 export async function run(): Promise<void> {
   for (const name of ["stripe", "github"]) {
     const spec = join(specs, `${name}.json`);
-    const oursSdk = await measure([
-      ...tsx,
-      rssWrapper,
-      join(here, "codegen-worker.ts"),
-      "sdk-ts",
-      spec,
-      out(),
-    ]);
+    const oursSdk = await measure([...tsx, join(here, "codegen-worker.ts"), "sdk-ts", spec, out()]);
     const heyApi = await measure([
-      rssWrapper,
       join(root, "node_modules/@hey-api/openapi-ts/bin/run.js"),
       "-i",
       spec,
       "-o",
       out(),
     ]);
-    const oursPostman = await measure([
-      ...tsx,
-      rssWrapper,
-      join(here, "codegen-worker.ts"),
-      "postman",
-      spec,
-      out(),
-    ]);
+    const oursPostman = await measure([...tsx, join(here, "codegen-worker.ts"), "postman", spec, out()]);
     const o2p = await measure([
-      rssWrapper,
       join(root, "node_modules/openapi-to-postmanv2/bin/openapi2postmanv2.js"),
       "-s",
       spec,

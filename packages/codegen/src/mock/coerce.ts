@@ -49,7 +49,8 @@ function typeOf(doc: OpenApiDocument, schema: Obj): Set<string> {
         for (const t of typeOf(doc, (resolveRef<Obj>(doc, branch) ?? {}) as Obj)) out.add(t);
   }
   if (out.size === 0 && schema.properties) out.add("object");
-  if (out.size === 0 && Array.isArray(schema.enum)) for (const value of schema.enum) out.add(value === null ? "null" : typeof value);
+  if (out.size === 0 && Array.isArray(schema.enum))
+    for (const value of schema.enum) out.add(value === null ? "null" : typeof value);
   return out;
 }
 

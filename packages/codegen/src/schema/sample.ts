@@ -1,4 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+import { sampleForPattern } from "./_pattern";
 
 type Obj = { [key: string]: unknown };
 
@@ -230,8 +231,13 @@ function sampleString(schema: Obj): string {
     } catch {
       regex = undefined;
     }
-    if (regex && !regex.test(value))
-      value = PATTERN_CANDIDATES.find((candidate) => regex.test(candidate)) ?? value;
+    if (regex && !regex.test(value)) {
+      const generated = sampleForPattern(schema.pattern);
+      value =
+        generated !== undefined && regex.test(generated)
+          ? generated
+          : (PATTERN_CANDIDATES.find((candidate) => regex.test(candidate)) ?? value);
+    }
   }
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
