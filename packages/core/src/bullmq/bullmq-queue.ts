@@ -145,6 +145,9 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
             connection: options.connection,
             concurrency: Math.max(1, options.concurrency ?? 4),
             lockDuration: options.lockDurationMs ?? 30_000,
+            // Check for stalled jobs as often as a lock can expire, so a killed worker's job
+            // moves on within about one lock duration rather than BullMQ's 30 s default.
+            stalledInterval: options.lockDurationMs ?? 30_000,
             // A killed worker's job is recovered as often as it takes: leases decide who works.
             maxStalledCount: 1000,
             ...(options.prefix ? { prefix: options.prefix } : {}),

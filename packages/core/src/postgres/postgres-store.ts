@@ -71,7 +71,13 @@ export function postgresStore(
     pool ??= (
       "pool" in connection
         ? Promise.resolve(connection.pool)
-        : loadPg().then(({ Pool: PgPool }) => new PgPool({ connectionString: connection.connectionString }))
+        : loadPg().then(({ Pool: PgPool }) => {
+            const owned = new PgPool({ connectionString: connection.connectionString });
+            // An idle connection cut by the server (restart, pg_terminate_backend) emits "error"
+            // on the pool; unheard, it would crash the host. The pool drops it and reconnects.
+            owned.on("error", () => {});
+            return owned;
+          })
     ).catch((error: unknown) => {
       pool = undefined;
       throw error;

@@ -1,0 +1,259 @@
+/**
+ * The crash test of issue 7: 3 worker processes on BullMQ + the PostgreSQL store process 10,000
+ * records to a local HTTP target while a random worker is killed with SIGKILL every few hundred
+ * ms (and restarted), PostgreSQL connections are terminated and Redis clients killed mid-run.
+ * Run twice: against a target that honours Idempotency-Key (expect 0 lost, 0 duplicated) and one
+ * that ignores it (expect 0 lost; duplicates counted). Ends with one line per target:
+ * `crash-test: <N> records, <K> kills, lost <L>, duplicated <D>, run <STATUS>`.
+ *
+ * Run: `npm run crash-test` (node --import tsx, .sql loaded as text by crash-test-register.mjs).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { z } from "zod";
+import { bullmqQueue } from "../src/bullmq/index";
+import { ConnectorError, createRuntime, defineConnector, type Runtime } from "../src/index";
+import { postgresStore } from "../src/postgres/index";
+
+const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const REDIS_URL = new URL(process.env.SYNAPSEOPS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
+const APP = "synapseops_crash";
+const RECORDS = Number(process.env.CRASH_RECORDS ?? 10_000);
+const MIN_KILLS = 20;
+const LEASE_MS = 2000;
+
+/** The target: POSTs a record with its Idempotency-Key header. */
+const crashHttp = defineConnector({
+  type: "crash-http",
+  version: "1.0.0",
+  configSchema: z.object({ url: z.string() }),
+  capabilities: {
+    async write(config, record, context) {
+      let response: Response;
+      try {
+        response = await fetch(config.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(context.idempotencyKey ? { "idempotency-key": context.idempotencyKey } : {}),
+          },
+          body: JSON.stringify(record),
+          signal: context.signal,
+        });
+      } catch (error) {
+        throw new ConnectorError(`target unreachable: ${String(error)}`, { retryable: true, cause: error });
+      }
+      if (!response.ok) throw new ConnectorError(`target answered ${response.status}`, { retryable: true });
+      return response.json();
+    },
+  },
+});
+
+const store = (schema: string) =>
+  postgresStore({ connectionString: `${PG_URL}?application_name=${APP}` }, { schema });
+const queue = (prefix: string, worker: boolean) =>
+  bullmqQueue({
+    connection: {
+      host: REDIS_URL.hostname,
+      port: Number(REDIS_URL.port || 6379),
+      maxRetriesPerRequest: null,
+    },
+    prefix,
+    concurrency: 4,
+    lockDurationMs: LEASE_MS,
+    worker,
+  });
+
+/** A worker process: works on batches until it is killed. */
+async function worker(schema: string, prefix: string): Promise<void> {
+  createRuntime({
+    store: store(schema),
+    queue: queue(prefix, true),
+    connectors: [crashHttp],
+    batchSize: 50,
+    batchLeaseMs: LEASE_MS,
+    recordConcurrency: 8,
+  });
+  await new Promise(() => {});
+}
+
+/** The HTTP target: counts effects per record; `honour` applies each key once. */
+function startTarget(
+  honour: boolean,
+): Promise<{ server: Server; url: string; effects: Map<string, number> }> {
+  const effects = new Map<string, number>();
+  const seenKeys = new Map<string, string>();
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const key = req.headers["idempotency-key"];
+      if (honour && typeof key === "string" && seenKeys.has(key)) {
+        res.end(seenKeys.get(key));
+        return;
+      }
+      const record = JSON.parse(body) as { id: string };
+      effects.set(record.id, (effects.get(record.id) ?? 0) + 1);
+      const answer = JSON.stringify({ ok: true, id: record.id });
+      if (typeof key === "string") seenKeys.set(key, answer);
+      res.end(answer);
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, effects }),
+    ),
+  );
+}
+
+async function scenario(honour: boolean): Promise<boolean> {
+  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const schema = `synapseops_crash_${tag}`;
+  const prefix = `syn_crash_${tag}`;
+  const target = await startTarget(honour);
+  const producer: Runtime = createRuntime({
+    store: store(schema),
+    queue: queue(prefix, false),
+    connectors: [crashHttp],
+    batchSize: 50,
+    batchLeaseMs: LEASE_MS,
+    resumeOnStart: false,
+  });
+  const project = await producer.projects.create({ name: "crash" });
+  const ref = await producer.connectorRefs.put(project.id, {
+    type: "crash-http",
+    name: "target",
+    config: { url: target.url },
+  });
+  const blueprint = await producer.blueprints.create(project.id, {
+    name: "crash",
+    body: {
+      source: { connector: ref.id },
+      target: { connector: ref.id },
+      idempotencyKey: "id",
+      steps: [
+        {
+          id: "send",
+          kind: "send",
+          connector: ref.id,
+          policy: { retry: { maxAttempts: 10, initialDelayMs: 50, maxDelayMs: 500 } },
+        },
+      ],
+    },
+  });
+  await producer.blueprints.approve(blueprint.id);
+
+  const self = fileURLToPath(import.meta.url);
+  const spawnWorker = (): ChildProcess =>
+    spawn(process.execPath, [...process.execArgv, self, "worker", schema, prefix], { stdio: "inherit" });
+  const workers = [spawnWorker(), spawnWorker(), spawnWorker()];
+  const records = Array.from({ length: RECORDS }, (_, i) => ({ id: `r${i}`, n: i }));
+  const started = Date.now();
+  const run = await producer.runs.start(blueprint.id, { records });
+
+  let kills = 0;
+  const faults: string[] = [];
+  const deadline = started + 150_000;
+  let status = "RUNNING";
+  let lastProgress = Date.now();
+  let lastTotal = 0;
+  let longestStall = 0;
+  const progress = (): number => [...target.effects.values()].reduce((a, b) => a + b, 0);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
+    const total = progress();
+    if (total !== lastTotal) {
+      longestStall = Math.max(longestStall, Date.now() - lastProgress);
+      lastProgress = Date.now();
+      lastTotal = total;
+    }
+    const current = await producer.runs.get(run.id);
+    status = current.status;
+    if (status !== "RUNNING" && status !== "QUEUED") break;
+    if (kills < MIN_KILLS + 5) {
+      const index = Math.floor(Math.random() * workers.length);
+      workers[index]!.kill("SIGKILL");
+      workers[index] = spawnWorker();
+      kills += 1;
+      if (kills === 8) faults.push(`pg_terminate_backend: ${await terminatePostgres()} connections`);
+      if (kills === 16) faults.push(`redis CLIENT KILL: ${await killRedisClients()} clients`);
+    }
+  }
+  const elapsed = Date.now() - started;
+  for (const child of workers) child.kill("SIGKILL");
+  let lost = 0;
+  let duplicated = 0;
+  for (const record of records) {
+    const n = target.effects.get(record.id) ?? 0;
+    if (n === 0) lost += 1;
+    duplicated += Math.max(0, n - 1);
+  }
+  const final = await producer.runs.get(run.id);
+  process.stdout.write(
+    `crash-test (${honour ? "key-honouring" : "key-ignoring"} target): ${elapsed} ms, longest stall ${longestStall} ms, ${faults.join("; ")}, counts ${JSON.stringify(final.counts)}\n`,
+  );
+  process.stdout.write(
+    `crash-test: ${RECORDS} records, ${kills} kills, lost ${lost}, duplicated ${duplicated}, run ${final.status}\n`,
+  );
+  await producer.close({ timeoutMs: 1000 });
+  target.server.close();
+  await cleanup(schema, prefix);
+  return honour
+    ? lost === 0 && duplicated === 0 && final.status === "SUCCEEDED" && kills >= MIN_KILLS
+    : lost === 0 && final.status === "SUCCEEDED";
+}
+
+/** Terminates this test's PostgreSQL connections only (by application_name). */
+async function terminatePostgres(): Promise<number> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  const result = await client.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+    [APP],
+  );
+  await client.end();
+  return result.rowCount ?? 0;
+}
+
+/** Kills the Redis connections of this test's workers (BullMQ names them after the queue). */
+async function killRedisClients(): Promise<number> {
+  const redis = new Redis({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
+  const list = String(await redis.client("LIST"));
+  let killed = 0;
+  for (const line of list.split("\n")) {
+    const id = /\bid=(\d+)/.exec(line)?.[1];
+    const name = /\bname=(\S*)/.exec(line)?.[1] ?? "";
+    if (id && name.includes("synapseops-runs")) {
+      killed += Number(await redis.client("KILL", "ID", id).catch(() => 0));
+    }
+  }
+  redis.disconnect();
+  return killed;
+}
+
+async function cleanup(schema: string, prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+  const redis = new Redis({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  redis.disconnect();
+}
+
+if (process.argv[2] === "worker") {
+  await worker(process.argv[3]!, process.argv[4]!);
+} else {
+  const honoured = await scenario(true);
+  const ignored = await scenario(false);
+  process.exit(honoured && ignored ? 0 : 1);
+}
