@@ -8,7 +8,7 @@ export const RedisStreamsConfig = z.object({
   group: z.string().min(1).default("synapseops").meta({ description: "Consumer group of `subscribe`." }),
   consumer: z.string().min(1).default(`${hostname()}-${process.pid}`).meta({
     description:
-      "This consumer's name in the group; stable across restarts so its pending entries come back to it.",
+      "This consumer's name in the group. The default (host-pid) changes on restart: set a stable name so a restarted process takes its own pending entries back at once (a dead consumer's are claimed after `claimIdleMs`).",
   }),
   field: z.string().min(1).default("data").meta({ description: "Entry field holding the record as JSON." }),
   batchSize: z
