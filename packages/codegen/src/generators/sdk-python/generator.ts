@@ -27,7 +27,13 @@ function pyString(text: string): string {
 }
 
 function docstring(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"').replace(/\s+/g, " ").trim().slice(0, 300);
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/"""/g, '\\"\\"\\"')
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 300)
+    .replace(/[\\"]+$/, "");
 }
 
 function emitModels(doc: OpenApiDocument, names: ReadonlyMap<string, string>): string {
