@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
+import { format } from "prettier";
 import { z } from "zod";
 import { EmailConfig, SlackConfig, TeamsConfig } from "../src/index";
 import { MysqlConfigSchema } from "../src/mysql/index";
@@ -94,6 +95,8 @@ for (const [page, schemas] of Object.entries(PAGES)) {
     if (!pattern.test(text)) throw new Error(`${page}: no generated block for ${type}`);
     text = text.replace(pattern, table(type, schema));
   }
+  // Formatted as the repository's prettier would, so `--check` and prettier agree.
+  text = await format(text, { parser: "markdown", filepath: file });
   if (text !== readFileSync(file, "utf8")) {
     stale += 1;
     if (!check) writeFileSync(file, text);
