@@ -55,7 +55,8 @@ export async function consumeDurable(
     try {
       await deliver({ records, cursor: usable[usable.length - 1]!.seq });
       // Confirmed acks: once `close()` returns, the server has recorded every one of them.
-      await Promise.all(usable.map((message) => message.ackAck().catch(() => false)));
+      // Bounded: an ack sent into a dropped connection never gets its reply; the server redelivers after ack_wait.
+      await Promise.all(usable.map((message) => message.ackAck({ timeout: 1000 }).catch(() => false)));
     } catch (error) {
       const fatal = (error as { retryable?: unknown } | null)?.retryable === false;
       for (const message of usable) {

@@ -20,6 +20,9 @@ export const NatsConfig = z.object({
   duplicateWindowMs: z.int().min(1000).default(120_000).meta({
     description: "Dedupe window of a stream we create: a `Nats-Msg-Id` seen within it is not stored twice.",
   }),
+  publishTimeoutMs: z.int().min(100).default(5000).meta({
+    description: "How long a publish waits for the stream's ack before failing (retryably).",
+  }),
   batchSize: z
     .int()
     .min(1)

@@ -100,9 +100,10 @@ export function nats(options: NatsConnectorOptions = {}): NatsConnector {
     if (text === undefined) throw ConnectorError.nonRetryable("nats: the record is not JSON-serialisable");
     try {
       const { connection } = await open(config);
-      const ack = await connection
-        .jetstream()
-        .publish(config.subject, new TextEncoder().encode(text), msgID === undefined ? {} : { msgID });
+      const ack = await connection.jetstream().publish(config.subject, new TextEncoder().encode(text), {
+        timeout: config.publishTimeoutMs,
+        ...(msgID === undefined ? {} : { msgID }),
+      });
       return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
       throw natsError(error, `publish to "${config.subject}"`);

@@ -94,6 +94,7 @@ describe.skipIf(Boolean(service.skip))("nats connector", () => {
       durable: "d1",
       batchSize: 20,
       ackWaitMs: 1000,
+      publishTimeoutMs: 500,
       fetchExpiresMs: 1000,
     });
     await connector.test!(config, ctx);
