@@ -7,12 +7,9 @@ export const RabbitmqConfig = z.object({
     .string()
     .min(1)
     .meta({ description: "The queue `subscribe` consumes, and the default routing key." }),
-  exchange: z
-    .string()
-    .default("")
-    .meta({
-      description: 'Exchange `write` publishes to; "" is the default exchange (routes by queue name).',
-    }),
+  exchange: z.string().default("").meta({
+    description: 'Exchange `write` publishes to; "" is the default exchange (routes by queue name).',
+  }),
   routingKey: z
     .string()
     .optional()
@@ -47,13 +44,9 @@ export const RabbitmqConfig = z.object({
     .min(0)
     .default(20)
     .meta({ description: "How long to wait for a batch to fill before delivering it." }),
-  retryDelayMs: z
-    .int()
-    .min(0)
-    .default(1000)
-    .meta({
-      description: "Pause before a batch that failed retryably is put back on the queue (nack with requeue).",
-    }),
+  retryDelayMs: z.int().min(0).default(1000).meta({
+    description: "Pause before a batch that failed retryably is put back on the queue (nack with requeue).",
+  }),
   maxDeliveries: z.int().min(1).optional().meta({
     description:
       "Dead-letter a message after this many deliveries, read from `x-delivery-count` (quorum queues count them; classic queues do not).",
