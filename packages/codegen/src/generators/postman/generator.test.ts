@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Collection } from "postman-collection";
 import { describe, expect, it } from "vitest";
-import { loadSpec, OUT_DIR, sampleOperations, slug, specFiles, writeOut } from "../../_test/specs";
+import { loadSpec, sampleOperations, slug, specFiles, writeOut } from "../../_test/specs";
 import { createMockServer } from "../../mock/server";
 import { generatePostman, POSTMAN_SCHEMA_URL } from "./index";
 

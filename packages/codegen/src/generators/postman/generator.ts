@@ -4,7 +4,7 @@ import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
-import { deepPairs, pathValue, queryPairs, scalar, testScript, validSample } from "./_request";
+import { deepPairs, queryPairs, scalar, testScript, validSample } from "./_request";
 import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
 import type { PostmanOptions } from "./types";
 
