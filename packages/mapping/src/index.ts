@@ -22,7 +22,7 @@ export type { ExplainedField, ExplainedStep, Explanation } from "./explain";
 export { explain } from "./explain";
 export type { CompiledExpression, CompileExpressionOptions } from "./expression";
 export { compileExpression } from "./expression";
-export type { CompileOptions, EvaluateOptions, EvaluationLimits } from "./expression-options";
+export type { CompileOptions, EvaluateOptions, EvaluationLimits, ResolvedLimits } from "./expression-options";
 export { DEFAULT_LIMITS } from "./expression-options";
 export type { MappingFunction } from "./function-registry";
 export { registeredFunctions, registerFunction } from "./function-registry";

@@ -2,7 +2,8 @@ import type { WebhookHeaders } from "../headers";
 import type { WebhookReceiver } from "../receiver";
 import { answer, refusal, type WebhookAdapterOptions } from "./_respond";
 
-type Done = (error: Error | null, body?: Buffer) => void;
+/** The callback Fastify gives a content-type parser. */
+export type FastifyParserDone = (error: Error | null, body?: Buffer) => void;
 
 /** The part of a Fastify instance the plugin uses (typed structurally: fastify is an optional peer). */
 export interface FastifyInstanceLike {
@@ -10,7 +11,7 @@ export interface FastifyInstanceLike {
   addContentTypeParser(
     contentType: string,
     options: { parseAs: "buffer"; bodyLimit?: number },
-    parser: (request: unknown, body: Buffer, done: Done) => void,
+    parser: (request: unknown, body: Buffer, done: FastifyParserDone) => void,
   ): void;
   post(
     path: string,
