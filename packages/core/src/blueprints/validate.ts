@@ -48,7 +48,10 @@ export async function validateBlueprintBody(
   checkConnector(body.source.connector, "/source/connector", undefined, refs, context, issues);
   checkConnector(body.target.connector, "/target/connector", undefined, refs, context, issues);
   if (body.trigger.connector !== undefined) {
-    checkConnector(body.trigger.connector, "/trigger/connector", "read", refs, context, issues);
+    // A poll trigger reads; a queue trigger is pushed to (subscribe); a webhook needs neither.
+    const needed =
+      body.trigger.kind === "poll" ? "read" : body.trigger.kind === "queue" ? "subscribe" : undefined;
+    checkConnector(body.trigger.connector, "/trigger/connector", needed, refs, context, issues);
   }
   if (body.idempotencyKey !== undefined) checkExpression(body.idempotencyKey, "/idempotencyKey", issues);
 
@@ -164,7 +167,7 @@ export async function validateBlueprintBody(
 function checkConnector(
   id: string,
   path: string,
-  capability: "read" | "write" | undefined,
+  capability: "read" | "write" | "subscribe" | undefined,
   refs: ReadonlyMap<string, ConnectorRef>,
   context: ValidationContext,
   issues: ValidationIssue[],

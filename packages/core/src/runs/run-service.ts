@@ -1,6 +1,9 @@
+import type { Subscription } from "../connector";
+import { ConnectorError } from "../connector-error";
 import { ErrorCode, LifecycleError, NotFoundError, SynapseError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import type { DeadLetter } from "../model/dead-letter";
+import type { Environment } from "../model/environment";
 import type { Run, RunEvent, RunMetrics } from "../model/run";
 import type { DeadLetterFilter, Page, RunEventFilter, RunFilter } from "../store/types";
 import { type BatchExecutorDeps, executeBatches, toBatches } from "./batch-executor";
@@ -16,7 +19,7 @@ import {
   settleRun,
   updateRunWith,
 } from "./run-executor";
-import { bindConnectorRef } from "./run-plan";
+import { type BoundConnector, bindConnectorRef } from "./run-plan";
 import type { RunQueue } from "./run-queue";
 
 /** What {@link RunService.start} takes. */
@@ -80,6 +83,13 @@ export interface RunService {
     blueprintId: string,
     options?: { maxRecords?: number; environment?: string },
   ): Promise<Run | undefined>;
+  /**
+   * Consumes the blueprint's push source (its trigger connector, else its source) through the
+   * connector's `subscribe`: each delivered batch becomes a run; the batch is acknowledged when
+   * the run finished (failed records are dead letters here) and redelivered when the run could
+   * not process it. Close the subscription to stop.
+   */
+  subscribe(blueprintId: string, options?: { environment?: string }): Promise<Subscription>;
   /** Success rate and volume over runs started since `since`. */
   stats(blueprintId: string, options?: { since?: Date }): Promise<BlueprintRunStats>;
 }
@@ -459,6 +469,43 @@ export function runServices(deps: RunServiceDeps): {
     return settled;
   }
 
+  /** The approved revision's source (or trigger) connector, bound for calls. */
+  async function bindTriggerSource(
+    blueprintId: string,
+    environmentName: string | undefined,
+    side: "source" | "trigger",
+  ): Promise<{ environment: Environment | undefined; source: BoundConnector; path: string }> {
+    const blueprint = await store.getBlueprint(blueprintId);
+    if (blueprint === undefined) throw new NotFoundError("blueprint", blueprintId);
+    if (blueprint.approvedRevision === undefined) {
+      throw new LifecycleError(
+        "run",
+        blueprint.status,
+        `blueprint "${blueprintId}" has no approved revision to run`,
+        {
+          path: "/status",
+        },
+      );
+    }
+    const revision = await store.getRevision(blueprintId, blueprint.approvedRevision);
+    if (revision === undefined)
+      throw new NotFoundError("blueprint revision", `${blueprintId}@${blueprint.approvedRevision}`);
+    const environment =
+      environmentName === undefined
+        ? undefined
+        : await store.getEnvironment(blueprint.projectId, environmentName);
+    if (environmentName !== undefined && environment === undefined)
+      throw new NotFoundError("environment", environmentName);
+    const useTrigger = side === "trigger" && revision.body.trigger.connector !== undefined;
+    const path = useTrigger ? "/trigger/connector" : "/source/connector";
+    const id = useTrigger ? revision.body.trigger.connector! : revision.body.source.connector;
+    return {
+      environment,
+      source: await bindConnectorRef(deps, blueprint.projectId, id, environment, path),
+      path,
+    };
+  }
+
   const runs: RunService = {
     async start(blueprintId, options = {}) {
       return createRun(blueprintId, recordsOf(options), { ...options, trigger: { kind: "api" } });
@@ -527,30 +574,7 @@ export function runServices(deps: RunServiceDeps): {
       });
     },
     async poll(blueprintId, options = {}) {
-      const blueprint = await store.getBlueprint(blueprintId);
-      if (blueprint === undefined) throw new NotFoundError("blueprint", blueprintId);
-      if (blueprint.approvedRevision === undefined) {
-        throw new LifecycleError(
-          "run",
-          blueprint.status,
-          `blueprint "${blueprintId}" has no approved revision to run`,
-          { path: "/status" },
-        );
-      }
-      const revision = await store.getRevision(blueprintId, blueprint.approvedRevision);
-      if (revision === undefined)
-        throw new NotFoundError("blueprint revision", `${blueprintId}@${blueprint.approvedRevision}`);
-      const environment =
-        options.environment === undefined
-          ? undefined
-          : await store.getEnvironment(blueprint.projectId, options.environment);
-      const source = await bindConnectorRef(
-        deps,
-        blueprint.projectId,
-        revision.body.source.connector,
-        environment,
-        "/source/connector",
-      );
+      const { environment, source } = await bindTriggerSource(blueprintId, options.environment, "source");
       if (source.connector.read === undefined) {
         throw new ValidationError(
           `source connector "${source.ref.id}" (type ${source.ref.type}) cannot read`,
@@ -583,6 +607,48 @@ export function runServices(deps: RunServiceDeps): {
       });
       cursors.set(started.id, cursor);
       return started;
+    },
+    async subscribe(blueprintId, options = {}) {
+      const { environment, source, path } = await bindTriggerSource(
+        blueprintId,
+        options.environment,
+        "trigger",
+      );
+      if (source.connector.subscribe === undefined) {
+        throw new ValidationError(
+          `connector "${source.ref.id}" (type ${source.ref.type}) cannot subscribe: it is not a push source`,
+          { path },
+        );
+      }
+      const stop = new AbortController();
+      const context = {
+        logger: deps.logger.child({ blueprintId, trigger: "queue" }),
+        signal: stop.signal,
+        secrets: source.secrets,
+        attempt: 1,
+        environment: { name: environment?.name ?? "default", variables: environment?.variables ?? {} },
+      };
+      const subscription = await source.connector.subscribe(source.config, context, async (batch) => {
+        if (batch.records.length === 0) return;
+        const run = await createRun(blueprintId, batch.records, {
+          trigger: { kind: "queue", detail: source.ref.id },
+          ...(options.environment ? { environment: options.environment } : {}),
+        });
+        const done = await runs.wait(run.id);
+        // Records that failed are dead letters here (replayable), so the batch is acknowledged;
+        // only a run that never processed its records asks the source to deliver them again.
+        if (done.status === "CANCELLED" || (done.status === "FAILED" && done.error !== undefined)) {
+          throw new ConnectorError(`run "${run.id}" of the delivered batch ended ${done.status}`, {
+            retryable: true,
+          });
+        }
+      });
+      return {
+        async close() {
+          stop.abort();
+          await subscription.close();
+        },
+      };
     },
     async stats(blueprintId, options = {}) {
       const since = options.since?.toISOString() ?? "";
