@@ -7,9 +7,7 @@ import type { Environment } from "../model/environment";
 import type { Project } from "../model/project";
 import type { BlueprintStore } from "../store/types";
 import { pageBounds, toPage } from "./_paging";
-import { type Db, fromDoc, jsonParam, type Queryable, SqlParams, whereClause } from "./_sql";
-
-type DocRow = { doc: string };
+import { type Db, jsonParam, type Queryable, queryDoc, queryDocs, SqlParams, whereClause } from "./_sql";
 
 /** The design-time half of the store: every write shares one transaction with its audit entry. */
 export function blueprintQueries(db: Db): BlueprintStore {
@@ -23,15 +21,10 @@ export function blueprintQueries(db: Db): BlueprintStore {
       jsonParam(entry),
     ]);
   };
-  const getOne = async <T>(operation: string, sql: string, params: unknown[]): Promise<T | undefined> => {
-    const result = await db.query<DocRow>(operation, sql, params);
-    const row = result.rows[0];
-    return row === undefined ? undefined : fromDoc<T>(row.doc);
-  };
-  const getAll = async <T>(operation: string, sql: string, params: unknown[]): Promise<T[]> => {
-    const result = await db.query<DocRow>(operation, sql, params);
-    return result.rows.map((row) => fromDoc<T>(row.doc));
-  };
+  const getOne = <T>(operation: string, sql: string, params: unknown[]): Promise<T | undefined> =>
+    queryDoc<T>(db, operation, sql, params);
+  const getAll = <T>(operation: string, sql: string, params: unknown[]): Promise<T[]> =>
+    queryDocs<T>(db, operation, sql, params);
 
   return {
     async insertProject(project, entry) {

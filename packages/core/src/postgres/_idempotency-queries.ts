@@ -2,9 +2,7 @@ import { ConflictError, StoreError } from "../errors";
 import type { IdempotencyRecord } from "../model/idempotency";
 import { decideIdempotencyClaim, holdsIdempotencyLease } from "../store/idempotency-claim";
 import type { IdempotencyOutcome, RunStore } from "../store/types";
-import { type Db, fromDoc, jsonParam, type Queryable } from "./_sql";
-
-type DocRow = { doc: string };
+import { type Db, type DocRow, fromDoc, jsonParam, type Queryable, queryDoc } from "./_sql";
 
 /** The idempotency-record methods of the RunStore. */
 export type IdempotencyQueries = Pick<
@@ -112,13 +110,12 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
       return finish(outcome, "FAILED");
     },
     async getIdempotencyRecord(scope, key) {
-      const result = await db.query<DocRow>(
+      return queryDoc<IdempotencyRecord>(
+        db,
         "getIdempotencyRecord",
         `SELECT doc::text AS doc FROM ${t.idempotency} WHERE scope = $1 AND key = $2`,
         [scope, key],
       );
-      const row = result.rows[0];
-      return row === undefined ? undefined : fromDoc<IdempotencyRecord>(row.doc);
     },
     async purgeExpiredIdempotencyRecords(now) {
       const deleted = await db.query(

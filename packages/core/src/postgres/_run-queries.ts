@@ -6,9 +6,17 @@ import { pageLimit } from "../store/pagination";
 import { RUN_EVENT_LEVEL_RANK } from "../store/run-event-levels";
 import type { RunStore } from "../store/types";
 import { pageBounds, toPage } from "./_paging";
-import { type Db, fromDoc, jsonParam, type Queryable, SqlParams, whereClause } from "./_sql";
-
-type DocRow = { doc: string };
+import {
+  type Db,
+  type DocRow,
+  fromDoc,
+  jsonParam,
+  type Queryable,
+  queryDoc,
+  queryDocs,
+  SqlParams,
+  whereClause,
+} from "./_sql";
 
 /** The RunStore methods other than idempotency records (see `_idempotency-queries.ts`). */
 export type RunQueries = Omit<
@@ -77,13 +85,7 @@ export function runQueries(db: Db): RunQueries {
       );
     },
     async getRun(id) {
-      const result = await db.query<DocRow>(
-        "getRun",
-        `SELECT doc::text AS doc FROM ${t.runs} WHERE id = $1`,
-        [id],
-      );
-      const row = result.rows[0];
-      return row === undefined ? undefined : fromDoc<Run>(row.doc);
+      return queryDoc<Run>(db, "getRun", `SELECT doc::text AS doc FROM ${t.runs} WHERE id = $1`, [id]);
     },
     async listRuns(filter) {
       const { limit, after } = pageBounds(filter, "string");
@@ -93,17 +95,14 @@ export function runQueries(db: Db): RunQueries {
       if (filter?.projectId !== undefined) where.push(`project_id = ${params.add(filter.projectId)}`);
       if (filter?.status !== undefined) where.push(`status = ${params.add(filter.status)}`);
       if (after !== undefined) where.push(`id < ${params.add(after)}`);
-      const result = await db.query<DocRow>(
+      const rows = await queryDocs<Run>(
+        db,
         "listRuns",
         `SELECT doc::text AS doc FROM ${t.runs} ${whereClause(where)}
          ORDER BY id DESC LIMIT ${params.add(limit + 1)}`,
         params.values,
       );
-      return toPage(
-        result.rows.map((row) => fromDoc<Run>(row.doc)),
-        limit,
-        (run) => run.id,
-      );
+      return toPage(rows, limit, (run) => run.id);
     },
     async acquireRunLease({ runId, owner, leaseMs, now }) {
       return db.transaction("acquireRunLease", async (client) => {
@@ -173,13 +172,13 @@ export function runQueries(db: Db): RunQueries {
       if (filter.level !== undefined)
         where.push(`level_rank >= ${params.add(RUN_EVENT_LEVEL_RANK[filter.level])}`);
       if (filter.step !== undefined) where.push(`step = ${params.add(filter.step)}`);
-      const result = await db.query<DocRow>(
+      return queryDocs<RunEvent>(
+        db,
         "listRunEvents",
         `SELECT doc::text AS doc FROM ${t.events} ${whereClause(where)}
          ORDER BY seq LIMIT ${params.add(pageLimit({ limit: filter.limit ?? 100 }))}`,
         params.values,
       );
-      return result.rows.map((row) => fromDoc<RunEvent>(row.doc));
     },
 
     async insertDeadLetter(deadLetter) {
@@ -192,13 +191,12 @@ export function runQueries(db: Db): RunQueries {
       if (inserted.rowCount === 0) throw new ConflictError(`dead letter "${deadLetter.id}" already exists`);
     },
     async getDeadLetter(id) {
-      const result = await db.query<DocRow>(
+      return queryDoc<DeadLetter>(
+        db,
         "getDeadLetter",
         `SELECT doc::text AS doc FROM ${t.deadLetters} WHERE id = $1`,
         [id],
       );
-      const row = result.rows[0];
-      return row === undefined ? undefined : fromDoc<DeadLetter>(row.doc);
     },
     async listDeadLetters(filter) {
       const { limit, after } = pageBounds(filter, "string");
@@ -208,17 +206,14 @@ export function runQueries(db: Db): RunQueries {
       if (filter?.blueprintId !== undefined) where.push(`blueprint_id = ${params.add(filter.blueprintId)}`);
       if (filter?.replayed !== undefined) where.push(`(doc ? 'replayedAt') = ${params.add(filter.replayed)}`);
       if (after !== undefined) where.push(`id > ${params.add(after)}`);
-      const result = await db.query<DocRow>(
+      const rows = await queryDocs<DeadLetter>(
+        db,
         "listDeadLetters",
         `SELECT doc::text AS doc FROM ${t.deadLetters} ${whereClause(where)}
          ORDER BY id LIMIT ${params.add(limit + 1)}`,
         params.values,
       );
-      return toPage(
-        result.rows.map((row) => fromDoc<DeadLetter>(row.doc)),
-        limit,
-        (dl) => dl.id,
-      );
+      return toPage(rows, limit, (dl) => dl.id);
     },
     async markDeadLettersReplayed(ids, replayRunId, at) {
       const unique = [...new Set(ids)];
@@ -240,13 +235,14 @@ export function runQueries(db: Db): RunQueries {
     },
 
     async getCursor(scope) {
-      const result = await db.query<DocRow>(
-        "getCursor",
-        `SELECT doc::text AS doc FROM ${t.cursors} WHERE scope = $1`,
-        [scope],
-      );
-      const row = result.rows[0];
-      return row === undefined ? undefined : fromDoc<{ value?: unknown }>(row.doc).value;
+      return (
+        await queryDoc<{ value?: unknown }>(
+          db,
+          "getCursor",
+          `SELECT doc::text AS doc FROM ${t.cursors} WHERE scope = $1`,
+          [scope],
+        )
+      )?.value;
     },
     async putCursor(scope, value) {
       await db.query(

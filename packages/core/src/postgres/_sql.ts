@@ -95,6 +95,30 @@ export function fromDoc<T>(text: string): T {
   return parsed as T;
 }
 
+/** A row holding an entity in its `doc::text` column. */
+export type DocRow = { doc: string };
+
+/** The entity of a query's first row, or `undefined` when it found none. */
+export async function queryDoc<T>(
+  db: Pick<Db, "query">,
+  operation: string,
+  text: string,
+  params: unknown[],
+): Promise<T | undefined> {
+  const row = (await db.query<DocRow>(operation, text, params)).rows[0];
+  return row === undefined ? undefined : fromDoc<T>(row.doc);
+}
+
+/** The entities of every row of a query, in row order. */
+export async function queryDocs<T>(
+  db: Pick<Db, "query">,
+  operation: string,
+  text: string,
+  params: unknown[],
+): Promise<T[]> {
+  return (await db.query<DocRow>(operation, text, params)).rows.map((row) => fromDoc<T>(row.doc));
+}
+
 /** Collects positional parameters for a statement built from optional filters. */
 export class SqlParams {
   readonly values: unknown[] = [];
