@@ -31,6 +31,15 @@ export async function renderText(template: string, record: unknown, where: strin
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** A message's text: its template rendered when there is one, else {@link defaultText}. */
+export async function messageText(
+  template: string | undefined,
+  record: unknown,
+  where: string,
+): Promise<string> {
+  return template === undefined ? defaultText(record) : renderText(template, record, where);
+}
+
 /** The text of a message without a template: a string as is, `{ text }` its text, else JSON. */
 export function defaultText(record: unknown): string {
   if (typeof record === "string") return record;

@@ -7,7 +7,7 @@ import {
 } from "@synapseops/core";
 import type { Transporter } from "nodemailer";
 import { z } from "zod";
-import { defaultText, renderText } from "./_template";
+import { messageText, renderText } from "./_template";
 
 /** The config of an email (SMTP) notification channel. */
 export const EmailConfig = z.object({
@@ -127,10 +127,7 @@ export function email(options: EmailOptions = {}): Connector<EmailConfig> & { cl
           transports.set(key, transport);
         }
         const subject = await renderText(config.subject, record, "email /subject");
-        const text =
-          config.text === undefined
-            ? defaultText(record)
-            : await renderText(config.text, record, "email /text");
+        const text = await messageText(config.text, record, "email /text");
         const html =
           config.html === undefined ? undefined : await renderText(config.html, record, "email /html");
         try {

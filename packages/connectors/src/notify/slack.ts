@@ -1,7 +1,7 @@
 import { type Connector, defineConnector } from "@synapseops/core";
 import { z } from "zod";
 import { postJson, webhookUrl } from "./_post-json";
-import { defaultText, renderTemplate, renderText } from "./_template";
+import { messageText, renderTemplate } from "./_template";
 
 /** The config of a Slack notification channel. */
 export const SlackConfig = z.object({
@@ -46,10 +46,7 @@ export function slack(): Connector<SlackConfig> {
     configSchema: SlackConfig,
     capabilities: {
       async write(config, record, context) {
-        const text =
-          config.text === undefined
-            ? defaultText(record)
-            : await renderText(config.text, record, "slack /text");
+        const text = await messageText(config.text, record, "slack /text");
         const blocks =
           config.blocks === undefined
             ? undefined

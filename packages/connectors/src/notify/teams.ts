@@ -1,7 +1,7 @@
 import { type Connector, defineConnector } from "@synapseops/core";
 import { z } from "zod";
 import { postJson, webhookUrl } from "./_post-json";
-import { defaultText, renderText } from "./_template";
+import { messageText, renderText } from "./_template";
 
 /** The config of a Microsoft Teams notification channel. */
 export const TeamsConfig = z.object({
@@ -41,10 +41,7 @@ export function teams(): Connector<TeamsConfig> {
     configSchema: TeamsConfig,
     capabilities: {
       async write(config, record, context) {
-        const text =
-          config.text === undefined
-            ? defaultText(record)
-            : await renderText(config.text, record, "teams /text");
+        const text = await messageText(config.text, record, "teams /text");
         const title =
           config.title === undefined ? undefined : await renderText(config.title, record, "teams /title");
         const body = [
