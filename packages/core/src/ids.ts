@@ -9,6 +9,8 @@ export const IdPrefix = {
   artifact: "art",
   audit: "aud",
   connectorRef: "con",
+  testRun: "trun",
+  trace: "trc",
 } as const;
 
 /**

@@ -98,6 +98,13 @@ export {
 export { ConnectorRef, ConnectorRefInput } from "./model/connector-ref";
 export { DeadLetter } from "./model/dead-letter";
 export { Environment, EnvironmentInput, EnvironmentKind } from "./model/environment";
+export {
+  ConformanceProblem,
+  MatchedAnnotation,
+  RecordedHeaders,
+  RecordedRequest,
+  RecordedResponse,
+} from "./model/http-exchange";
 export { IdempotencyKey, IdempotencyRecord, IdempotencyState } from "./model/idempotency";
 export type { ModelEntityName } from "./model/json-schemas";
 export { modelJsonSchemas, modelSchemas } from "./model/json-schemas";
@@ -128,6 +135,17 @@ export {
   Step,
   StepPolicy,
 } from "./model/step";
+export {
+  CategoryRequirement,
+  TEST_CATEGORIES,
+  TestCaseResult,
+  TestCaseStatus,
+  TestCategory,
+  TestExchange,
+  TestProfile,
+  TestRun,
+} from "./model/test-run";
+export { Trace } from "./model/trace";
 export type { SourceLocation } from "./openapi/errors";
 export { OpenApiError } from "./openapi/errors";
 export { loadOpenApi, loadOpenApiSync } from "./openapi/load";
@@ -185,6 +203,7 @@ export type {
   NewRunBatch,
   Page,
   PageRequest,
+  ReadinessStore,
   RunBatch,
   RunBatchCompletion,
   RunBatchLeaseRequest,
@@ -194,6 +213,8 @@ export type {
   RunLeaseRequest,
   RunStore,
   Store,
+  TestRunFilter,
+  TraceFilter,
 } from "./store/types";
 export type {
   FieldSuggestion,

@@ -11,6 +11,8 @@ import { Mapping } from "./mapping";
 import { Project } from "./project";
 import { Run, RunEvent } from "./run";
 import { Step } from "./step";
+import { TestProfile, TestRun } from "./test-run";
+import { Trace } from "./trace";
 
 /** The model's entities by name, as zod schemas. */
 export const modelSchemas = {
@@ -29,6 +31,9 @@ export const modelSchemas = {
   DeadLetter,
   Artifact,
   AuditEntry,
+  TestProfile,
+  TestRun,
+  Trace,
 } as const;
 
 /** The name of a model entity. */

@@ -35,6 +35,8 @@ export interface Tables {
   deadLetters: string;
   cursors: string;
   runBatches: string;
+  testRuns: string;
+  traces: string;
 }
 
 /** Qualified table names in `schema`. @throws ValidationError for a bad schema name. */
@@ -57,5 +59,7 @@ export function tablesIn(schema: string): Tables {
     deadLetters: `${q}.dead_letters`,
     cursors: `${q}.cursors`,
     runBatches: `${q}.run_batches`,
+    testRuns: `${q}.test_runs`,
+    traces: `${q}.traces`,
   };
 }

@@ -5,6 +5,7 @@ import type { Tables } from "./_identifier";
 import { inTransaction, type Queryable, toStoreFailure } from "./_sql";
 import init from "./migrations/0001_init.sql";
 import runBatches from "./migrations/0002_run_batches.sql";
+import readiness from "./migrations/0003_readiness.sql";
 
 /** One versioned schema change, a plain SQL file in `migrations/`. */
 export interface Migration {
@@ -17,6 +18,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "init", sql: init },
   { version: 2, name: "run_batches", sql: runBatches },
+  { version: 3, name: "readiness", sql: readiness },
 ];
 
 /** A migration recorded in `synapseops_migrations`. */

@@ -6,6 +6,7 @@ import { blueprintQueries } from "./_blueprint-queries";
 import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
 import { loadPg } from "./_load-pg";
+import { readinessQueries } from "./_readiness-queries";
 import { runQueries } from "./_run-queries";
 import { type Db, inTransaction, toStoreFailure } from "./_sql";
 import { type MigrationResult, migrateSchema } from "./migrate";
@@ -143,5 +144,6 @@ export function postgresStore(
     ...runQueries(db),
     ...idempotencyQueries(db),
     ...batchQueries(db),
+    ...readinessQueries(db),
   };
 }

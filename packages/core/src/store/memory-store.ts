@@ -9,6 +9,8 @@ import type { Environment } from "../model/environment";
 import type { IdempotencyRecord } from "../model/idempotency";
 import type { Project } from "../model/project";
 import type { Run, RunEvent } from "../model/run";
+import type { TestRun } from "../model/test-run";
+import type { Trace } from "../model/trace";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
@@ -48,6 +50,8 @@ export function memoryStore(): Store {
   const deadLetters = new Map<string, DeadLetter>();
   const cursors = new Map<string, unknown>();
   const batches = new Map<string, RunBatch[]>();
+  const testRuns = new Map<string, TestRun>();
+  const traces = new Map<string, Trace>();
 
   const envKey = (projectId: string, name: string): string => `${projectId}\u0000${name}`;
   const keyOf = (scope: string, key: string): string => `${scope}\u0000${key}`;
@@ -397,6 +401,47 @@ export function memoryStore(): Store {
     },
     async putCursor(scope, value) {
       cursors.set(scope, cloneJson(value));
+    },
+
+    async insertTestRun(run) {
+      if (testRuns.has(run.id)) throw new ConflictError(`test run "${run.id}" already exists`);
+      testRuns.set(run.id, cloneJson(run));
+    },
+    async getTestRun(id) {
+      return cloneJson(testRuns.get(id));
+    },
+    async listTestRuns(filter) {
+      const since = filter.since?.getTime();
+      const items = sortedValues(
+        testRuns,
+        (run) =>
+          run.projectId === filter.projectId &&
+          (filter.environment === undefined || run.environment === filter.environment) &&
+          (filter.specSha256 === undefined || run.spec.sha256 === filter.specSha256) &&
+          (since === undefined || Date.parse(run.startedAt) >= since),
+      );
+      return cloneJson(pageOf(items, byId, filter));
+    },
+    async insertTraces(batch) {
+      let added = 0;
+      for (const trace of batch) {
+        if (traces.has(trace.id)) continue;
+        traces.set(trace.id, cloneJson(trace));
+        added += 1;
+      }
+      return added;
+    },
+    async listTraces(filter) {
+      const since = filter.since?.getTime();
+      const items = sortedValues(
+        traces,
+        (trace) =>
+          trace.projectId === filter.projectId &&
+          (filter.environment === undefined || trace.environment === filter.environment) &&
+          (filter.operation === undefined || trace.operation === filter.operation) &&
+          (since === undefined || Date.parse(trace.timing.startedAt) >= since),
+      );
+      return cloneJson(pageOf(items, byId, filter));
     },
   };
 }

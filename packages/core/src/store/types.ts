@@ -15,6 +15,8 @@ import type {
   RunStatus,
   StoredError,
 } from "../model/run";
+import type { TestRun } from "../model/test-run";
+import type { Trace } from "../model/trace";
 
 /** Cursor pagination: pass a page's `nextCursor` back to get the next page. */
 export interface PageRequest {
@@ -291,8 +293,44 @@ export interface RunStore {
   putCursor(scope: string, value: unknown): Promise<void>;
 }
 
-/** A complete store: the design-time model and execution state. */
-export interface Store extends BlueprintStore, RunStore {
+/** Filters of {@link ReadinessStore.listTestRuns}. */
+export interface TestRunFilter extends PageRequest {
+  projectId: string;
+  environment?: string;
+  /** Only runs of the API document with this sha256. */
+  specSha256?: string;
+  /** Only runs started at or after this instant. */
+  since?: Date;
+}
+
+/** Filters of {@link ReadinessStore.listTraces}. */
+export interface TraceFilter extends PageRequest {
+  projectId: string;
+  environment?: string;
+  operation?: string;
+  /** Only exchanges started at or after this instant. */
+  since?: Date;
+}
+
+/**
+ * The port for integration readiness: golden-suite runs and recorded HTTP traces, the raw
+ * material of readiness reports. Lists are oldest first (ids are time-ordered).
+ */
+export interface ReadinessStore {
+  /** @throws ConflictError when the id exists. */
+  insertTestRun(run: TestRun): Promise<void>;
+  getTestRun(id: string): Promise<TestRun | undefined>;
+  listTestRuns(filter: TestRunFilter): Promise<Page<TestRun>>;
+  /**
+   * Stores traces in one atomic write. Ids already stored are skipped, so a batch delivered twice
+   * is stored once. Returns how many traces were new.
+   */
+  insertTraces(traces: readonly Trace[]): Promise<number>;
+  listTraces(filter: TraceFilter): Promise<Page<Trace>>;
+}
+
+/** A complete store: the design-time model, execution state and readiness records. */
+export interface Store extends BlueprintStore, RunStore, ReadinessStore {
   /** A name for health reports and logs (`memory`, `postgres`). */
   readonly kind: string;
   /** Checks the store answers; throws when it does not. */

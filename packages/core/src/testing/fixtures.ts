@@ -4,6 +4,8 @@ import type { AuditEntry } from "../model/audit";
 import type { Blueprint, BlueprintBody, BlueprintRevision } from "../model/blueprint";
 import type { Project } from "../model/project";
 import type { Run } from "../model/run";
+import { TEST_CATEGORIES, type TestProfile, type TestRun } from "../model/test-run";
+import type { Trace } from "../model/trace";
 
 const at = (offsetMs = 0): string => new Date(Date.UTC(2026, 0, 1) + offsetMs).toISOString();
 
@@ -86,6 +88,51 @@ export function sampleRun(blueprintId: string, projectId: string, overrides: Par
     version: 1,
     createdAt: at(),
     updatedAt: at(),
+    ...overrides,
+  };
+}
+
+/** A finished golden-suite run with one passed case, for store tests. */
+export function sampleTestRun(projectId: string, overrides: Partial<TestRun> = {}): TestRun {
+  const categories = Object.fromEntries(
+    TEST_CATEGORIES.map((category) => [category, { requirement: "optional", reason: "sample" }]),
+  ) as TestProfile["categories"];
+  return {
+    id: newId("trun"),
+    projectId,
+    spec: { title: "Orders API", version: "1.0.0", sha256: "a".repeat(64) },
+    environment: "mock",
+    profile: { categories },
+    startedAt: at(),
+    finishedAt: at(1_000),
+    results: [
+      {
+        id: "schema:getOrder:200",
+        category: "schema",
+        name: "GET /orders/{id} answers 200 with an Order",
+        operation: "getOrder",
+        status: "passed",
+        durationMs: 12,
+        exchanges: [],
+        annotations: [],
+      },
+    ],
+    summary: { passed: 1, failed: 0, skipped: 0, notApplicable: 0 },
+    ...overrides,
+  };
+}
+
+/** A recorded exchange that started now, for store tests. */
+export function sampleTrace(projectId: string, overrides: Partial<Trace> = {}): Trace {
+  const now = new Date().toISOString();
+  return {
+    id: newId("trc"),
+    projectId,
+    environment: "mock",
+    request: { method: "GET", url: "http://127.0.0.1/orders/1", headers: { accept: "application/json" } },
+    response: { status: 200, headers: { "content-type": "application/json" }, body: { id: 1 } },
+    timing: { startedAt: now, durationMs: 3.5 },
+    receivedAt: now,
     ...overrides,
   };
 }

@@ -12,7 +12,15 @@
 
 export type { ConnectorContractOptions } from "./connector-contract";
 export { connectorTestContext, testConnector } from "./connector-contract";
-export { sampleAudit, sampleBlueprint, sampleBody, sampleProject, sampleRun } from "./fixtures";
+export {
+  sampleAudit,
+  sampleBlueprint,
+  sampleBody,
+  sampleProject,
+  sampleRun,
+  sampleTestRun,
+  sampleTrace,
+} from "./fixtures";
 export type { ServiceCheck, TestService } from "./services";
 export { checkTestService, TEST_SERVICES } from "./services";
 export type { StoreContractOptions } from "./store-contract";

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, SynapseError } from "../errors";
 import { newId } from "../ids";
 import type { Store } from "../store/types";
-import { sampleAudit, sampleBlueprint, sampleProject, sampleRun } from "./fixtures";
+import {
+  sampleAudit,
+  sampleBlueprint,
+  sampleProject,
+  sampleRun,
+  sampleTestRun,
+  sampleTrace,
+} from "./fixtures";
 
 /** Options of {@link testStore}. */
 export interface StoreContractOptions {
@@ -537,6 +544,62 @@ export function testStore(
         await store.putCursor(scope, { updatedAt: "2026-01-01", id: 5 });
         await store.putCursor(scope, { updatedAt: "2026-01-02", id: 9 });
         expect(await store.getCursor(scope)).toEqual({ updatedAt: "2026-01-02", id: 9 });
+      });
+    });
+    describe("test runs and traces", () => {
+      it("stores test runs and lists them by project, environment, document and time", async () => {
+        const projectId = newId("prj");
+        const early = sampleTestRun(projectId, { startedAt: "2026-01-01T00:00:00.000Z" });
+        const sandbox = sampleTestRun(projectId, {
+          environment: "sandbox",
+          startedAt: "2026-02-01T00:00:00.000Z",
+        });
+        const other = sampleTestRun(newId("prj"));
+        for (const run of [early, sandbox, other]) await store.insertTestRun(run);
+        await expect(store.insertTestRun(early)).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.getTestRun(sandbox.id)).toEqual(sandbox);
+        expect((await store.listTestRuns({ projectId })).items.map((r) => r.id)).toEqual([
+          early.id,
+          sandbox.id,
+        ]);
+        expect(
+          (await store.listTestRuns({ projectId, environment: "sandbox" })).items.map((r) => r.id),
+        ).toEqual([sandbox.id]);
+        expect(
+          (await store.listTestRuns({ projectId, since: new Date("2026-01-15T00:00:00Z") })).items.map(
+            (r) => r.id,
+          ),
+        ).toEqual([sandbox.id]);
+        expect((await store.listTestRuns({ projectId, specSha256: "0".repeat(64) })).items).toEqual([]);
+        const first = await store.listTestRuns({ projectId, limit: 1 });
+        expect(first.items.map((r) => r.id)).toEqual([early.id]);
+        const second = await store.listTestRuns({ projectId, limit: 1, cursor: first.nextCursor! });
+        expect(second.items.map((r) => r.id)).toEqual([sandbox.id]);
+      });
+
+      it("stores a trace batch once, however often it is delivered", async () => {
+        const projectId = newId("prj");
+        const batch = [
+          sampleTrace(projectId, { operation: "createOrder" }),
+          sampleTrace(projectId, { operation: "getOrder" }),
+          sampleTrace(projectId, { environment: "sandbox" }),
+        ];
+        expect(await store.insertTraces(batch)).toBe(3);
+        expect(await store.insertTraces(batch)).toBe(0);
+        expect(await store.insertTraces([...batch.slice(0, 1), sampleTrace(projectId)])).toBe(1);
+        expect(await store.insertTraces([])).toBe(0);
+        const all = await store.listTraces({ projectId });
+        expect(all.items).toHaveLength(4);
+        expect(all.items[0]).toEqual(batch[0]);
+        expect((await store.listTraces({ projectId, operation: "getOrder" })).items.map((t) => t.id)).toEqual(
+          [batch[1]!.id],
+        );
+        expect(
+          (await store.listTraces({ projectId, environment: "sandbox" })).items.map((t) => t.id),
+        ).toEqual([batch[2]!.id]);
+        expect((await store.listTraces({ projectId, since: new Date(Date.now() + 60_000) })).items).toEqual(
+          [],
+        );
       });
     });
   });
