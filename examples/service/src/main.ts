@@ -1,0 +1,50 @@
+/**
+ * Starts the SynapseOps service: the platform API over the library, its OpenAPI document at
+ * `/openapi.json` and the web console at `/console`. Memory store by default; PostgreSQL and
+ * BullMQ when DATABASE_URL / REDIS_URL are set. With `--demo` it listens on a free port, walks
+ * through the API against itself, prints what it saw and exits 0 (CI runs it that way).
+ */
+import { runDemo } from "./demo";
+import { buildServer } from "./server";
+import { createServiceRuntime } from "./service-runtime";
+
+const demo = process.argv.includes("--demo");
+const service = await createServiceRuntime({
+  ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+});
+const app = await buildServer(service, { logger: demo ? false : { level: process.env.LOG_LEVEL ?? "info" } });
+
+const shutdown = async (): Promise<void> => {
+  await app.close();
+  await service.runtime.close();
+};
+
+if (demo) {
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  let code = 0;
+  try {
+    await runDemo(address, (line) => process.stdout.write(`${line}\n`));
+  } catch (error) {
+    process.stderr.write(
+      `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    code = 1;
+  }
+  await shutdown();
+  process.exit(code);
+} else {
+  const port = Number(process.env.PORT ?? 3000);
+  const address = await app.listen({ port, host: process.env.HOST ?? "127.0.0.1" });
+  app.log.info(
+    `engines: ${service.engines}; console at ${address}/console/, API document at ${address}/openapi.json`,
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      shutdown().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from "fastify";
+import type { z } from "zod";
+import { type JsonSchema, toJsonSchema } from "./json-schema";
+
+/** A documented response of an operation. */
+export interface ResponseSpec {
+  description: string;
+  /** A component name (`Run`) or an inline JSON Schema. */
+  schema?: string | JsonSchema;
+  /** @default "application/json" */
+  contentType?: string;
+  /** Response headers worth documenting (`Location`). */
+  headers?: Record<string, { description: string }>;
+}
+
+/** One API operation: what it validates (zod → Fastify's Ajv) and what the OpenAPI document says. */
+export interface OperationSpec {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<number, ResponseSpec>;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Set by {@link addOperation}; the OpenAPI builder reads it back from the route table. */
+    operation?: OperationSpec;
+  }
+}
+
+/** A route of the API as the OpenAPI builder sees it. */
+export interface RegisteredOperation {
+  method: string;
+  /** Fastify's form: `/runs/:id`. */
+  url: string;
+  spec: OperationSpec;
+  schema: FastifySchema;
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Registers a route whose request is validated from the spec's zod schemas; the spec travels in
+ * the route config so `/openapi.json` is built from the routes that really exist.
+ */
+export function addOperation(
+  app: FastifyInstance,
+  method: Method,
+  url: string,
+  spec: OperationSpec,
+  handler: RouteHandlerMethod,
+): void {
+  const schema: FastifySchema = {
+    ...(spec.params ? { params: toJsonSchema(spec.params) } : {}),
+    ...(spec.query ? { querystring: toJsonSchema(spec.query) } : {}),
+    ...(spec.body ? { body: toJsonSchema(spec.body) } : {}),
+  };
+  app.route({ method, url, schema, config: { operation: spec }, handler });
+}

@@ -1,0 +1,81 @@
+import { ConnectorRefInput, ProjectInput } from "@synapseops/core";
+import { z } from "zod";
+
+/** The request schemas of the API, as zod; routes turn them into Fastify (Ajv) schemas. */
+
+const EntityId = z.string().min(1).max(128);
+const Revision = z.coerce.number().int().min(1);
+
+export const IdParams = z.object({ id: EntityId });
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+
+export const CreateProjectBody = ProjectInput;
+export const CreateConnectorBody = ConnectorRefInput;
+
+const GenerateEndpointBody = z.object({
+  /** Id of a connector ref of the project. */
+  connector: EntityId,
+  /** JSON Schema of the records on this side. */
+  schema: z.record(z.string(), z.unknown()),
+  operation: z.string().max(200).optional(),
+  samples: z.array(z.unknown()).max(100).optional(),
+});
+export const GenerateBlueprintBody = z.object({
+  name: z.string().min(1).max(200).optional(),
+  /** What the integration is for, in the user's words. */
+  intent: z.string().max(2000).optional(),
+  source: GenerateEndpointBody,
+  target: GenerateEndpointBody,
+});
+
+export const PatchBlueprintBody = z.object({
+  /** The revision the edit is based on; another head revision is a 409 conflict. */
+  expectedRevision: z.number().int().min(1),
+  /** A JSON Merge Patch (RFC 7386) of the blueprint body. */
+  patch: z.record(z.string(), z.unknown()),
+  message: z.string().max(1000).optional(),
+});
+
+export const RevisionParams = z.object({ id: EntityId, revision: Revision });
+export const DiffQuery = z.object({ from: Revision, to: Revision });
+
+export const StartRunBody = z.object({
+  records: z.array(z.unknown()).min(1).max(10_000),
+  /** Run the head revision (even a draft) without calling the target. */
+  dryRun: z.boolean().optional(),
+  /** The idempotency key of a single-record run. */
+  idempotencyKey: z.string().min(1).max(255).optional(),
+});
+export const RunListQuery = PageQuery.extend({
+  status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
+});
+export const RunEventsQuery = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  level: z.enum(["debug", "info", "warn", "error"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export const MappingTestBody = z.object({
+  /** The sample record to map. */
+  input: z.unknown(),
+  /** The mapping's id. @default the first mapping of the body */
+  mapping: z.string().min(1).max(128).optional(),
+  /** @default the head revision */
+  revision: z.number().int().min(1).optional(),
+});
+
+export const DeadLetterQuery = PageQuery.extend({
+  blueprintId: EntityId.optional(),
+  runId: EntityId.optional(),
+  replayed: z.enum(["true", "false"]).optional(),
+});
+export const ReplayBody = z.object({ deadLetterIds: z.array(EntityId).min(1).max(500) });
+
+export const SandboxParams = z.object({ channel: z.string().min(1).max(100) });
+export const SandboxBody = z.object({
+  /** A JSONata predicate; records for which it holds are rejected. `null` clears it. */
+  rejectWhen: z.string().max(1000).nullable(),
+});

@@ -1,0 +1,166 @@
+import type { FastifyInstance } from "fastify";
+import type { z } from "zod";
+import { addOperation } from "../operation";
+import {
+  DeadLetterQuery,
+  IdParams,
+  ReplayBody,
+  RunEventsQuery,
+  RunListQuery,
+  StartRunBody,
+} from "../request-schemas";
+import type { ServiceContext } from "../service-context";
+
+type Id = z.infer<typeof IdParams>;
+
+/** Runs of approved blueprints, their events and metrics; dead letters and their replay. */
+export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
+  addOperation(
+    app,
+    "POST",
+    "/blueprints/:id/runs",
+    {
+      operationId: "startRun",
+      summary: "Start a run of the approved revision over the given records",
+      tags: ["runs"],
+      params: IdParams,
+      body: StartRunBody,
+      responses: {
+        202: {
+          description: "The run, queued; poll GET /runs/{id}.",
+          schema: "Run",
+          headers: { Location: { description: "The run's URL." } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { records, dryRun, idempotencyKey } = request.body as z.infer<typeof StartRunBody>;
+      const run = await runtime.runs.start((request.params as Id).id, {
+        records,
+        ...(dryRun === undefined ? {} : { dryRun }),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      });
+      return reply.status(202).header("location", `/runs/${run.id}`).send(run);
+    },
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/blueprints/:id/runs",
+    {
+      operationId: "listBlueprintRuns",
+      summary: "List a blueprint's runs, oldest first",
+      tags: ["runs"],
+      params: IdParams,
+      query: RunListQuery,
+      responses: { 200: { description: "A page of runs.", schema: "RunPage" } },
+    },
+    async (request) => {
+      const { id } = request.params as Id;
+      await runtime.blueprints.get(id);
+      return runtime.runs.list({ ...(request.query as z.infer<typeof RunListQuery>), blueprintId: id });
+    },
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/runs/:id",
+    {
+      operationId: "getRun",
+      summary: "Get a run: status, counts, timings",
+      tags: ["runs"],
+      params: IdParams,
+      responses: { 200: { description: "The run.", schema: "Run" } },
+    },
+    async (request) => runtime.runs.get((request.params as Id).id),
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/runs/:id/logs",
+    {
+      operationId: "getRunLogs",
+      summary: "A run's events, in order",
+      tags: ["runs"],
+      params: IdParams,
+      query: RunEventsQuery,
+      responses: { 200: { description: "The run's events.", schema: "RunEventList" } },
+    },
+    async (request) => {
+      const { id } = request.params as Id;
+      const query = request.query as z.infer<typeof RunEventsQuery>;
+      const items = await runtime.runs.events(id, query);
+      // An empty list may still mean an unknown run: the store answers [] for both.
+      if (items.length === 0) await runtime.runs.get(id);
+      const last = items.at(-1);
+      return { items, ...(last === undefined ? {} : { nextAfter: last.seq }) };
+    },
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/runs/:id/metrics",
+    {
+      operationId: "getRunMetrics",
+      summary: "A run's figures: throughput, latency percentiles, errors, per step",
+      tags: ["runs"],
+      params: IdParams,
+      responses: { 200: { description: "The run's counts and metrics so far.", schema: "RunMetricsReport" } },
+    },
+    async (request) => {
+      const { id } = request.params as Id;
+      const run = await runtime.runs.get(id);
+      const metrics = await runtime.runs.metrics(id);
+      return { runId: run.id, status: run.status, counts: run.counts, ...(metrics ? { metrics } : {}) };
+    },
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/dead-letters",
+    {
+      operationId: "listDeadLetters",
+      summary: "List dead letters: records that exhausted their attempts",
+      tags: ["dead letters"],
+      query: DeadLetterQuery,
+      responses: { 200: { description: "A page of dead letters.", schema: "DeadLetterPage" } },
+    },
+    async (request) => {
+      const { replayed, ...filter } = request.query as z.infer<typeof DeadLetterQuery>;
+      return runtime.deadLetters.list({
+        ...filter,
+        ...(replayed === undefined ? {} : { replayed: replayed === "true" }),
+      });
+    },
+  );
+
+  addOperation(
+    app,
+    "POST",
+    "/dead-letters/replay",
+    {
+      operationId: "replayDeadLetters",
+      summary: "Replay dead letters of one blueprint: a new run of those records",
+      tags: ["dead letters"],
+      body: ReplayBody,
+      responses: {
+        202: {
+          description: "The replay run, queued.",
+          schema: "Run",
+          headers: { Location: { description: "The run's URL." } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const run = await runtime.deadLetters.replay(
+        (request.body as z.infer<typeof ReplayBody>).deadLetterIds,
+      );
+      return reply.status(202).header("location", `/runs/${run.id}`).send(run);
+    },
+  );
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from "fastify";
+import type { z } from "zod";
+import { addOperation } from "../operation";
+import { SandboxBody, SandboxParams } from "../request-schemas";
+import type { ServiceContext } from "../service-context";
+
+type Params = z.infer<typeof SandboxParams>;
+
+/** The sandbox target: what it received, and the rule that makes it reject records. */
+export function sandboxRoutes(app: FastifyInstance, { sandbox }: ServiceContext): void {
+  addOperation(
+    app,
+    "GET",
+    "/sandbox/:channel",
+    {
+      operationId: "getSandboxChannel",
+      summary: "What a sandbox channel received, and its rejection rule",
+      tags: ["sandbox"],
+      params: SandboxParams,
+      responses: { 200: { description: "The channel.", schema: "SandboxChannel" } },
+    },
+    async (request) => sandbox.channel((request.params as Params).channel),
+  );
+
+  addOperation(
+    app,
+    "PUT",
+    "/sandbox/:channel",
+    {
+      operationId: "setSandboxRejection",
+      summary: "Make a sandbox channel reject records matching a JSONata predicate (null: accept all)",
+      tags: ["sandbox"],
+      params: SandboxParams,
+      body: SandboxBody,
+      responses: { 200: { description: "The channel.", schema: "SandboxChannel" } },
+    },
+    async (request) => {
+      const { rejectWhen } = request.body as z.infer<typeof SandboxBody>;
+      return sandbox.setRejectWhen((request.params as Params).channel, rejectWhen ?? undefined);
+    },
+  );
+}

@@ -1,0 +1,82 @@
+import { type Connector, ConnectorError, defineConnector } from "@synapseops/core";
+import { type CompiledExpression, compileExpression } from "@synapseops/mapping";
+import { z } from "zod";
+
+/** What the sandbox holds for one channel: the records it accepted and its rejection rule. */
+export interface SandboxChannel {
+  channel: string;
+  /** Records accepted, oldest first. */
+  received: unknown[];
+  /** A JSONata predicate over a record; records for which it holds are rejected. */
+  rejectWhen?: string;
+}
+
+/** An in-process stand-in for a target system (an ERP, a finance API) whose failures you control. */
+export interface SandboxTarget {
+  /** The `sandbox` connector type to register with the runtime. */
+  readonly connector: Connector<{ channel: string }>;
+  channel(name: string): SandboxChannel;
+  /** Sets (or with `undefined` clears) the rule that makes the channel reject records. */
+  setRejectWhen(name: string, rejectWhen: string | undefined): SandboxChannel;
+}
+
+interface ChannelState {
+  received: unknown[];
+  rule?: { source: string; expression: CompiledExpression };
+}
+
+/**
+ * A target system that accepts records into named channels and rejects those matching a rule
+ * with a non-retryable 422, so a run produces a dead letter on demand — and accepts it again
+ * once the rule is cleared, so the dead letter can be replayed. The console and the tests use it.
+ */
+export function sandboxTarget(): SandboxTarget {
+  const channels = new Map<string, ChannelState>();
+  const state = (name: string): ChannelState => {
+    let found = channels.get(name);
+    if (found === undefined) {
+      found = { received: [] };
+      channels.set(name, found);
+    }
+    return found;
+  };
+  const view = (name: string): SandboxChannel => {
+    const { received, rule } = state(name);
+    return {
+      channel: name,
+      received: structuredClone(received),
+      ...(rule ? { rejectWhen: rule.source } : {}),
+    };
+  };
+  const connector = defineConnector({
+    type: "sandbox",
+    version: "0.1.0",
+    configSchema: z.object({ channel: z.string().min(1).max(100).default("default") }),
+    capabilities: {
+      async write(config, record) {
+        const channel = state(config.channel);
+        if (channel.rule && (await channel.rule.expression.evaluate(record)) === true) {
+          throw ConnectorError.nonRetryable(
+            `sandbox channel "${config.channel}" rejected the record (rejectWhen: ${channel.rule.source})`,
+            { status: 422 },
+          );
+        }
+        channel.received.push(structuredClone(record));
+        return { channel: config.channel, position: channel.received.length };
+      },
+      async test() {},
+    },
+  });
+  return {
+    connector,
+    channel: view,
+    setRejectWhen(name, rejectWhen) {
+      const channel = state(name);
+      if (rejectWhen === undefined || rejectWhen.trim() === "") delete channel.rule;
+      // compileExpression throws a MappingError with the position of a syntax error.
+      else
+        channel.rule = { source: rejectWhen, expression: compileExpression(rejectWhen, { timeoutMs: 100 }) };
+      return view(name);
+    },
+  };
+}

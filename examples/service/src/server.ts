@@ -1,0 +1,50 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { RegisteredOperation } from "./operation";
+import { sendProblem, sendRouteNotFound } from "./problem";
+import { blueprintRoutes } from "./routes/blueprints";
+import { consoleRoutes } from "./routes/console";
+import { metaRoutes } from "./routes/meta";
+import { projectRoutes } from "./routes/projects";
+import { runRoutes } from "./routes/runs";
+import { sandboxRoutes } from "./routes/sandbox";
+import type { ServiceContext } from "./service-context";
+
+/** Options of {@link buildServer}. */
+export interface BuildServerOptions {
+  /** Fastify's logger option (pino): `false` for tests. @default true */
+  logger?: FastifyServerOptions["logger"];
+}
+
+/**
+ * The Fastify app exposing the platform API over a runtime: every route validates its request
+ * from zod schemas, answers errors as RFC 9457 problem+json, and is listed in `/openapi.json`.
+ * The web console is served at `/console`.
+ */
+export async function buildServer(
+  context: ServiceContext,
+  options: BuildServerOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? true,
+    // Ajv reports every problem, so a client can fix a request in one go.
+    ajv: { customOptions: { allErrors: true } },
+  });
+  const operations: RegisteredOperation[] = [];
+  app.addHook("onRoute", (route) => {
+    const spec = route.config?.operation;
+    if (spec === undefined) return;
+    const method = Array.isArray(route.method) ? route.method[0]! : route.method;
+    if (method === "HEAD") return;
+    operations.push({ method, url: route.url, spec, schema: route.schema ?? {} });
+  });
+  app.setErrorHandler(sendProblem);
+  app.setNotFoundHandler(sendRouteNotFound);
+  metaRoutes(app, context, operations);
+  projectRoutes(app, context);
+  blueprintRoutes(app, context);
+  runRoutes(app, context);
+  sandboxRoutes(app, context);
+  consoleRoutes(app);
+  await app.ready();
+  return app;
+}

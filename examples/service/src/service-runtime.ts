@@ -1,0 +1,59 @@
+import { memory } from "@synapseops/connectors";
+import { createRuntime, type Logger, type Runtime } from "@synapseops/core";
+import { type SandboxTarget, sandboxTarget } from "./sandbox-target";
+
+/** Where the service keeps its state, from the environment. */
+export interface ServiceRuntimeOptions {
+  /** PostgreSQL for the store (`postgresStore`); memory when absent. */
+  databaseUrl?: string;
+  /** Redis for the run queue (`bullmqQueue`); the inline queue when absent. Needs `databaseUrl`. */
+  redisUrl?: string;
+  /** Schema of the PostgreSQL store, and BullMQ key prefix, so tests can keep apart. @default "synapseops" */
+  namespace?: string;
+  logger?: Logger;
+}
+
+/** The runtime the service exposes, plus the sandbox target it registers. */
+export interface ServiceRuntime {
+  runtime: Runtime;
+  sandbox: SandboxTarget;
+  /** "memory" or "postgres+bullmq" (or "postgres"), for the health answer and the logs. */
+  engines: string;
+}
+
+/**
+ * Wires the runtime: the memory store and inline queue by default; PostgreSQL and BullMQ when
+ * their URLs are given (their packages are loaded only then). Connector types: `memory` (a source)
+ * and `sandbox` (a target you can make fail).
+ */
+export async function createServiceRuntime(options: ServiceRuntimeOptions = {}): Promise<ServiceRuntime> {
+  const sandbox = sandboxTarget();
+  const connectors = [memory(), sandbox.connector];
+  const namespace = options.namespace ?? "synapseops";
+  const logger = options.logger ? { logger: options.logger } : {};
+  if (options.databaseUrl === undefined) {
+    if (options.redisUrl !== undefined)
+      throw new Error("REDIS_URL needs DATABASE_URL: BullMQ carries durable runs, which need PostgreSQL");
+    return { runtime: createRuntime({ connectors, ...logger }), sandbox, engines: "memory" };
+  }
+  const { postgresStore } = await import("@synapseops/core/postgres");
+  const store = postgresStore({ connectionString: options.databaseUrl }, { schema: namespace });
+  if (options.redisUrl === undefined) {
+    return { runtime: createRuntime({ connectors, store, ...logger }), sandbox, engines: "postgres" };
+  }
+  const { bullmqQueue } = await import("@synapseops/core/bullmq");
+  const redis = new URL(options.redisUrl);
+  const queue = bullmqQueue({
+    connection: {
+      host: redis.hostname,
+      port: Number(redis.port || 6379),
+      ...(redis.password ? { password: decodeURIComponent(redis.password) } : {}),
+    },
+    prefix: namespace,
+  });
+  return {
+    runtime: createRuntime({ connectors, store, queue, ...logger }),
+    sandbox,
+    engines: "postgres+bullmq",
+  };
+}
