@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { RegisteredOperation } from "./operation";
 import { sendProblem, sendRouteNotFound } from "./problem";
+import { requestValidatorCompiler } from "./request-validation";
 import { blueprintRoutes } from "./routes/blueprints";
 import { consoleRoutes } from "./routes/console";
 import { metaRoutes } from "./routes/meta";
@@ -26,9 +27,8 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? true,
-    // Ajv reports every problem, so a client can fix a request in one go.
-    ajv: { customOptions: { allErrors: true } },
   });
+  app.setValidatorCompiler(requestValidatorCompiler);
   const operations: RegisteredOperation[] = [];
   app.addHook("onRoute", (route) => {
     const spec = route.config?.operation;

@@ -1,0 +1,62 @@
+import type { AddressInfo } from "node:net";
+import type { Blueprint, Project } from "@synapseops/core";
+import { orderSchema, salesOrderSchema } from "../src/fixtures";
+import { type HttpClient, httpClient } from "../src/http-client";
+import { buildServer } from "../src/server";
+import {
+  createServiceRuntime,
+  type ServiceRuntime,
+  type ServiceRuntimeOptions,
+} from "../src/service-runtime";
+
+/** A running service on a free port, with a real HTTP client pointed at it. */
+export interface TestService {
+  baseUrl: string;
+  api: HttpClient;
+  service: ServiceRuntime;
+  close(): Promise<void>;
+}
+
+/** Starts the service on 127.0.0.1 port 0 (memory store unless options say otherwise). */
+export async function startService(options: ServiceRuntimeOptions = {}): Promise<TestService> {
+  const service = await createServiceRuntime(options);
+  const app = await buildServer(service, { logger: false });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    api: httpClient(baseUrl),
+    service,
+    async close() {
+      await app.close();
+      await service.runtime.close();
+    },
+  };
+}
+
+/** A project with a memory source ("orders") and a sandbox target on `channel`, and a generated DRAFT. */
+export async function generatedDraft(
+  api: HttpClient,
+  channel = "erp",
+): Promise<{ project: Project; blueprint: Blueprint }> {
+  const project = (await api.post<Project>("/projects", { name: "Shop → ERP" })).body;
+  const shop = await api.post<{ id: string }>(`/projects/${project.id}/connectors`, {
+    type: "memory",
+    name: "Shop",
+    config: { channel: "orders" },
+  });
+  const erp = await api.post<{ id: string }>(`/projects/${project.id}/connectors`, {
+    type: "sandbox",
+    name: "ERP",
+    config: { channel },
+  });
+  const generated = await api.post<Blueprint>(`/projects/${project.id}/blueprints`, {
+    intent: "send shop orders to the ERP",
+    source: { connector: shop.body.id, schema: orderSchema },
+    target: { connector: erp.body.id, schema: salesOrderSchema },
+  });
+  if (generated.status !== 201)
+    throw new Error(`generate answered ${generated.status}: ${JSON.stringify(generated.body)}`);
+  return { project, blueprint: generated.body };
+}

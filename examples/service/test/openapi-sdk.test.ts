@@ -1,0 +1,111 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import SwaggerParser from "@apidevtools/swagger-parser";
+import { generateSdkTs } from "@synapseops/codegen";
+import { listOperations, type OpenApiDocument } from "@synapseops/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderSchema, salesOrderSchema, sampleOrders } from "../src/fixtures";
+import { startService, type TestService } from "./helpers";
+
+const OUT = fileURLToPath(new URL("../test-output/sdk-ts/", import.meta.url));
+
+let service: TestService;
+let document: OpenApiDocument;
+beforeAll(async () => {
+  service = await startService();
+  document = (await service.api.get<OpenApiDocument>("/openapi.json")).body;
+});
+afterAll(async () => {
+  await service?.close();
+});
+
+describe("/openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document (swagger-parser) listing every API route", async () => {
+    expect(document.openapi).toBe("3.1.0");
+    // validate() dereferences in place: give it a copy.
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
+    const operations = listOperations(document).map((op) => `${op.method.toUpperCase()} ${op.path}`);
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        "POST /projects",
+        "GET /projects",
+        "GET /projects/{id}",
+        "POST /projects/{id}/blueprints",
+        "PATCH /blueprints/{id}",
+        "POST /blueprints/{id}/validate",
+        "POST /blueprints/{id}/approve",
+        "POST /blueprints/{id}/runs",
+        "GET /runs/{id}",
+        "GET /runs/{id}/logs",
+        "GET /runs/{id}/metrics",
+        "GET /blueprints/{id}/export",
+        "GET /health",
+        "GET /dead-letters",
+        "POST /dead-letters/replay",
+      ]),
+    );
+    expect(document.servers).toEqual([{ url: service.baseUrl }]);
+  });
+
+  it("drives the service through a TypeScript SDK generated from it by sdk-ts", async () => {
+    const folder = join(OUT, `run-${process.pid}`);
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    for (const file of generateSdkTs({ document, operations: listOperations(document) })) {
+      writeFileSync(join(folder, file.path), file.contents);
+    }
+    // The generated SDK, typed only as far as this test calls it.
+    type Call<A, R> = (client: object, args: A) => Promise<R>;
+    const sdk = (await import(join(folder, "index.ts"))) as {
+      createClient(config: { baseUrl: string; retry?: { retries: number } }): object;
+      createProject: Call<{ body: { name: string } }, { id: string; name: string }>;
+      addConnector: Call<
+        { path: { id: string }; body: { type: string; name: string; config: object } },
+        { id: string }
+      >;
+      generateBlueprint: Call<
+        { path: { id: string }; body: { source: object; target: object; intent?: string } },
+        { id: string; status: string }
+      >;
+      approveBlueprint: Call<{ path: { id: string } }, { status: string }>;
+      startRun: Call<{ path: { id: string }; body: { records: unknown[] } }, { id: string }>;
+      getRun: Call<{ path: { id: string } }, { status: string; counts: { completed: number } }>;
+      getProject: Call<{ path: { id: string } }, unknown>;
+      ApiError: new (...args: never[]) => Error & { status: number; body?: unknown };
+    };
+    const client = sdk.createClient({ baseUrl: service.baseUrl, retry: { retries: 0 } });
+    const project = await sdk.createProject(client, { body: { name: "via the generated SDK" } });
+    const shop = await sdk.addConnector(client, {
+      path: { id: project.id },
+      body: { type: "memory", name: "Shop", config: { channel: "orders" } },
+    });
+    const erp = await sdk.addConnector(client, {
+      path: { id: project.id },
+      body: { type: "sandbox", name: "ERP", config: { channel: "erp-sdk" } },
+    });
+    const draft = await sdk.generateBlueprint(client, {
+      path: { id: project.id },
+      body: {
+        intent: "orders to the ERP",
+        source: { connector: shop.id, schema: orderSchema },
+        target: { connector: erp.id, schema: salesOrderSchema },
+      },
+    });
+    expect(draft.status).toBe("DRAFT");
+    expect((await sdk.approveBlueprint(client, { path: { id: draft.id } })).status).toBe("APPROVED");
+    const started = await sdk.startRun(client, {
+      path: { id: draft.id },
+      body: { records: sampleOrders.slice(0, 1) },
+    });
+    const run = await service.api.waitForRun<{ status: string }>(started.id);
+    expect(run.status).toBe("SUCCEEDED");
+    expect((await sdk.getRun(client, { path: { id: started.id } })).counts.completed).toBe(1);
+
+    // A problem answer reaches the SDK user as its typed ApiError with the status and body.
+    const failure = await sdk.getProject(client, { path: { id: "prj_missing" } }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(sdk.ApiError);
+    expect((failure as { status: number }).status).toBe(404);
+    expect((failure as { body?: unknown }).body).toMatchObject({ code: "NOT_FOUND" });
+  });
+});
