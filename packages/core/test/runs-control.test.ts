@@ -210,6 +210,43 @@ describe.each(stores)("run control on the $name store", ({ make, skip }) => {
         expect(target.effects.map((e) => (e as { ref: string }).ref).sort()).toEqual(["s1", "s2", "s3"]);
         await runtime.close();
       }));
+
+    it("a poll right after wait() does not read the records again (the cursor is stored first)", () =>
+      withStore(async (store) => {
+        // Regression (issue #11, crm-sync example): wait() saw SUCCEEDED before the cursor was stored.
+        // A slow cursor write makes the window wide enough to hit every time.
+        const slowCursors: Store = {
+          ...store,
+          putCursor: async (scope, value) => {
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            await store.putCursor(scope, value);
+          },
+        };
+        const { runtime, blueprintId, target } = await approvedPayments(slowCursors);
+        for (let round = 0; round < 5; round += 1) {
+          target.source.push({ id: `w${round}`, amount: round + 1 });
+          await runtime.runs.wait((await runtime.runs.poll(blueprintId))!.id);
+          expect(await runtime.runs.poll(blueprintId)).toBeUndefined();
+        }
+        expect(target.effects).toHaveLength(5);
+        await runtime.close();
+      }));
+
+    it("reports the stored cursor, and fromStart reads from the beginning (a forced full resync)", () =>
+      withStore(async (store) => {
+        const { runtime, blueprintId, target } = await approvedPayments(store);
+        expect(await runtime.runs.cursor(blueprintId)).toBeUndefined();
+        target.source.push({ id: "r1", amount: 1 }, { id: "r2", amount: 2 });
+        await runtime.runs.wait((await runtime.runs.poll(blueprintId))!.id);
+        const stored = await runtime.runs.cursor(blueprintId);
+        expect(stored).toBeDefined();
+        expect(await runtime.runs.poll(blueprintId)).toBeUndefined();
+        const resync = await runtime.runs.poll(blueprintId, { fromStart: true });
+        expect((await runtime.runs.wait(resync!.id)).counts.total).toBe(2);
+        expect(await runtime.runs.cursor(blueprintId)).toEqual(stored);
+        await expect(runtime.runs.cursor("bp_missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+        await runtime.close();
+      }));
   });
 });
 

@@ -78,11 +78,17 @@ export interface RunService {
     blueprintId: string,
     event: { records?: unknown[]; record?: unknown; idempotencyKey?: string },
   ): Promise<Run>;
-  /** Reads new records from the blueprint's source connector from the stored cursor and runs them. */
+  /**
+   * Reads new records from the blueprint's source connector from the stored cursor and runs them.
+   * `fromStart: true` reads from the beginning instead — a forced full resync (backfill); the
+   * cursor it ends at replaces the stored one when its run succeeds, as for any poll.
+   */
   poll(
     blueprintId: string,
-    options?: { maxRecords?: number; environment?: string },
+    options?: { maxRecords?: number; environment?: string; fromStart?: boolean },
   ): Promise<Run | undefined>;
+  /** The source cursor `poll` stored for the blueprint (after its last successful run); undefined before any. */
+  cursor(blueprintId: string): Promise<unknown>;
   /**
    * Consumes the blueprint's push source (its trigger connector, else its source) through the
    * connector's `subscribe`: each delivered batch becomes a run; the batch is acknowledged when
@@ -201,6 +207,7 @@ export function runServices(deps: RunServiceDeps): {
       }
     } finally {
       if (job.records === undefined && job.batch === undefined) inFlight.delete(job.runId);
+      if (job.batch === undefined) cursors.delete(job.runId);
       notifySettled(job.runId);
       queueSignal.removeEventListener("abort", onQueueAbort);
       const run = active.get(job.runId);
@@ -548,7 +555,10 @@ export function runServices(deps: RunServiceDeps): {
           !active.get(id)?.controller.signal.aborted &&
           (await isLoopDone(id)) &&
           (!deps.durable || (await store.listRunBatches(id)).every((b) => b.state === "DONE"));
-        if (isTerminal(run.status) || waitingOnly) return run;
+        // A polled run is SUCCEEDED in the store a moment before its cursor is: a caller that polls
+        // again right after wait() must not read the same records twice.
+        const cursorPending = run.status === "SUCCEEDED" && !deps.queue.distributed && cursors.has(id);
+        if ((isTerminal(run.status) && !cursorPending) || waitingOnly) return run;
         if (Date.now() >= deadline)
           throw new SynapseError(
             ErrorCode.CONFLICT,
@@ -583,7 +593,7 @@ export function runServices(deps: RunServiceDeps): {
       }
       const max = options.maxRecords ?? 1000;
       const records: unknown[] = [];
-      let cursor = await store.getCursor(sourceCursorScope(blueprintId));
+      let cursor = options.fromStart ? undefined : await store.getCursor(sourceCursorScope(blueprintId));
       const context = {
         logger: deps.logger.child({ blueprintId, trigger: "poll" }),
         signal: AbortSignal.timeout(60_000),
@@ -607,6 +617,11 @@ export function runServices(deps: RunServiceDeps): {
       });
       cursors.set(started.id, cursor);
       return started;
+    },
+    async cursor(blueprintId) {
+      if ((await store.getBlueprint(blueprintId)) === undefined)
+        throw new NotFoundError("blueprint", blueprintId);
+      return store.getCursor(sourceCursorScope(blueprintId));
     },
     async subscribe(blueprintId, options = {}) {
       const { environment, source, path } = await bindTriggerSource(
