@@ -38,6 +38,16 @@ export { resolveInput } from "./input";
 export { createMockServer } from "./mock/server";
 export type { MockListener, MockServer, MockServerOptions } from "./mock/types";
 export { generateModelSchemas } from "./model-schemas";
+export { createExchangeValidator, validateExchange } from "./readiness/validate-exchange";
+export type {
+  ExchangeHeaders,
+  ExchangeRequest,
+  ExchangeResponse,
+  ExchangeValidation,
+  ExchangeValidator,
+  ExchangeValidatorOptions,
+  MatchedOperation,
+} from "./readiness/validate-exchange-types";
 export type { SampleOptions } from "./schema/sample";
 export { sampleFromSchema } from "./schema/sample";
 export type { SchemaProblem, SchemaValidator } from "./schema/validator";

@@ -9,12 +9,18 @@ type Obj = { [key: string]: unknown };
  * An OpenAPI schema as JSON Schema 2020-12 for Ajv: 3.0's `nullable` and boolean
  * `exclusiveMinimum`/`exclusiveMaximum` rewritten, and local `$ref`s made absolute against
  * {@link DOCUMENT_ID} so that any sub-schema compiles on its own. 3.1 schemas pass through but
- * for the refs. Returns a new value; the input is not changed.
+ * for the refs. Returns a new value; the input is not changed. With `origins`, each converted
+ * object is mapped to the document object it came from (to point validation errors into the document).
  */
-export function toJsonSchema(schema: unknown, dialect30: boolean): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => toJsonSchema(item, dialect30));
+export function toJsonSchema(
+  schema: unknown,
+  dialect30: boolean,
+  origins?: WeakMap<object, object>,
+): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => toJsonSchema(item, dialect30, origins));
   if (schema === null || typeof schema !== "object") return schema;
   const out: Obj = {};
+  origins?.set(out, schema);
   for (const [key, value] of Object.entries(schema as Obj)) {
     if (
       key === "example" ||
@@ -36,7 +42,7 @@ export function toJsonSchema(schema: unknown, dialect30: boolean): unknown {
     // `{ petType }`, the discriminator — maybe inside an allOf — picks one), so "exactly one"
     // would reject valid payloads.
     const target = key === "oneOf" ? "anyOf" : key;
-    out[target] = toJsonSchema(value, dialect30);
+    out[target] = toJsonSchema(value, dialect30, origins);
   }
   if (!dialect30) return out;
   if (typeof out.exclusiveMinimum === "boolean") {
@@ -58,7 +64,9 @@ export function toJsonSchema(schema: unknown, dialect30: boolean): unknown {
       if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
       return out;
     }
-    return { anyOf: [out, { type: "null" }] };
+    const wrapper = { anyOf: [out, { type: "null" }] };
+    origins?.set(wrapper, schema);
+    return wrapper;
   }
   delete out.nullable;
   return out;

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench -- readiness`: playground validation per keystroke on Stripe's document.
+ * `validateExchange` checks a realistic create-payment-intent request (form body, 12 fields) —
+ * routing, parameters, credentials, body with every error, annotations — and reports p50/p99 of
+ * calls after the first. The baseline, measured in the same run on the same request: the mock
+ * server's request path (`Router.match` + `validateRequest`, Ajv stopping at the first error),
+ * which does less work; `ratio` < 1 means we are slower than it. `first-call` is the cold call
+ * (operations listed, the schemas the request reaches compiled); p50/p99 come after a warm-up.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { listOperations, loadOpenApiSync } from "@synapseops/core";
+import { Router } from "../packages/codegen/src/mock/router";
+import { validateRequest } from "../packages/codegen/src/mock/validate-request";
+import { validateExchange } from "../packages/codegen/src/readiness/validate-exchange";
+import { createSchemaValidator } from "../packages/codegen/src/schema/validator";
+import { emit, median, percentile } from "./_report";
+
+const SPEC = join(dirname(fileURLToPath(import.meta.url)), "../../shared/specs/large/stripe.json");
+const CALLS = 5_000;
+// Calls discarded before measuring, so JIT tiers are reached for both sides.
+const WARMUP = 1_000;
+
+const body = [
+  "amount=2000",
+  "currency=usd",
+  "payment_method_types[]=card",
+  "capture_method=automatic",
+  "confirm=false",
+  "customer=cus_NffrFeUfNV2Hib",
+  "description=Order 6735",
+  "metadata[order_id]=6735",
+  "metadata[channel]=web",
+  "receipt_email=jenny.rosen@example.com",
+  "setup_future_usage=off_session",
+  "statement_descriptor_suffix=ORDER6735",
+].join("&");
+
+async function time(fn: () => unknown): Promise<number[]> {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    const started = performance.now();
+    await fn();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+export async function run(): Promise<void> {
+  const doc = loadOpenApiSync(SPEC);
+  const headers = {
+    authorization: "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "content-type": "application/x-www-form-urlencoded",
+  };
+  // Each keystroke changes the body a little: vary the amount so no result is reused.
+  let n = 0;
+  const request = () => ({
+    method: "POST",
+    path: "/v1/payment_intents",
+    headers,
+    body: body.replace("amount=2000", `amount=${2000 + (n++ % 500)}`),
+  });
+
+  const firstStarted = performance.now();
+  const first = await validateExchange(doc, request());
+  const firstMs = performance.now() - firstStarted;
+  if (!first.ok) throw new Error(`bench request is not valid: ${JSON.stringify(first.problems)}`);
+  const ours = await time(() => validateExchange(doc, request()));
+
+  // Baseline: the mock's request validation, prepared the same way (router, compiled validator).
+  const operations = listOperations(doc);
+  const router = new Router(operations);
+  const validator = createSchemaValidator(doc);
+  const mockPath = (): unknown => {
+    const { body: text } = request();
+    const match = router.match("post", "/v1/payment_intents");
+    if (!match) throw new Error("no route");
+    return validateRequest(doc, validator, match.operation, {
+      pathParams: match.pathParams,
+      query: new URLSearchParams(),
+      headers: new Headers(headers),
+      bodyText: text,
+      contentType: headers["content-type"],
+    });
+  };
+  const baseFirstStarted = performance.now();
+  mockPath();
+  const baseFirstMs = performance.now() - baseFirstStarted;
+  const baseline = await time(mockPath);
+
+  const label = "mock validateRequest (router + Ajv, first error only)";
+  const common = { suite: "readiness", unit: "ms", baseline: label, better: "lower" as const };
+  emit({
+    ...common,
+    case: "stripe-create-payment-intent",
+    metric: "p50",
+    value: median(ours),
+    baseline_value: median(baseline),
+  });
+  emit({
+    ...common,
+    case: "stripe-create-payment-intent",
+    metric: "p99",
+    value: percentile(ours, 99),
+    baseline_value: percentile(baseline, 99),
+  });
+  emit({
+    ...common,
+    case: "stripe-create-payment-intent",
+    metric: "first-call",
+    value: firstMs,
+    baseline_value: baseFirstMs,
+  });
+}

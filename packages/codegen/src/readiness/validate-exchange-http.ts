@@ -1,0 +1,24 @@
+import type { ExchangeHeaders } from "./validate-exchange-types";
+
+/** Whether a documented media range (`*\/*`, `image/*`) covers a content type. */
+export function mediaMatches(pattern: string, type: string): boolean {
+  if (pattern === "*/*") return true;
+  const [a, b] = pattern.toLowerCase().split("/");
+  const [c] = type.split("/");
+  return b === "*" && a === c;
+}
+
+/** A `Headers` from any header shape (multiple values joined with `, `). */
+export function toHeaders(headers: ExchangeHeaders | undefined): Headers {
+  if (headers instanceof Headers) return headers;
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    try {
+      out.set(name, typeof value === "string" ? value : value.join(", "));
+    } catch {
+      // A header name or value a real client could not send is ignored, not thrown.
+    }
+  }
+  return out;
+}
