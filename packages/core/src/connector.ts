@@ -17,12 +17,33 @@ export interface ConnectorContext {
   environment: { name: string; variables: Readonly<Record<string, string>>; baseUrl?: string };
 }
 
+/**
+ * Completing the record's idempotency key inside the target's own transaction, offered to
+ * `write` when the run store can do it (the PostgreSQL store) and the write is the record's last
+ * step. A connector on the same engine and database calls {@link WriteIdempotency.completeWith}
+ * before it commits: the write and the key's completion then commit together (exactly-once),
+ * and the executor does not complete the key again. A connector that ignores it loses nothing.
+ */
+export interface WriteIdempotency {
+  /** The store's engine (`postgres`): `client` must be a connection of that engine's driver. */
+  readonly engine: string;
+  /** Whether `client` reaches the run store's database; cache the answer per pool. */
+  sameDatabase(client: unknown): Promise<boolean>;
+  /**
+   * Marks the key COMPLETED with `result` through `client`, inside its open transaction.
+   * @throws ConflictError when this run no longer holds the key: roll back.
+   */
+  completeWith(client: unknown, result?: unknown): Promise<void>;
+}
+
 /** What `write` and `writeBatch` receive besides the common context. */
 export interface WriteContext extends ConnectorContext {
   /** The record's idempotency key, for targets that dedupe (sent as `Idempotency-Key` by http). */
   idempotencyKey?: string;
   /** The target operation, for connectors with several (an OpenAPI operationId, a table). */
   operation?: string;
+  /** Present when the key can be completed in the target's transaction (see the type). */
+  idempotency?: WriteIdempotency;
 }
 
 /** What `writeBatch` receives: one idempotency key per record, in the records' order. */

@@ -43,6 +43,7 @@ export type {
   Subscription,
   WriteBatchContext,
   WriteContext,
+  WriteIdempotency,
 } from "./connector";
 export { connectorRegistry, defineConnector } from "./connector";
 export type { ConnectorErrorOptions } from "./connector-error";
@@ -200,6 +201,7 @@ export type {
   IdempotencyClaim,
   IdempotencyClaimResult,
   IdempotencyOutcome,
+  TransactionalIdempotency,
   NewRunBatch,
   Page,
   PageRequest,

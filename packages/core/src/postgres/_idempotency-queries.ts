@@ -13,7 +13,10 @@ export type IdempotencyQueries = Pick<
   | "failIdempotencyKey"
   | "getIdempotencyRecord"
   | "purgeExpiredIdempotencyRecords"
->;
+> & {
+  /** `completeIdempotencyKey` on the caller's connection, inside the caller's transaction. */
+  completeIdempotencyKeyOn(client: Queryable, outcome: IdempotencyOutcome): Promise<IdempotencyRecord>;
+};
 
 /**
  * A purge can delete the row between our failed insert and our locking read; a few rounds of
@@ -47,28 +50,37 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
   const lostLease = (key: string, owner: string): ConflictError =>
     new ConflictError(`idempotency key "${key}" is no longer held by ${owner}`);
 
-  const finish = async (outcome: IdempotencyOutcome, state: "COMPLETED" | "FAILED") =>
-    db.transaction(
-      state === "COMPLETED" ? "completeIdempotencyKey" : "failIdempotencyKey",
-      async (client) => {
-        const existing = await lockRecord(client, outcome.scope, outcome.key);
-        if (!holdsIdempotencyLease(existing, outcome.owner) || existing === undefined) {
-          throw lostLease(outcome.key, outcome.owner);
-        }
-        const { leaseOwner: _owner, leaseExpiresAt: _expires, ...rest } = existing;
-        const next: IdempotencyRecord = {
-          ...rest,
-          state,
-          updatedAt: outcome.now.toISOString(),
-          ...(outcome.result === undefined ? {} : { result: outcome.result }),
-          ...(outcome.error === undefined ? {} : { error: outcome.error }),
-        };
-        await writeRecord(client, next);
-        return fromDoc<IdempotencyRecord>(jsonParam(next));
-      },
+  // One statement, so a completion costs one round trip (a locking read and a write in a
+  // transaction cost four): the WHERE clause is the lease check of holdsIdempotencyLease.
+  const finishOn = async (
+    query: (text: string, params: unknown[]) => Promise<{ rows: DocRow[] }>,
+    outcome: IdempotencyOutcome,
+    state: "COMPLETED" | "FAILED",
+  ): Promise<IdempotencyRecord> => {
+    const change = {
+      state,
+      updatedAt: outcome.now.toISOString(),
+      ...(outcome.result === undefined ? {} : { result: outcome.result }),
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    };
+    const result = await query(
+      `UPDATE ${t.idempotency} SET doc = (doc - 'leaseOwner' - 'leaseExpiresAt') || $3::jsonb
+       WHERE scope = $1 AND key = $2 AND doc->>'state' = 'IN_PROGRESS' AND doc->>'leaseOwner' = $4
+       RETURNING doc::text AS doc`,
+      [outcome.scope, outcome.key, jsonParam(change), outcome.owner],
     );
+    const row = result.rows[0];
+    if (row === undefined) throw lostLease(outcome.key, outcome.owner);
+    return fromDoc<IdempotencyRecord>(row.doc);
+  };
+  const finish = async (outcome: IdempotencyOutcome, state: "COMPLETED" | "FAILED") => {
+    const operation = state === "COMPLETED" ? "completeIdempotencyKey" : "failIdempotencyKey";
+    return finishOn((text, params) => db.query<DocRow>(operation, text, params), outcome, state);
+  };
 
   return {
+    completeIdempotencyKeyOn: (client, outcome) =>
+      finishOn((text, params) => client.query<DocRow>(text, params), outcome, "COMPLETED"),
     async claimIdempotencyKey(claim) {
       for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
         const fresh = decideIdempotencyClaim(undefined, claim);

@@ -1,6 +1,6 @@
 import type { Pool, QueryResultRow } from "pg";
 import { StoreError } from "../errors";
-import type { Store } from "../store/types";
+import type { Store, TransactionalIdempotency } from "../store/types";
 import { batchQueries } from "./_batch-queries";
 import { blueprintQueries } from "./_blueprint-queries";
 import { idempotencyQueries } from "./_idempotency-queries";
@@ -9,6 +9,7 @@ import { loadPg } from "./_load-pg";
 import { readinessQueries } from "./_readiness-queries";
 import { runQueries } from "./_run-queries";
 import { type Db, inTransaction, toStoreFailure } from "./_sql";
+import { transactionalIdempotency } from "./_transactional-idempotency";
 import { type MigrationResult, migrateSchema } from "./migrate";
 
 /**
@@ -38,6 +39,8 @@ export interface PostgresStoreOptions {
 /** A {@link Store} on PostgreSQL. */
 export interface PostgresStore extends Store {
   readonly kind: "postgres";
+  /** Lets a target on the same database complete idempotency keys in its own transaction. */
+  readonly transactionalIdempotency: TransactionalIdempotency;
   /** The schema the store lives in. */
   readonly schema: string;
   /** Applies pending migrations now; safe to call from several processes at once. */
@@ -115,6 +118,9 @@ export function postgresStore(
     },
   };
 
+  const { completeIdempotencyKeyOn, ...idempotency } = idempotencyQueries(db);
+  const idempotencyOnClient = { completeIdempotencyKeyOn };
+
   return {
     kind: "postgres",
     schema: schemaName,
@@ -142,7 +148,8 @@ export function postgresStore(
     },
     ...blueprintQueries(db),
     ...runQueries(db),
-    ...idempotencyQueries(db),
+    ...idempotency,
+    transactionalIdempotency: transactionalIdempotency(db, idempotencyOnClient),
     ...batchQueries(db),
     ...readinessQueries(db),
   };

@@ -1,7 +1,7 @@
 import { trace } from "@opentelemetry/api";
 import { validateOutput } from "@synapseops/mapping";
 import pRetry from "p-retry";
-import type { ConnectorContext } from "../connector";
+import type { ConnectorContext, WriteIdempotency } from "../connector";
 import { ConnectorError } from "../connector-error";
 import { ErrorCode, IdempotencyConflictError, SynapseError, ValidationError } from "../errors";
 import { newId } from "../ids";
@@ -145,8 +145,10 @@ async function runRecord(
     }
   }
 
+  // Set when the target completed the key in its own transaction (see WriteIdempotency).
+  let completedByTarget = false;
   const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
-    if (key !== undefined && !ctx.run.dryRun) {
+    if (key !== undefined && !ctx.run.dryRun && !completedByTarget) {
       await ctx.store.completeIdempotencyKey({
         scope: ctx.run.blueprintId,
         key,
@@ -237,13 +239,23 @@ async function runRecord(
             ctx.events.add("debug", "send.skipped", { dryRun: true, payload }, { step: step.id, recordKey });
             break;
           }
-          lastResult = await callConnector(ctx, planned, recordKey, key, (context) =>
-            planned.target!.connector.write!(planned.target!.config, payload, {
+          // Only the last step may complete the key: a later step must still run after a crash.
+          const inTarget =
+            key !== undefined && index === ctx.plan.steps.length - 1
+              ? transactionalCompletion(ctx, key, owner, () => {
+                  completedByTarget = true;
+                })
+              : undefined;
+          lastResult = await callConnector(ctx, planned, recordKey, key, (context) => {
+            // A failed attempt's transaction rolled back (or its commit is unknown): decide afresh.
+            completedByTarget = false;
+            return planned.target!.connector.write!(planned.target!.config, payload, {
               ...context,
               ...(key === undefined ? {} : { idempotencyKey: key }),
               ...(step.operation ? { operation: step.operation } : {}),
-            }),
-          );
+              ...(inTarget === undefined ? {} : { idempotency: inTarget }),
+            });
+          });
           break;
         }
         case "notify": {
@@ -275,6 +287,37 @@ async function runRecord(
     }
   }
   return finish("completed", lastResult);
+}
+
+/**
+ * The hook that lets a target complete the record's key in its own transaction, when the store
+ * offers it; `onCompleted` tells the record not to complete the key again.
+ */
+function transactionalCompletion(
+  ctx: RecordContext,
+  key: string,
+  owner: string,
+  onCompleted: () => void,
+): WriteIdempotency | undefined {
+  const store = ctx.store.transactionalIdempotency;
+  if (store === undefined || ctx.run.dryRun) return undefined;
+  return {
+    engine: store.engine,
+    sameDatabase: (client) => store.sameDatabase(client),
+    async completeWith(client, result) {
+      await store.completeIdempotencyKeyWith(client, {
+        scope: ctx.run.blueprintId,
+        key,
+        owner,
+        now: ctx.clock(),
+        result:
+          result === undefined
+            ? { outcome: "completed" }
+            : { outcome: "completed", result: ctx.redactor.redact(result) },
+      });
+      onCompleted();
+    },
+  };
 }
 
 /** The record's idempotency key: the caller's, or the blueprint's key expression over the record. */

@@ -168,6 +168,23 @@ export interface IdempotencyOutcome {
   error?: StoredError;
 }
 
+/**
+ * A store capability: completing an idempotency key on a connection the caller holds, inside a
+ * transaction the caller opened and commits, so a target in the same database commits its write
+ * and the key's completion together (exactly-once). The PostgreSQL store has it.
+ */
+export interface TransactionalIdempotency {
+  /** The engine whose connections `client` must be (`postgres`: a `pg` client or pool client). */
+  readonly engine: string;
+  /** Whether `client` reaches the store's own database (same server, database and tables). */
+  sameDatabase(client: unknown): Promise<boolean>;
+  /**
+   * Marks the key COMPLETED through `client`, in its open transaction; nothing is visible before
+   * the caller commits. @throws ConflictError when the owner no longer holds the key (roll back).
+   */
+  completeIdempotencyKeyWith(client: unknown, outcome: IdempotencyOutcome): Promise<void>;
+}
+
 /** A request to take or renew a run's lease. */
 export interface RunLeaseRequest {
   runId: string;
@@ -268,6 +285,8 @@ export interface RunStore {
   /** In `seq` order. */
   listRunEvents(runId: string, filter?: RunEventFilter): Promise<RunEvent[]>;
 
+  /** Present when keys can be completed inside a target's own transaction (see the type). */
+  readonly transactionalIdempotency?: TransactionalIdempotency;
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyClaimResult>;
   /** Extends the owner's lease. @throws ConflictError when the owner lost it. */
   renewIdempotencyLease(
