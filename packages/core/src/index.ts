@@ -169,6 +169,20 @@ export type {
 } from "./openapi/types";
 export { HTTP_METHODS } from "./openapi/types";
 export type { ConnectorRefService, EnvironmentService, ProjectService } from "./projects/project-service";
+export type { TextDetectorName } from "./redaction/detectors";
+export { redactionMarker } from "./redaction/detectors";
+export type {
+  ExchangeDetectorName,
+  ExchangeHeaders,
+  ExchangeRedactionOptions,
+  ExchangeRedactor,
+  ExchangeRequestToRedact,
+  ExchangeResponseToRedact,
+  ExchangeToRedact,
+} from "./redaction/exchange-redactor";
+export { createExchangeRedactor, isCredentialName } from "./redaction/exchange-redactor";
+export type { PathSegment } from "./redaction/json-path";
+export { parseRedactionPath } from "./redaction/json-path";
 export type { IdempotencySettings, RecordOutcome } from "./runs/record-pipeline";
 export type { RedactionOptions } from "./runs/redactor";
 export { REDACTED, Redactor } from "./runs/redactor";
@@ -201,7 +215,6 @@ export type {
   IdempotencyClaim,
   IdempotencyClaimResult,
   IdempotencyOutcome,
-  TransactionalIdempotency,
   NewRunBatch,
   Page,
   PageRequest,
@@ -217,6 +230,7 @@ export type {
   Store,
   TestRunFilter,
   TraceFilter,
+  TransactionalIdempotency,
 } from "./store/types";
 export type {
   FieldSuggestion,

@@ -1,3 +1,10 @@
+import {
+  credentialTextPatterns,
+  escapeRegExp,
+  normaliseKey,
+  SENSITIVE_KEYS,
+} from "../redaction/credential-rules";
+
 /** What to redact beyond the built-in sensitive keys and patterns. */
 export interface RedactionOptions {
   /**
@@ -13,41 +20,8 @@ export interface RedactionOptions {
 /** What replaces a hidden value. */
 export const REDACTED = "[REDACTED]";
 
-/** Keys whose values are credentials wherever they appear (normalised: lower case, no `-`/`_`). */
-const SENSITIVE_KEYS = [
-  "authorization",
-  "proxyauthorization",
-  "cookie",
-  "setcookie",
-  "xapikey",
-  "apikey",
-  "apisecret",
-  "password",
-  "passwd",
-  "secret",
-  "clientsecret",
-  "token",
-  "accesstoken",
-  "refreshtoken",
-  "idtoken",
-  "privatekey",
-  "webhooksecret",
-  "signingsecret",
-  "connectionstring",
-  "databaseurl",
-  "dsn",
-  "credentials",
-];
-
-const normaliseKey = (key: string): string => key.toLowerCase().replace(/[-_\s]/g, "");
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** Text patterns that carry credentials: URL user-info, bearer/basic tokens, key=value pairs. */
-const TEXT_PATTERNS: [RegExp, string][] = [
-  [/([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]+@/gi, `$1${REDACTED}@`],
-  [/\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],
-  [/\b(password|passwd|secret|token|api[_-]?key|access[_-]?token)=([^&\s"']+)/gi, `$1=${REDACTED}`],
-];
+const TEXT_PATTERNS = credentialTextPatterns(REDACTED);
 
 /**
  * Hides secrets in everything the runtime writes (events, logs, errors, dead letters): values of

@@ -1,0 +1,129 @@
+import { ibanValid, luhnValid } from "./checksums";
+import { credentialTextPatterns } from "./credential-rules";
+
+/**
+ * The detectors that find personal data and credentials inside any text, each of which a host
+ * can switch off: `email`, `card` (Luhn-checked), `iban` (mod-97 checked), `phone` (international
+ * `+…` numbers and `(555) 123-4567`), `token` (bearer/basic credentials, `key=value` secrets,
+ * URL passwords, JWTs and well-known API key formats).
+ */
+export type TextDetectorName = "email" | "card" | "iban" | "phone" | "token";
+
+/** Every text detector, in the order they run (the order matters: an IBAN holds card-like digits). */
+export const TEXT_DETECTORS: readonly TextDetectorName[] = ["token", "email", "iban", "card", "phone"];
+
+/** What a detector's finding turns into: the kind stays readable, the value is gone. */
+export const redactionMarker = (kind: string): string => `[REDACTED:${kind}]`;
+
+// The lookbehinds anchor each pattern at the start of a run, so a long run that does not match
+// costs one pass instead of one per starting position.
+const EMAIL =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/g;
+/** Digit runs with single spaces or dashes between groups: candidates for card numbers. */
+const DIGIT_RUN = /(?<![\d])\d+(?:[ -]\d+)*/g;
+/** Two letters, two check digits, then groups: candidates for IBANs (printed upper case). */
+const IBAN_RUN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}[A-Z0-9]*(?: [A-Z0-9]{1,4})*/g;
+/** `+` then digit groups: candidates for international (E.164) numbers. */
+const INTERNATIONAL_PHONE = /(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){1,7}(?![\d])/g;
+/** The North American `(555) 123-4567` form, the one national form unlikely to be anything else. */
+const NANP_PHONE = /(?<![\w)])\(\d{3}\) ?\d{3}[-. ]\d{4}(?!\d)/g;
+const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+/** Key formats whose shape says "credential": Stripe, GitHub, Slack, AWS access key ids. */
+const API_KEY_FORMATS =
+  /\b(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g;
+
+const TOKEN_MARKER = redactionMarker("token");
+const TOKEN_PATTERNS = credentialTextPatterns(TOKEN_MARKER);
+
+/** Applies one detector to a text; returns the text unchanged when nothing was found. */
+export function applyTextDetector(name: TextDetectorName, text: string): string {
+  switch (name) {
+    case "token":
+      return redactTokens(text);
+    case "email":
+      return text.includes("@") ? text.replace(EMAIL, redactionMarker("email")) : text;
+    case "iban":
+      return /[A-Z]{2}\d{2}/.test(text) ? text.replace(IBAN_RUN, redactIbanRun) : text;
+    case "card":
+      return /\d{4}/.test(text) ? text.replace(DIGIT_RUN, redactCardsInRun) : text;
+    case "phone":
+      return redactPhones(text);
+  }
+}
+
+function redactTokens(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of TOKEN_PATTERNS) result = result.replace(pattern, replacement);
+  if (result.includes("eyJ")) result = result.replace(JWT, TOKEN_MARKER);
+  return result.replace(API_KEY_FORMATS, TOKEN_MARKER);
+}
+
+/**
+ * A card number is 13–19 digits, starts with 2–6 (the payment-card industry identifiers: Visa,
+ * Mastercard, Amex, Discover, JCB, Diners, UnionPay) and passes Luhn. The leading-digit rule
+ * keeps millisecond timestamps (13 digits starting with 1 until 2033) out.
+ */
+export function isCardNumber(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits);
+}
+
+/**
+ * In a run of digit groups (`4111 1111 1111 1111 2025`, `12 4111111111111111`), finds the longest
+ * window of whole groups that is a card number, so digits around a card do not shield it.
+ */
+function redactCardsInRun(run: string): string {
+  const parts = run.split(/([ -])/);
+  const groups = parts.filter((_, index) => index % 2 === 0);
+  const out: string[] = [];
+  let start = 0;
+  while (start < groups.length) {
+    let matchedEnd = -1;
+    let digits = "";
+    for (let end = start; end < groups.length; end += 1) {
+      digits += groups[end];
+      if (digits.length > 19) break;
+      if (isCardNumber(digits)) matchedEnd = end;
+    }
+    if (matchedEnd >= 0) {
+      out.push(redactionMarker("card"));
+      if (matchedEnd + 1 < groups.length) out.push(parts[matchedEnd * 2 + 1] ?? " ");
+      start = matchedEnd + 1;
+    } else {
+      out.push(groups[start] ?? "");
+      if (start + 1 < groups.length) out.push(parts[start * 2 + 1] ?? " ");
+      start += 1;
+    }
+  }
+  return out.join("");
+}
+
+/** An IBAN run may carry a trailing word (`… 0130 00 EUR`): try whole-group prefixes, longest first. */
+function redactIbanRun(run: string): string {
+  const groups = run.split(" ");
+  for (let end = groups.length; end > 0; end -= 1) {
+    const compact = groups.slice(0, end).join("");
+    if (compact.length >= 15 && compact.length <= 34 && ibanValid(compact)) {
+      const rest = groups.slice(end).join(" ");
+      return rest === "" ? redactionMarker("iban") : `${redactionMarker("iban")} ${rest}`;
+    }
+  }
+  return run;
+}
+
+/**
+ * International numbers have 8–15 digits (E.164 allows up to 15) and a country code that never
+ * starts with 0, which keeps UTC offsets (`+02:00`) out; a candidate ending in `.dd` is an amount.
+ */
+function redactPhones(text: string): string {
+  let result = text;
+  if (result.includes("+")) {
+    result = result.replace(INTERNATIONAL_PHONE, (candidate) => {
+      const digits = candidate.replace(/\D/g, "");
+      if (digits.length < 8 || digits.length > 15 || digits.startsWith("0")) return candidate;
+      if (/\.\d{1,2}$/.test(candidate)) return candidate;
+      return redactionMarker("phone");
+    });
+  }
+  if (result.includes("(")) result = result.replace(NANP_PHONE, redactionMarker("phone"));
+  return result;
+}
