@@ -36,8 +36,27 @@ export { contractCase, generateContractTests, testsGenerator } from "./generator
 export type { GenerateInput, ResolvedInput } from "./input";
 export { resolveInput } from "./input";
 export { createMockServer } from "./mock/server";
-export type { MockListener, MockServer, MockServerOptions } from "./mock/types";
+export type { MockFault, MockListener, MockServer, MockServerOptions } from "./mock/types";
 export { generateModelSchemas } from "./model-schemas";
+export { buildGoldenSuite } from "./readiness/build-suite";
+export { CaseFailure, CaseSkip, ReadinessConfigError } from "./readiness/errors";
+export { toJUnitXml } from "./readiness/junit";
+export type { MockEnvironment } from "./readiness/mock-environment";
+export { MOCK_WEBHOOK_PATH, startMockEnvironment } from "./readiness/mock-environment";
+export { detectProfile } from "./readiness/profile";
+export { runSuite } from "./readiness/run-suite";
+export type {
+  CaseContext,
+  CaseRequest,
+  CaseResponse,
+  GoldenCase,
+  GoldenSuite,
+  GoldenSuiteOptions,
+  RunSuiteOptions,
+  SuiteEnvironment,
+  SuiteProgress,
+  SuiteRetryPolicy,
+} from "./readiness/types";
 export { createExchangeValidator, validateExchange } from "./readiness/validate-exchange";
 export type {
   ExchangeHeaders,

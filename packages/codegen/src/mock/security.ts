@@ -2,13 +2,16 @@ import type { OpenApiDocument, OperationDescriptor } from "@synapseops/core";
 
 /**
  * Whether a request carries credentials for at least one of the operation's security
- * requirements (presence only: the mock accepts any value). No requirement: always true.
+ * requirements. Without `accepted`, presence is enough (any value); with it, a scheme listed
+ * there accepts only that credential (HTTP basic: `user:password`; bearer/OAuth2: the token; API
+ * key: the key). No requirement: always true.
  */
 export function hasCredentials(
   doc: OpenApiDocument,
   operation: OperationDescriptor,
   headers: Headers,
   query: URLSearchParams,
+  accepted: Readonly<Record<string, string>> = {},
 ): boolean {
   if (operation.security.length === 0) return true;
   const schemes = (doc.components?.securitySchemes ?? {}) as Record<
@@ -19,15 +22,31 @@ export function hasCredentials(
     Object.keys(requirement).every((name) => {
       const scheme = schemes[name];
       if (!scheme) return true;
+      const expected = accepted[name];
       if (scheme.type === "apiKey") {
-        if (scheme.in === "query") return query.has(scheme.name ?? "");
-        if (scheme.in === "cookie") return (headers.get("cookie") ?? "").includes(`${scheme.name}=`);
-        return headers.has(scheme.name ?? "");
+        const value =
+          scheme.in === "query"
+            ? query.get(scheme.name ?? "")
+            : scheme.in === "cookie"
+              ? cookieValue(headers.get("cookie"), scheme.name ?? "")
+              : headers.get(scheme.name ?? "");
+        return value !== null && value !== undefined && (expected === undefined || value === expected);
       }
       if (scheme.type === "mutualTLS") return true;
       const auth = headers.get("authorization") ?? "";
-      if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "basic") return /^basic /i.test(auth);
-      return /^\S+ \S/.test(auth);
+      if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "basic")
+        return expected === undefined
+          ? /^basic /i.test(auth)
+          : auth === `Basic ${Buffer.from(expected).toString("base64")}`;
+      return expected === undefined ? /^\S+ \S/.test(auth) : auth === `Bearer ${expected}`;
     }),
   );
+}
+
+function cookieValue(header: string | null, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
+  }
+  return undefined;
 }

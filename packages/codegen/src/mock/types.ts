@@ -20,7 +20,18 @@ export interface MockServerOptions {
    * createMockServer(doc, { rateLimit: { limit: 10, windowMs: 1000 } });
    * ```
    */
-  rateLimit?: { limit: number; windowMs: number };
+  rateLimit?: {
+    limit: number;
+    windowMs: number;
+    /**
+     * Which window a request counts in, e.g. per API key; one shared window without it.
+     * @example
+     * ```ts
+     * createMockServer(doc, { rateLimit: { limit: 10, windowMs: 1000, key: (r) => r.headers.get("x-api-key") ?? "" } });
+     * ```
+     */
+    key?: (request: Request) => string;
+  };
   /**
    * Validate path, query, header parameters and JSON/form bodies; invalid requests get 400
    * problem+json listing each problem with a JSON pointer.
@@ -33,6 +44,46 @@ export interface MockServerOptions {
    */
   enforceSecurity?: boolean;
   /**
+   * With `enforceSecurity`: the one credential each listed security scheme accepts (HTTP basic:
+   * `user:password`; bearer, OAuth2, OpenID Connect: the token; API key: the key). Another value
+   * gets 401 like a missing one. Unlisted schemes accept any value.
+   */
+  credentials?: Record<string, string>;
+  /**
+   * A webhook receiver at `POST <base>/__synapseops/webhooks/<name>` for each webhook or callback
+   * the document declares: Standard Webhooks signatures checked with this secret (`whsec_…`),
+   * stale timestamps and bad signatures answered 401, bodies validated against the documented
+   * schema (400), verified deliveries answered 204.
+   */
+  webhooks?: { secret: string };
+  /**
+   * Replays a POST's response for a repeated `Idempotency-Key` with the same body (header
+   * `idempotent-replayed: true`) and answers 422 problem+json for the same key with another
+   * body (IETF draft "The Idempotency-Key HTTP Header Field" §2.7).
+   * @default true
+   */
+  idempotency?: boolean;
+  /**
+   * Serves list operations (a cursor, offset or page parameter, a `Link` header or a next-page
+   * field) as a consistent set of pages: distinct items, next markers until the last page.
+   * @default true
+   */
+  pagination?: boolean;
+  /**
+   * Echoes a documented version header (`Stripe-Version`, `api-version`) sent with a request on
+   * its response when the response documents that header.
+   * @default true
+   */
+  echoVersion?: boolean;
+  /**
+   * Faults to inject per request (before anything else): a status to answer with, a delay, or both.
+   * @example
+   * ```ts
+   * createMockServer(doc, { faults: (r) => (r.headers.has("x-fail") ? { status: 503 } : undefined) });
+   * ```
+   */
+  faults?: (request: Request) => MockFault | undefined;
+  /**
    * Seed of the generator behind `errorRate` and random latency.
    * @default 1
    */
@@ -42,6 +93,14 @@ export interface MockServerOptions {
    * document's first server URL (`https://api.x.com/v1` → `/v1`), and both forms are accepted.
    */
   basePath?: string;
+}
+
+/** A fault the mock injects for one request. */
+export interface MockFault {
+  /** Answer with this status (the documented response for it, else problem+json). */
+  status?: number;
+  /** Wait this long before answering. */
+  delayMs?: number;
 }
 
 /** A running mock over HTTP. */

@@ -1,0 +1,247 @@
+import {
+  HTTP_METHODS,
+  type OpenApiDocument,
+  type OpenApiObject,
+  type OperationDescriptor,
+  type ParameterDescriptor,
+  resolveRef,
+} from "@synapseops/core";
+
+/*
+ * What a document says about the behaviours the golden categories test: shared by the profile
+ * (which categories apply), the suite (which operations to test) and the mock (what to serve).
+ */
+
+type Obj = { [key: string]: unknown };
+
+/** Query parameters that carry a page position, by pagination kind. */
+const CURSOR_PARAM = /^(cursor|after|starting_after|page_?token|next_?token|continuation_?token|marker)$/i;
+const OFFSET_PARAM = /^(offset|skip|start)$/i;
+const PAGE_PARAM = /^(page|page_?number)$/i;
+const LIMIT_PARAM = /^(limit|per_?page|page_?size|max_?results|count)$/i;
+/** Response body fields that carry the next page's cursor or URL. */
+const NEXT_FIELD =
+  /^(next_?cursor|next_?page_?token|next_?page_?uri|next_?page_?url|next_?page|next|next_?url)$/i;
+const HAS_MORE_FIELD = /^(has_?more|has_?next(_?page)?)$/i;
+/** Response headers that announce a rate limit. */
+const RATE_LIMIT_HEADER = /^(x-)?rate-?limit|^retry-after$/i;
+/** Header or query parameters that select an API version. */
+const VERSION_PARAM = /(^|[-_])(api[-_]?)?version$/i;
+
+/** How one list operation pages through its results. */
+export interface PaginationShape {
+  kind: "link" | "cursor" | "offset" | "page";
+  /** The query parameter that carries the position (cursor, offset or page number). */
+  param?: string;
+  /** The query parameter that sets the page size. */
+  limitParam?: string;
+  /** Path of the body field holding the next cursor or URL (`["response_metadata", "next_cursor"]`). */
+  nextField?: string[];
+  /** The body field saying more pages follow. */
+  hasMoreField?: string;
+  /** Path of the array of items in the body (`[]`: the body is the array). */
+  itemsField?: string[];
+}
+
+/** The properties of an object schema, through `$ref`s and `allOf`. */
+export function schemaProperties(doc: OpenApiDocument, schema: unknown, depth = 0): Record<string, unknown> {
+  const resolved = resolveRef<Obj>(doc, schema);
+  if (!resolved || typeof resolved !== "object" || depth > 8) return {};
+  const out: Record<string, unknown> = { ...((resolved.properties as Obj | undefined) ?? {}) };
+  for (const part of (resolved.allOf as unknown[] | undefined) ?? [])
+    Object.assign(out, schemaProperties(doc, part, depth + 1));
+  return out;
+}
+
+/** Whether a (resolved) schema is an array schema. */
+export function isArraySchema(doc: OpenApiDocument, schema: unknown): boolean {
+  const resolved = resolveRef<Obj>(doc, schema);
+  if (!resolved || typeof resolved !== "object") return false;
+  const type = resolved.type;
+  return type === "array" || (Array.isArray(type) && type.includes("array")) || resolved.items !== undefined;
+}
+
+/** The JSON schema of an operation's first 2xx response, if any. */
+export function successSchema(operation: OperationDescriptor): unknown {
+  const response = operation.responses.find((r) => /^2(\d\d|XX)$/i.test(r.status));
+  return response?.content.find((m) => /json/i.test(m.contentType))?.schema;
+}
+
+/** Where a body's item array is: the body itself, `data`, `items`… or the first array property. */
+export function findItemsField(doc: OpenApiDocument, schema: unknown): string[] | undefined {
+  if (isArraySchema(doc, schema)) return [];
+  const properties = schemaProperties(doc, schema);
+  const arrays = Object.keys(properties).filter((name) => isArraySchema(doc, properties[name]));
+  const preferred = arrays.find((name) => /^(data|items|results|entries|records|values|list)$/i.test(name));
+  const name = preferred ?? arrays[0];
+  return name === undefined ? undefined : [name];
+}
+
+function findNextField(doc: OpenApiDocument, schema: unknown, depth = 0): string[] | undefined {
+  const properties = schemaProperties(doc, schema);
+  for (const name of Object.keys(properties)) if (NEXT_FIELD.test(name)) return [name];
+  if (depth > 0) return undefined;
+  // One level down: Slack's `response_metadata.next_cursor`, `meta.next`, `links.next`.
+  for (const [name, child] of Object.entries(properties)) {
+    const nested = findNextField(doc, child, depth + 1);
+    if (nested) return [name, ...nested];
+  }
+  return undefined;
+}
+
+/** How a GET operation paginates, or undefined when it does not. */
+export function paginationShape(
+  doc: OpenApiDocument,
+  operation: OperationDescriptor,
+): PaginationShape | undefined {
+  if (operation.method !== "get") return undefined;
+  const query = operation.parameters.filter((p) => p.in === "query");
+  const cursor = query.find((p) => CURSOR_PARAM.test(p.name));
+  const offset = query.find((p) => OFFSET_PARAM.test(p.name));
+  const page = query.find((p) => PAGE_PARAM.test(p.name));
+  const limit = query.find((p) => LIMIT_PARAM.test(p.name));
+  const success = operation.responses.find((r) => /^2(\d\d|XX)$/i.test(r.status));
+  const link = Object.keys(success?.headers ?? {}).some((name) => name.toLowerCase() === "link");
+  const schema = successSchema(operation);
+  const itemsField = schema === undefined ? undefined : findItemsField(doc, schema);
+  const nextField = schema === undefined ? undefined : findNextField(doc, schema);
+  const hasMoreField = Object.keys(schemaProperties(doc, schema)).find((name) => HAS_MORE_FIELD.test(name));
+  // A list needs items to page through; a position parameter or a next marker says it pages.
+  if (itemsField === undefined) return undefined;
+  const base = {
+    itemsField,
+    ...(limit ? { limitParam: limit.name } : {}),
+    ...(nextField ? { nextField } : {}),
+    ...(hasMoreField ? { hasMoreField } : {}),
+  };
+  if (link) return { kind: "link", ...base, ...(page ? { param: page.name } : {}) };
+  if (cursor && (nextField || hasMoreField)) return { kind: "cursor", param: cursor.name, ...base };
+  if (nextField && !cursor && !offset && !page) return { kind: "cursor", ...base };
+  if (offset) return { kind: "offset", param: offset.name, ...base };
+  if (page) return { kind: "page", param: page.name, ...base };
+  if (cursor) return { kind: "cursor", param: cursor.name, ...base };
+  return undefined;
+}
+
+/** The operation's `Idempotency-Key` header parameter, when it declares one. */
+export function idempotencyHeader(operation: OperationDescriptor): ParameterDescriptor | undefined {
+  return operation.parameters.find((p) => p.in === "header" && /^idempotency-key$/i.test(p.name));
+}
+
+/** Whether the operation documents a 429 or rate-limit headers on any response. */
+export function documentsRateLimit(operation: OperationDescriptor): boolean {
+  return operation.responses.some(
+    (r) => r.status === "429" || Object.keys(r.headers).some((name) => RATE_LIMIT_HEADER.test(name)),
+  );
+}
+
+/** The operation's API-version header or query parameter (`Stripe-Version`, `api-version`). */
+export function versionParameter(operation: OperationDescriptor): ParameterDescriptor | undefined {
+  return operation.parameters.find(
+    (p) => (p.in === "header" || p.in === "query") && VERSION_PARAM.test(p.name),
+  );
+}
+
+/** A documented error response with a body schema: the status's own, else `4XX`, else `default`. */
+export function errorResponse(
+  operation: OperationDescriptor,
+  status: number,
+): { status: string; contentType: string; schema: unknown } | undefined {
+  const candidates = [String(status), `${String(status)[0]}XX`, "default"];
+  for (const wanted of candidates) {
+    const response = operation.responses.find((r) => r.status.toUpperCase() === wanted);
+    if (!response) continue;
+    const media =
+      response.content.find((m) => /problem\+json/i.test(m.contentType)) ??
+      response.content.find((m) => /json/i.test(m.contentType));
+    if (!media || media.schema === undefined) return undefined;
+    return { status: response.status, contentType: media.contentType, schema: media.schema };
+  }
+  return undefined;
+}
+
+/** Whether the operation documents any 4xx/5xx/default response with a body schema. */
+export function documentsErrorBody(operation: OperationDescriptor): boolean {
+  return operation.responses.some(
+    (r) =>
+      /^([45]\d\d|[45]XX|default)$/i.test(r.status) &&
+      r.content.some((m) => /json/i.test(m.contentType) && m.schema !== undefined),
+  );
+}
+
+/** A webhook or callback the API sends, with the body it documents. */
+export interface WebhookDeclaration {
+  /** The webhook's name (`newPet`) or `<operationId>.<callback name>`. */
+  name: string;
+  /** Where it is declared: `#/webhooks/newPet`, `#/paths/~1subscribe/post/callbacks/onEvent`. */
+  pointer: string;
+  method: string;
+  /** The JSON schema of the delivery body, when documented. */
+  schema?: unknown;
+  contentType: string;
+}
+
+/** Every webhook (3.1 `webhooks`, `x-webhooks`) and callback a document declares. */
+export function listWebhooks(
+  doc: OpenApiDocument,
+  operations: readonly OperationDescriptor[],
+): WebhookDeclaration[] {
+  const out: WebhookDeclaration[] = [];
+  const addPathItem = (name: string, pointer: string, item: unknown): void => {
+    const resolved = resolveRef<OpenApiObject>(doc, item);
+    if (!resolved || typeof resolved !== "object") return;
+    for (const method of HTTP_METHODS) {
+      const operation = resolved[method] as Obj | undefined;
+      if (!operation) continue;
+      const body = resolveRef<Obj>(doc, operation.requestBody);
+      const content = (body?.content ?? {}) as Record<string, Obj>;
+      const contentType = Object.keys(content).find((type) => /json/i.test(type)) ?? "application/json";
+      const schema = content[contentType]?.schema;
+      out.push({
+        name,
+        pointer: `${pointer}/${method}`,
+        method,
+        contentType,
+        ...(schema !== undefined ? { schema } : {}),
+      });
+      return; // one delivery per webhook
+    }
+  };
+  for (const key of ["webhooks", "x-webhooks"]) {
+    const webhooks = doc[key] as Record<string, unknown> | undefined;
+    for (const [name, item] of Object.entries(webhooks ?? {}))
+      addPathItem(name, `#/${key}/${escapePointer(name)}`, item);
+  }
+  for (const operation of operations) {
+    const raw = resolveRef<Obj>(doc, (doc.paths?.[operation.path] as Obj | undefined)?.[operation.method]);
+    const callbacks = (raw?.callbacks ?? {}) as Record<string, unknown>;
+    for (const [callbackName, callback] of Object.entries(callbacks)) {
+      const expressions = resolveRef<Record<string, unknown>>(doc, callback) ?? {};
+      const first = Object.entries(expressions)[0];
+      if (!first) continue;
+      addPathItem(
+        `${operation.operationId}.${callbackName}`,
+        `#${operation.pointer}/callbacks/${escapePointer(callbackName)}/${escapePointer(first[0])}`,
+        first[1],
+      );
+    }
+  }
+  return out;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+/** Names of the security schemes operations actually require. */
+export function usedSecuritySchemes(
+  doc: OpenApiDocument,
+  operations: readonly OperationDescriptor[],
+): string[] {
+  const declared = (doc.components?.securitySchemes ?? {}) as Record<string, unknown>;
+  const used = new Set<string>();
+  for (const operation of operations)
+    for (const requirement of operation.security)
+      for (const name of Object.keys(requirement)) if (name in declared) used.add(name);
+  return [...used].sort();
+}

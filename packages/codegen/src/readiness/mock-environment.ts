@@ -1,0 +1,71 @@
+import { generateWebhookSecret } from "@synapseops/connectors";
+import { createMockServer } from "../mock/server";
+import type { MockFault, MockServerOptions } from "../mock/types";
+import { mockCredential, securitySchemes } from "./_credentials";
+import { CASE_HEADER } from "./_exchange";
+import type { GoldenSuite } from "./types";
+
+/** A mock environment started for one suite run. */
+export interface MockEnvironment {
+  baseUrl: string;
+  credentials: Record<string, string>;
+  webhookUrl: string;
+  webhookSecret: string;
+  close(): Promise<void>;
+}
+
+/** Where the mock serves its webhook receiver, under its base URL (`{name}`: the webhook). */
+export const MOCK_WEBHOOK_PATH = "/__synapseops/webhooks/{name}";
+
+/**
+ * Starts the codegen mock of the suite's document over HTTP, configured so each category's
+ * documented behaviour exists: credentials enforced (one generated credential per scheme),
+ * a rate limit per case where the profile requires it, a webhook receiver with a fresh secret,
+ * and, for `timeouts-retries` cases only, one 5xx then one slow answer before normal ones.
+ */
+export async function startMockEnvironment(
+  suite: GoldenSuite,
+  overrides: MockServerOptions = {},
+): Promise<MockEnvironment> {
+  const credentials: Record<string, string> = {};
+  for (const [name, scheme] of Object.entries(securitySchemes(suite.document)))
+    credentials[name] = mockCredential(name, scheme);
+  const webhookSecret = generateWebhookSecret();
+  const attempts = new Map<string, number>();
+  const slowMs = suite.limits.retry.attemptTimeoutMs + 300;
+  // Faults only for retry cases, keyed by the case header, so the rest of the suite is unaffected.
+  const faults = (request: Request): MockFault | undefined => {
+    const caseId = request.headers.get(CASE_HEADER) ?? "";
+    if (!caseId.startsWith("timeouts-retries:")) return undefined;
+    const attempt = (attempts.get(caseId) ?? 0) + 1;
+    attempts.set(caseId, attempt);
+    if (attempt === 1) return { status: 503 };
+    if (attempt === 2) return { delayMs: slowMs };
+    return undefined;
+  };
+  const options: MockServerOptions = {
+    enforceSecurity: true,
+    credentials,
+    webhooks: { secret: webhookSecret },
+    faults,
+    ...(suite.profile.categories["rate-limit"].requirement === "required"
+      ? {
+          rateLimit: {
+            limit: Math.max(1, Math.floor(suite.limits.rateLimitBurst / 2)),
+            windowMs: 1000,
+            key: (request: Request) => request.headers.get(CASE_HEADER) ?? "",
+          },
+        }
+      : {}),
+    ...overrides,
+  };
+  const mock = createMockServer(suite.document, options);
+  const listener = await mock.listen();
+  return {
+    baseUrl: listener.url,
+    credentials,
+    webhookUrl: `${listener.url}${MOCK_WEBHOOK_PATH}`,
+    webhookSecret,
+    close: listener.close,
+  };
+}

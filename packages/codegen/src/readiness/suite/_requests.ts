@@ -1,0 +1,78 @@
+import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
+import { checkedSample, queryPairs } from "../../generators/postman/_request";
+import { contractCase } from "../../generators/tests/index";
+import type { SchemaValidator } from "../../schema/validator";
+import type { CaseRequest } from "../types";
+
+/** A valid request for an operation, with its body as a value so cases can vary it. */
+export interface SampleRequest {
+  request: CaseRequest;
+  /** The body value (before serialisation), when the operation takes a JSON or form body. */
+  body?: { kind: "json" | "form"; schema: unknown; value: unknown; contentType: string };
+  /** False when no sample validates against the body schema (the request can only be refused). */
+  satisfiable: boolean;
+}
+
+/** The body as sent: JSON text, or `a=1&b[c]=2` for forms (deepObject, as Stripe reads them). */
+export function serialiseBody(kind: "json" | "form", value: unknown): string {
+  if (kind === "json") return JSON.stringify(value);
+  const object = (value ?? {}) as Record<string, unknown>;
+  return new URLSearchParams(
+    Object.entries(object).flatMap(([k, v]) => queryPairs(k, v, "deepObject", true)),
+  ).toString();
+}
+
+/**
+ * A request that should succeed: required parameters from examples or `sampleFromSchema` (the
+ * contract-test generator's choice), the body from its example or a sample that validates.
+ */
+export function sampleRequest(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  op: OperationDescriptor,
+): SampleRequest {
+  const base = contractCase(doc, validator, op);
+  const request: CaseRequest = {
+    method: base.method,
+    path: base.path,
+    query: base.query,
+    headers: { ...base.headers },
+    operationId: op.operationId,
+  };
+  const declared = op.method === "get" || op.method === "head" ? undefined : op.requestBody;
+  if (!declared) return { request, satisfiable: true };
+  const kind = /json/i.test(declared.contentType)
+    ? "json"
+    : declared.contentType === "application/x-www-form-urlencoded"
+      ? "form"
+      : undefined;
+  if (!kind) {
+    if (base.body !== undefined) request.body = base.body;
+    return { request, satisfiable: true };
+  }
+  const media = preferredMedia(declared.content);
+  const schema = media?.schema ?? declared.schema;
+  const sample =
+    schema === undefined ? { value: {}, valid: true } : checkedSample(doc, validator, schema, media?.example);
+  const value = sample.value ?? {};
+  request.body = serialiseBody(kind, value);
+  request.headers = { ...request.headers, "content-type": declared.contentType };
+  return {
+    request,
+    body: { kind, schema, value, contentType: declared.contentType },
+    satisfiable: sample.valid,
+  };
+}
+
+/** The sample request with another body value. */
+export function withBody(sample: SampleRequest, value: unknown): CaseRequest {
+  if (!sample.body) return sample.request;
+  return { ...sample.request, body: serialiseBody(sample.body.kind, value) };
+}
+
+/** `count` items spread evenly over a list (all of it when short enough). */
+export function spread<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  const step = items.length / count;
+  return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]!);
+}

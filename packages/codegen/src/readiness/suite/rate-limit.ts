@@ -1,0 +1,83 @@
+import type { OperationDescriptor } from "@synapseops/core";
+import { documentsRateLimit } from "../_features";
+import type { CaseResponse, GoldenCase } from "../types";
+import { type BuildContext, type CategoryCases, label } from "./_context";
+import { sampleRequest } from "./_requests";
+
+/** Seconds to wait from a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * `rate-limit` (one case, run after the others): a burst of `rateLimitBurst` requests to a
+ * cheap read must bring a 429 with a valid `Retry-After`; after waiting that long, the same
+ * request must no longer be limited. When the profile keeps rate limiting optional and no 429
+ * comes, the case is skipped with that reason.
+ */
+export function rateLimitCases(context: BuildContext): CategoryCases {
+  const reads = context.operations.filter((op) => op.method === "get");
+  const documented = reads.filter(documentsRateLimit);
+  const op = cheapest(documented.length > 0 ? documented : reads);
+  if (!op) return { cases: [], omitted: 0, none: "no GET operation to send a burst to" };
+  const sample = sampleRequest(context.doc, context.validator, op);
+  const { rateLimitBurst: burst, maxRetryAfterSeconds } = context.limits;
+  const required = context.profile.categories["rate-limit"].requirement === "required";
+  const rateCase: GoldenCase = {
+    id: `rate-limit:${op.operationId}`,
+    category: "rate-limit",
+    name: `a burst of ${burst} × ${label(op)} brings 429 with Retry-After, which the client obeys`,
+    operation: op.operationId,
+    isolated: true,
+    async run(ctx) {
+      let limited: CaseResponse | undefined;
+      for (let sent = 0; sent < burst && !limited; sent += 10) {
+        const wave = await Promise.all(
+          Array.from({ length: Math.min(10, burst - sent) }, () => ctx.send(sample.request)),
+        );
+        limited = wave.find((r) => r.status === 429);
+      }
+      if (!limited) {
+        if (!required)
+          return ctx.skip(
+            `no 429 within a burst of ${burst} requests (rate limiting is optional in the profile)`,
+          );
+        return ctx.fail(
+          `${label(op)}: no 429 within a burst of ${burst} requests, although the document says the API rate-limits`,
+          {
+            pointer: "/response/status",
+            expected: 429,
+          },
+        );
+      }
+      const wait = retryAfterSeconds(limited.headers.get("retry-after"));
+      if (wait === undefined)
+        return ctx.fail(`${label(op)}: the 429 has no valid Retry-After header`, {
+          pointer: "/response/headers/retry-after",
+          actual: limited.headers.get("retry-after"),
+        });
+      if (wait > maxRetryAfterSeconds)
+        return ctx.skip(
+          `Retry-After is ${wait} s, longer than the suite waits (maxRetryAfterSeconds ${maxRetryAfterSeconds})`,
+        );
+      // The client obeys: it waits as told (plus a little for clock granularity), then retries once.
+      await ctx.sleep(wait * 1000 + 100);
+      const retried = await ctx.send(sample.request);
+      if (retried.status === 429)
+        return ctx.fail(`${label(op)}: still 429 after waiting the ${wait} s Retry-After asked for`, {
+          pointer: "/response/status",
+          actual: 429,
+        });
+    },
+  };
+  return { cases: [rateCase], omitted: 0 };
+}
+
+function cheapest(ops: readonly OperationDescriptor[]): OperationDescriptor | undefined {
+  const weight = (op: OperationDescriptor): number =>
+    op.parameters.filter((p) => p.required).length * 10 + op.path.split("/").length;
+  return [...ops].sort((a, b) => weight(a) - weight(b))[0];
+}

@@ -1,0 +1,59 @@
+import type { OperationDescriptor } from "@synapseops/core";
+import type { GoldenCase } from "../types";
+import {
+  type BuildContext,
+  type CategoryCases,
+  documentedResponse,
+  expectBodyMatches,
+  expectDocumentedStatus,
+  label,
+} from "./_context";
+import { sampleRequest, spread } from "./_requests";
+
+/**
+ * `schema`: a valid request per operation (sampled evenly, GETs first) must be answered with a
+ * documented status whose documented JSON schema the body matches.
+ */
+export function schemaCases(context: BuildContext): CategoryCases {
+  const { doc, validator } = context;
+  const candidates = context.operations.filter((op) =>
+    op.responses.some((r) => r.content.some((m) => /json/i.test(m.contentType) && m.schema !== undefined)),
+  );
+  // Reads first: they have no side effects on a partner's sandbox.
+  const ordered = [
+    ...candidates.filter((op) => op.method === "get"),
+    ...candidates.filter((op) => op.method !== "get"),
+  ];
+  const kept = spread(ordered, context.limits.maxCasesPerCategory);
+  const cases = kept.map((op): GoldenCase => {
+    const sample = sampleRequest(doc, validator, op);
+    return {
+      id: `schema:${op.operationId}`,
+      category: "schema",
+      name: `${label(op)} answers a documented status with a body matching its schema`,
+      operation: op.operationId,
+      ...(sample.satisfiable ? {} : { notApplicable: "no request body satisfies the documented schema" }),
+      async run(ctx) {
+        const response = await ctx.send(sample.request);
+        expectDocumentedStatus(ctx, op, response);
+        checkDocumentedBody(ctx, op, response);
+      },
+    };
+  });
+  return {
+    cases,
+    omitted: candidates.length - kept.length,
+    none: "no operation documents a JSON response schema",
+  };
+
+  function checkDocumentedBody(
+    ctx: Parameters<NonNullable<GoldenCase["run"]>>[0],
+    op: OperationDescriptor,
+    response: Awaited<ReturnType<typeof ctx.send>>,
+  ): void {
+    const documented = documentedResponse(op, response.status);
+    const media = documented?.content.find((m) => /json/i.test(m.contentType));
+    if (media?.schema === undefined || response.status === 204) return;
+    expectBodyMatches(ctx, validator, media.schema, response, `${label(op)} ${response.status}`);
+  }
+}

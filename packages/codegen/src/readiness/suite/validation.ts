@@ -1,0 +1,113 @@
+import type { OperationDescriptor } from "@synapseops/core";
+import type { CaseContext, CaseRequest, CaseResponse, GoldenCase } from "../types";
+import { type BuildContext, type CategoryCases, documentedResponse, label } from "./_context";
+import { bodyMutations } from "./_mutations";
+import { type SampleRequest, sampleRequest, serialiseBody, spread } from "./_requests";
+
+/** One invalid request and what it breaks. */
+export interface InvalidRequest {
+  what: string;
+  /** Where the request breaks the document: `/request/body/name`, `/request/query/limit`. */
+  pointer: string;
+  request: CaseRequest;
+}
+
+/**
+ * Invalid variants of an operation's valid sample request: body mutations (missing required
+ * field, wrong type, enum violation) and a required query parameter left out. Empty when the
+ * operation takes nothing that can be wrong.
+ */
+export function invalidRequests(
+  context: BuildContext,
+  op: OperationDescriptor,
+  sample: SampleRequest,
+): InvalidRequest[] {
+  const out: InvalidRequest[] = [];
+  if (sample.body && sample.satisfiable) {
+    for (const mutation of bodyMutations(
+      context.doc,
+      context.validator,
+      sample.body.schema,
+      sample.body.value,
+    )) {
+      const what =
+        mutation.kind === "missing-required"
+          ? `a body without the required field "${mutation.field}"`
+          : mutation.kind === "wrong-type"
+            ? `a body whose "${mutation.field}" has the wrong type`
+            : `a body whose "${mutation.field}" is not one of its enum values`;
+      out.push({
+        what,
+        pointer: `/request/body/${mutation.field}`,
+        request: { ...sample.request, body: serialiseBody(sample.body.kind, mutation.value) },
+      });
+    }
+  }
+  const required = op.parameters.find((p) => p.in === "query" && p.required);
+  if (required) {
+    out.push({
+      what: `no required query parameter "${required.name}"`,
+      pointer: `/request/query/${required.name}`,
+      request: {
+        ...sample.request,
+        query: (sample.request.query ?? []).filter(([name]) => name !== required.name),
+      },
+    });
+  }
+  return out;
+}
+
+/** Fails unless an invalid request got a 4xx that is documented (when the operation documents any 4xx). */
+export function expectRejected(
+  ctx: CaseContext,
+  op: OperationDescriptor,
+  invalid: InvalidRequest,
+  response: CaseResponse,
+): void {
+  const documents4xx = op.responses.some((r) => /^(4\d\d|4XX)$/i.test(r.status));
+  const refused =
+    response.status >= 400 && response.status < 500 && ![401, 403, 404, 429].includes(response.status);
+  if (!refused || (documents4xx && !documentedResponse(op, response.status)))
+    ctx.fail(`${label(op)} with ${invalid.what} answered ${response.status}, not a documented 4xx`, {
+      pointer: "/response/status",
+      expected: documents4xx
+        ? op.responses.filter((r) => /^(4|default)/i.test(r.status)).map((r) => r.status)
+        : "4xx",
+      actual: response.status,
+    });
+}
+
+/**
+ * `validation`: per operation, each invalid variant of its valid request (missing required
+ * field, wrong type, enum violation, missing required query parameter) must be refused with a
+ * documented 4xx (401/403/404/429 do not count: they say something else).
+ */
+export function validationCases(context: BuildContext): CategoryCases {
+  const candidates = context.operations.filter(
+    (op) => op.parameters.some((p) => p.in === "query" && p.required) || op.requestBody?.schema !== undefined,
+  );
+  const cases: GoldenCase[] = [];
+  let considered = 0;
+  // Not every candidate yields an invalid variant the schema itself rejects: walk until the cap.
+  for (const op of spread(candidates, context.limits.maxCasesPerCategory * 4)) {
+    if (cases.length >= context.limits.maxCasesPerCategory) break;
+    considered++;
+    const sample = sampleRequest(context.doc, context.validator, op);
+    const invalid = invalidRequests(context, op, sample);
+    if (invalid.length === 0) continue;
+    cases.push({
+      id: `validation:${op.operationId}`,
+      category: "validation",
+      name: `${label(op)} refuses ${invalid.map((i) => i.what).join("; ")}`,
+      operation: op.operationId,
+      async run(ctx) {
+        for (const variant of invalid) expectRejected(ctx, op, variant, await ctx.send(variant.request));
+      },
+    });
+  }
+  return {
+    cases,
+    omitted: Math.max(0, candidates.length - considered),
+    none: "no operation has a required query parameter or a body the schema can reject",
+  };
+}
