@@ -1,0 +1,62 @@
+// The console's client of the service API. Errors arrive as RFC 9457 problem details and are
+// thrown as ApiProblem, so views can show `detail` and point at the field.
+
+export class ApiProblem extends Error {
+  constructor(problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+    this.problem = problem;
+  }
+}
+
+async function call(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const type = response.headers.get("content-type") ?? "";
+  const payload = type.includes("json") ? await response.json() : await response.text();
+  if (!response.ok)
+    throw new ApiProblem(
+      typeof payload === "object" ? payload : { status: response.status, detail: payload },
+    );
+  return payload;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  health: () => call("GET", "/health"),
+  projects: () => call("GET", "/projects?limit=200"),
+  createProject: (body) => call("POST", "/projects", body),
+  connectors: (projectId) => call("GET", `/projects/${enc(projectId)}/connectors`),
+  addConnector: (projectId, body) => call("POST", `/projects/${enc(projectId)}/connectors`, body),
+  blueprints: (projectId) => call("GET", `/projects/${enc(projectId)}/blueprints?limit=200`),
+  generateBlueprint: (projectId, body) => call("POST", `/projects/${enc(projectId)}/blueprints`, body),
+  blueprint: (id) => call("GET", `/blueprints/${enc(id)}`),
+  editBlueprint: (id, body) => call("PATCH", `/blueprints/${enc(id)}`, body),
+  validate: (id) => call("POST", `/blueprints/${enc(id)}/validate`),
+  approve: (id) => call("POST", `/blueprints/${enc(id)}/approve`),
+  revisions: (id) => call("GET", `/blueprints/${enc(id)}/revisions?limit=500`),
+  revision: (id, revision) => call("GET", `/blueprints/${enc(id)}/revisions/${revision}`),
+  diff: (id, from, to) => call("GET", `/blueprints/${enc(id)}/diff?from=${from}&to=${to}`),
+  testMapping: (id, body) => call("POST", `/blueprints/${enc(id)}/mapping-tests`, body),
+  startRun: (id, body) => call("POST", `/blueprints/${enc(id)}/runs`, body),
+  runs: (id) => call("GET", `/blueprints/${enc(id)}/runs?limit=500`),
+  run: (id) => call("GET", `/runs/${enc(id)}`),
+  logs: (id) => call("GET", `/runs/${enc(id)}/logs?limit=500`),
+  deadLetters: (blueprintId) => call("GET", `/dead-letters?blueprintId=${enc(blueprintId)}&limit=500`),
+  replay: (ids) => call("POST", "/dead-letters/replay", { deadLetterIds: ids }),
+  sandbox: (channel) => call("GET", `/sandbox/${enc(channel)}`),
+  setSandbox: (channel, rejectWhen) => call("PUT", `/sandbox/${enc(channel)}`, { rejectWhen }),
+  exportUrl: (id) => `/blueprints/${enc(id)}/export`,
+};
+
+/** Reads a JSON textarea; a syntax error names the field. */
+export function parseJsonField(text, label) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiProblem({ status: 400, detail: `${label} is not valid JSON: ${error.message}` });
+  }
+}
