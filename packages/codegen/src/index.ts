@@ -57,6 +57,15 @@ export type {
   SuiteProgress,
   SuiteRetryPolicy,
 } from "./readiness/types";
+export { createTraceCollector } from "./readiness/collector";
+export type {
+  BatchProblem,
+  CollectorAnswer,
+  CollectorAnswerBody,
+  CollectorProject,
+  TraceCollector,
+  TraceCollectorOptions,
+} from "./readiness/collector-types";
 export { createExchangeValidator, validateExchange } from "./readiness/validate-exchange";
 export type {
   ExchangeHeaders,

@@ -1,83 +1,9 @@
-import { getAtPointer, loadOpenApiSync, type OpenApiDocument } from "@synapseops/core";
+import { getAtPointer } from "@synapseops/core";
 import { describe, expect, it } from "vitest";
+import { ordersDoc } from "../../test/readiness-report/fixtures";
 import { loadSpec } from "../_test/specs";
 import { CodegenConfigError } from "../errors";
 import { createExchangeValidator, validateExchange } from "./validate-exchange";
-
-/** A small document written here: no other test has seen it. */
-function ordersDoc(): OpenApiDocument {
-  return loadOpenApiSync(
-    JSON.stringify({
-      openapi: "3.1.0",
-      info: { title: "Orders", version: "1.0.0" },
-      servers: [{ url: "https://api.example.com/v2" }],
-      components: {
-        securitySchemes: { key: { type: "apiKey", in: "header", name: "x-api-key" } },
-        schemas: {
-          Line: {
-            type: "object",
-            required: ["sku", "quantity"],
-            properties: { sku: { type: "string" }, quantity: { type: "integer", minimum: 1 } },
-          },
-          Order: {
-            type: "object",
-            required: ["id", "status"],
-            properties: {
-              id: { type: "string" },
-              status: { type: "string", enum: ["open", "paid"] },
-              lines: { type: "array", items: { $ref: "#/components/schemas/Line" } },
-            },
-          },
-        },
-      },
-      security: [{ key: [] }],
-      paths: {
-        "/orders": {
-          get: {
-            operationId: "listOrders",
-            parameters: [{ name: "limit", in: "query", schema: { type: "integer", maximum: 100 } }],
-            responses: { "200": { description: "ok" } },
-          },
-          post: {
-            operationId: "createOrder",
-            parameters: [
-              { name: "Idempotency-Key", in: "header", required: true, schema: { type: "string" } },
-            ],
-            requestBody: {
-              required: true,
-              content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    required: ["lines"],
-                    properties: { lines: { type: "array", items: { $ref: "#/components/schemas/Line" } } },
-                  },
-                },
-              },
-            },
-            responses: {
-              "201": {
-                description: "created",
-                headers: { Location: { required: true, schema: { type: "string" } } },
-                content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } },
-              },
-              "4XX": { description: "refused" },
-            },
-          },
-        },
-        "/orders/{id}": {
-          get: {
-            operationId: "getOrder",
-            parameters: [
-              { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^ord_" } },
-            ],
-            responses: { "200": { description: "ok" } },
-          },
-        },
-      },
-    }),
-  );
-}
 
 const auth = { "x-api-key": "k" };
 
