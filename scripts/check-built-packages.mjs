@@ -10,7 +10,9 @@
  *    proves they are imported lazily (exceptions are listed in PEER_NEEDED_AT_LOAD);
  * 3. every bare import in dist/ JavaScript is a declared dependency, peer or Node builtin;
  * 4. the emitted `.d.ts` typecheck in a consumer project (nodenext, skipLibCheck off);
- * 5. `attw --pack --profile node16` finds no problem (skip with --no-attw).
+ * 5. `attw --pack --profile node16` finds no problem (skip with --no-attw);
+ * 6. every `bin` runs from its node_modules/.bin link (`--help`), and `synapseops generate`
+ *    works with flags alone on a document written here, and its `--check` passes on fresh output.
  * `publint --strict` runs separately: `npm run publint`.
  *
  * Usage: node scripts/check-built-packages.mjs [--no-attw] [package-dir-name…]
@@ -91,6 +93,8 @@ for (const dir of packageDirs) {
       else ok(`${what}: ${r.keys} exports`);
     }
   }
+
+  for (const [name, target] of Object.entries(pkg.bin ?? {})) checkBin(pkg, dir, name, target);
 
   const undeclared = undeclaredImports(pkg, dir);
   if (undeclared.length) {
@@ -302,6 +306,66 @@ function typecheckDeclarations(entries) {
     }),
   );
   return run("npx", ["--no-install", "tsc", "-p", join(dts, "tsconfig.json")]);
+}
+
+/**
+ * A package's bin as a user runs it: through the `node_modules/.bin` link npm made, in plain Node.
+ * `synapseops` also generates from an OpenAPI document no test has seen, with flags alone.
+ */
+function checkBin(pkg, dir, name, target) {
+  const link = join(root, "node_modules", ".bin", name);
+  if (!existsSync(join(dir, target))) return fail(pkg.name, `bin ${name}: ${target} missing`);
+  if (!existsSync(link)) return fail(pkg.name, `bin ${name}: npm did not link node_modules/.bin/${name}`);
+  const help = run(link, ["--help"]);
+  if (help.status !== 0)
+    return fail(pkg.name, `bin ${name} --help exited ${help.status}:\n${indent(help.stderr)}`);
+  ok(`bin ${name} --help`);
+  if (name !== "synapseops") return;
+  const work = join(tmp, "bin");
+  mkdirSync(work, { recursive: true });
+  const input = join(work, "notes.yaml");
+  writeFileSync(
+    input,
+    [
+      "openapi: 3.1.0",
+      "info: { title: Notes, version: 1.0.0 }",
+      "paths:",
+      "  /notes/{id}:",
+      "    get:",
+      "      operationId: getNote",
+      "      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]",
+      "      responses:",
+      "        '200':",
+      "          description: a note",
+      "          content: { application/json: { schema: { type: object, required: [id], properties: { id: { type: string } } } } }",
+      "",
+    ].join("\n"),
+  );
+  const out = join(work, "out");
+  const targets = ["openapi", "sdk-ts", "sdk-python", "postman", "tests", "bundle"];
+  const generated = run(link, ["generate", "--input", input, "--targets", targets.join(","), "--out", out]);
+  if (generated.status !== 0)
+    return fail(
+      pkg.name,
+      `bin ${name} generate exited ${generated.status}:\n${indent(generated.stderr + generated.stdout)}`,
+    );
+  const written = readdirSync(out, { recursive: true }).length;
+  if (written < targets.length) return fail(pkg.name, `bin ${name} generate wrote only ${written} files`);
+  const check = run(link, [
+    "generate",
+    "--input",
+    input,
+    "--targets",
+    targets.join(","),
+    "--out",
+    out,
+    "--check",
+  ]);
+  if (check.status !== 0)
+    return fail(pkg.name, `bin ${name} generate --check on fresh output exited ${check.status}`);
+  ok(
+    `bin ${name} generate --input <new document> --targets ${targets.join(",")}: ${written} files, --check passes`,
+  );
 }
 
 function run(command, argv) {

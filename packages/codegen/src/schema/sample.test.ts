@@ -7,7 +7,14 @@ import { createSchemaValidator } from "./validator";
 describe("sampleFromSchema", () => {
   it("fits id patterns, bounds, enums and required properties", () => {
     expect(sampleForPattern("^AC[0-9a-fA-F]{32}$")).toMatch(/^AC[0-9a-fA-F]{32}$/);
-    expect(sampleForPattern("^(a|b)$")).toBeUndefined();
+    for (const pattern of ["^(SM|MM)[0-9a-fA-F]{32}$", "^(a|b)$", "^x|yy$", "^(?:ab|c)+-(d|(e|f))$"]) {
+      const sample = sampleForPattern(pattern);
+      expect(sample, pattern).toBeDefined();
+      expect(new RegExp(pattern).test(sample ?? ""), `${pattern} → ${sample}`).toBe(true);
+    }
+    // What it cannot honour it refuses rather than guess.
+    expect(sampleForPattern("^(?=a)b$")).toBeUndefined();
+    expect(sampleForPattern("^(ab){2}$")).toBeUndefined();
     const { document } = loadSpec("edge/3.0/petstore.json");
     const schema = {
       type: "object",
@@ -21,5 +28,18 @@ describe("sampleFromSchema", () => {
     const value = sampleFromSchema(document, schema);
     expect(createSchemaValidator(document).validate(schema, value)).toEqual([]);
     expect(value).toMatchObject({ n: 5, kind: "x" });
+  });
+
+  it("fills required names that have no property schema from additionalProperties, else any value", () => {
+    const { document } = loadSpec("edge/3.0/petstore.json");
+    const validator = createSchemaValidator(document);
+    const open = { type: "object", required: ["a", "undeclared"], properties: { a: { type: "boolean" } } };
+    const typed = { ...open, additionalProperties: { type: "integer", minimum: 3 } };
+    expect(validator.validate(open, sampleFromSchema(document, open, { optionalProperties: false }))).toEqual(
+      [],
+    );
+    const value = sampleFromSchema(document, typed, { optionalProperties: false });
+    expect(validator.validate(typed, value)).toEqual([]);
+    expect(value).toEqual({ a: true, undeclared: 3 });
   });
 });

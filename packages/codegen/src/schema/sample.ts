@@ -206,6 +206,17 @@ function sampleObject(
           ? null
           : {};
   }
+  // A name can be required without a schema in `properties`: it then takes what
+  // `additionalProperties` allows, or any value.
+  for (const name of required) {
+    if (name in out) continue;
+    const extra = schema.additionalProperties;
+    const value =
+      extra !== undefined && typeof extra === "object"
+        ? sample(doc, extra, options, depth + 1, stack)
+        : undefined;
+    out[name] = value ?? "string";
+  }
   return out;
 }
 

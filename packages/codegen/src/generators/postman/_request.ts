@@ -11,12 +11,31 @@ export function validSample(
   schema: unknown,
   example?: unknown,
 ): unknown {
+  return checkedSample(doc, validator, schema, example).value;
+}
+
+/**
+ * A sample value for a schema and whether it is known to validate: `valid: false` when no
+ * variant does — the schema admits no value (`allOf` of a string and an integer), so a request
+ * carrying it can only be refused.
+ */
+export function checkedSample(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  schema: unknown,
+  example?: unknown,
+): { value: unknown; valid: boolean } {
   // Compiling a validator per schema is the slow part on big documents (Stripe has thousands of
   // inline schemas): schemas without combinators in their required tree are sampled exactly.
+  const typed = exampleOfSchemaType(doc, schema, example);
   if (!needsCheck(doc, schema, 0)) {
-    return example ?? sampleFromSchema(doc, schema, { optionalProperties: false, direction: "request" });
+    return {
+      value: typed ?? sampleFromSchema(doc, schema, { optionalProperties: false, direction: "request" }),
+      valid: true,
+    };
   }
-  if (example !== undefined && validator.validate(schema, example).length === 0) return example;
+  if (typed !== undefined && validator.validate(schema, typed).length === 0)
+    return { value: typed, valid: true };
   let first: unknown;
   for (let variant = 0; variant < 4; variant++) {
     for (const useExamples of [true, false]) {
@@ -27,10 +46,10 @@ export function validSample(
         direction: "request",
       });
       if (first === undefined) first = value;
-      if (validator.validate(schema, value).length === 0) return value;
+      if (validator.validate(schema, value).length === 0) return { value, valid: true };
     }
   }
-  return first;
+  return { value: first, valid: false };
 }
 
 /** `key=value` pairs of a query parameter value by style (form, deepObject, delimited). */
@@ -75,6 +94,27 @@ export function deepPairs(key: string, value: unknown): [string, string][] {
   return [[key, scalar(value)]];
 }
 
+/**
+ * The example in the shape the schema's top-level type asks for: documents often give an object
+ * or array example as JSON text, which is parsed; an example of another type is dropped, so the
+ * schema is sampled instead.
+ */
+function exampleOfSchemaType(doc: OpenApiDocument, schema: unknown, example: unknown): unknown {
+  const type = resolveRef<Obj>(doc, schema)?.type;
+  if (example === undefined || (type !== "object" && type !== "array")) return example;
+  let value = example;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const isArray = Array.isArray(value);
+  const fits = type === "array" ? isArray : typeof value === "object" && value !== null && !isArray;
+  return fits ? value : undefined;
+}
+
 /** A value as a parameter string. */
 export function scalar(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -82,8 +122,25 @@ export function scalar(value: unknown): string {
   return String(value);
 }
 
-/** The Postman test script lines of an operation: documented status, then top-level shape. */
-export function testScript(doc: OpenApiDocument, op: OperationDescriptor): string[] {
+const BODILESS_STATUSES = new Set(["204", "205", "304"]);
+
+/**
+ * The Postman test script lines of an operation: documented status, then top-level shape. A
+ * request whose body no value can make valid (`bodySatisfiable: false`) is expected to be refused
+ * with a 4xx instead.
+ */
+export function testScript(
+  doc: OpenApiDocument,
+  op: OperationDescriptor,
+  options: { bodySatisfiable?: boolean } = {},
+): string[] {
+  if (options.bodySatisfiable === false) {
+    return [
+      'pm.test("a body the schema cannot accept is refused", function () {',
+      "  pm.expect(pm.response.code).to.be.within(400, 499);",
+      "});",
+    ];
+  }
   const codes = op.responses.map((r) => r.status);
   const lines: string[] = [];
   if (!codes.includes("default") && codes.length > 0) {
@@ -96,8 +153,12 @@ export function testScript(doc: OpenApiDocument, op: OperationDescriptor): strin
       "});",
     );
   }
+  // 204, 205 and 304 carry no body whatever the document declares for them.
   const success = op.responses.find(
-    (r) => /^2/.test(r.status) && r.content.some((m) => /json/i.test(m.contentType)),
+    (r) =>
+      /^2/.test(r.status) &&
+      !BODILESS_STATUSES.has(r.status) &&
+      r.content.some((m) => /json/i.test(m.contentType)),
   );
   const media = success?.content.find((m) => /json/i.test(m.contentType));
   const schema = resolveRef<Obj>(doc, media?.schema);

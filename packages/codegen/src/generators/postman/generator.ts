@@ -4,7 +4,7 @@ import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
-import { deepPairs, queryPairs, scalar, testScript, validSample } from "./_request";
+import { checkedSample, deepPairs, queryPairs, scalar, testScript, validSample } from "./_request";
 import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
 import type { PostmanOptions } from "./types";
 
@@ -100,12 +100,15 @@ function requestItem(
   }
   const request: Obj = { method: op.method.toUpperCase(), header };
   const body = op.requestBody;
+  let bodySatisfiable = true;
   if (body) {
     const media = preferredMedia(body.content);
-    const value =
+    const sampled =
       media?.schema !== undefined
-        ? validSample(doc, validator, media.schema, media.example)
-        : (media?.example ?? {});
+        ? checkedSample(doc, validator, media.schema, media.example)
+        : { value: media?.example ?? {}, valid: true };
+    const value = sampled.value;
+    bodySatisfiable = sampled.valid;
     const type = body.contentType;
     if (/json/i.test(type) || !/form/i.test(type)) {
       header.push({ key: "Content-Type", value: type.includes("*") ? "application/json" : type });
@@ -132,6 +135,8 @@ function requestItem(
       };
     }
   }
+  // `/health/` and `/health` are different paths to a strict server: keep a trailing slash.
+  if (op.path.length > 1 && op.path.endsWith("/")) segments.push("");
   const raw = `{{baseUrl}}/${segments.join("/")}${
     query.some((q) => !q.disabled)
       ? `?${query
@@ -147,7 +152,13 @@ function requestItem(
     ...(query.length ? { query } : {}),
     ...(pathVariables.length ? { variable: pathVariables } : {}),
   };
-  const description = [op.summary, op.description]
+  const description = [
+    op.summary,
+    op.description,
+    bodySatisfiable
+      ? undefined
+      : "No request body can satisfy the documented schema: a server must refuse it.",
+  ]
     .filter((t): t is string => typeof t === "string" && t !== "")
     .join("\n\n");
   if (description) request.description = description;
@@ -155,7 +166,7 @@ function requestItem(
   if (auth && JSON.stringify(auth) !== JSON.stringify(collectionAuth)) request.auth = auth;
   else if (!auth && collectionAuth) request.auth = { type: "noauth" };
   const item: Obj = { name: op.summary ? docText(op.summary, 200) : op.operationId, request, response: [] };
-  const script = withTests ? testScript(doc, op) : [];
+  const script = withTests ? testScript(doc, op, { bodySatisfiable }) : [];
   if (script.length) item.event = [{ listen: "test", script: { type: "text/javascript", exec: script } }];
   return item;
 }
