@@ -166,5 +166,5 @@ export async function runDemo(baseUrl: string, print: (line: string) => void): P
   const missing = await api.get<Problem>("/runs/run_missing");
   expectStatus(missing, 404, "unknown run");
   show("unknown run (application/problem+json)", missing.body);
-  print(`\nconsole: ${baseUrl}/console/ (run without --demo to keep the service up)`);
+  print(`\nconsole: ${baseUrl}/console/ (\`npm run serve -w examples/service\` keeps the service up)`);
 }

@@ -4,16 +4,20 @@
  * BullMQ when DATABASE_URL / REDIS_URL are set. With `--demo` it listens on a free port, walks
  * through the API against itself, prints what it saw and exits 0 (CI runs it that way).
  */
+import { pino } from "pino";
 import { runDemo } from "./demo";
 import { buildServer } from "./server";
 import { createServiceRuntime } from "./service-runtime";
 
 const demo = process.argv.includes("--demo");
+// One pino logger for the HTTP layer and the runtime; the demo prints its own lines instead.
+const logger = pino({ level: demo ? "silent" : (process.env.LOG_LEVEL ?? "info") });
 const service = await createServiceRuntime({
+  logger,
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
 });
-const app = await buildServer(service, { logger: demo ? false : { level: process.env.LOG_LEVEL ?? "info" } });
+const app = await buildServer(service, { loggerInstance: logger });
 
 const shutdown = async (): Promise<void> => {
   await app.close();

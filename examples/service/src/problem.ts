@@ -86,7 +86,10 @@ function validationEntries(error: FastifyError): ProblemEntry[] {
     const pointer = `${issue.instancePath}${missing === undefined ? "" : `/${missing}`}`;
     return {
       pointer,
-      detail: `${pointer || "/"} ${issue.message ?? "is invalid"}`,
+      detail:
+        missing === undefined
+          ? `${pointer || "/"} ${issue.message ?? "is invalid"}`
+          : `${pointer} is required`,
       ...(error.validationContext ? { in: error.validationContext } : {}),
       code: issue.keyword,
     };

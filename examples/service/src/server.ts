@@ -14,6 +14,8 @@ import type { ServiceContext } from "./service-context";
 export interface BuildServerOptions {
   /** Fastify's logger option (pino): `false` for tests. @default true */
   logger?: FastifyServerOptions["logger"];
+  /** A pino logger to use instead (the one the runtime logs to, so both share one stream). */
+  loggerInstance?: FastifyServerOptions["loggerInstance"];
 }
 
 /**
@@ -25,9 +27,9 @@ export async function buildServer(
   context: ServiceContext,
   options: BuildServerOptions = {},
 ): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger ?? true,
-  });
+  const app = Fastify(
+    options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? true },
+  );
   app.setValidatorCompiler(requestValidatorCompiler);
   const operations: RegisteredOperation[] = [];
   app.addHook("onRoute", (route) => {
