@@ -54,7 +54,11 @@ afterAll(async () => {
   await service?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+/** A full-page screenshot without the transient toasts (they would hide what the step shows). */
+async function shot(name: string): Promise<void> {
+  await page.evaluate(() => document.getElementById("toasts")?.replaceChildren());
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
 /** Waits for a toast with this text, the console's answer to every action. */
 const toast = (text: string | RegExp) => page.locator(".toast", { hasText: text }).first().waitFor();
 
