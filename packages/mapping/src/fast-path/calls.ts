@@ -23,7 +23,7 @@ import {
 } from "./runtime";
 
 /** Built-ins that read the reference's evaluation environment (timestamp closures, `$eval`). */
-const ENVIRONMENT_BOUND = new Set(["eval", "now", "millis"]);
+export const ENVIRONMENT_BOUND = new Set(["eval", "now", "millis"]);
 
 type ArgCheck = (args: unknown[], input: unknown) => unknown[] | undefined;
 
@@ -135,13 +135,14 @@ const SYNC_IMPLEMENTATIONS: Record<string, (args: unknown[]) => unknown> = {
 };
 
 /** How one resolved function is called. */
-interface Callee {
+export interface Callee {
   fn: JsonataFunction;
   prevalidated: ArgCheck | undefined;
   sync: ((args: unknown[]) => unknown) | undefined;
 }
 
-function resolveCallee(name: string, compiler: Compiler): Callee | undefined {
+/** The function a call of `$name` reaches when nothing binds the name, with its shortcuts. */
+export function resolveCallee(name: string, compiler: Compiler): Callee | undefined {
   const fn = compiler.functions.lookup(name);
   if (!isJsonataFunction(fn)) return undefined;
   const builtin = builtinFunction(name);
@@ -155,7 +156,12 @@ function resolveCallee(name: string, compiler: Compiler): Callee | undefined {
 }
 
 /** Calls a JSONata function value (built-in or registered) as the reference's `applyInner` does. */
-function callJsonataFunction(callee: Callee, args: unknown[], input: unknown, context: RunContext): unknown {
+export function callJsonataFunction(
+  callee: Callee,
+  args: unknown[],
+  input: unknown,
+  context: RunContext,
+): unknown {
   for (const arg of args) if (isFunctionValue(arg)) throw deopt();
   let validated = callee.prevalidated?.(args, input);
   if (validated !== undefined && callee.sync !== undefined) {

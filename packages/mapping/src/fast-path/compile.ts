@@ -10,6 +10,7 @@ import type { JsonataFrame } from "../guards/jsonata-environment";
 import type { AstNode, Compiler, FilterEvaluator } from "./ast";
 import { Unsupported } from "./ast";
 import { compileApply, compileCall, compileLambda } from "./calls";
+import { generateEvaluator } from "./codegen";
 import { compileBinary, compileCondition, compileUnary } from "./operators";
 import { compileFilter, compilePath, compilePathChase } from "./paths";
 import {
@@ -44,7 +45,9 @@ export interface FastProgram {
 export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProgram | undefined {
   const tree = ast as AstNode;
   const names = boundNames(tree);
-  const build = (countDepth: boolean): { root: Evaluator; usesLambdas: boolean } | undefined => {
+  const build = (
+    countDepth: boolean,
+  ): { root: Evaluator; usesLambdas: boolean; compiler: Compiler } | undefined => {
     let usesLambdas = false;
     const compiler: Compiler = {
       functions,
@@ -66,7 +69,7 @@ export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProg
       },
     };
     try {
-      return { root: compiler.compile(tree), usesLambdas };
+      return { root: compiler.compile(tree), usesLambdas, compiler };
     } catch (error) {
       if (error instanceof Unsupported) return undefined;
       throw error;
@@ -80,10 +83,14 @@ export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProg
   // Without recursion no sub-expression is evaluated inside itself, so nesting never exceeds the
   // number of sub-expressions: below the depth limit, a variant that does not count runs.
   const nodeCount = countNodes(tree);
-  const uncounted = counting.usesLambdas && mayRecurse(tree, functions, names) ? undefined : build(false);
+  const closures = counting.usesLambdas && mayRecurse(tree, functions, names) ? undefined : build(false);
+  // Without depth to count, the whole expression becomes one generated function (codegen.ts);
+  // the closures remain for what it embeds and for expressions it does not generate.
+  const uncounted =
+    closures === undefined ? undefined : (generateEvaluator(tree, closures.compiler) ?? closures.root);
   return {
     run(input, bindings, limits) {
-      const root = uncounted !== undefined && nodeCount < limits.maxDepth ? uncounted.root : counting.root;
+      const root = uncounted !== undefined && nodeCount < limits.maxDepth ? uncounted : counting.root;
       const context = new RunContext(limits);
       const frame = new Frame(undefined, context);
       if (bindings !== undefined) {

@@ -185,6 +185,8 @@ export class FastLambda {
     readonly body: Evaluator,
     readonly input: unknown,
     readonly closure: Frame,
+    /** Generated code's version of the body, taking the parameters as arguments (codegen.ts). */
+    readonly direct: ((...args: unknown[]) => unknown) | undefined = undefined,
   ) {}
 
   invoke(args: readonly unknown[], context: RunContext): unknown {
