@@ -39,11 +39,33 @@ export { createMockServer } from "./mock/server";
 export type { MockFault, MockListener, MockServer, MockServerOptions } from "./mock/types";
 export { generateModelSchemas } from "./model-schemas";
 export { buildGoldenSuite } from "./readiness/build-suite";
+export { createTraceCollector } from "./readiness/collector";
+export type {
+  BatchProblem,
+  CollectorAnswer,
+  CollectorAnswerBody,
+  CollectorProject,
+  TraceCollector,
+  TraceCollectorOptions,
+} from "./readiness/collector-types";
 export { CaseFailure, CaseSkip, ReadinessConfigError } from "./readiness/errors";
 export { toJUnitXml } from "./readiness/junit";
 export type { MockEnvironment } from "./readiness/mock-environment";
 export { MOCK_WEBHOOK_PATH, startMockEnvironment } from "./readiness/mock-environment";
 export { detectProfile } from "./readiness/profile";
+export { readinessReport } from "./readiness/report";
+export { renderReadinessHtml } from "./readiness/report-html";
+export { renderReadinessMarkdown } from "./readiness/report-markdown";
+export type {
+  ApiReport,
+  CategoryOutcome,
+  CategoryReport,
+  OpenFailure,
+  OperationErrorRate,
+  ReadinessReport,
+  ReadinessReportOptions,
+  TraceSummary,
+} from "./readiness/report-types";
 export { runSuite } from "./readiness/run-suite";
 export type {
   CaseContext,
@@ -57,15 +79,6 @@ export type {
   SuiteProgress,
   SuiteRetryPolicy,
 } from "./readiness/types";
-export { createTraceCollector } from "./readiness/collector";
-export type {
-  BatchProblem,
-  CollectorAnswer,
-  CollectorAnswerBody,
-  CollectorProject,
-  TraceCollector,
-  TraceCollectorOptions,
-} from "./readiness/collector-types";
 export { createExchangeValidator, validateExchange } from "./readiness/validate-exchange";
 export type {
   ExchangeHeaders,
