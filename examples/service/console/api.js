@@ -28,6 +28,7 @@ const enc = encodeURIComponent;
 export const api = {
   health: () => call("GET", "/health"),
   projects: () => call("GET", "/projects?limit=200"),
+  project: (id) => call("GET", `/projects/${enc(id)}`),
   createProject: (body) => call("POST", "/projects", body),
   connectors: (projectId) => call("GET", `/projects/${enc(projectId)}/connectors`),
   addConnector: (projectId, body) => call("POST", `/projects/${enc(projectId)}/connectors`, body),

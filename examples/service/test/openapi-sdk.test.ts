@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { generateSdkTs } from "@synapseops/codegen";
 import { listOperations, type OpenApiDocument } from "@synapseops/core";
@@ -9,12 +11,19 @@ import { orderSchema, salesOrderSchema, sampleOrders } from "../src/fixtures";
 import { startService, type TestService } from "./helpers";
 
 const OUT = fileURLToPath(new URL("../test-output/sdk-ts/", import.meta.url));
+const TSC = fileURLToPath(new URL("../../../node_modules/typescript/bin/tsc", import.meta.url));
 
 let service: TestService;
 let document: OpenApiDocument;
 beforeAll(async () => {
   service = await startService();
   document = (await service.api.get<OpenApiDocument>("/openapi.json")).body;
+  // The SDK generated from the served document, as a user of the service would generate it.
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  for (const file of generateSdkTs({ document, operations: listOperations(document) })) {
+    writeFileSync(join(OUT, file.path), file.contents);
+  }
 });
 afterAll(async () => {
   await service?.close();
@@ -49,15 +58,9 @@ describe("/openapi.json", () => {
   });
 
   it("drives the service through a TypeScript SDK generated from it by sdk-ts", async () => {
-    const folder = join(OUT, `run-${process.pid}`);
-    rmSync(folder, { recursive: true, force: true });
-    mkdirSync(folder, { recursive: true });
-    for (const file of generateSdkTs({ document, operations: listOperations(document) })) {
-      writeFileSync(join(folder, file.path), file.contents);
-    }
     // The generated SDK, typed only as far as this test calls it.
     type Call<A, R> = (client: object, args: A) => Promise<R>;
-    const sdk = (await import(join(folder, "index.ts"))) as {
+    const sdk = (await import(join(OUT, "index.ts"))) as {
       createClient(config: { baseUrl: string; retry?: { retries: number } }): object;
       createProject: Call<{ body: { name: string } }, { id: string; name: string }>;
       addConnector: Call<
@@ -108,4 +111,49 @@ describe("/openapi.json", () => {
     expect((failure as { status: number }).status).toBe(404);
     expect((failure as { body?: unknown }).body).toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("types the service's answers: the generated SDK compiles with tsc --strict against a typed use", async () => {
+    writeFileSync(
+      join(OUT, "usage.ts"),
+      [
+        'import { createClient, getRun, getRunMetrics, startRun, ApiError, type GetRunErrors } from "./index.js";',
+        "export async function usage(): Promise<string> {",
+        '  const client = createClient({ baseUrl: "http://127.0.0.1:3000" });',
+        '  const run = await startRun(client, { path: { id: "bp_1" }, body: { records: [{ id: "o-1" }] } });',
+        '  const status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" = (await getRun(client, { path: { id: run.id } })).status;',
+        "  const p95: number | undefined = (await getRunMetrics(client, { path: { id: run.id } })).metrics?.latencyMs.p95;",
+        "  void p95;",
+        "  return status;",
+        "}",
+        "export function code(error: ApiError<GetRunErrors>): number {",
+        "  return error.status;",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(OUT, "tsconfig.check.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "ESNext",
+          moduleResolution: "Bundler",
+          lib: ["ES2022", "DOM", "DOM.Iterable"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        include: ["*.ts"],
+      }),
+    );
+    const result = await promisify(execFile)(
+      process.execPath,
+      [TSC, "-p", join(OUT, "tsconfig.check.json")],
+      {
+        cwd: OUT,
+      },
+    ).catch((error: { stdout?: string }) => ({ stdout: String(error.stdout ?? error) }));
+    expect(result.stdout.split("\n").filter((line) => line.includes("error TS"))).toEqual([]);
+  }, 120_000);
 });

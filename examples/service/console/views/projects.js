@@ -70,11 +70,10 @@ export async function renderHome(main, refresh) {
 /** A project: its connectors, its blueprints and a form generating a new one. */
 export async function renderProject(main, projectId, refresh) {
   const [project, connectors, blueprints] = await Promise.all([
-    api.projects().then((page) => page.items.find((p) => p.id === projectId)),
+    api.project(projectId),
     api.connectors(projectId),
     api.blueprints(projectId),
   ]);
-  if (project === undefined) throw new Error(`project ${projectId} not found`);
   const options = (preferred) =>
     connectors.map((c) =>
       h("option", { value: c.id, selected: c.type === preferred }, `${c.name} (${c.type})`),
