@@ -56,7 +56,7 @@ afterAll(async () => {
 
 /** A full-page screenshot without the transient toasts (they would hide what the step shows). */
 async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.getElementById("toasts")?.replaceChildren());
+  await page.evaluate('document.getElementById("toasts")?.replaceChildren()');
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 /** Waits for a toast with this text, the console's answer to every action. */
