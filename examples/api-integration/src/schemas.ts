@@ -38,3 +38,23 @@ export const sampleOrder = {
   financial_status: "paid",
   customer: { first_name: "Ada", last_name: "Lovelace" },
 };
+
+/** Orders as the shop sends them in webhooks: two paid, one still pending. */
+export const orders = {
+  ada: sampleOrder,
+  grace: {
+    ...sampleOrder,
+    id: 450789470,
+    email: "grace@example.com",
+    total_price: "42.50",
+    customer: { first_name: "Grace", last_name: "Hopper" },
+  },
+  pending: {
+    ...sampleOrder,
+    id: 450789471,
+    email: "alan@example.com",
+    total_price: "12.00",
+    financial_status: "pending",
+    customer: { first_name: "Alan", last_name: "Turing" },
+  },
+};
