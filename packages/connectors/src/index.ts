@@ -74,6 +74,17 @@ export type { EnvSecretsOptions } from "./secrets/env-secrets";
 export { envSecrets } from "./secrets/env-secrets";
 export type { MemorySecrets } from "./secrets/memory-secrets";
 export { memorySecrets } from "./secrets/memory-secrets";
+export { NO_TRACE_HEADER, RecordedTrace, TraceBatch } from "./traces/trace-batch";
+export type { TraceRecorder, TraceRecorderOptions, TraceRecorderStats } from "./traces/trace-recorder";
+export { createTraceRecorder } from "./traces/trace-recorder";
+export type { TraceShipper, TraceShipperOptions, TraceShipperStats } from "./traces/trace-shipper";
+export { createTraceShipper } from "./traces/trace-shipper";
+export type {
+  UndiciDispatch,
+  UndiciDispatchHandler,
+  UndiciDispatchOptions,
+  UndiciInterceptor,
+} from "./traces/undici-interceptor";
 export type { HmacAlgorithm } from "./webhook/_crypto";
 export { constantTimeEqual } from "./webhook/_crypto";
 export type { WebhookAdapterOptions, WebhookAnswer } from "./webhook/adapters/_respond";

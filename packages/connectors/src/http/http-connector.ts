@@ -1,4 +1,5 @@
 import { type Connector, type ConnectorContext, ConnectorError, defineConnector } from "@synapseops/core";
+import type { TraceRecorder } from "../traces/trace-recorder";
 import { type HttpCall, type HttpResult, type HttpSignHook, httpSender } from "./_send";
 import { buildUrl, resolveBaseUrl } from "./_url";
 import { encodeBody } from "./body";
@@ -30,6 +31,15 @@ export interface HttpConnectorOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Records every exchange of the connector (OAuth2 token requests included) as a redacted trace.
+   * @example
+   * ```ts
+   * const recorder = createTraceRecorder({ projectId, environment: "sandbox", shipper });
+   * createRuntime({ connectors: [http({ traces: recorder })] });
+   * ```
+   */
+  traces?: Pick<TraceRecorder, "wrapFetch">;
   /**
    * The type name, to register several http connectors with different hooks.
    * @default "http"
@@ -65,7 +75,8 @@ export interface HttpWriteResult {
  * ```
  */
 export function http(options: HttpConnectorOptions = {}): Connector<HttpConfig> {
-  const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  const baseFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const fetchImpl = options.traces === undefined ? baseFetch : options.traces.wrapFetch(baseFetch);
   const sender = httpSender({
     fetch: fetchImpl,
     sign: options.sign,
