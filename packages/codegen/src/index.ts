@@ -48,7 +48,7 @@ export type {
   TraceCollector,
   TraceCollectorOptions,
 } from "./readiness/collector-types";
-export { CaseFailure, CaseSkip, ReadinessConfigError } from "./readiness/errors";
+export { CaseFailure, CaseNotApplicable, CaseSkip, ReadinessConfigError } from "./readiness/errors";
 export { toJUnitXml } from "./readiness/junit";
 export type { MockEnvironment } from "./readiness/mock-environment";
 export { MOCK_WEBHOOK_PATH, startMockEnvironment } from "./readiness/mock-environment";

@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listOperations, type OpenApiDocument, type OperationDescriptor } from "@synapseops/core";
+import { idempotencyHeader, paginationShape, successSchema, versionParameter } from "../readiness/_features";
 import { createSchemaValidator } from "../schema/validator";
+import { documentedError, validationStatus } from "./error-body";
+import { IdempotencyKeys } from "./idempotency";
+import { mockPage } from "./pagination";
 import { buildResponseBody, pickResponse, responseMedia, statusNumber } from "./responses";
 import { Router } from "./router";
 import { hasCredentials } from "./security";
 import type { MockListener, MockServer, MockServerOptions } from "./types";
 import { validateRequest } from "./validate-request";
+import { createWebhookReceivers, WEBHOOK_PREFIX } from "./webhook-receiver";
 
 /**
  * An in-process mock server for an OpenAPI document: routes requests to operations, validates
@@ -28,9 +33,13 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
   const basePath = normaliseBase(options.basePath ?? serverBasePath(document));
   const random = mulberry32(options.seed ?? 1);
   const bodies = new Map<string, unknown>();
+  const errorBodies = new Map<string, unknown>();
   const requests: MockServer["requests"] = [];
-  let windowStart = Date.now();
-  let windowCount = 0;
+  const windows = new Map<string, { start: number; count: number }>();
+  const idempotency = new IdempotencyKeys();
+  const receiveWebhook = options.webhooks
+    ? createWebhookReceivers(document, operations, validator, options.webhooks.secret)
+    : undefined;
 
   const respond = (
     status: number,
@@ -64,6 +73,20 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
       headers,
     );
 
+  /** An error the mock raises, in the operation's documented error shape for that status. */
+  const operationError = (
+    operation: OperationDescriptor | undefined,
+    status: number,
+    title: string,
+    detail: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Response => {
+    const problemBody = { type: "about:blank", title, status, detail, ...extra };
+    const answer = documentedError(document, validator, operation, status, problemBody, errorBodies);
+    return respond(answer.status, answer.body, answer.contentType, headers);
+  };
+
   const documented = (
     operation: OperationDescriptor,
     wanted: number | undefined,
@@ -93,11 +116,12 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
     if (basePath && (path === basePath || path.startsWith(`${basePath}/`)))
       path = path.slice(basePath.length) || "/";
     const match = router.match(request.method, path);
+    const operation = match?.operation;
     const record = (status: number): void => {
       requests.push({
         method: request.method,
         path: url.pathname,
-        ...(match ? { operationId: match.operation.operationId } : {}),
+        ...(operation ? { operationId: operation.operationId } : {}),
         status,
       });
     };
@@ -105,17 +129,42 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
       ? options.latencyMs[0] + random() * (options.latencyMs[1] - options.latencyMs[0])
       : (options.latencyMs ?? 0);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    const fault = options.faults?.(request);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.status) {
+      record(fault.status);
+      return operation?.responses.some((r) => r.status === String(fault.status))
+        ? documented(operation, fault.status, fault.status)
+        : operationError(
+            operation,
+            fault.status,
+            "Injected fault",
+            "injected by the mock's faults option",
+            {},
+            { "retry-after": "0" },
+          );
+    }
+    if (receiveWebhook && path.startsWith(WEBHOOK_PREFIX)) {
+      const answer = await receiveWebhook(decodeURIComponent(path.slice(WEBHOOK_PREFIX.length)), request);
+      if (answer) {
+        record(answer.status);
+        return answer;
+      }
+    }
     if (options.rateLimit) {
       const now = Date.now();
-      if (now - windowStart >= options.rateLimit.windowMs) {
-        windowStart = now;
-        windowCount = 0;
+      const key = options.rateLimit.key?.(request) ?? "";
+      let window = windows.get(key);
+      if (!window || now - window.start >= options.rateLimit.windowMs) {
+        window = { start: now, count: 0 };
+        windows.set(key, window);
       }
-      windowCount++;
-      if (windowCount > options.rateLimit.limit) {
-        const retryAfter = Math.max(1, Math.ceil((windowStart + options.rateLimit.windowMs - now) / 1000));
+      window.count++;
+      if (window.count > options.rateLimit.limit) {
+        const retryAfter = Math.max(1, Math.ceil((window.start + options.rateLimit.windowMs - now) / 1000));
         record(429);
-        return problem(
+        return operationError(
+          operation,
           429,
           "Too Many Requests",
           `rate limit of ${options.rateLimit.limit} per ${options.rateLimit.windowMs} ms`,
@@ -124,7 +173,7 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
         );
       }
     }
-    if (!match) {
+    if (!match || !operation) {
       const status = router.hasPath(path) ? 405 : 404;
       record(status);
       return problem(
@@ -133,37 +182,111 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
         `no operation for ${request.method} ${url.pathname}`,
       );
     }
-    const { operation } = match;
-    if (options.enforceSecurity && !hasCredentials(document, operation, request.headers, url.searchParams)) {
-      record(401);
-      return problem(401, "Unauthorized", `${operation.operationId} needs credentials`);
+    if (
+      options.enforceSecurity &&
+      !hasCredentials(document, operation, request.headers, url.searchParams, options.credentials)
+    ) {
+      // The refusal the operation documents: 401, else 403 (Vercel documents only 403).
+      const refusal = operation.responses.some((r) => r.status === "401")
+        ? 401
+        : operation.responses.some((r) => r.status === "403")
+          ? 403
+          : 401;
+      record(refusal);
+      return operationError(
+        operation,
+        refusal,
+        "Unauthorized",
+        `${operation.operationId} needs valid credentials`,
+      );
     }
+    const bodyText = request.body ? await request.text() : undefined;
+    // IETF idempotency-key draft: a key is checked before the request is processed (and validated).
+    const idempotencyKey =
+      options.idempotency !== false && (operation.method === "post" || idempotencyHeader(operation))
+        ? request.headers.get("idempotency-key")
+        : null;
+    if (idempotencyKey) {
+      const verdict = idempotency.check(operation.operationId, idempotencyKey, bodyText ?? "");
+      if (verdict.kind === "replay") {
+        record(verdict.response.status);
+        return verdict.response;
+      }
+      if (verdict.kind === "conflict") {
+        record(422);
+        return operationError(
+          operation,
+          422,
+          "Unprocessable Content",
+          `Idempotency-Key "${idempotencyKey}" was used with another request body`,
+        );
+      }
+    }
+    const answer = await answerOperation(operation, match.pathParams, url, request, bodyText);
+    record(answer.status);
+    return idempotencyKey
+      ? idempotency.keep(operation.operationId, idempotencyKey, bodyText ?? "", answer)
+      : answer;
+  };
+
+  const answerOperation = async (
+    operation: OperationDescriptor,
+    pathParams: Record<string, string>,
+    url: URL,
+    request: Request,
+    bodyText: string | undefined,
+  ): Promise<Response> => {
     if (options.validateRequests !== false) {
-      const bodyText = request.body ? await request.text() : undefined;
       const problems = validateRequest(document, validator, operation, {
-        pathParams: match.pathParams,
+        pathParams,
         query: url.searchParams,
         headers: request.headers,
         ...(bodyText !== undefined ? { bodyText } : {}),
         ...(request.headers.get("content-type") ? { contentType: request.headers.get("content-type")! } : {}),
       });
       if (problems.length > 0) {
-        record(400);
-        return problem(400, "Bad Request", problems.map((p) => p.message).join("; "), {
-          errors: problems.map((p) => ({ pointer: p.path, detail: p.message })),
-        });
+        return operationError(
+          operation,
+          validationStatus(operation),
+          "Bad Request",
+          problems.map((p) => p.message).join("; "),
+          {
+            errors: problems.map((p) => ({ pointer: p.path, detail: p.message })),
+          },
+        );
       }
     }
     if ((options.errorRate ?? 0) > 0 && random() < (options.errorRate ?? 0)) {
-      record(500);
       const documented5xx = operation.responses.find((r) => /^5/.test(r.status));
       return documented5xx
         ? documented(operation, statusNumber(documented5xx.status, 500), 500)
         : problem(500, "Internal Server Error", "injected by the mock's errorRate");
     }
     const prefer = /code=(\d{3})/.exec(request.headers.get("prefer") ?? "");
-    const response = documented(operation, prefer ? Number(prefer[1]) : undefined, 200);
-    record(response.status);
+    let response = documented(operation, prefer ? Number(prefer[1]) : undefined, 200);
+    const shape =
+      options.pagination !== false && !prefer && response.status < 300
+        ? paginationShape(document, operation)
+        : undefined;
+    if (shape) {
+      const sample = await response
+        .clone()
+        .json()
+        .catch(() => undefined);
+      const page = mockPage(document, validator, shape, successSchema(operation), sample, url);
+      if (page) {
+        const headers = new Headers(response.headers);
+        for (const [name, value] of Object.entries(page.headers)) headers.set(name, value);
+        response = new Response(JSON.stringify(page.body), { status: response.status, headers });
+      }
+    }
+    const version = options.echoVersion !== false ? versionParameter(operation) : undefined;
+    const asked = version?.in === "header" ? request.headers.get(version.name) : null;
+    const documentedResponse = operation.responses.find((r) => r.status === String(response.status));
+    const echo = Object.keys(documentedResponse?.headers ?? {}).find(
+      (h) => h.toLowerCase() === version?.name.toLowerCase(),
+    );
+    if (asked !== null && echo) response.headers.set(echo, asked);
     return response;
   };
 
@@ -181,8 +304,8 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
     fetch: mockFetch,
     requests,
     reset() {
-      windowStart = Date.now();
-      windowCount = 0;
+      windows.clear();
+      idempotency.clear();
       requests.length = 0;
     },
     listen: (port = 0) => listen(handle, port, basePath),

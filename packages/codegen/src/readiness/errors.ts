@@ -20,6 +20,11 @@ export class CaseFailure extends Error {
   }
 }
 
+/** Thrown by a case whose behaviour turns out not to exist for the API; `runSuite` reports it `n/a`. */
+export class CaseNotApplicable extends Error {
+  override name = "CaseNotApplicable";
+}
+
 /** Thrown by a case that cannot run in this environment; `runSuite` reports it `skipped`. */
 export class CaseSkip extends Error {
   override name = "CaseSkip";

@@ -11,7 +11,7 @@ import {
 import { createAnnotationMatcher } from "./_annotations";
 import { applyCredentials } from "./_credentials";
 import { CASE_HEADER, recordExchange } from "./_exchange";
-import { CaseFailure, CaseSkip, ReadinessConfigError } from "./errors";
+import { CaseFailure, CaseNotApplicable, CaseSkip, ReadinessConfigError } from "./errors";
 import { startMockEnvironment } from "./mock-environment";
 import type {
   CaseContext,
@@ -100,6 +100,9 @@ export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Pr
         skip(reason) {
           throw new CaseSkip(reason);
         },
+        notApplicable(reason) {
+          throw new CaseNotApplicable(reason);
+        },
         sleep: (ms) => sleep(ms, signal),
         async send(request) {
           const { response, exchange } = await sendRequest(request, goldenCase.id);
@@ -179,7 +182,16 @@ export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Pr
         await goldenCase.run(context);
         result = { ...base, status: "passed", durationMs: 0, exchanges, annotations: [] };
       } catch (error) {
-        if (error instanceof CaseSkip) {
+        if (error instanceof CaseNotApplicable) {
+          result = {
+            ...base,
+            status: "n/a",
+            reason: error.message,
+            durationMs: 0,
+            exchanges,
+            annotations: [],
+          };
+        } else if (error instanceof CaseSkip) {
           result = {
             ...base,
             status: "skipped",

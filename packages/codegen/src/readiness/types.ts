@@ -98,8 +98,8 @@ export interface GoldenCase {
   isolated?: boolean;
   /**
    * The checks. Resolves when they hold; throws a {@link CaseFailure} (from `context.fail`)
-   * when one does not, or a {@link CaseSkip} (from `context.skip`) when the environment cannot
-   * run the case.
+   * when one does not, a {@link CaseSkip} (from `context.skip`) when the environment cannot
+   * run the case, or a {@link CaseNotApplicable} (from `context.notApplicable`).
    */
   run?: (context: CaseContext) => Promise<void>;
 }
@@ -153,6 +153,11 @@ export interface CaseContext {
   fail(message: string, details?: { pointer?: string; expected?: unknown; actual?: unknown }): never;
   /** Throws: the case cannot run here (missing configuration); reported `skipped` with the reason. */
   skip(reason: string): never;
+  /**
+   * Throws: what the case checks turns out not to exist for this API (an optional behaviour
+   * the document does not promise and the environment does not show); reported `n/a`.
+   */
+  notApplicable(reason: string): never;
   /** Waits, unless the run is aborted. */
   sleep(ms: number): Promise<void>;
 }

@@ -45,7 +45,8 @@ export function bodyMutations(
   const invalid = (value: Obj): boolean => validator.validate(schema, value).length > 0;
   for (const field of required) {
     const { [field]: _removed, ...rest } = body;
-    if (invalid(rest)) {
+    // An emptied form body reads as "no body", which an optional body allows: not a mutation.
+    if (Object.keys(rest).length > 0 && invalid(rest)) {
       out.push({ kind: "missing-required", field, value: rest });
       break;
     }

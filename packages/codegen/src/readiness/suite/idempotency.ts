@@ -21,11 +21,13 @@ export function idempotencyCases(context: BuildContext): CategoryCases {
     declaring.length > 0 || context.profile.categories.idempotency.requirement !== "required"
       ? declaring
       : context.operations.filter((op) => op.method === "post" && op.requestBody);
-  const kept = spread(candidates, context.limits.maxCasesPerCategory);
+  // A replay is only comparable for operations that can succeed.
+  const succeeding = candidates.filter((op) => op.responses.some((r) => /^2/.test(r.status)));
+  const kept = spread(succeeding, context.limits.maxCasesPerCategory);
   const cases = kept.map((op) => idempotencyCase(context, op));
   return {
     cases,
-    omitted: candidates.length - kept.length,
+    omitted: succeeding.length - kept.length,
     none: "no operation declares an Idempotency-Key header (mark the category required to test POSTs)",
   };
 }

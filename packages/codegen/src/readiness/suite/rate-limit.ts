@@ -42,8 +42,8 @@ export function rateLimitCases(context: BuildContext): CategoryCases {
       }
       if (!limited) {
         if (!required)
-          return ctx.skip(
-            `no 429 within a burst of ${burst} requests (rate limiting is optional in the profile)`,
+          return ctx.notApplicable(
+            `no 429 within a burst of ${burst} requests, and the document promises no rate limit (optional in the profile)`,
           );
         return ctx.fail(
           `${label(op)}: no 429 within a burst of ${burst} requests, although the document says the API rate-limits`,

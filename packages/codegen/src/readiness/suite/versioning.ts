@@ -21,7 +21,10 @@ export function versioningCases(context: BuildContext): CategoryCases {
   const keptVersioned = spread(versioned, half);
   const cases: GoldenCase[] = keptVersioned.map((op) => versionCase(context, op));
   const withBodies = context.operations.filter(
-    (op) => op.requestBody && /json|form/i.test(op.requestBody.contentType),
+    (op) =>
+      op.requestBody &&
+      /json|form/i.test(op.requestBody.contentType) &&
+      op.responses.some((r) => /^2/.test(r.status)),
   );
   let considered = 0;
   const tolerant: GoldenCase[] = [];
