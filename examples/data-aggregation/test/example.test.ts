@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { checkTestService, connectorTestContext } from "@synapseops/core/testing";
+import { checkTestService, connectorTestContext, testConnector } from "@synapseops/core/testing";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { CANONICAL_TABLE, logFile } from "../src/index";
@@ -86,6 +86,15 @@ describe("data-aggregation without Redis and PostgreSQL", () => {
 
 const dir = await mkdtemp(join(tmpdir(), "log-file-test-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));
+const contractLog = join(dir, "contract.log");
+await writeFile(contractLog, Array.from({ length: 7 }, (_, n) => `${JSON.stringify({ n })}\n`).join(""));
+
+testConnector({
+  connector: logFile(),
+  config: { path: contractLog, batchSize: 3 },
+  invalidConfig: { value: { path: contractLog, batchSize: 0 }, path: "/batchSize" },
+  failingConfig: { path: join(dir, "missing.log") },
+});
 
 describe("log-file connector", () => {
   it("reads line by line in batches and resumes after the cursor", async () => {
