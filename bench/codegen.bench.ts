@@ -2,12 +2,14 @@
  * `npm run bench -- codegen`: wall time and peak memory (max RSS of the child process) to generate
  * a TypeScript SDK and a Postman collection for Stripe's and GitHub's documents, beside
  * @hey-api/openapi-ts 0.95 (SDK) and openapi-to-postmanv2 6 (collection) run the same way in the
- * same benchmark. Every tool runs in its own Node process under /usr/bin/time.
+ * same benchmark. Every tool runs in its own Node process under /usr/bin/time, as its users run
+ * it: ours is the built `synapseops generate` CLI (so `npm run build` first), not the TypeScript
+ * sources through a loader.
  * Our SDK types come from our own emitter (json-schema-to-typescript was not needed: the emitter
  * is part of the measured sdk-ts time).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,12 +46,24 @@ function out(): string {
   return mkdtempSync(join(tmpdir(), "codegen-bench-out-"));
 }
 
-const tsx = ["--conditions=@synapseops/source", "--import", "tsx"];
+const cli = join(root, "packages/codegen/dist/cli.js");
+const ours = (target: string, spec: string): string[] => [
+  cli,
+  "generate",
+  "--input",
+  spec,
+  "--targets",
+  target,
+  "--out",
+  out(),
+  "--quiet",
+];
 
 export async function run(): Promise<void> {
+  if (!existsSync(cli)) throw new Error(`codegen bench: ${cli} is missing; run \`npm run build\` first`);
   for (const name of ["stripe", "github"]) {
     const spec = join(specs, `${name}.json`);
-    const oursSdk = await measure([...tsx, join(here, "codegen-worker.ts"), "sdk-ts", spec, out()]);
+    const oursSdk = await measure(ours("sdk-ts", spec));
     const heyApi = await measure([
       join(root, "node_modules/@hey-api/openapi-ts/bin/run.js"),
       "-i",
@@ -57,7 +71,7 @@ export async function run(): Promise<void> {
       "-o",
       out(),
     ]);
-    const oursPostman = await measure([...tsx, join(here, "codegen-worker.ts"), "postman", spec, out()]);
+    const oursPostman = await measure(ours("postman", spec));
     const o2p = await measure([
       join(root, "node_modules/openapi-to-postmanv2/bin/openapi2postmanv2.js"),
       "-s",
