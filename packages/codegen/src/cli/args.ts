@@ -7,12 +7,23 @@ export interface CliArgs {
   targets?: string[];
   out?: string;
   config?: string;
+  /** `test`: the environment to run in. */
+  env?: string;
+  /** `test`: report (Markdown, or HTML for `.html`), JUnit XML and JSON files to write. */
+  report?: string;
+  junit?: string;
+  json?: string;
+  /** `test`: the project id runs are recorded under. */
+  project?: string;
   check: boolean;
   quiet: boolean;
   help: boolean;
 }
 
-/** Parses `synapseops <command> [--input f] [--targets a,b] [--out dir] [--config f] [--check]`. */
+/**
+ * Parses `synapseops <command> [--input f] [--targets a,b] [--out dir] [--config f] [--check]` and
+ * `synapseops test [--env name] [--report f] [--junit f] [--json f] [--project id]`.
+ */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: undefined, check: false, quiet: false, help: false };
   for (let i = 0; i < argv.length; i++) {
@@ -47,6 +58,23 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case "--config":
       case "-c":
         args.config = value();
+        break;
+      case "--env":
+      case "-e":
+        args.env = value();
+        break;
+      case "--report":
+      case "-r":
+        args.report = value();
+        break;
+      case "--junit":
+        args.junit = value();
+        break;
+      case "--json":
+        args.json = value();
+        break;
+      case "--project":
+        args.project = value();
         break;
       case "--check":
         args.check = true;

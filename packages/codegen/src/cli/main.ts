@@ -5,8 +5,10 @@ import { generate } from "../generate";
 import { builtinGenerators } from "../generators/registry";
 import { parseArgs } from "./args";
 import { loadConfig } from "./load-config";
+import { runTestCommand } from "./test-command";
 
 const HELP = `synapseops generate [--config synapseops.config.ts] [--input <file>] [--targets a,b] [--out <dir>] [--check]
+synapseops test [--config synapseops.config.ts] [--input <file>] [--env mock|<name>] [--report <file.md|.html>] [--junit <file.xml>] [--json <file>]
 
   --input, -i    OpenAPI document (JSON/YAML, 3.0/3.1, Swagger 2.0) or blueprint JSON/YAML
   --targets, -t  comma-separated: ${builtinGenerators.map((g) => g.name).join(", ")}
@@ -14,9 +16,20 @@ const HELP = `synapseops generate [--config synapseops.config.ts] [--input <file
   --config, -c   config file (default: synapseops.config.{ts,js,json} in the current folder)
   --check        do not write; exit 1 when the files in --out are stale (for CI)
   --quiet, -q    no progress lines
+
+  test runs the golden contract suite of each document (its detected profile) in an environment
+  and writes the readiness report; exit 0 when ready, 1 when not.
+  --env, -e      environment from the config's environments; mock (default) needs no config
+  --report, -r   readiness report: Markdown, or HTML for .html
+  --junit        JUnit XML of the runs
+  --json         the test runs and the report as JSON
+  --project      project id the runs are recorded under (default: adhoc)
 `;
 
-/** Runs the CLI; returns the exit code (0 ok, 1 stale with --check, 2 usage or input error). */
+/**
+ * Runs the CLI; returns the exit code (0 ok, 1 stale with --check or not ready after `test`, 2
+ * usage or input error).
+ */
 export async function runCli(
   argv: readonly string[],
   io: { cwd: string; out: (line: string) => void; err: (line: string) => void },
@@ -27,9 +40,10 @@ export async function runCli(
       io.out(HELP);
       return args.help ? 0 : 2;
     }
-    if (args.command !== "generate")
-      throw new CodegenConfigError(`unknown command "${args.command}"; commands: generate`);
+    if (args.command !== "generate" && args.command !== "test")
+      throw new CodegenConfigError(`unknown command "${args.command}"; commands: generate, test`);
     const loaded = await loadConfig(io.cwd, args.config);
+    if (args.command === "test") return await runTestCommand(args, loaded, io);
     const config = loaded?.config ?? { input: "", targets: [] };
     const baseDir = loaded ? resolve(loaded.file, "..") : io.cwd;
     const input = args.input
