@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-export type { SynapseOpsConfig } from "./config";
+export type { SynapseOpsConfig, TestCommandConfig, TestEnvironmentConfig } from "./config";
 export { defineConfig } from "./config";
 export { CodegenConfigError, StaleOutputError } from "./errors";
 export type { GenerateOptions, GenerateReport, TargetReport } from "./generate";
