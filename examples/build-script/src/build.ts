@@ -1,6 +1,6 @@
 /**
- * The programmatic build script: `npm run build` regenerates every artifact set with
- * `generate()`, `npm run build -- --check` verifies them (exit 1 and the stale files when not),
+ * The programmatic build script: `npm run build-artifacts` regenerates every artifact set with
+ * `generate()`, `npm run build-artifacts -- --check` verifies them (exit 1 and the stale files when not),
  * the same as `npm run generate` / `npm run check` do through the CLI.
  */
 import { relative } from "node:path";
