@@ -61,10 +61,16 @@ export async function inTransaction<T>(
   } catch (error) {
     throw toStoreFailure(error, operation);
   }
+  // A connection cut while checked out (a restart, pg_terminate_backend) emits "error" on the
+  // client, not on the pool: unheard, it would crash the worker. Heard, the query in flight
+  // fails with a StoreError and the rollback below destroys the connection.
+  const ignore = (): void => {};
+  client.on("error", ignore);
   try {
     await client.query("BEGIN");
     const result = await fn(client);
     await client.query("COMMIT");
+    client.off("error", ignore);
     client.release();
     return result;
   } catch (error) {
@@ -74,6 +80,7 @@ export async function inTransaction<T>(
     } catch (failure) {
       rollbackFailure = failure instanceof Error ? failure : new Error(String(failure));
     }
+    client.off("error", ignore);
     // A connection whose rollback failed is in an unknown state: destroy it instead of pooling it.
     client.release(rollbackFailure);
     throw toStoreFailure(error, operation);

@@ -1,3 +1,4 @@
+import { isRetryableNetworkError } from "../connector-error";
 import { ErrorCode, SynapseError, toSynapseError } from "../errors";
 import type { Run, RunCounts } from "../model/run";
 import type { NewRunBatch, RunBatch, Store } from "../store/types";
@@ -204,6 +205,7 @@ async function executeBatch(
   heartbeat.unref();
   const stopWatching = watchForCancel(deps.store, run.id, runController);
   const counts = zeroCounts();
+  let storeDown: unknown;
   try {
     await forEachLimited(batch.records, deps.recordConcurrency, async (record, offset) => {
       if (controller.signal.aborted) return;
@@ -221,17 +223,32 @@ async function executeBatch(
       }
     });
   } catch (error) {
-    context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
-    counts.failed += 1;
+    if (isStoreOutage(error)) {
+      // The store went away mid-batch (a restart, a cut connection): stop the batch's other
+      // records and hand it back whole, so a worker re-runs it once the store answers again
+      // (completed records are skipped by idempotency). Completing it would lose the rest.
+      storeDown = error;
+      controller.abort(new CancelledError());
+    } else {
+      context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
+      counts.failed += 1;
+    }
   } finally {
     clearInterval(heartbeat);
     stopWatching();
     runController.signal.removeEventListener("abort", onRunAbort);
   }
   if (controller.signal.aborted) {
-    // Cancelled or lease lost: hand the batch back at once instead of letting its lease expire.
-    await deps.store.releaseRunBatch(batch.runId, batch.index, deps.workerId);
-    await context.events.flush();
+    // Cancelled, lease lost or store down: hand the batch back at once instead of letting its
+    // lease expire (best effort when the store is down: then the lease expires).
+    await deps.store.releaseRunBatch(batch.runId, batch.index, deps.workerId).catch((error: unknown) => {
+      if (storeDown === undefined) throw error;
+    });
+    await context.events.flush().catch((error: unknown) => {
+      if (storeDown === undefined) throw error;
+    });
+    // A failed job: a distributed queue delivers it again; the sweep re-queues it otherwise.
+    if (storeDown !== undefined) throw storeDown;
     return;
   }
   // Events first: whoever sees the run's counts complete must find its log complete too.
@@ -269,6 +286,23 @@ async function finish(deps: BatchExecutorDeps, context: RecordContext, run: Run)
       : { ...current, status: finalStatus(current.counts), metrics, finishedAt: now, updatedAt: now },
   );
   deps.contexts.delete(run.id);
+}
+
+/**
+ * Whether a record failed because the store could not be reached (a dropped connection, a
+ * server shutting down), as opposed to a bug or bad data: only then is the batch worth retrying.
+ */
+function isStoreOutage(error: unknown): boolean {
+  if (!(error instanceof SynapseError) || error.code !== ErrorCode.STORE) return false;
+  if (isRetryableNetworkError(error)) return true;
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const state = typeof cause?.code === "string" ? cause.code : "";
+  // SQLSTATE 08 connection exception, 57 operator intervention (admin shutdown, terminated), 53 resources.
+  if (/^(08|57|53)/.test(state)) return true;
+  return (
+    typeof cause?.message === "string" &&
+    /Connection terminated|connection timeout|ended/i.test(cause.message)
+  );
 }
 
 /** Aborts the run when another process cancels it in the store. */

@@ -11,7 +11,9 @@ const FLUSH_AT = 200;
  */
 export class EventLog {
   private buffer: NewRunEvent[] = [];
+  /** The chain of appends; it never rejects (a failure is kept in `failure` for the next caller). */
   private flushing: Promise<void> = Promise.resolve();
+  private failure: unknown;
 
   constructor(
     private readonly runId: string,
@@ -45,15 +47,31 @@ export class EventLog {
     if (this.buffer.length >= FLUSH_AT) void this.flush();
   }
 
-  /** Writes buffered events; resolves when everything added so far is stored. */
-  flush(): Promise<void> {
+  /**
+   * Writes buffered events; resolves when everything added so far is stored. A failed append
+   * (the store unreachable) rejects this call and puts its events back at the front of the
+   * buffer, so the next flush writes them in order instead of failing forever on the old error.
+   */
+  async flush(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length > 0) {
-      this.flushing = this.flushing
-        .then(() => this.store.appendRunEvents(this.runId, batch))
-        .then(() => undefined);
+      const previous = this.flushing;
+      this.flushing = (async () => {
+        await previous;
+        try {
+          await this.store.appendRunEvents(this.runId, batch);
+        } catch (error) {
+          this.buffer = [...batch, ...this.buffer];
+          this.failure = error;
+        }
+      })();
     }
-    return this.flushing;
+    await this.flushing;
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
   }
 }
