@@ -20,7 +20,15 @@ const reports = new Map();
 /** A blueprint: header with status and lifecycle actions, then one tab. */
 export async function renderBlueprint(main, id, tab, item, refresh) {
   const blueprint = await api.blueprint(id);
-  const head = await api.revision(id, blueprint.revision);
+  const [head, project, connectors] = await Promise.all([
+    api.revision(id, blueprint.revision),
+    api.project(blueprint.projectId),
+    api.connectors(blueprint.projectId),
+  ]);
+  const connectorName = (connectorId) => {
+    const found = connectors.find((c) => c.id === connectorId);
+    return found ? `${found.name} (${found.type})` : connectorId;
+  };
   const errors = h("div");
   const validate = h("button", { class: "secondary", "data-action": "validate" }, "Validate");
   const approved = blueprint.status === "APPROVED" && blueprint.approvedRevision === blueprint.revision;
@@ -56,7 +64,7 @@ export async function renderBlueprint(main, id, tab, item, refresh) {
       { class: "crumbs" },
       h("a", { href: "#/" }, "Projects"),
       " / ",
-      h("a", { href: `#/projects/${blueprint.projectId}` }, "project"),
+      h("a", { href: `#/projects/${blueprint.projectId}` }, project.name),
       " / ",
       blueprint.name,
     ),
@@ -103,7 +111,7 @@ export async function renderBlueprint(main, id, tab, item, refresh) {
     ),
     body,
   );
-  const context = { blueprint, head, refresh };
+  const context = { blueprint, head, connectors, connectorName, refresh };
   if (tab === "revisions") await renderRevisions(body, context);
   else if (tab === "playground") await renderPlayground(body, context);
   else if (tab === "runs") await renderRuns(body, context, item);
@@ -111,7 +119,7 @@ export async function renderBlueprint(main, id, tab, item, refresh) {
   else renderOverview(body, context);
 }
 
-function renderOverview(body, { blueprint, head }) {
+function renderOverview(body, { blueprint, head, connectorName }) {
   const report = reports.get(blueprint.id);
   const current = report && report.revision === blueprint.revision ? report : undefined;
   const spec = head.body;
@@ -165,7 +173,7 @@ function renderOverview(body, { blueprint, head }) {
           null,
           h("span", { class: "step-kind" }, "source"),
           " ",
-          h("code", null, spec.source.connector),
+          h("strong", null, connectorName(spec.source.connector)),
         ),
         spec.steps.map((step) =>
           h(
@@ -175,7 +183,7 @@ function renderOverview(body, { blueprint, head }) {
             " ",
             step.id,
             step.mapping ? ` → mapping ${step.mapping}` : "",
-            step.connector ? h("code", null, ` ${step.connector}`) : null,
+            step.connector ? [" → ", h("strong", null, connectorName(step.connector))] : null,
           ),
         ),
       ),

@@ -5,7 +5,7 @@ import { field, submit } from "./forms.js";
 const shortId = (id) => id.slice(-8);
 
 /** Dead letters of the blueprint with replay buttons, and the sandbox target's rejection rule. */
-export async function renderDeadLetters(body, { blueprint, head, refresh }) {
+export async function renderDeadLetters(body, { blueprint, head, connectors, refresh }) {
   const letters = (await api.deadLetters(blueprint.id)).items;
   const pending = letters.filter((d) => !d.replayedAt);
   const replay = async (button, ids) => {
@@ -31,7 +31,7 @@ export async function renderDeadLetters(body, { blueprint, head, refresh }) {
 
   mount(
     body,
-    await sandboxPanel(blueprint, head, refresh),
+    await sandboxPanel(head, connectors, refresh),
     h(
       "div",
       { class: "card" },
@@ -125,8 +125,7 @@ export async function renderDeadLetters(body, { blueprint, head, refresh }) {
 }
 
 /** The rule of the sandbox target this blueprint sends to: make it reject records, or accept all. */
-async function sandboxPanel(blueprint, head, refresh) {
-  const connectors = await api.connectors(blueprint.projectId);
+async function sandboxPanel(head, connectors, refresh) {
   const target = connectors.find((c) => c.id === head.body.target.connector && c.type === "sandbox");
   if (target === undefined) return null;
   const channel = await api.sandbox(target.config.channel);
