@@ -35,6 +35,7 @@ export function bodyMutations(
   validator: SchemaValidator,
   schema: unknown,
   valid: unknown,
+  kind: "json" | "form" = "json",
 ): BodyMutation[] {
   if (valid === null || typeof valid !== "object" || Array.isArray(valid)) return [];
   const body = valid as Obj;
@@ -46,7 +47,7 @@ export function bodyMutations(
   for (const field of required) {
     const { [field]: _removed, ...rest } = body;
     // An emptied form body reads as "no body", which an optional body allows: not a mutation.
-    if (Object.keys(rest).length > 0 && invalid(rest)) {
+    if ((kind === "json" || Object.keys(rest).length > 0) && invalid(rest)) {
       out.push({ kind: "missing-required", field, value: rest });
       break;
     }

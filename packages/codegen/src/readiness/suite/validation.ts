@@ -32,6 +32,7 @@ export function invalidRequests(
       context.validator,
       sample.body.schema,
       sample.body.value,
+      sample.body.kind,
     )) {
       const what =
         mutation.kind === "missing-required"
