@@ -12,6 +12,8 @@ export interface AnnotationInput {
 
 /** Annotations compiled once, matched per exchange by operation and condition. */
 export interface AnnotationMatcher {
+  /** Whether any annotation targets the operation. */
+  targets(operationId: string): boolean;
   match(operationId: string, input: AnnotationInput): Promise<MatchedAnnotation[]>;
 }
 
@@ -46,6 +48,7 @@ export function compileAnnotations(annotations: readonly Annotation[]): Annotati
     byOperation.set(operationId, list);
   });
   return {
+    targets: (operationId) => byOperation.has(operationId),
     async match(operationId, input) {
       const matched: MatchedAnnotation[] = [];
       for (const { annotation, condition } of byOperation.get(operationId) ?? []) {

@@ -161,25 +161,29 @@ async function validateWith(
     pointer: `#${operation.pointer}`,
     pathParams,
   };
-  const found = await annotations.match(operation.operationId, {
-    request: {
-      method: method.toUpperCase(),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(headers),
-      body,
-    },
-    ...(response
-      ? {
-          response: {
-            status: response.status,
-            headers: Object.fromEntries(toHeaders(response.headers)),
-            body: response.body,
-          },
-        }
-      : {}),
-    record: body,
-  });
+  // The condition input is built only when an annotation targets the operation (the usual case
+  // per keystroke is none).
+  const found = !annotations.targets(operation.operationId)
+    ? []
+    : await annotations.match(operation.operationId, {
+        request: {
+          method: method.toUpperCase(),
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: Object.fromEntries(headers),
+          body,
+        },
+        ...(response
+          ? {
+              response: {
+                status: response.status,
+                headers: Object.fromEntries(toHeaders(response.headers)),
+                body: response.body,
+              },
+            }
+          : {}),
+        record: body,
+      });
   return { ok: problems.length === 0, operation: matched, problems, annotations: found };
 }
 
