@@ -40,8 +40,9 @@ export function sandboxTarget(): SandboxTarget {
     }
     return found;
   };
+  // Reading does not create a channel: only writes and rules do.
   const view = (name: string): SandboxChannel => {
-    const { received, rule } = state(name);
+    const { received, rule } = channels.get(name) ?? { received: [] };
     return {
       channel: name,
       received: structuredClone(received),

@@ -162,7 +162,11 @@ describe("the platform API over HTTP", () => {
     const page = await service.api.get<string>("/console/");
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
     expect(page.body).toContain('<script type="module" src="./app.js">');
-    expect((await service.api.get("/console/../package.json")).status).toBe(404);
+    // Only the files read at start are served: "../package.json" (slash encoded) reaches the lookup and finds nothing.
+    expect((await service.api.get("/console/..%2Fpackage.json")).status).toBe(404);
+    expect((await service.api.get("/console/views/runs.js")).headers.get("content-type")).toMatch(
+      /^text\/javascript/,
+    );
   });
 });
 
