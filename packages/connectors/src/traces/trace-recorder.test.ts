@@ -281,14 +281,18 @@ describe("trace recorder: undici interceptor", () => {
     const problem = await undiciRequest(`${target.url}/problem`, { dispatcher });
     expect(problem.statusCode).toBe(422);
     await problem.body.text();
+    // undici.request does not inflate: the recorder does, for the trace only.
+    const zipped = await undiciRequest(`${target.url}/gzip`, { dispatcher });
+    expect([...new Uint8Array(await zipped.body.arrayBuffer()).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
     const down = await unreachableUrl();
     await expect(undiciRequest(`${down}/x`, { dispatcher })).rejects.toThrow();
     await recorder.close();
 
     const { raw, traces } = received(from);
-    expect(traces).toHaveLength(4);
+    expect(traces).toHaveLength(5);
     expect(leaks(raw)).toEqual([]);
-    const [viaRequest, viaFetch, problemTrace, failed] = traces as [
+    const [viaRequest, viaFetch, problemTrace, zippedTrace, failed] = traces as [
+      RecordedTrace,
       RecordedTrace,
       RecordedTrace,
       RecordedTrace,
@@ -312,6 +316,7 @@ describe("trace recorder: undici interceptor", () => {
       `${target.url}/orders?email=[REDACTED:email]&card=[REDACTED:card]&api_key=[REDACTED:secret]&page=2`,
     );
     expect(problemTrace.response?.status).toBe(422);
+    expect(zippedTrace.response?.body).toEqual({ contact: { email: "[REDACTED:email]" }, ok: true });
     expect(failed.response).toBeUndefined();
     expect(failed.error).toMatch(/ECONNREFUSED/);
   });

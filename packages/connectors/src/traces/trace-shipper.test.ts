@@ -122,7 +122,6 @@ describe("trace shipper", () => {
   });
 
   it("honours Retry-After and keeps the batch id across retries", async () => {
-    const from = collector.batches.length;
     const answeredAt: number[] = [];
     collector.answer = (_attempt, response) => {
       answeredAt.push(Date.now());
