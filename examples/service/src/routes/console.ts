@@ -36,11 +36,10 @@ function consoleFiles(dir = CONSOLE_DIR, prefix = ""): Map<string, { type: strin
  */
 export function consoleRoutes(app: FastifyInstance): void {
   const files = consoleFiles();
-  const send = (path: string) => files.get(path);
   app.get("/console", async (_request, reply) => reply.redirect("/console/"));
   app.get("/console/*", async (request, reply) => {
     const path = (request.params as { "*": string })["*"] || "index.html";
-    const file = send(path);
+    const file = files.get(path);
     if (file === undefined) return reply.callNotFound();
     return (
       reply
