@@ -8,10 +8,11 @@ import {
   resolveLimits,
 } from "./expression-options";
 import { compileFastPath, type FastProgram } from "./fast-path/compile";
-import { FastPathGuardError } from "./fast-path/runtime";
+import { FastPathGuardError, type RunLimits } from "./fast-path/runtime";
+import { installFastSubexpressions, LIMITS_BINDING } from "./fast-path/subexpressions";
 import { registeredFunctions } from "./function-registry";
 import { guardedFunctions } from "./guards/guarded-functions";
-import { builtinFunction, probeEnvironment } from "./guards/jsonata-environment";
+import { builtinFunction, type JsonataFrame, probeEnvironment } from "./guards/jsonata-environment";
 import { checkOutput } from "./guards/output-check";
 import { guardConcatenations, installReferenceHooks } from "./guards/reference-hooks";
 import { assertSafeRegex, SafeRegExp } from "./guards/regex-safety";
@@ -83,15 +84,19 @@ export function compileExpression(
     throw toSyntaxError(error, path);
   }
   const setUp = functionSetUp(limits.maxOutputSize);
+  let fast: FastProgram | undefined;
+  let functions: JsonataFrame | undefined;
+  if (options.fastPath !== false) {
+    functions = probeEnvironment(setUp);
+    fast = compileFastPath(parsed.ast(), functions);
+  }
   const reference = new ReferenceEvaluator(source, limits, setUp, {
     stringGuard: buildsStrings(parsed.ast()),
     evaluatesText: usesEval(parsed.ast()),
     timer: callsHostFunctions(parsed.ast()),
+    // Outside the fast path, its compilable parts still run fast.
+    subexpressions: fast === undefined ? functions : undefined,
   });
-  let fast: FastProgram | undefined;
-  if (options.fastPath !== false) {
-    fast = compileFastPath(parsed.ast(), probeEnvironment(setUp));
-  }
 
   const counters = { fast: 0, reference: 0 };
 
@@ -309,8 +314,16 @@ class ReferenceEvaluator {
     private readonly source: string,
     private readonly limits: ResolvedLimits,
     private readonly setUp: (expression: jsonata.Expression) => void,
-    private readonly needs: { stringGuard: boolean; evaluatesText: boolean; timer: boolean },
+    private readonly needs: {
+      stringGuard: boolean;
+      evaluatesText: boolean;
+      timer: boolean;
+      subexpressions: JsonataFrame | undefined;
+    },
   ) {}
+
+  /** Whether instances run fast sub-expressions (decided when the first instance is made). */
+  private fastParts = false;
 
   async evaluate(
     input: unknown,
@@ -318,7 +331,21 @@ class ReferenceEvaluator {
     limits: ResolvedLimits,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const evaluation = this.instanceFor(limits).evaluate(input, bindings);
+    const instance = this.instanceFor(limits);
+    // Fast sub-expressions read the evaluation's limits from a binding no expression can name.
+    const evaluation = this.fastParts
+      ? instance.evaluate(input, {
+          ...bindings,
+          [LIMITS_BINDING]: {
+            deadline: Date.now() + limits.timeoutMs,
+            timeoutMs: limits.timeoutMs,
+            maxDepth: limits.maxDepth,
+            maxSequenceLength: this.limits.maxSequenceLength,
+            maxOutputSize: this.limits.maxOutputSize,
+            signal,
+          } satisfies RunLimits,
+        })
+      : instance.evaluate(input, bindings);
     // Built-ins never wait on anything: JSONata's own deadline check suffices unless a host
     // function (which may return a promise that never settles) or a signal is involved.
     if (!this.needs.timer && signal === undefined) return await evaluation;
@@ -340,6 +367,9 @@ class ReferenceEvaluator {
       });
       instance = jsonata(this.source, options);
       this.setUp(instance);
+      if (this.needs.subexpressions !== undefined) {
+        this.fastParts = installFastSubexpressions(instance, this.needs.subexpressions) > 0;
+      }
       // `$eval` text is parsed at run time, out of the rewrite's reach: it gets the exit hook.
       const rewritten = this.needs.stringGuard && guardConcatenations(instance, this.limits.maxOutputSize);
       if (this.needs.evaluatesText || (this.needs.stringGuard && !rewritten)) {

@@ -45,36 +45,7 @@ export interface FastProgram {
 export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProgram | undefined {
   const tree = ast as AstNode;
   const names = boundNames(tree);
-  const build = (
-    countDepth: boolean,
-  ): { root: Evaluator; usesLambdas: boolean; compiler: Compiler } | undefined => {
-    let usesLambdas = false;
-    const compiler: Compiler = {
-      functions,
-      boundNames: names,
-      countDepth,
-      compile(node) {
-        // A tail call, wrapped by the parser in a thunk the reference's trampoline unwraps in
-        // place: evaluating the call directly gives the same value (without the constant stack).
-        if (node.type === "lambda" && node.thunk === true && node.body !== undefined) {
-          return compiler.compile(node.body);
-        }
-        if (node.type === "lambda") usesLambdas = true;
-        const evaluator = finish(node, compileNode(node, compiler), compiler);
-        // Field paths (`customer.email`) skip the path algorithm while their shape allows.
-        return node.type === "path" ? (compilePathChase(node, compiler, evaluator) ?? evaluator) : evaluator;
-      },
-      compileFilter(predicate): FilterEvaluator {
-        return compileFilter(predicate, compiler);
-      },
-    };
-    try {
-      return { root: compiler.compile(tree), usesLambdas, compiler };
-    } catch (error) {
-      if (error instanceof Unsupported) return undefined;
-      throw error;
-    }
-  };
+  const build = (countDepth: boolean) => buildClosures(tree, functions, names, countDepth);
   const counting = build(true);
   if (counting === undefined) return undefined;
   // Walking every result for escaped lambdas costs ~8% on mapping-shaped expressions; skip it
@@ -107,6 +78,64 @@ export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProg
       // Our lambdas have no meaning outside; a result holding one is the reference's to build.
       if (checkLambdas && containsFastLambda(result)) throw deopt();
       return result;
+    },
+  };
+}
+
+/** The closure compiler over a tree, or `undefined` when the tree uses an unsupported construct. */
+function buildClosures(
+  tree: AstNode,
+  functions: JsonataFrame,
+  names: ReadonlySet<string>,
+  countDepth: boolean,
+): { root: Evaluator; usesLambdas: boolean; compiler: Compiler } | undefined {
+  let usesLambdas = false;
+  const compiler: Compiler = {
+    functions,
+    boundNames: names,
+    countDepth,
+    compile(node) {
+      // A tail call, wrapped by the parser in a thunk the reference's trampoline unwraps in
+      // place: evaluating the call directly gives the same value (without the constant stack).
+      if (node.type === "lambda" && node.thunk === true && node.body !== undefined) {
+        return compiler.compile(node.body);
+      }
+      if (node.type === "lambda") usesLambdas = true;
+      const evaluator = finish(node, compileNode(node, compiler), compiler);
+      // Field paths (`customer.email`) skip the path algorithm while their shape allows.
+      return node.type === "path" ? (compilePathChase(node, compiler, evaluator) ?? evaluator) : evaluator;
+    },
+    compileFilter(predicate): FilterEvaluator {
+      return compileFilter(predicate, compiler);
+    },
+  };
+  try {
+    return { root: compiler.compile(tree), usesLambdas, compiler };
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}
+
+/** A sub-expression compiled on its own, run from inside the reference evaluator. */
+export interface FastSubexpression {
+  /** Evaluates against the context `input`, with `names` bound to `values` (its free variables). */
+  run(input: unknown, names: readonly string[], values: readonly unknown[], limits: RunLimits): unknown;
+}
+
+/**
+ * Compiles a sub-expression without lambdas (so without recursion: its nesting is bounded by its
+ * size) for {@link FastSubexpression.run}, or returns `undefined`.
+ */
+export function compileSubexpression(node: AstNode, functions: JsonataFrame): FastSubexpression | undefined {
+  const built = buildClosures(node, functions, boundNames(node), false);
+  if (built === undefined || built.usesLambdas) return undefined;
+  const root = generateEvaluator(node, built.compiler) ?? built.root;
+  return {
+    run(input, names, values, limits) {
+      const frame = new Frame(undefined, new RunContext(limits));
+      for (let index = 0; index < names.length; index++) frame.bind(names[index]!, values[index]);
+      return root(input, frame);
     },
   };
 }
@@ -149,7 +178,7 @@ function lambdaMayEscape(ast: AstNode): boolean {
 }
 
 /** Every name the expression binds: `:=` targets, lambda parameters, `#$i` and `@$x` names. */
-function boundNames(ast: AstNode): ReadonlySet<string> {
+export function boundNames(ast: AstNode): ReadonlySet<string> {
   const names = new Set<string>();
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {

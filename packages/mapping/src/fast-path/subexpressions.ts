@@ -1,0 +1,205 @@
+/**
+ * The fast path per sub-expression: for an expression the fast path cannot compile whole (a
+ * group-by, a parent `%`, a recursive lambda…), the reference evaluator still runs its
+ * compilable parts fast. Each such part `X` of a reference instance's AST is replaced by a call
+ * `$«fast k»(function() { X })` to a function registered under a name no expression can spell.
+ * The function runs the compiled `X` synchronously; when that deopts (a case the fast path
+ * leaves to the reference), it calls the lambda, and the reference evaluates `X` itself.
+ */
+import type jsonata from "jsonata";
+import { MappingError } from "../errors";
+import type { JsonataFrame } from "../guards/jsonata-environment";
+import type { AstNode } from "./ast";
+import { ENVIRONMENT_BOUND } from "./calls";
+import { boundNames, compileSubexpression, type FastSubexpression } from "./compile";
+import { FastPathGuardError, type RunLimits } from "./runtime";
+
+/**
+ * The binding that carries an evaluation's limits to the sub-expressions. Its name contains a
+ * space, which no JSONata variable name can: expressions cannot read or shadow it.
+ */
+export const LIMITS_BINDING = "synapseops limits";
+
+/** Smallest sub-expression (in AST nodes) worth a call: smaller ones cost less in the reference. */
+const MIN_SIZE = 5;
+
+const COMPILED_TYPES = new Set(["path", "unary", "binary", "condition", "function", "block", "apply"]);
+
+const ROLE_KEYS = [
+  "predicate",
+  "stages",
+  "group",
+  "keepArray",
+  "tuple",
+  "focus",
+  "index",
+  "ancestor",
+  "seekingParent",
+  "consarray",
+  "keepSingletonArray",
+] as const;
+
+/**
+ * Rewrites a reference instance's AST as described above; returns how many sub-expressions now
+ * run fast. Call before any other AST rewrite (the replaced parts keep theirs in the fallback).
+ */
+export function installFastSubexpressions(expression: jsonata.Expression, functions: JsonataFrame): number {
+  const ast = expression.ast() as AstNode;
+  const bound = boundNames(ast);
+  let count = 0;
+
+  const replace = (node: AstNode): AstNode | undefined => {
+    if (!eligible(node, bound, functions)) return undefined;
+    const program = compileSubexpression(node, functions);
+    if (program === undefined) return undefined;
+    const name = `synapseops fast ${count++}`;
+    expression.registerFunction(name, subexpressionFunction(program, freeNames(node), functions));
+    return {
+      type: "function",
+      value: "(",
+      position: node.position,
+      arguments: [{ type: "lambda", position: node.position, arguments: [], body: node }],
+      procedure: { type: "variable", value: name, position: node.position },
+    };
+  };
+
+  const visit = (node: unknown, key: string, parent: AstNode | undefined): unknown => {
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) node[index] = visit(node[index], key, parent);
+      return node;
+    }
+    if (typeof node !== "object" || node === null || node instanceof RegExp) return node;
+    const current = node as AstNode;
+    // A step's role in its path depends on what it is (a variable first step, a constructor).
+    const replaceable =
+      key !== "procedure" &&
+      !(key === "lhs" && parent?.type === "bind") &&
+      !(key === "steps" && current.type === "variable");
+    if (replaceable && typeof current.type === "string") {
+      const replacement = replace(current);
+      if (replacement !== undefined) return replacement;
+    }
+    for (const childKey of Object.keys(current)) {
+      const child = (current as unknown as Record<string, unknown>)[childKey];
+      if (childKey === "value" || typeof child !== "object" || child === null) continue;
+      if (current.type === "lambda" && childKey === "arguments") continue;
+      (current as unknown as Record<string, unknown>)[childKey] = visit(child, childKey, current);
+    }
+    return current;
+  };
+  visit(ast, "", undefined);
+  return count;
+}
+
+function subexpressionFunction(
+  program: FastSubexpression,
+  names: string[],
+  functions: JsonataFrame,
+): (this: { environment: JsonataFrame; input: unknown }, fallback: unknown) => unknown {
+  // A name that still means the function the compiled code resolved is left unbound.
+  const own = names.map((name) => functions.lookup(name));
+  return function fastSubexpression(fallback) {
+    const environment = this.environment;
+    // Called as a function argument the lambda arrives wrapped in a JS function; called from
+    // the tail-call trampoline (the replaced node was a tail call) it arrives as it is.
+    const runFallback = (): unknown =>
+      typeof fallback === "function"
+        ? fallback()
+        : (fallback as { apply(self: unknown, args: unknown[]): unknown }).apply(this, []);
+    const limits = environment.lookup(LIMITS_BINDING) as RunLimits | undefined;
+    if (limits === undefined) return runFallback();
+    const boundNames: string[] = [];
+    const values: unknown[] = [];
+    for (let index = 0; index < names.length; index++) {
+      const value = environment.lookup(names[index]!);
+      if (value !== undefined && sameFunction(value, own[index])) continue;
+      boundNames.push(names[index]!);
+      values.push(value);
+    }
+    try {
+      return program.run(this.input, boundNames, values, limits);
+    } catch (error) {
+      if (error instanceof FastPathGuardError) throw error.mappingError;
+      if (error instanceof MappingError) throw error;
+      return runFallback();
+    }
+  };
+}
+
+function sameFunction(value: unknown, resolved: unknown): boolean {
+  if (value === resolved) return true;
+  const implementation = (fn: unknown) =>
+    typeof fn === "object" && fn !== null ? (fn as { implementation?: unknown }).implementation : undefined;
+  return implementation(value) !== undefined && implementation(value) === implementation(resolved);
+}
+
+/**
+ * Worth compiling on its own: an expression kind the fast path covers, without roles in a
+ * path, big enough, without lambdas (no recursion, so no depth to count), without bindings
+ * that would land in the enclosing frame, calling only functions nothing rebinds.
+ */
+function eligible(node: AstNode, bound: ReadonlySet<string>, functions: JsonataFrame): boolean {
+  if (!COMPILED_TYPES.has(node.type) || ROLE_KEYS.some((key) => node[key] !== undefined)) return false;
+  if (countNodes(node) < MIN_SIZE) return false;
+  let ok = true;
+  const walk = (current: unknown, inBlock: boolean): void => {
+    if (!ok) return;
+    if (Array.isArray(current)) {
+      for (const item of current) walk(item, inBlock);
+      return;
+    }
+    if (typeof current !== "object" || current === null) return;
+    const child = current as AstNode;
+    if (child.type === "lambda" || child.type === "partial" || child.type === "parent") ok = false;
+    if (child.type === "bind" && !inBlock) ok = false;
+    if (child.type === "function") {
+      const procedure = child.procedure;
+      const name = procedure?.type === "variable" ? procedure.value : undefined;
+      if (
+        typeof name !== "string" ||
+        bound.has(name) ||
+        ENVIRONMENT_BOUND.has(name) ||
+        functions.lookup(name) === undefined
+      ) {
+        ok = false;
+      }
+    }
+    if (child.type === "variable" && child.value === "eval") ok = false;
+    const nested = inBlock || child.type === "block";
+    for (const [key, value] of Object.entries(child)) {
+      if (key !== "value" && typeof value === "object") walk(value, nested);
+    }
+  };
+  walk(node, node.type === "block");
+  return ok;
+}
+
+function countNodes(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + countNodes(item), 0);
+  if (typeof node !== "object" || node === null) return 0;
+  let count = "type" in node ? 1 : 0;
+  for (const [key, child] of Object.entries(node)) {
+    if (key !== "value" && typeof child === "object") count += countNodes(child);
+  }
+  return count;
+}
+
+/** The variables a sub-expression reads (except `$`, its context). */
+function freeNames(node: unknown, names = new Set<string>()): string[] {
+  const walk = (current: unknown): void => {
+    if (Array.isArray(current)) {
+      for (const item of current) walk(item);
+      return;
+    }
+    if (typeof current !== "object" || current === null) return;
+    const child = current as AstNode;
+    if (child.type === "variable" && typeof child.value === "string" && child.value !== "") {
+      names.add(child.value);
+    }
+    for (const [key, value] of Object.entries(child)) {
+      if (key !== "value" && typeof value === "object") walk(value);
+    }
+  };
+  walk(node);
+  return [...names];
+}
