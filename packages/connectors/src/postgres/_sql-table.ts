@@ -1,4 +1,11 @@
-import { type Connector, ConnectorError, defineConnector, type SynapseError } from "@synapseops/core";
+import {
+  type Connector,
+  ConnectorError,
+  defineConnector,
+  SynapseError,
+  type WriteContext,
+  type WriteIdempotency,
+} from "@synapseops/core";
 import {
   type SqlTableConfig,
   SqlTableConfig as SqlTableConfigSchema,
@@ -14,6 +21,12 @@ export interface SqlSession {
   query(sql: string, params: readonly unknown[]): Promise<{ rows: SqlRow[]; affected: number }>;
   /** Ends the pool. */
   close(): Promise<void>;
+  /**
+   * Runs `fn` on one connection between BEGIN and COMMIT (a throw rolls back); `client` is the
+   * driver's connection, for a run store that completes idempotency keys on it. Engines without
+   * it never write in the store's transaction.
+   */
+  transaction?<T>(fn: (client: unknown, query: SqlSession["query"]) => Promise<T>): Promise<T>;
 }
 
 /** How one SQL engine spells what differs between engines. */
@@ -106,6 +119,7 @@ export function sqlTableConnector(engine: SqlEngine): SqlTableConnector {
     keys: readonly (string | undefined)[],
     secrets: Readonly<Record<string, string>>,
     signal: AbortSignal,
+    onConnection?: SqlSession["query"],
   ): Promise<SqlWriteResult[]> {
     const { write } = config;
     const rows = records.map((record, index) => toRow(engine.type, config.table, record, index));
@@ -137,11 +151,66 @@ export function sqlTableConnector(engine: SqlEngine): SqlTableConnector {
         return `(${cells.join(", ")})`;
       });
       const sql = `INSERT INTO ${table(config.table)} (${columns.map(dialect.quote).join(", ")}) VALUES ${tuples.join(", ")}${dialect.conflictClause(write, columns)}`;
-      const { affected } = await run(config, secrets, signal, `write of ${slice.length} rows`, sql, params);
+      const action = `write of ${slice.length} rows`;
+      const { affected } =
+        onConnection === undefined
+          ? await run(config, secrets, signal, action, sql, params)
+          : await onConnection(sql, params);
       // A single row that changed nothing hit its idempotency key: say so. Batches report applied.
       if (slice.length === 1 && affected === 0) results[slice[0]!] = { table: config.table, applied: false };
     }
     return results;
+  }
+
+  /** Per store (its `sameDatabase`, one function per store) and pool: does the pool reach it? */
+  const sharedStores = new WeakMap<WriteIdempotency["sameDatabase"], Map<string, Promise<boolean>>>();
+  const sharesRunStore = async (
+    config: SqlTableConfig,
+    secrets: Readonly<Record<string, string>>,
+    hook: WriteIdempotency,
+  ): Promise<boolean> => {
+    const opened = await session(config, secrets);
+    if (opened.transaction === undefined) return false;
+    const answers = sharedStores.get(hook.sameDatabase) ?? new Map<string, Promise<boolean>>();
+    sharedStores.set(hook.sameDatabase, answers);
+    const key = `${config.connectionString}\u0000${secrets.password ?? ""}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = opened.transaction((client) => hook.sameDatabase(client));
+      // A failed check (database down) is asked again next time rather than remembered.
+      answer.catch(() => answers.delete(key));
+      answers.set(key, answer);
+    }
+    return answer.catch(() => false);
+  };
+
+  /**
+   * The write and the record's idempotency completion in one transaction on the run store's
+   * database: both commit or neither does, so a crash can neither lose the row nor apply it twice.
+   */
+  async function writeWithCompletion(
+    config: SqlTableConfig,
+    record: unknown,
+    context: WriteContext,
+    hook: WriteIdempotency,
+  ): Promise<SqlWriteResult | undefined> {
+    const opened = await session(config, context.secrets);
+    try {
+      return await opened.transaction!(async (client, query) => {
+        const keys = [context.idempotencyKey];
+        const [result] = await writeRows(config, [record], keys, context.secrets, context.signal, query);
+        await hook.completeWith(client, result);
+        return result;
+      });
+    } catch (error) {
+      // The store wraps driver errors in its own: classify what the driver said.
+      const cause =
+        error instanceof SynapseError && !(error instanceof ConnectorError) ? error.cause : undefined;
+      throw engine.classify(
+        cause ?? error,
+        `${engine.type} ${config.table}: write with idempotency completion`,
+      );
+    }
   }
 
   const connector = defineConnector({
@@ -195,6 +264,10 @@ export function sqlTableConnector(engine: SqlEngine): SqlTableConnector {
         }
       },
       async write(config, record, context) {
+        const hook = context.idempotency;
+        if (hook?.engine === engine.type && (await sharesRunStore(config, context.secrets, hook))) {
+          return writeWithCompletion(config, record, context, hook);
+        }
         const [result] = await writeRows(
           config,
           [record],

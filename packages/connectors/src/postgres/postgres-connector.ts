@@ -49,7 +49,9 @@ export const postgresDialect: SqlDialect = {
  * stored cursor), writes as insert or upsert (`ON CONFLICT … DO UPDATE`). With
  * `write.idempotencyColumn` (a unique column) each record's idempotency key is stored with its
  * row, so a retried write — after a crash between the write and the run store's completion —
- * changes nothing: effectively exactly-once. Needs the optional `pg` package.
+ * changes nothing: effectively exactly-once. When the run store is PostgreSQL on the same
+ * database, `write` also commits the record's idempotency completion in the row's transaction.
+ * Needs the optional `pg` package.
  *
  * @example
  * ```ts
@@ -94,6 +96,32 @@ export function postgres(options: PostgresConnectorOptions = {}): SqlTableConnec
           return { rows: result.rows as Record<string, unknown>[], affected: result.rowCount ?? 0 };
         },
         close: () => pool.end(),
+        async transaction(fn) {
+          const client = await pool.connect();
+          // A connection cut while checked out emits "error" on the client, not the pool: heard
+          // here, the query in flight fails (and is retried) instead of crashing the host.
+          const ignore = (): void => {};
+          client.on("error", ignore);
+          let broken: Error | undefined;
+          try {
+            await client.query("BEGIN");
+            const result = await fn(client, async (sql, params) => {
+              const done = await client.query(sql, params as unknown[]);
+              return { rows: done.rows as Record<string, unknown>[], affected: done.rowCount ?? 0 };
+            });
+            await client.query("COMMIT");
+            return result;
+          } catch (error) {
+            await client.query("ROLLBACK").catch((failure: unknown) => {
+              // A connection whose rollback failed is in an unknown state: destroy, not pool it.
+              broken = failure instanceof Error ? failure : new Error(String(failure));
+            });
+            throw error;
+          } finally {
+            client.off("error", ignore);
+            client.release(broken);
+          }
+        },
       };
     },
   });

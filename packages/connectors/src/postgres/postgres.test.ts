@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { ConnectorError, DependencyMissingError } from "@synapseops/core";
+import {
+  ConflictError,
+  ConnectorError,
+  DependencyMissingError,
+  type WriteIdempotency,
+} from "@synapseops/core";
 import { checkTestService, connectorTestContext, testConnector } from "@synapseops/core/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -118,6 +123,44 @@ describe.skipIf(Boolean(service.skip))("postgres connector", () => {
       `SELECT count(*)::int AS n FROM ${table} WHERE synapse_key = 'k-idem-1'`,
     );
     expect(rows[0].n).toBe(1);
+  });
+
+  it("commits the row and the run store's completion in one transaction when offered (issue 8)", async () => {
+    const parsed = connector.parseConfig({ connectionString: service.url, table, write: { mode: "insert" } });
+    const completions: unknown[] = [];
+    const hook = (fail: boolean): WriteIdempotency => ({
+      engine: "postgres",
+      sameDatabase: sameDb,
+      async completeWith(client, result) {
+        // The row is visible on the write's own connection, before COMMIT.
+        const { rows } = await (client as pg.PoolClient).query(
+          `SELECT count(*)::int AS n FROM ${table} WHERE sku = $1`,
+          [fail ? "tx-rolled-back" : "tx-committed"],
+        );
+        completions.push({ seen: rows[0].n, result });
+        if (fail) throw new ConflictError("lost the key");
+      },
+    });
+    const sameDb = async () => true;
+    const write = (sku: string, fail: boolean) =>
+      connector.write!(parsed, { sku, qty: 1 }, { ...ctx, idempotencyKey: sku, idempotency: hook(fail) });
+    await expect(write("tx-committed", false)).resolves.toMatchObject({ applied: true });
+    await expect(write("tx-rolled-back", true)).rejects.toMatchObject({ retryable: false });
+    const { rows } = await admin.query(`SELECT sku FROM ${table} WHERE sku LIKE 'tx-%' ORDER BY sku`);
+    expect(rows.map((r) => r.sku)).toEqual(["tx-committed"]);
+    expect(completions).toEqual([
+      { seen: 1, result: { table, applied: true } },
+      { seen: 1, result: { table, applied: true } },
+    ]);
+    // A store elsewhere (sameDatabase false) or of another engine: a plain write, no completion.
+    const elsewhere = { ...hook(true), sameDatabase: async () => false };
+    await connector.write!(parsed, { sku: "tx-plain", qty: 1 }, { ...ctx, idempotency: elsewhere });
+    await connector.write!(
+      parsed,
+      { sku: "tx-plain-2", qty: 1 },
+      { ...ctx, idempotency: { ...hook(true), engine: "mysql" } },
+    );
+    expect(completions).toHaveLength(2);
   });
 
   it("a constraint violation is fatal, a missing table is fatal, both ConnectorErrors", async () => {
