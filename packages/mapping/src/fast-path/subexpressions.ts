@@ -71,7 +71,10 @@ export function installFastSubexpressions(expression: jsonata.Expression, functi
     if (typeof node !== "object" || node === null || node instanceof RegExp) return node;
     const current = node as AstNode;
     // A step's role in its path depends on what it is (a variable first step, a constructor).
+    // A tail call's thunk is unwrapped by the reference's trampoline, which calls its procedure
+    // with the caller's focus, not the lambda's: it stays as it is.
     const replaceable =
+      !(key === "body" && parent?.type === "lambda" && parent.thunk === true) &&
       key !== "procedure" &&
       !(key === "lhs" && parent?.type === "bind") &&
       !(key === "steps" && current.type === "variable");
@@ -100,12 +103,7 @@ function subexpressionFunction(
   const own = names.map((name) => functions.lookup(name));
   return function fastSubexpression(fallback) {
     const environment = this.environment;
-    // Called as a function argument the lambda arrives wrapped in a JS function; called from
-    // the tail-call trampoline (the replaced node was a tail call) it arrives as it is.
-    const runFallback = (): unknown =>
-      typeof fallback === "function"
-        ? fallback()
-        : (fallback as { apply(self: unknown, args: unknown[]): unknown }).apply(this, []);
+    const runFallback = (): unknown => (fallback as () => unknown)();
     const limits = environment.lookup(LIMITS_BINDING) as RunLimits | undefined;
     if (limits === undefined) return runFallback();
     const boundNames: string[] = [];
