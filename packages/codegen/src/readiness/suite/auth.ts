@@ -3,7 +3,7 @@ import { securitySchemes } from "../_credentials";
 import { usedSecuritySchemes } from "../_features";
 import type { CaseContext, CaseResponse, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, label } from "./_context";
-import { sampleRequest, spread } from "./_requests";
+import { sampleRequest } from "./_requests";
 
 /** A credential no server should accept. */
 const INVALID_CREDENTIAL = "synapseops-invalid-credential-0000";
@@ -20,7 +20,11 @@ export function authCases(context: BuildContext): CategoryCases {
   const names = usedSecuritySchemes(doc, context.operations).filter(
     (name) => schemes[name]?.type !== "mutualTLS",
   );
-  const kept = spread(names, Math.max(1, Math.floor(context.limits.maxCasesPerCategory / 3)));
+  // Schemes that alone guard some operation first: only those can be checked by leaving them out.
+  const guards = (name: string): boolean =>
+    context.operations.some((op) => op.security.length > 0 && op.security.every((req) => name in req));
+  const ordered = [...names.filter(guards), ...names.filter((name) => !guards(name))];
+  const kept = ordered.slice(0, Math.max(1, Math.floor(context.limits.maxCasesPerCategory / 3)));
   const cases: GoldenCase[] = [];
   for (const scheme of kept) {
     // Only this scheme opens the operation: every requirement names it, none is empty.
@@ -80,6 +84,11 @@ export function authCases(context: BuildContext): CategoryCases {
         ...base,
         id: `auth:${scheme}:valid`,
         name: `${label(op)} with the environment's ${scheme} credential is accepted`,
+        ...(op.security.every((req) => authorizationHeaders(schemes, req) > 1)
+          ? {
+              notApplicable: `every security requirement of ${label(op)} needs two schemes in the one Authorization header`,
+            }
+          : {}),
         async run(ctx) {
           if (ctx.credentials[scheme] === undefined)
             return ctx.skip(
@@ -108,4 +117,14 @@ function pickSimplest(ops: readonly OperationDescriptor[]): OperationDescriptor 
     op.parameters.filter((p) => p.required).length +
     (op.requestBody?.required ? 10 : 0);
   return [...ops].sort((a, b) => weight(a) - weight(b))[0];
+}
+
+/** How many schemes of a requirement use the Authorization header (HTTP, OAuth2, OpenID Connect). */
+function authorizationHeaders(
+  schemes: Record<string, { type?: string }>,
+  requirement: Record<string, unknown>,
+): number {
+  return Object.keys(requirement).filter((name) =>
+    ["http", "oauth2", "openIdConnect"].includes(schemes[name]?.type ?? ""),
+  ).length;
 }
