@@ -37,10 +37,10 @@ export interface TraceCollectorOptions {
    */
   toleranceSeconds?: number;
   /**
-   * Seconds a batch id (`webhook-id`) is remembered. A batch seen within the window again is
-   * acknowledged without being stored again (200, `duplicate: true`); the same id with another
-   * body is refused (409). At least twice the tolerance, so an id is remembered for as long as
-   * its signature could still verify.
+   * Seconds a batch id (`webhook-id`) is remembered. A batch id seen within the window again — a
+   * replay, or the shipper's retry after a lost answer — is acknowledged without being stored
+   * again (200, `duplicate: true`). At least twice the tolerance, so an id is remembered for as
+   * long as its signature could still verify.
    * @default 2 × toleranceSeconds
    */
   replayWindowSeconds?: number;
@@ -100,6 +100,8 @@ export type CollectorAnswerBody =
 /** An HTTP answer of the collector. */
 export interface CollectorAnswer {
   status: number;
+  /** Extra response headers (`retry-after` on 503). */
+  headers?: Record<string, string>;
   body: CollectorAnswerBody;
 }
 

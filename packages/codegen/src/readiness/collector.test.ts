@@ -110,20 +110,18 @@ function collectorContract(
       expect(await stored()).toHaveLength(before);
     });
 
-    it("acknowledges a replayed batch without storing it again, and refuses its id with another body", async () => {
+    it("acknowledges a replayed batch, and the shipper's retry with a new body, without storing again", async () => {
       const id = `msg_${randomUUID()}`;
-      const body = JSON.stringify({ traces: [orderTrace(`trc_${randomUUID()}`, { projectId })] });
+      const traces = [orderTrace(`trc_${randomUUID()}`, { projectId })];
+      const body = JSON.stringify({ id, sentAt: "2026-11-25T04:00:00.000Z", dropped: 0, traces });
       const first = await post(url, body, { id });
       expect(first.json).toMatchObject({ ok: true, duplicate: false, stored: 1 });
       const count = (await stored()).length;
       const replay = await post(url, body, { id });
       expect(replay).toMatchObject({ status: 200, json: { ok: true, duplicate: true, stored: 0 } });
-      const forged = await post(
-        url,
-        JSON.stringify({ traces: [orderTrace(`trc_${randomUUID()}`, { projectId })] }),
-        { id },
-      );
-      expect(forged).toMatchObject({ status: 409, json: { error: "id_reused" } });
+      // A retry after a lost answer: same batch id, a new `sentAt`, signed again.
+      const retry = JSON.stringify({ id, sentAt: "2026-11-25T04:00:05.000Z", dropped: 0, traces });
+      expect(await post(url, retry, { id })).toMatchObject({ status: 200, json: { duplicate: true } });
       expect(await stored()).toHaveLength(count);
     });
 
@@ -187,6 +185,32 @@ describe("createTraceCollector", () => {
       /at most 2/,
     );
     expect((await collector.handle(new Request("http://collector.local/traces"))).status).toBe(405);
+  });
+
+  it("answers 500 when the store fails, and stores the batch when the shipper retries it", async () => {
+    const store = memoryStore();
+    let failures = 1;
+    const flaky = {
+      ...store,
+      insertTraces: async (traces: Parameters<typeof store.insertTraces>[0]) => {
+        if (failures-- > 0) throw new Error("connection reset");
+        return store.insertTraces(traces);
+      },
+    };
+    const collector = createTraceCollector({ store: flaky, secret });
+    const id = `msg_${randomUUID()}`;
+    const deliver = (sentAt: string) => {
+      const body = JSON.stringify({ id, sentAt, dropped: 0, traces: [orderTrace("trc_flaky")] });
+      return collector.receive({ rawBody: body, headers: signStandardWebhook({ secret, id, body }) });
+    };
+    const first = await deliver("2026-11-25T04:00:00.000Z");
+    expect(first).toMatchObject({ status: 500, body: { ok: false, error: "store_failed" } });
+    expect(JSON.stringify(first.body)).not.toContain("connection reset");
+    expect(await deliver("2026-11-25T04:00:02.000Z")).toMatchObject({
+      status: 200,
+      body: { stored: 1, duplicate: false },
+    });
+    expect((await store.listTraces({ projectId: "prj_1" })).items.map((t) => t.id)).toEqual(["trc_flaky"]);
   });
 
   it("refuses a replay window shorter than twice the tolerance", () => {

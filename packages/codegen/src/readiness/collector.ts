@@ -1,10 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import {
-  standardWebhooks,
-  type WebhookDelivery,
-  WebhookVerificationError,
-  webhookReceiver,
-} from "@synapseops/connectors";
+import { standardWebhooks, WebhookVerificationError } from "@synapseops/connectors";
 import { memoryStore, type ReadinessStore, type Trace } from "@synapseops/core";
 import { CodegenConfigError } from "../errors";
 import { type IncomingTrace, parseBatch } from "./collector-batch";
@@ -36,8 +32,9 @@ const PURGE_EVERY = 256;
  *
  * Answers (JSON): 200 stored (or `duplicate: true` for a batch id seen within the replay window:
  * a retry or a replay, stored once); 400 malformed headers or batch, with `problems`; 401 bad
- * signature or a timestamp outside the tolerance; 409 a known batch id with another body; 413 too
- * large; 500 the store failed (the shipper retries).
+ * signature or a timestamp outside the tolerance; 413 too large; 503 with `Retry-After` while the
+ * same batch is being stored by another delivery; 500 the store failed. The shipper retries 5xx
+ * answers and drops batches refused with another 4xx.
  *
  * @example
  * ```ts
@@ -69,28 +66,10 @@ export function createTraceCollector(options: TraceCollectorOptions): TraceColle
   const maxTraces = options.maxTracesPerBatch ?? 1000;
   const ownReplayStore = !options.replayStore && !hasIdempotency(options.store);
   const replayStore = options.replayStore ?? (hasIdempotency(options.store) ? options.store : memoryStore());
-  const counts = new WeakMap<WebhookDelivery, { received: number; stored: number }>();
+  const scheme = standardWebhooks({ secret: options.secret, toleranceSeconds });
+  const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   const validators = new WeakMap<CollectorProject, ExchangeValidator>();
   let deliveries = 0;
-
-  const receiver = webhookReceiver({
-    scheme: standardWebhooks({ secret: options.secret, toleranceSeconds }),
-    store: replayStore,
-    scope: "synapseops:traces",
-    maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
-    dedupeTtlMs: replayWindowSeconds * 1000,
-    onDuplicate: "acknowledge",
-    now,
-    async onDelivery(delivery) {
-      const batch = parseBatch(parseJson(delivery), maxTraces);
-      if (!batch.ok) throw new InvalidBatch(batch.problems);
-      const receivedAt = now().toISOString();
-      const traces: Trace[] = [];
-      for (const incoming of batch.traces) traces.push(await tag(incoming, receivedAt));
-      const stored = await options.store.insertTraces(traces);
-      counts.set(delivery, { received: traces.length, stored });
-    },
-  });
 
   const projectOf = async (projectId: string): Promise<CollectorProject | undefined> =>
     typeof options.documents === "function"
@@ -130,23 +109,65 @@ export function createTraceCollector(options: TraceCollectorOptions): TraceColle
 
   const receive: TraceCollector["receive"] = async ({ rawBody, headers }) => {
     try {
-      const receipt = await receiver.receive({ rawBody, headers });
+      const bytes = typeof rawBody === "string" ? Buffer.from(rawBody) : rawBody;
+      if (bytes.byteLength > maxBodyBytes)
+        throw new WebhookVerificationError(
+          "body_too_large",
+          `batch of ${bytes.byteLength} bytes exceeds ${maxBodyBytes}`,
+        );
+      const at = now();
+      const verdict = scheme.verify({ rawBody: bytes, headers, now: at });
+      if (!verdict.ok) throw new WebhookVerificationError(verdict.reason, verdict.message);
+      // The shipper signs the same batch id on every retry; the body may differ between attempts
+      // (`sentAt`), so the id alone identifies the batch — the signature already proves the sender.
+      const id = verdict.id ?? "";
+      const owner = randomUUID();
+      const claim = await replayStore.claimIdempotencyKey({
+        scope: "synapseops:traces",
+        key: id,
+        payloadHash: "trace-batch",
+        owner,
+        leaseMs: 60_000,
+        ttlMs: replayWindowSeconds * 1000,
+        now: at,
+      });
+      if (claim.outcome === "in_progress")
+        return {
+          status: 503,
+          headers: { "retry-after": "1" },
+          body: { ok: false, error: "in_progress", message: `batch "${id}" is being stored; retry shortly` },
+        };
+      if (claim.outcome !== "claimed")
+        return { status: 200, body: { ok: true, id, duplicate: true, received: 0, stored: 0 } };
+      let counts: { received: number; stored: number };
+      try {
+        counts = await storeBatch(bytes);
+      } catch (error) {
+        await replayStore.failIdempotencyKey({ scope: "synapseops:traces", key: id, owner, now: now() });
+        throw error;
+      }
+      await replayStore.completeIdempotencyKey({ scope: "synapseops:traces", key: id, owner, now: now() });
       if (ownReplayStore && ++deliveries % PURGE_EVERY === 0)
         await replayStore.purgeExpiredIdempotencyRecords?.(now());
-      const count = counts.get(receipt.delivery);
-      return {
-        status: 200,
-        body: {
-          ok: true,
-          id: receipt.delivery.id,
-          duplicate: receipt.status === "duplicate",
-          received: count?.received ?? 0,
-          stored: count?.stored ?? 0,
-        },
-      };
+      return { status: 200, body: { ok: true, id, duplicate: false, ...counts } };
     } catch (error) {
       return refusal(error);
     }
+  };
+
+  const storeBatch = async (bytes: Uint8Array): Promise<{ received: number; stored: number }> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    } catch {
+      throw new InvalidBatch([{ path: "", message: "the batch body is not JSON" }]);
+    }
+    const batch = parseBatch(body, maxTraces);
+    if (!batch.ok) throw new InvalidBatch(batch.problems);
+    const receivedAt = now().toISOString();
+    const traces: Trace[] = [];
+    for (const incoming of batch.traces) traces.push(await tag(incoming, receivedAt));
+    return { received: traces.length, stored: await options.store.insertTraces(traces) };
   };
 
   const handle: TraceCollector["handle"] = async (request) => {
@@ -154,15 +175,18 @@ export function createTraceCollector(options: TraceCollectorOptions): TraceColle
     const answer =
       request.method !== "POST"
         ? methodNotAllowed()
-        : declared > receiver.maxBodyBytes
+        : declared > maxBodyBytes
           ? refusal(
               new WebhookVerificationError(
                 "body_too_large",
-                `batch of ${declared} bytes exceeds ${receiver.maxBodyBytes}`,
+                `batch of ${declared} bytes exceeds ${maxBodyBytes}`,
               ),
             )
           : await receive({ rawBody: new Uint8Array(await request.arrayBuffer()), headers: request.headers });
-    return Response.json(answer.body, { status: answer.status });
+    return Response.json(answer.body, {
+      status: answer.status,
+      ...(answer.headers ? { headers: answer.headers } : {}),
+    });
   };
 
   const node: TraceCollector["node"] = async (request, response) => {
@@ -171,10 +195,10 @@ export function createTraceCollector(options: TraceCollectorOptions): TraceColle
       request.resume();
       answer = methodNotAllowed();
     } else {
-      const body = await readBody(request, receiver.maxBodyBytes);
+      const body = await readBody(request, maxBodyBytes);
       answer = Buffer.isBuffer(body) ? await receive({ rawBody: body, headers: request.headers }) : body;
     }
-    response.writeHead(answer.status, { "content-type": "application/json" });
+    response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
     response.end(JSON.stringify(answer.body));
   };
 
@@ -189,16 +213,6 @@ function hasIdempotency(
     typeof candidate.claimIdempotencyKey === "function" &&
     typeof candidate.completeIdempotencyKey === "function"
   );
-}
-
-/** The batch as JSON whatever the content type said (the signature covers the bytes, not the header). */
-function parseJson(delivery: WebhookDelivery): unknown {
-  if (typeof delivery.body !== "string") return delivery.body;
-  try {
-    return JSON.parse(delivery.body);
-  } catch {
-    throw new InvalidBatch([{ path: "", message: "the batch body is not JSON" }]);
-  }
 }
 
 function refusal(error: unknown): CollectorAnswer {
