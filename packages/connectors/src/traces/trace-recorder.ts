@@ -101,8 +101,12 @@ const NO_SHIPPING: TraceShipperStats = { shipped: 0, dropped: 0, failedDeliverie
  * ```
  */
 export function createTraceRecorder(options: TraceRecorderOptions): TraceRecorder {
-  if (typeof options.projectId !== "string" || options.projectId.length === 0) {
-    throw new ValidationError("trace recorder: projectId is required", { path: "/projectId" });
+  // The bounds of the Trace entity: a trace outside them would be refused by every collector.
+  if (typeof options.projectId !== "string" || !/^.{1,128}$/.test(options.projectId)) {
+    throw new ValidationError(
+      `trace recorder: projectId must be 1–128 characters, got ${JSON.stringify(options.projectId)}`,
+      { path: "/projectId" },
+    );
   }
   if (typeof options.environment !== "string" || !/^.{1,63}$/.test(options.environment)) {
     throw new ValidationError(

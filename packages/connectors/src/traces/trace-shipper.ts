@@ -76,8 +76,9 @@ export interface TraceShipper {
   /** Buffers a trace (already redacted); never blocks, never throws. */
   enqueue(trace: RecordedTrace): void;
   /**
-   * Ships what is buffered now, batch after batch; resolves when all were delivered or when an
-   * attempt failed (that batch stays buffered for its retries). Never rejects.
+   * Ships what is buffered now, batch after batch; resolves when all were delivered (or refused
+   * and dropped) or when an attempt failed with a retryable error (that batch stays buffered for
+   * its retries). Never rejects.
    */
   flush(): Promise<void>;
   /**
@@ -260,7 +261,8 @@ export function createTraceShipper(options: TraceShipperOptions): TraceShipper {
     while (!closed && (current !== undefined || queue.length > 0)) {
       if (inFlight !== undefined) return;
       if (current !== undefined && Date.now() < current.notBefore) return;
-      if (!(await attemptOnce())) return;
+      // A refused batch is gone (current is cleared): go on with the next; a retry waits.
+      if (!(await attemptOnce()) && current !== undefined) return;
     }
   };
 
@@ -286,7 +288,7 @@ export function createTraceShipper(options: TraceShipperOptions): TraceShipper {
     },
     async flush() {
       while (hasWork()) {
-        if (!(await attemptOnce())) return;
+        if (!(await attemptOnce()) && current !== undefined) return;
       }
     },
     async close({ timeoutMs: closeTimeoutMs = 5000 } = {}) {
