@@ -162,7 +162,9 @@ export function detectProfile(
           };
 
   const versioned = ops.filter((op) => versionParameter(op));
-  const jsonBodies = ops.filter((op) => op.requestBody && /json/i.test(op.requestBody.contentType));
+  const jsonBodies = ops.filter(
+    (op) => op.requestBody && /json|x-www-form-urlencoded/i.test(op.requestBody.contentType),
+  );
   categories.versioning =
     versioned.length > 0
       ? {
@@ -172,9 +174,10 @@ export function detectProfile(
       : jsonBodies.length > 0
         ? {
             requirement: "optional",
-            reason: "no version header or parameter; unknown request fields are tried on JSON bodies",
+            reason:
+              "no version header or parameter; unknown request fields are tried on JSON and form bodies",
           }
-        : { requirement: "n/a", reason: "no version header or parameter and no JSON request body" };
+        : { requirement: "n/a", reason: "no version header or parameter and no JSON or form request body" };
 
   return { categories };
 }
