@@ -242,6 +242,60 @@ describe("trace recorder: fetch wrapper", () => {
     expect(body.length).toBeLessThan(2404 + 40);
   });
 
+  it("records request bodies given as a Request, a stream, bytes or URLSearchParams", async () => {
+    const traces: RecordedTrace[] = [];
+    const recorder = createTraceRecorder({
+      projectId: "prj_t",
+      environment: "mock",
+      onTrace: (t) => traces.push(t),
+    });
+    const payload = JSON.stringify({ email: CANARY.email, qty: 1 });
+    const asRequest = new Request(`${target.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: payload,
+    });
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(payload.slice(0, 10)));
+        controller.enqueue(new TextEncoder().encode(payload.slice(10)));
+        controller.close();
+      },
+    });
+    const answers = [
+      await recorder.fetch(asRequest),
+      await recorder.fetch(`${target.url}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+      await recorder.fetch(`${target.url}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: new TextEncoder().encode(payload),
+      }),
+      await recorder.fetch(`${target.url}/orders`, {
+        method: "POST",
+        body: new URLSearchParams({ email: CANARY.email, password: "hunter2hunter2" }),
+      }),
+    ];
+    // The target got every body whole: recording took nothing from what was sent.
+    for (const answer of answers.slice(0, 3)) {
+      expect(((await answer.json()) as { echo: unknown }).echo).toEqual({ email: CANARY.email, qty: 1 });
+    }
+    expect(target.requests.at(-1)?.body).toBe(
+      new URLSearchParams({ email: CANARY.email, password: "hunter2hunter2" }).toString(),
+    );
+    await recorder.flush();
+    expect(traces.map((trace) => trace.request.body)).toEqual([
+      { email: "[REDACTED:email]", qty: 1 },
+      { email: "[REDACTED:email]", qty: 1 },
+      { email: "[REDACTED:email]", qty: 1 },
+      "email=[REDACTED:email]&password=[REDACTED:secret]",
+    ]);
+  });
+
   it("does not record requests carrying the no-trace header", async () => {
     const traces: RecordedTrace[] = [];
     const recorder = createTraceRecorder({
