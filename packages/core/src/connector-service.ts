@@ -2,6 +2,7 @@ import type { Connector, ConnectorContext } from "./connector";
 import { ErrorCode, NotFoundError, SynapseError, ValidationError } from "./errors";
 import type { ConnectorRef } from "./model/connector-ref";
 import type { Environment } from "./model/environment";
+import { sourceCursorScope } from "./runs/run-service";
 import type { SecretProvider } from "./secret-provider";
 import type { ServiceDeps } from "./service-deps";
 
@@ -41,10 +42,14 @@ export interface ConnectorService {
    *   unregistered type, a config failing its schema, a missing secret or a connector without `test`.
    */
   test(refId: string, options?: ConnectorCallOptions): Promise<ConnectorTestResult>;
-  /** Runs the connector's `health` capability (`{ ok: true }` when it has none but `test` passes). */
+  /**
+   * Runs the connector's `health` capability (`{ ok: true }` when it has none but `test` passes).
+   * With `blueprintId`, the connector gets that blueprint's stored source cursor, so a source
+   * reports its lag as records after it.
+   */
   health(
     refId: string,
-    options?: ConnectorCallOptions,
+    options?: ConnectorCallOptions & { blueprintId?: string },
   ): Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
   /**
    * What every connector call needs for a ref: the connector, the parsed config and a context with
@@ -164,7 +169,13 @@ export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
     },
     async health(refId, options = {}) {
       const { connector, config, context } = await prepare(refId, options);
-      if (connector.health !== undefined) return connector.health(config, context);
+      if (connector.health !== undefined) {
+        const cursor =
+          options.blueprintId === undefined
+            ? undefined
+            : await deps.store.getCursor(sourceCursorScope(options.blueprintId));
+        return connector.health(config, context, cursor === undefined ? {} : { cursor });
+      }
       if (connector.test === undefined) return { ok: true, detail: { checked: false } };
       try {
         await connector.test(config, context);

@@ -62,6 +62,12 @@ export interface ReadOptions {
   request?: unknown;
 }
 
+/** What `health` receives besides the context. */
+export interface HealthOptions {
+  /** The stored cursor of a blueprint reading this source; absent: none stored or none named. */
+  cursor?: unknown;
+}
+
 /** A push source's live subscription. */
 export interface Subscription {
   /** Stops delivery; resolves once no handler call is in flight. */
@@ -100,10 +106,14 @@ export interface ConnectorCapabilities<Config> {
   ): Promise<Subscription>;
   /** Tests the connection; throws when it does not work. */
   test?(config: Config, context: ConnectorContext): Promise<void>;
-  /** Reports health, e.g. lag for sources. */
+  /**
+   * Reports health, e.g. lag for sources: `options.cursor` is the cursor stored for a blueprint
+   * reading this source, when the caller named one, so lag counts records behind it.
+   */
   health?(
     config: Config,
     context: ConnectorContext,
+    options?: HealthOptions,
   ): Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
 }
 

@@ -38,6 +38,7 @@ export type {
   ConnectorCapabilities,
   ConnectorContext,
   ConnectorDefinition,
+  HealthOptions,
   ReadBatch,
   ReadOptions,
   Subscription,

@@ -57,3 +57,28 @@ describe("runtime.connectors", () => {
     await runtime.close();
   });
 });
+
+describe("runtime.connectors.health with a blueprint (issue 8: lag relative to the stored cursor)", () => {
+  it("hands the blueprint's stored source cursor to the connector's health", async () => {
+    const seen: unknown[] = [];
+    const source = defineConnector({
+      type: "rows",
+      version: "1.0.0",
+      configSchema: z.object({}),
+      capabilities: {
+        async health(_config, _context, options) {
+          seen.push(options?.cursor);
+          return { ok: true, detail: { lag: 0 } };
+        },
+      },
+    });
+    const runtime = createRuntime({ connectors: [source] });
+    const project = await runtime.projects.create({ name: "p" });
+    const ref = await runtime.connectorRefs.put(project.id, { type: "rows", name: "rows" });
+    await runtime.store.putCursor("bp_x:source", 42);
+    await runtime.connectors.health(ref.id, { blueprintId: "bp_x" });
+    await runtime.connectors.health(ref.id, { blueprintId: "bp_without_cursor" });
+    await runtime.connectors.health(ref.id);
+    expect(seen).toEqual([42, undefined, undefined]);
+  });
+});

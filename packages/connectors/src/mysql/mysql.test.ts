@@ -100,8 +100,14 @@ describe.skipIf(Boolean(service.skip))("mysql connector", () => {
     const health = await connector.health!(parsed, ctx);
     expect(health).toEqual({
       ok: true,
-      detail: { lag: 0, cursor: fresh.length > 0 ? expect.anything() : null },
+      detail: { lag: 0, cursor: fresh.length > 0 ? expect.anything() : null, cursorSource: "read" },
     });
+    // Relative to a stored cursor (issue 8): every row after it, whatever this process read.
+    const [before] = await admin.query(`SELECT COUNT(*) AS n FROM ${table} WHERE id > 3`);
+    const stored = await connector.health!(parsed, ctx, { cursor: 3 });
+    const expected = Number((before as { n: number }[])[0]!.n);
+    expect(stored.detail).toMatchObject({ lag: expected, cursor: 3, cursorSource: "stored" });
+    expect(stored.detail?.lag).toBeGreaterThan(0);
   });
 
   it("an insert retried with the same idempotency key changes nothing; upsert updates", async () => {

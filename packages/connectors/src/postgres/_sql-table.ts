@@ -290,13 +290,17 @@ export function sqlTableConnector(engine: SqlEngine): SqlTableConnector {
           [],
         );
       },
-      async health(config, context) {
+      async health(config, context, options = {}) {
         try {
           if (config.read === undefined) {
             await run(config, context.secrets, context.signal, "health", "SELECT 1", []);
             return { ok: true };
           }
-          const cursor = lastCursor.get(`${config.connectionString}\u0000${config.table}`);
+          // The stored cursor (what the next poll resumes from) when the caller named a blueprint;
+          // else the last cursor this process read; else every row is behind.
+          const stored = options.cursor;
+          const cursor = stored ?? lastCursor.get(`${config.connectionString}\u0000${config.table}`);
+          const cursorSource = stored !== undefined ? "stored" : cursor !== undefined ? "read" : "none";
           const where =
             cursor === undefined
               ? ""
@@ -309,7 +313,10 @@ export function sqlTableConnector(engine: SqlEngine): SqlTableConnector {
             `SELECT COUNT(*) AS ${dialect.quote("lag")} FROM ${table(config.table)}${where}`,
             cursor === undefined ? [] : [cursor],
           );
-          return { ok: true, detail: { lag: Number(rows[0]?.lag ?? 0), cursor: cursor ?? null } };
+          return {
+            ok: true,
+            detail: { lag: Number(rows[0]?.lag ?? 0), cursor: cursor ?? null, cursorSource },
+          };
         } catch (error) {
           return { ok: false, detail: { error: error instanceof Error ? error.message : String(error) } };
         }

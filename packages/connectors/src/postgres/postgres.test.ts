@@ -83,6 +83,12 @@ describe.skipIf(Boolean(service.skip))("postgres connector", () => {
     expect(seen).toHaveLength(20);
     const health = await connector.health!(parsed, ctx);
     expect(health.detail?.lag).toBeGreaterThanOrEqual(5);
+    expect(health.detail?.cursorSource).toBe("read");
+    // Relative to a stored cursor (issue 8): every row after it, whatever this process read.
+    const { rows: after } = await admin.query(`SELECT count(*)::int AS n FROM ${table} WHERE id > 3`);
+    const stored = await connector.health!(parsed, ctx, { cursor: "3" });
+    expect(stored.detail).toMatchObject({ lag: after[0].n, cursor: "3", cursorSource: "stored" });
+    expect(stored.detail?.lag).toBeGreaterThan(health.detail?.lag as number);
     const rest: unknown[] = [];
     for await (const batch of connector.read!(parsed, ctx, { cursor })) rest.push(...batch.records);
     expect((rest[0] as { id: string }).id).toBe(String(Number(cursor) + 1));
