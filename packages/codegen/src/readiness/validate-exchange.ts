@@ -1,5 +1,6 @@
 import {
   type ConformanceProblem,
+  getAtPointer,
   listOperations,
   type OpenApiDocument,
   type OperationDescriptor,
@@ -147,7 +148,9 @@ async function validateWith(
     problems.push({
       pointer: "/request/headers/authorization",
       documentPointer:
-        operation.security === shared.doc.security ? "#/security" : `#${operation.pointer}/security`,
+        getAtPointer(shared.doc, `${operation.pointer}/security`) === undefined
+          ? "#/security"
+          : `#${operation.pointer}/security`,
       code: "security",
       message: `${operation.operationId} needs credentials for one of: ${operation.security.map((r) => Object.keys(r).join(" + ")).join(", ")}`,
     });
