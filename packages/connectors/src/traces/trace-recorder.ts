@@ -52,7 +52,7 @@ export interface TraceRecorderOptions {
 export interface TraceRecorderStats extends TraceShipperStats {
   /** Exchanges recorded (redacted and handed to the shipper). */
   recorded: number;
-  /** Exchanges whose capture is still under way (a response body being read). */
+  /** Background work under way: bodies the fetch wrapper is still copying, traces being redacted. */
   inProgress: number;
   /** Exchanges that could not be turned into a trace (a recorder fault; the call itself was unaffected). */
   failedCaptures: number;
