@@ -68,6 +68,7 @@ export type {
 } from "./readiness/report-types";
 export { runSuite } from "./readiness/run-suite";
 export type {
+  AnnotationInput,
   CaseContext,
   CaseRequest,
   CaseResponse,

@@ -1,9 +1,9 @@
 import {
+  createExchangeRedactor,
   IdPrefix,
   listOperations,
   newId,
   type OperationDescriptor,
-  Redactor,
   type TestCaseResult,
   type TestExchange,
   TestRun,
@@ -308,11 +308,11 @@ async function resolveEnvironment(
 
 function makeRedactor(options: RunSuiteOptions, secrets: string[]): (exchange: TestExchange) => TestExchange {
   if (typeof options.redact === "function") return options.redact;
-  const redactor = new Redactor({
+  const redactor = createExchangeRedactor({
     ...(options.redact ?? {}),
     secrets: [...(options.redact?.secrets ?? []), ...secrets],
   });
-  return (exchange) => redactor.redact(exchange) as TestExchange;
+  return (exchange) => redactor.redact(exchange);
 }
 
 function buildUrl(baseUrl: string, path: string, query: readonly [string, string][]): string {

@@ -1,9 +1,9 @@
 import type {
   Annotation,
   EnvironmentKind,
+  ExchangeRedactionOptions,
   OpenApiDocument,
   ReadinessStore,
-  RedactionOptions,
   SecretProvider,
   TestCaseResult,
   TestCategory,
@@ -11,6 +11,9 @@ import type {
   TestProfile,
 } from "@synapseops/core";
 import type { MockServerOptions } from "../mock/types";
+
+/** An annotation as a caller writes it: the core `Annotation`, `severity` defaulting to `info`. */
+export type AnnotationInput = Omit<Annotation, "severity"> & { severity?: Annotation["severity"] };
 
 /** Options of {@link buildGoldenSuite}. */
 export interface GoldenSuiteOptions {
@@ -20,7 +23,7 @@ export interface GoldenSuiteOptions {
    */
   profile?: TestProfile;
   /** Vendor annotations; those targeting `operation:<operationId>` are matched per request. */
-  annotations?: readonly Annotation[];
+  annotations?: readonly AnnotationInput[];
   /**
    * Most cases per category, so suites stay bounded on large documents (Stripe: 452
    * operations). Operations are sampled evenly across the document; the count left out is in
@@ -209,11 +212,12 @@ export interface RunSuiteOptions {
    */
   projectId?: string;
   /**
-   * How exchanges are redacted before they are kept: options for the core redactor (resolved
-   * secrets are always added), or a function of your own.
-   * @default the core `Redactor` with the resolved secrets
+   * How exchanges are redacted before they are kept: options for core's `createExchangeRedactor`
+   * (credential headers, PII detectors, JSON paths; the resolved secrets are always added), or a
+   * function of your own.
+   * @default createExchangeRedactor with the resolved secrets
    */
-  redact?: RedactionOptions | ((exchange: TestExchange) => TestExchange);
+  redact?: ExchangeRedactionOptions | ((exchange: TestExchange) => TestExchange);
   /**
    * The fetch used for requests.
    * @default globalThis.fetch
