@@ -268,7 +268,62 @@ class Generator {
       }
       return this.indexedPath(steps, input, scope);
     }
+    const fieldSteps = steps.slice(first.type === "variable" ? 1 : 0);
+    if (
+      fieldSteps.length > 0 &&
+      fieldSteps.every((step) => step.type === "name" && step.stages === undefined)
+    ) {
+      return this.fieldChase(node, first.type === "variable" ? first : undefined, fieldSteps, input, scope);
+    }
     return this.plainPath(steps, input, scope);
+  }
+
+  /**
+   * `a.b.c`, `$x.a`: while every value on the way is a single plain object, the path algorithm
+   * reduces to reading own fields one after another (a scalar or nothing on the way gives
+   * nothing); an array, a sequence or a function value runs the path's closure instead.
+   */
+  private fieldChase(
+    node: AstNode,
+    start: AstNode | undefined,
+    steps: AstNode[],
+    input: string,
+    scope: Scope | undefined,
+  ): string {
+    const result = this.fresh("p");
+    const general = this.fresh("g");
+    const label = this.fresh("L");
+    const value = this.fresh("v");
+    const isRecord = (v: string) =>
+      `typeof ${v} === "object" && ${v} !== null && !Array.isArray(${v}) && ${v}._jsonata_lambda !== true && ${v}._jsonata_function !== true`;
+    this.emit(`let ${result}, ${general} = false;`);
+    this.emit(`${label}: {`);
+    if (start === undefined) {
+      this.emit(`let ${value} = ${input};`);
+    } else {
+      const initial = this.gen(start, input, scope);
+      this.emit(`let ${value} = ${initial};`);
+    }
+    for (const step of steps) {
+      const key = JSON.stringify(step.value as string);
+      const read = this.fresh("w");
+      this.emit(
+        `if (${isRecord(value)}) { const ${read} = ${value}[${key}]; ${value} = ${read} === undefined || Object.hasOwn(${value}, ${key}) ? ${read} : undefined; }`,
+      );
+      this.emit(
+        `else { if (${value} !== null && typeof ${value} === "object") ${general} = true; break ${label}; }`,
+      );
+    }
+    this.emit(
+      `if (typeof ${value} === "function" || (typeof ${value} === "object" && ${value} !== null && (Array.isArray(${value}) ? ${value}.sequence === true : ${value}._jsonata_lambda === true || ${value}._jsonata_function === true))) ${general} = true;`,
+    );
+    this.emit(`else ${result} = ${value};`);
+    this.emit("}");
+    this.emit(`if (${general}) {`);
+    const full = this.embed(node, input, scope);
+    this.emit(`${result} = ${full};`);
+    this.emit("}");
+    return result;
   }
 
   /**
@@ -738,21 +793,29 @@ function variablesAreStatic(tree: AstNode): boolean {
   return ok;
 }
 
-function countNodes(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + countNodes(item), 0);
-  if (typeof node !== "object" || node === null) return 0;
-  let count = "type" in node ? 1 : 0;
+/** Size and lambda presence per node, memoised: `gen` asks at every node (linear, not quadratic). */
+const shapes = new WeakMap<object, { size: number; lambda: boolean }>();
+
+function shape(node: unknown): { size: number; lambda: boolean } {
+  if (typeof node !== "object" || node === null) return { size: 0, lambda: false };
+  const known = shapes.get(node);
+  if (known !== undefined) return known;
+  const result = { size: Array.isArray(node) || !("type" in node) ? 0 : 1, lambda: false };
+  if (!Array.isArray(node) && (node as AstNode).type === "lambda") result.lambda = true;
   for (const [key, child] of Object.entries(node)) {
-    if (key !== "value" && typeof child === "object") count += countNodes(child);
+    if (key === "value" || typeof child !== "object") continue;
+    const inner = shape(child);
+    result.size += inner.size;
+    result.lambda ||= inner.lambda;
   }
-  return count;
+  shapes.set(node, result);
+  return result;
+}
+
+function countNodes(node: unknown): number {
+  return shape(node).size;
 }
 
 function containsLambda(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(containsLambda);
-  if (typeof node !== "object" || node === null) return false;
-  if ((node as AstNode).type === "lambda") return true;
-  return Object.entries(node).some(
-    ([key, child]) => key !== "value" && typeof child === "object" && containsLambda(child),
-  );
+  return shape(node).lambda;
 }

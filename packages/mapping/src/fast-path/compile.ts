@@ -54,14 +54,23 @@ export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProg
   // Without recursion no sub-expression is evaluated inside itself, so nesting never exceeds the
   // number of sub-expressions: below the depth limit, a variant that does not count runs.
   const nodeCount = countNodes(tree);
-  const closures = counting.usesLambdas && mayRecurse(tree, functions, names) ? undefined : build(false);
+  const canSkipDepth = !(counting.usesLambdas && mayRecurse(tree, functions, names));
   // Without depth to count, the whole expression becomes one generated function (codegen.ts);
-  // the closures remain for what it embeds and for expressions it does not generate.
-  const uncounted =
-    closures === undefined ? undefined : (generateEvaluator(tree, closures.compiler) ?? closures.root);
+  // the closures remain for what it embeds and for expressions it does not generate. Built at
+  // the first evaluation that can use it: generating costs several times what parsing does.
+  let uncounted: Evaluator | undefined;
+  const generate = (): Evaluator => {
+    const closures = build(false);
+    if (closures === undefined) return counting.root;
+    return generateEvaluator(tree, closures.compiler) ?? closures.root;
+  };
   return {
     run(input, bindings, limits) {
-      const root = uncounted !== undefined && nodeCount < limits.maxDepth ? uncounted : counting.root;
+      let root = counting.root;
+      if (canSkipDepth && nodeCount < limits.maxDepth) {
+        uncounted ??= generate();
+        root = uncounted;
+      }
       const context = new RunContext(limits);
       const frame = new Frame(undefined, context);
       if (bindings !== undefined) {
