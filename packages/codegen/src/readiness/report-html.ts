@@ -79,14 +79,14 @@ function traceSection(traces: TraceSummary): string {
   const rows = traces.errorRates
     .map(
       (r) =>
-        `<tr><td>${esc(r.operation)}</td><td class="n">${r.calls}</td><td class="n">${r.errors}</td><td class="n">${(r.errorRate * 100).toFixed(1)}%</td><td class="n">${r.nonConforming}</td></tr>`,
+        `<tr><td>${esc(r.operation)}</td><td class="n">${r.calls}</td><td class="n">${r.errors}</td><td class="n">${(r.errorRate * 100).toFixed(1)}%</td><td class="n">${r.nonConforming}</td><td>${r.topProblem ? `${esc(r.topProblem.message)} (${r.topProblem.count}×)` : ""}</td></tr>`,
     )
     .join("");
   return [
     "<h2>Traces</h2>",
     `<p>${traces.total} call(s) recorded, the first at ${esc(traces.firstCallAt ?? "")}. ${first}</p>`,
     `<p>Error rate by operation over the last ${traces.window} call(s):</p>`,
-    `<table><thead><tr><th>Operation</th><th>Calls</th><th>Errors</th><th>Error rate</th><th>Non-conforming</th></tr></thead><tbody>${rows}</tbody></table>`,
+    `<table><thead><tr><th>Operation</th><th>Calls</th><th>Errors</th><th>Error rate</th><th>Non-conforming</th><th>Most frequent problem</th></tr></thead><tbody>${rows}</tbody></table>`,
   ].join("\n");
 }
 

@@ -77,12 +77,12 @@ function traceSection(traces: TraceSummary): string[] {
     "",
     `Error rate by operation over the last ${traces.window} call(s):`,
     "",
-    "| Operation | Calls | Errors | Error rate | Non-conforming |",
-    "|---|---:|---:|---:|---:|",
+    "| Operation | Calls | Errors | Error rate | Non-conforming | Most frequent problem |",
+    "|---|---:|---:|---:|---:|---|",
   );
   for (const rate of traces.errorRates)
     lines.push(
-      `| ${inline(rate.operation)} | ${rate.calls} | ${rate.errors} | ${(rate.errorRate * 100).toFixed(1)}% | ${rate.nonConforming} |`,
+      `| ${inline(rate.operation)} | ${rate.calls} | ${rate.errors} | ${(rate.errorRate * 100).toFixed(1)}% | ${rate.nonConforming} | ${rate.topProblem ? `${inline(rate.topProblem.message)} (${rate.topProblem.count}×)` : ""} |`,
     );
   lines.push("");
   return lines;

@@ -93,6 +93,8 @@ export interface OperationErrorRate {
   nonConforming: number;
   /** errors / calls. */
   errorRate: number;
+  /** The conformance problem seen most often on the operation's calls (by pointer and code). */
+  topProblem?: { pointer: string; code: string; message: string; count: number };
 }
 
 /** What the traces of the environment say. */

@@ -161,7 +161,18 @@ describe("readinessReport", () => {
     const store = memoryStore();
     await store.insertTraces([
       trace("t1", "2026-11-20T10:00:00.000Z", 401),
-      trace("t2", "2026-11-20T10:02:00.000Z", 201, { conformance: { ok: false, problems: [] } }),
+      trace("t2", "2026-11-20T10:02:00.000Z", 201, {
+        conformance: {
+          ok: false,
+          problems: [
+            {
+              pointer: "/response/body/status",
+              code: "enum",
+              message: "/response/body/status must be one of open, paid",
+            },
+          ],
+        },
+      }),
       trace("t3", "2026-11-20T10:05:30.000Z", 201, { conformance: { ok: true, problems: [] } }),
       trace("t4", "2026-11-20T10:06:00.000Z", 500),
       trace("t5", "2026-11-20T10:07:00.000Z", 200, { operation: "listOrders" }),
@@ -179,12 +190,26 @@ describe("readinessReport", () => {
     });
     // The window drops t1: createOrder has t2 (non-conforming), t3, t4 (500).
     expect(report.traces.errorRates).toEqual([
-      { operation: "createOrder", calls: 3, errors: 1, nonConforming: 1, errorRate: 1 / 3 },
+      {
+        operation: "createOrder",
+        calls: 3,
+        errors: 1,
+        nonConforming: 1,
+        errorRate: 1 / 3,
+        topProblem: {
+          pointer: "/response/body/status",
+          code: "enum",
+          message: "/response/body/status must be one of open, paid",
+          count: 1,
+        },
+      },
       { operation: "(unmatched)", calls: 1, errors: 0, nonConforming: 0, errorRate: 0 },
       { operation: "listOrders", calls: 1, errors: 0, nonConforming: 0, errorRate: 0 },
     ]);
-    expect(renderReadinessMarkdown(report)).toContain(
-      "Time to first successful call: 5 min 30 s (2 call(s) before it",
+    const markdown = renderReadinessMarkdown(report);
+    expect(markdown).toContain("Time to first successful call: 5 min 30 s (2 call(s) before it");
+    expect(markdown).toContain(
+      "| createOrder | 3 | 1 | 33.3% | 1 | /response/body/status must be one of open, paid (1×) |",
     );
   });
 

@@ -169,6 +169,7 @@ export function summariseTraces(all: readonly Trace[], window: number, startedAt
   const from = startedAt?.getTime() ?? (first ? Date.parse(first.timing.startedAt) : undefined);
   const recent = traces.slice(Math.max(0, traces.length - window));
   const byOperation = new Map<string, OperationErrorRate>();
+  const problemCounts = new Map<string, Map<string, NonNullable<OperationErrorRate["topProblem"]>>>();
   for (const trace of recent) {
     const name = trace.operation ?? "(unmatched)";
     const entry = byOperation.get(name) ?? {
@@ -183,6 +184,26 @@ export function summariseTraces(all: readonly Trace[], window: number, startedAt
     if (trace.conformance?.ok === false) entry.nonConforming++;
     entry.errorRate = entry.errors / entry.calls;
     byOperation.set(name, entry);
+    const counts =
+      problemCounts.get(name) ?? new Map<string, NonNullable<OperationErrorRate["topProblem"]>>();
+    for (const problem of trace.conformance?.problems ?? []) {
+      const key = `${problem.pointer} ${problem.code}`;
+      const known = counts.get(key) ?? {
+        pointer: problem.pointer,
+        code: problem.code,
+        message: problem.message,
+        count: 0,
+      };
+      known.count++;
+      counts.set(key, known);
+    }
+    problemCounts.set(name, counts);
+  }
+  for (const [name, counts] of problemCounts) {
+    let top: OperationErrorRate["topProblem"];
+    for (const candidate of counts.values()) if (!top || candidate.count > top.count) top = candidate;
+    const entry = byOperation.get(name);
+    if (entry && top) entry.topProblem = top;
   }
   return {
     total: traces.length,
