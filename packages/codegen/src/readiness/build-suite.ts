@@ -39,7 +39,7 @@ const BUILDERS: Record<TestCategory, (context: BuildContext) => CategoryCases> =
 
 /**
  * Builds the golden contract suite of an OpenAPI document: cases in the ten categories
- * ({@link TEST_CATEGORIES}), each with real checks against whatever environment
+ * (`TEST_CATEGORIES` of core), each with real checks against whatever environment
  * {@link runSuite} points it at. Categories the profile marks `n/a` (and categories with no
  * applicable operation) get one `n/a` case carrying the reason. Large documents are sampled:
  * at most `maxCasesPerCategory` cases per category, spread evenly over the document, the rest

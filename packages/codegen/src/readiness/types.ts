@@ -77,7 +77,7 @@ export interface GoldenSuite {
   spec: { title: string; version: string; sha256: string };
   profile: TestProfile;
   annotations: readonly Annotation[];
-  /** Cases in category order ({@link TEST_CATEGORIES}). */
+  /** Cases in category order (`TEST_CATEGORIES` of core). */
   cases: readonly GoldenCase[];
   /** How many candidate cases each category left out to respect `maxCasesPerCategory`. */
   omitted: Partial<Record<TestCategory, number>>;
