@@ -213,6 +213,35 @@ describe("createTraceCollector", () => {
     expect((await store.listTraces({ projectId: "prj_1" })).items.map((t) => t.id)).toEqual(["trc_flaky"]);
   });
 
+  it("finds a project's document through a function, and leaves unknown projects untagged", async () => {
+    const store = memoryStore();
+    const asked: string[] = [];
+    const collector = createTraceCollector({
+      store,
+      secret,
+      documents: async (projectId) => {
+        asked.push(projectId);
+        return projectId === "prj_known" ? { document } : undefined;
+      },
+    });
+    const body = JSON.stringify({
+      traces: [
+        orderTrace("trc_k", { projectId: "prj_known" }),
+        orderTrace("trc_u", { projectId: "prj_unknown" }),
+      ],
+    });
+    const answer = await collector.receive({
+      rawBody: body,
+      headers: signStandardWebhook({ secret, id: "msg_fn", body }),
+    });
+    expect(answer).toMatchObject({ status: 200, body: { stored: 2 } });
+    expect(asked.sort()).toEqual(["prj_known", "prj_unknown"]);
+    const [known] = (await store.listTraces({ projectId: "prj_known" })).items;
+    const [unknown] = (await store.listTraces({ projectId: "prj_unknown" })).items;
+    expect(known).toMatchObject({ operation: "createOrder", conformance: { ok: true } });
+    expect(unknown?.conformance).toBeUndefined();
+  });
+
   it("refuses a replay window shorter than twice the tolerance", () => {
     expect(() =>
       createTraceCollector({ store: memoryStore(), secret, toleranceSeconds: 300, replayWindowSeconds: 400 }),
