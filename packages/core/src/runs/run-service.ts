@@ -5,7 +5,7 @@ import { newId } from "../ids";
 import type { DeadLetter } from "../model/dead-letter";
 import type { Environment } from "../model/environment";
 import type { Run, RunEvent, RunMetrics } from "../model/run";
-import type { DeadLetterFilter, Page, RunEventFilter, RunFilter } from "../store/types";
+import type { DeadLetterFilter, NewRunBatch, Page, RunEventFilter, RunFilter } from "../store/types";
 import { type BatchExecutorDeps, executeBatches, toBatches } from "./batch-executor";
 import { processRecord, type RecordContext } from "./record-pipeline";
 import {
@@ -24,8 +24,13 @@ import type { RunQueue } from "./run-queue";
 
 /** What {@link RunService.start} takes. */
 export interface StartRunOptions {
-  /** The records to process. */
-  records?: unknown[];
+  /**
+   * The records to process: an array, or an async iterable for runs too large to hold in memory.
+   * A durable run reads an iterable a slice at a time (100 batches of `batchSize`) and writes
+   * each slice to the store before reading on, so memory stays bounded however many records
+   * come; a run kept in memory (memory store, inline queue) collects them first.
+   */
+  records?: unknown[] | AsyncIterable<unknown>;
   /** One record; shorthand for `records: [input]`. */
   input?: unknown;
   /** The idempotency key of a single-record run (overrides the blueprint's key expression). */
@@ -226,9 +231,17 @@ export function runServices(deps: RunServiceDeps): {
 
   async function createRun(
     blueprintId: string,
-    records: unknown[],
+    given: unknown[] | AsyncIterable<unknown>,
     options: StartRunOptions & { trigger: Run["trigger"]; replayOf?: string },
   ): Promise<Run> {
+    if (!Array.isArray(given) && options.idempotencyKey !== undefined) {
+      throw new ValidationError("idempotencyKey applies to single-record runs: pass one record", {
+        path: "/idempotencyKey",
+      });
+    }
+    // Streamed straight to the store only by a durable run; otherwise the run holds its records.
+    const streamed = Array.isArray(given) || !deps.durable ? undefined : given;
+    const records = Array.isArray(given) ? given : streamed === undefined ? await collect(given) : [];
     const blueprint = await store.getBlueprint(blueprintId);
     if (blueprint === undefined) throw new NotFoundError("blueprint", blueprintId);
     const revision = options.dryRun ? blueprint.revision : blueprint.approvedRevision;
@@ -306,19 +319,56 @@ export function runServices(deps: RunServiceDeps): {
     }
     // Batches before the run row: a crash in between leaves unreferenced batches, never a run
     // with part of its records. Written a slice at a time so one statement stays small.
-    const batches = toBatches(records, deps.batchSize);
-    for (let start = 0; start < batches.length; start += 100) {
-      await store.insertRunBatches(run.id, batches.slice(start, start + 100));
+    const batches: { index: number; attempts: number }[] = [];
+    if (streamed === undefined) {
+      const all = toBatches(records, deps.batchSize);
+      for (let start = 0; start < all.length; start += 100) {
+        await store.insertRunBatches(run.id, all.slice(start, start + 100));
+      }
+      batches.push(...all.map((b) => ({ index: b.index, attempts: 0 })));
+    } else {
+      run.counts.total = await writeStreamedBatches(run.id, streamed, batches);
     }
     await store.insertRun(run);
     const controller = new AbortController();
     controllers.set(run.id, controller);
     options.signal?.addEventListener("abort", () => void runs.cancel(run.id).catch(() => {}), { once: true });
-    await enqueueDurable(
-      run.id,
-      batches.map((b) => ({ index: b.index, attempts: 0 })),
-    );
+    await enqueueDurable(run.id, batches);
     return run;
+  }
+
+  /**
+   * Reads an async iterable into batches and writes them 100 at a time (backpressure: the next
+   * records are read only after the store took the previous slice). Returns the record count.
+   */
+  async function writeStreamedBatches(
+    runId: string,
+    records: AsyncIterable<unknown>,
+    written: { index: number; attempts: number }[],
+  ): Promise<number> {
+    let total = 0;
+    let slice: NewRunBatch[] = [];
+    let current: unknown[] = [];
+    const close = (): void => {
+      if (current.length === 0) return;
+      slice.push({ index: written.length + slice.length, firstPosition: total, records: current });
+      total += current.length;
+      current = [];
+    };
+    const write = async (): Promise<void> => {
+      if (slice.length === 0) return;
+      await store.insertRunBatches(runId, slice);
+      written.push(...slice.map((b) => ({ index: b.index, attempts: 0 })));
+      slice = [];
+    };
+    for await (const record of records) {
+      current.push(record);
+      if (current.length >= deps.batchSize) close();
+      if (slice.length >= 100) await write();
+    }
+    close();
+    await write();
+    return total;
   }
 
   /** Queues a durable run: one job per batch on a distributed queue, one job per run otherwise. */
@@ -402,12 +452,12 @@ export function runServices(deps: RunServiceDeps): {
     }
   }
 
-  const recordsOf = (options: StartRunOptions): unknown[] => {
+  const recordsOf = (options: StartRunOptions): unknown[] | AsyncIterable<unknown> => {
     if (options.records !== undefined && options.input !== undefined) {
       throw new ValidationError('give "records" or "input", not both', { path: "/input" });
     }
-    if (options.records !== undefined && !Array.isArray(options.records))
-      throw new ValidationError("records must be an array", { path: "/records" });
+    if (options.records !== undefined && !Array.isArray(options.records) && !isAsyncIterable(options.records))
+      throw new ValidationError("records must be an array or an async iterable", { path: "/records" });
     return options.records ?? (options.input === undefined ? [] : [options.input]);
   };
 
@@ -755,6 +805,16 @@ export function runServices(deps: RunServiceDeps): {
     approvalTimers.clear();
   };
   return { runs, deadLetters, active, stopTimers, resume };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+async function collect(records: AsyncIterable<unknown>): Promise<unknown[]> {
+  const all: unknown[] = [];
+  for await (const record of records) all.push(record);
+  return all;
 }
 
 /** Where a blueprint's source cursor is stored. */
