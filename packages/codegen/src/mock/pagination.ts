@@ -129,8 +129,10 @@ export function mockPage(
       const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "");
       if (more) setAt(body, shape.nextField, asUrl ? `${nextUrl.pathname}${nextUrl.search}` : nextPosition);
       else {
-        // The end: null where allowed, else absent, else empty.
-        setAt(body, shape.nextField, null);
+        // The end: the marker object null (Asana), else the field null, else absent, else empty.
+        if (shape.nextField.length > 1) setAt(body, shape.nextField.slice(0, -1), null);
+        if (shape.nextField.length === 1 || validator.validate(listSchema, body).length > 0)
+          setAt(body, shape.nextField, null);
         if (validator.validate(listSchema, body).length > 0) deleteAt(body, shape.nextField);
         if (validator.validate(listSchema, body).length > 0) setAt(body, shape.nextField, "");
       }

@@ -79,7 +79,16 @@ export function findItemsField(doc: OpenApiDocument, schema: unknown): string[] 
 
 function findNextField(doc: OpenApiDocument, schema: unknown, depth = 0): string[] | undefined {
   const properties = schemaProperties(doc, schema);
-  for (const name of Object.keys(properties)) if (NEXT_FIELD.test(name)) return [name];
+  for (const name of Object.keys(properties)) {
+    if (!NEXT_FIELD.test(name)) continue;
+    // An object marker (Asana's `next_page: { offset, uri }`): its token, else its URL.
+    const inner = Object.keys(schemaProperties(doc, properties[name]));
+    if (inner.length === 0) return [name];
+    const child =
+      inner.find((n) => /^(offset|cursor|token|next_?cursor)$/i.test(n)) ??
+      inner.find((n) => /^(uri|url)$/i.test(n));
+    return child ? [name, child] : undefined;
+  }
   if (depth > 0) return undefined;
   // One level down: Slack's `response_metadata.next_cursor`, `meta.next`, `links.next`.
   for (const [name, child] of Object.entries(properties)) {
@@ -117,6 +126,8 @@ export function paginationShape(
   if (link) return { kind: "link", ...base, ...(page ? { param: page.name } : {}) };
   if (cursor && (nextField || hasMoreField)) return { kind: "cursor", param: cursor.name, ...base };
   if (nextField && !cursor && !offset && !page) return { kind: "cursor", ...base };
+  // A next marker wins over counting: the server's token goes back in the offset/page parameter.
+  if (nextField && (offset || page)) return { kind: "cursor", param: (offset ?? page)!.name, ...base };
   if (offset) return { kind: "offset", param: offset.name, ...base };
   if (page) return { kind: "page", param: page.name, ...base };
   if (cursor) return { kind: "cursor", param: cursor.name, ...base };
