@@ -9,6 +9,7 @@ import {
   type RuntimeOptions,
   type Store,
 } from "../src/index";
+import { defaultQueues } from "./_stores";
 
 /** What a scripted target does with one write: return a result or throw. */
 export type WriteBehaviour = (
@@ -114,10 +115,12 @@ export async function approvedPayments(
   targetRef: string;
 }> {
   const target = scriptedTarget({ honourKeys: options.honourKeys ?? false });
+  const queue = defaultQueues.get(store);
   const runtime = createRuntime({
     store,
     connectors: [target.connector],
     idempotency: { waitMs: 2_000 },
+    ...(queue ? { queue } : {}),
     ...options.runtime,
   });
   const project = await runtime.projects.create({ name: "payments" });

@@ -1,5 +1,6 @@
 import pg from "pg";
-import { memoryStore, type Store } from "../src/index";
+import { bullmqQueue } from "../src/bullmq/index";
+import { memoryStore, type RunQueue, type Store } from "../src/index";
 import { postgresStore } from "../src/postgres/index";
 import { checkTestService } from "../src/testing/index";
 
@@ -12,13 +13,22 @@ export interface StoreFactory {
 }
 
 /**
+ * The queue a runtime built on a store should use by default (see `approvedPayments`): set for
+ * stores made by the `postgres+bullmq` factory, so the executor's behavioural tests run on
+ * BullMQ workers without each test naming a queue.
+ */
+export const defaultQueues = new WeakMap<Store, RunQueue>();
+
+/**
  * The stores the runtime tests run on: memory always, PostgreSQL when reachable (under CI=true it
  * must be). Each PostgreSQL store gets a schema of its own, dropped by `cleanup`.
  */
-export async function storeFactories(): Promise<StoreFactory[]> {
+export async function storeFactories(options: { bullmq?: boolean } = {}): Promise<StoreFactory[]> {
   const service = await checkTestService("postgres");
   const schemas: string[] = [];
+  const extra = options.bullmq ? [await bullmqFactory(service.url, service.skip, schemas)] : [];
   return [
+    ...extra,
     { name: "memory", make: async () => memoryStore(), skip: false, cleanup: async () => {} },
     {
       name: "postgres",
@@ -40,4 +50,44 @@ export async function storeFactories(): Promise<StoreFactory[]> {
       },
     },
   ];
+}
+
+/**
+ * PostgreSQL store + a BullMQ queue (issue 7: the executor's behavioural tests on the engines a
+ * scaled-out host uses). Each store gets its own schema and key prefix.
+ */
+async function bullmqFactory(url: string, pgSkip: string | false, schemas: string[]): Promise<StoreFactory> {
+  const redisService = await checkTestService("redis");
+  const prefixes: string[] = [];
+  const redis = new URL(redisService.url);
+  return {
+    name: "postgres+bullmq",
+    skip: pgSkip || redisService.skip,
+    make: async () => {
+      const id = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+      const schema = `synapseops_rtq_${id}`;
+      schemas.push(schema);
+      prefixes.push(`syn_rtq_${id}`);
+      const store = postgresStore({ connectionString: url }, { schema });
+      defaultQueues.set(
+        store,
+        bullmqQueue({
+          connection: { host: redis.hostname, port: Number(redis.port || 6379) },
+          prefix: `syn_rtq_${id}`,
+          lockDurationMs: 2000,
+        }),
+      );
+      return store;
+    },
+    cleanup: async () => {
+      if (prefixes.length === 0) return;
+      const { Redis } = await import("ioredis");
+      const client = new Redis({ host: redis.hostname, port: Number(redis.port || 6379) });
+      for (const prefix of prefixes) {
+        const keys = await client.keys(`${prefix}:*`);
+        if (keys.length > 0) await client.del(...keys);
+      }
+      client.disconnect();
+    },
+  };
 }

@@ -11,7 +11,7 @@ import {
 import { approvedPayments, failures, paymentsBody } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
 
-const stores = await storeFactories();
+const stores = await storeFactories({ bullmq: true });
 afterAll(async () => {
   for (const store of stores) await store.cleanup();
 });

@@ -3,7 +3,7 @@ import { LifecycleError, type Store, ValidationError } from "../src/index";
 import { approvedPayments, failures, paymentsBody } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
 
-const stores = await storeFactories();
+const stores = await storeFactories({ bullmq: true });
 afterAll(async () => {
   for (const store of stores) await store.cleanup();
 });
