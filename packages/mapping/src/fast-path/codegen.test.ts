@@ -83,6 +83,22 @@ describe("generated fast path (#4)", () => {
     );
   });
 
+  it("falls back to the closures where code generation is forbidden (CSP)", async () => {
+    const original = globalThis.Function;
+    globalThis.Function = function forbidden() {
+      throw new EvalError("Code generation from strings disallowed for this context");
+    } as unknown as FunctionConstructor;
+    try {
+      const expression = compileExpression("line_items#$i.{'n': $i, 'sku': sku}");
+      expect(JSON.stringify(await expression.evaluate(order))).toBe(
+        await observe("line_items#$i.{'n': $i, 'sku': sku}", order, false).then((text) => text.slice(6)),
+      );
+      expect(expression.counters.fast).toBe(1);
+    } finally {
+      globalThis.Function = original;
+    }
+  });
+
   it("guards string building inside generated code", async () => {
     const expression = compileExpression("($s := $pad('', 600, 'x'); $s & $s & $s)", { maxOutputSize: 1000 });
     const error = await expression.evaluate({}).catch((caught: unknown) => caught);

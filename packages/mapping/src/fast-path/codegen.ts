@@ -56,11 +56,15 @@ export function generateEvaluator(tree: AstNode, compiler: Compiler): Evaluator 
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  const factory = new Function("H", "X", "Frame", source) as (
-    helpers: typeof HELPERS,
-    externals: unknown[],
-    frame: typeof Frame,
-  ) => Evaluator;
+  let factory: (helpers: typeof HELPERS, externals: unknown[], frame: typeof Frame) => Evaluator;
+  try {
+    factory = new Function("H", "X", "Frame", source) as typeof factory;
+  } catch (error) {
+    // A Content-Security-Policy without 'unsafe-eval' (a browser previewing mappings) forbids
+    // `new Function`: the closures run instead.
+    if (error instanceof EvalError) return undefined;
+    throw error;
+  }
   return factory(HELPERS, generator.externals, Frame);
 }
 
