@@ -122,7 +122,13 @@ describe.skipIf(Boolean(pgService.skip || redisService.skip))("durable runs unde
       {
         honourKeys: true,
         runtime: {
-          queue: bullmqQueue({ connection: redis(), prefix, concurrency: 4, lockDurationMs: 2000 }),
+          // Named, so the test cuts this runtime's connections only, not other suites' on the server.
+          queue: bullmqQueue({
+            connection: { ...redis(), connectionName: prefix },
+            prefix,
+            concurrency: 4,
+            lockDurationMs: 2000,
+          }),
           batchSize: 25,
           batchLeaseMs: 2000,
           idempotency: { leaseMs: 2000, waitMs: 5000 },
@@ -144,13 +150,12 @@ describe.skipIf(Boolean(pgService.skip || redisService.skip))("durable runs unde
     let firstKill = 0;
     for (let i = 0; i < 3; i += 1) {
       while (appliedAt.length < (i + 1) * 120) await new Promise((resolve) => setTimeout(resolve, 10));
-      // BullMQ's connections are plain clients (the blocking worker connection too): kill every
-      // normal client but this one, as a Redis restart would drop them.
+      // BullMQ's connections (the blocking worker connection too) are plain clients carrying the
+      // ioredis connectionName: kill each of them, as a Redis restart would drop them.
       const list = String(await control.call("CLIENT", "LIST", "TYPE", "normal"));
-      const own = String(await control.call("CLIENT", "ID"));
       for (const line of list.split("\n")) {
         const id = /\bid=(\d+)/.exec(line)?.[1];
-        if (id === undefined || id === own) continue;
+        if (id === undefined || !line.includes(` name=${prefix} `)) continue;
         killedClients += Number(await control.call("CLIENT", "KILL", "ID", id).catch(() => 0));
       }
       firstKill ||= Date.now();
