@@ -647,6 +647,45 @@ class Generator {
     return result;
   }
 
+  /**
+   * `$map(array, function($v, $i, $a) {…})` as a loop: the engine's `fn.map` (a non-array value
+   * is one item; the lambda gets as many of value, index and array as it has parameters).
+   */
+  private mapLoop(arrayNode: AstNode, lambda: AstNode, input: string, scope: Scope | undefined): string {
+    const array = this.gen(arrayNode, input, scope);
+    const result = this.fresh("m");
+    const items = this.fresh("a");
+    const position = this.fresh("j");
+    const parameters = (lambda.arguments ?? []).map((param) => {
+      if (param.type !== "variable" || typeof param.value !== "string") throw new Unsupported("parameter");
+      return param.value;
+    });
+    this.emit(`let ${result};`);
+    this.emit(`if (${array} !== undefined) {`);
+    this.emit(`if (H.isFunctionValue(${array})) throw H.deopt();`);
+    this.emit(`const ${items} = Array.isArray(${array}) ? ${array} : [${array}];`);
+    this.emit(`const ${result}s = H.createSequence();`);
+    this.emit(`for (let ${position} = 0; ${position} < ${items}.length; ${position}++) {`);
+    this.emit("ctx.tick();");
+    const supplied = [`${items}[${position}]`, position, items];
+    const locals = parameters.map((_, index) => {
+      const local = this.fresh("$");
+      this.emit(`const ${local} = ${supplied[index] ?? "undefined"};`);
+      return local;
+    });
+    const lambdaScope: Scope = {
+      names: new Map(parameters.map((name, index) => [name, locals[index]!])),
+      parent: scope,
+    };
+    const value = this.gen(lambda.body!, input, lambdaScope);
+    this.emit(`if (${value} !== undefined) ${result}s.push(${value});`);
+    this.emit("}");
+    this.emit(`ctx.checkSequence(${result}s.length);`);
+    this.emit(`${result} = H.norm(${result}s);`);
+    this.emit("}");
+    return result;
+  }
+
   /** Whether {@link call} generates `node` itself (rather than embedding its closure). */
   private callsDirectly(node: AstNode, scope: Scope | undefined): boolean {
     const procedure = node.procedure;
@@ -673,6 +712,21 @@ class Generator {
     const argNodes = node.arguments ?? [];
     const local = this.resolve(scope, name);
     const callee = local === undefined ? resolveCallee(name, this.compiler) : undefined;
+    const mapped = argNodes[1];
+    if (
+      local === undefined &&
+      name === "map" &&
+      applied === undefined &&
+      argNodes.length === 2 &&
+      mapped?.type === "lambda" &&
+      mapped.thunk !== true &&
+      mapped.signature === undefined &&
+      !ROLE_KEYS.some((key) => mapped[key] !== undefined) &&
+      isGenuineBuiltin(name, (n) => this.compiler.functions.lookup(n))
+    ) {
+      this.calledBuiltins.add(name);
+      return this.mapLoop(argNodes[0]!, mapped, input, scope);
+    }
     const args = argNodes.map((arg) => this.gen(arg, input, scope));
     if (applied !== undefined) args.unshift(applied);
     const result = this.fresh("c");
