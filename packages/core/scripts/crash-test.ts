@@ -61,6 +61,9 @@ const queue = (prefix: string, worker: boolean) =>
       host: REDIS_URL.hostname,
       port: Number(REDIS_URL.port || 6379),
       maxRetriesPerRequest: null,
+      // BullMQ does not name its connections; ioredis sets this name on each (CLIENT SETNAME),
+      // so the Redis fault below finds exactly this test's clients.
+      connectionName: APP,
     },
     prefix,
     concurrency: 4,
@@ -219,7 +222,7 @@ async function terminatePostgres(): Promise<number> {
   return result.rowCount ?? 0;
 }
 
-/** Kills the Redis connections of this test's workers (BullMQ names them after the queue). */
+/** Kills the Redis connections of this test's workers and producer (named `APP` by ioredis). */
 async function killRedisClients(): Promise<number> {
   const redis = new Redis({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
   const list = String(await redis.client("LIST"));
@@ -227,7 +230,7 @@ async function killRedisClients(): Promise<number> {
   for (const line of list.split("\n")) {
     const id = /\bid=(\d+)/.exec(line)?.[1];
     const name = /\bname=(\S*)/.exec(line)?.[1] ?? "";
-    if (id && name.includes("synapseops-runs")) {
+    if (id && name === APP) {
       killed += Number(await redis.client("KILL", "ID", id).catch(() => 0));
     }
   }
