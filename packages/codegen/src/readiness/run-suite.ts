@@ -8,9 +8,9 @@ import {
   type TestExchange,
   TestRun,
 } from "@synapseops/core";
-import { createAnnotationMatcher } from "./_annotations";
 import { applyCredentials } from "./_credentials";
 import { CASE_HEADER, recordExchange } from "./_exchange";
+import { compileAnnotations } from "./annotation-matcher";
 import { CaseFailure, CaseNotApplicable, CaseSkip, ReadinessConfigError } from "./errors";
 import { startMockEnvironment } from "./mock-environment";
 import type {
@@ -35,6 +35,8 @@ import type {
  * const run = await runSuite(suite, { environment: { name: "mock", kind: "mock" } });
  * run.summary; // { passed: 41, failed: 0, skipped: 0, notApplicable: 4 }
  * ```
+ * @throws {ReadinessConfigError} when the environment has a bad name or no base URL.
+ * @throws {CodegenConfigError} when an annotation's condition is not valid JSONata.
  */
 export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Promise<TestRun> {
   const { environment } = options;
@@ -64,7 +66,7 @@ export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Pr
       ...Object.values(credentials),
       ...(webhookSecret ? [webhookSecret] : []),
     ]);
-    const matcher = createAnnotationMatcher(suite.annotations);
+    const matcher = compileAnnotations(suite.annotations);
     const doFetch = options.fetch ?? globalThis.fetch;
     const signal = options.signal ?? new AbortController().signal;
 
@@ -108,8 +110,15 @@ export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Pr
           const { response, exchange } = await sendRequest(request, goldenCase.id);
           const redacted = redact(exchange);
           exchanges.push(redacted);
-          for (const found of await matcher.match(request.operationId ?? goldenCase.operation, exchange))
-            annotations.set(found.id, found);
+          const operationId = request.operationId ?? goldenCase.operation;
+          if (matcher.targets(operationId)) {
+            const input = {
+              request: exchange.request,
+              response: exchange.response,
+              record: exchange.request.body,
+            };
+            for (const found of await matcher.match(operationId, input)) annotations.set(found.id, found);
+          }
           if (!response)
             throw new CaseFailure(`${request.method} ${request.path}: ${exchange.error}`, {
               pointer: "/response",

@@ -10,7 +10,7 @@ import {
 import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "../mock/coerce";
 import { Router } from "../mock/router";
 import { hasCredentials } from "../mock/security";
-import { type AnnotationMatcher, compileAnnotations } from "./validate-exchange-annotations";
+import { type AnnotationMatcher, compileAnnotations } from "./annotation-matcher";
 import { mediaMatches, toHeaders } from "./validate-exchange-http";
 import { checkResponse } from "./validate-exchange-response";
 import { DocumentSchemas, escapeSegment } from "./validate-exchange-schemas";
