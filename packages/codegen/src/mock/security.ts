@@ -1,4 +1,5 @@
 import type { OpenApiDocument, OperationDescriptor } from "@synapseops/core";
+import { cookieValue } from "../_http";
 
 /**
  * Whether a request carries credentials for at least one of the operation's security
@@ -41,12 +42,4 @@ export function hasCredentials(
       return expected === undefined ? /^\S+ \S/.test(auth) : auth === `Bearer ${expected}`;
     }),
   );
-}
-
-function cookieValue(header: string | null, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return undefined;
 }

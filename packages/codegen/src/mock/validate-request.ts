@@ -1,4 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
+import { cookieValue, findMedia } from "../_http";
 import type { SchemaProblem, SchemaValidator } from "../schema/validator";
 import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "./coerce";
 
@@ -37,7 +38,7 @@ export function validateRequest(
       );
     else if (param.in === "query") raw = query[param.name];
     else if (param.in === "header") raw = request.headers.get(param.name) ?? undefined;
-    else raw = cookie(request.headers.get("cookie"), param.name);
+    else raw = cookieValue(request.headers.get("cookie"), param.name);
     const where = `/${param.in}/${param.name}`;
     if (raw === undefined || raw === "") {
       if (param.required && !(param.in === "header" && raw === ""))
@@ -60,9 +61,7 @@ export function validateRequest(
     return problems;
   }
   const type = (request.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  const media =
-    body.content.find((m) => m.contentType.toLowerCase() === type) ??
-    body.content.find((m) => mediaMatches(m.contentType, type));
+  const media = findMedia(body.content, type);
   if (!media) {
     problems.push({
       path: "/header/content-type",
@@ -92,25 +91,9 @@ export function validateRequest(
   return problems;
 }
 
-function mediaMatches(pattern: string, type: string): boolean {
-  if (pattern === "*/*") return true;
-  const [a, b] = pattern.toLowerCase().split("/");
-  const [c] = type.split("/");
-  return b === "*" && a === c;
-}
-
 function isObjectSchema(doc: OpenApiDocument, schema: unknown): boolean {
   const resolved = resolveRef<{ type?: unknown; properties?: unknown }>(doc, schema);
   return resolved?.type === "object" || resolved?.properties !== undefined;
-}
-
-function cookie(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return undefined;
 }
 
 function isObject(doc: OpenApiDocument, schema: unknown): boolean {

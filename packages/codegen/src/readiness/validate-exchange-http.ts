@@ -1,13 +1,5 @@
 import type { ExchangeHeaders } from "./validate-exchange-types";
 
-/** Whether a documented media range (`*\/*`, `image/*`) covers a content type. */
-export function mediaMatches(pattern: string, type: string): boolean {
-  if (pattern === "*/*") return true;
-  const [a, b] = pattern.toLowerCase().split("/");
-  const [c] = type.split("/");
-  return b === "*" && a === c;
-}
-
 /** A `Headers` from any header shape (multiple values joined with `, `). */
 export function toHeaders(headers: ExchangeHeaders | undefined): Headers {
   if (headers instanceof Headers) return headers;

@@ -4,8 +4,9 @@ import type {
   OperationDescriptor,
   ResponseDescriptor,
 } from "@synapseops/core";
+import { findMedia } from "../_http";
 import { coerceValue } from "../mock/coerce";
-import { mediaMatches, toHeaders } from "./validate-exchange-http";
+import { toHeaders } from "./validate-exchange-http";
 import { type DocumentSchemas, escapeSegment } from "./validate-exchange-schemas";
 import type { ExchangeResponse } from "./validate-exchange-types";
 
@@ -53,9 +54,7 @@ export function checkResponse(
   if (documented.content.length === 0 || response.body === undefined || response.body === "") return;
   const type =
     headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? documented.content[0]!.contentType;
-  const media =
-    documented.content.find((m) => m.contentType.toLowerCase() === type) ??
-    documented.content.find((m) => mediaMatches(m.contentType, type));
+  const media = findMedia(documented.content, type);
   if (!media) {
     problems.push({
       pointer: "/response/headers/content-type",

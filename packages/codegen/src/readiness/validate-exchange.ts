@@ -7,11 +7,12 @@ import {
   type ParameterDescriptor,
   resolveRef,
 } from "@synapseops/core";
+import { cookieValue, findMedia } from "../_http";
 import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "../mock/coerce";
 import { Router } from "../mock/router";
 import { hasCredentials } from "../mock/security";
 import { type AnnotationMatcher, compileAnnotations } from "./annotation-matcher";
-import { mediaMatches, toHeaders } from "./validate-exchange-http";
+import { toHeaders } from "./validate-exchange-http";
 import { checkResponse } from "./validate-exchange-response";
 import { DocumentSchemas, escapeSegment } from "./validate-exchange-schemas";
 import type {
@@ -259,7 +260,7 @@ function rawParameter(
     case "header":
       return headers.get(param.name) ?? undefined;
     case "cookie":
-      return cookie(headers.get("cookie"), param.name);
+      return cookieValue(headers.get("cookie"), param.name);
   }
 }
 
@@ -286,9 +287,7 @@ function checkRequestBody(
   }
   const given = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   const type = given || described.contentType.toLowerCase();
-  const media =
-    described.content.find((m) => m.contentType.toLowerCase() === type) ??
-    described.content.find((m) => mediaMatches(m.contentType, type));
+  const media = findMedia(described.content, type);
   if (!media) {
     problems.push({
       pointer: "/request/headers/content-type",
@@ -334,15 +333,6 @@ function parseTarget(path: string): URL {
   } catch {
     return new URL("http://playground.invalid/");
   }
-}
-
-function cookie(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return undefined;
 }
 
 /** The paths of the document's server URLs (`https://api.x.com/v1` → `/v1`), longest first. */
