@@ -13,6 +13,7 @@ import { CASE_HEADER, recordExchange } from "./_exchange";
 import { compileAnnotations } from "./annotation-matcher";
 import { CaseFailure, CaseNotApplicable, CaseSkip, ReadinessConfigError } from "./errors";
 import { startMockEnvironment } from "./mock-environment";
+import { withFreshIdempotencyKey } from "./suite/_requests";
 import type {
   CaseContext,
   CaseRequest,
@@ -106,7 +107,10 @@ export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Pr
           throw new CaseNotApplicable(reason);
         },
         sleep: (ms) => sleep(ms, signal),
-        async send(request) {
+        async send(given) {
+          // Only an idempotency case is about replaying a key; any other case reusing the
+          // sample's key would meet its own earlier request (another body → a conflict).
+          const request = goldenCase.category === "idempotency" ? given : withFreshIdempotencyKey(given);
           const { response, exchange } = await sendRequest(request, goldenCase.id);
           const redacted = redact(exchange);
           exchanges.push(redacted);

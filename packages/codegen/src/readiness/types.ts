@@ -144,7 +144,11 @@ export interface CaseContext {
   baseUrl: string;
   environment: string;
   signal: AbortSignal;
-  /** Sends a request and records the exchange (redacted) on the case's result. */
+  /**
+   * Sends a request and records the exchange (redacted) on the case's result. Outside the
+   * `idempotency` category an `Idempotency-Key` header gets a fresh value on every request, so
+   * no case meets another's key.
+   */
   send(request: CaseRequest): Promise<CaseResponse>;
   /** Where webhook deliveries go (`{name}` replaced by the webhook's name), when configured. */
   webhookUrl(name: string): string | undefined;

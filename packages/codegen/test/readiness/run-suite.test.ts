@@ -184,3 +184,36 @@ describe("runSuite input and control", () => {
     expect(run.baseUrl).toBeUndefined();
   }, 30_000);
 });
+
+describe("runSuite: Idempotency-Key values", () => {
+  // The kennel with a required Idempotency-Key whose example every sample request carries: a
+  // case that reused it would meet an earlier case's body under the same key (the mock: 422).
+  const doc = kennelDoc() as unknown as {
+    paths: Record<string, Record<string, { parameters?: Record<string, unknown>[] }>>;
+  };
+  const createPet = doc.paths["/pets"]!.post!;
+  createPet.parameters = [
+    { name: "Idempotency-Key", in: "header", required: true, schema: { type: "string" }, example: "key-1" },
+  ];
+
+  it("every case but the idempotency case sends its own fresh key, so none meets another's", async () => {
+    const suite = buildGoldenSuite(doc as never, { retry: { attemptTimeoutMs: 1000 } });
+    const run = await runSuite(suite, { environment: { name: "mock", kind: "mock" } });
+    expect(run.results.filter((r) => r.status === "failed")).toEqual([]);
+    const keysOutsideReplay = run.results
+      .filter((r) => r.category !== "idempotency")
+      .flatMap((r) =>
+        r.exchanges.map((e) => e.request.headers["idempotency-key"] ?? e.request.headers["Idempotency-Key"]),
+      )
+      .filter((key) => key !== undefined);
+    expect(keysOutsideReplay.length).toBeGreaterThan(2);
+    expect(new Set(keysOutsideReplay).size).toBe(keysOutsideReplay.length);
+    expect(keysOutsideReplay).not.toContain("key-1");
+    const replay = run.results.find((r) => r.id === "idempotency:createPet")!;
+    expect(replay.status).toBe("passed");
+    const replayKeys = replay.exchanges.map(
+      (e) => e.request.headers["idempotency-key"] ?? e.request.headers["Idempotency-Key"],
+    );
+    expect(new Set(replayKeys).size).toBe(1);
+  }, 30_000);
+});

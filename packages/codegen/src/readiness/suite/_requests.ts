@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
 import { checkedSample, queryPairs } from "../../generators/postman/_request";
 import { contractCase } from "../../generators/tests/index";
@@ -75,4 +76,12 @@ export function spread<T>(items: readonly T[], count: number): T[] {
   if (items.length <= count) return [...items];
   const step = items.length / count;
   return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]!);
+}
+
+/** The request with a new value in any `Idempotency-Key` header it carries (the sample's is shared). */
+export function withFreshIdempotencyKey(request: CaseRequest): CaseRequest {
+  const headers = request.headers;
+  const name = headers && Object.keys(headers).find((h) => /^idempotency-key$/i.test(h));
+  if (!headers || name === undefined) return request;
+  return { ...request, headers: { ...headers, [name]: `synapseops-${randomUUID()}` } };
 }
