@@ -44,6 +44,7 @@ export function toJsonSchema(
     const target = key === "oneOf" ? "anyOf" : key;
     out[target] = toJsonSchema(value, dialect30, origins);
   }
+  if (out.type === "null" && Array.isArray(out.anyOf)) return nullableComposition(out, schema, origins);
   if (!dialect30) return out;
   if (typeof out.exclusiveMinimum === "boolean") {
     if (out.exclusiveMinimum && typeof out.minimum === "number") {
@@ -70,6 +71,18 @@ export function toJsonSchema(
   }
   delete out.nullable;
   return out;
+}
+
+/**
+ * `{ type: "null", oneOf: [number, boolean] }` (Vercel's document, as emitted from nullable
+ * unions) can hold no value read literally: `null` fails every branch, any other value the type.
+ * It is meant as "null, or one of the branches" — read that way, as 3.0's `nullable` is.
+ */
+function nullableComposition(out: Obj, schema: object, origins?: WeakMap<object, object>): Obj {
+  const { type: _null, ...rest } = out;
+  const wrapper = { anyOf: [rest, { type: "null" }] };
+  origins?.set(wrapper, schema);
+  return wrapper;
 }
 
 /** Whether a document uses the OpenAPI 3.0 schema dialect. */

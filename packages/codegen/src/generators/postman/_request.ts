@@ -15,6 +15,28 @@ export function validSample(
 }
 
 /**
+ * A sample form body: an empty object sends nothing in `a[b]=1` encoding (Stripe's required
+ * `features: {}` vanishes and the body reads as missing), so each empty object field gets the
+ * first of its own properties whose sample keeps the whole body valid.
+ */
+export function formSample(doc: OpenApiDocument, validator: SchemaValidator, schema: unknown): Obj {
+  const value = { ...((validSample(doc, validator, schema) ?? {}) as Obj) };
+  const properties = resolveRef<Obj>(doc, schema)?.properties as Obj | undefined;
+  for (const [key, field] of Object.entries(value)) {
+    if (!field || typeof field !== "object" || Array.isArray(field) || Object.keys(field).length > 0)
+      continue;
+    const inner = resolveRef<Obj>(doc, properties?.[key])?.properties as Obj | undefined;
+    for (const [name, innerSchema] of Object.entries(inner ?? {})) {
+      const candidate = { ...value, [key]: { [name]: sampleFromSchema(doc, innerSchema) } };
+      if (validator.validate(schema, candidate).length > 0) continue;
+      value[key] = candidate[key];
+      break;
+    }
+  }
+  return value;
+}
+
+/**
  * A sample value for a schema and whether it is known to validate: `valid: false` when no
  * variant does — the schema admits no value (`allOf` of a string and an integer), so a request
  * carrying it can only be refused.

@@ -2,7 +2,7 @@ import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
-import { pathValue, queryPairs, scalar, validSample } from "../postman/_request";
+import { formSample, pathValue, queryPairs, scalar, validSample } from "../postman/_request";
 import { serverUrl } from "../sdk-ts/generator";
 import { suiteSource } from "./_suite-source";
 import { testsDefaults } from "./config";
@@ -63,7 +63,8 @@ export function contractCase(
       media?.schema !== undefined ? validSample(doc, validator, media.schema, media.example) : {},
     );
   } else if (body && body.contentType === "application/x-www-form-urlencoded") {
-    const value = (validSample(doc, validator, body.schema, undefined) ?? {}) as Record<string, unknown>;
+    const schema = preferredMedia(body.content)?.schema ?? body.schema;
+    const value = schema === undefined ? {} : formSample(doc, validator, schema);
     out.headers["content-type"] = body.contentType;
     out.body = new URLSearchParams(
       Object.entries(value).flatMap(([k, v]) => queryPairs(k, v, "deepObject", true)),
