@@ -33,8 +33,11 @@ export interface MockServerOptions {
     key?: (request: Request) => string;
   };
   /**
-   * Validate path, query, header parameters and JSON/form bodies; invalid requests get 400
-   * problem+json listing each problem with a JSON pointer.
+   * Validate path, query, header parameters and JSON/form bodies. An invalid request gets the
+   * status the operation documents for invalid input (400, `4XX` or `default`; else its 422;
+   * else its first other 4xx, such as Petstore's 405; else 400), with a body in the documented
+   * error shape (RFC 9457 problem+json when nothing is documented) listing each problem with a
+   * JSON pointer.
    * @default true
    */
   validateRequests?: boolean;
