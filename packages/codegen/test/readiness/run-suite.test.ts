@@ -1,6 +1,12 @@
 import { memoryStore, type TestRun } from "@synapseops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildGoldenSuite, ReadinessConfigError, runSuite, toJUnitXml } from "../../src/index";
+import {
+  buildGoldenSuite,
+  CodegenConfigError,
+  ReadinessConfigError,
+  runSuite,
+  toJUnitXml,
+} from "../../src/index";
 import { type KennelServer, kennelDoc, startKennel, TOKEN, WEBHOOK_SECRET } from "./fixtures/kennel";
 
 /**
@@ -216,4 +222,20 @@ describe("runSuite: Idempotency-Key values", () => {
     );
     expect(new Set(replayKeys).size).toBe(1);
   }, 30_000);
+});
+
+describe("runSuite: annotation conditions", () => {
+  it("refuses a condition that is not JSONata with a coded error that says where (as validateExchange does)", async () => {
+    const suite = buildGoldenSuite(kennelDoc(), {
+      annotations: [
+        { id: "ann-ok", target: "operation:createPet", message: "fine" },
+        { id: "ann-bad", target: "operation:createPet", message: "broken", condition: "request.body.(" },
+      ],
+    });
+    const error = await runSuite(suite, { environment: { name: "mock", kind: "mock" } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CodegenConfigError);
+    expect(error).toMatchObject({ path: "/annotations/1/condition" });
+  });
 });
