@@ -97,7 +97,9 @@ describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", ()
     });
     const store = second.runtime.store;
     // The second host runs the same blueprint's connector type with its own target.
-    const done = await second.runtime.runs.wait(run.id, { timeoutMs: 30_000 });
+    // Measured 2–16 s, and once past 30 s in a full CI run: how soon the frozen worker's batch is
+    // handed over depends on where BullMQ's stalled-job check falls, so the bound is generous.
+    const done = await second.runtime.runs.wait(run.id, { timeoutMs: 80_000 });
     process.stdout.write(`[figure] durable resume after a killed worker: ${Date.now() - started} ms\n`);
     expect(done.status).toBe("SUCCEEDED");
     expect(done.counts.completed + done.counts.duplicates).toBe(50);
@@ -108,7 +110,7 @@ describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", ()
     expect(keys.size).toBe(50);
     await store.close();
     await second.runtime.close({ timeoutMs: 500 });
-  }, 60_000);
+  }, 100_000);
 
   it("keeps an approval wait across a restart and applies its timeout", async () => {
     const schema = `synapseops_dur_${tag}_approval`;
