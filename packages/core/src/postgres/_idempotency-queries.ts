@@ -1,8 +1,9 @@
 import { ConflictError, StoreError } from "../errors";
 import type { IdempotencyRecord } from "../model/idempotency";
 import { decideIdempotencyClaim, holdsIdempotencyLease } from "../store/idempotency-claim";
-import type { IdempotencyOutcome, RunStore } from "../store/types";
-import { type Db, type DocRow, fromDoc, jsonParam, type Queryable, queryDoc } from "./_sql";
+import type { IdempotencyClaim, IdempotencyClaimResult, IdempotencyOutcome, RunStore } from "../store/types";
+import { groupCommit } from "./_group-commit";
+import { type Db, type DocRow, errorCode, fromDoc, jsonParam, type Queryable, queryDoc } from "./_sql";
 
 /** The idempotency-record methods of the RunStore. */
 export type IdempotencyQueries = Pick<
@@ -23,6 +24,49 @@ export type IdempotencyQueries = Pick<
  * insert-or-lock always settle, so more than this means something else is wrong.
  */
 const CLAIM_ROUNDS = 5;
+
+/**
+ * Two grouped statements of a kind at once: one commits while the next group gathers, so a
+ * lone call never waits behind a full round trip of others.
+ */
+const GROUPING = { maxInFlight: 2, maxGroup: 500 };
+
+type FinalState = "COMPLETED" | "FAILED";
+interface Finish {
+  outcome: IdempotencyOutcome;
+  state: FinalState;
+}
+
+/** What a completion or failure merges into the record. */
+function finalChange(outcome: IdempotencyOutcome, state: FinalState): Record<string, unknown> {
+  return {
+    state,
+    updatedAt: outcome.now.toISOString(),
+    ...(outcome.result === undefined ? {} : { result: outcome.result }),
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+  };
+}
+
+const identity = (scope: string, key: string): string => `${scope}\u0000${key}`;
+
+const compareKeys = (a: IdempotencyClaim, b: IdempotencyClaim): number =>
+  a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+
+/**
+ * Runs a grouped statement again when PostgreSQL chose it as a deadlock victim (SQLSTATE
+ * 40P01): it was rolled back whole, so running it again is safe. Groups lock rows in key order,
+ * which makes this rare; other processes' groups can still interleave.
+ */
+async function retryDeadlock<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await statement();
+    } catch (error) {
+      const cause = error instanceof StoreError ? error.cause : undefined;
+      if (attempt >= 3 || errorCode(cause) !== "40P01") throw error;
+    }
+  }
+}
 
 /**
  * Idempotency records. The decision is `decideIdempotencyClaim`, shared with every store; this
@@ -55,54 +99,117 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
   const finishOn = async (
     query: (text: string, params: unknown[]) => Promise<{ rows: DocRow[] }>,
     outcome: IdempotencyOutcome,
-    state: "COMPLETED" | "FAILED",
+    state: FinalState,
   ): Promise<IdempotencyRecord> => {
-    const change = {
-      state,
-      updatedAt: outcome.now.toISOString(),
-      ...(outcome.result === undefined ? {} : { result: outcome.result }),
-      ...(outcome.error === undefined ? {} : { error: outcome.error }),
-    };
     const result = await query(
       `UPDATE ${t.idempotency} SET doc = (doc - 'leaseOwner' - 'leaseExpiresAt') || $3::jsonb
        WHERE scope = $1 AND key = $2 AND doc->>'state' = 'IN_PROGRESS' AND doc->>'leaseOwner' = $4
        RETURNING doc::text AS doc`,
-      [outcome.scope, outcome.key, jsonParam(change), outcome.owner],
+      [outcome.scope, outcome.key, jsonParam(finalChange(outcome, state)), outcome.owner],
     );
     const row = result.rows[0];
     if (row === undefined) throw lostLease(outcome.key, outcome.owner);
     return fromDoc<IdempotencyRecord>(row.doc);
   };
-  const finish = async (outcome: IdempotencyOutcome, state: "COMPLETED" | "FAILED") => {
-    const operation = state === "COMPLETED" ? "completeIdempotencyKey" : "failIdempotencyKey";
-    return finishOn((text, params) => db.query<DocRow>(operation, text, params), outcome, state);
+
+  // Completions and failures made at once (the records of a batch finishing together) share one
+  // UPDATE over arrays: same lease check per row, one commit for the group.
+  const finishGroup = groupCommit<Finish, IdempotencyRecord>(
+    async (items) => {
+      const result = await retryDeadlock(() =>
+        db.query<DocRow & { scope: string; key: string }>(
+          "completeIdempotencyKey",
+          `UPDATE ${t.idempotency} AS i
+           SET doc = (i.doc - 'leaseOwner' - 'leaseExpiresAt') || c.change::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS c(scope, key, owner, change)
+           WHERE i.scope = c.scope AND i.key = c.key
+             AND i.doc->>'state' = 'IN_PROGRESS' AND i.doc->>'leaseOwner' = c.owner
+           RETURNING i.scope, i.key, i.doc::text AS doc`,
+          [
+            items.map((f) => f.outcome.scope),
+            items.map((f) => f.outcome.key),
+            items.map((f) => f.outcome.owner),
+            items.map((f) => jsonParam(finalChange(f.outcome, f.state))),
+          ],
+        ),
+      );
+      const finished = new Map(result.rows.map((row) => [identity(row.scope, row.key), row.doc]));
+      return items.map(({ outcome }): PromiseSettledResult<IdempotencyRecord> => {
+        const doc = finished.get(identity(outcome.scope, outcome.key));
+        return doc === undefined
+          ? { status: "rejected", reason: lostLease(outcome.key, outcome.owner) }
+          : { status: "fulfilled", value: fromDoc<IdempotencyRecord>(doc) };
+      });
+    },
+    { ...GROUPING, identity: (f) => identity(f.outcome.scope, f.outcome.key) },
+  );
+
+  /** A key that exists already: decided under a row lock (another claimant, a re-run, a replay). */
+  const claimExisting = async (claim: IdempotencyClaim): Promise<IdempotencyClaimResult> => {
+    for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
+      const decided = await db.transaction("claimIdempotencyKey", async (client) => {
+        const existing = await lockRecord(client, claim.scope, claim.key);
+        if (existing === undefined) return undefined;
+        const decision = decideIdempotencyClaim(existing, claim);
+        if (decision.outcome === "claimed") await writeRecord(client, decision.record);
+        return decision;
+      });
+      if (decided !== undefined) return decided;
+      // Purged between the insert and the lock: insert it afresh.
+      const fresh = decideIdempotencyClaim(undefined, claim);
+      const inserted = await db.query(
+        "claimIdempotencyKey",
+        `INSERT INTO ${t.idempotency} (scope, key, expires_at, doc) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING`,
+        [claim.scope, claim.key, fresh.record.expiresAt, jsonParam(fresh.record)],
+      );
+      if (inserted.rowCount === 1) return fresh;
+    }
+    throw new StoreError(
+      `postgres store: claimIdempotencyKey: key "${claim.key}" in scope "${claim.scope}" kept disappearing while being claimed`,
+    );
   };
+
+  // Claims made at once share one INSERT … ON CONFLICT DO NOTHING: the primary key lets exactly
+  // one claimant of a new key in; keys that exist already are decided one by one under a lock.
+  const claimGroup = groupCommit<IdempotencyClaim, IdempotencyClaimResult>(
+    async (claims) => {
+      const fresh = claims.map((claim) => decideIdempotencyClaim(undefined, claim));
+      // Inserted in key order, so two groups that share keys lock them in the same order.
+      const order = claims.map((_, i) => i).sort((a, b) => compareKeys(claims[a]!, claims[b]!));
+      const inserted = await retryDeadlock(() =>
+        db.query<{ scope: string; key: string }>(
+          "claimIdempotencyKey",
+          `INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
+           SELECT c.scope, c.key, c.expires_at::timestamptz, c.doc::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+             AS c(scope, key, expires_at, doc, n)
+           ORDER BY c.n
+           ON CONFLICT DO NOTHING
+           RETURNING scope, key`,
+          [
+            order.map((i) => claims[i]!.scope),
+            order.map((i) => claims[i]!.key),
+            order.map((i) => fresh[i]!.record.expiresAt),
+            order.map((i) => jsonParam(fresh[i]!.record)),
+          ],
+        ),
+      );
+      const claimed = new Set(inserted.rows.map((row) => identity(row.scope, row.key)));
+      return Promise.allSettled(
+        claims.map(async (claim, i) =>
+          claimed.has(identity(claim.scope, claim.key)) ? fresh[i]! : claimExisting(claim),
+        ),
+      );
+    },
+    { ...GROUPING, identity: (claim) => identity(claim.scope, claim.key) },
+  );
 
   return {
     completeIdempotencyKeyOn: (client, outcome) =>
       finishOn((text, params) => client.query<DocRow>(text, params), outcome, "COMPLETED"),
-    async claimIdempotencyKey(claim) {
-      for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
-        const fresh = decideIdempotencyClaim(undefined, claim);
-        const inserted = await db.query(
-          "claimIdempotencyKey",
-          `INSERT INTO ${t.idempotency} (scope, key, expires_at, doc) VALUES ($1, $2, $3, $4)
-           ON CONFLICT DO NOTHING`,
-          [claim.scope, claim.key, fresh.record.expiresAt, jsonParam(fresh.record)],
-        );
-        if (inserted.rowCount === 1) return fresh;
-        const decided = await db.transaction("claimIdempotencyKey", async (client) => {
-          const existing = await lockRecord(client, claim.scope, claim.key);
-          if (existing === undefined) return undefined;
-          const decision = decideIdempotencyClaim(existing, claim);
-          if (decision.outcome === "claimed") await writeRecord(client, decision.record);
-          return decision;
-        });
-        if (decided !== undefined) return decided;
-      }
-      throw new StoreError(
-        `postgres store: claimIdempotencyKey: key "${claim.key}" in scope "${claim.scope}" kept disappearing while being claimed`,
-      );
+    claimIdempotencyKey(claim) {
+      return claimGroup(claim);
     },
     async renewIdempotencyLease({ scope, key, owner, leaseMs, now }) {
       await db.transaction("renewIdempotencyLease", async (client) => {
@@ -115,11 +222,11 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
         });
       });
     },
-    async completeIdempotencyKey(outcome) {
-      return finish(outcome, "COMPLETED");
+    completeIdempotencyKey(outcome) {
+      return finishGroup({ outcome, state: "COMPLETED" });
     },
-    async failIdempotencyKey(outcome) {
-      return finish(outcome, "FAILED");
+    failIdempotencyKey(outcome) {
+      return finishGroup({ outcome, state: "FAILED" });
     },
     async getIdempotencyRecord(scope, key) {
       return queryDoc<IdempotencyRecord>(

@@ -2,6 +2,7 @@ import { isRetryableNetworkError } from "../connector-error";
 import { ErrorCode, SynapseError, toSynapseError } from "../errors";
 import type { Run, RunCounts } from "../model/run";
 import type { NewRunBatch, RunBatch, Store } from "../store/types";
+import { type BatchClaims, claimBatchKeys } from "./batch-claims";
 import { classifyFailure, storedError } from "./classify-error";
 import { processRecord, type RecordContext } from "./record-pipeline";
 import {
@@ -13,7 +14,7 @@ import {
   updateRunWith,
 } from "./run-executor";
 import type { RunJob } from "./run-queue";
-import { CancelledError, forEachLimited } from "./sleep";
+import { CancelledError, forEachLimited, Semaphore } from "./sleep";
 
 /** What durable execution needs beyond the in-process executor. */
 export interface BatchExecutorDeps extends ExecutorDeps {
@@ -22,6 +23,27 @@ export interface BatchExecutorDeps extends ExecutorDeps {
   /** Prepared contexts of runs this process works on, shared by their batches. */
   contexts: Map<string, Promise<RecordContext>>;
 }
+
+/**
+ * A run's record slots in this worker: `running` bounds records being processed
+ * (`recordConcurrency`); `unsettled` also counts those whose key completion has not committed
+ * yet, so what a killed worker can leave applied but not marked (the duplicate window for a
+ * target that ignores keys) stays bounded at {@link UNSETTLED_PER_SLOT} × `recordConcurrency`.
+ */
+interface RecordSlots {
+  running: Semaphore;
+  unsettled: Semaphore;
+}
+
+/**
+ * Records started but not settled in the store, per record slot. Measured on a 2-core box
+ * (10,000 records, PostgreSQL): 2 → 6,000 records/s, 4 → 7,500, unbounded → 9,500; 4 keeps the
+ * duplicate window small and fixed.
+ */
+const UNSETTLED_PER_SLOT = 4;
+
+/** Batches of one run a worker works on at once when it takes every free batch (inline queue). */
+const BATCHES_AT_ONCE = 4;
 
 /** Thrown when a job's batch is leased live elsewhere: the queue retries it later. */
 export class BatchBusyError extends SynapseError {
@@ -121,7 +143,13 @@ export async function executeBatches(
                 Date.parse(b.lease.expiresAt) <= deps.clock().getTime()),
           )
           .map((b) => b.index);
-  for (const index of indexes) {
+  // Records of the run at once, across its batches: a batch's neighbour may start while its last
+  // records and its completion commit, so the store's round trips between batches overlap work.
+  const slots: RecordSlots = {
+    running: new Semaphore(deps.recordConcurrency),
+    unsettled: new Semaphore(UNSETTLED_PER_SLOT * deps.recordConcurrency),
+  };
+  await forEachLimited(indexes, BATCHES_AT_ONCE, async (index) => {
     if (controller.signal.aborted) return;
     const batch = await deps.store.claimRunBatch({
       runId: run.id,
@@ -133,10 +161,10 @@ export async function executeBatches(
     if (batch === undefined) {
       const found = (await deps.store.listRunBatches(run.id)).find((b) => b.index === index);
       if (job.batch !== undefined && found?.state === "PENDING") throw new BatchBusyError(run.id, index);
-      continue;
+      return;
     }
-    await executeBatch(deps, context, batch, run, controller);
-  }
+    await executeBatch(deps, context, batch, run, controller, slots);
+  });
 }
 
 async function contextFor(deps: BatchExecutorDeps, run: Run, signal: AbortSignal): Promise<RecordContext> {
@@ -175,12 +203,25 @@ async function executeBatch(
   batch: RunBatch,
   run: Run,
   runController: AbortController,
+  slots: RecordSlots,
 ): Promise<void> {
   // A lost lease stops this batch only; a cancelled run stops every batch.
   const controller = new AbortController();
   const onRunAbort = (): void => controller.abort(runController.signal.reason);
   runController.signal.addEventListener("abort", onRunAbort, { once: true });
-  const batchContext: RecordContext = { ...context, signal: controller.signal };
+  // Key completions commit while the next records run; the batch waits for them all below.
+  const completions: Promise<unknown>[] = [];
+  const settling = new Map<number, Promise<unknown>>();
+  const batchContext: RecordContext = {
+    ...context,
+    signal: controller.signal,
+    deferCompletion: (completion, position) => {
+      completions.push(completion);
+      settling.set(position, completion);
+      // Handled here so a failure waiting to be awaited is never an unhandled rejection.
+      completion.catch(() => {});
+    },
+  };
   const heartbeat = setInterval(
     () => {
       deps.store
@@ -206,22 +247,43 @@ async function executeBatch(
   const stopWatching = watchForCancel(deps.store, run.id, runController);
   const counts = zeroCounts();
   let storeDown: unknown;
+  let claims: BatchClaims | undefined;
   try {
+    claims = await claimBatchKeys(batchContext, batch.records, batch.firstPosition, run.idempotencyKey);
+    const taken = claims;
     await forEachLimited(batch.records, deps.recordConcurrency, async (record, offset) => {
-      if (controller.signal.aborted) return;
+      const settled = await slots.unsettled.acquire();
+      const release = await slots.running.acquire();
+      if (controller.signal.aborted) {
+        release();
+        settled();
+        return;
+      }
+      const position = batch.firstPosition + offset;
+      const claim = taken.take(offset);
       try {
         countOutcome(
           counts,
           await processRecord(batchContext, {
             record,
-            position: batch.firstPosition + offset,
+            position,
             ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
+            ...(claim === undefined ? {} : { claim }),
           }),
         );
       } catch (error) {
         if (!(error instanceof CancelledError)) throw error;
+      } finally {
+        release();
+        const completion = settling.get(position);
+        settling.delete(position);
+        if (completion === undefined) settled();
+        else completion.then(settled, settled);
       }
     });
+    // A record counts as done only once its completion is stored; a failed one fails the batch
+    // as a failed record would have.
+    await Promise.all(completions);
   } catch (error) {
     if (isStoreOutage(error)) {
       // The store went away mid-batch (a restart, a cut connection): stop the batch's other
@@ -239,8 +301,12 @@ async function executeBatch(
     runController.signal.removeEventListener("abort", onRunAbort);
   }
   if (controller.signal.aborted) {
-    // Cancelled, lease lost or store down: hand the batch back at once instead of letting its
-    // lease expire (best effort when the store is down: then the lease expires).
+    // Cancelled, lease lost or store down: hand the batch and the keys of its records that never
+    // ran back at once instead of letting their leases expire (best effort when the store is
+    // down: then the leases expire).
+    await claims?.releaseUntaken().catch((error: unknown) => {
+      if (storeDown === undefined) throw error;
+    });
     await deps.store.releaseRunBatch(batch.runId, batch.index, deps.workerId).catch((error: unknown) => {
       if (storeDown === undefined) throw error;
     });

@@ -8,7 +8,7 @@ import { newId } from "../ids";
 import { contentHash } from "../json";
 import type { Logger } from "../logger";
 import type { Run } from "../model/run";
-import type { Store } from "../store/types";
+import type { IdempotencyClaim, IdempotencyClaimResult, Store } from "../store/types";
 import { type ClassifiedFailure, classifyFailure, storedError } from "./classify-error";
 import type { EventLog } from "./event-log";
 import type { MetricsRecorder } from "./metrics-recorder";
@@ -58,6 +58,12 @@ export interface RecordContext {
   idempotency: IdempotencySettings;
   limiter: (connectorRefId: string) => ConnectorLimiter;
   random?: () => number;
+  /**
+   * Takes a record's key completion instead of waiting for it: the record's slot goes to the
+   * next record while the completion commits (with others, on a grouping store). Whoever sets
+   * it must wait for every completion it took before it counts the records done.
+   */
+  deferCompletion?: (completion: Promise<unknown>, position: number) => void;
   /** Told when a record starts waiting at an approval step (to arm its timeout). */
   onApprovalRequested?: (request: {
     step: string;
@@ -76,6 +82,14 @@ export interface RecordStart {
   resume?: { stepIndex: number; value: unknown; key: string | undefined; recordKey: string };
   /** Position of the record in its run, for a key when the blueprint has none. */
   position: number;
+  /** The record's key as claimed with the rest of its batch (see `claimBatchKeys`). */
+  claim?: KeyClaim;
+}
+
+/** A record's key and what claiming it found, decided before the record started. */
+export interface KeyClaim {
+  key: string;
+  result: IdempotencyClaimResult;
 }
 
 const MAX_KEY_LENGTH = 255;
@@ -124,7 +138,7 @@ async function runRecord(
     value = start.resume.value;
   } else {
     try {
-      key = await recordIdempotencyKey(ctx, start);
+      key = start.claim?.key ?? (await recordIdempotencyKey(ctx, start));
     } catch (error) {
       return fail(
         ctx,
@@ -140,7 +154,7 @@ async function runRecord(
     }
     recordKey = key ?? `#${start.position}`;
     if (key !== undefined) {
-      const claim = await claimKey(ctx, owner, key, start.record, recordKey);
+      const claim = await claimKey(ctx, owner, key, start.record, recordKey, start.claim?.result);
       if (claim !== "claimed") return claim;
     }
   }
@@ -149,13 +163,15 @@ async function runRecord(
   let completedByTarget = false;
   const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
     if (key !== undefined && !ctx.run.dryRun && !completedByTarget) {
-      await ctx.store.completeIdempotencyKey({
+      const completion = ctx.store.completeIdempotencyKey({
         scope: ctx.run.blueprintId,
         key,
         owner,
         now: ctx.clock(),
         result: result === undefined ? { outcome } : { outcome, result: ctx.redactor.redact(result) },
       });
+      if (ctx.deferCompletion === undefined) await completion;
+      else ctx.deferCompletion(completion, start.position);
     }
     ctx.metrics.recordLatency(performance.now() - startedAt);
     return outcome;
@@ -321,7 +337,10 @@ function transactionalCompletion(
 }
 
 /** The record's idempotency key: the caller's, or the blueprint's key expression over the record. */
-async function recordIdempotencyKey(ctx: RecordContext, start: RecordStart): Promise<string | undefined> {
+export async function recordIdempotencyKey(
+  ctx: RecordContext,
+  start: Pick<RecordStart, "record" | "callerKey" | "position">,
+): Promise<string | undefined> {
   let key: unknown = start.callerKey;
   if (key === undefined && ctx.plan.keyExpression !== undefined)
     key = await ctx.plan.keyExpression.evaluate(start.record);
@@ -339,26 +358,37 @@ async function recordIdempotencyKey(ctx: RecordContext, start: RecordStart): Pro
   return text;
 }
 
-/** Claims the key; a duplicate, a conflict or a key held too long elsewhere ends the record here. */
+/** The claim `owner` makes for `key` of `record` in `ctx`'s run, as of now. */
+export function keyClaim(ctx: RecordContext, owner: string, key: string, record: unknown): IdempotencyClaim {
+  return {
+    scope: ctx.run.blueprintId,
+    key,
+    payloadHash: contentHash(record ?? null),
+    owner,
+    leaseMs: ctx.idempotency.leaseMs,
+    ttlMs: ctx.idempotency.ttlMs,
+    now: ctx.clock(),
+  };
+}
+
+/**
+ * Claims the key; a duplicate, a conflict or a key held too long elsewhere ends the record here.
+ * `decided` is what a claim made with the record's batch found: used as the first answer unless
+ * it is a lease that has run down to less than half (the record waited long for its turn).
+ */
 async function claimKey(
   ctx: RecordContext,
   owner: string,
   key: string,
   record: unknown,
   recordKey: string,
+  decided?: IdempotencyClaimResult,
 ): Promise<"claimed" | RecordOutcome> {
-  const payloadHash = contentHash(record ?? null);
   const deadline = performance.now() + ctx.idempotency.waitMs;
+  let answer = decided !== undefined && !leaseRunDown(ctx, decided) ? decided : undefined;
   for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
-    const claim = await ctx.store.claimIdempotencyKey({
-      scope: ctx.run.blueprintId,
-      key,
-      payloadHash,
-      owner,
-      leaseMs: ctx.idempotency.leaseMs,
-      ttlMs: ctx.idempotency.ttlMs,
-      now: ctx.clock(),
-    });
+    const claim = answer ?? (await ctx.store.claimIdempotencyKey(keyClaim(ctx, owner, key, record)));
+    answer = undefined;
     switch (claim.outcome) {
       case "claimed":
         return "claimed";
@@ -431,7 +461,14 @@ async function fail(
   return "deadLettered";
 }
 
-async function releaseKey(
+/** Whether a claim decided earlier holds less than half of its lease now. */
+function leaseRunDown(ctx: RecordContext, decided: IdempotencyClaimResult): boolean {
+  if (decided.outcome !== "claimed" || decided.record.leaseExpiresAt === undefined) return false;
+  return Date.parse(decided.record.leaseExpiresAt) - ctx.clock().getTime() < ctx.idempotency.leaseMs / 2;
+}
+
+/** Marks the key FAILED so the next claim may run it; a lease lost to another owner is left alone. */
+export async function releaseKey(
   ctx: RecordContext,
   owner: string,
   key: string | undefined,
