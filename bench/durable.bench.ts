@@ -1,8 +1,11 @@
 /**
  * `npm run bench -- durable` (issue 7):
  * (1) records/s of a durable run through the PostgreSQL store with idempotency on (inline queue,
- *     an empty in-memory target) vs pg-boss 10 moving the same number of jobs (bulk `insert`,
- *     then `work` with an empty handler) on the same database, in the same process;
+ *     an empty in-memory target) vs pg-boss 10 moving the same number of jobs on the same
+ *     database, in the same process, two ways: (a) its `work` API as a service runs it (bulk
+ *     `insert`, then pollers with an empty handler) — bounded by its polling interval — and
+ *     (b) its engine with no polling wait: `fetch` + `complete` of 100 jobs at a time in 4 loops;
+ *     at 2,000 and 10,000 records;
  * (2) records/s of the same run through `bullmqQueue` with 1 and 3 worker runtimes vs raw BullMQ:
  *     one job per record with an empty processor, on as many Worker instances with the same
  *     records in flight per worker (batches at once × records at once per batch).
@@ -32,6 +35,8 @@ import { emit, median } from "./_report";
 const SUITE = "durable";
 const QUICK = process.env.DURABLE_BENCH_QUICK === "1";
 const RECORDS = QUICK ? 400 : 2_000;
+/** The larger run of the PostgreSQL comparison. */
+const LARGE = QUICK ? 1_000 : 10_000;
 const ROUNDS = QUICK ? 1 : 3;
 const BATCH = 100;
 /** Batches a bullmq worker runs at once (bullmqQueue's default) and records at once per batch. */
@@ -47,7 +52,10 @@ const prefixes: string[] = [];
 // before the store module is imported (hence the dynamic import in `run`).
 let postgresStore: typeof import("@synapseops/core/postgres").postgresStore;
 
-const records = Array.from({ length: RECORDS }, (_, i) => ({ id: `r-${i}`, amount: i % 100 }));
+const makeRecords = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ id: `r-${i}`, amount: i % 100 }));
+const records = makeRecords(RECORDS);
+const largeRecords = makeRecords(LARGE);
 
 /** An empty target that counts writes. */
 function countingTarget() {
@@ -108,43 +116,89 @@ async function timeRun(
   blueprintId: string,
   written: () => number,
   label: string,
+  given: readonly unknown[] = records,
 ): Promise<number> {
   const started = performance.now();
-  const run = await runtime.runs.start(blueprintId, { records });
+  const run = await runtime.runs.start(blueprintId, { records: [...given] });
   const done = await runtime.runs.wait(run.id, { timeoutMs: 300_000 });
   const elapsed = performance.now() - started;
-  if (done.status !== "SUCCEEDED" || done.counts.completed !== RECORDS || written() !== RECORDS)
+  if (done.status !== "SUCCEEDED" || done.counts.completed !== given.length || written() !== given.length)
     throw new Error(
       `${label}: run ended ${done.status}, ${done.counts.completed} completed, ${written()} writes`,
     );
-  return (RECORDS / elapsed) * 1000;
+  return (given.length / elapsed) * 1000;
 }
 
 /** (1a) A durable run on the PostgreSQL store, inline queue, idempotency on. */
-async function oursPostgres(round: number): Promise<number> {
+async function oursPostgres(round: number, given: readonly unknown[]): Promise<number> {
   const target = countingTarget();
   const { runtime, blueprintId } = await keyedRuntime(
-    freshStore(`bench_dur_${tag}_pg${round}`),
+    freshStore(`bench_dur_${tag}_pg${given.length}_${round}`),
     undefined,
     target,
   );
   try {
-    return await timeRun(runtime, blueprintId, target.written, "postgres store");
+    return await timeRun(runtime, blueprintId, target.written, "postgres store", given);
   } finally {
     await runtime.close();
     await runtime.store.close();
   }
 }
 
-/** (1b) pg-boss: the same number of jobs inserted in bulk and worked with an empty handler. */
-async function pgBoss(round: number): Promise<number> {
-  const schema = `bench_boss_${tag}_${round}`;
+/** A started pg-boss on a fresh schema with an empty queue `bench`. */
+async function freshBoss(name: string): Promise<PgBoss> {
+  const schema = `bench_boss_${tag}_${name}`;
   schemas.push(schema);
   const boss = new PgBoss({ connectionString: PG_URL, schema, max: 10, supervise: false, schedule: false });
   boss.on("error", () => {});
   await boss.start();
+  await boss.createQueue("bench");
+  return boss;
+}
+
+/** Inserts the jobs with pg-boss's bulk call, 1,000 a statement. */
+async function insertJobs(boss: PgBoss, given: readonly unknown[]): Promise<void> {
+  for (let start = 0; start < given.length; start += 1000) {
+    await boss.insert(
+      given.slice(start, start + 1000).map((data) => ({ name: "bench", data: data as object })),
+    );
+  }
+}
+
+/**
+ * (1c) pg-boss's engine without its polling wait: 4 loops (as many as our batches at once) each
+ * fetching 100 jobs and completing them in one call, until every job is completed.
+ */
+async function pgBossLoop(round: number, given: readonly unknown[]): Promise<number> {
+  const boss = await freshBoss(`loop${given.length}_${round}`);
+  try {
+    const started = performance.now();
+    await insertJobs(boss, given);
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: WORKER_CONCURRENCY }, async () => {
+        while (done < given.length) {
+          const jobs = await boss.fetch("bench", { batchSize: BATCH });
+          if (jobs.length === 0) continue;
+          await boss.complete(
+            "bench",
+            jobs.map((job) => job.id),
+          );
+          done += jobs.length;
+        }
+      }),
+    );
+    return (given.length / (performance.now() - started)) * 1000;
+  } finally {
+    await boss.stop({ graceful: false, wait: true, close: true });
+  }
+}
+
+/** (1b) pg-boss `work`: the same number of jobs inserted in bulk and worked with an empty handler. */
+async function pgBoss(round: number): Promise<number> {
+  const boss = await freshBoss(String(round));
+  const schema = `bench_boss_${tag}_${round}`;
   const queue = "bench";
-  await boss.createQueue(queue);
   let done = 0;
   let resolveAll: () => void = () => {};
   const all = new Promise<void>((resolve) => {
@@ -152,9 +206,7 @@ async function pgBoss(round: number): Promise<number> {
   });
   try {
     const started = performance.now();
-    for (let start = 0; start < RECORDS; start += 1000) {
-      await boss.insert(records.slice(start, start + 1000).map((data) => ({ name: queue, data })));
-    }
+    await insertJobs(boss, records);
     // As many pollers as our inline queue runs batches at once, each fetching a batch of our size.
     for (let i = 0; i < WORKER_CONCURRENCY; i += 1) {
       await boss.work(queue, { batchSize: BATCH, pollingIntervalSeconds: 0.5 }, async (jobs) => {
@@ -273,12 +325,19 @@ async function cleanUp(): Promise<void> {
 export async function run(): Promise<void> {
   register("../packages/core/scripts/_sql-loader.mjs", import.meta.url);
   ({ postgresStore } = await import("@synapseops/core/postgres"));
-  const ours = { pg: [] as number[], mq1: [] as number[], mq3: [] as number[] };
-  const base = { boss: [] as number[], raw1: [] as number[], raw3: [] as number[] };
+  const ours = { pg: [] as number[], pgLarge: [] as number[], mq1: [] as number[], mq3: [] as number[] };
+  const base = {
+    boss: [] as number[],
+    loop: [] as number[],
+    loopLarge: [] as number[],
+    raw1: [] as number[],
+    raw3: [] as number[],
+  };
   try {
     // Warm-up (JIT, connections, pg-boss's migration path), not measured.
-    await oursPostgres(99);
+    await oursPostgres(99, records);
     await pgBoss(99);
+    await pgBossLoop(99, records);
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate which goes first so drift on the shared machine hits both alike.
       const pair = async (a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> => {
@@ -290,11 +349,18 @@ export async function run(): Promise<void> {
         return [await a(), y];
       };
       const [p, b] = await pair(
-        () => oursPostgres(round),
+        () => oursPostgres(round, records),
         () => pgBoss(round),
       );
       ours.pg.push(p);
       base.boss.push(b);
+      base.loop.push(await pgBossLoop(round, records));
+      const [pl, bl] = await pair(
+        () => oursPostgres(round, largeRecords),
+        () => pgBossLoop(round, largeRecords),
+      );
+      ours.pgLarge.push(pl);
+      base.loopLarge.push(bl);
       const [m1, r1] = await pair(
         () => oursBullmq(1, round),
         () => rawBullmq(1, round),
@@ -317,10 +383,25 @@ export async function run(): Promise<void> {
     metric: "records_per_second",
     value: median(ours.pg),
     unit: "records/s",
-    baseline: `pg-boss 10: ${RECORDS} jobs, bulk insert + ${WORKER_CONCURRENCY} workers (batchSize ${BATCH}), empty handler`,
+    baseline: `pg-boss 10 work: ${RECORDS} jobs, bulk insert + ${WORKER_CONCURRENCY} workers (batchSize ${BATCH}, polling 0.5 s), empty handler`,
     baseline_value: median(base.boss),
     better: "higher",
   });
+  for (const [count, value, baseline] of [
+    [RECORDS, ours.pg, base.loop],
+    [LARGE, ours.pgLarge, base.loopLarge],
+  ] as const) {
+    emit({
+      suite: SUITE,
+      case: `${count} records, postgres store, idempotency on, inline queue (batch ${BATCH}, ${RECORD_CONCURRENCY} records at once)`,
+      metric: "records_per_second",
+      value: median(value),
+      unit: "records/s",
+      baseline: `pg-boss 10 with no polling wait: ${count} jobs, bulk insert + ${WORKER_CONCURRENCY} loops of fetch(${BATCH}) + complete`,
+      baseline_value: median(baseline),
+      better: "higher",
+    });
+  }
   for (const [workers, value, baseline] of [
     [1, ours.mq1, base.raw1],
     [3, ours.mq3, base.raw3],

@@ -124,6 +124,14 @@ export async function executeBatches(
     return;
   }
   await markRunning(deps, context, run);
+  const slots: RecordSlots = {
+    running: new Semaphore(deps.recordConcurrency),
+    unsettled: new Semaphore(UNSETTLED_PER_SLOT * deps.recordConcurrency),
+  };
+  // A job for one batch (a distributed queue) claims it straight away: the run's other batches
+  // are read only when the claim fails, to tell a finished run from a batch leased elsewhere.
+  if (job.batch !== undefined && (await claimAndExecute(deps, context, run, job.batch, controller, slots)))
+    return;
 
   const batches = await deps.store.listRunBatches(run.id);
   if (batches.every((b) => b.state === "DONE")) {
@@ -131,40 +139,47 @@ export async function executeBatches(
     await finish(deps, context, (await deps.store.getRun(run.id)) ?? run);
     return;
   }
-  const indexes =
-    job.batch !== undefined
-      ? [job.batch]
-      : batches
-          .filter(
-            (b) =>
-              b.state === "PENDING" &&
-              (b.lease === undefined ||
-                b.lease.owner === deps.workerId ||
-                Date.parse(b.lease.expiresAt) <= deps.clock().getTime()),
-          )
-          .map((b) => b.index);
+  if (job.batch !== undefined) {
+    if (batches.find((b) => b.index === job.batch)?.state === "PENDING")
+      throw new BatchBusyError(run.id, job.batch);
+    return;
+  }
+  const indexes = batches
+    .filter(
+      (b) =>
+        b.state === "PENDING" &&
+        (b.lease === undefined ||
+          b.lease.owner === deps.workerId ||
+          Date.parse(b.lease.expiresAt) <= deps.clock().getTime()),
+    )
+    .map((b) => b.index);
   // Records of the run at once, across its batches: a batch's neighbour may start while its last
   // records and its completion commit, so the store's round trips between batches overlap work.
-  const slots: RecordSlots = {
-    running: new Semaphore(deps.recordConcurrency),
-    unsettled: new Semaphore(UNSETTLED_PER_SLOT * deps.recordConcurrency),
-  };
   await forEachLimited(indexes, BATCHES_AT_ONCE, async (index) => {
     if (controller.signal.aborted) return;
-    const batch = await deps.store.claimRunBatch({
-      runId: run.id,
-      index,
-      owner: deps.workerId,
-      leaseMs: deps.batchLeaseMs,
-      now: deps.clock(),
-    });
-    if (batch === undefined) {
-      const found = (await deps.store.listRunBatches(run.id)).find((b) => b.index === index);
-      if (job.batch !== undefined && found?.state === "PENDING") throw new BatchBusyError(run.id, index);
-      return;
-    }
-    await executeBatch(deps, context, batch, run, controller, slots);
+    await claimAndExecute(deps, context, run, index, controller, slots);
   });
+}
+
+/** Claims the batch and runs it; false when the batch is DONE or leased by a live worker. */
+async function claimAndExecute(
+  deps: BatchExecutorDeps,
+  context: RecordContext,
+  run: Run,
+  index: number,
+  controller: AbortController,
+  slots: RecordSlots,
+): Promise<boolean> {
+  const batch = await deps.store.claimRunBatch({
+    runId: run.id,
+    index,
+    owner: deps.workerId,
+    leaseMs: deps.batchLeaseMs,
+    now: deps.clock(),
+  });
+  if (batch === undefined) return false;
+  await executeBatch(deps, context, batch, run, controller, slots);
+  return true;
 }
 
 async function contextFor(deps: BatchExecutorDeps, run: Run, signal: AbortSignal): Promise<RecordContext> {

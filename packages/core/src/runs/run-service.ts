@@ -62,6 +62,12 @@ export interface BlueprintRunStats {
   records: number;
 }
 
+/**
+ * The longest pause between two looks at the store of `runs.wait` for a run that another worker
+ * may settle: a short one, so a waiter does not add up to a second to a run that took 300 ms.
+ */
+const WAIT_POLL_MAX_MS = 200;
+
 /** The run API of the runtime. */
 export interface RunService {
   /** Creates a QUEUED run of the blueprint's approved revision and enqueues it. */
@@ -74,7 +80,11 @@ export interface RunService {
   events(id: string, filter?: RunEventFilter): Promise<RunEvent[]>;
   /** Figures of a finished run, or of a running one so far. */
   metrics(id: string): Promise<RunMetrics | undefined>;
-  /** Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records, with `untilWaiting`). */
+  /**
+   * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records,
+   * with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
+   * another worker is seen at the next look at the store, within 200 ms.
+   */
   wait(id: string, options?: { timeoutMs?: number; untilWaiting?: boolean }): Promise<Run>;
   /** Approves or rejects a record waiting at an approval step. */
   signal(id: string, signal: ApprovalSignal): Promise<Run>;
@@ -596,7 +606,7 @@ export function runServices(deps: RunServiceDeps): {
     async wait(id, options = {}) {
       const deadline =
         options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
-      for (let delay = 20; ; delay = Math.min(delay * 2, 1000)) {
+      for (let delay = 10; ; delay = Math.min(delay * 2, WAIT_POLL_MAX_MS)) {
         const run = await load(id);
         const waitingOnly =
           options.untilWaiting &&
