@@ -105,6 +105,13 @@ describe.skipIf(Boolean(pgService.skip))("durable runs under PostgreSQL faults",
     process.stdout.write(
       `[figure] pg_terminate_backend mid-run: ${total} records, ${kills} kills (${terminated} connections), applied ${target.effects.length}, distinct ${keys.size}, lost ${total - keys.size}, duplicated ${target.effects.length - keys.size}, longest stall ${stall} ms, run ${done.status}\n`,
     );
+    if (done.status !== "SUCCEEDED") {
+      // What failed the run, for the log of a CI run that cannot be repeated.
+      const errors = await waitThroughOutages(() =>
+        runtime.runs.events(run.id, { level: "error", limit: 5 }),
+      );
+      process.stdout.write(`[figure] pg_terminate_backend run errors: ${JSON.stringify(errors)}\n`);
+    }
     expect(done.status).toBe("SUCCEEDED");
     expect(keys.size).toBe(total);
     expect(target.effects).toHaveLength(total);
@@ -169,6 +176,13 @@ describe.skipIf(Boolean(pgService.skip || redisService.skip))("durable runs unde
       `[figure] Redis clients killed mid-run (bullmqQueue): ${total} records, ${kills} rounds (${killedClients} clients), applied ${target.effects.length}, distinct ${keys.size}, lost ${total - keys.size}, duplicated ${target.effects.length - keys.size}, longest stall ${stall} ms, run ${done.status}\n`,
     );
     expect(killedClients).toBeGreaterThan(0);
+    if (done.status !== "SUCCEEDED") {
+      // What failed the run, for the log of a CI run that cannot be repeated.
+      const errors = await waitThroughOutages(() =>
+        runtime.runs.events(run.id, { level: "error", limit: 5 }),
+      );
+      process.stdout.write(`[figure] pg_terminate_backend run errors: ${JSON.stringify(errors)}\n`);
+    }
     expect(done.status).toBe("SUCCEEDED");
     expect(keys.size).toBe(total);
     expect(target.effects).toHaveLength(total);

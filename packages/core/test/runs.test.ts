@@ -75,6 +75,22 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
         await runtime.close();
       }));
 
+    it("a dry run holds no idempotency key: the real run of the same record right after applies it", () =>
+      withStore(async (store) => {
+        const { runtime, blueprintId, target } = await approvedPayments(store, {
+          runtime: { idempotency: { waitMs: 200 } },
+        });
+        const dry = await runtime.runs.start(blueprintId, { input: { id: "k1", amount: 2 }, dryRun: true });
+        expect((await runtime.runs.wait(dry.id)).counts).toMatchObject({ completed: 1, failed: 0 });
+        const real = await runtime.runs.start(blueprintId, { input: { id: "k1", amount: 2 } });
+        expect((await runtime.runs.wait(real.id)).counts).toMatchObject({ completed: 1, failed: 0 });
+        expect(target.effects).toEqual([{ ref: "k1", cents: 200 }]);
+        // A dry run still tells a record that would be a duplicate.
+        const again = await runtime.runs.start(blueprintId, { input: { id: "k1", amount: 2 }, dryRun: true });
+        expect((await runtime.runs.wait(again.id)).counts).toMatchObject({ duplicates: 1, completed: 0 });
+        await runtime.close();
+      }));
+
     it("refuses to start a draft that was never approved", () =>
       withStore(async (store) => {
         const { runtime, projectId, targetRef } = await approvedPayments(store);

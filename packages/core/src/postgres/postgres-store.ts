@@ -80,6 +80,12 @@ export function postgresStore(
             // An idle connection cut by the server (restart, pg_terminate_backend) emits "error"
             // on the pool; unheard, it would crash the host. The pool drops it and reconnects.
             owned.on("error", () => {});
+            // A connection cut while checked out can emit "error" more than once (the server's
+            // FATAL, then the closed socket), and pg-pool listens once per query: the second,
+            // unheard, would crash the host. The query in flight still fails with the error.
+            owned.on("connect", (client) => {
+              client.on("error", () => {});
+            });
             return owned;
           })
     ).catch((error: unknown) => {

@@ -109,6 +109,9 @@ export async function executeBatches(
   try {
     context = await contextFor(deps, run, controller.signal);
   } catch (error) {
+    // The store went away while the run was being prepared: the job is tried again (delivered
+    // again by a distributed queue, re-queued by the sweep), not the run failed.
+    if (isStoreOutage(error)) throw error;
     const failure = classifyFailure(error);
     await updateRunWith(deps.store, run.id, (current) =>
       isTerminal(current.status)

@@ -8,6 +8,7 @@ import { newId } from "../ids";
 import { contentHash } from "../json";
 import type { Logger } from "../logger";
 import type { Run } from "../model/run";
+import { decideIdempotencyClaim } from "../store/idempotency-claim";
 import type { IdempotencyClaim, IdempotencyClaimResult, Store } from "../store/types";
 import { type ClassifiedFailure, classifyFailure, storedError } from "./classify-error";
 import type { EventLog } from "./event-log";
@@ -154,7 +155,9 @@ async function runRecord(
     }
     recordKey = key ?? `#${start.position}`;
     if (key !== undefined) {
-      const claim = await claimKey(ctx, owner, key, start.record, recordKey, start.claim?.result);
+      const claim = ctx.run.dryRun
+        ? await previewKey(ctx, owner, key, start.record, recordKey)
+        : await claimKey(ctx, owner, key, start.record, recordKey, start.claim?.result);
       if (claim !== "claimed") return claim;
     }
   }
@@ -459,6 +462,23 @@ async function fail(
   ctx.metrics.deadLetters += 1;
   ctx.events.add("error", "record.dead_lettered", { deadLetterId: id, error, attempts }, { step, recordKey });
   return "deadLettered";
+}
+
+/**
+ * A dry run's look at the key: it reports the duplicate or the conflict a real run would meet,
+ * but holds nothing, so the real run of the same record right after is not kept waiting.
+ */
+async function previewKey(
+  ctx: RecordContext,
+  owner: string,
+  key: string,
+  record: unknown,
+  recordKey: string,
+): Promise<"claimed" | RecordOutcome> {
+  const existing = await ctx.store.getIdempotencyRecord(ctx.run.blueprintId, key);
+  const decided = decideIdempotencyClaim(existing, keyClaim(ctx, owner, key, record));
+  if (decided.outcome !== "completed" && decided.outcome !== "conflict") return "claimed";
+  return claimKey(ctx, owner, key, record, recordKey, decided);
 }
 
 /** Whether a claim decided earlier holds less than half of its lease now. */
