@@ -9,8 +9,10 @@
  * (2) records/s of the same run through `bullmqQueue` with 1 and 3 worker runtimes vs raw BullMQ:
  *     one job per record with an empty processor, on as many Worker instances with the same
  *     records in flight per worker (batches at once × records at once per batch).
- * Rounds alternate ours and the baseline; medians are reported. Needs PostgreSQL and Redis.
- * `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
+ * Every contender is set up once (a runtime, a pg-boss, BullMQ workers: long-lived, as in a
+ * service), warmed up by one unmeasured round, then measured in rounds that alternate ours and
+ * the baseline; medians are reported. Each round moves new records (new keys, a new pg-boss queue).
+ * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
 import { register } from "node:module";
@@ -21,7 +23,6 @@ import {
   defineConnector,
   type RunQueue,
   type Runtime,
-  type Store,
   silentLogger,
 } from "@synapseops/core";
 import { bullmqQueue } from "@synapseops/core/bullmq";
@@ -37,9 +38,9 @@ const QUICK = process.env.DURABLE_BENCH_QUICK === "1";
 const RECORDS = QUICK ? 400 : 2_000;
 /** The larger run of the PostgreSQL comparison. */
 const LARGE = QUICK ? 1_000 : 10_000;
-const ROUNDS = QUICK ? 1 : 3;
+const ROUNDS = QUICK ? 1 : 5;
 const BATCH = 100;
-/** Batches a bullmq worker runs at once (bullmqQueue's default) and records at once per batch. */
+/** Batches a worker runs at once (the inline queue's and bullmqQueue's default) and records at once per batch. */
 const WORKER_CONCURRENCY = 4;
 const RECORD_CONCURRENCY = 8;
 const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -52,10 +53,16 @@ const prefixes: string[] = [];
 // before the store module is imported (hence the dynamic import in `run`).
 let postgresStore: typeof import("@synapseops/core/postgres").postgresStore;
 
-const makeRecords = (count: number) =>
-  Array.from({ length: count }, (_, i) => ({ id: `r-${i}`, amount: i % 100 }));
-const records = makeRecords(RECORDS);
-const largeRecords = makeRecords(LARGE);
+/** `count` records whose ids (the idempotency keys) no earlier round used. */
+const makeRecords = (count: number, round: string) =>
+  Array.from({ length: count }, (_, i) => ({ id: `${round}-${i}`, amount: i % 100 }));
+
+/** One side of a comparison, set up once and measured many times. */
+interface Contender {
+  /** Moves `count` new records; returns records/s. */
+  measure(count: number, round: string): Promise<number>;
+  close(): Promise<void>;
+}
 
 /** An empty target that counts writes. */
 function countingTarget() {
@@ -74,25 +81,25 @@ function countingTarget() {
   return { connector, written: () => written };
 }
 
-const freshStore = (schema: string): Store => {
-  if (!schemas.includes(schema)) schemas.push(schema);
-  return postgresStore({ connectionString: PG_URL }, { schema });
-};
-
-/** A runtime with an approved identity blueprint keyed on `id`; the store's schema is fresh. */
-async function keyedRuntime(
-  store: Store,
+/** A runtime on the PostgreSQL store (`schema`), with the queue given and the bench's limits. */
+function benchRuntime(
+  schema: string,
   queue: RunQueue | undefined,
   target: ReturnType<typeof countingTarget>,
-): Promise<{ runtime: Runtime; blueprintId: string }> {
-  const runtime = createRuntime({
-    store,
+) {
+  if (!schemas.includes(schema)) schemas.push(schema);
+  return createRuntime({
+    store: postgresStore({ connectionString: PG_URL }, { schema }),
     connectors: [target.connector],
     logger: silentLogger(),
     recordConcurrency: RECORD_CONCURRENCY,
     batchSize: BATCH,
     ...(queue ? { queue } : {}),
   });
+}
+
+/** An approved identity blueprint keyed on `id`, sending to the counting target. */
+async function keyedBlueprint(runtime: Runtime): Promise<string> {
   const project = await runtime.projects.create({ name: "bench" });
   const ref = await runtime.connectorRefs.put(project.id, { type: "bench-target", name: "sink" });
   const body: BlueprintBodyInput = {
@@ -107,200 +114,184 @@ async function keyedRuntime(
   };
   const blueprint = await runtime.blueprints.create(project.id, { name: "bench", body });
   await runtime.blueprints.approve(blueprint.id);
-  return { runtime, blueprintId: blueprint.id };
+  return blueprint.id;
 }
 
-/** Times one run from `runs.start` to SUCCEEDED; returns records/s. */
-async function timeRun(
-  runtime: Runtime,
-  blueprintId: string,
-  written: () => number,
-  label: string,
-  given: readonly unknown[] = records,
-): Promise<number> {
-  const started = performance.now();
-  const run = await runtime.runs.start(blueprintId, { records: [...given] });
-  const done = await runtime.runs.wait(run.id, { timeoutMs: 300_000 });
-  const elapsed = performance.now() - started;
-  if (done.status !== "SUCCEEDED" || done.counts.completed !== given.length || written() !== given.length)
-    throw new Error(
-      `${label}: run ended ${done.status}, ${done.counts.completed} completed, ${written()} writes`,
-    );
-  return (given.length / elapsed) * 1000;
-}
-
-/** (1a) A durable run on the PostgreSQL store, inline queue, idempotency on. */
-async function oursPostgres(round: number, given: readonly unknown[]): Promise<number> {
+/**
+ * Ours: durable runs through `workers` runtimes sharing one store schema — the inline queue for
+ * one runtime without `bullmq`, `bullmqQueue` otherwise. Timed from `runs.start` until the run
+ * is SUCCEEDED with every record written once (its `finishedAt`, written by the worker that
+ * finished it).
+ */
+async function ours(label: string, options: { bullmq: boolean; workers: number }): Promise<Contender> {
+  const schema = `bench_dur_${tag}_${label}`;
+  const prefix = `bench_dur_${tag}_${label}`;
+  if (options.bullmq) prefixes.push(prefix);
   const target = countingTarget();
-  const { runtime, blueprintId } = await keyedRuntime(
-    freshStore(`bench_dur_${tag}_pg${given.length}_${round}`),
-    undefined,
-    target,
-  );
-  try {
-    return await timeRun(runtime, blueprintId, target.written, "postgres store", given);
-  } finally {
-    await runtime.close();
-    await runtime.store.close();
-  }
+  const queue = () =>
+    options.bullmq ? bullmqQueue({ connection: REDIS, prefix, concurrency: WORKER_CONCURRENCY }) : undefined;
+  const runtimes = Array.from({ length: options.workers }, () => benchRuntime(schema, queue(), target));
+  const first = runtimes[0]!;
+  const blueprintId = await keyedBlueprint(first);
+  return {
+    async measure(count, round) {
+      const records = makeRecords(count, round);
+      const before = target.written();
+      const started = Date.now();
+      const run = await first.runs.start(blueprintId, { records });
+      const done = await first.runs.wait(run.id, { timeoutMs: 300_000 });
+      // Until the run was finished in the store, by whichever worker: not until this waiter,
+      // which polls for a run another runtime finished, happened to look.
+      const elapsed = Date.parse(done.finishedAt ?? new Date().toISOString()) - started;
+      const written = target.written() - before;
+      if (done.status !== "SUCCEEDED" || done.counts.completed !== count || written !== count)
+        throw new Error(
+          `${label}: run ended ${done.status}, ${done.counts.completed} completed, ${written} writes`,
+        );
+      return (count / elapsed) * 1000;
+    },
+    async close() {
+      for (const runtime of runtimes) {
+        await runtime.close();
+        await runtime.store.close();
+      }
+    },
+  };
 }
 
-/** A started pg-boss on a fresh schema with an empty queue `bench`. */
-async function freshBoss(name: string): Promise<PgBoss> {
-  const schema = `bench_boss_${tag}_${name}`;
+/** A started pg-boss on a fresh schema. */
+async function startedBoss(label: string): Promise<PgBoss> {
+  const schema = `bench_boss_${tag}_${label}`;
   schemas.push(schema);
   const boss = new PgBoss({ connectionString: PG_URL, schema, max: 10, supervise: false, schedule: false });
   boss.on("error", () => {});
   await boss.start();
-  await boss.createQueue("bench");
   return boss;
 }
 
-/** Inserts the jobs with pg-boss's bulk call, 1,000 a statement. */
-async function insertJobs(boss: PgBoss, given: readonly unknown[]): Promise<void> {
-  for (let start = 0; start < given.length; start += 1000) {
-    await boss.insert(
-      given.slice(start, start + 1000).map((data) => ({ name: "bench", data: data as object })),
-    );
+/** A new queue holding `count` jobs, inserted with pg-boss's bulk call, 1,000 a statement. */
+async function queueWithJobs(boss: PgBoss, count: number, round: string): Promise<string> {
+  const queue = `bench_${round}`.replace(/[^\w]/g, "_");
+  await boss.createQueue(queue);
+  const records = makeRecords(count, round);
+  for (let start = 0; start < count; start += 1000) {
+    await boss.insert(records.slice(start, start + 1000).map((data) => ({ name: queue, data })));
   }
+  return queue;
 }
 
 /**
- * (1c) pg-boss's engine without its polling wait: 4 loops (as many as our batches at once) each
- * fetching 100 jobs and completing them in one call, until every job is completed.
+ * pg-boss `work`: as many pollers as our queue runs batches at once, each fetching a batch of
+ * our size every `pollingIntervalSeconds` (0.5, its minimum) with an empty handler; timed from
+ * the first insert until pg-boss stored every completion.
  */
-async function pgBossLoop(round: number, given: readonly unknown[]): Promise<number> {
-  const boss = await freshBoss(`loop${given.length}_${round}`);
-  try {
-    const started = performance.now();
-    await insertJobs(boss, given);
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: WORKER_CONCURRENCY }, async () => {
-        while (done < given.length) {
-          const jobs = await boss.fetch("bench", { batchSize: BATCH });
-          if (jobs.length === 0) continue;
-          await boss.complete(
-            "bench",
-            jobs.map((job) => job.id),
-          );
-          done += jobs.length;
-        }
-      }),
-    );
-    return (given.length / (performance.now() - started)) * 1000;
-  } finally {
-    await boss.stop({ graceful: false, wait: true, close: true });
-  }
-}
-
-/** (1b) pg-boss `work`: the same number of jobs inserted in bulk and worked with an empty handler. */
-async function pgBoss(round: number): Promise<number> {
-  const boss = await freshBoss(String(round));
-  const schema = `bench_boss_${tag}_${round}`;
-  const queue = "bench";
-  let done = 0;
-  let resolveAll: () => void = () => {};
-  const all = new Promise<void>((resolve) => {
-    resolveAll = resolve;
-  });
-  try {
-    const started = performance.now();
-    await insertJobs(boss, records);
-    // As many pollers as our inline queue runs batches at once, each fetching a batch of our size.
-    for (let i = 0; i < WORKER_CONCURRENCY; i += 1) {
-      await boss.work(queue, { batchSize: BATCH, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        done += jobs.length;
-        if (done >= RECORDS) resolveAll();
+async function pgBossWork(): Promise<Contender> {
+  const boss = await startedBoss("work");
+  return {
+    async measure(count, round) {
+      const started = performance.now();
+      const queue = await queueWithJobs(boss, count, round);
+      let done = 0;
+      let resolveAll: () => void = () => {};
+      const all = new Promise<void>((resolve) => {
+        resolveAll = resolve;
       });
-    }
-    await all;
-    // Completions are written after the handler returns: wait until pg-boss stored them all.
-    for (;;) {
-      const { rows } = await boss
-        .getDb()
-        .executeSql(`SELECT count(*)::int AS n FROM ${schema}.job WHERE name = $1 AND state = 'completed'`, [
-          queue,
-        ]);
-      if ((rows[0] as { n: number }).n >= RECORDS) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return (RECORDS / (performance.now() - started)) * 1000;
-  } finally {
-    await boss.stop({ graceful: false, wait: true, close: true });
-  }
+      for (let i = 0; i < WORKER_CONCURRENCY; i += 1) {
+        await boss.work(queue, { batchSize: BATCH, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+          done += jobs.length;
+          if (done >= count) resolveAll();
+        });
+      }
+      await all;
+      // Completions are written after the handler returns: wait until pg-boss stored them all.
+      while ((await boss.getQueueSize(queue, { before: "completed" })) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const elapsed = performance.now() - started;
+      await boss.offWork(queue);
+      return (count / elapsed) * 1000;
+    },
+    close: () => boss.stop({ graceful: false, wait: true, close: true }),
+  };
 }
 
-/** (2a) The same durable run spread by bullmqQueue over `workers` runtimes (one store pool each). */
-async function oursBullmq(workers: number, round: number): Promise<number> {
-  const schema = `bench_dur_${tag}_mq${workers}_${round}`;
-  const prefix = `bench_dur_${tag}_${workers}_${round}`;
-  prefixes.push(prefix);
-  const target = countingTarget();
-  const queue = () => bullmqQueue({ connection: REDIS, prefix, concurrency: WORKER_CONCURRENCY });
-  const first = await keyedRuntime(freshStore(schema), queue(), target);
-  const others: Runtime[] = [];
-  for (let i = 1; i < workers; i += 1) {
-    others.push(
-      createRuntime({
-        store: freshStore(schema),
-        queue: queue(),
-        connectors: [target.connector],
-        logger: silentLogger(),
-        recordConcurrency: RECORD_CONCURRENCY,
-        batchSize: BATCH,
-      }),
-    );
-  }
-  try {
-    return await timeRun(first.runtime, first.blueprintId, target.written, `bullmq × ${workers}`);
-  } finally {
-    for (const runtime of [first.runtime, ...others]) {
-      await runtime.close();
-      await runtime.store.close();
-    }
-  }
+/**
+ * pg-boss's engine without its polling wait: 4 loops (as many as our batches at once) each
+ * fetching 100 jobs and completing them in one call, from the first insert until every job is
+ * completed.
+ */
+async function pgBossLoop(): Promise<Contender> {
+  const boss = await startedBoss("loop");
+  return {
+    async measure(count, round) {
+      const started = performance.now();
+      const queue = await queueWithJobs(boss, count, round);
+      let done = 0;
+      await Promise.all(
+        Array.from({ length: WORKER_CONCURRENCY }, async () => {
+          while (done < count) {
+            const jobs = await boss.fetch(queue, { batchSize: BATCH });
+            if (jobs.length === 0) continue;
+            await boss.complete(
+              queue,
+              jobs.map((job) => job.id),
+            );
+            done += jobs.length;
+          }
+        }),
+      );
+      return (count / (performance.now() - started)) * 1000;
+    },
+    close: () => boss.stop({ graceful: false, wait: true, close: true }),
+  };
 }
 
-/** (2b) Raw BullMQ: one job per record, empty processor, on `workers` Worker instances. */
-async function rawBullmq(workers: number, round: number): Promise<number> {
-  const prefix = `bench_raw_${tag}_${workers}_${round}`;
+/** Raw BullMQ: one job per record with an empty processor on `workers` Worker instances. */
+async function rawBullmq(workers: number): Promise<Contender> {
+  const prefix = `bench_raw_${tag}_${workers}`;
   prefixes.push(prefix);
   const queue = new Queue("bench", { connection: REDIS, prefix });
   let done = 0;
-  let resolveAll: () => void = () => {};
-  const all = new Promise<void>((resolve) => {
-    resolveAll = resolve;
+  let target = Number.POSITIVE_INFINITY;
+  let reached: () => void = () => {};
+  const running = Array.from({ length: workers }, () => {
+    const worker = new Worker("bench", async () => undefined, {
+      connection: REDIS,
+      prefix,
+      concurrency: WORKER_CONCURRENCY * RECORD_CONCURRENCY,
+    });
+    worker.on("completed", () => {
+      done += 1;
+      if (done >= target) reached();
+    });
+    worker.on("error", () => {});
+    return worker;
   });
-  const running: Worker[] = [];
-  try {
-    const started = performance.now();
-    for (let start = 0; start < RECORDS; start += 1000) {
-      await queue.addBulk(
-        records
-          .slice(start, start + 1000)
-          .map((data) => ({ name: "record", data, opts: { removeOnComplete: true } })),
-      );
-    }
-    for (let i = 0; i < workers; i += 1) {
-      const worker = new Worker("bench", async () => undefined, {
-        connection: REDIS,
-        prefix,
-        concurrency: WORKER_CONCURRENCY * RECORD_CONCURRENCY,
+  await Promise.all(running.map((worker) => worker.waitUntilReady()));
+  return {
+    async measure(count, round) {
+      done = 0;
+      target = count;
+      const all = new Promise<void>((resolve) => {
+        reached = resolve;
       });
-      worker.on("completed", () => {
-        done += 1;
-        if (done >= RECORDS) resolveAll();
-      });
-      worker.on("error", () => {});
-      running.push(worker);
-    }
-    await all;
-    return (RECORDS / (performance.now() - started)) * 1000;
-  } finally {
-    await Promise.all(running.map((worker) => worker.close()));
-    await queue.close();
-  }
+      const records = makeRecords(count, round);
+      const started = performance.now();
+      for (let start = 0; start < count; start += 1000) {
+        await queue.addBulk(
+          records
+            .slice(start, start + 1000)
+            .map((data) => ({ name: "record", data, opts: { removeOnComplete: true } })),
+        );
+      }
+      await all;
+      return (count / (performance.now() - started)) * 1000;
+    },
+    async close() {
+      await Promise.all(running.map((worker) => worker.close()));
+      await queue.close();
+    },
+  };
 }
 
 async function cleanUp(): Promise<void> {
@@ -322,99 +313,98 @@ async function cleanUp(): Promise<void> {
   }
 }
 
+/** One comparison: its two contenders, the record count, and the medians collected. */
+interface Comparison {
+  ours: Contender;
+  baseline: Contender;
+  count: number;
+  oursRates: number[];
+  baselineRates: number[];
+}
+
 export async function run(): Promise<void> {
   register("../packages/core/scripts/_sql-loader.mjs", import.meta.url);
   ({ postgresStore } = await import("@synapseops/core/postgres"));
-  const ours = { pg: [] as number[], pgLarge: [] as number[], mq1: [] as number[], mq3: [] as number[] };
-  const base = {
-    boss: [] as number[],
-    loop: [] as number[],
-    loopLarge: [] as number[],
-    raw1: [] as number[],
-    raw3: [] as number[],
+  const contenders: Contender[] = [];
+  const track = async (made: Promise<Contender>): Promise<Contender> => {
+    const contender = await made;
+    contenders.push(contender);
+    return contender;
   };
   try {
-    // Warm-up (JIT, connections, pg-boss's migration path), not measured.
-    await oursPostgres(99, records);
-    await pgBoss(99);
-    await pgBossLoop(99, records);
+    const inline = await track(ours("pg", { bullmq: false, workers: 1 }));
+    const mq1 = await track(ours("mq1", { bullmq: true, workers: 1 }));
+    const mq3 = await track(ours("mq3", { bullmq: true, workers: 3 }));
+    const comparisons: Record<string, Comparison> = {};
+    const compare = (name: string, mine: Contender, baseline: Contender, count: number): void => {
+      comparisons[name] = { ours: mine, baseline, count, oursRates: [], baselineRates: [] };
+    };
+    compare("work", inline, await track(pgBossWork()), RECORDS);
+    const loop = await track(pgBossLoop());
+    compare("loop", inline, loop, RECORDS);
+    compare("loopLarge", inline, loop, LARGE);
+    compare("mq1", mq1, await track(rawBullmq(1)), RECORDS);
+    compare("mq3", mq3, await track(rawBullmq(3)), RECORDS);
+
+    // Warm-up round (JIT, connections, compiled mappings, pg-boss's first queue), not measured.
+    for (const [name, c] of Object.entries(comparisons)) {
+      await c.ours.measure(c.count, `warm-${name}-ours`);
+      await c.baseline.measure(c.count, `warm-${name}-base`);
+    }
     for (let round = 0; round < ROUNDS; round += 1) {
-      // Alternate which goes first so drift on the shared machine hits both alike.
-      const pair = async (a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> => {
-        if (round % 2 === 0) {
-          const x = await a();
-          return [x, await b()];
-        }
-        const y = await b();
-        return [await a(), y];
-      };
-      const [p, b] = await pair(
-        () => oursPostgres(round, records),
-        () => pgBoss(round),
-      );
-      ours.pg.push(p);
-      base.boss.push(b);
-      base.loop.push(await pgBossLoop(round, records));
-      const [pl, bl] = await pair(
-        () => oursPostgres(round, largeRecords),
-        () => pgBossLoop(round, largeRecords),
-      );
-      ours.pgLarge.push(pl);
-      base.loopLarge.push(bl);
-      const [m1, r1] = await pair(
-        () => oursBullmq(1, round),
-        () => rawBullmq(1, round),
-      );
-      ours.mq1.push(m1);
-      base.raw1.push(r1);
-      const [m3, r3] = await pair(
-        () => oursBullmq(3, round),
-        () => rawBullmq(3, round),
-      );
-      ours.mq3.push(m3);
-      base.raw3.push(r3);
+      for (const [name, c] of Object.entries(comparisons)) {
+        // Alternate which goes first so drift on the shared machine hits both alike.
+        const sides = [
+          async () => c.oursRates.push(await c.ours.measure(c.count, `r${round}-${name}-ours`)),
+          async () => c.baselineRates.push(await c.baseline.measure(c.count, `r${round}-${name}-base`)),
+        ];
+        if (round % 2 === 1) sides.reverse();
+        for (const side of sides) await side();
+      }
+    }
+
+    const inlineCase = (count: number) =>
+      `${count} records, postgres store, idempotency on, inline queue (batch ${BATCH}, ${RECORD_CONCURRENCY} records at once)`;
+    const { work, loop: small, loopLarge, mq1: one, mq3: three } = comparisons as Record<string, Comparison>;
+    emit({
+      suite: SUITE,
+      case: inlineCase(RECORDS),
+      metric: "records_per_second",
+      value: median(work!.oursRates),
+      unit: "records/s",
+      baseline: `pg-boss 10 work: ${RECORDS} jobs, bulk insert + ${WORKER_CONCURRENCY} workers (batchSize ${BATCH}, polling 0.5 s), empty handler`,
+      baseline_value: median(work!.baselineRates),
+      better: "higher",
+    });
+    for (const c of [small!, loopLarge!]) {
+      emit({
+        suite: SUITE,
+        case: inlineCase(c.count),
+        metric: "records_per_second",
+        value: median(c.oursRates),
+        unit: "records/s",
+        baseline: `pg-boss 10 with no polling wait: ${c.count} jobs, bulk insert + ${WORKER_CONCURRENCY} loops of fetch(${BATCH}) + complete`,
+        baseline_value: median(c.baselineRates),
+        better: "higher",
+      });
+    }
+    for (const [workers, c] of [
+      [1, one!],
+      [3, three!],
+    ] as const) {
+      emit({
+        suite: SUITE,
+        case: `${RECORDS} records, bullmqQueue × ${workers} worker runtime(s) + postgres store, idempotency on`,
+        metric: "records_per_second",
+        value: median(c.oursRates),
+        unit: "records/s",
+        baseline: `raw BullMQ: ${RECORDS} jobs (one per record), ${workers} Worker(s) × concurrency ${WORKER_CONCURRENCY * RECORD_CONCURRENCY}, empty processor`,
+        baseline_value: median(c.baselineRates),
+        better: "higher",
+      });
     }
   } finally {
+    for (const contender of contenders) await contender.close().catch(() => undefined);
     await cleanUp();
-  }
-  emit({
-    suite: SUITE,
-    case: `${RECORDS} records, postgres store, idempotency on, inline queue (batch ${BATCH}, ${RECORD_CONCURRENCY} records at once)`,
-    metric: "records_per_second",
-    value: median(ours.pg),
-    unit: "records/s",
-    baseline: `pg-boss 10 work: ${RECORDS} jobs, bulk insert + ${WORKER_CONCURRENCY} workers (batchSize ${BATCH}, polling 0.5 s), empty handler`,
-    baseline_value: median(base.boss),
-    better: "higher",
-  });
-  for (const [count, value, baseline] of [
-    [RECORDS, ours.pg, base.loop],
-    [LARGE, ours.pgLarge, base.loopLarge],
-  ] as const) {
-    emit({
-      suite: SUITE,
-      case: `${count} records, postgres store, idempotency on, inline queue (batch ${BATCH}, ${RECORD_CONCURRENCY} records at once)`,
-      metric: "records_per_second",
-      value: median(value),
-      unit: "records/s",
-      baseline: `pg-boss 10 with no polling wait: ${count} jobs, bulk insert + ${WORKER_CONCURRENCY} loops of fetch(${BATCH}) + complete`,
-      baseline_value: median(baseline),
-      better: "higher",
-    });
-  }
-  for (const [workers, value, baseline] of [
-    [1, ours.mq1, base.raw1],
-    [3, ours.mq3, base.raw3],
-  ] as const) {
-    emit({
-      suite: SUITE,
-      case: `${RECORDS} records, bullmqQueue × ${workers} worker runtime(s) + postgres store, idempotency on`,
-      metric: "records_per_second",
-      value: median(value),
-      unit: "records/s",
-      baseline: `raw BullMQ: ${RECORDS} jobs (one per record), ${workers} Worker(s) × concurrency ${WORKER_CONCURRENCY * RECORD_CONCURRENCY}, empty processor`,
-      baseline_value: median(baseline),
-      better: "higher",
-    });
   }
 }

@@ -113,7 +113,7 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
   };
 
   // Completions and failures made at once (the records of a batch finishing together) share one
-  // UPDATE over arrays: same lease check per row, one commit for the group.
+  // UPDATE over a JSON array: same lease check per row, one commit for the group.
   const finishGroup = groupCommit<Finish, IdempotencyRecord>(
     async (items) => {
       const result = await retryDeadlock(() =>
@@ -121,15 +121,21 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
           "completeIdempotencyKey",
           `UPDATE ${t.idempotency} AS i
            SET doc = (i.doc - 'leaseOwner' - 'leaseExpiresAt') || c.change::jsonb
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS c(scope, key, owner, change)
+           FROM jsonb_to_recordset($1::jsonb) AS c(scope text, key text, owner text, change jsonb)
            WHERE i.scope = c.scope AND i.key = c.key
              AND i.doc->>'state' = 'IN_PROGRESS' AND i.doc->>'leaseOwner' = c.owner
            RETURNING i.scope, i.key, i.doc::text AS doc`,
+          // One JSON parameter rather than text arrays: the changes are JSON already, and pg
+          // escapes every array element character by character.
           [
-            items.map((f) => f.outcome.scope),
-            items.map((f) => f.outcome.key),
-            items.map((f) => f.outcome.owner),
-            items.map((f) => jsonParam(finalChange(f.outcome, f.state))),
+            jsonParam(
+              items.map((f) => ({
+                scope: f.outcome.scope,
+                key: f.outcome.key,
+                owner: f.outcome.owner,
+                change: finalChange(f.outcome, f.state),
+              })),
+            ),
           ],
         ),
       );
@@ -181,17 +187,22 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
         db.query<{ scope: string; key: string }>(
           "claimIdempotencyKey",
           `INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
-           SELECT c.scope, c.key, c.expires_at::timestamptz, c.doc::jsonb
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
-             AS c(scope, key, expires_at, doc, n)
+           SELECT c.scope, c.key, c.expires_at, c.doc
+           FROM ROWS FROM (
+             jsonb_to_recordset($1::jsonb) AS (scope text, key text, expires_at timestamptz, doc jsonb)
+           ) WITH ORDINALITY AS c(scope, key, expires_at, doc, n)
            ORDER BY c.n
            ON CONFLICT DO NOTHING
            RETURNING scope, key`,
           [
-            order.map((i) => claims[i]!.scope),
-            order.map((i) => claims[i]!.key),
-            order.map((i) => fresh[i]!.record.expiresAt),
-            order.map((i) => jsonParam(fresh[i]!.record)),
+            jsonParam(
+              order.map((i) => ({
+                scope: claims[i]!.scope,
+                key: claims[i]!.key,
+                expires_at: fresh[i]!.record.expiresAt,
+                doc: fresh[i]!.record,
+              })),
+            ),
           ],
         ),
       );
