@@ -12,6 +12,7 @@ import {
   type ProjectService,
   projectServices,
 } from "./projects/project-service";
+import { createCompileCache } from "./runs/compile-cache";
 import type { ConnectorLimiter } from "./runs/record-pipeline";
 import { type RedactionOptions, Redactor } from "./runs/redactor";
 import { inlineQueue, type RunQueue } from "./runs/run-queue";
@@ -193,6 +194,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     queue,
     secrets: options.secrets,
     redactor,
+    compiled: createCompileCache(),
     limiter,
     idempotency: {
       leaseMs: options.idempotency?.leaseMs ?? 30_000,

@@ -8,6 +8,7 @@ import type { Environment } from "../model/environment";
 import type { Step } from "../model/step";
 import type { SecretProvider } from "../secret-provider";
 import type { Store } from "../store/types";
+import type { CompileCache } from "./compile-cache";
 import type { Redactor } from "./redactor";
 import { type NormalisedRetryPolicy, normaliseRetryPolicy } from "./retry-policy";
 
@@ -40,6 +41,11 @@ export interface RunPlan {
   environment: ConnectorContext["environment"];
 }
 
+const uncached: CompileCache = {
+  mapping: compileStoredMapping,
+  expression: (source) => compileExpression(source),
+};
+
 /** Why a run could not start: a broken reference or a missing secret, found before any record. */
 export class RunPlanError extends SynapseError {
   override name = "RunPlanError";
@@ -51,6 +57,8 @@ export interface PlanDeps {
   connectors: ReadonlyMap<string, Connector>;
   secrets: SecretProvider | undefined;
   redactor: Redactor;
+  /** Where compiled mappings and expressions are kept across runs; compiled afresh without one. */
+  compiled?: CompileCache;
 }
 
 /**
@@ -70,6 +78,7 @@ export async function compileRunPlan(
     return cached;
   };
   const mappings = new Map(body.mappings.map((mapping) => [mapping.id, mapping]));
+  const compiled = deps.compiled ?? uncached;
   const steps: PlannedStep[] = [];
   for (const [index, step] of body.steps.entries()) {
     const path = `/steps/${index}`;
@@ -86,25 +95,25 @@ export async function compileRunPlan(
           throw new RunPlanError(ErrorCode.NOT_FOUND, `mapping "${step.mapping}" is not defined`, {
             path: `${path}/mapping`,
           });
-        planned.mapping = compileStoredMapping(mapping);
+        planned.mapping = compiled.mapping(mapping);
         break;
       }
       case "filter":
-        planned.expression = compileExpression(step.condition);
+        planned.expression = compiled.expression(step.condition);
         break;
       case "approval":
-        if (step.when !== undefined) planned.expression = compileExpression(step.when);
+        if (step.when !== undefined) planned.expression = compiled.expression(step.when);
         break;
       case "lookup":
-        if (step.request !== undefined) planned.expression = compileExpression(step.request);
+        if (step.request !== undefined) planned.expression = compiled.expression(step.request);
         planned.target = await bind(step.connector, `${path}/connector`);
         break;
       case "send":
-        if (step.payload !== undefined) planned.expression = compileExpression(step.payload);
+        if (step.payload !== undefined) planned.expression = compiled.expression(step.payload);
         planned.target = await bind(step.connector, `${path}/connector`);
         break;
       case "notify":
-        planned.expression = compileExpression(step.template);
+        planned.expression = compiled.expression(step.template);
         planned.target = await bind(step.connector, `${path}/connector`);
         break;
     }
@@ -112,7 +121,7 @@ export async function compileRunPlan(
   }
   return {
     body,
-    keyExpression: body.idempotencyKey === undefined ? undefined : compileExpression(body.idempotencyKey),
+    keyExpression: body.idempotencyKey === undefined ? undefined : compiled.expression(body.idempotencyKey),
     steps,
     environment: { name: environment?.name ?? "default", variables: environment?.variables ?? {} },
   };
