@@ -21,6 +21,8 @@ export const IdempotencyRecord = z.object({
   result: z.unknown().optional(),
   error: StoredError.optional(),
   leaseOwner: z.string().optional(),
+  /** Who completed or failed it: tells a record's own earlier attempt from another execution. */
+  finishedBy: z.string().optional(),
   leaseExpiresAt: Timestamp.optional(),
   /** After this the record is forgotten and the key may be used afresh. */
   expiresAt: Timestamp,

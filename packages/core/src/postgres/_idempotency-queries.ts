@@ -41,6 +41,7 @@ interface Finish {
 function finalChange(outcome: IdempotencyOutcome, state: FinalState): Record<string, unknown> {
   return {
     state,
+    finishedBy: outcome.owner,
     updatedAt: outcome.now.toISOString(),
     ...(outcome.result === undefined ? {} : { result: outcome.result }),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),

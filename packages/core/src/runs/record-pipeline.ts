@@ -396,6 +396,9 @@ async function claimKey(
       case "claimed":
         return "claimed";
       case "completed":
+        // Completed by this very record in an earlier attempt (its worker died before the batch
+        // was done): the record is done, not a duplicate of another execution.
+        if (claim.record.finishedBy === owner) return "completed";
         ctx.events.add("info", "record.duplicate", { result: claim.record.result }, { recordKey });
         return "duplicate";
       case "conflict": {

@@ -71,6 +71,7 @@ export function memoryStore(): Store {
     const next: IdempotencyRecord = {
       ...rest,
       state,
+      finishedBy: outcome.owner,
       updatedAt: outcome.now.toISOString(),
       ...(outcome.result === undefined ? {} : { result: cloneJson(outcome.result) }),
       ...(outcome.error === undefined ? {} : { error: { ...outcome.error } }),

@@ -461,7 +461,7 @@ export function testStore(
         const again = await store.claimIdempotencyKey({ ...first, owner: "w2" });
         expect(again).toMatchObject({
           outcome: "completed",
-          record: { state: "COMPLETED", result: { ok: 1 } },
+          record: { state: "COMPLETED", result: { ok: 1 }, finishedBy: "w1" },
         });
         expect((await store.claimIdempotencyKey({ ...first, payloadHash: "h2" })).outcome).toBe("conflict");
       });
