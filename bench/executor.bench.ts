@@ -9,6 +9,7 @@ import {
   createRuntime,
   defineConnector,
   memoryStore,
+  type Runtime,
   silentLogger,
 } from "@synapseops/core";
 import { compileExpression } from "@synapseops/mapping";
@@ -36,16 +37,19 @@ function target() {
 
 const records = Array.from({ length: RECORDS }, (_, i) => ({ id: `r-${i}`, amount: i % 100, note: "bench" }));
 
+/** What a connector call gets outside a run: the plain loops' context. */
+const plainContext = () => ({
+  logger: silentLogger(),
+  signal: new AbortController().signal,
+  secrets: {},
+  attempt: 1,
+  environment: { name: "bench", variables: {} },
+});
+
 async function plainLoop(): Promise<number> {
   const { connector } = target();
   const mapping = compileExpression("$");
-  const context = {
-    logger: silentLogger(),
-    signal: new AbortController().signal,
-    secrets: {},
-    attempt: 1,
-    environment: { name: "bench", variables: {} },
-  };
+  const context = plainContext();
   const config = connector.parseConfig({});
   const started = performance.now();
   for (const record of records) {
@@ -55,64 +59,57 @@ async function plainLoop(): Promise<number> {
   return performance.now() - started;
 }
 
-export async function throughRuntime(idempotency: boolean): Promise<number> {
+/** A memory-store runtime with an approved blueprint: `expression` mapped, then sent to the sink. */
+async function approvedRuntime(
+  expression: string,
+  options: { idempotency: boolean; recordConcurrency?: number },
+): Promise<{ runtime: Runtime; blueprintId: string; written: () => number }> {
   const sink = target();
-  const runtime = createRuntime({ store: memoryStore(), connectors: [sink.connector], recordConcurrency: 1 });
+  const runtime = createRuntime({
+    store: memoryStore(),
+    connectors: [sink.connector],
+    logger: silentLogger(),
+    ...(options.recordConcurrency === undefined ? {} : { recordConcurrency: options.recordConcurrency }),
+  });
   const project = await runtime.projects.create({ name: "bench" });
   const ref = await runtime.connectorRefs.put(project.id, { type: "bench-target", name: "sink" });
   const body: BlueprintBodyInput = {
     source: { connector: ref.id },
     target: { connector: ref.id },
-    ...(idempotency ? { idempotencyKey: "id" } : {}),
-    mappings: [{ id: "identity", expression: "$" }],
+    ...(options.idempotency ? { idempotencyKey: "id" } : {}),
+    mappings: [{ id: "mapping", expression }],
     steps: [
-      { id: "map", kind: "map", mapping: "identity" },
+      { id: "map", kind: "map", mapping: "mapping" },
       { id: "send", kind: "send", connector: ref.id },
     ],
   };
   const blueprint = await runtime.blueprints.create(project.id, { name: "bench", body });
   await runtime.blueprints.approve(blueprint.id);
+  return { runtime, blueprintId: blueprint.id, written: sink.written };
+}
+
+export async function throughRuntime(idempotency: boolean): Promise<number> {
+  const { runtime, blueprintId, written } = await approvedRuntime("$", { idempotency, recordConcurrency: 1 });
   const started = performance.now();
-  const run = await runtime.runs.start(blueprint.id, { records });
+  const run = await runtime.runs.start(blueprintId, { records });
   const done = await runtime.runs.wait(run.id);
   const elapsed = performance.now() - started;
-  if (done.status !== "SUCCEEDED" || sink.written() !== RECORDS)
-    throw new Error(`bench run ended ${done.status} with ${sink.written()} writes`);
+  if (done.status !== "SUCCEEDED" || written() !== RECORDS)
+    throw new Error(`bench run ended ${done.status} with ${written()} writes`);
   await runtime.close();
   return elapsed;
 }
 
 /** Single-record runs, one after another, as a webhook per run would start them; returns runs/s. */
 async function singleRecordRuns(count: number): Promise<number> {
-  const sink = target();
-  const runtime = createRuntime({
-    store: memoryStore(),
-    connectors: [sink.connector],
-    logger: silentLogger(),
-  });
-  const project = await runtime.projects.create({ name: "bench" });
-  const ref = await runtime.connectorRefs.put(project.id, { type: "bench-target", name: "sink" });
-  const blueprint = await runtime.blueprints.create(project.id, {
-    name: "bench",
-    body: {
-      source: { connector: ref.id },
-      target: { connector: ref.id },
-      idempotencyKey: "id",
-      mappings: [{ id: "order", expression: SINGLE_MAPPING }],
-      steps: [
-        { id: "map", kind: "map", mapping: "order" },
-        { id: "send", kind: "send", connector: ref.id },
-      ],
-    },
-  });
-  await runtime.blueprints.approve(blueprint.id);
+  const { runtime, blueprintId, written } = await approvedRuntime(SINGLE_MAPPING, { idempotency: true });
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
-    const started = await runtime.runs.start(blueprint.id, { input: singleRecord(i) });
-    await runtime.runs.wait(started.id);
+    const run = await runtime.runs.start(blueprintId, { input: singleRecord(i) });
+    await runtime.runs.wait(run.id);
   }
   const elapsed = performance.now() - started;
-  if (sink.written() !== count) throw new Error(`single-record runs: ${sink.written()} writes of ${count}`);
+  if (written() !== count) throw new Error(`single-record runs: ${written()} writes of ${count}`);
   await runtime.close();
   return (count / elapsed) * 1000;
 }
@@ -122,13 +119,7 @@ async function singleRecordLoop(count: number): Promise<number> {
   const { connector } = target();
   const mapping = compileExpression(SINGLE_MAPPING);
   const config = connector.parseConfig({});
-  const context = {
-    logger: silentLogger(),
-    signal: new AbortController().signal,
-    secrets: {},
-    attempt: 1,
-    environment: { name: "bench", variables: {} },
-  };
+  const context = plainContext();
   const started = performance.now();
   for (let i = 0; i < count; i += 1)
     await connector.write!(config, await mapping.evaluate(singleRecord(i)), context);
