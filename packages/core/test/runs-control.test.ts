@@ -175,6 +175,20 @@ describe.each(stores)("run control on the $name store", ({ make, skip }) => {
         await runtime.close({ timeoutMs: 100 });
       }));
 
+    // Regression (issue 7): with bullmqQueue a graceful close waited for the job, and the forced
+    // close after it returned that same promise, so a connector that ignores its signal hung close().
+    it("close() returns after its timeout even when a connector ignores its abort signal", () =>
+      withStore(async (store) => {
+        const { runtime, blueprintId, target } = await approvedPayments(store);
+        target.behave(() => new Promise(() => {}));
+        await runtime.runs.start(blueprintId, { input: { id: "stuck", amount: 1 } });
+        while (target.calls() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        const started = Date.now();
+        await runtime.close({ timeoutMs: 100 });
+        // The timeout, then the grace a signal-ignoring call gets (1 s inline, 2 s bullmq).
+        expect(Date.now() - started).toBeLessThan(10_000);
+      }));
+
     it("close() lets running runs finish within the timeout", () =>
       withStore(async (store) => {
         // The runtime's close() closes its store; keep this one open to look afterwards.

@@ -83,6 +83,10 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
   let queue: Promise<Queue> | undefined;
   let worker: Promise<Worker | undefined> | undefined;
   let closed = false;
+  // Jobs this worker is running, so close() can wait for them itself: BullMQ's close() waits for
+  // active jobs, and a later close(true) only returns that same promise, so a job that ignores
+  // the abort would hold a graceful-then-forced close forever.
+  const active = new Set<Promise<void>>();
 
   const getQueue = (): Promise<Queue> => {
     if (closed) return Promise.reject(new SynapseError(ErrorCode.CLOSED, "the bullmq queue is closed"));
@@ -134,10 +138,20 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
         const created = new BullWorker<BatchJobData>(
           name,
           async (job: Job<BatchJobData>) => {
-            await handler(
+            const running = handler(
               { runId: job.data.runId, ...(job.data.batch === undefined ? {} : { batch: job.data.batch }) },
               controller.signal,
             );
+            const settled = running.then(
+              () => undefined,
+              () => undefined,
+            );
+            active.add(settled);
+            try {
+              await running;
+            } finally {
+              active.delete(settled);
+            }
             if (controller.signal.aborted)
               throw new ReleasedOnClose(ErrorCode.CLOSED, "worker closed mid-batch: the batch was released");
           },
@@ -166,16 +180,22 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
       closed = true;
       const running = await worker?.catch(() => undefined);
       if (running !== undefined) {
-        const graceful = running.close().then(() => true);
-        const timedOut = new Promise<boolean>((resolve) =>
-          setTimeout(() => resolve(false), timeoutMs).unref(),
-        );
-        if (!(await Promise.race([graceful, timedOut]))) {
+        // Take no new job, then give the running ones the timeout to finish.
+        await running.pause(true).catch(() => undefined);
+        const within = (ms: number): Promise<boolean> =>
+          Promise.race([
+            Promise.all(active).then(() => true),
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+          ]);
+        let drained = await within(timeoutMs);
+        if (!drained) {
           // Batches stop at their next record and release their leases; BullMQ delivers them again.
           controller.abort();
-          await Promise.race([graceful, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-          await running.close(true).catch(() => undefined);
+          drained = await within(2000);
         }
+        // Forced only when a job still runs (its connector ignored the abort): its lock expires
+        // and BullMQ's stalled-job check hands the batch to another worker.
+        await running.close(!drained).catch(() => undefined);
       }
       const opened = await queue?.catch(() => undefined);
       await opened?.close().catch(() => undefined);
