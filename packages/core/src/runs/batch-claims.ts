@@ -1,12 +1,6 @@
 import { ErrorCode } from "../errors";
-import {
-  type KeyClaim,
-  keyClaim,
-  keyOwner,
-  type RecordContext,
-  recordIdempotencyKey,
-  releaseKey,
-} from "./record-pipeline";
+import { type KeyClaim, keyClaim, keyOwner, recordIdempotencyKey, releaseKey } from "./record-keys";
+import type { RecordContext } from "./record-pipeline";
 
 /** The keys a batch claimed before its records ran; each record takes its own once. */
 export interface BatchClaims {
