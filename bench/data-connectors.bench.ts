@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { postgres } from "@synapseops/connectors/postgres";
 import { rabbitmq } from "@synapseops/connectors/rabbitmq";
-import { silentLogger } from "@synapseops/core";
+import { connectorTestContext } from "@synapseops/core/testing";
 import amqp from "amqplib";
 import pg from "pg";
 import { emit, median } from "./_report";
@@ -24,14 +24,6 @@ const MESSAGES = QUICK ? 2_000 : 10_000;
 const ROUNDS = QUICK ? 2 : 3;
 const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const AMQP_URL = process.env.SYNAPSEOPS_TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
-
-const context = () => ({
-  logger: silentLogger(),
-  signal: new AbortController().signal,
-  secrets: {},
-  attempt: 1,
-  environment: { name: "bench", variables: {} },
-});
 
 async function postgresUpserts(): Promise<void> {
   const id = randomUUID().slice(0, 8);
@@ -60,7 +52,7 @@ async function postgresUpserts(): Promise<void> {
       await pool.query(`TRUNCATE ${ours}, ${plain}`);
       let started = performance.now();
       for (let start = 0; start < rows.length; start += BATCH) {
-        await connector.writeBatch!(config, rows.slice(start, start + BATCH), context());
+        await connector.writeBatch!(config, rows.slice(start, start + BATCH), connectorTestContext());
       }
       oursRates.push(rows.length / ((performance.now() - started) / 1000));
       started = performance.now();
@@ -111,7 +103,7 @@ async function rabbitmqPublishes(): Promise<void> {
       for (let start = 0; start < bodies.length; start += chunk) {
         const slice = bodies.slice(start, start + chunk);
         await connector.writeBatch!(config, slice, {
-          ...context(),
+          ...connectorTestContext(),
           idempotencyKeys: slice.map((body) => `m${body.n}`),
         });
       }

@@ -159,56 +159,32 @@ async function ours(label: string, options: { bullmq: boolean; workers: number }
   };
 }
 
-/** A started pg-boss on a fresh schema. */
-async function startedBoss(label: string): Promise<PgBoss> {
+/**
+ * A pg-boss contender on a fresh schema: each measurement fills a new queue with `count` jobs
+ * (pg-boss's bulk `insert`, 1,000 a statement) and hands it to `drain`, timed from the first
+ * insert until `drain` resolves; what `drain` returns runs after the clock stops.
+ */
+async function pgBossContender(
+  label: string,
+  drain: (boss: PgBoss, queue: string, count: number) => Promise<(() => Promise<unknown>) | undefined>,
+): Promise<Contender> {
   const schema = `bench_boss_${tag}_${label}`;
   schemas.push(schema);
   const boss = new PgBoss({ connectionString: PG_URL, schema, max: 10, supervise: false, schedule: false });
   boss.on("error", () => {});
   await boss.start();
-  return boss;
-}
-
-/** A new queue holding `count` jobs, inserted with pg-boss's bulk call, 1,000 a statement. */
-async function queueWithJobs(boss: PgBoss, count: number, round: string): Promise<string> {
-  const queue = `bench_${round}`.replace(/[^\w]/g, "_");
-  await boss.createQueue(queue);
-  const records = makeRecords(count, round);
-  for (let start = 0; start < count; start += 1000) {
-    await boss.insert(records.slice(start, start + 1000).map((data) => ({ name: queue, data })));
-  }
-  return queue;
-}
-
-/**
- * pg-boss `work`: as many pollers as our queue runs batches at once, each fetching a batch of
- * our size every `pollingIntervalSeconds` (0.5, its minimum) with an empty handler; timed from
- * the first insert until pg-boss stored every completion.
- */
-async function pgBossWork(): Promise<Contender> {
-  const boss = await startedBoss("work");
   return {
     async measure(count, round) {
       const started = performance.now();
-      const queue = await queueWithJobs(boss, count, round);
-      let done = 0;
-      let resolveAll: () => void = () => {};
-      const all = new Promise<void>((resolve) => {
-        resolveAll = resolve;
-      });
-      for (let i = 0; i < WORKER_CONCURRENCY; i += 1) {
-        await boss.work(queue, { batchSize: BATCH, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-          done += jobs.length;
-          if (done >= count) resolveAll();
-        });
+      const queue = `bench_${round}`.replace(/[^\w]/g, "_");
+      await boss.createQueue(queue);
+      const records = makeRecords(count, round);
+      for (let start = 0; start < count; start += 1000) {
+        await boss.insert(records.slice(start, start + 1000).map((data) => ({ name: queue, data })));
       }
-      await all;
-      // Completions are written after the handler returns: wait until pg-boss stored them all.
-      while ((await boss.getQueueSize(queue, { before: "completed" })) > 0) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      const after = await drain(boss, queue, count);
       const elapsed = performance.now() - started;
-      await boss.offWork(queue);
+      await after?.();
       return (count / elapsed) * 1000;
     },
     close: () => boss.stop({ graceful: false, wait: true, close: true }),
@@ -216,35 +192,53 @@ async function pgBossWork(): Promise<Contender> {
 }
 
 /**
- * pg-boss's engine without its polling wait: 4 loops (as many as our batches at once) each
- * fetching 100 jobs and completing them in one call, from the first insert until every job is
- * completed.
+ * pg-boss `work`: as many pollers as our queue runs batches at once, each fetching a batch of
+ * our size every `pollingIntervalSeconds` (0.5, its minimum) with an empty handler, until
+ * pg-boss stored every completion.
  */
-async function pgBossLoop(): Promise<Contender> {
-  const boss = await startedBoss("loop");
-  return {
-    async measure(count, round) {
-      const started = performance.now();
-      const queue = await queueWithJobs(boss, count, round);
-      let done = 0;
-      await Promise.all(
-        Array.from({ length: WORKER_CONCURRENCY }, async () => {
-          while (done < count) {
-            const jobs = await boss.fetch(queue, { batchSize: BATCH });
-            if (jobs.length === 0) continue;
-            await boss.complete(
-              queue,
-              jobs.map((job) => job.id),
-            );
-            done += jobs.length;
-          }
-        }),
-      );
-      return (count / (performance.now() - started)) * 1000;
-    },
-    close: () => boss.stop({ graceful: false, wait: true, close: true }),
-  };
-}
+const pgBossWork = (): Promise<Contender> =>
+  pgBossContender("work", async (boss, queue, count) => {
+    let done = 0;
+    let resolveAll: () => void = () => {};
+    const all = new Promise<void>((resolve) => {
+      resolveAll = resolve;
+    });
+    for (let i = 0; i < WORKER_CONCURRENCY; i += 1) {
+      await boss.work(queue, { batchSize: BATCH, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        done += jobs.length;
+        if (done >= count) resolveAll();
+      });
+    }
+    await all;
+    // Completions are written after the handler returns: wait until pg-boss stored them all.
+    while ((await boss.getQueueSize(queue, { before: "completed" })) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return () => boss.offWork(queue);
+  });
+
+/**
+ * pg-boss's engine without its polling wait: 4 loops (as many as our batches at once) each
+ * fetching 100 jobs and completing them in one call, until every job is completed.
+ */
+const pgBossLoop = (): Promise<Contender> =>
+  pgBossContender("loop", async (boss, queue, count) => {
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: WORKER_CONCURRENCY }, async () => {
+        while (done < count) {
+          const jobs = await boss.fetch(queue, { batchSize: BATCH });
+          if (jobs.length === 0) continue;
+          await boss.complete(
+            queue,
+            jobs.map((job) => job.id),
+          );
+          done += jobs.length;
+        }
+      }),
+    );
+    return undefined;
+  });
 
 /** Raw BullMQ: one job per record with an empty processor on `workers` Worker instances. */
 async function rawBullmq(workers: number): Promise<Contender> {

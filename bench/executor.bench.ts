@@ -12,6 +12,7 @@ import {
   type Runtime,
   silentLogger,
 } from "@synapseops/core";
+import { connectorTestContext } from "@synapseops/core/testing";
 import { compileExpression } from "@synapseops/mapping";
 import { z } from "zod";
 import { emit, median } from "./_report";
@@ -37,19 +38,10 @@ function target() {
 
 const records = Array.from({ length: RECORDS }, (_, i) => ({ id: `r-${i}`, amount: i % 100, note: "bench" }));
 
-/** What a connector call gets outside a run: the plain loops' context. */
-const plainContext = () => ({
-  logger: silentLogger(),
-  signal: new AbortController().signal,
-  secrets: {},
-  attempt: 1,
-  environment: { name: "bench", variables: {} },
-});
-
 async function plainLoop(): Promise<number> {
   const { connector } = target();
   const mapping = compileExpression("$");
-  const context = plainContext();
+  const context = connectorTestContext();
   const config = connector.parseConfig({});
   const started = performance.now();
   for (const record of records) {
@@ -119,7 +111,7 @@ async function singleRecordLoop(count: number): Promise<number> {
   const { connector } = target();
   const mapping = compileExpression(SINGLE_MAPPING);
   const config = connector.parseConfig({});
-  const context = plainContext();
+  const context = connectorTestContext();
   const started = performance.now();
   for (let i = 0; i < count; i += 1)
     await connector.write!(config, await mapping.evaluate(singleRecord(i)), context);

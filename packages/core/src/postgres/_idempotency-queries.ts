@@ -95,59 +95,51 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
   const lostLease = (key: string, owner: string): ConflictError =>
     new ConflictError(`idempotency key "${key}" is no longer held by ${owner}`);
 
-  // One statement, so a completion costs one round trip (a locking read and a write in a
-  // transaction cost four): the WHERE clause is the lease check of holdsIdempotencyLease.
-  const finishOn = async (
-    query: (text: string, params: unknown[]) => Promise<{ rows: DocRow[] }>,
-    outcome: IdempotencyOutcome,
-    state: FinalState,
-  ): Promise<IdempotencyRecord> => {
+  // One UPDATE over a JSON array finishes any number of keys: same lease check per row (the
+  // WHERE clause is holdsIdempotencyLease), one round trip — one key on the caller's connection
+  // inside its transaction, or a group of completions and failures made at once. A key whose lease
+  // was lost comes back rejected.
+  const finishMany = async (
+    query: (
+      text: string,
+      params: unknown[],
+    ) => Promise<{ rows: (DocRow & { scope: string; key: string })[] }>,
+    items: readonly Finish[],
+  ): Promise<PromiseSettledResult<IdempotencyRecord>[]> => {
     const result = await query(
-      `UPDATE ${t.idempotency} SET doc = (doc - 'leaseOwner' - 'leaseExpiresAt') || $3::jsonb
-       WHERE scope = $1 AND key = $2 AND doc->>'state' = 'IN_PROGRESS' AND doc->>'leaseOwner' = $4
-       RETURNING doc::text AS doc`,
-      [outcome.scope, outcome.key, jsonParam(finalChange(outcome, state)), outcome.owner],
+      `UPDATE ${t.idempotency} AS i
+       SET doc = (i.doc - 'leaseOwner' - 'leaseExpiresAt') || c.change::jsonb
+       FROM jsonb_to_recordset($1::jsonb) AS c(scope text, key text, owner text, change jsonb)
+       WHERE i.scope = c.scope AND i.key = c.key
+         AND i.doc->>'state' = 'IN_PROGRESS' AND i.doc->>'leaseOwner' = c.owner
+       RETURNING i.scope, i.key, i.doc::text AS doc`,
+      // One JSON parameter rather than text arrays: the changes are JSON already, and pg
+      // escapes every array element character by character.
+      [
+        jsonParam(
+          items.map((f) => ({
+            scope: f.outcome.scope,
+            key: f.outcome.key,
+            owner: f.outcome.owner,
+            change: finalChange(f.outcome, f.state),
+          })),
+        ),
+      ],
     );
-    const row = result.rows[0];
-    if (row === undefined) throw lostLease(outcome.key, outcome.owner);
-    return fromDoc<IdempotencyRecord>(row.doc);
+    const finished = new Map(result.rows.map((row) => [identity(row.scope, row.key), row.doc]));
+    return items.map(({ outcome }): PromiseSettledResult<IdempotencyRecord> => {
+      const doc = finished.get(identity(outcome.scope, outcome.key));
+      return doc === undefined
+        ? { status: "rejected", reason: lostLease(outcome.key, outcome.owner) }
+        : { status: "fulfilled", value: fromDoc<IdempotencyRecord>(doc) };
+    });
   };
 
-  // Completions and failures made at once (the records of a batch finishing together) share one
-  // UPDATE over a JSON array: same lease check per row, one commit for the group.
   const finishGroup = groupCommit<Finish, IdempotencyRecord>(
-    async (items) => {
-      const result = await retryDeadlock(() =>
-        db.query<DocRow & { scope: string; key: string }>(
-          "completeIdempotencyKey",
-          `UPDATE ${t.idempotency} AS i
-           SET doc = (i.doc - 'leaseOwner' - 'leaseExpiresAt') || c.change::jsonb
-           FROM jsonb_to_recordset($1::jsonb) AS c(scope text, key text, owner text, change jsonb)
-           WHERE i.scope = c.scope AND i.key = c.key
-             AND i.doc->>'state' = 'IN_PROGRESS' AND i.doc->>'leaseOwner' = c.owner
-           RETURNING i.scope, i.key, i.doc::text AS doc`,
-          // One JSON parameter rather than text arrays: the changes are JSON already, and pg
-          // escapes every array element character by character.
-          [
-            jsonParam(
-              items.map((f) => ({
-                scope: f.outcome.scope,
-                key: f.outcome.key,
-                owner: f.outcome.owner,
-                change: finalChange(f.outcome, f.state),
-              })),
-            ),
-          ],
-        ),
-      );
-      const finished = new Map(result.rows.map((row) => [identity(row.scope, row.key), row.doc]));
-      return items.map(({ outcome }): PromiseSettledResult<IdempotencyRecord> => {
-        const doc = finished.get(identity(outcome.scope, outcome.key));
-        return doc === undefined
-          ? { status: "rejected", reason: lostLease(outcome.key, outcome.owner) }
-          : { status: "fulfilled", value: fromDoc<IdempotencyRecord>(doc) };
-      });
-    },
+    (items) =>
+      retryDeadlock(() =>
+        finishMany((text, params) => db.query("completeIdempotencyKey", text, params), items),
+      ),
     { ...GROUPING, identity: (f) => identity(f.outcome.scope, f.outcome.key) },
   );
 
@@ -218,8 +210,15 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
   );
 
   return {
-    completeIdempotencyKeyOn: (client, outcome) =>
-      finishOn((text, params) => client.query<DocRow>(text, params), outcome, "COMPLETED"),
+    async completeIdempotencyKeyOn(client, outcome) {
+      const [finished] = await finishMany(
+        (text, params) => client.query(text, params),
+        [{ outcome, state: "COMPLETED" }],
+      );
+      // finishMany answers every item it is given.
+      if (finished!.status === "rejected") throw finished!.reason;
+      return finished!.value;
+    },
     claimIdempotencyKey(claim) {
       return claimGroup(claim);
     },

@@ -1,5 +1,12 @@
 import { ErrorCode } from "../errors";
-import { type KeyClaim, keyClaim, keyOwner, recordIdempotencyKey, releaseKey } from "./record-keys";
+import {
+  type KeyClaim,
+  keyClaim,
+  keyOwner,
+  payloadHashOf,
+  recordIdempotencyKey,
+  releaseKey,
+} from "./record-keys";
 import type { RecordContext } from "./record-pipeline";
 
 /** The keys a batch claimed before its records ran; each record takes its own once. */
@@ -12,6 +19,8 @@ export interface BatchClaims {
    */
   releaseUntaken(): Promise<void>;
 }
+
+const NO_CLAIMS: BatchClaims = { take: () => undefined, releaseUntaken: async () => {} };
 
 /**
  * Claims the idempotency keys of a batch's records all at once, before any of them runs. Made
@@ -27,10 +36,8 @@ export async function claimBatchKeys(
   firstPosition: number,
   callerKey: string | undefined,
 ): Promise<BatchClaims> {
-  const claims = new Map<number, KeyClaim>();
-  const none: BatchClaims = { take: () => undefined, releaseUntaken: async () => {} };
   // A dry run sends nothing, so it has nothing to hold a key for.
-  if (ctx.run.dryRun || (callerKey === undefined && ctx.plan.keyExpression === undefined)) return none;
+  if (ctx.run.dryRun || (callerKey === undefined && ctx.plan.keyExpression === undefined)) return NO_CLAIMS;
   const seen = new Set<string>();
   const wanted: { offset: number; key: string }[] = [];
   for (const [offset, record] of records.entries()) {
@@ -52,10 +59,11 @@ export async function claimBatchKeys(
   const results = await Promise.all(
     wanted.map(({ offset, key }) =>
       ctx.store.claimIdempotencyKey(
-        keyClaim(ctx, keyOwner(ctx.run.id, firstPosition + offset), key, records[offset]),
+        keyClaim(ctx, keyOwner(ctx.run.id, firstPosition + offset), key, payloadHashOf(records[offset])),
       ),
     ),
   );
+  const claims = new Map<number, KeyClaim>();
   for (const [i, { offset, key }] of wanted.entries()) claims.set(offset, { key, result: results[i]! });
   return {
     take(offset) {

@@ -47,12 +47,20 @@ export async function recordIdempotencyKey(
   return text;
 }
 
-/** The claim `owner` makes for `key` of `record` in `ctx`'s run, as of now. */
-export function keyClaim(ctx: RecordContext, owner: string, key: string, record: unknown): IdempotencyClaim {
+/** The hash a key's record is claimed with: a different payload under the same key is a conflict. */
+export const payloadHashOf = (record: unknown): string => contentHash(record ?? null);
+
+/** The claim `owner` makes for `key` of a record hashing to `payloadHash` in `ctx`'s run, as of now. */
+export function keyClaim(
+  ctx: RecordContext,
+  owner: string,
+  key: string,
+  payloadHash: string,
+): IdempotencyClaim {
   return {
     scope: ctx.run.blueprintId,
     key,
-    payloadHash: contentHash(record ?? null),
+    payloadHash,
     owner,
     leaseMs: ctx.idempotency.leaseMs,
     ttlMs: ctx.idempotency.ttlMs,
@@ -75,8 +83,14 @@ export async function claimKey(
 ): Promise<"claimed" | RecordOutcome> {
   const deadline = performance.now() + ctx.idempotency.waitMs;
   let answer = decided !== undefined && !leaseRunDown(ctx, decided) ? decided : undefined;
+  // Hashed once, and only when the store is asked (a batch's claim usually answers).
+  let payloadHash: string | undefined;
   for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
-    const claim = answer ?? (await ctx.store.claimIdempotencyKey(keyClaim(ctx, owner, key, record)));
+    let claim = answer;
+    if (claim === undefined) {
+      payloadHash ??= payloadHashOf(record);
+      claim = await ctx.store.claimIdempotencyKey(keyClaim(ctx, owner, key, payloadHash));
+    }
     answer = undefined;
     switch (claim.outcome) {
       case "claimed":
@@ -130,7 +144,7 @@ export async function previewKey(
   recordKey: string,
 ): Promise<"claimed" | RecordOutcome> {
   const existing = await ctx.store.getIdempotencyRecord(ctx.run.blueprintId, key);
-  const decided = decideIdempotencyClaim(existing, keyClaim(ctx, owner, key, record));
+  const decided = decideIdempotencyClaim(existing, keyClaim(ctx, owner, key, payloadHashOf(record)));
   if (decided.outcome !== "completed" && decided.outcome !== "conflict") return "claimed";
   return claimKey(ctx, owner, key, record, recordKey, decided);
 }
