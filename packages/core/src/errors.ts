@@ -23,6 +23,7 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_INVALID: "IDEMPOTENCY_KEY_INVALID",
   SECRET_MISSING: "SECRET_MISSING",
   APPROVAL_NOT_PENDING: "APPROVAL_NOT_PENDING",
+  OVERLOADED: "OVERLOADED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -142,6 +143,26 @@ export class StoreError extends SynapseError {
   override name = "StoreError";
   constructor(message: string, options: SynapseErrorOptions = {}) {
     super(ErrorCode.STORE, message, options);
+  }
+}
+
+/**
+ * The runtime holds more accepted-but-unfinished work than it admits (`admission` of
+ * `createRuntime`), or its store cannot take more now: nothing was created. Retryable after
+ * `retryAfterMs`; `resource` says what is saturated (a service answers 429 for the queue, 503
+ * for the store).
+ */
+export class OverloadedError extends SynapseError {
+  override name = "OverloadedError";
+  readonly retryAfterMs: number;
+  readonly resource: "queue" | "store";
+  constructor(
+    message: string,
+    options: SynapseErrorOptions & { retryAfterMs: number; resource: "queue" | "store" },
+  ) {
+    super(ErrorCode.OVERLOADED, message, options);
+    this.retryAfterMs = options.retryAfterMs;
+    this.resource = options.resource;
   }
 }
 
