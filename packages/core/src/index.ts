@@ -79,8 +79,6 @@ export {
   ValidationError,
 } from "./errors";
 export { IdPrefix, newId } from "./ids";
-export type { InputLimits } from "./input-guard";
-export { checkInput, checkStoreInt, DEFAULT_INPUT_LIMITS, STORE_INT_MAX, unsafeTextReason } from "./input-guard";
 export type { JsonValue } from "./json";
 export { canonicalJson, contentHash, toJsonPointer } from "./json";
 export type { JsonPatchOperation } from "./json-patch";
@@ -172,12 +170,7 @@ export type {
   ResponseDescriptor,
 } from "./openapi/types";
 export { HTTP_METHODS } from "./openapi/types";
-export type {
-  ConnectorRefInputFor,
-  ConnectorRefService,
-  EnvironmentService,
-  ProjectService,
-} from "./projects/project-service";
+export type { ConnectorRefService, EnvironmentService, ProjectService } from "./projects/project-service";
 export type { TextDetectorName } from "./redaction/detectors";
 export { redactionMarker } from "./redaction/detectors";
 export type {
@@ -198,7 +191,6 @@ export { REDACTED, Redactor } from "./runs/redactor";
 export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retry-policy";
 export { backoffDelay, decideRetry, normaliseRetryPolicy } from "./runs/retry-policy";
 export { ApprovalNotPendingError } from "./runs/run-executor";
-export type { IngestEvent } from "./runs/run-input";
 export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/run-queue";
 export { inlineQueue } from "./runs/run-queue";
 export type {
