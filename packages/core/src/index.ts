@@ -191,6 +191,7 @@ export { REDACTED, Redactor } from "./runs/redactor";
 export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retry-policy";
 export { backoffDelay, decideRetry, normaliseRetryPolicy } from "./runs/retry-policy";
 export { ApprovalNotPendingError } from "./runs/run-executor";
+export type { IngestEvent } from "./runs/run-input";
 export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/run-queue";
 export { inlineQueue } from "./runs/run-queue";
 export type {

@@ -19,6 +19,7 @@ import {
   settleRun,
   updateRunWith,
 } from "./run-executor";
+import { type IngestEvent, ingestRecords, requireRecords } from "./run-input";
 import { type BoundConnector, bindConnectorRef } from "./run-plan";
 import type { RunQueue } from "./run-queue";
 
@@ -70,7 +71,10 @@ const WAIT_POLL_MAX_MS = 200;
 
 /** The run API of the runtime. */
 export interface RunService {
-  /** Creates a QUEUED run of the blueprint's approved revision and enqueues it. */
+  /**
+   * Creates a QUEUED run of the blueprint's approved revision and enqueues it.
+   * @throws ValidationError (`path: "/records"`) when there is no record to run.
+   */
   start(blueprintId: string, options?: StartRunOptions): Promise<Run>;
   get(id: string): Promise<Run>;
   list(filter?: RunFilter): Promise<Page<Run>>;
@@ -88,11 +92,11 @@ export interface RunService {
   wait(id: string, options?: { timeoutMs?: number; untilWaiting?: boolean }): Promise<Run>;
   /** Approves or rejects a record waiting at an approval step. */
   signal(id: string, signal: ApprovalSignal): Promise<Run>;
-  /** A run of the records a webhook or other event source delivered. */
-  ingest(
-    blueprintId: string,
-    event: { records?: unknown[]; record?: unknown; idempotencyKey?: string },
-  ): Promise<Run>;
+  /**
+   * A run of the records a webhook or other event source delivered.
+   * @throws ValidationError when the event carries no record (`{ record }` or a non-empty `{ records }`).
+   */
+  ingest(blueprintId: string, event: IngestEvent): Promise<Run>;
   /**
    * Reads new records from the blueprint's source connector from the stored cursor and runs them.
    * `fromStart: true` reads from the beginning instead — a forced full resync (backfill); the
@@ -270,6 +274,7 @@ export function runServices(deps: RunServiceDeps): {
         path: "/status",
       });
     }
+    if (streamed === undefined) requireRecords(records.length);
     if (options.idempotencyKey !== undefined && records.length !== 1) {
       throw new ValidationError("idempotencyKey applies to single-record runs: pass one record", {
         path: "/idempotencyKey",
@@ -338,6 +343,7 @@ export function runServices(deps: RunServiceDeps): {
       batches.push(...all.map((b) => ({ index: b.index, attempts: 0 })));
     } else {
       run.counts.total = await writeStreamedBatches(run.id, streamed, batches);
+      requireRecords(run.counts.total);
     }
     await store.insertRun(run);
     const controller = new AbortController();
@@ -637,7 +643,7 @@ export function runServices(deps: RunServiceDeps): {
       return resumeApproval(run, signal);
     },
     async ingest(blueprintId, event) {
-      const records = event.records ?? (event.record === undefined ? [] : [event.record]);
+      const records = ingestRecords(event);
       return createRun(blueprintId, records, {
         trigger: { kind: "webhook" },
         ...(event.idempotencyKey ? { idempotencyKey: event.idempotencyKey } : {}),
