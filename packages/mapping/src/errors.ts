@@ -12,8 +12,10 @@ export const MappingErrorCode = {
   OUTPUT_INVALID: "MAPPING_OUTPUT_INVALID",
   RULE_INVALID: "MAPPING_RULE_INVALID",
   ABORTED: "MAPPING_ABORTED",
-  /** A regular expression that could backtrack catastrophically (nested quantifiers, backreferences). */
+  /** A regular expression too large to compile (over 2000 characters, or RE2 refuses its size). */
   REGEX_UNSAFE: "MAPPING_REGEX_UNSAFE",
+  /** A regular expression the linear-time engine cannot run (backreferences, lookaround). */
+  REGEX_UNSUPPORTED: "MAPPING_REGEX_UNSUPPORTED",
   /** An option passed to the engine is out of range (a limit of 0, a negative timeout). */
   OPTIONS_INVALID: "MAPPING_OPTIONS_INVALID",
 } as const;

@@ -11,11 +11,13 @@ import { compileFastPath, type FastProgram } from "./fast-path/compile";
 import { FastPathGuardError, type RunLimits } from "./fast-path/runtime";
 import { installFastSubexpressions, LIMITS_BINDING } from "./fast-path/subexpressions";
 import { registeredFunctions } from "./function-registry";
+import { restoreClonedRegexes } from "./guards/cloned-regexes";
 import { guardedFunctions } from "./guards/guarded-functions";
+import { isolateEmptyArrays } from "./guards/input-isolation";
 import { builtinFunction, type JsonataFrame, probeEnvironment } from "./guards/jsonata-environment";
 import { checkOutput } from "./guards/output-check";
 import { guardConcatenations, installReferenceHooks } from "./guards/reference-hooks";
-import { assertSafeRegex, SafeRegExp } from "./guards/regex-safety";
+import { assertRegexRuns, LinearRegExp } from "./guards/regex-safety";
 
 /** A JSONata expression compiled once and evaluated many times, always within its limits. */
 export interface CompiledExpression {
@@ -37,7 +39,7 @@ export interface CompiledExpression {
    * Evaluates the expression against one input.
    * @throws {MappingError} `MAPPING_RUNTIME` (with `jsonataCode`), `MAPPING_TIMEOUT`,
    * `MAPPING_DEPTH`, `MAPPING_SEQUENCE_TOO_LONG`, `MAPPING_OUTPUT_TOO_LARGE`,
-   * `MAPPING_OUTPUT_INVALID`, `MAPPING_REGEX_UNSAFE` or `MAPPING_ABORTED`.
+   * `MAPPING_OUTPUT_INVALID`, `MAPPING_REGEX_UNSUPPORTED` or `MAPPING_ABORTED`.
    */
   evaluate(input: unknown, bindings?: Record<string, unknown>, options?: EvaluateOptions): Promise<unknown>;
   /**
@@ -67,7 +69,8 @@ export interface CompileExpressionOptions extends CompileOptions {
  * await total.evaluate({ items: [{ price: 2 }, { price: 3 }] }); // 5
  * ```
  * @throws {MappingError} `MAPPING_SYNTAX` with the position and token of the first error,
- * `MAPPING_REGEX_UNSAFE` for a regular expression that could backtrack catastrophically,
+ * `MAPPING_REGEX_UNSUPPORTED` for a regular expression the linear-time engine cannot run
+ * (backreferences, lookaround), `MAPPING_REGEX_UNSAFE` for one too large to compile,
  * `MAPPING_OPTIONS_INVALID` for a limit that is not a positive number.
  */
 export function compileExpression(
@@ -79,6 +82,7 @@ export function compileExpression(
   let parsed: jsonata.Expression;
   try {
     parsed = jsonata(source);
+    restoreClonedRegexes(parsed.ast());
     checkRegexes(parsed.ast());
   } catch (error) {
     throw toSyntaxError(error, path);
@@ -94,6 +98,8 @@ export function compileExpression(
     stringGuard: buildsStrings(parsed.ast()),
     evaluatesText: usesEval(parsed.ast()),
     timer: callsHostFunctions(parsed.ast()),
+    // `$eval` text may group too.
+    groupsBy: groupsBy(parsed.ast()) || usesEval(parsed.ast()),
     // Outside the fast path, its compilable parts still run fast.
     subexpressions: fast === undefined ? functions : undefined,
   });
@@ -238,6 +244,17 @@ function buildsStrings(node: unknown): boolean {
   );
 }
 
+/** Whether the expression groups (`items{key: value}`), which writes into an empty input array. */
+function groupsBy(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(groupsBy);
+  if (typeof node !== "object" || node === null) return false;
+  const record = node as Record<string, unknown>;
+  if (record.group !== undefined) return true;
+  return Object.entries(record).some(
+    ([key, value]) => key !== "value" && typeof value === "object" && groupsBy(value),
+  );
+}
+
 /** Whether the expression mentions `$eval`, whose text is parsed (and unguarded) at run time. */
 function usesEval(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(usesEval);
@@ -286,7 +303,10 @@ function isRegistered(name: string): boolean {
   return registeredFunctions().some((fn) => fn.name === name);
 }
 
-/** Regular expressions can only come from literals (or `$eval`, which SafeRegExp covers). */
+/**
+ * Regular expressions can only come from literals (or `$eval`, which `LinearRegExp` covers):
+ * each must compile on the linear-time engine, or the expression is refused with its position.
+ */
 function checkRegexes(node: unknown): void {
   if (Array.isArray(node)) {
     for (const item of node) checkRegexes(item);
@@ -295,7 +315,11 @@ function checkRegexes(node: unknown): void {
   if (typeof node !== "object" || node === null) return;
   const record = node as Record<string, unknown>;
   if (record.type === "regex" && record.value instanceof RegExp) {
-    assertSafeRegex(record.value.source, typeof record.position === "number" ? record.position : undefined);
+    assertRegexRuns(
+      record.value.source,
+      record.value.flags,
+      typeof record.position === "number" ? record.position : undefined,
+    );
   }
   for (const [key, value] of Object.entries(record)) {
     if (key !== "value" && typeof value === "object") checkRegexes(value);
@@ -318,6 +342,7 @@ class ReferenceEvaluator {
       stringGuard: boolean;
       evaluatesText: boolean;
       timer: boolean;
+      groupsBy: boolean;
       subexpressions: JsonataFrame | undefined;
     },
   ) {}
@@ -332,10 +357,13 @@ class ReferenceEvaluator {
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
     const instance = this.instanceFor(limits);
+    const isolate = this.needs.groupsBy;
+    const data = isolate ? isolateEmptyArrays(input) : input;
+    const bound = isolate && bindings !== undefined ? isolateEmptyArrays(bindings) : bindings;
     // Fast sub-expressions read the evaluation's limits from a binding no expression can name.
     const evaluation = this.fastParts
-      ? instance.evaluate(input, {
-          ...bindings,
+      ? instance.evaluate(data, {
+          ...bound,
           [LIMITS_BINDING]: {
             deadline: Date.now() + limits.timeoutMs,
             timeoutMs: limits.timeoutMs,
@@ -345,7 +373,7 @@ class ReferenceEvaluator {
             signal,
           } satisfies RunLimits,
         })
-      : instance.evaluate(input, bindings);
+      : instance.evaluate(data, bound);
     // Built-ins never wait on anything: JSONata's own deadline check suffices unless a host
     // function (which may return a promise that never settles) or a signal is involved.
     if (!this.needs.timer && signal === undefined) return await evaluation;
@@ -363,9 +391,10 @@ class ReferenceEvaluator {
         timeout: Math.max(1, limits.timeoutMs - Math.min(100, limits.timeoutMs * 0.25)),
         stack: limits.maxDepth,
         sequence: this.limits.maxSequenceLength,
-        RegexEngine: SafeRegExp as RegExpConstructor,
+        RegexEngine: LinearRegExp as unknown as RegExpConstructor,
       });
       instance = jsonata(this.source, options);
+      restoreClonedRegexes(instance.ast());
       this.setUp(instance);
       if (this.needs.subexpressions !== undefined) {
         this.fastParts = installFastSubexpressions(instance, this.needs.subexpressions) > 0;
