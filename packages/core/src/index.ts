@@ -79,6 +79,14 @@ export {
   ValidationError,
 } from "./errors";
 export { IdPrefix, newId } from "./ids";
+export type { InputLimits } from "./input-guard";
+export {
+  checkInput,
+  checkStoreInt,
+  DEFAULT_INPUT_LIMITS,
+  STORE_INT_MAX,
+  unsafeTextReason,
+} from "./input-guard";
 export type { JsonValue } from "./json";
 export { canonicalJson, contentHash, toJsonPointer } from "./json";
 export type { JsonPatchOperation } from "./json-patch";

@@ -4,6 +4,7 @@ import { type Connector, connectorRegistry } from "./connector";
 import { type ConnectorService, connectorService } from "./connector-service";
 import { toSynapseError } from "./errors";
 import { newId } from "./ids";
+import { checkInput, DEFAULT_INPUT_LIMITS, type InputLimits } from "./input-guard";
 import { type Logger, silentLogger } from "./logger";
 import type { AuditEntry } from "./model/audit";
 import {
@@ -110,6 +111,13 @@ export interface RuntimeOptions {
    * @example createRuntime({ store, queue, resumeOnStart: false }) // a producer-only process
    */
   resumeOnStart?: boolean;
+  /**
+   * Bounds on what callers hand the runtime. Every argument of every method is checked before
+   * it reaches the store: strings with NUL or lone surrogates, and nesting deeper than
+   * `maxDepth`, are refused with a ValidationError (`INVALID_INPUT`) and a `path` pointer.
+   * @default { maxDepth: 128 }
+   */
+  inputLimits?: InputLimits;
 }
 
 /** What {@link Runtime.health} reports per part. */
@@ -237,7 +245,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     secrets: options.secrets,
     registerSecret: (value) => redactor.addSecret(value),
   });
-  return guardErrors({
+  const inputLimits = { ...DEFAULT_INPUT_LIMITS, ...options.inputLimits };
+  return guardErrors(inputLimits, "", {
     store,
     logger,
     projects,
@@ -274,14 +283,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
 /**
  * Wraps every async method of the runtime's services so whatever escapes (a driver error, a bug)
- * reaches the host as a SynapseError, never a bare Error.
+ * reaches the host as a SynapseError, never a bare Error — and so every argument is checked
+ * against the input limits first, in one place for every store (issue 16).
  */
-function guardErrors<T extends object>(target: T): T {
+function guardErrors<T extends object>(limits: InputLimits, prefix: string, target: T): T {
   const wrapped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(target)) {
     if (typeof value === "function") {
+      const method = `${prefix}${key}`;
       wrapped[key] = async (...args: unknown[]) => {
         try {
+          args.forEach((arg, index) => {
+            checkInput(arg, { ...limits, what: `argument ${index + 1} of ${method}` });
+          });
           return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (error) {
           throw toSynapseError(error);
@@ -294,7 +308,7 @@ function guardErrors<T extends object>(target: T): T {
       key !== "store" &&
       key !== "logger"
     ) {
-      wrapped[key] = guardErrors(value);
+      wrapped[key] = guardErrors(limits, `${prefix}${key}.`, value);
     } else {
       wrapped[key] = value;
     }

@@ -1,6 +1,7 @@
 import { auditEntry } from "../audit";
 import { BlueprintInvalidError, ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
+import { checkStoreInt } from "../input-guard";
 import { cloneJson, contentHash } from "../json";
 import { diffJson, type JsonPatchOperation } from "../json-patch";
 import { applyMergePatch } from "../merge-patch";
@@ -89,7 +90,9 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
     return blueprint;
   }
 
-  async function loadRevision(id: string, revision: number): Promise<BlueprintRevision> {
+  async function loadRevision(id: string, revision: number, path = "/revision"): Promise<BlueprintRevision> {
+    // issue 16: a revision past the `integer` column is the caller's mistake, not a store failure.
+    checkStoreInt(revision, "revision", path, 1);
     const found = await store.getRevision(id, revision);
     if (found === undefined) throw new NotFoundError("blueprint revision", `${id}@${revision}`);
     return found;
@@ -245,6 +248,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
     async edit(id, input, options) {
       const current = await load(id);
       assertBlueprintAction(current, "edit");
+      checkStoreInt(input.expectedRevision, "expectedRevision", "/expectedRevision", 1);
       if (input.expectedRevision !== undefined && input.expectedRevision !== current.revision) {
         throw new ConflictError(
           `blueprint "${id}" is at revision ${current.revision}, not ${input.expectedRevision}: it was edited since you read it`,
@@ -338,7 +342,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
         return loadRevision(id, revision);
       },
       async diff(id, from, to) {
-        const [a, b] = await Promise.all([loadRevision(id, from), loadRevision(id, to)]);
+        const [a, b] = await Promise.all([loadRevision(id, from, "/from"), loadRevision(id, to, "/to")]);
         return diffJson(a.body, b.body);
       },
       async restore(id, revision, options) {

@@ -2,6 +2,7 @@ import type { Subscription } from "../connector";
 import { ConnectorError } from "../connector-error";
 import { ErrorCode, LifecycleError, NotFoundError, SynapseError, ValidationError } from "../errors";
 import { newId } from "../ids";
+import { checkStoreInt } from "../input-guard";
 import type { DeadLetter } from "../model/dead-letter";
 import type { Environment } from "../model/environment";
 import type { Run, RunEvent, RunMetrics } from "../model/run";
@@ -601,6 +602,8 @@ export function runServices(deps: RunServiceDeps): {
       return run;
     },
     async events(id, filter) {
+      // issue 16: `after` is compared with an `integer` column.
+      checkStoreInt(filter?.after, "after", "/after");
       await load(id);
       return store.listRunEvents(id, filter);
     },

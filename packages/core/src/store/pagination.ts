@@ -1,4 +1,5 @@
 import { ErrorCode, ValidationError } from "../errors";
+import { STORE_INT_MAX, unsafeTextReason } from "../input-guard";
 import type { Page, PageRequest } from "./types";
 
 /** Default and largest page sizes. */
@@ -24,7 +25,10 @@ export function encodeCursor(key: string | number): string {
 export function decodeCursor(cursor: string): string | number {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { k?: unknown };
-    if (typeof parsed.k === "string" || typeof parsed.k === "number") return parsed.k;
+    // issue 16: a forged cursor must not carry NUL or an out-of-range number to the store.
+    const key = parsed.k;
+    if (typeof key === "string" && unsafeTextReason(key) === undefined) return key;
+    if (typeof key === "number" && Number.isInteger(key) && key >= 0 && key <= STORE_INT_MAX) return key;
   } catch {
     // fall through to the typed error below
   }
