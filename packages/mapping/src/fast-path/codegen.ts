@@ -128,6 +128,22 @@ class Generator {
   }
 
   /**
+   * Generates a lambda's body. A tail call (a thunk, in a condition's branch or a block's last
+   * expression) yields the callee's raw result: the reference's trampoline returns it without
+   * the unwrapping a sequence gets as a sub-expression's value, and `fn.map` (or any built-in
+   * calling the lambda) sees a one-item or empty sequence as it is (issue 17).
+   */
+  private genTail(node: AstNode, input: string, scope: Scope | undefined): string {
+    if (ROLE_KEYS.some((key) => node[key] !== undefined)) return this.gen(node, input, scope);
+    if (node.type === "lambda" && node.thunk === true && node.body?.type === "function") {
+      return this.call(node.body, input, scope, undefined, true);
+    }
+    if (node.type === "condition") return this.condition(node, input, scope, true);
+    if (node.type === "block") return this.block(node, input, scope, true);
+    return this.gen(node, input, scope);
+  }
+
+  /**
    * Generates a large sub-expression as a function of its own, defined once beside the program:
    * V8 does not optimise functions past ~60 KB of bytecode, and a mapping is easily that large.
    * The locals it reads are passed in; with no lambda inside, nothing can observe a later
@@ -163,7 +179,8 @@ class Generator {
       case "string":
       case "number":
       case "value":
-        return `(${JSON.stringify(node.value)})`;
+        // JSON.stringify writes -0 as 0 (issue 17: the literal `-0` kept its sign only off the fast path).
+        return Object.is(node.value, -0) ? "(-0)" : `(${JSON.stringify(node.value)})`;
       case "variable":
         return this.variable(node, input, scope);
       case "name":
@@ -574,17 +591,22 @@ class Generator {
     return result;
   }
 
-  private condition(node: AstNode, input: string, scope: Scope | undefined): string {
-    if (node.condition === undefined || node.then === undefined) return this.embed(node, input, scope);
+  private condition(node: AstNode, input: string, scope: Scope | undefined, tail = false): string {
+    if (node.condition === undefined || node.then === undefined) {
+      if (tail) throw new Unsupported("tail condition");
+      return this.embed(node, input, scope);
+    }
+    const branch = (next: AstNode): string =>
+      tail ? this.genTail(next, input, scope) : this.gen(next, input, scope);
     const test = this.gen(node.condition, input, scope);
     const result = this.fresh("q");
     this.emit(`let ${result};`);
     this.emit(`if (${test} === true || (${test} !== false && H.bool(${test}))) {`);
-    const then = this.gen(node.then, input, scope);
+    const then = branch(node.then);
     this.emit(`${result} = ${then};`);
     if (node.else !== undefined) {
       this.emit("} else {");
-      const otherwise = this.gen(node.else, input, scope);
+      const otherwise = branch(node.else);
       this.emit(`${result} = ${otherwise};`);
     }
     this.emit("}");
@@ -592,7 +614,7 @@ class Generator {
   }
 
   /** A block: its variables are JS locals (variablesAreStatic checked that this is exact). */
-  private block(node: AstNode, input: string, scope: Scope | undefined): string {
+  private block(node: AstNode, input: string, scope: Scope | undefined, tail = false): string {
     const blockScope: Scope = { names: new Map(), parent: scope };
     const expressions = node.expressions ?? [];
     for (const expression of expressions) {
@@ -612,7 +634,10 @@ class Generator {
         this.emit(`${blockScope.names.get(target)} = ${value};`);
         this.emit(`${result} = ${value};`);
       } else {
-        const value = this.gen(expression, input, blockScope);
+        const value =
+          tail && expression === expressions[expressions.length - 1]
+            ? this.genTail(expression, input, blockScope)
+            : this.gen(expression, input, blockScope);
         this.emit(`${result} = ${value};`);
       }
     }
@@ -634,7 +659,7 @@ class Generator {
     };
     const direct = this.fresh("d");
     this.emit(`const ${direct} = function (${locals.join(", ")}) {`);
-    const body = this.gen(node.body, input, lambdaScope);
+    const body = this.genTail(node.body, input, lambdaScope);
     this.emit(`return ${body};`);
     this.emit("};");
     const result = this.fresh("l");
@@ -649,7 +674,13 @@ class Generator {
    * `$map(array, function($v, $i, $a) {…})` as a loop: the engine's `fn.map` (a non-array value
    * is one item; the lambda gets as many of value, index and array as it has parameters).
    */
-  private mapLoop(arrayNode: AstNode, lambda: AstNode, input: string, scope: Scope | undefined): string {
+  private mapLoop(
+    arrayNode: AstNode,
+    lambda: AstNode,
+    input: string,
+    scope: Scope | undefined,
+    raw = false,
+  ): string {
     const array = this.gen(arrayNode, input, scope);
     const result = this.fresh("m");
     const items = this.fresh("a");
@@ -675,11 +706,14 @@ class Generator {
       names: new Map(parameters.map((name, index) => [name, locals[index]!])),
       parent: scope,
     };
-    const value = this.gen(lambda.body!, input, lambdaScope);
+    // A body that is a tail call gives `fn.map` the callee's raw result: the reference's
+    // trampoline returns it without the unwrapping a sequence gets as a sub-expression's value
+    // (issue 17: nested `$map` lambdas were flattened).
+    const value = this.genTail(lambda.body!, input, lambdaScope);
     this.emit(`if (${value} !== undefined) ${result}s.push(${value});`);
     this.emit("}");
     this.emit(`ctx.checkSequence(${result}s.length);`);
-    this.emit(`${result} = H.norm(${result}s);`);
+    this.emit(raw ? `${result} = ${result}s;` : `${result} = H.norm(${result}s);`);
     this.emit("}");
     return result;
   }
@@ -701,9 +735,16 @@ class Generator {
   }
 
   /** `$name(args)`; `applied` is the left side of `~>`, passed as the first argument. */
-  private call(node: AstNode, input: string, scope: Scope | undefined, applied: string | undefined): string {
+  private call(
+    node: AstNode,
+    input: string,
+    scope: Scope | undefined,
+    applied: string | undefined,
+    raw = false,
+  ): string {
     if (!this.callsDirectly(node, scope)) {
       if (applied !== undefined) throw new Unsupported("~> of an embedded call");
+      if (raw) throw new Unsupported("tail call of an embedded call");
       return this.embed(node, input, scope);
     }
     const name = node.procedure!.value as string;
@@ -723,13 +764,15 @@ class Generator {
       isGenuineBuiltin(name, (n) => this.compiler.functions.lookup(n))
     ) {
       this.calledBuiltins.add(name);
-      return this.mapLoop(argNodes[0]!, mapped, input, scope);
+      return this.mapLoop(argNodes[0]!, mapped, input, scope, raw);
     }
     const args = argNodes.map((arg) => this.gen(arg, input, scope));
     if (applied !== undefined) args.unshift(applied);
     const result = this.fresh("c");
+    // A tail call's raw result (see genTail); otherwise unwrapped as the reference does.
+    const wrap = raw ? "" : "H.norm";
     if (local !== undefined) {
-      this.emit(`const ${result} = H.norm(H.callValue(${local}, [${args.join(", ")}], ctx));`);
+      this.emit(`const ${result} = ${wrap}(H.callValue(${local}, [${args.join(", ")}], ctx));`);
       return result;
     }
     this.calledBuiltins.add(name);
@@ -738,13 +781,13 @@ class Generator {
     const specialised = SPECIALISED_UNARY[name];
     const contextual = name === "trim" || name === "uppercase" || name === "lowercase";
     if (genuine && specialised !== undefined && args.length === 1) {
-      this.emit(`const ${result} = H.norm(H.${specialised}(${args[0]}, ${target}, ${input}, ctx));`);
+      this.emit(`const ${result} = ${wrap}(H.${specialised}(${args[0]}, ${target}, ${input}, ctx));`);
     } else if (genuine && specialised !== undefined && contextual && args.length === 0) {
       this.emit(
-        `const ${result} = typeof ${input} === "string" ? H.${specialised}(${input}, ${target}, ${input}, ctx) : H.norm(H.callJsonataFunction(${target}, [], ${input}, ctx));`,
+        `const ${result} = typeof ${input} === "string" ? H.${specialised}(${input}, ${target}, ${input}, ctx) : ${wrap}(H.callJsonataFunction(${target}, [], ${input}, ctx));`,
       );
     } else if (genuine && name === "lookup" && args.length === 2) {
-      this.emit(`const ${result} = H.norm(H.lookupOf(${args[0]}, ${args[1]}, ${target}, ${input}, ctx));`);
+      this.emit(`const ${result} = ${wrap}(H.lookupOf(${args[0]}, ${args[1]}, ${target}, ${input}, ctx));`);
     } else if (
       genuine &&
       name === "fromMillis" &&
@@ -755,16 +798,16 @@ class Generator {
       const format = compileDatePicture(picture);
       if (format === undefined) {
         this.emit(
-          `const ${result} = H.norm(H.callJsonataFunction(${target}, [${args.join(", ")}], ${input}, ctx));`,
+          `const ${result} = ${wrap}(H.callJsonataFunction(${target}, [${args.join(", ")}], ${input}, ctx));`,
         );
       } else {
         this.emit(
-          `const ${result} = H.norm(H.fromMillisWith(${this.external(format)}, ${args[0]}, ${JSON.stringify(picture)}, ${target}, ${input}, ctx));`,
+          `const ${result} = ${wrap}(H.fromMillisWith(${this.external(format)}, ${args[0]}, ${JSON.stringify(picture)}, ${target}, ${input}, ctx));`,
         );
       }
     } else {
       this.emit(
-        `const ${result} = H.norm(H.callJsonataFunction(${target}, [${args.join(", ")}], ${input}, ctx));`,
+        `const ${result} = ${wrap}(H.callJsonataFunction(${target}, [${args.join(", ")}], ${input}, ctx));`,
       );
     }
     return result;

@@ -54,12 +54,14 @@ export function installFastSubexpressions(expression: jsonata.Expression, functi
     if (program === undefined) return undefined;
     const name = `synapseops fast ${count++}`;
     expression.registerFunction(name, subexpressionFunction(program, freeNames(node), functions));
+    // No position and a block as the procedure: the reference stamps the call's position and
+    // procedure name on any error passing through a call, and X's own errors must keep theirs
+    // (issue 17: positions changed off the fast path, and this name leaked into messages).
     return {
       type: "function",
       value: "(",
-      position: node.position,
-      arguments: [{ type: "lambda", position: node.position, arguments: [], body: node }],
-      procedure: { type: "variable", value: name, position: node.position },
+      arguments: [{ type: "lambda", arguments: [], body: node }],
+      procedure: { type: "block", expressions: [{ type: "variable", value: name }] },
     };
   };
 
@@ -77,7 +79,8 @@ export function installFastSubexpressions(expression: jsonata.Expression, functi
       !(key === "body" && parent?.type === "lambda" && parent.thunk === true) &&
       key !== "procedure" &&
       !(key === "lhs" && parent?.type === "bind") &&
-      !(key === "steps" && current.type === "variable");
+      !(key === "steps" && current.type === "variable") &&
+      !isShapeSensitive(current, key, parent);
     if (replaceable && typeof current.type === "string") {
       const replacement = replace(current);
       if (replacement !== undefined) return replacement;
@@ -200,4 +203,20 @@ function freeNames(node: unknown, names = new Set<string>()): string[] {
   };
   walk(node);
   return [...names];
+}
+
+/**
+ * Whether the reference reads this node's own kind, so that a call in its place would change
+ * the result (issue 17): the right side of `~>` is applied as a chain when it is a call, and an
+ * array constructor inside an array constructor is pushed whole, not flattened.
+ */
+export function isShapeSensitive(node: AstNode, key: string, parent: AstNode | undefined): boolean {
+  if (key === "rhs" && parent?.type === "apply") return true;
+  return (
+    key === "expressions" &&
+    parent?.type === "unary" &&
+    parent.value === "[" &&
+    node.type === "unary" &&
+    node.value === "["
+  );
 }

@@ -66,19 +66,27 @@ export function guardConcatenations(expression: jsonata.Expression, maxOutputSiz
   });
   let complete = true;
   const seen = new Set<unknown>();
-  const rewrite = (node: unknown): unknown => {
+  const rewrite = (node: unknown, key: string, parent: Record<string, unknown> | undefined): unknown => {
     if (seen.has(node)) return node;
     seen.add(node);
     if (Array.isArray(node)) {
-      for (let index = 0; index < node.length; index++) node[index] = rewrite(node[index]);
+      for (let index = 0; index < node.length; index++) node[index] = rewrite(node[index], key, parent);
       return node;
     }
     if (typeof node !== "object" || node === null || node instanceof RegExp) return node;
     const record = node as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (key !== "value" && typeof record[key] === "object") record[key] = rewrite(record[key]);
+    for (const child of Object.keys(record)) {
+      if (child !== "value" && typeof record[child] === "object") {
+        record[child] = rewrite(record[child], child, record);
+      }
     }
     if (record.type !== "binary" || record.value !== "&") return node;
+    // `x ~> a & b` must stay a non-function right side (T2006): as a call it would be applied
+    // as a chain (issue 17). The exit hook checks it instead.
+    if (key === "rhs" && parent?.type === "apply") {
+      complete = false;
+      return node;
+    }
     if (ROLE_KEYS.some((key) => key in record)) {
       complete = false;
       return node;
@@ -91,6 +99,6 @@ export function guardConcatenations(expression: jsonata.Expression, maxOutputSiz
       procedure: { type: "variable", value: STRING_GUARD_NAME, position: record.position },
     };
   };
-  rewrite(expression.ast());
+  rewrite(expression.ast(), "", undefined);
   return complete;
 }
