@@ -5,14 +5,16 @@
  *
  * @example
  * ```ts
+ * import { createServer } from "node:http";
  * import { createRuntime } from "@synapseops/core";
  * import { http, nodeWebhookHandler, stripe, webhookReceiver } from "@synapseops/connectors";
  *
  * const runtime = createRuntime({ connectors: [http()] });
  * const receiver = webhookReceiver({
- *   scheme: stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! }),
+ *   scheme: stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET ?? "" }),
  *   store: runtime.store,
- *   onDelivery: (delivery) => console.log(delivery.id, delivery.body),
+ *   onDelivery: (delivery) =>
+ *     runtime.ingest("bp_orders", { record: delivery.body, idempotencyKey: delivery.key }),
  * });
  * createServer(nodeWebhookHandler(receiver)).listen(3000);
  * ```
@@ -44,19 +46,22 @@ export type {
   BodyType,
   HttpAuth,
   HttpConfigInput,
+  HttpConnectorConfig,
   HttpPagination,
   HttpReadSpec,
   HttpRequestSpec,
 } from "./http/config";
 export { HttpConfig } from "./http/config";
-export type { HttpConnectorOptions, HttpWriteResult } from "./http/http-connector";
+export type { HttpConnector, HttpConnectorOptions, HttpWriteResult } from "./http/http-connector";
 export { http } from "./http/http-connector";
 export { nextLink } from "./http/link-header";
-export type { MemoryConnectorConfig, MemoryConnectorOptions, MemorySink } from "./memory";
+export type { MemoryConnector, MemoryConnectorConfig, MemoryConnectorOptions, MemorySink } from "./memory";
 export { memory } from "./memory";
-export type { EmailOptions } from "./notify/email";
+export type { EmailConnectorConfig, EmailOptions } from "./notify/email";
 export { EmailConfig, email } from "./notify/email";
+export type { SlackConnectorConfig } from "./notify/slack";
 export { SlackConfig, slack } from "./notify/slack";
+export type { TeamsConnectorConfig } from "./notify/teams";
 export { TeamsConfig, teams } from "./notify/teams";
 export type { OpenApiConnectorConfigInput } from "./openapi/config";
 export { OpenApiConnectorConfig } from "./openapi/config";
@@ -87,6 +92,7 @@ export type {
 } from "./traces/undici-interceptor";
 export type { HmacAlgorithm } from "./webhook/_crypto";
 export { constantTimeEqual } from "./webhook/_crypto";
+export { MIN_WEBHOOK_SECRET_BYTES } from "./webhook/_secrets";
 export type { WebhookAdapterOptions, WebhookAnswer } from "./webhook/adapters/_respond";
 export type { ExpressRequestLike } from "./webhook/adapters/express";
 export { expressWebhookHandler } from "./webhook/adapters/express";
@@ -119,5 +125,5 @@ export { stripe } from "./webhook/schemes/stripe";
 export type { StandardWebhookMessage } from "./webhook/sign";
 export { generateWebhookSecret, signStandardWebhook } from "./webhook/sign";
 export type { WebhookInput, WebhookScheme, WebhookSecrets, WebhookVerification } from "./webhook/types";
-export type { WebhookConnectorOptions } from "./webhook/webhook-connector";
+export type { WebhookConnectorConfig, WebhookConnectorOptions } from "./webhook/webhook-connector";
 export { WebhookConfig, webhook } from "./webhook/webhook-connector";

@@ -28,8 +28,3 @@ export function checkTimestamp(
   }
   return { ok: true, timestamp };
 }
-
-/** The secrets as a list. */
-export function secretList(secrets: string | readonly string[]): readonly string[] {
-  return typeof secrets === "string" ? [secrets] : secrets;
-}

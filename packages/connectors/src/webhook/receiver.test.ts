@@ -110,21 +110,41 @@ describe("webhookReceiver", () => {
     expect(delivered).toHaveLength(0);
   });
 
-  it("an id reused with a different body is refused", async () => {
+  it("a signed id reused with a different body is refused", async () => {
+    const { receiver } = setup();
+    expect((await receiver.receive(signed("msg_9", '{"n":1}'))).status).toBe("processed");
+    expect(await refusal(receiver.receive(signed("msg_9", '{"n":2}')))).toMatchObject({
+      reason: "id_reused",
+      code: "CONFLICT",
+    });
+  });
+
+  // issue 16: GitHub's delivery id is not signed, so it is not the replay key; the body is.
+  it("github: an unsigned id neither merges two bodies nor makes a replay new", async () => {
+    const githubSecret = "gh_secret_0123456";
+    const delivered: WebhookDelivery[] = [];
     const receiver = webhookReceiver({
-      scheme: github({ secret: "s" }),
-      onDelivery: () => {},
+      scheme: github({ secret: githubSecret }),
+      store: memoryStore(),
+      onDelivery: (delivery) => {
+        delivered.push(delivery);
+      },
     });
     const { createHmac } = await import("node:crypto");
-    const send = (body: string) =>
+    const send = (body: string, id: string) =>
       receiver.receive({
         rawBody: body,
         headers: {
-          "x-hub-signature-256": `sha256=${createHmac("sha256", "s").update(body).digest("hex")}`,
-          "x-github-delivery": "d-1",
+          "x-hub-signature-256": `sha256=${createHmac("sha256", githubSecret).update(body).digest("hex")}`,
+          "x-github-delivery": id,
         },
       });
-    expect((await send("one")).status).toBe("processed");
-    expect(await refusal(send("two"))).toMatchObject({ reason: "id_reused", code: "CONFLICT" });
+    expect((await send("one", "d-1")).status).toBe("processed");
+    expect((await send("two", "d-1")).status).toBe("processed");
+    expect((await send("one", "d-2")).status).toBe("duplicate");
+    expect(delivered.map((d) => [d.id, d.key.slice(0, 5)])).toEqual([
+      ["d-1", "body:"],
+      ["d-1", "body:"],
+    ]);
   });
 });

@@ -19,6 +19,12 @@ export type WebhookVerification =
       ok: true;
       /** The delivery id the sender gave (header or body), when the scheme has one. */
       id: string | undefined;
+      /**
+       * Whether the signature covers `id` (Standard Webhooks' `webhook-id`, Stripe's event id in
+       * the body, `{id}` in an hmacScheme payload). The receiver dedupes on a signed id, and on
+       * the body's hash otherwise: an unsigned id can be changed by anyone replaying a delivery.
+       */
+      idSigned: boolean;
       /** The signed timestamp in seconds, when the scheme signs one. */
       timestamp: number | undefined;
     }
@@ -28,6 +34,12 @@ export type WebhookVerification =
 export interface WebhookScheme {
   /** `standard-webhooks`, `stripe`, `github`, `shopify`, `hmac`. */
   readonly name: string;
+  /**
+   * Seconds of clock difference the signed timestamp may have; absent when the scheme signs no
+   * timestamp (GitHub, Shopify, hmacScheme without `timestampHeader`). The receiver remembers
+   * deliveries at least twice as long, so a replay inside the tolerance is always seen.
+   */
+  readonly toleranceSeconds?: number;
   verify(input: WebhookInput): WebhookVerification;
 }
 

@@ -1,5 +1,5 @@
 import { constantTimeEqual, hmac, toBytes } from "../_crypto";
-import { secretList } from "../_timestamp";
+import { secretList } from "../_secrets";
 import { headerValue } from "../headers";
 import type { WebhookScheme, WebhookSecrets } from "../types";
 
@@ -11,11 +11,14 @@ export interface GitHubWebhookOptions {
 
 /**
  * GitHub's scheme (docs.github.com, "Validating webhook deliveries"):
- * `X-Hub-Signature-256: sha256=<hex>` HMAC-SHA256 of the raw body. There is no signed
- * timestamp, so the delivery id (`X-GitHub-Delivery`) dedupe is the replay defence.
+ * `X-Hub-Signature-256: sha256=<hex>` HMAC-SHA256 of the raw body. Neither a timestamp nor
+ * the delivery id (`X-GitHub-Delivery`) is signed, so the receiver dedupes on the body's hash
+ * for its replay window (`dedupeTtlMs`); the id is kept for information only.
+ *
+ * @throws ValidationError (`path: "/secret"`) for a secret shorter than 16 bytes.
  */
 export function github(options: GitHubWebhookOptions): WebhookScheme {
-  const secrets = secretList(options.secret);
+  const secrets = secretList(options.secret, "github");
   return {
     name: "github",
     verify({ rawBody, headers }) {
@@ -31,7 +34,12 @@ export function github(options: GitHubWebhookOptions): WebhookScheme {
       for (const secret of secrets) {
         const expected = `sha256=${hmac("sha256", secret, [body]).toString("hex")}`;
         if (constantTimeEqual(header, expected)) {
-          return { ok: true, id: headerValue(headers, "x-github-delivery"), timestamp: undefined };
+          return {
+            ok: true,
+            id: headerValue(headers, "x-github-delivery"),
+            idSigned: false,
+            timestamp: undefined,
+          };
         }
       }
       return {

@@ -32,6 +32,7 @@ describe("known answers", () => {
     expect(scheme.verify({ rawBody: SW.body, headers: swHeaders(), now: swNow })).toEqual({
       ok: true,
       id: SW.id,
+      idSigned: true,
       timestamp: SW.timestamp,
     });
     expect(
@@ -58,12 +59,13 @@ describe("known answers", () => {
     expect(scheme.verify({ rawBody: "Hello, World!", headers })).toEqual({
       ok: true,
       id: "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+      idSigned: false,
       timestamp: undefined,
     });
   });
 
   it("Stripe signs `t.body` in hex with the secret string as-is; Shopify the raw body in base64", () => {
-    const secret = "whsec_test_secret";
+    const secret = "whsec_test_secret_0123";
     const body = '{"id":"evt_1","object":"event"}';
     const t = 1_700_000_000;
     const v1 = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
@@ -73,14 +75,14 @@ describe("known answers", () => {
         headers: { "stripe-signature": `t=${t},v1=${v1}` },
         now: new Date(t * 1000),
       }),
-    ).toEqual({ ok: true, id: "evt_1", timestamp: t });
-    const mac = createHmac("sha256", "shpss_secret").update(body).digest("base64");
+    ).toEqual({ ok: true, id: "evt_1", idSigned: true, timestamp: t });
+    const mac = createHmac("sha256", "shpss_secret_0123").update(body).digest("base64");
     expect(
-      shopify({ secret: "shpss_secret" }).verify({
+      shopify({ secret: "shpss_secret_0123" }).verify({
         rawBody: body,
         headers: { "X-Shopify-Hmac-Sha256": mac, "X-Shopify-Webhook-Id": "b54557e4" },
       }),
-    ).toEqual({ ok: true, id: "b54557e4", timestamp: undefined });
+    ).toEqual({ ok: true, id: "b54557e4", idSigned: false, timestamp: undefined });
   });
 });
 
@@ -109,30 +111,40 @@ function cases(): Case[] {
       now,
     },
     {
-      scheme: stripe({ secret: "whsec_s" }),
+      scheme: stripe({ secret: "whsec_s_0123456789" }),
       body,
-      headers: { "stripe-signature": `t=${t},v1=${hex("whsec_s", `${t}.${body}`)}` },
+      headers: { "stripe-signature": `t=${t},v1=${hex("whsec_s_0123456789", `${t}.${body}`)}` },
       signed: ["stripe-signature"],
       now,
     },
     {
-      scheme: github({ secret: "gh" }),
+      scheme: github({ secret: "gh_secret_0123456" }),
       body,
-      headers: { "x-hub-signature-256": `sha256=${hex("gh", body)}`, "x-github-delivery": "d1" },
+      headers: {
+        "x-hub-signature-256": `sha256=${hex("gh_secret_0123456", body)}`,
+        "x-github-delivery": "d1",
+      },
       signed: ["x-hub-signature-256"],
       now,
     },
     {
-      scheme: shopify({ secret: "sh" }),
+      scheme: shopify({ secret: "sh_secret_0123456" }),
       body,
-      headers: { "x-shopify-hmac-sha256": createHmac("sha256", "sh").update(body).digest("base64") },
+      headers: {
+        "x-shopify-hmac-sha256": createHmac("sha256", "sh_secret_0123456").update(body).digest("base64"),
+      },
       signed: ["x-shopify-hmac-sha256"],
       now,
     },
     {
-      scheme: hmacScheme({ secret: "g", header: "x-sig", prefix: "sha256=", timestampHeader: "x-ts" }),
+      scheme: hmacScheme({
+        secret: "g_secret_01234567",
+        header: "x-sig",
+        prefix: "sha256=",
+        timestampHeader: "x-ts",
+      }),
       body,
-      headers: { "x-sig": `sha256=${hex("g", `${t}.${body}`)}`, "x-ts": t },
+      headers: { "x-sig": `sha256=${hex("g_secret_01234567", `${t}.${body}`)}`, "x-ts": t },
       signed: ["x-sig", "x-ts"],
       now,
     },
@@ -276,7 +288,10 @@ describe("required figures", () => {
       }),
     ).toMatchObject({ reason: "malformed_header" });
     expect(
-      stripe({ secret: "s" }).verify({ rawBody: "{}", headers: { "stripe-signature": "v1=abc" } }),
+      stripe({ secret: "whsec_s_0123456789" }).verify({
+        rawBody: "{}",
+        headers: { "stripe-signature": "v1=abc" },
+      }),
     ).toMatchObject({
       reason: "malformed_header",
     });

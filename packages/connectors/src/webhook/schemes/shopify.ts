@@ -1,5 +1,5 @@
 import { constantTimeEqual, hmac, toBytes } from "../_crypto";
-import { secretList } from "../_timestamp";
+import { secretList } from "../_secrets";
 import { headerValue } from "../headers";
 import type { WebhookScheme, WebhookSecrets } from "../types";
 
@@ -11,11 +11,14 @@ export interface ShopifyWebhookOptions {
 
 /**
  * Shopify's scheme (shopify.dev, "Verify webhooks"): `X-Shopify-Hmac-Sha256` is the base64
- * HMAC-SHA256 of the raw body only. No timestamp is signed, so dedupe by
- * `X-Shopify-Webhook-Id` (or `X-Shopify-Event-Id`) is the only replay defence.
+ * HMAC-SHA256 of the raw body only. No timestamp and no id is signed, so the receiver dedupes
+ * on the body's hash for its replay window (`dedupeTtlMs`); `X-Shopify-Webhook-Id` (or
+ * `X-Shopify-Event-Id`) is kept for information only.
+ *
+ * @throws ValidationError (`path: "/secret"`) for a secret shorter than 16 bytes.
  */
 export function shopify(options: ShopifyWebhookOptions): WebhookScheme {
-  const secrets = secretList(options.secret);
+  const secrets = secretList(options.secret, "shopify");
   return {
     name: "shopify",
     verify({ rawBody, headers }) {
@@ -32,7 +35,7 @@ export function shopify(options: ShopifyWebhookOptions): WebhookScheme {
         if (constantTimeEqual(header, hmac("sha256", secret, [body]).toString("base64"))) {
           const id =
             headerValue(headers, "x-shopify-webhook-id") ?? headerValue(headers, "x-shopify-event-id");
-          return { ok: true, id, timestamp: undefined };
+          return { ok: true, id, idSigned: false, timestamp: undefined };
         }
       }
       return {

@@ -1,6 +1,7 @@
 import { ErrorCode, ValidationError } from "@synapseops/core";
 import { constantTimeEqual, hmac, toBytes } from "../_crypto";
-import { checkTimestamp, secretList } from "../_timestamp";
+import { secretList } from "../_secrets";
+import { checkTimestamp } from "../_timestamp";
 import { headerValue } from "../headers";
 import { DEFAULT_TOLERANCE_SECONDS, type WebhookScheme, type WebhookSecrets } from "../types";
 
@@ -27,10 +28,11 @@ export interface StandardWebhooksOptions {
  * ```
  */
 export function standardWebhooks(options: StandardWebhooksOptions): WebhookScheme {
-  const keys = secretList(options.secret).map(decodeSecret);
+  const keys = secretList(options.secret, "standard-webhooks").map(decodeSecret);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   return {
     name: "standard-webhooks",
+    toleranceSeconds: tolerance,
     verify({ rawBody, headers, now = new Date() }) {
       const id = headerValue(headers, "webhook-id") ?? headerValue(headers, "svix-id");
       const rawTimestamp =
@@ -58,7 +60,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): WebhookSchem
       for (const key of keys) {
         const expected = hmac("sha256", key, [`${id}.${rawTimestamp}.`, body]).toString("base64");
         if (candidates.some((candidate) => constantTimeEqual(candidate, expected))) {
-          return { ok: true, id, timestamp: time.timestamp };
+          return { ok: true, id, idSigned: true, timestamp: time.timestamp };
         }
       }
       return {

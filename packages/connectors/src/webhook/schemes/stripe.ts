@@ -1,5 +1,6 @@
 import { constantTimeEqual, hmac, sha256Hex, toBytes } from "../_crypto";
-import { checkTimestamp, secretList } from "../_timestamp";
+import { secretList } from "../_secrets";
+import { checkTimestamp } from "../_timestamp";
 import { headerValue } from "../headers";
 import { DEFAULT_TOLERANCE_SECONDS, type WebhookScheme, type WebhookSecrets } from "../types";
 
@@ -18,13 +19,16 @@ export interface StripeWebhookOptions {
  * Stripe's scheme (docs.stripe.com/webhooks#verify-manually): `Stripe-Signature: t=<ts>,v1=<hex>…`,
  * HMAC-SHA256 in hex over `t.body` keyed with the secret string. Every `v1` is tried (Stripe
  * sends several while a secret rolls); `v0` and unknown schemes are ignored. The delivery id is
- * the event's `id` from the body.
+ * the event's `id` from the body, which the signature covers.
+ *
+ * @throws ValidationError (`path: "/secret"`) for a secret shorter than 16 bytes.
  */
 export function stripe(options: StripeWebhookOptions): WebhookScheme {
-  const secrets = secretList(options.secret);
+  const secrets = secretList(options.secret, "stripe");
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   return {
     name: "stripe",
+    toleranceSeconds: tolerance,
     verify({ rawBody, headers, now = new Date() }) {
       const header = headerValue(headers, "stripe-signature");
       if (header === undefined) {
@@ -60,7 +64,7 @@ export function stripe(options: StripeWebhookOptions): WebhookScheme {
       // Checked after the signature so an attacker learns nothing about the tolerance from an unsigned request.
       const time = checkTimestamp(timestamp, now, tolerance);
       if (!time.ok) return time;
-      return { ok: true, id: eventId(body), timestamp: time.timestamp };
+      return { ok: true, id: eventId(body), idSigned: true, timestamp: time.timestamp };
     },
   };
 }
