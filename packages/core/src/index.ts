@@ -193,6 +193,8 @@ export type {
 export { createExchangeRedactor, isCredentialName } from "./redaction/exchange-redactor";
 export type { PathSegment } from "./redaction/json-path";
 export { parseRedactionPath } from "./redaction/json-path";
+export type { AdmissionOptions } from "./runs/admission";
+export { DEFAULT_MAX_QUEUED_JOBS } from "./runs/admission";
 export type { IdempotencySettings, RecordOutcome } from "./runs/record-pipeline";
 export type { RedactionOptions } from "./runs/redactor";
 export { REDACTED, Redactor } from "./runs/redactor";

@@ -13,6 +13,7 @@ import {
   type ProjectService,
   projectServices,
 } from "./projects/project-service";
+import { type AdmissionOptions, createAdmission } from "./runs/admission";
 import { createCompileCache } from "./runs/compile-cache";
 import type { ConnectorLimiter } from "./runs/record-pipeline";
 import { type RedactionOptions, Redactor } from "./runs/redactor";
@@ -111,6 +112,15 @@ export interface RuntimeOptions {
    * @example createRuntime({ store, queue, resumeOnStart: false }) // a producer-only process
    */
   resumeOnStart?: boolean;
+  /**
+   * Admission control (backpressure): a new run is refused with an `OverloadedError`
+   * (`retryAfterMs`) while the run queue holds `maxQueuedJobs` jobs accepted but not finished,
+   * so a producer faster than its workers is told to slow down instead of filling memory or
+   * Redis. See {@link AdmissionOptions}.
+   * @default { maxQueuedJobs: 10_000, retryAfterMs: 1_000 }
+   * @example createRuntime({ queue, admission: { maxQueuedJobs: 2_000, retryAfterMs: 2_000 } })
+   */
+  admission?: AdmissionOptions;
   /**
    * Bounds on what callers hand the runtime. Every argument of every method is checked before
    * it reaches the store: strings with NUL or lone surrogates, and nesting deeper than
@@ -215,6 +225,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     durable,
     batchSize: Math.max(1, options.batchSize ?? 100),
     batchLeaseMs,
+    admission: createAdmission(queue, options.admission),
   });
   let sweeper: NodeJS.Timeout | undefined;
   if (durable && (options.resumeOnStart ?? true)) {

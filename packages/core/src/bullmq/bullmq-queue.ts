@@ -204,5 +204,9 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
       // A cheap read that needs Redis to answer.
       await (await getQueue()).getJobCounts("waiting");
     },
+    async depth() {
+      const counts = await (await getQueue()).getJobCounts("waiting", "prioritized", "delayed", "active");
+      return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    },
   };
 }

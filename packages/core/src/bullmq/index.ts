@@ -5,12 +5,12 @@
  * @example
  * ```ts
  * import { createRuntime } from "@synapseops/core";
- * import { bullmqQueue } from "@synapseops/core/bullmq";
+ * import { bullmqQueue, redisConnection } from "@synapseops/core/bullmq";
  * import { postgresStore } from "@synapseops/core/postgres";
  *
  * const runtime = createRuntime({
  *   store: postgresStore({ connectionString: process.env.DATABASE_URL! }),
- *   queue: bullmqQueue({ connection: { host: "127.0.0.1", port: 6379 } }),
+ *   queue: bullmqQueue({ connection: redisConnection(process.env.REDIS_URL!) }),
  * });
  * const run = await runtime.runs.start(blueprintId, { records });
  * ```
@@ -19,3 +19,5 @@
 
 export type { BullmqQueueOptions } from "./bullmq-queue";
 export { bullmqQueue } from "./bullmq-queue";
+export type { RedisConnectionOptions } from "./redis-url";
+export { redisConnection } from "./redis-url";

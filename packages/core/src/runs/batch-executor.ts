@@ -376,7 +376,7 @@ async function finish(deps: BatchExecutorDeps, context: RecordContext, run: Run)
  * Whether a record failed because the store could not be reached (a dropped connection, a
  * server shutting down), as opposed to a bug or bad data: only then is the batch worth retrying.
  */
-function isStoreOutage(error: unknown): boolean {
+export function isStoreOutage(error: unknown): boolean {
   if (!(error instanceof SynapseError) || error.code !== ErrorCode.STORE) return false;
   if (isRetryableNetworkError(error)) return true;
   const cause = error.cause as { code?: unknown; message?: unknown } | undefined;

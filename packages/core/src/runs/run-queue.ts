@@ -41,6 +41,11 @@ export interface RunQueue {
   close(timeoutMs: number): Promise<void>;
   /** Checks the queue answers; throws when it does not. */
   ping(): Promise<void>;
+  /**
+   * Jobs accepted and not finished (waiting, delayed or running), for admission control; a
+   * queue without it is not checked.
+   */
+  depth?(): Promise<number>;
 }
 
 /** Options of {@link inlineQueue}. */
@@ -109,6 +114,9 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
     },
     async ping() {
       if (closed) throw new SynapseError(ErrorCode.CLOSED, "the inline queue is closed");
+    },
+    async depth() {
+      return pending.length + running.size;
     },
   };
 }

@@ -1,13 +1,21 @@
 import type { Subscription } from "../connector";
 import { ConnectorError } from "../connector-error";
-import { ErrorCode, LifecycleError, NotFoundError, SynapseError, ValidationError } from "../errors";
+import {
+  ErrorCode,
+  LifecycleError,
+  NotFoundError,
+  OverloadedError,
+  SynapseError,
+  ValidationError,
+} from "../errors";
 import { newId } from "../ids";
 import { checkStoreInt } from "../input-guard";
 import type { DeadLetter } from "../model/dead-letter";
 import type { Environment } from "../model/environment";
 import type { Run, RunEvent, RunMetrics } from "../model/run";
 import type { DeadLetterFilter, NewRunBatch, Page, RunEventFilter, RunFilter } from "../store/types";
-import { type BatchExecutorDeps, executeBatches, toBatches } from "./batch-executor";
+import type { Admission } from "./admission";
+import { type BatchExecutorDeps, executeBatches, isStoreOutage, toBatches } from "./batch-executor";
 import { processRecord, type RecordContext } from "./record-pipeline";
 import {
   type ActiveRun,
@@ -69,6 +77,9 @@ export interface BlueprintRunStats {
  * may settle: a short one, so a waiter does not add up to a second to a run that took 300 ms.
  */
 const WAIT_POLL_MAX_MS = 200;
+
+/** What a run refused because the store is down tells its caller to wait. */
+const STORE_RETRY_AFTER_MS = 5_000;
 
 /** The run API of the runtime. */
 export interface RunService {
@@ -137,6 +148,8 @@ export interface RunServiceDeps extends ExecutorDeps {
   batchSize: number;
   /** Lease of a batch without a heartbeat. */
   batchLeaseMs: number;
+  /** Refuses new runs while the queue holds too much unfinished work. */
+  admission: Admission;
 }
 
 /** Builds the run and dead-letter APIs and connects the queue to the executor. */
@@ -249,6 +262,26 @@ export function runServices(deps: RunServiceDeps): {
     given: unknown[] | AsyncIterable<unknown>,
     options: StartRunOptions & { trigger: Run["trigger"]; replayOf?: string },
   ): Promise<Run> {
+    // issue 16: refused before anything is read or written, so a refused run leaves no trace.
+    await deps.admission.check();
+    try {
+      return await insertAndQueue(blueprintId, given, options);
+    } catch (error) {
+      // The store cannot take the run now (down, restarting): a caller may try again shortly.
+      if (!isStoreOutage(error)) throw error;
+      throw new OverloadedError("the store is unavailable: the run was not created; try again shortly", {
+        retryAfterMs: STORE_RETRY_AFTER_MS,
+        resource: "store",
+        cause: error,
+      });
+    }
+  }
+
+  async function insertAndQueue(
+    blueprintId: string,
+    given: unknown[] | AsyncIterable<unknown>,
+    options: StartRunOptions & { trigger: Run["trigger"]; replayOf?: string },
+  ): Promise<Run> {
     if (!Array.isArray(given) && options.idempotencyKey !== undefined) {
       throw new ValidationError("idempotencyKey applies to single-record runs: pass one record", {
         path: "/idempotencyKey",
@@ -331,6 +364,7 @@ export function runServices(deps: RunServiceDeps): {
         records,
         ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
       });
+      deps.admission.queued(1);
       return run;
     }
     // Batches before the run row: a crash in between leaves unreferenced batches, never a run
@@ -397,6 +431,7 @@ export function runServices(deps: RunServiceDeps): {
       if (inFlight.has(runId)) return;
       inFlight.add(runId);
       await deps.queue.enqueue({ runId });
+      deps.admission.queued(1);
       return;
     }
     const jobs = indexes.map((b) => ({ runId, batch: b.index, attempt: b.attempts }));
@@ -404,6 +439,7 @@ export function runServices(deps: RunServiceDeps): {
       const slice = jobs.slice(start, start + 500);
       if (deps.queue.enqueueMany) await deps.queue.enqueueMany(slice);
       else for (const job of slice) await deps.queue.enqueue(job);
+      deps.admission.queued(slice.length);
     }
   }
 
@@ -660,6 +696,8 @@ export function runServices(deps: RunServiceDeps): {
           { path: "/source/connector" },
         );
       }
+      // Refused before the source is read: records read now would only be read again later.
+      await deps.admission.check();
       const max = options.maxRecords ?? 1000;
       const records: unknown[] = [];
       let cursor = options.fromStart ? undefined : await store.getCursor(sourceCursorScope(blueprintId));
