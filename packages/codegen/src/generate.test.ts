@@ -6,7 +6,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { orderGenerators } from "./_order";
-import { OUT_DIR, SPECS_DIR, writeOut } from "./_test/specs";
+import { OUT_DIR, specPath, writeOut } from "./_test/specs";
 import { runCli } from "./cli/main";
 import { builtinGenerators } from "./generators/registry";
 import { CodegenConfigError, type Generator, generate } from "./index";
@@ -99,9 +99,9 @@ describe("generate from OpenAPI documents", () => {
       "edge/3.1/webhooks.json",
       "real/svix.json",
       "real/vercel.json",
-    ]) {
+    ] as const) {
       const { files } = await generate({
-        input: join(SPECS_DIR, spec),
+        input: specPath(spec),
         targets: ["openapi"],
         inMemory: true,
       });
@@ -110,7 +110,7 @@ describe("generate from OpenAPI documents", () => {
   }, 120_000);
 
   it("is byte-stable where openapi-to-postmanv2 is not (anchor defect)", async () => {
-    const input = join(SPECS_DIR, "edge/3.0/petstore.json");
+    const input = specPath("edge/3.0/petstore.json");
     const ours = await Promise.all(
       [1, 2].map(() => generate({ input, targets: ["postman"], inMemory: true })),
     );
@@ -147,7 +147,7 @@ describe("synapseops CLI", () => {
     const args = [
       "generate",
       "--input",
-      join(SPECS_DIR, "real/svix.json"),
+      specPath("real/svix.json"),
       "--targets",
       "openapi,sdk-ts,sdk-python,postman,tests,bundle",
       "--out",
@@ -162,9 +162,9 @@ describe("synapseops CLI", () => {
     expect(lines.at(-1)).toContain("stale: sdk-ts/models.ts");
     expect(await runCli(["generate", "--input", "missing.yaml", "--targets", "sdk-ts"], io)).toBe(2);
     expect(lines.at(-1)).toMatch(/input file not found/);
-    expect(
-      await runCli(["generate", "--input", join(SPECS_DIR, "real/svix.json"), "--targets", "cobol"], io),
-    ).toBe(2);
+    expect(await runCli(["generate", "--input", specPath("real/svix.json"), "--targets", "cobol"], io)).toBe(
+      2,
+    );
     expect(lines.at(-1)).toMatch(/unknown target "cobol"/);
   }, 120_000);
 

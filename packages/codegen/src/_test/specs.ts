@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -7,34 +7,31 @@ import {
   type OpenApiDocument,
   type OperationDescriptor,
 } from "@synapseops/core";
+import { type SpecName, specNames, specPath } from "../../../core/test/openapi-specs";
 import type { GeneratedFile } from "../types";
 
+export type { SpecName };
+export { specPath };
+
 const here = dirname(fileURLToPath(import.meta.url));
-/** The shared, read-only OpenAPI documents. */
-export const SPECS_DIR = join(here, "../../../../../shared/specs");
 /** Scratch output of tests (git- and biome-ignored). */
 export const OUT_DIR = join(here, "../../.bench-out");
 
-/** Every document under specs/, relative paths, small first. */
-export function specFiles(options: { large?: boolean } = {}): string[] {
-  const list = [
-    ...readdirSync(join(SPECS_DIR, "edge/3.0")).map((f) => `edge/3.0/${f}`),
-    ...readdirSync(join(SPECS_DIR, "edge/3.1")).map((f) => `edge/3.1/${f}`),
-    ...readdirSync(join(SPECS_DIR, "real")).map((f) => `real/${f}`),
-  ].sort();
-  return options.large ? [...list, "large/stripe.json", "large/github.json"] : list;
+/** Every real OpenAPI document by logical name, small first (see core/test/openapi-specs.ts). */
+export function specFiles(options: { large?: boolean } = {}): SpecName[] {
+  return specNames(options);
 }
 
 const cache = new Map<string, { document: OpenApiDocument; operations: OperationDescriptor[] }>();
 /** A loaded document with its operations (cached per test file). */
-export function loadSpec(file: string): {
+export function loadSpec(file: SpecName): {
   document: OpenApiDocument;
   operations: OperationDescriptor[];
   inputHash: string;
 } {
   let entry = cache.get(file);
   if (!entry) {
-    const document = loadOpenApiSync(join(SPECS_DIR, file));
+    const document = loadOpenApiSync(specPath(file));
     entry = { document, operations: listOperations(document) };
     cache.set(file, entry);
   }

@@ -6,13 +6,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { specPath } from "../../src/_test/specs";
 import { runCli } from "../../src/cli/main";
 import { ordersDoc } from "./fixtures";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../../../..");
 const bin = join(here, "../../src/cli/bin.ts");
-const specs = join(root, "../shared/specs");
 
 /** Runs `synapseops …` as a child process, as a user would (source through tsx). */
 function synapseops(
@@ -63,7 +63,7 @@ describe("synapseops test (child process)", () => {
       [
         "test",
         "--input",
-        join(specs, "edge/3.0/petstore.json"),
+        specPath("edge/3.0/petstore.json"),
         "--env",
         "mock",
         "--report",
@@ -141,9 +141,7 @@ describe("synapseops test (child process)", () => {
       out: () => {},
       err: (l: string) => lines.push(l),
     };
-    expect(await runCli(["test", "--input", join(specs, "edge/3.0/petstore.json"), "--env", "uat"], io)).toBe(
-      2,
-    );
+    expect(await runCli(["test", "--input", specPath("edge/3.0/petstore.json"), "--env", "uat"], io)).toBe(2);
     expect(lines.join("\n")).toContain('environment "uat" is not in the config');
   });
 });

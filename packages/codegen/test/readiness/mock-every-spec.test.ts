@@ -18,8 +18,8 @@ afterAll(() => {
   );
 });
 
-describe("golden suite against the mock of every document in shared/specs", () => {
-  it.each([...specFiles(), "large/stripe.json", "large/github.json"])(
+describe("golden suite against the mock of every real document", () => {
+  it.each(specFiles({ large: true }))(
     "%s: every case passed or n/a",
     async (file) => {
       const started = Date.now();

@@ -1,21 +1,16 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { listOperations, loadOpenApiSync } from "@synapseops/core";
 import { connectorTestContext, testConnector } from "@synapseops/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { specNames, specPath } from "../../../core/test/openapi-specs";
 import { json, startLocalServer } from "../../test/local-server";
 import { openapi, schemeToAuth } from "../index";
 
-const SPECS = "/work/shared/specs";
-const files = ["edge/3.0", "edge/3.1", "real", "large"].flatMap((folder) =>
-  readdirSync(join(SPECS, folder))
-    .filter((file) => file.endsWith(".json"))
-    .map((file) => join(folder, file)),
-);
+// The real documents come from npm packages (issue 18): a fresh clone has them after `npm ci`.
+const files = specNames({ large: true });
 
 describe("openapi connector: every operation of the real documents", () => {
   it.each(files)("%s: each operation loads into a typed descriptor", (file) => {
-    const doc = loadOpenApiSync(join(SPECS, file));
+    const doc = loadOpenApiSync(specPath(file));
     const connector = openapi({ document: doc, type: "api" });
     const expected = listOperations(doc);
     expect(connector.operations.size).toBe(expected.length);
@@ -33,7 +28,7 @@ describe("openapi connector: every operation of the real documents", () => {
       sent.push(String(input));
       return Response.json({});
     };
-    const connector = openapi({ document: join(SPECS, file), fetch: fakeFetch as typeof fetch });
+    const connector = openapi({ document: specPath(file), fetch: fakeFetch as typeof fetch });
     const config = connector.parseConfig({ baseUrl: "https://api.example", auth: { type: "none" } });
     const outcomes = { sent: 0, invalid: 0, unsupported: 0 };
     for (const operation of connector.operations.values()) {
@@ -77,7 +72,7 @@ const server = await startLocalServer((request, response) => {
 });
 afterAll(() => server.close());
 
-const petstore = openapi({ document: join(SPECS, "edge/3.0/petstore.json"), type: "petstore" });
+const petstore = openapi({ document: specPath("edge/3.0/petstore.json"), type: "petstore" });
 const secrets = { api_key: "pets-key" };
 const config = { baseUrl: `${server.url}/v2`, credentials: {} };
 
@@ -145,7 +140,7 @@ describe("openapi connector: calls", () => {
   it("uses the document's server when no base URL is configured, per environment otherwise", async () => {
     const fakeFetch = async (input: string | URL | Request) => Response.json({ url: String(input) });
     const offline = openapi({
-      document: join(SPECS, "edge/3.0/petstore.json"),
+      document: specPath("edge/3.0/petstore.json"),
       fetch: fakeFetch as typeof fetch,
     });
     const result = await offline.write!(
@@ -172,7 +167,7 @@ describe("openapi connector: calls", () => {
     const fakeFetch = async (input: string | URL | Request, init?: RequestInit) =>
       Response.json({ url: String(input), headers: init?.headers ?? {} });
     const secured = openapi({
-      document: join(SPECS, "edge/3.0/security-multiple.json"),
+      document: specPath("edge/3.0/security-multiple.json"),
       fetch: fakeFetch as typeof fetch,
     });
     const byPath = (path: string) =>

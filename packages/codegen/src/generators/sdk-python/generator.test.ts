@@ -39,7 +39,12 @@ describe("sdk-python", () => {
     }
   });
 
-  it.each(["large/stripe.json", "large/github.json", "real/twilio-api.json", "edge/3.1/schema-types.json"])(
+  it.each([
+    "large/stripe.json",
+    "large/github.json",
+    "real/twilio-api.json",
+    "edge/3.1/schema-types.json",
+  ] as const)(
     "%s: the package compiles and imports",
     async (spec) => {
       const dir = writeOut(`sdk-python/${slug(spec)}`, generateSdkPython(loadSpec(spec)));

@@ -20,7 +20,7 @@ describe("tests (contract suites)", () => {
       "real/svix.json",
       "real/vercel.json",
       "large/stripe.json",
-    ];
+    ] as const;
     rmSync(SUITES, { recursive: true, force: true });
     const listeners = [];
     const env: Record<string, string> = {};
