@@ -35,7 +35,11 @@ export function packageBuild(
     sourcemap: true,
     target: "node20",
     platform: "node",
-    splitting: false,
+    // One copy of every module across a package's entries (issue 16): without shared chunks
+    // `dist/postgres.js` carried its own error classes, so `instanceof` failed across entries.
+    splitting: true,
+    // Class names are error brands across package copies (core/src/_error-brand.ts).
+    keepNames: true,
     treeshake: true,
     external: [/^@synapseops\//],
     noExternal: bundleForCjs,

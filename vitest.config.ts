@@ -12,14 +12,37 @@ function sqlAsText(): Plugin {
   };
 }
 
+const shared = { testTimeout: 30_000, hookTimeout: 30_000, pool: "forks" } as const;
+
+/**
+ * Tests the built packages as hosts install them (issue 16): the executor's behavioural tests,
+ * the durable-fault tests and the store contract, with `@synapseops/*` resolved to `dist/`
+ * (no source condition). `npm test` builds what is stale first (scripts/ensure-built.mjs) and
+ * runs this project; a plain `npx vitest` runs it only with SYNAPSEOPS_TEST_BUILT=1, so
+ * iterating on sources never tests a stale dist/.
+ */
+const BUILT = ["packages/core/test/**/*.test.ts"];
+const withBuilt = process.env.npm_lifecycle_event === "test" || process.env.SYNAPSEOPS_TEST_BUILT === "1";
+
 export default defineConfig({
-  plugins: [sqlAsText()],
-  resolve: { conditions: ["@synapseops/source"] },
-  ssr: { resolve: { conditions: ["@synapseops/source"] } },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: "forks",
+    projects: [
+      {
+        plugins: [sqlAsText()],
+        resolve: { conditions: ["@synapseops/source"] },
+        ssr: { resolve: { conditions: ["@synapseops/source"] } },
+        test: {
+          ...shared,
+          name: "source",
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "packages/*/test/**/*.test.ts",
+            "examples/*/test/**/*.test.ts",
+          ],
+          exclude: ["**/node_modules/**", "packages/*/test/built/**"],
+        },
+      },
+      ...(withBuilt ? [{ test: { ...shared, name: "built", include: BUILT } }] : []),
+    ],
   },
 });

@@ -10,7 +10,8 @@
  *    proves they are imported lazily (exceptions are listed in PEER_NEEDED_AT_LOAD);
  * 3. every bare import in dist/ JavaScript is a declared dependency, peer or Node builtin;
  * 4. the emitted `.d.ts` typecheck in a consumer project (nodenext, skipLibCheck off);
- * 5. `attw --pack --profile node16` finds no problem (skip with --no-attw);
+ * 5. `attw --pack --profile strict` (node10, node16 CJS and ESM, bundler) finds no problem (skip
+ *    with --no-attw); ESM-only subpaths are checked with the esm-only profile;
  * 6. every `bin` runs from its node_modules/.bin link (`--help`), and `synapseops generate`
  *    works with flags alone on a document written here, and its `--check` passes on fresh output.
  * `publint --strict` runs separately: `npm run publint`.
@@ -103,13 +104,14 @@ for (const dir of packageDirs) {
   } else ok("dist imports only declared dependencies");
 
   if (runAttw) {
-    // node16 covers CJS and ESM consumers (node10 has no `exports`, and engines say Node >= 20);
-    // ESM-only subpaths (no `require` entry) are checked with the esm-only profile instead.
+    // strict covers every resolver a consumer's tsconfig may use, node10 included (issue 18:
+    // subpath types resolve there through `typesVersions`); ESM-only subpaths (no `require`
+    // entry) are checked with the esm-only profile instead.
     const subpath = (e) => (e.specifier === pkg.name ? "." : `./${e.specifier.slice(pkg.name.length + 1)}`);
     const esmOnly = [...new Set(entries.map(subpath))].filter(
       (s) => !entries.some((e) => subpath(e) === s && e.format === "cjs"),
     );
-    const runs = [{ profile: "node16", args: esmOnly.length ? ["--exclude-entrypoints", ...esmOnly] : [] }];
+    const runs = [{ profile: "strict", args: esmOnly.length ? ["--exclude-entrypoints", ...esmOnly] : [] }];
     if (esmOnly.length) runs.push({ profile: "esm-only", args: ["--entrypoints", ...esmOnly] });
     for (const { profile, args: extra } of runs) {
       const attw = run("npx", [

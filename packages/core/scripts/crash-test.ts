@@ -1,23 +1,28 @@
 /**
- * The crash test of issue 7: 3 worker processes on BullMQ + the PostgreSQL store process 10,000
- * records to a local HTTP target while a random worker is killed with SIGKILL every few hundred
- * ms (and restarted), PostgreSQL connections are terminated and Redis clients killed mid-run.
+ * The crash test of issues 7 and 16: 3 worker processes on BullMQ + the PostgreSQL store process
+ * 10,000 records to a local HTTP target while a random worker is killed with SIGKILL every few
+ * hundred ms (and restarted), PostgreSQL connections are terminated three times, Redis clients
+ * are killed, and the target answers 500 for 6 s and then 429 (Retry-After) for 6 s.
  * Run twice: against a target that honours Idempotency-Key (expect 0 lost, 0 duplicated) and one
- * that ignores it (expect 0 lost; duplicates counted). Ends with one line per target:
+ * that ignores it (expect 0 lost; duplicates counted). Both expect the run SUCCEEDED with exact
+ * counts (every record completed once in the counts, none failed or dead-lettered). Ends with
+ * one line per target:
  * `crash-test: <N> records, <K> kills, lost <L>, duplicated <D>, run <STATUS>`.
  *
- * Run: `npm run crash-test` (node --import tsx, .sql loaded as text by crash-test-register.mjs).
+ * Run: `npm run crash-test` tests the built packages (what hosts install: `@synapseops/core`
+ * resolves to dist/); `npm run crash-test:source` the sources (.sql loaded as text by
+ * crash-test-register.mjs).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { ConnectorError, createRuntime, defineConnector, type Runtime } from "@synapseops/core";
+import { bullmqQueue } from "@synapseops/core/bullmq";
+import { postgresStore } from "@synapseops/core/postgres";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { z } from "zod";
-import { bullmqQueue } from "../src/bullmq/index";
-import { ConnectorError, createRuntime, defineConnector, type Runtime } from "../src/index";
-import { postgresStore } from "../src/postgres/index";
 
 const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = new URL(process.env.SYNAPSEOPS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -47,7 +52,14 @@ const crashHttp = defineConnector({
       } catch (error) {
         throw new ConnectorError(`target unreachable: ${String(error)}`, { retryable: true, cause: error });
       }
-      if (!response.ok) throw new ConnectorError(`target answered ${response.status}`, { retryable: true });
+      if (!response.ok) {
+        const retryAfter = Number(response.headers.get("retry-after"));
+        throw new ConnectorError(`target answered ${response.status}`, {
+          retryable: true,
+          status: response.status,
+          ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+        });
+      }
       return response.json();
     },
   },
@@ -84,16 +96,31 @@ async function worker(schema: string, prefix: string): Promise<void> {
   await new Promise(() => {});
 }
 
+/** An outage of the target: until `until`, every request is answered `status`, with no effect. */
+interface TargetFault {
+  status: 500 | 429;
+  until: number;
+}
+
 /** The HTTP target: counts effects per record; `honour` applies each key once. */
-function startTarget(
-  honour: boolean,
-): Promise<{ server: Server; url: string; effects: Map<string, number> }> {
+function startTarget(honour: boolean): Promise<{
+  server: Server;
+  url: string;
+  effects: Map<string, number>;
+  fault: (status: 500 | 429, ms: number) => void;
+}> {
   const effects = new Map<string, number>();
   const seenKeys = new Map<string, string>();
+  let fault: TargetFault | undefined;
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
+      if (fault !== undefined && Date.now() < fault.until) {
+        res.writeHead(fault.status, fault.status === 429 ? { "retry-after": "1" } : {});
+        res.end(JSON.stringify({ error: fault.status === 429 ? "slow down" : "internal" }));
+        return;
+      }
       const key = req.headers["idempotency-key"];
       if (honour && typeof key === "string" && seenKeys.has(key)) {
         res.end(seenKeys.get(key));
@@ -108,7 +135,14 @@ function startTarget(
   });
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () =>
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, effects }),
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        effects,
+        fault: (status, ms) => {
+          fault = { status, until: Date.now() + ms };
+        },
+      }),
     ),
   );
 }
@@ -143,7 +177,8 @@ async function scenario(honour: boolean): Promise<boolean> {
           id: "send",
           kind: "send",
           connector: ref.id,
-          policy: { retry: { maxAttempts: 10, initialDelayMs: 50, maxDelayMs: 500 } },
+          // Rides out the target's 6 s outages (2 s apart at most) with attempts to spare.
+          policy: { retry: { maxAttempts: 20, initialDelayMs: 100, maxDelayMs: 2000 } },
         },
       ],
     },
@@ -182,8 +217,18 @@ async function scenario(honour: boolean): Promise<boolean> {
       workers[index]!.kill("SIGKILL");
       workers[index] = spawnWorker();
       kills += 1;
-      if (kills === 8) faults.push(`pg_terminate_backend: ${await terminatePostgres()} connections`);
+      if (kills === 4) {
+        target.fault(500, 6000);
+        faults.push("target 500s for 6 s");
+      }
+      if (kills === 6 || kills === 10 || kills === 14) {
+        faults.push(`pg_terminate_backend: ${await terminatePostgres()} connections`);
+      }
       if (kills === 16) faults.push(`redis CLIENT KILL: ${await killRedisClients()} clients`);
+      if (kills === 18) {
+        target.fault(429, 6000);
+        faults.push("target 429s (Retry-After: 1) for 6 s");
+      }
     }
   }
   const elapsed = Date.now() - started;
@@ -196,18 +241,27 @@ async function scenario(honour: boolean): Promise<boolean> {
     duplicated += Math.max(0, n - 1);
   }
   const final = await producer.runs.get(run.id);
+  const deadLetters = await producer.deadLetters.list({ runId: run.id });
+  const counts = final.counts;
+  // Exact counts: every record completed once in the run's counts, none failed, lost or parked.
+  const exact =
+    counts.total === RECORDS &&
+    counts.completed === RECORDS &&
+    counts.failed === 0 &&
+    counts.deadLettered === 0 &&
+    deadLetters.items.length === 0;
   process.stdout.write(
     `crash-test (${honour ? "key-honouring" : "key-ignoring"} target): ${elapsed} ms, longest stall ${longestStall} ms, ${faults.join("; ")}, counts ${JSON.stringify(final.counts)}\n`,
   );
   process.stdout.write(
-    `crash-test: ${RECORDS} records, ${kills} kills, lost ${lost}, duplicated ${duplicated}, run ${final.status}\n`,
+    `crash-test: ${RECORDS} records, ${kills} kills, lost ${lost}, duplicated ${duplicated}, run ${final.status}, counts ${exact ? "exact" : "WRONG"}, dead letters ${deadLetters.items.length}\n`,
   );
   await producer.close({ timeoutMs: 1000 });
   target.server.close();
   await cleanup(schema, prefix);
   return honour
-    ? lost === 0 && duplicated === 0 && final.status === "SUCCEEDED" && kills >= MIN_KILLS
-    : lost === 0 && final.status === "SUCCEEDED";
+    ? lost === 0 && duplicated === 0 && final.status === "SUCCEEDED" && exact && kills >= MIN_KILLS
+    : lost === 0 && final.status === "SUCCEEDED" && exact;
 }
 
 /** Terminates this test's PostgreSQL connections only (by application_name). */

@@ -20,6 +20,7 @@ export interface ConnectorErrorOptions extends SynapseErrorOptions {
  * ```
  */
 export class ConnectorError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:ConnectorError";
   override name = "ConnectorError";
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;

@@ -1,3 +1,4 @@
+import { hasErrorBrand, stampErrorBrands } from "./_error-brand";
 import type { ValidationReport } from "./blueprints/validation-report";
 
 /**
@@ -47,6 +48,19 @@ export interface SynapseErrorOptions {
  * ```
  */
 export class SynapseError extends Error {
+  /**
+   * What `instanceof` recognises this class by when the error comes from another copy of the
+   * package (its ESM and CJS builds in one process, or two installed versions). Subclasses may
+   * declare their own; without one, the class name is used.
+   */
+  static readonly brand: string = "@synapseops/core:SynapseError";
+
+  /** `instanceof` by prototype chain, or by brand across copies of the package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested against (a subclass too).
+    return hasErrorBrand(this, value);
+  }
+
   override name = "SynapseError";
   readonly code: ErrorCode;
   readonly path: string | undefined;
@@ -55,6 +69,7 @@ export class SynapseError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.path = options.path;
+    stampErrorBrands(this, new.target);
   }
 
   /** A plain object for logs and API responses (no stack, no cause). */
@@ -70,6 +85,7 @@ export class SynapseError extends Error {
 
 /** Input that does not fit the model: a bad body, option or patch. A caller's mistake. */
 export class ValidationError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:ValidationError";
   override name = "ValidationError";
   constructor(message: string, options: SynapseErrorOptions & { code?: ErrorCode } = {}) {
     super(options.code ?? ErrorCode.INVALID_INPUT, message, options);
@@ -78,6 +94,7 @@ export class ValidationError extends SynapseError {
 
 /** A blueprint whose validation report has errors, where an operation needs none (approval). */
 export class BlueprintInvalidError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:BlueprintInvalidError";
   override name = "BlueprintInvalidError";
   /** The report with every issue; `path` is the first error's. */
   readonly report: ValidationReport;
@@ -95,6 +112,7 @@ export class BlueprintInvalidError extends SynapseError {
 
 /** An entity that does not exist. */
 export class NotFoundError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:NotFoundError";
   override name = "NotFoundError";
   readonly entity: string;
   readonly id: string;
@@ -107,6 +125,7 @@ export class NotFoundError extends SynapseError {
 
 /** A write lost a race (optimistic concurrency) or collides with existing data. */
 export class ConflictError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:ConflictError";
   override name = "ConflictError";
   constructor(message: string, options: SynapseErrorOptions = {}) {
     super(ErrorCode.CONFLICT, message, options);
@@ -115,6 +134,7 @@ export class ConflictError extends SynapseError {
 
 /** A lifecycle transition that the entity's state does not allow. */
 export class LifecycleError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:LifecycleError";
   override name = "LifecycleError";
   readonly from: string;
   readonly action: string;
@@ -130,6 +150,7 @@ export class LifecycleError extends SynapseError {
  * in progress elsewhere. Never retried.
  */
 export class IdempotencyConflictError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:IdempotencyConflictError";
   override name = "IdempotencyConflictError";
   readonly key: string;
   constructor(key: string, message: string, options: SynapseErrorOptions = {}) {
@@ -140,6 +161,7 @@ export class IdempotencyConflictError extends SynapseError {
 
 /** A store (database) failed for a reason that is not the caller's input. */
 export class StoreError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:StoreError";
   override name = "StoreError";
   constructor(message: string, options: SynapseErrorOptions = {}) {
     super(ErrorCode.STORE, message, options);
@@ -168,6 +190,7 @@ export class OverloadedError extends SynapseError {
 
 /** An optional dependency (a database client, a queue library) is not installed. */
 export class DependencyMissingError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:DependencyMissingError";
   override name = "DependencyMissingError";
   constructor(packageName: string, feature: string, options: SynapseErrorOptions = {}) {
     super(

@@ -8,7 +8,7 @@ import {
   type Runtime,
   type RuntimeOptions,
   type Store,
-} from "../src/index";
+} from "@synapseops/core";
 import { defaultQueues } from "./_stores";
 
 /** What a scripted target does with one write: return a result or throw. */

@@ -5,7 +5,7 @@ import {
   defineConnector,
   type Runtime,
   type Store,
-} from "../src/index";
+} from "@synapseops/core";
 
 /** A connector type the tests register: writes records to an array. */
 export const memoryTarget = defineConnector({

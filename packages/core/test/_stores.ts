@@ -1,8 +1,8 @@
 import pg from "pg";
-import { bullmqQueue } from "../src/bullmq/index";
-import { memoryStore, type RunQueue, type Store } from "../src/index";
-import { postgresStore } from "../src/postgres/index";
-import { checkTestService } from "../src/testing/index";
+import { bullmqQueue } from "@synapseops/core/bullmq";
+import { memoryStore, type RunQueue, type Store } from "@synapseops/core";
+import { postgresStore } from "@synapseops/core/postgres";
+import { checkTestService } from "@synapseops/core/testing";
 
 /** A way to make a fresh store for one test, and to clean up after all of them. */
 export interface StoreFactory {

@@ -1,9 +1,9 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { bullmqQueue } from "../src/bullmq/index";
-import type { RunQueue, Store } from "../src/index";
-import { postgresStore } from "../src/postgres/index";
-import { checkTestService } from "../src/testing/index";
+import { bullmqQueue } from "@synapseops/core/bullmq";
+import type { RunQueue, Store } from "@synapseops/core";
+import { postgresStore } from "@synapseops/core/postgres";
+import { checkTestService } from "@synapseops/core/testing";
 import { approvedPayments, paymentsBody } from "./_executor-fixtures";
 
 // Issue 7: durable runs on the real PostgreSQL store and BullMQ workers.

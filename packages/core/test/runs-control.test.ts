@@ -7,7 +7,7 @@ import {
   REDACTED,
   type SecretProvider,
   type Store,
-} from "../src/index";
+} from "@synapseops/core";
 import { approvedPayments, failures, paymentsBody } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
 
@@ -94,7 +94,7 @@ describe.each(stores)("run control on the $name store", ({ make, skip }) => {
         const run = await first.runtime.runs.start(first.blueprintId, { input: { id: "late", amount: 50 } });
         await first.runtime.runs.wait(run.id, { untilWaiting: true });
         await first.runtime.close();
-        const { createRuntime } = await import("../src/index");
+        const { createRuntime } = await import("@synapseops/core");
         const second = createRuntime({ store: shared, connectors: [first.target.connector] });
         const done = await second.runs.signal(run.id, {
           step: "review",

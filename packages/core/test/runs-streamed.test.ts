@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ValidationError } from "../src/index";
+import { ValidationError } from "@synapseops/core";
 import { approvedPayments } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
 

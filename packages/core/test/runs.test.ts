@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { LifecycleError, type Store, ValidationError } from "../src/index";
+import { LifecycleError, type Store, ValidationError } from "@synapseops/core";
 import { approvedPayments, failures, paymentsBody } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
 
@@ -319,7 +319,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
       withStore(async (store) => {
         const { runtime, blueprintId, target } = await approvedPayments(store);
         const payload = { id: "crash", amount: 1 };
-        const { contentHash } = await import("../src/index");
+        const { contentHash } = await import("@synapseops/core");
         await store.claimIdempotencyKey({
           scope: blueprintId,
           key: "crash",

@@ -8,7 +8,7 @@ import {
   type Store,
   SynapseError,
   ValidationError,
-} from "../src/index";
+} from "@synapseops/core";
 import { orderBody, setup } from "./_runtime-fixtures";
 import { storeFactories } from "./_stores";
 
@@ -399,7 +399,7 @@ describe("errors at the edge", () => {
   it("wraps a store failure into a SynapseError that keeps its cause", async () => {
     const store = memoryStore();
     const broken: Store = { ...store, getProject: () => Promise.reject(new TypeError("socket closed")) };
-    const { createRuntime } = await import("../src/index");
+    const { createRuntime } = await import("@synapseops/core");
     const runtime = createRuntime({ store: broken });
     const error = await runtime.projects.get("prj_x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SynapseError);
