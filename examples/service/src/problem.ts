@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { BlueprintInvalidError, ErrorCode, SynapseError, toSynapseError } from "@synapseops/core";
+import {
+  BlueprintInvalidError,
+  ErrorCode,
+  type OverloadedError,
+  SynapseError,
+  toSynapseError,
+} from "@synapseops/core";
 import { MappingError } from "@synapseops/mapping";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 
@@ -46,6 +52,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.MAPPING_ENGINE]: 422,
   [ErrorCode.CONNECTOR_FAILED]: 502,
   [ErrorCode.CLOSED]: 503,
+  // RFC 6585 §4; a store that cannot take the run is 503 (see overloadStatus).
+  [ErrorCode.OVERLOADED]: 429,
 };
 
 const TITLE: Record<number, string> = {
@@ -55,6 +63,7 @@ const TITLE: Record<number, string> = {
   413: "Content too large",
   415: "Unsupported media type",
   422: "Unprocessable content",
+  429: "Too many requests",
   500: "Internal server error",
   502: "Bad gateway",
   503: "Service unavailable",
@@ -114,7 +123,7 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     return problem(request, 400, error.code, error.message, error.path ? { pointer: error.path } : {});
   }
   if (error instanceof SynapseError) {
-    const status = STATUS[error.code] ?? 500;
+    const status = error.code === ErrorCode.OVERLOADED ? overloadStatus(error) : (STATUS[error.code] ?? 500);
     const extra: Partial<Problem> = error.path ? { pointer: error.path } : {};
     if (error instanceof BlueprintInvalidError) {
       extra.errors = error.report.issues
@@ -132,8 +141,28 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   return problem(request, 500, ErrorCode.INTERNAL, publicDetail(toSynapseError(error)));
 }
 
+/** 429 when the run queue is full, 503 when the store cannot take the run (issue 16). */
+function overloadStatus(error: SynapseError): number {
+  return (error as OverloadedError).resource === "store" ? 503 : 429;
+}
+
+/**
+ * The `Retry-After` of an overloaded runtime, in whole seconds (RFC 9110 §10.2.3), at least 1;
+ * undefined for any other error.
+ */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  if (!(error instanceof SynapseError) || error.code !== ErrorCode.OVERLOADED) return undefined;
+  const ms = (error as OverloadedError).retryAfterMs;
+  return Math.max(1, Math.ceil((Number.isFinite(ms) ? ms : 1_000) / 1_000));
+}
+
 function publicDetail(error: SynapseError): string {
-  if (error.code === ErrorCode.CONNECTOR_FAILED || error.code === ErrorCode.CLOSED) return error.message;
+  if (
+    error.code === ErrorCode.CONNECTOR_FAILED ||
+    error.code === ErrorCode.CLOSED ||
+    error.code === ErrorCode.OVERLOADED
+  )
+    return error.message;
   return `the service failed (${error.code}); quote the errorId when reporting it`;
 }
 
@@ -141,8 +170,11 @@ function publicDetail(error: SynapseError): string {
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const body = toProblem(error, request);
   const log = { errorId: body.errorId, code: body.code, status: body.status };
-  if (body.status >= 500) request.log.error({ ...log, err: error }, body.detail);
+  if (body.status >= 500 && body.code !== ErrorCode.OVERLOADED)
+    request.log.error({ ...log, err: error }, body.detail);
   else request.log.info(log, body.detail);
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 

@@ -1,5 +1,5 @@
 import { memory } from "@synapseops/connectors";
-import { createRuntime, type Logger, type Runtime } from "@synapseops/core";
+import { type AdmissionOptions, createRuntime, type Logger, type Runtime } from "@synapseops/core";
 import { type SandboxTarget, sandboxTarget } from "./sandbox-target";
 
 /** Where the service keeps its state, from the environment. */
@@ -11,6 +11,11 @@ export interface ServiceRuntimeOptions {
   /** Schema of the PostgreSQL store, and BullMQ key prefix, so tests can keep apart. @default "synapseops" */
   namespace?: string;
   logger?: Logger;
+  /**
+   * Admission control of the runtime: runs beyond `maxQueuedJobs` unfinished jobs are answered
+   * 429 with `Retry-After` (503 when the store is down). @default the runtime's (10,000 jobs)
+   */
+  admission?: AdmissionOptions;
 }
 
 /** The runtime the service exposes, plus the sandbox target it registers. */
@@ -30,7 +35,10 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   const sandbox = sandboxTarget();
   const connectors = [memory(), sandbox.connector];
   const namespace = options.namespace ?? "synapseops";
-  const logger = options.logger ? { logger: options.logger } : {};
+  const logger = {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.admission ? { admission: options.admission } : {}),
+  };
   if (options.databaseUrl === undefined) {
     if (options.redisUrl !== undefined)
       throw new Error("REDIS_URL needs DATABASE_URL: BullMQ carries durable runs, which need PostgreSQL");
@@ -41,16 +49,9 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   if (options.redisUrl === undefined) {
     return { runtime: createRuntime({ connectors, store, ...logger }), sandbox, engines: "postgres" };
   }
-  const { bullmqQueue } = await import("@synapseops/core/bullmq");
-  const redis = new URL(options.redisUrl);
-  const queue = bullmqQueue({
-    connection: {
-      host: redis.hostname,
-      port: Number(redis.port || 6379),
-      ...(redis.password ? { password: decodeURIComponent(redis.password) } : {}),
-    },
-    prefix: namespace,
-  });
+  const { bullmqQueue, redisConnection } = await import("@synapseops/core/bullmq");
+  // The whole URL: credentials, TLS (rediss://) and the database index (redis://host:6379/3).
+  const queue = bullmqQueue({ connection: redisConnection(options.redisUrl), prefix: namespace });
   return {
     runtime: createRuntime({ connectors, store, queue, ...logger }),
     sandbox,
