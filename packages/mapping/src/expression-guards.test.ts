@@ -92,6 +92,24 @@ const CASES: GuardCase[] = [
     expression: '{"nested": {$k: {"polluted": 1}}}',
     codes: [MappingErrorCode.OUTPUT_INVALID],
   },
+  // issue 17: budgets inside built-ins, checked before they allocate or loop.
+  {
+    name: "a range bound past 2^53 (V8 died with 'invalid size')",
+    expression: "[id..id]",
+    input: { id: 9007199254740992 },
+    codes: [MappingErrorCode.SEQUENCE_TOO_LONG],
+  },
+  {
+    name: "recursion through $eval",
+    expression: '($f := function($n){ $eval("$f($n + 1)") }; $f(0))',
+    codes: [MappingErrorCode.DEPTH, MappingErrorCode.TIMEOUT],
+  },
+  {
+    name: "a prototype merged from data",
+    expression: "order ~> |$|$$.patch|",
+    input: JSON.parse('{"order":{"a":1},"patch":{"__proto__":{"isAdmin":true}}}'),
+    codes: [MappingErrorCode.OUTPUT_INVALID],
+  },
   {
     name: "a regex with a backreference (the linear-time engine cannot run it)",
     expression: '$match("aa", /(a)\\1/)',
@@ -168,6 +186,21 @@ describe.each([
       expect(result.value, pattern).toBe(false);
       expect(result.elapsed).toBeLessThan(100);
     }
+    // issue 17: a comparator-less $sort of 100,000 numbers ran out of heap; $distinct of 200,000 took 28 s.
+    const sorted = await outcome("$count($sort([1..100000]))", {}, fastPath);
+    expect(sorted.value).toBe(100000);
+    expect(sorted.elapsed).toBeLessThan(TIMEOUT_MS);
+    const distinct = await outcome("$count($distinct($append([1..100000], [1..100000])))", {}, fastPath);
+    expect(distinct.value).toBe(100000);
+    expect(distinct.elapsed).toBeLessThan(TIMEOUT_MS);
+    const mixed = await outcome(
+      '$distinct([1, "1", 1, {"a": 1}, {"a": 1}, [2], [2], null, null])',
+      {},
+      fastPath,
+    );
+    expect(mixed.value).toEqual([1, "1", { a: 1 }, [2], null]);
+    const ordered = await outcome('$sort(["b", "a", "c"])', {}, fastPath);
+    expect(ordered.value).toEqual(["a", "b", "c"]);
     const padded = await outcome('$length($pad("", 1000, "x"))', {}, fastPath);
     expect(padded.value).toBe(1000);
   });

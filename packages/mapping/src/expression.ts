@@ -11,6 +11,7 @@ import { compileFastPath, type FastProgram } from "./fast-path/compile";
 import { FastPathGuardError, type RunLimits } from "./fast-path/runtime";
 import { installFastSubexpressions, LIMITS_BINDING } from "./fast-path/subexpressions";
 import { registeredFunctions } from "./function-registry";
+import { buildsRanges, guardRanges } from "./guards/builtin-budgets";
 import { restoreClonedRegexes } from "./guards/cloned-regexes";
 import { guardedFunctions } from "./guards/guarded-functions";
 import { isolateEmptyArrays } from "./guards/input-isolation";
@@ -97,6 +98,7 @@ export function compileExpression(
   const reference = new ReferenceEvaluator(source, limits, setUp, {
     stringGuard: buildsStrings(parsed.ast()),
     evaluatesText: usesEval(parsed.ast()),
+    ranges: buildsRanges(parsed.ast()),
     timer: callsHostFunctions(parsed.ast()),
     // `$eval` text may group too.
     groupsBy: groupsBy(parsed.ast()) || usesEval(parsed.ast()),
@@ -244,12 +246,16 @@ function buildsStrings(node: unknown): boolean {
   );
 }
 
-/** Whether the expression groups (`items{key: value}`), which writes into an empty input array. */
+/**
+ * Whether the expression groups (`items{key: value}`, or any object constructor), which writes
+ * into an empty input array.
+ */
 function groupsBy(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(groupsBy);
   if (typeof node !== "object" || node === null) return false;
   const record = node as Record<string, unknown>;
-  if (record.group !== undefined) return true;
+  // An object constructor is a group-by of its input too (`{"k": v}` on `[]`).
+  if (record.group !== undefined || (record.type === "unary" && record.value === "{")) return true;
   return Object.entries(record).some(
     ([key, value]) => key !== "value" && typeof value === "object" && groupsBy(value),
   );
@@ -341,6 +347,7 @@ class ReferenceEvaluator {
     private readonly needs: {
       stringGuard: boolean;
       evaluatesText: boolean;
+      ranges: boolean;
       timer: boolean;
       groupsBy: boolean;
       subexpressions: JsonataFrame | undefined;
@@ -399,6 +406,7 @@ class ReferenceEvaluator {
       if (this.needs.subexpressions !== undefined) {
         this.fastParts = installFastSubexpressions(instance, this.needs.subexpressions) > 0;
       }
+      if (this.needs.ranges) guardRanges(instance);
       // `$eval` text is parsed at run time, out of the rewrite's reach: it gets the exit hook.
       const rewritten = this.needs.stringGuard && guardConcatenations(instance, this.limits.maxOutputSize);
       if (this.needs.evaluatesText || (this.needs.stringGuard && !rewritten)) {

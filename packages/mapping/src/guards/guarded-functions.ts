@@ -1,4 +1,5 @@
 import { MappingError, MappingErrorCode } from "../errors";
+import { budgetedFunctions } from "./builtin-budgets";
 import { builtinFunction } from "./jsonata-environment";
 import { checkStringSize } from "./output-check";
 
@@ -82,6 +83,7 @@ export function guardedFunctions(maxOutputSize: number): GuardedFunction[] {
         return result instanceof Promise ? result.then(checked("$replace")) : checked("$replace")(result);
       },
     },
+    ...budgetedFunctions(),
   ];
   for (const fn of functions) Object.defineProperty(fn.implementation, GUARDED_FUNCTION, { value: fn.name });
   return functions;

@@ -45,6 +45,7 @@ function measure(node: unknown, depth: number, limit: number, size: number): num
       size += 2 + node.length;
       for (let index = 0; index < node.length; index++) size = measure(node[index], depth + 1, limit, size);
     } else {
+      if (hasDataPrototype(node)) throw PROBLEM;
       const keys = Object.keys(node);
       size += 2;
       for (let index = 0; index < keys.length; index++) {
@@ -89,6 +90,13 @@ function describeProblem(value: unknown, maxOutputSize: number): void {
             path.pop();
           }
         } else {
+          if (hasDataPrototype(node)) {
+            throw new MappingError(
+              MappingErrorCode.OUTPUT_INVALID,
+              `expression result at ${pointer() || "/"} has a prototype built from data (a "__proto__" key was merged into it); it is refused`,
+              { path: pointer() },
+            );
+          }
           size += 2;
           for (const key in node) {
             if (!Object.hasOwn(node, key)) continue;
@@ -118,6 +126,16 @@ function describeProblem(value: unknown, maxOutputSize: number): void {
     }
   };
   visit(value, 0);
+}
+
+/**
+ * Whether an object's prototype is a plain data object: what assigning a parsed `"__proto__"`
+ * key does (`order ~> |$|$$.patch|`, issue 17). Class instances a host passed in keep theirs
+ * (their prototype owns a `constructor`).
+ */
+function hasDataPrototype(node: object): boolean {
+  const proto = Object.getPrototypeOf(node) as object | null;
+  return proto !== null && proto !== Object.prototype && !Object.hasOwn(proto, "constructor");
 }
 
 /** Throws `MAPPING_OUTPUT_TOO_LARGE` when a string built during evaluation exceeds the limit. */
