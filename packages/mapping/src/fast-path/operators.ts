@@ -160,6 +160,8 @@ function range(left: unknown, right: unknown, frame: Frame): unknown {
   const from = left as number;
   const to = right as number;
   if (from > to) return undefined;
+  // Past 2^53 `item++` stops growing and the loop below never ends: the reference refuses it (issue 17).
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw deopt();
   const size = to - from + 1;
   if (size > RANGE_LIMIT) throw deopt();
   frame.context.checkSequence(size);
@@ -255,8 +257,10 @@ function orderKeys<T extends { key: string }>(entries: T[]): T[] {
 function groupObject(pairs: { key: Evaluator; value: Evaluator }[]): Evaluator {
   return (input, frame) => {
     if ((input as Sequence | undefined)?.tupleStream) throw deopt();
+    // The reference pushes `undefined` into an empty input array, which may be the caller's
+    // data (issue 17): the reference runs such a case on its own copy (see isolateEmptyArrays).
+    if (Array.isArray(input) && input.length === 0) throw deopt();
     const items: unknown[] = Array.isArray(input) ? input : createSequence(input);
-    if (items.length === 0) items.push(undefined);
     const groups: Record<string, { data: unknown; exprIndex: number }> = Object.create(null);
     for (const item of items) {
       frame.context.tick();
