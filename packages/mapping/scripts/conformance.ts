@@ -1,5 +1,5 @@
 /**
- * Runs every case of the JSONata reference test suite (/work/shared/jsonata-test-suite, or
+ * Runs every case of the JSONata reference test suite (vendored in test/jsonata-test-suite, or
  * $JSONATA_TEST_SUITE) through `compileExpression`, in each evaluation mode we offer, and prints
  * the failures and `N passed, M failed`. Exits non-zero on any failure.
  *
@@ -12,8 +12,8 @@
  * "timebox" code for runaway evaluation) passes with `MAPPING_TIMEOUT` or `MAPPING_DEPTH`.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { compileExpression, MappingError, MappingErrorCode } from "../src/index";
 
 /** One case of the suite, as its JSON files describe it. */
@@ -48,9 +48,12 @@ export interface ConformanceReport {
   modes: Record<string, { passed: number; failed: number; compiled: number; finishedFast: number }>;
 }
 
-/** Where the suite lives. */
+/** The vendored suite (jsonata v2.2.2, see its README): part of the repository (issue 18). */
+const VENDORED_SUITE = join(dirname(fileURLToPath(import.meta.url)), "../test/jsonata-test-suite");
+
+/** Where the suite lives: $JSONATA_TEST_SUITE, or the copy vendored under test/. */
 export function suiteDirectory(): string {
-  return process.env.JSONATA_TEST_SUITE ?? "/work/shared/jsonata-test-suite";
+  return process.env.JSONATA_TEST_SUITE ?? VENDORED_SUITE;
 }
 
 /** Reads every case of every group, in a stable order. */
