@@ -1,0 +1,3 @@
+import { register } from "node:module";
+
+register("./_sql-loader.mjs", import.meta.url);
