@@ -8,6 +8,7 @@ import {
 } from "@synapseops/core";
 import { MappingError } from "@synapseops/mapping";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { fastifyProblemCode } from "./http-errors";
 
 /** One field-level problem: where (a JSON pointer into the request part) and what. */
 export interface ProblemEntry {
@@ -59,8 +60,10 @@ const STATUS: Record<string, number> = {
 const TITLE: Record<number, string> = {
   400: "Bad request",
   404: "Not found",
+  408: "Request timeout",
   409: "Conflict",
   413: "Content too large",
+  414: "URI too long",
   415: "Unsupported media type",
   422: "Unprocessable content",
   429: "Too many requests",
@@ -133,10 +136,10 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     // A 5xx says what failed without echoing internals; the log under errorId has the rest.
     return problem(request, status, error.code, status >= 500 ? publicDetail(error) : error.message, extra);
   }
-  // Fastify's client errors (bad JSON, wrong media type, body too large) carry a 4xx statusCode.
+  // Fastify's client errors (bad JSON, bad URL, wrong media type, body too large) carry a 4xx statusCode.
   const status = fastifyError.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
-    return problem(request, status, ErrorCode.INVALID_INPUT, fastifyError.message);
+    return problem(request, status, fastifyProblemCode(fastifyError), fastifyError.message);
   }
   return problem(request, 500, ErrorCode.INTERNAL, publicDetail(toSynapseError(error)));
 }

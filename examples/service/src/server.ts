@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { answerClientError, refuseHostileInput, requireHost } from "./http-errors";
 import type { RegisteredOperation } from "./operation";
 import { sendProblem, sendRouteNotFound } from "./problem";
 import { requestValidatorCompiler } from "./request-validation";
@@ -27,10 +28,21 @@ export async function buildServer(
   context: ServiceContext,
   options: BuildServerOptions = {},
 ): Promise<FastifyInstance> {
-  const app = Fastify(
-    options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? true },
-  );
+  const app = Fastify({
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? true }),
+    // Every error is problem+json, also those Fastify and Node answer before a route runs (issue 16).
+    frameworkErrors: sendProblem,
+    clientErrorHandler: answerClientError,
+    // Node answers a missing Host with a bare 400; requireHost answers it as a problem instead.
+    http: { requireHostHeader: false },
+    // Ids up to 256 characters reach validation (a 400 with a pointer); longer ones are a 414.
+    routerOptions: { maxParamLength: 256 },
+  });
   app.setValidatorCompiler(requestValidatorCompiler);
+  app.addHook("onRequest", requireHost);
+  app.addHook("preValidation", refuseHostileInput);
   const operations: RegisteredOperation[] = [];
   app.addHook("onRoute", (route) => {
     const spec = route.config?.operation;
