@@ -51,3 +51,5 @@ export type {
 } from "./types";
 export type { OutputIssue } from "./validate-output";
 export { MappingOutputError, validateOutput } from "./validate-output";
+export type { WorkerEvaluateOptions, WorkerEvaluator, WorkerEvaluatorOptions } from "./worker-evaluator";
+export { createWorkerEvaluator } from "./worker-evaluator";
