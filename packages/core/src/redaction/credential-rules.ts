@@ -44,9 +44,13 @@ export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|
 export function credentialTextPatterns(marker: string): readonly (readonly [RegExp, string])[] {
   // `$` in a replacement is special; markers never need it.
   const safe = marker.replaceAll("$", "$$$$");
+  // `(?!\[REDACTED)`: a value another redactor already hid keeps its marker (redaction is idempotent).
   return [
-    [/([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]+@/gi, `$1${safe}@`],
+    [/([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)(?!\[REDACTED)[^@\s/]+@/gi, `$1${safe}@`],
     [/\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${safe}`],
-    [/\b(password|passwd|secret|token|api[_-]?key|access[_-]?token)=([^&\s"']+)/gi, `$1=${safe}`],
+    [
+      /\b(password|passwd|secret|token|api[_-]?key|access[_-]?token)=(?!\[REDACTED)([^&\s"']+)/gi,
+      `$1=${safe}`,
+    ],
   ];
 }

@@ -5,7 +5,7 @@ import { credentialTextPatterns } from "./credential-rules";
  * The detectors that find personal data and credentials inside any text, each of which a host
  * can switch off: `email`, `card` (Luhn-checked), `iban` (mod-97 checked), `phone` (international
  * `+…` numbers and `(555) 123-4567`), `token` (bearer/basic credentials, `key=value` secrets,
- * URL passwords, JWTs and well-known API key formats).
+ * URL passwords, JWTs, well-known API key formats and long random hex or base64 strings).
  */
 export type TextDetectorName = "email" | "card" | "iban" | "phone" | "token";
 
@@ -32,6 +32,15 @@ const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const API_KEY_FORMATS =
   /\b(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g;
 
+/**
+ * Long random strings: 32+ hex characters, or 40+ base64/base64url characters mixing upper case,
+ * lower case and digits (see {@link isRandomSecret}). Random API keys and signing secrets look
+ * like this; so do digests, which are hidden too. A hex run after `_` or `-` is an id
+ * (`run_01a2…`), not a secret.
+ */
+const LONG_HEX = /(?<![A-Za-z0-9_-])[0-9a-fA-F]{32,}(?![A-Za-z0-9])/g;
+const LONG_BASE64 = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{40,}={0,2}(?![A-Za-z0-9+/_=-])/g;
+
 const TOKEN_MARKER = redactionMarker("token");
 const TOKEN_PATTERNS = credentialTextPatterns(TOKEN_MARKER);
 
@@ -56,12 +65,31 @@ export function applyTextDetector(name: TextDetectorName, text: string): string 
 /** Every token pattern needs one of these; most texts have none, and skip the patterns. */
 const TOKEN_HINT = /:\/\/|bearer|basic|token|=|eyJ|sk_|rk_|gh[pousr]_|xox|AKIA/i;
 
-function redactTokens(text: string): string {
-  if (!TOKEN_HINT.test(text)) return text;
+function redactTokenPatterns(text: string): string {
   let result = text;
   for (const [pattern, replacement] of TOKEN_PATTERNS) result = result.replace(pattern, replacement);
   if (result.includes("eyJ")) result = result.replace(JWT, TOKEN_MARKER);
   return result.replace(API_KEY_FORMATS, TOKEN_MARKER);
+}
+
+function redactTokens(text: string): string {
+  let result = TOKEN_HINT.test(text) ? redactTokenPatterns(text) : text;
+  if (result.length >= 32) {
+    result = result.replace(LONG_HEX, (run) => (/\d/.test(run) && /[a-f]/i.test(run) ? TOKEN_MARKER : run));
+    result = result.replace(LONG_BASE64, (run) => (isRandomSecret(run) ? TOKEN_MARKER : run));
+  }
+  return result;
+}
+
+/**
+ * Whether a base64-alphabet run reads as random rather than as words: it mixes upper case, lower
+ * case and at least three digits, and separators (`+/_-`) are rare, as in random base64 — paths
+ * and kebab-case names have many.
+ */
+export function isRandomSecret(run: string): boolean {
+  const digits = run.replace(/\D/g, "").length;
+  const separators = run.replace(/[^+/_-]/g, "").length;
+  return /[A-Z]/.test(run) && /[a-z]/.test(run) && digits >= 3 && separators <= run.length / 16;
 }
 
 /**

@@ -354,7 +354,7 @@ async function fail(
     blueprintId: ctx.run.blueprintId,
     step,
     recordKey: ctx.redactor.redactText(recordKey),
-    record: ctx.redactor.redact(record),
+    record: ctx.redactor.redactRecord(record),
     error,
     attempts,
     createdAt: ctx.clock().toISOString(),

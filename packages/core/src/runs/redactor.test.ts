@@ -57,3 +57,64 @@ describe("Redactor", () => {
     expect(result.cyclic.self).toBe("[Circular]");
   });
 });
+
+// issue 16: key-based redaction missed values quoted inside strings — a target echoing the
+// record in its error body put a card number into logs, events and dead letters.
+describe("Redactor value detectors", () => {
+  const CARD = "4111 1111 1111 1111";
+  const EMAIL = "jane.doe@example.com";
+  const echo = `POST /orders 422: {"record":{"card":"${CARD}","email":"${EMAIL}","iban":"DE89 3704 0044 0532 0130 00"}}`;
+
+  it("hides cards, IBANs and tokens inside any string by default, whatever key holds it", () => {
+    const redactor = new Redactor();
+    const out = redactor.redact({
+      error: { message: echo },
+      note: "key sk_live_abcdefghijklmnop1234 and jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+      hex: "secret 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 leaked",
+      base64: "key Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZkdISUpLTE1OT1A= leaked",
+      number: 4111111111111111,
+    });
+    const text = JSON.stringify(out);
+    expect(text).not.toContain("4111");
+    expect(text).not.toContain("DE89");
+    expect(text).not.toContain("sk_live");
+    expect(text).not.toContain("eyJhbGci");
+    expect(text).not.toContain("9f86d081");
+    expect(text).not.toContain("Zm9vYmFy");
+    expect(text).toContain("[REDACTED:card]");
+    expect(text).toContain("[REDACTED:iban]");
+    // emails are off by default: often a record's own identifier
+    expect(text).toContain(EMAIL);
+    expect(out.number).toBe("[REDACTED:card]");
+  });
+
+  it("hides emails when enabled and lets a host switch a default off", () => {
+    const redactor = new Redactor({ detectors: { email: true, card: false } });
+    const text = redactor.redactText(echo);
+    expect(text).not.toContain(EMAIL);
+    expect(text).toContain("[REDACTED:email]");
+    expect(text).toContain(CARD);
+  });
+
+  it("leaves order ids, amounts, timestamps, uuids and paths alone", () => {
+    const redactor = new Redactor({ detectors: { email: true, phone: true } });
+    const plain =
+      "order 100234 total 1299.50 at 2024-05-01T10:00:00+02:00 ts 1714550400000 id 3f2a9c1e-8b7d-4e6f-9a0b-1c2d3e4f5a6b path /Users/Alice/Documents/Reports2024/Q1/summary-final";
+    expect(redactor.redactText(plain)).toBe(plain);
+  });
+
+  it("keeps records replayable: redactRecord hides credentials but not the detectors' findings", () => {
+    const redactor = new Redactor({ detectors: { email: true } });
+    expect(redactor.redactRecord({ card: CARD, email: EMAIL, password: "x" })).toEqual({
+      card: CARD,
+      email: EMAIL,
+      password: REDACTED,
+    });
+  });
+
+  it("is idempotent: an already redacted text keeps its markers", () => {
+    const redactor = new Redactor();
+    const once = redactor.redactText(`postgres://app:hunter22@db/x ?token=abcdef ${CARD}`);
+    expect(redactor.redactText(once)).toBe(once);
+  });
+});
