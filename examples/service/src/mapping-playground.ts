@@ -1,5 +1,22 @@
 import { type BlueprintBody, NotFoundError, type Runtime } from "@synapseops/core";
-import { type Explanation, explain, type OutputIssue, validateOutput } from "@synapseops/mapping";
+import {
+  type Explanation,
+  MappingError,
+  MappingErrorCode,
+  type OutputIssue,
+  validateOutput,
+} from "@synapseops/mapping";
+import { mappingSandbox, PLAYGROUND_TIMEOUT_MS } from "./mapping-sandbox";
+
+/** Errors that mean the sample or mapping went past a limit: the request is refused (400). */
+const LIMIT_CODES = new Set<string>([
+  MappingErrorCode.TIMEOUT,
+  MappingErrorCode.DEPTH,
+  MappingErrorCode.SEQUENCE_TOO_LONG,
+  MappingErrorCode.OUTPUT_TOO_LARGE,
+  MappingErrorCode.REGEX_UNSAFE,
+  MappingErrorCode.REGEX_UNSUPPORTED,
+]);
 
 /** What the mapping playground shows for one sample record. */
 export interface MappingTestResult {
@@ -17,7 +34,9 @@ export interface MappingTestResult {
 /**
  * Maps one sample record with a blueprint's mapping (head revision by default) and explains
  * every target field; schema problems of the sample and of the output are reported, not thrown,
- * so the console can show them beside the fields.
+ * so the console can show them beside the fields. The explanation runs in a worker thread with
+ * a hard deadline (issue 16); a mapping that goes past a limit fails the request with a typed
+ * `MappingError` (400 problem+json).
  */
 export async function testBlueprintMapping(
   runtime: Runtime,
@@ -34,7 +53,14 @@ export async function testBlueprintMapping(
   }
   // The output schema is checked below, field by field, instead of failing the whole mapping.
   const { outputSchema, inputSchema, ...definition } = mapping;
-  const explanation = await explain(definition, request.input);
+  const explanation = await mappingSandbox().explain(definition, request.input, {
+    timeoutMs: PLAYGROUND_TIMEOUT_MS,
+  });
+  if (explanation.errorCode !== undefined && LIMIT_CODES.has(explanation.errorCode)) {
+    throw new MappingError(explanation.errorCode, explanation.error ?? explanation.errorCode, {
+      path: `/mappings/${mapping.id}`,
+    });
+  }
   const rules = mapping.rules ?? [];
   return {
     mapping: mapping.id,

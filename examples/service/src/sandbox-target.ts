@@ -1,6 +1,7 @@
 import { type Connector, ConnectorError, defineConnector } from "@synapseops/core";
-import { type CompiledExpression, compileExpression } from "@synapseops/mapping";
+import { compileExpression } from "@synapseops/mapping";
 import { z } from "zod";
+import { mappingSandbox, SANDBOX_RULE_TIMEOUT_MS } from "./mapping-sandbox";
 
 /** What the sandbox holds for one channel: the records it accepted and its rejection rule. */
 export interface SandboxChannel {
@@ -22,7 +23,7 @@ export interface SandboxTarget {
 
 interface ChannelState {
   received: unknown[];
-  rule?: { source: string; expression: CompiledExpression };
+  rule?: { source: string };
 }
 
 /**
@@ -56,7 +57,13 @@ export function sandboxTarget(): SandboxTarget {
     capabilities: {
       async write(config, record) {
         const channel = state(config.channel);
-        if (channel.rule && (await channel.rule.expression.evaluate(record)) === true) {
+        // The rule comes from an API caller: it runs in a worker with a hard deadline (issue 16).
+        const rejected =
+          channel.rule !== undefined &&
+          (await mappingSandbox().evaluate(channel.rule.source, record, {
+            timeoutMs: SANDBOX_RULE_TIMEOUT_MS,
+          })) === true;
+        if (channel.rule && rejected) {
           throw ConnectorError.nonRetryable(
             `sandbox channel "${config.channel}" rejected the record (rejectWhen: ${channel.rule.source})`,
             { status: 422 },
@@ -74,9 +81,11 @@ export function sandboxTarget(): SandboxTarget {
     setRejectWhen(name, rejectWhen) {
       const channel = state(name);
       if (rejectWhen === undefined || rejectWhen.trim() === "") delete channel.rule;
-      // compileExpression throws a MappingError with the position of a syntax error.
-      else
-        channel.rule = { source: rejectWhen, expression: compileExpression(rejectWhen, { timeoutMs: 100 }) };
+      else {
+        // Compiling only parses (and checks regexes): a syntax error is a MappingError with its position.
+        compileExpression(rejectWhen, { timeoutMs: SANDBOX_RULE_TIMEOUT_MS });
+        channel.rule = { source: rejectWhen };
+      }
       return view(name);
     },
   };

@@ -1,6 +1,6 @@
 import jsonata from "jsonata";
 import { decompile } from "./decompile";
-import { MappingError } from "./errors";
+import { MappingError, type MappingErrorCode } from "./errors";
 import { compileExpression } from "./expression";
 import { compileMappingDefinition } from "./mapping-definition";
 import { ruleValueText } from "./rules";
@@ -45,6 +45,8 @@ export interface Explanation {
   output: unknown;
   /** Why the whole mapping failed, when it did. */
   error?: string;
+  /** The `MappingError` code of that failure (`MAPPING_TIMEOUT`…), when it was one. */
+  errorCode?: MappingErrorCode;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function explain(mapping: MappingDefinition, input: unknown): Promi
     explanation.output = plain(await compileMappingDefinition(mapping).evaluate(input));
   } catch (error) {
     explanation.error = error instanceof Error ? error.message : String(error);
+    if (error instanceof MappingError) explanation.errorCode = error.code;
   }
   return explanation;
 }
