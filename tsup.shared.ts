@@ -43,7 +43,6 @@ export function packageBuild(
     treeshake: true,
     external: [/^@synapseops\//],
     noExternal: bundleForCjs,
-    loader: { ".sql": "text" },
     esbuildOptions(options, { format }) {
       if (format === "esm") {
         // `noExternal` applies to both formats; ESM consumers import these themselves.

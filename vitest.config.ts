@@ -1,16 +1,4 @@
-import { readFileSync } from "node:fs";
-import { defineConfig, type Plugin } from "vitest/config";
-
-/** Loads `.sql` migration files as strings, as tsup's `text` loader does for the build. */
-function sqlAsText(): Plugin {
-  return {
-    name: "synapseops:sql-as-text",
-    load(id) {
-      if (!id.endsWith(".sql")) return null;
-      return `export default ${JSON.stringify(readFileSync(id, "utf8"))};`;
-    },
-  };
-}
+import { defineConfig } from "vitest/config";
 
 const shared = { testTimeout: 30_000, hookTimeout: 30_000, pool: "forks" } as const;
 
@@ -28,7 +16,6 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [sqlAsText()],
         resolve: { conditions: ["@synapseops/source"] },
         ssr: { resolve: { conditions: ["@synapseops/source"] } },
         test: {

@@ -15,7 +15,6 @@
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
-import { register } from "node:module";
 import { performance } from "node:perf_hooks";
 import {
   type BlueprintBodyInput,
@@ -49,8 +48,7 @@ const tag = randomUUID().slice(0, 8);
 const schemas: string[] = [];
 const prefixes: string[] = [];
 
-// The store's migrations are .sql files: plain Node needs the loader the crash test uses, registered
-// before the store module is imported (hence the dynamic import in `run`).
+// Imported in `run`, so a bench run that skips this suite does not load the PostgreSQL store.
 let postgresStore: typeof import("@synapseops/core/postgres").postgresStore;
 
 /** `count` records whose ids (the idempotency keys) no earlier round used. */
@@ -317,7 +315,6 @@ interface Comparison {
 }
 
 export async function run(): Promise<void> {
-  register("../packages/core/scripts/_sql-loader.mjs", import.meta.url);
   ({ postgresStore } = await import("@synapseops/core/postgres"));
   const contenders: Contender[] = [];
   const track = async (made: Promise<Contender>): Promise<Contender> => {

@@ -20,14 +20,14 @@ const cases = [
   {
     label: "idempotency column (UNIQUE synapse_key)",
     columns: ", synapse_key text UNIQUE",
-    write: { mode: "insert", idempotencyColumn: "synapse_key" },
+    write: { mode: "insert" as const, idempotencyColumn: "synapse_key" },
   },
   {
     // No unique column: only the write and the key's completion committing together keep a
     // redelivered message from inserting a second row.
     label: "one transaction (no unique column)",
     columns: "",
-    write: { mode: "insert" },
+    write: { mode: "insert" as const },
   },
 ].map((c, index) => ({
   ...c,
@@ -61,8 +61,6 @@ const startWorker = (settings: Record<string, string>): Promise<ChildProcess> =>
       "--conditions=@synapseops/source",
       "--import",
       "tsx",
-      "--import",
-      fileURLToPath(new URL("./_sql-loader.mjs", import.meta.url)),
       fileURLToPath(new URL("./_exactly-once-worker.ts", import.meta.url)),
     ],
     { env: { ...process.env, SO_EO_SETTINGS: JSON.stringify(settings) }, stdio: ["ignore", "pipe", "pipe"] },

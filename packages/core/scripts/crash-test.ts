@@ -10,8 +10,7 @@
  * `crash-test: <N> records, <K> kills, lost <L>, duplicated <D>, run <STATUS>`.
  *
  * Run: `npm run crash-test` tests the built packages (what hosts install: `@synapseops/core`
- * resolves to dist/); `npm run crash-test:source` the sources (.sql loaded as text by
- * crash-test-register.mjs).
+ * resolves to dist/); `npm run crash-test:source` the sources.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";

@@ -6,7 +6,7 @@
  * peaks do not mix. Ends with one line per mode:
  * `enqueue-rss: <mode>, <N> records, <ms> ms, peak RSS <MiB> MiB (baseline before start <MiB> MiB)`.
  *
- * Run: `node --conditions=@synapseops/source --import tsx --import ./packages/core/scripts/crash-test-register.mjs packages/core/scripts/enqueue-rss.ts`
+ * Run: `node --conditions=@synapseops/source --import tsx packages/core/scripts/enqueue-rss.ts`
  * (`ENQUEUE_RECORDS` sets the count).
  */
 import { spawnSync } from "node:child_process";

@@ -3,9 +3,7 @@ import type { Pool } from "pg";
 import { StoreError } from "../errors";
 import type { Tables } from "./_identifier";
 import { inTransaction, type Queryable, toStoreFailure } from "./_sql";
-import init from "./migrations/0001_init.sql";
-import runBatches from "./migrations/0002_run_batches.sql";
-import readiness from "./migrations/0003_readiness.sql";
+import { SQL_MIGRATIONS } from "./migrations/_migrations.generated";
 
 /** One versioned schema change, a plain SQL file in `migrations/`. */
 export interface Migration {
@@ -14,12 +12,12 @@ export interface Migration {
   sql: string;
 }
 
-/** The migrations of this release, in order. Append only: applied files are checksummed. */
-export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: "init", sql: init },
-  { version: 2, name: "run_batches", sql: runBatches },
-  { version: 3, name: "readiness", sql: readiness },
-];
+/**
+ * The migrations of this release, in order: the .sql files of `migrations/`, compiled into a
+ * generated module (scripts/generate-migrations.mjs) so no `.sql` loader is needed anywhere.
+ * Append only: applied files are checksummed.
+ */
+export const MIGRATIONS: readonly Migration[] = SQL_MIGRATIONS;
 
 /** A migration recorded in `synapseops_migrations`. */
 export interface AppliedMigration {
