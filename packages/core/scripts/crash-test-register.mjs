@@ -1,3 +1,0 @@
-import { register } from "node:module";
-
-register("./_sql-loader.mjs", import.meta.url);
