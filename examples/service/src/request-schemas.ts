@@ -1,10 +1,11 @@
-import { ConnectorRefInput, ProjectInput } from "@synapseops/core";
+import { ConnectorRefInput, ProjectInput, STORE_INT_MAX } from "@synapseops/core";
 import { z } from "zod";
 
 /** The request schemas of the API, as zod; routes turn them into Fastify (Ajv) schemas. */
 
 const EntityId = z.string().min(1).max(128);
-const Revision = z.coerce.number().int().min(1);
+// Revisions and event numbers live in PostgreSQL `integer` columns (issue 16).
+const Revision = z.coerce.number().int().min(1).max(STORE_INT_MAX);
 
 export const IdParams = z.object({ id: EntityId });
 export const PageQuery = z.object({
@@ -33,7 +34,7 @@ export const GenerateBlueprintBody = z.object({
 
 export const PatchBlueprintBody = z.object({
   /** The revision the edit is based on; another head revision is a 409 conflict. */
-  expectedRevision: z.number().int().min(1),
+  expectedRevision: z.number().int().min(1).max(STORE_INT_MAX),
   /** A JSON Merge Patch (RFC 7386) of the blueprint body. */
   patch: z.record(z.string(), z.unknown()),
   message: z.string().max(1000).optional(),
@@ -53,7 +54,7 @@ export const RunListQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
 });
 export const RunEventsQuery = z.object({
-  after: z.coerce.number().int().min(0).optional(),
+  after: z.coerce.number().int().min(0).max(STORE_INT_MAX).optional(),
   level: z.enum(["debug", "info", "warn", "error"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
@@ -64,7 +65,7 @@ export const MappingTestBody = z.object({
   /** The mapping's id. @default the first mapping of the body */
   mapping: z.string().min(1).max(128).optional(),
   /** @default the head revision */
-  revision: z.number().int().min(1).optional(),
+  revision: z.number().int().min(1).max(STORE_INT_MAX).optional(),
 });
 
 export const DeadLetterQuery = PageQuery.extend({

@@ -41,6 +41,12 @@ describe("checkInput", () => {
     );
     expect(() => checkInput({ "k\uDC00": 1 })).toThrowError(expect.objectContaining({ path: "/k\uDC00" }));
     expect(() => checkInput({ emoji: "😀 ünïcödé ‮" })).not.toThrow();
+    // A dictionary whose prototype has no prototype (how query-string parsers build them) is walked too.
+    const Dictionary = function Dictionary(): void {};
+    Dictionary.prototype = Object.create(null);
+    const query = Object.assign(new (Dictionary as unknown as new () => object)(), { cursor: "\u0000" });
+    expect(() => checkInput(query)).toThrow(/\/cursor contains a NUL/);
+    expect(() => checkInput(new Date(0))).not.toThrow();
   });
 
   it("refuses nesting past maxDepth without overflowing the stack itself", () => {

@@ -52,8 +52,9 @@ function pointerOf(frame: Frame, extra?: string): string {
 function isPlainContainer(value: unknown): value is Record<string, unknown> | unknown[] {
   if (value === null || typeof value !== "object") return false;
   if (Array.isArray(value)) return true;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  // Dictionaries made with a bare prototype (fast-querystring's, Fastify's query and params) count too.
+  return prototype === Object.prototype || prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /**
