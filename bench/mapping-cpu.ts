@@ -6,13 +6,16 @@
  *   node --conditions=@synapseops/source --import tsx bench/mapping-cpu.ts [rounds]
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { compileExpression } from "@synapseops/mapping";
 import jsonata from "jsonata";
 import { mapOrderByHand } from "./mapping-handwritten";
 
 type Engine = (input: Record<string, unknown>) => unknown;
 
-const DEFINITION = process.env.MAPPING_BENCH_DIR ?? "/work/shared/bench/order-to-erp";
+/** The vendored definition and golden pairs (bench/data/order-to-erp/README.md says how they were made). */
+const DEFINITION =
+  process.env.MAPPING_BENCH_DIR ?? fileURLToPath(new URL("./data/order-to-erp", import.meta.url));
 const source = readFileSync(`${DEFINITION}/mapping.jsonata`, "utf8");
 const samples = JSON.parse(readFileSync(`${DEFINITION}/samples.json`, "utf8")) as {
   input: Record<string, unknown>;

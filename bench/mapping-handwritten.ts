@@ -1,5 +1,5 @@
 /**
- * The order-to-erp mapping (/work/shared/bench/order-to-erp/mapping.jsonata) written by hand in
+ * The order-to-erp mapping (bench/data/order-to-erp/mapping.jsonata) written by hand in
  * plain JavaScript: the baseline of the mapping benchmark. It reproduces JSONata's output for
  * the benchmark's input shape, including its quirks — `&` renders `null` as "null", missing
  * values drop their key, a one-item path result is the item itself, not an array.

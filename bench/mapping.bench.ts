@@ -1,18 +1,21 @@
 /**
- * `npm run bench -- mapping`: the order-to-erp mapping (/work/shared/bench/order-to-erp) through
+ * `npm run bench -- mapping`: the order-to-erp mapping (bench/data/order-to-erp) through
  * (a) the jsonata package, (b) our engine (fast path on, guards on) and (c) a hand-written
  * JavaScript function. All three must first reproduce the 200 golden outputs exactly, or the
  * run exits non-zero. `MAPPING_BENCH_QUICK=1` shrinks the record counts for a smoke run.
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { compileExpression } from "@synapseops/mapping";
 import jsonata from "jsonata";
 import { emit, median, percentile } from "./_report";
 import { mapOrderByHand } from "./mapping-handwritten";
 
 const SUITE = "mapping";
-const DEFINITION = process.env.MAPPING_BENCH_DIR ?? "/work/shared/bench/order-to-erp";
+/** The vendored definition and golden pairs (bench/data/order-to-erp/README.md says how they were made). */
+const DEFINITION =
+  process.env.MAPPING_BENCH_DIR ?? fileURLToPath(new URL("./data/order-to-erp", import.meta.url));
 const QUICK = process.env.MAPPING_BENCH_QUICK === "1";
 const SIZES = QUICK ? [1_000, 5_000] : [10_000, 100_000];
 
