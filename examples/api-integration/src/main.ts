@@ -179,8 +179,9 @@ try {
   const audit = await runtime.audit.list({ entityId: draft.id });
   print("audit log", audit.items.map((e) => `${e.at}  ${e.actor.padEnd(16)} ${e.action}`).join("\n"));
 
-  // 6. Go live: the webhook endpoint verifies Shopify's HMAC, dedupes by webhook id (in the
-  //    runtime's store) and hands each new delivery to the approved blueprint as a run.
+  // 6. Go live: the webhook endpoint verifies Shopify's HMAC, dedupes in the runtime's store and
+  //    hands each new delivery to the approved blueprint as a run. Shopify signs the body only (not
+  //    the webhook id), so the receiver dedupes on the body's hash for 7 days (dedupeTtlMs).
   const runsByWebhook = new Map<string, string>();
   const receiver = webhookReceiver({
     scheme: shopify({ secret: SHOP_APP_SECRET }),
@@ -194,15 +195,21 @@ try {
   await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
   const webhookUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/webhooks/shopify`;
 
-  // A retried webhook id is acknowledged without a run. The same order under another topic has a
-  // new webhook id, so it is a run — whose record the blueprint's idempotency key (`id`, which
-  // generate picked) skips as a duplicate. A forged signature never gets past the receiver.
+  // A retried delivery (the same signed body) is acknowledged without a run. The same order under
+  // another topic is another body (here its fields come in another order), so it is a run —
+  // whose record the blueprint's idempotency key (`id`, which generate picked) skips as a
+  // duplicate. A forged signature never gets past the receiver.
   const deliveries: Array<ShopDelivery & { note: string }> = [
     { webhookId: "wh-1", topic: "orders/create", order: orders.ada, note: "paid" },
     { webhookId: "wh-2", topic: "orders/create", order: orders.grace, note: "paid" },
     { webhookId: "wh-3", topic: "orders/create", order: orders.pending, note: "pending: filtered" },
     { webhookId: "wh-1", topic: "orders/create", order: orders.ada, note: "Shopify retries wh-1" },
-    { webhookId: "wh-5", topic: "orders/paid", order: orders.ada, note: "same order, another topic" },
+    {
+      webhookId: "wh-5",
+      topic: "orders/paid",
+      order: { financial_status: orders.ada.financial_status, ...orders.ada },
+      note: "same order, another topic",
+    },
     {
       webhookId: "wh-6",
       topic: "orders/create",
