@@ -11,6 +11,7 @@ import { compileFastPath, type FastProgram } from "./fast-path/compile";
 import { FastPathGuardError, type RunLimits } from "./fast-path/runtime";
 import { installFastSubexpressions, LIMITS_BINDING } from "./fast-path/subexpressions";
 import { registeredFunctions } from "./function-registry";
+import { libraryFunctions } from "./functions/index";
 import { buildsRanges, guardRanges } from "./guards/builtin-budgets";
 import { restoreClonedRegexes } from "./guards/cloned-regexes";
 import { guardedFunctions } from "./guards/guarded-functions";
@@ -95,11 +96,14 @@ export function compileExpression(
     functions = probeEnvironment(setUp);
     fast = compileFastPath(parsed.ast(), functions);
   }
+  // A host function gets values out of the input and may write into them: it gets a copy, so
+  // the caller's data (a run's live record) never changes under it (issue 17).
+  const hostMayWrite = callsHostFunctions(parsed.ast());
   const reference = new ReferenceEvaluator(source, limits, setUp, {
     stringGuard: buildsStrings(parsed.ast()),
     evaluatesText: usesEval(parsed.ast()),
     ranges: buildsRanges(parsed.ast()),
-    timer: callsHostFunctions(parsed.ast()),
+    timer: hostMayWrite,
     // `$eval` text may group too.
     groupsBy: groupsBy(parsed.ast()) || usesEval(parsed.ast()),
     // Outside the fast path, its compilable parts still run fast.
@@ -120,9 +124,10 @@ export function compileExpression(
     const signal = callOptions.signal;
     if (signal?.aborted) throw aborted(signal, path);
     const started = Date.now();
+    const data = hostMayWrite ? copyOf(input) : input;
     try {
       if (fast !== undefined) {
-        const result = runFast(fast, input, bindings, callLimits, started, signal);
+        const result = runFast(fast, data, bindings, callLimits, started, signal);
         if (result !== DEOPTIMISED) {
           counters.fast++;
           checkOutput(result, limits.maxOutputSize);
@@ -138,7 +143,7 @@ export function compileExpression(
         elapsed < 5
           ? callLimits
           : { ...callLimits, timeoutMs: Math.max(1, Math.floor((callLimits.timeoutMs - elapsed) / 10) * 10) };
-      const result = await reference.evaluate(input, bindings, remaining, signal);
+      const result = await reference.evaluate(data, bindings, remaining, signal);
       checkOutput(result, limits.maxOutputSize);
       return result;
     } catch (error) {
@@ -175,6 +180,16 @@ export function compileExpression(
 }
 
 const DEOPTIMISED = Symbol("deoptimised");
+
+/** A deep copy of plain data; a value that cannot be cloned (it holds functions) is used as is. */
+function copyOf(input: unknown): unknown {
+  if (typeof input !== "object" || input === null) return input;
+  try {
+    return structuredClone(input);
+  } catch {
+    return input;
+  }
+}
 
 /**
  * Runs the fast path. Our guards firing (time, output size, abort) end the evaluation; anything
@@ -305,9 +320,12 @@ function callsHostFunctions(ast: unknown): boolean {
   });
 }
 
+/** A function the host registered (the library's own functions are pure and do not count). */
 function isRegistered(name: string): boolean {
-  return registeredFunctions().some((fn) => fn.name === name);
+  return registeredFunctions().some((fn) => fn.name === name) && !LIBRARY_NAMES.has(name);
 }
+
+const LIBRARY_NAMES = new Set(libraryFunctions.map((fn) => fn.name));
 
 /**
  * Regular expressions can only come from literals (or `$eval`, which `LinearRegExp` covers):

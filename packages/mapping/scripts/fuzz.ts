@@ -1,0 +1,40 @@
+/**
+ * Long differential-fuzzing runs (issue 17): `npm run fuzz -w @synapseops/mapping -- --cases
+ * 1000000 --seed 7 --out fuzz-reproducers.json`. Prints counts by category per mode as it goes
+ * and writes every minimal reproducer found to `--out`.
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { fuzz } from "../test/differential/run";
+
+const { values } = parseArgs({
+  options: {
+    cases: { type: "string", default: "200000" },
+    seed: { type: "string", default: String(Date.now() % 1_000_000) },
+    inputs: { type: "string", default: "20" },
+    out: { type: "string", default: "fuzz-reproducers.json" },
+  },
+});
+const inputsPerExpression = Number(values.inputs);
+const seed = Number(values.seed);
+const started = Date.now();
+let lastReport = 0;
+const report = await fuzz({
+  seed,
+  expressions: Math.ceil(Number(values.cases) / inputsPerExpression),
+  inputsPerExpression,
+  maxReproducers: 200,
+  onProgress(done, counts) {
+    if (Date.now() - lastReport < 30_000) return;
+    lastReport = Date.now();
+    console.log(`${done} cases, ${Math.round((Date.now() - started) / 1000)} s`, JSON.stringify(counts));
+  },
+});
+writeFileSync(values.out, `${JSON.stringify({ seed, ...report }, null, 2)}\n`);
+console.log(`seed ${seed}: ${report.cases} cases in ${Math.round((Date.now() - started) / 1000)} s`);
+for (const [mode, counts] of Object.entries(report.counts)) {
+  console.log(mode);
+  for (const [category, count] of Object.entries(counts).sort()) console.log(`  ${category}: ${count}`);
+}
+console.log(`${report.reproducers.length} reproducers written to ${values.out}`);
+process.exitCode = report.reproducers.length > 0 ? 1 : 0;

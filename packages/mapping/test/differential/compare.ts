@@ -1,0 +1,323 @@
+/**
+ * The differential check (issue 17): one expression on one input, evaluated by plain `jsonata`
+ * and by `compileExpression` in every mode, compared strictly — values deep-equal with `-0`,
+ * `NaN` and key order, errors by JSONata code, position and token. Deliberate differences are
+ * excluded by the rules of docs/mapping-expressions.md, "Deliberate differences", never by case.
+ */
+import jsonata from "jsonata";
+import { type CompiledExpression, compileExpression, MappingError, MappingErrorCode } from "../../src/index";
+
+export const MODES = ["fast", "reference"] as const;
+export type Mode = (typeof MODES)[number];
+
+/** What happened to one case in one mode. */
+export type Category =
+  | "agree: value"
+  | "agree: error"
+  | `excluded: ${ExclusionRule}`
+  | "differs: value"
+  | "differs: error"
+  | "differs: error where jsonata gives a value"
+  | "differs: value where jsonata raises"
+  | "differs: limit between modes"
+  | "broken: not a MappingError"
+  | "broken: internal name in message"
+  | "broken: input mutated";
+
+/** The documented rules (docs/mapping-expressions.md): each names why the reference is not the answer. */
+export type ExclusionRule =
+  | "our limit fired"
+  | "jsonata hit its limit"
+  | "jsonata crashed"
+  | "errors racing in an object constructor"
+  | "regex literal in ?: or ??"
+  | "prototype key refused"
+  | "regex engine";
+
+type Observed =
+  | { kind: "value"; value: unknown }
+  | { kind: "error"; code: string | undefined; position?: number; token?: string; ours?: MappingError };
+
+export interface PreparedCase {
+  expression: string;
+  /** Whether some `?:`/`??` has a regex literal on its left (decided once per expression). */
+  regexInElvis: boolean;
+  /** Whether some object constructor or group-by has two or more pairs. */
+  racingPairs: boolean;
+  reference: jsonata.Expression | Observed;
+  compiled: Record<Mode, CompiledExpression | Observed>;
+}
+
+const REFERENCE_TIMEOUT_MS = 3000;
+const OUR_TIMEOUT_MS = 3000;
+
+function referenceError(error: unknown): Observed {
+  const failure = error as { code?: string; position?: number; token?: string };
+  return {
+    kind: "error",
+    code: failure?.code ?? String(error),
+    position: failure?.position,
+    token: failure?.token,
+  };
+}
+
+function ourError(error: unknown): Observed {
+  if (!(error instanceof MappingError))
+    return { kind: "error", code: `not a MappingError: ${String(error)}` };
+  return {
+    kind: "error",
+    code: error.jsonataCode,
+    position: error.position,
+    token: error.token,
+    ours: error,
+  };
+}
+
+/** Parses and compiles once; each input then runs against the same programs. */
+export function prepare(expression: string): PreparedCase {
+  let reference: PreparedCase["reference"];
+  try {
+    reference = jsonata(expression, { timeout: REFERENCE_TIMEOUT_MS } as jsonata.JsonataOptions);
+  } catch (error) {
+    reference = referenceError(error);
+  }
+  const compiled = {} as PreparedCase["compiled"];
+  for (const mode of MODES) {
+    try {
+      compiled[mode] = compileExpression(expression, {
+        fastPath: mode === "fast",
+        timeoutMs: OUR_TIMEOUT_MS,
+      });
+    } catch (error) {
+      compiled[mode] = ourError(error);
+    }
+  }
+  const regexInElvis =
+    /\?[:?]/.test(expression) && expression.includes("/") && hasRegexInElvisLeft(expression);
+  const racingPairs = hasRacingPairs(expression);
+  return { expression, regexInElvis, racingPairs, reference, compiled };
+}
+
+async function runReference(prepared: PreparedCase, input: unknown): Promise<Observed> {
+  if ("kind" in prepared.reference) return prepared.reference;
+  try {
+    return { kind: "value", value: await prepared.reference.evaluate(structuredClone(input)) };
+  } catch (error) {
+    return referenceError(error);
+  }
+}
+
+async function runOurs(compiled: CompiledExpression | Observed, input: unknown): Promise<Observed> {
+  if ("kind" in compiled) return compiled;
+  try {
+    return { kind: "value", value: await compiled.evaluate(input) };
+  } catch (error) {
+    return ourError(error);
+  }
+}
+
+const LIMIT_CODES = new Set<string>([
+  MappingErrorCode.TIMEOUT,
+  MappingErrorCode.DEPTH,
+  MappingErrorCode.SEQUENCE_TOO_LONG,
+  MappingErrorCode.OUTPUT_TOO_LARGE,
+]);
+
+/** Runs one input in every mode; returns each mode's category. */
+export async function check(prepared: PreparedCase, input: unknown): Promise<Record<Mode, Category>> {
+  const expected = await runReference(prepared, input);
+  const result = {} as Record<Mode, Category>;
+  const observed = {} as Record<Mode, Observed>;
+  // Both modes get one copy; a mode that writes into it is caught right after it ran.
+  const data = structuredClone(input);
+  for (const mode of MODES) {
+    const actual = await runOurs(prepared.compiled[mode], data);
+    observed[mode] = actual;
+    result[mode] = classify(prepared, expected, actual);
+    if (!result[mode].startsWith("broken") && !same(data, input)) result[mode] = "broken: input mutated";
+  }
+  // Limits are ours: both modes must agree on them, whatever jsonata does.
+  const limits = MODES.map((mode) => limitOf(observed[mode]));
+  if (limits.some((limit) => limit !== limits[0]) && !limits.includes(MappingErrorCode.TIMEOUT)) {
+    for (const mode of MODES)
+      if (result[mode].startsWith("excluded") || result[mode].startsWith("agree"))
+        result[mode] = "differs: limit between modes";
+  }
+  return result;
+}
+
+function limitOf(observed: Observed): string | undefined {
+  return observed.kind === "error" && observed.ours !== undefined && LIMIT_CODES.has(observed.ours.code)
+    ? observed.ours.code
+    : undefined;
+}
+
+function classify(prepared: PreparedCase, expected: Observed, actual: Observed): Category {
+  if (actual.kind === "error") {
+    if (actual.ours === undefined) return "broken: not a MappingError";
+    if (/synapseops/i.test(actual.ours.message) || /synapseops/i.test(actual.token ?? "")) {
+      return "broken: internal name in message";
+    }
+  }
+  const rule = exclusion(prepared, expected, actual);
+  if (rule !== undefined) return `excluded: ${rule}`;
+  if (expected.kind === "value" && actual.kind === "value") {
+    return same(actual.value, expected.value) ? "agree: value" : "differs: value";
+  }
+  if (expected.kind === "error" && actual.kind === "error") {
+    return expected.code === actual.code &&
+      expected.position === actual.position &&
+      expected.token === actual.token
+      ? "agree: error"
+      : "differs: error";
+  }
+  return actual.kind === "error"
+    ? "differs: error where jsonata gives a value"
+    : "differs: value where jsonata raises";
+}
+
+/** The rules of the deliberate-differences table, applied to every case alike. */
+function exclusion(prepared: PreparedCase, expected: Observed, actual: Observed): ExclusionRule | undefined {
+  if (actual.kind === "error" && actual.ours !== undefined) {
+    if (LIMIT_CODES.has(actual.ours.code)) return "our limit fired";
+    if (actual.ours.code === MappingErrorCode.OUTPUT_INVALID) return "prototype key refused";
+    if (
+      actual.ours.code === MappingErrorCode.REGEX_UNSAFE ||
+      actual.ours.code === MappingErrorCode.REGEX_UNSUPPORTED
+    ) {
+      return "regex engine";
+    }
+  }
+  if (expected.kind === "error" && ["D1012", "D1011", "D2014", "D2015"].includes(expected.code ?? "")) {
+    return "jsonata hit its limit";
+  }
+  if (expected.kind === "error" && /call stack/i.test(expected.code ?? "")) return "jsonata hit its limit";
+  // A plain JavaScript error out of jsonata (`comp is not a function`) is an engine bug, not a
+  // JSONata error: ours reports it as MAPPING_RUNTIME without a JSONata code.
+  if (
+    expected.kind === "error" &&
+    !/^[A-Z]\d{4}$/.test(expected.code ?? "") &&
+    actual.kind === "error" &&
+    actual.ours?.code === MappingErrorCode.RUNTIME &&
+    actual.code === undefined
+  ) {
+    return "jsonata crashed";
+  }
+  if (prepared.regexInElvis) return "regex literal in ?: or ??";
+  // jsonata evaluates an object's values with Promise.all: of two failing values, the one that
+  // fails after fewer awaits is reported. Ours report the first in key order.
+  if (prepared.racingPairs && expected.kind === "error" && actual.kind === "error") {
+    return "errors racing in an object constructor";
+  }
+  return undefined;
+}
+
+/** Whether some object constructor or group-by has two or more pairs (their values race). */
+function hasRacingPairs(expression: string): boolean {
+  let ast: unknown;
+  try {
+    ast = jsonata(expression).ast();
+  } catch {
+    return false;
+  }
+  let found = false;
+  const walk = (node: unknown): void => {
+    if (found || typeof node !== "object" || node === null || node instanceof RegExp) return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    const pairs =
+      record.type === "unary" && record.value === "{" ? record.lhs : (record.group as { lhs?: unknown })?.lhs;
+    if (Array.isArray(pairs) && pairs.length > 1) found = true;
+    for (const [key, child] of Object.entries(record)) if (key !== "value") walk(child);
+  };
+  walk(ast);
+  return found;
+}
+
+/** Whether some `?:`/`??` has a regex literal on its left (their JSON copy loses it in jsonata). */
+function hasRegexInElvisLeft(expression: string): boolean {
+  let ast: unknown;
+  try {
+    ast = jsonata(expression).ast();
+  } catch {
+    return false;
+  }
+  let found = false;
+  const walk = (node: unknown, inCopy: boolean): void => {
+    if (found || typeof node !== "object" || node === null) return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, inCopy);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (inCopy && record.type === "regex") found = true;
+    for (const [key, child] of Object.entries(record)) {
+      if (key === "value") continue;
+      const copy = record.type === "condition" && key === "condition" && record.then !== undefined;
+      walk(child, inCopy || copy);
+    }
+  };
+  walk(ast, false);
+  return found;
+}
+
+/** Deep equality as a host sees it: -0 ≠ 0, NaN = NaN, same key order, array items only. */
+export function same(left: unknown, right: unknown): boolean {
+  if (typeof left === "number" && typeof right === "number") return Object.is(left, right);
+  if (typeof left === "function" || typeof right === "function") return typeof left === typeof right;
+  if (typeof left !== "object" || typeof right !== "object" || left === null || right === null)
+    return left === right;
+  if (isFunctionValue(left) || isFunctionValue(right)) return isFunctionValue(left) && isFunctionValue(right);
+  if (Array.isArray(left) !== Array.isArray(right)) return false;
+  if (Array.isArray(left)) {
+    const other = right as unknown[];
+    if (left.length !== other.length) return false;
+    for (let index = 0; index < left.length; index++) if (!same(left[index], other[index])) return false;
+    return true;
+  }
+  const leftKeys = Object.keys(left);
+  const rightKeys = Object.keys(right);
+  if (leftKeys.length !== rightKeys.length) return false;
+  for (let index = 0; index < leftKeys.length; index++) {
+    const key = leftKeys[index]!;
+    if (key !== rightKeys[index]) return false;
+    if (!same((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+function isFunctionValue(value: object): boolean {
+  const record = value as Record<string, unknown>;
+  return record._jsonata_lambda === true || record._jsonata_function === true;
+}
+
+/** A human-readable value for reports. */
+export function describe(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (typeof value === "number" && Object.is(value, -0)) return "-0";
+  try {
+    return (
+      JSON.stringify(value, (_key, item) =>
+        typeof item === "number" && Object.is(item, -0) ? "<-0>" : item,
+      ) ?? String(value)
+    );
+  } catch {
+    return String(value);
+  }
+}
+
+export async function observe(
+  prepared: PreparedCase,
+  input: unknown,
+): Promise<Record<"jsonata" | Mode, string>> {
+  const show = (observed: Observed): string =>
+    observed.kind === "value"
+      ? describe(observed.value)
+      : `error ${observed.code} @${observed.position} ${observed.token ?? ""} ${observed.ours?.code ?? ""}`;
+  const out = { jsonata: show(await runReference(prepared, input)) } as Record<"jsonata" | Mode, string>;
+  for (const mode of MODES) out[mode] = show(await runOurs(prepared.compiled[mode], structuredClone(input)));
+  return out;
+}
