@@ -85,6 +85,15 @@ describe("hostile input gets a typed error", () => {
   });
 });
 
+it("answers 10 concurrent validations of one blueprint without a 5xx", async () => {
+  // issue 16: 9 of 10 concurrent validations answered 500 on the built packages.
+  const { blueprint } = await generatedDraft(service.api, "erp-concurrent");
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, () => service.api.post(`/blueprints/${blueprint.id}/validate`)),
+  );
+  expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+});
+
 describe("Fastify's and Node's own errors are problem+json", () => {
   it("bad URL encoding, an overlong id, a body too large, a wrong media type", async () => {
     expect((await fetchProblem("/projects/%ED%A0%80")).problem).toMatchObject({
