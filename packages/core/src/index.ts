@@ -199,7 +199,7 @@ export type { IdempotencySettings, RecordOutcome } from "./runs/record-pipeline"
 export type { RedactionOptions } from "./runs/redactor";
 export { REDACTED, Redactor } from "./runs/redactor";
 export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retry-policy";
-export { backoffDelay, decideRetry, normaliseRetryPolicy } from "./runs/retry-policy";
+export { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./runs/retry-policy";
 export { ApprovalNotPendingError } from "./runs/run-executor";
 export type { IngestEvent } from "./runs/run-input";
 export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/run-queue";

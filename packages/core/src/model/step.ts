@@ -1,18 +1,25 @@
 import { z } from "zod";
 import { Expression, Id } from "./common";
 
-/** How a step retries a failed attempt: exponential backoff with jitter. */
+/**
+ * How a step retries a failed attempt: exponential backoff with jitter. The defaults ride out a
+ * minute of outage (issue 16): 9 retries whose ceilings are 0.5, 1, 2, 4, 8, 16, 30, 30, 30 s,
+ * with equal jitter, wait between 60.75 s and 121.5 s in all before a record is dead-lettered.
+ */
 export const RetryPolicy = z.object({
-  /** Attempts in all, the first included (4 = the first try and 3 retries). */
-  maxAttempts: z.int().min(1).max(100).default(4),
-  /** Delay before the first retry, in milliseconds. */
-  initialDelayMs: z.int().min(0).max(3_600_000).default(200),
+  /** Attempts in all, the first included (10 = the first try and 9 retries). */
+  maxAttempts: z.int().min(1).max(100).default(10),
+  /** Delay ceiling before the first retry, in milliseconds. */
+  initialDelayMs: z.int().min(0).max(3_600_000).default(500),
   /** Growth factor of the delay between retries. */
   multiplier: z.number().min(1).max(10).default(2),
   /** Upper bound of one delay, in milliseconds. */
   maxDelayMs: z.int().min(0).max(86_400_000).default(30_000),
-  /** `full`: uniform in [0, d]; `equal`: uniform in [d/2, d]; `none`: d. */
-  jitter: z.enum(["full", "equal", "none"]).default("full"),
+  /**
+   * `full`: uniform in [0, d]; `equal`: uniform in [d/2, d] (the default: spread out, yet every
+   * wait is at least half its ceiling, so the total is bounded below); `none`: d.
+   */
+  jitter: z.enum(["full", "equal", "none"]).default("equal"),
 });
 /** How a step retries a failed attempt. */
 export type RetryPolicy = z.infer<typeof RetryPolicy>;

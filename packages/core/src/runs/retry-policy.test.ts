@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connectorErrorFromStatus } from "../connector-error";
 import { classifyFailure } from "./classify-error";
-import { backoffDelay, decideRetry, normaliseRetryPolicy } from "./retry-policy";
+import { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./retry-policy";
 
 /** A seeded generator (mulberry32), so the draws are the same on every run. */
 function seeded(seed: number): () => number {
@@ -16,13 +16,15 @@ function seeded(seed: number): () => number {
 }
 
 describe("retry policy", () => {
-  it("fills in the defaults: 4 attempts (3 retries), 200 ms, ×2, 30 s cap, full jitter", () => {
+  // issue 16: the old default (4 attempts, 200 ms, full jitter: ≤ 1.4 s in all) dead-lettered
+  // 11 % of records during a 6 s outage. The default now rides out a minute.
+  it("fills in the defaults: 10 attempts (9 retries), 500 ms, ×2, 30 s cap, equal jitter", () => {
     expect(normaliseRetryPolicy()).toEqual({
-      maxAttempts: 4,
-      initialDelayMs: 200,
+      maxAttempts: 10,
+      initialDelayMs: 500,
       multiplier: 2,
       maxDelayMs: 30_000,
-      jitter: "full",
+      jitter: "equal",
     });
     expect(() => normaliseRetryPolicy({ maxAttempts: 0 })).toThrow(
       expect.objectContaining({ path: "/retry/maxAttempts" }),
@@ -30,7 +32,12 @@ describe("retry policy", () => {
   });
 
   it("keeps 10k seeded full-jitter draws per retry within [0, min(cap, base·2^n)]", () => {
-    const policy = normaliseRetryPolicy({ initialDelayMs: 100, maxDelayMs: 1_000, maxAttempts: 10 });
+    const policy = normaliseRetryPolicy({
+      initialDelayMs: 100,
+      maxDelayMs: 1_000,
+      maxAttempts: 10,
+      jitter: "full",
+    });
     const random = seeded(42);
     for (let retry = 1; retry <= 6; retry += 1) {
       const ceiling = Math.min(1_000, 100 * 2 ** (retry - 1));
@@ -79,8 +86,9 @@ describe("retry policy", () => {
       if (decision.retry && decision.delayMs < expected) early += 1;
     }
     expect(early).toBe(0);
+    // The default's first ceiling is 500 ms; equal jitter at 0.5 draws 250 + 0.5 · 251.
     const fallback = decideRetry(policy, 1, classifyFailure(malformed), () => 0.5);
-    expect(fallback).toEqual({ retry: true, delayMs: 100, source: "backoff" });
+    expect(fallback).toEqual({ retry: true, delayMs: 375, source: "backoff" });
     expect(decideRetry(normaliseRetryPolicy({ maxDelayMs: 5_000 }), 1, classifyFailure(seconds))).toEqual({
       retry: false,
       reason: "retry-after-too-long",
@@ -111,10 +119,35 @@ describe("retry policy", () => {
     process.stdout.write(`[figure] retry classification: ${matched}/${table.length} matched\n`);
     expect(matched).toBe(table.length);
     const policy = normaliseRetryPolicy();
-    expect(decideRetry(policy, 4, { retryable: true })).toEqual({
+    expect(decideRetry(policy, 9, { retryable: true })).toMatchObject({ retry: true });
+    expect(decideRetry(policy, 10, { retryable: true })).toEqual({
       retry: false,
       reason: "attempts-exhausted",
     });
     expect(decideRetry(policy, 1, { retryable: false })).toEqual({ retry: false, reason: "not-retryable" });
+  });
+
+  // issue 16: whatever the draws, the default policy keeps retrying through 60 s of outage.
+  it("waits at least 60 s in all with the default policy, whatever the jitter draws", () => {
+    const policy = normaliseRetryPolicy();
+    expect(retryHorizon(policy)).toEqual({ minMs: 60_750, maxMs: 121_500 });
+    const random = seeded(16);
+    let shortest = Number.POSITIVE_INFINITY;
+    for (let trial = 0; trial < 2_000; trial += 1) {
+      let waited = 0;
+      let attempt = 1;
+      for (;;) {
+        const decision = decideRetry(policy, attempt, { retryable: true }, random);
+        if (!decision.retry) break;
+        waited += decision.delayMs;
+        attempt += 1;
+      }
+      expect(attempt).toBe(10);
+      shortest = Math.min(shortest, waited);
+    }
+    expect(shortest).toBeGreaterThanOrEqual(60_000);
+    // The old default, for comparison: full jitter over 200, 400, 800 ms waits 0–1.4 s.
+    const old = normaliseRetryPolicy({ maxAttempts: 4, initialDelayMs: 200, jitter: "full" });
+    expect(retryHorizon(old)).toEqual({ minMs: 0, maxMs: 1_400 });
   });
 });

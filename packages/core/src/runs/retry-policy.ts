@@ -5,8 +5,9 @@ import { parseInput } from "../parse-input";
 export type NormalisedRetryPolicy = Required<RetryPolicy>;
 
 /**
- * Validates a step's retry policy and fills in the defaults: 4 attempts, 200 ms initial delay,
- * ×2 per retry, 30 s cap, full jitter.
+ * Validates a step's retry policy and fills in the defaults: 10 attempts, 500 ms initial delay
+ * ceiling, ×2 per retry, 30 s cap, equal jitter — between 60.75 s and 121.5 s of waiting before a
+ * record is given up, so a minute of outage does not dead-letter it (issue 16).
  *
  * @throws ValidationError with the path of the bad field.
  */
@@ -62,4 +63,19 @@ export function decideRetry(
     return { retry: true, delayMs: failure.retryAfterMs, source: "retry-after" };
   }
   return { retry: true, delayMs: backoffDelay(policy, attempt, random), source: "backoff" };
+}
+
+/**
+ * The least and the most a record waits in all, over every retry of the policy (a peer's
+ * Retry-After aside): what the policy rides out for sure, and how long it may hold a record.
+ */
+export function retryHorizon(policy: NormalisedRetryPolicy): { minMs: number; maxMs: number } {
+  let minMs = 0;
+  let maxMs = 0;
+  for (let retry = 1; retry < policy.maxAttempts; retry += 1) {
+    minMs += backoffDelay(policy, retry, () => 0);
+    // Every jitter draws at most the ceiling, which is the delay without jitter.
+    maxMs += backoffDelay({ ...policy, jitter: "none" }, retry);
+  }
+  return { minMs, maxMs };
 }
