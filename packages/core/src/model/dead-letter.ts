@@ -9,8 +9,13 @@ export const DeadLetter = z.object({
   blueprintId: Id,
   step: z.string(),
   recordKey: z.string().optional(),
-  /** The record as it entered the failing step (redacted). */
+  /**
+   * The record as it entered the failing step (credential keys hidden; encrypted at rest with a
+   * payload codec). `null` once retention purged it (see `recordPurgedAt`).
+   */
   record: z.unknown(),
+  /** When retention removed the record: a purged dead letter cannot be replayed. */
+  recordPurgedAt: Timestamp.optional(),
   error: StoredError,
   attempts: z.int().min(1),
   createdAt: Timestamp,

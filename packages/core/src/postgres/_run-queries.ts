@@ -27,6 +27,7 @@ export type RunQueries = Omit<
   | "failIdempotencyKey"
   | "getIdempotencyRecord"
   | "purgeExpiredIdempotencyRecords"
+  | "purgeRunPayloads"
   | "insertRunBatches"
   | "claimRunBatch"
   | "renewRunBatchLease"

@@ -7,6 +7,7 @@ import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
 import { loadPg } from "./_load-pg";
 import { readinessQueries } from "./_readiness-queries";
+import { retentionQueries } from "./_retention-queries";
 import { runQueries } from "./_run-queries";
 import { type Db, inTransaction, toStoreFailure } from "./_sql";
 import { transactionalIdempotency } from "./_transactional-idempotency";
@@ -158,5 +159,6 @@ export function postgresStore(
     transactionalIdempotency: transactionalIdempotency(db, idempotencyOnClient),
     ...batchQueries(db),
     ...readinessQueries(db),
+    ...retentionQueries(db),
   };
 }

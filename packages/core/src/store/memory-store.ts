@@ -50,6 +50,8 @@ export function memoryStore(): Store {
   const deadLetters = new Map<string, DeadLetter>();
   const cursors = new Map<string, unknown>();
   const batches = new Map<string, RunBatch[]>();
+  /** Sizes of batches whose records retention removed (a batch's size outlives its records). */
+  const purgedSizes = new WeakMap<RunBatch, number>();
   const testRuns = new Map<string, TestRun>();
   const traces = new Map<string, Trace>();
 
@@ -301,10 +303,10 @@ export function memoryStore(): Store {
       return { run: cloneJson(next), remaining };
     },
     async listRunBatches(runId) {
-      return (batches.get(runId) ?? []).map(({ records, ...rest }) => ({
-        ...cloneJson(rest),
-        size: records.length,
-      }));
+      return (batches.get(runId) ?? []).map((batch) => {
+        const { records, ...rest } = batch;
+        return { ...cloneJson(rest), size: purgedSizes.get(batch) ?? records.length };
+      });
     },
 
     async appendRunEvents(runId, newEvents) {
@@ -364,6 +366,33 @@ export function memoryStore(): Store {
           idempotency.delete(k);
           purged += 1;
         }
+      }
+      return purged;
+    },
+
+    async purgeRunPayloads(before) {
+      const cutoff = before.getTime();
+      const purged = { runBatches: 0, deadLetters: 0, idempotencyResults: 0 };
+      for (const [runId, runBatches] of batches) {
+        const finishedAt = runs.get(runId)?.finishedAt;
+        if (finishedAt === undefined || Date.parse(finishedAt) >= cutoff) continue;
+        for (const batch of runBatches) {
+          if (batch.records.length === 0) continue;
+          purgedSizes.set(batch, batch.records.length);
+          batch.records = [];
+          purged.runBatches += 1;
+        }
+      }
+      for (const [id, dl] of deadLetters) {
+        if (dl.recordPurgedAt !== undefined || Date.parse(dl.createdAt) >= cutoff) continue;
+        deadLetters.set(id, { ...dl, record: null, recordPurgedAt: new Date().toISOString() });
+        purged.deadLetters += 1;
+      }
+      for (const [k, record] of idempotency) {
+        if (record.result === undefined || Date.parse(record.updatedAt) >= cutoff) continue;
+        const { result: _dropped, ...rest } = record;
+        idempotency.set(k, rest);
+        purged.idempotencyResults += 1;
       }
       return purged;
     },

@@ -237,6 +237,16 @@ export interface RunBatchCompletion {
   now: Date;
 }
 
+/** What {@link RunStore.purgeRunPayloads} changed. */
+export interface RunPayloadPurge {
+  /** Run batches whose records were removed. */
+  runBatches: number;
+  /** Dead letters whose record was removed. */
+  deadLetters: number;
+  /** Idempotency records whose result was removed. */
+  idempotencyResults: number;
+}
+
 /**
  * The port for execution state: runs, their events, idempotency records, dead letters and sync
  * cursors. Designed for many workers: leases expire, writes are compare-and-set.
@@ -299,6 +309,15 @@ export interface RunStore {
   getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Deletes records whose `expiresAt` is past; returns how many. */
   purgeExpiredIdempotencyRecords(now: Date): Promise<number>;
+
+  /**
+   * Retention of run payloads: removes what records and results remain of work older than
+   * `before` — the records of run batches whose run finished before it, the records of dead
+   * letters created before it (they get `recordPurgedAt` and can no longer be replayed), and the
+   * results of idempotency records last written before it. Ids, states, counts, errors, events
+   * and keys stay. Returns what it changed; a second call with the same date changes nothing.
+   */
+  purgeRunPayloads(before: Date): Promise<RunPayloadPurge>;
 
   insertDeadLetter(deadLetter: DeadLetter): Promise<void>;
   getDeadLetter(id: string): Promise<DeadLetter | undefined>;

@@ -538,6 +538,83 @@ export function testStore(
         expect((await store.getDeadLetter(b.id))?.replayedAt).toBeUndefined();
       });
 
+      // issue 16: run payloads are purged after a configured age.
+      it("purges the payloads of work older than a date and keeps the rest", async () => {
+        const project = sampleProject();
+        const old = "2001-01-01T00:00:00.000Z";
+        const before = new Date("2001-06-01T00:00:00.000Z");
+        const finishedRun = sampleRun("bp_retention", project.id, {
+          status: "SUCCEEDED",
+          createdAt: old,
+          finishedAt: old,
+        });
+        const liveRun = sampleRun("bp_retention", project.id, { status: "RUNNING", createdAt: old });
+        for (const run of [finishedRun, liveRun]) {
+          await store.insertRun(run);
+          await store.insertRunBatches(run.id, [
+            { index: 0, firstPosition: 0, records: [{ n: 1 }, { n: 2 }] },
+          ]);
+        }
+        const deadLetter = (createdAt: string) => ({
+          id: newId("dl"),
+          runId: finishedRun.id,
+          blueprintId: "bp_retention",
+          step: "send",
+          record: { card: "4111111111111111" },
+          error: { code: "HTTP_500", message: "failed", retryable: false },
+          attempts: 1,
+          createdAt,
+        });
+        const oldLetter = deadLetter(old);
+        const newLetter = deadLetter(new Date().toISOString());
+        await store.insertDeadLetter(oldLetter);
+        await store.insertDeadLetter(newLetter);
+        const claim = { scope: "bp_retention", payloadHash: "h", owner: "w", leaseMs: 60_000, ttlMs: 9e12 };
+        for (const [key, now] of [
+          ["old", new Date(old)],
+          ["new", new Date()],
+        ] as const) {
+          await store.claimIdempotencyKey({ ...claim, key, now });
+          await store.completeIdempotencyKey({
+            scope: "bp_retention",
+            key,
+            owner: "w",
+            now,
+            result: { id: key },
+          });
+        }
+
+        expect(await store.purgeRunPayloads(before)).toEqual({
+          runBatches: 1,
+          deadLetters: 1,
+          idempotencyResults: 1,
+        });
+        expect(await store.purgeRunPayloads(before)).toEqual({
+          runBatches: 0,
+          deadLetters: 0,
+          idempotencyResults: 0,
+        });
+        // A finished run's batch keeps its size and counts; an unfinished run keeps its records.
+        expect((await store.listRunBatches(finishedRun.id))[0]?.size).toBe(2);
+        const live = await store.claimRunBatch({
+          runId: liveRun.id,
+          index: 0,
+          owner: "w",
+          leaseMs: 1000,
+          now: new Date(),
+        });
+        expect(live?.records).toEqual([{ n: 1 }, { n: 2 }]);
+        const purged = await store.getDeadLetter(oldLetter.id);
+        expect(purged?.record).toBeNull();
+        expect(purged?.recordPurgedAt).toEqual(expect.any(String));
+        expect(purged?.error.message).toBe("failed");
+        expect((await store.getDeadLetter(newLetter.id))?.record).toEqual(newLetter.record);
+        const oldRecord = await store.getIdempotencyRecord("bp_retention", "old");
+        expect(oldRecord?.state).toBe("COMPLETED");
+        expect(oldRecord?.result).toBeUndefined();
+        expect((await store.getIdempotencyRecord("bp_retention", "new"))?.result).toEqual({ id: "new" });
+      });
+
       it("stores sync cursors per scope", async () => {
         const scope = newId("con");
         expect(await store.getCursor(scope)).toBeUndefined();

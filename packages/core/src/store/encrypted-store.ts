@@ -1,0 +1,91 @@
+import type { DeadLetter } from "../model/dead-letter";
+import type { IdempotencyRecord } from "../model/idempotency";
+import type { PayloadCodec } from "./payload-codec";
+import type { IdempotencyOutcome, RunStore, Store, TransactionalIdempotency } from "./types";
+
+/**
+ * A store whose payloads pass through a codec on their way in and out: run batches' records,
+ * idempotency records' results and dead letters' records are written in their at-rest form
+ * (ciphertext with {@link aesGcmPayloadCodec}) and read back as values. Everything else —
+ * ids, states, leases, counts, events, errors — is the wrapped store's, unchanged, so any
+ * `Store` (memory, PostgreSQL, a host's own) works. `createRuntime({ payloadCodec })` wraps its
+ * store with this; a host calling the store itself can wrap it too.
+ * @example
+ * ```ts
+ * const store = withPayloadCodec(postgresStore({ pool }), aesGcmPayloadCodec({ keys: envKeyProvider() }));
+ * ```
+ */
+export function withPayloadCodec<S extends Store>(store: S, codec: PayloadCodec): S {
+  const encodeResult = async <O extends IdempotencyOutcome>(outcome: O): Promise<O> =>
+    outcome.result === undefined ? outcome : { ...outcome, result: await codec.encode(outcome.result) };
+  const decodeRecord = async (record: IdempotencyRecord): Promise<IdempotencyRecord> =>
+    record.result === undefined ? record : { ...record, result: await codec.decode(record.result) };
+  const decodeDeadLetter = async (deadLetter: DeadLetter): Promise<DeadLetter> => ({
+    ...deadLetter,
+    record: await codec.decode(deadLetter.record),
+  });
+
+  const overrides: Partial<RunStore> = {
+    async insertRunBatches(runId, batches) {
+      const encoded = await Promise.all(
+        batches.map(async (batch) => ({
+          ...batch,
+          records: await Promise.all(batch.records.map((record) => codec.encode(record))),
+        })),
+      );
+      return store.insertRunBatches(runId, encoded);
+    },
+    async claimRunBatch(request) {
+      const batch = await store.claimRunBatch(request);
+      if (batch === undefined) return undefined;
+      return { ...batch, records: await Promise.all(batch.records.map((record) => codec.decode(record))) };
+    },
+    async claimIdempotencyKey(claim) {
+      const found = await store.claimIdempotencyKey(claim);
+      return { ...found, record: await decodeRecord(found.record) };
+    },
+    async completeIdempotencyKey(outcome) {
+      return decodeRecord(await store.completeIdempotencyKey(await encodeResult(outcome)));
+    },
+    async failIdempotencyKey(outcome) {
+      return decodeRecord(await store.failIdempotencyKey(await encodeResult(outcome)));
+    },
+    async getIdempotencyRecord(scope, key) {
+      const record = await store.getIdempotencyRecord(scope, key);
+      return record === undefined ? undefined : decodeRecord(record);
+    },
+    async insertDeadLetter(deadLetter) {
+      return store.insertDeadLetter({ ...deadLetter, record: await codec.encode(deadLetter.record) });
+    },
+    async getDeadLetter(id) {
+      const deadLetter = await store.getDeadLetter(id);
+      return deadLetter === undefined ? undefined : decodeDeadLetter(deadLetter);
+    },
+    async listDeadLetters(filter) {
+      const page = await store.listDeadLetters(filter);
+      return { ...page, items: await Promise.all(page.items.map(decodeDeadLetter)) };
+    },
+  };
+  const transactional = store.transactionalIdempotency;
+  const wrappedTransactional: TransactionalIdempotency | undefined =
+    transactional === undefined
+      ? undefined
+      : {
+          engine: transactional.engine,
+          sameDatabase: (client) => transactional.sameDatabase(client),
+          completeIdempotencyKeyWith: async (client, outcome) =>
+            transactional.completeIdempotencyKeyWith(client, await encodeResult(outcome)),
+        };
+
+  // A proxy, so members a store adds beyond the port (`migrate`, `schema`…) stay reachable.
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === "transactionalIdempotency") return wrappedTransactional;
+      if (typeof property === "string" && Object.hasOwn(overrides, property)) {
+        return overrides[property as keyof RunStore];
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
