@@ -16,6 +16,7 @@ const service = await createServiceRuntime({
   logger,
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+  ...(process.env.SYNAPSEOPS_NAMESPACE ? { namespace: process.env.SYNAPSEOPS_NAMESPACE } : {}),
   ...(process.env.MAX_QUEUED_JOBS
     ? { admission: { maxQueuedJobs: Number(process.env.MAX_QUEUED_JOBS) } }
     : {}),
