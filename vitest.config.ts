@@ -29,6 +29,22 @@ export default defineConfig({
           exclude: ["**/node_modules/**", "packages/*/test/built/**"],
         },
       },
+      {
+        // issue 18: type-level tests. A `// @ts-expect-error` line in a `*.test-d.ts` file proves
+        // a mistake fails to compile (a wrong connector type or config, a misspelt codegen target).
+        // Errors elsewhere are `tsc -p tsconfig.json`'s to report.
+        test: {
+          name: "types",
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ["packages/*/src/**/*.test-d.ts"],
+            tsconfig: "./tsconfig.json",
+            ignoreSourceErrors: true,
+          },
+        },
+      },
       ...(withBuilt ? [{ test: { ...shared, name: "built", include: BUILT } }] : []),
     ],
   },

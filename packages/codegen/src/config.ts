@@ -1,8 +1,12 @@
 import type { Annotation, EnvironmentKind } from "@synapseops/core";
 import type { GenerateOptions } from "./generate";
+import type { AnyGenerator } from "./types";
 
 /** The `synapseops.config.ts|js|json` file: `generate()` options; CLI flags override them. */
-export type SynapseOpsConfig = Omit<GenerateOptions, "onProgress" | "check" | "inMemory"> & {
+export type SynapseOpsConfig<Generators extends readonly AnyGenerator[] = readonly AnyGenerator[]> = Omit<
+  GenerateOptions<Generators>,
+  "onProgress" | "check" | "inMemory"
+> & {
   /**
    * Output folder.
    * @default "generated"
@@ -66,7 +70,8 @@ export interface TestCommandConfig {
 }
 
 /**
- * Types a config file. It checks targets are given and gives editors completion.
+ * Types a config file: targets are checked against the built-in generators and the config's
+ * own `generators`, and editors complete them.
  *
  * @example
  * ```ts
@@ -75,6 +80,8 @@ export interface TestCommandConfig {
  * export default defineConfig({ input: "openapi.yaml", targets: ["sdk-ts", "postman"], outDir: "generated" });
  * ```
  */
-export function defineConfig(config: SynapseOpsConfig): SynapseOpsConfig {
+export function defineConfig<const Generators extends readonly AnyGenerator[] = []>(
+  config: SynapseOpsConfig<Generators>,
+): SynapseOpsConfig<Generators> {
   return config;
 }

@@ -34,7 +34,7 @@ describe("generator ordering", () => {
 
 describe("generate from a blueprint (the foundation example's)", () => {
   it("writes an OpenAPI 3.1 document valid under swagger-parser and redocly lint (recommended), and a byte-identical bundle", async () => {
-    const targets = ["openapi", "sdk-ts", "postman", "bundle"];
+    const targets = ["openapi", "sdk-ts", "postman", "bundle"] as const;
     const first = await generate({ input: blueprintFile, targets, inMemory: true });
     const second = await generate({ input: blueprintFile, targets, inMemory: true });
     const zip = (r: typeof first): Uint8Array =>

@@ -3,16 +3,23 @@ import { dirname, join } from "node:path";
 import { listOperations, toSynapseError } from "@synapseops/core";
 import { orderGenerators } from "./_order";
 import { StaleOutputError } from "./errors";
-import { builtinGenerators } from "./generators/registry";
+import { builtinGenerators, type TargetName } from "./generators/registry";
 import { type GenerateInput, resolveInput } from "./input";
 import type { AnyGenerator, GeneratedFile, GeneratorContext } from "./types";
 
-/** Options of {@link generate}. */
-export interface GenerateOptions {
+/**
+ * Options of {@link generate}. `Generators` is the list given as `generators`; `targets` is
+ * typed from it and the built-in generators.
+ */
+export interface GenerateOptions<Generators extends readonly AnyGenerator[] = readonly AnyGenerator[]> {
   /** An OpenAPI document or blueprint(s): file path, text or object. */
   input: GenerateInput;
-  /** Generator names: `openapi`, `sdk-ts`, `sdk-python`, `postman`, `tests`, `mock`, `bundle`, or custom ones. */
-  targets: readonly string[];
+  /**
+   * Generator names: `openapi`, `sdk-ts`, `sdk-python`, `postman`, `tests`, `mock`, `bundle`, or
+   * the names of `generators`. A misspelt name fails to compile; an unknown one given at run
+   * time throws a `CodegenConfigError`.
+   */
+  targets: readonly TargetName<Generators>[];
   /** Folder to write into (each generator under its own subfolder). Omit with `inMemory`. */
   outDir?: string;
   /**
@@ -35,7 +42,7 @@ export interface GenerateOptions {
    */
   options?: { [target: string]: Record<string, unknown> | undefined };
   /** Extra generators (or replacements of built-in ones, by name). */
-  generators?: readonly AnyGenerator[];
+  generators?: Generators;
   /** Progress lines (`sdk-ts: 4 files in 812 ms`). */
   onProgress?: (line: string) => void;
   /** Folder relative input paths resolve against. @default process.cwd() */
@@ -78,8 +85,8 @@ export interface GenerateReport {
  * const { files, report } = await generate({ input: "openapi.yaml", targets: ["sdk-ts", "postman"], outDir: "generated" });
  * ```
  */
-export async function generate(
-  options: GenerateOptions,
+export async function generate<const Generators extends readonly AnyGenerator[] = []>(
+  options: GenerateOptions<Generators>,
 ): Promise<{ files: GeneratedFile[]; report: GenerateReport }> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});

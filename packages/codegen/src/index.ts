@@ -26,6 +26,7 @@ export type { BlueprintOpenApiOptions, OpenApiGeneratorOptions } from "./generat
 export { blueprintsToOpenApi, openApiGenerator } from "./generators/openapi/index";
 export type { PostmanOptions } from "./generators/postman/index";
 export { generatePostman, POSTMAN_SCHEMA_URL, postmanGenerator } from "./generators/postman/index";
+export type { BuiltinTarget, TargetName } from "./generators/registry";
 export { builtinGenerators } from "./generators/registry";
 export type { SdkPythonOptions } from "./generators/sdk-python/index";
 export { generateSdkPython, sdkPythonGenerator } from "./generators/sdk-python/index";

@@ -43,9 +43,13 @@ export interface GeneratorContext {
  * };
  * ```
  */
-export interface Generator<Options = Record<string, unknown>> {
-  /** The target name used in `targets` and on the CLI. */
-  name: string;
+export interface Generator<Options = Record<string, unknown>, Name extends string = string> {
+  /**
+   * The target name used in `targets` and on the CLI. Give it as a literal type
+   * (`Generator<Options, "readme">`) and `generate({ generators: [readme], targets: ["readme"] })`
+   * checks the name at compile time.
+   */
+  name: Name;
   /** One line for `--help` and docs. */
   description: string;
   /** Generators that must run first; added to the run when not selected. */
@@ -59,4 +63,4 @@ export interface Generator<Options = Record<string, unknown>> {
 
 /** A generator of any options, as registries hold them. */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds generators of different option types
-export type AnyGenerator = Generator<any>;
+export type AnyGenerator = Generator<any, string>;

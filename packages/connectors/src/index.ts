@@ -46,19 +46,22 @@ export type {
   BodyType,
   HttpAuth,
   HttpConfigInput,
+  HttpConnectorConfig,
   HttpPagination,
   HttpReadSpec,
   HttpRequestSpec,
 } from "./http/config";
 export { HttpConfig } from "./http/config";
-export type { HttpConnectorOptions, HttpWriteResult } from "./http/http-connector";
+export type { HttpConnector, HttpConnectorOptions, HttpWriteResult } from "./http/http-connector";
 export { http } from "./http/http-connector";
 export { nextLink } from "./http/link-header";
-export type { MemoryConnectorConfig, MemoryConnectorOptions, MemorySink } from "./memory";
+export type { MemoryConnector, MemoryConnectorConfig, MemoryConnectorOptions, MemorySink } from "./memory";
 export { memory } from "./memory";
-export type { EmailOptions } from "./notify/email";
+export type { EmailConnectorConfig, EmailOptions } from "./notify/email";
 export { EmailConfig, email } from "./notify/email";
+export type { SlackConnectorConfig } from "./notify/slack";
 export { SlackConfig, slack } from "./notify/slack";
+export type { TeamsConnectorConfig } from "./notify/teams";
 export { TeamsConfig, teams } from "./notify/teams";
 export type { OpenApiConnectorConfigInput } from "./openapi/config";
 export { OpenApiConnectorConfig } from "./openapi/config";
@@ -122,5 +125,5 @@ export { stripe } from "./webhook/schemes/stripe";
 export type { StandardWebhookMessage } from "./webhook/sign";
 export { generateWebhookSecret, signStandardWebhook } from "./webhook/sign";
 export type { WebhookInput, WebhookScheme, WebhookSecrets, WebhookVerification } from "./webhook/types";
-export type { WebhookConnectorOptions } from "./webhook/webhook-connector";
+export type { WebhookConnectorConfig, WebhookConnectorOptions } from "./webhook/webhook-connector";
 export { WebhookConfig, webhook } from "./webhook/webhook-connector";

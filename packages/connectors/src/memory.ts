@@ -24,6 +24,10 @@ export interface MemorySink {
   written(channel: string): unknown[];
 }
 
+/** The memory connector (type name `memory`); a ref's config may leave out every field. */
+export type MemoryConnector = Connector<MemoryConnectorConfig, "memory", Partial<MemoryConnectorConfig>> &
+  MemorySink;
+
 /**
  * An in-process source and target for examples and tests: `read` yields the records given for
  * the configured channel (the cursor is the index after the last one), `write` appends to it.
@@ -34,7 +38,7 @@ export interface MemorySink {
  * const runtime = createRuntime({ connectors: [connector] });
  * ```
  */
-export function memory(options: MemoryConnectorOptions = {}): Connector<MemoryConnectorConfig> & MemorySink {
+export function memory(options: MemoryConnectorOptions = {}): MemoryConnector {
   const channels = new Map<string, unknown[]>();
   const connector = defineMemory(options.sources ?? {}, channels);
   return Object.assign(connector, {
@@ -45,7 +49,7 @@ export function memory(options: MemoryConnectorOptions = {}): Connector<MemoryCo
 function defineMemory(
   sources: Record<string, unknown[]>,
   channels: Map<string, unknown[]>,
-): Connector<MemoryConnectorConfig> {
+): Connector<MemoryConnectorConfig, "memory", Partial<MemoryConnectorConfig>> {
   return defineConnector({
     type: "memory",
     version: "0.1.0",

@@ -107,7 +107,30 @@ describe("connectorService", () => {
       /secret "apiKey" is not set \(provider "fake" has no key "NOPE"\)/,
     );
     await expect(service.test("con_missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
-    const other = await runtime.connectorRefs.put(project.id, { type: "other", name: "o" });
+    // A ref stored by a runtime that registered other connectors (or none).
+    const untyped = createRuntime({ store: runtime.store, resumeOnStart: false });
+    const other = await untyped.connectorRefs.put(project.id, { type: "other", name: "o" });
     await expect(service.test(other.id)).rejects.toMatchObject({ code: "CONNECTOR_INVALID", path: "/type" });
+  });
+
+  // issue 18: the types reject an unregistered type; a type known only at run time is refused too.
+  it("refuses to put a ref whose type the runtime does not register", async () => {
+    const { runtime, project } = await setup();
+    const typeFromInput: string = JSON.parse('"crmm"');
+    await expect(
+      runtime.connectorRefs.put(project.id, {
+        type: typeFromInput as "crm",
+        name: "c",
+        config: { url: "https://x.example" },
+      }),
+    ).rejects.toMatchObject({
+      name: "ValidationError",
+      code: "CONNECTOR_INVALID",
+      path: "/type",
+      message: expect.stringContaining('"crmm" is not registered (registered: crm)'),
+    });
+    await expect(
+      runtime.connectorRefs.put(project.id, { type: "crm", name: "c", config: JSON.parse('{"url":1}') }),
+    ).rejects.toMatchObject({ code: "CONNECTOR_INVALID", path: "/config/url" });
   });
 });

@@ -1,4 +1,4 @@
-// Type-level tests, checked by `tsc -p .` (vitest only runs *.test.ts).
+// Type-level tests, run by vitest's typecheck (`*.test-d.ts`) and by `tsc -p .`.
 import { expectTypeOf } from "vitest";
 import { z } from "zod";
 import { type Connector, connectorRegistry, defineConnector, type WriteContext } from "./connector";
@@ -31,7 +31,14 @@ const crm = defineConnector({
 });
 
 // The config type flows out of the schema (its output: defaults applied).
-expectTypeOf(crm).toEqualTypeOf<Connector<{ url: string; pageSize: number; mode?: "a" | "b" | undefined }>>();
+// Its literal type name and its input (what a ref writes: defaults optional) flow out too.
+expectTypeOf(crm).toEqualTypeOf<
+  Connector<
+    { url: string; pageSize: number; mode?: "a" | "b" | undefined },
+    "crm",
+    { url: string; pageSize?: number | undefined; mode?: "a" | "b" | undefined }
+  >
+>();
 expectTypeOf(crm.parseConfig).returns.toEqualTypeOf<{
   url: string;
   pageSize: number;

@@ -117,11 +117,20 @@ export interface ConnectorCapabilities<Config> {
   ): Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
 }
 
-/** A connector: a type name, a config schema, the secrets it needs and its capabilities. */
-export interface Connector<Config = unknown> extends ConnectorCapabilities<Config> {
-  readonly type: string;
+/**
+ * A connector: a type name, a config schema, the secrets it needs and its capabilities.
+ *
+ * `Type` is the literal type name and `ConfigInput` the config as a connector ref writes it
+ * (before the schema's defaults); {@link defineConnector} infers both, so a runtime built with
+ * `createRuntime({ connectors: [http()] })` checks `connectorRefs.put` calls against them.
+ * Left out, they widen to `string` and `unknown`: such a connector registers anywhere and its
+ * refs are checked at run time only.
+ */
+export interface Connector<Config = unknown, Type extends string = string, ConfigInput = unknown>
+  extends ConnectorCapabilities<Config> {
+  readonly type: Type;
   readonly version: string;
-  readonly configSchema: z.ZodType<Config>;
+  readonly configSchema: z.ZodType<Config, ConfigInput>;
   /** Names of the secrets the connector needs. */
   readonly secrets: readonly string[];
   /** Validates a config against the schema and returns it typed. @throws ValidationError with a path. */
@@ -129,9 +138,9 @@ export interface Connector<Config = unknown> extends ConnectorCapabilities<Confi
 }
 
 /** What {@link defineConnector} takes. */
-export interface ConnectorDefinition<Schema extends z.ZodType> {
+export interface ConnectorDefinition<Schema extends z.ZodType, Type extends string = string> {
   /** The name blueprints and connector refs use (`http`, `my-crm`). */
-  type: string;
+  type: Type;
   /** The connector's own version (semver). */
   version: string;
   /** zod schema of the config; its output type is the config type of every capability. */
@@ -164,9 +173,9 @@ const CONNECTOR_TYPE = /^[a-z][a-z0-9._-]{0,62}$/;
  * ```
  * @throws ValidationError `CONNECTOR_INVALID` for a bad type name or no capability.
  */
-export function defineConnector<Schema extends z.ZodType>(
-  definition: ConnectorDefinition<Schema>,
-): Connector<z.output<Schema>> {
+export function defineConnector<Schema extends z.ZodType, const Type extends string = string>(
+  definition: ConnectorDefinition<Schema, Type>,
+): Connector<z.output<Schema>, Type, z.input<Schema>> {
   if (!CONNECTOR_TYPE.test(definition.type)) {
     throw new ValidationError(`connector type "${definition.type}" must match ${CONNECTOR_TYPE}`, {
       code: ErrorCode.CONNECTOR_INVALID,
@@ -194,7 +203,7 @@ export function defineConnector<Schema extends z.ZodType>(
     ...definition.capabilities,
     type: definition.type,
     version: definition.version,
-    configSchema: definition.configSchema as z.ZodType<z.output<Schema>>,
+    configSchema: definition.configSchema as z.ZodType<z.output<Schema>, z.input<Schema>>,
     secrets: definition.secrets ?? [],
     parseConfig(config) {
       const parsed = definition.configSchema.safeParse(config);

@@ -178,7 +178,12 @@ export type {
   ResponseDescriptor,
 } from "./openapi/types";
 export { HTTP_METHODS } from "./openapi/types";
-export type { ConnectorRefService, EnvironmentService, ProjectService } from "./projects/project-service";
+export type {
+  ConnectorRefInputFor,
+  ConnectorRefService,
+  EnvironmentService,
+  ProjectService,
+} from "./projects/project-service";
 export type { TextDetectorName } from "./redaction/detectors";
 export { redactionMarker } from "./redaction/detectors";
 export type {

@@ -7,7 +7,9 @@ import { newId } from "./ids";
 import { checkInput, DEFAULT_INPUT_LIMITS, type InputLimits } from "./input-guard";
 import { type Logger, silentLogger } from "./logger";
 import type { AuditEntry } from "./model/audit";
+import type { ConnectorRefInput } from "./model/connector-ref";
 import {
+  type ConnectorRefInputFor,
   type ConnectorRefService,
   type EnvironmentService,
   type ProjectService,
@@ -26,8 +28,11 @@ import { memoryStore } from "./store/memory-store";
 import type { AuditFilter, Page, Store } from "./store/types";
 import type { MappingSuggester } from "./suggester";
 
-/** What {@link createRuntime} takes. Every field has an embedded default. */
-export interface RuntimeOptions {
+/**
+ * What {@link createRuntime} takes. Every field has an embedded default. `Connectors` is the
+ * list given as `connectors`; {@link Runtime.connectorRefs} is typed from it.
+ */
+export interface RuntimeOptions<Connectors extends readonly Connector[] = readonly Connector[]> {
   /**
    * Where the model and execution state live.
    * @default memoryStore()
@@ -44,10 +49,12 @@ export interface RuntimeOptions {
    */
   suggester?: MappingSuggester;
   /**
-   * Connector types the runtime knows; blueprints referring to other types fail validation.
+   * Connector types the runtime knows; connector refs and blueprints referring to other types
+   * fail validation. Given as a literal list (`[http(), postgres()]`), it also types
+   * `connectorRefs.put`: only these type names, each with its own config type.
    * @default [] (types are not checked)
    */
-  connectors?: readonly Connector[];
+  connectors?: Connectors;
   /**
    * The actor recorded in the audit log when an operation names none.
    * @default "system"
@@ -143,13 +150,18 @@ export interface RuntimeConnectors extends ConnectorService {
   readonly types: ReadonlyMap<string, Connector>;
 }
 
-/** The object a host uses: the model's services over one store. */
-export interface Runtime {
+/**
+ * The object a host uses: the model's services over one store. `RefInput` is what
+ * `connectorRefs.put` takes, typed from the connectors the runtime was created with (see
+ * {@link ConnectorRefInputFor}); a plain `Runtime` accepts any runtime.
+ */
+export interface Runtime<RefInput = ConnectorRefInput> {
   readonly store: Store;
   readonly logger: Logger;
   readonly projects: ProjectService;
   readonly environments: EnvironmentService;
-  readonly connectorRefs: ConnectorRefService;
+  /** Connector refs; `put` takes only the registered types, each with its own config type. */
+  readonly connectorRefs: ConnectorRefService<RefInput>;
   readonly blueprints: BlueprintService;
   readonly audit: { list(filter?: AuditFilter): Promise<Page<AuditEntry>> };
   readonly runs: RunService;
@@ -174,11 +186,14 @@ export interface Runtime {
  *
  * @example
  * ```ts
- * const runtime = createRuntime({ logger: pino() });
+ * const runtime = createRuntime({ logger: pino(), connectors: [http()] });
  * const project = await runtime.projects.create({ name: "Shop → ERP" });
+ * await runtime.connectorRefs.put(project.id, { type: "http", name: "ERP", config: { baseUrl: "https://erp.example" } });
  * ```
  */
-export function createRuntime(options: RuntimeOptions = {}): Runtime {
+export function createRuntime<const Connectors extends readonly Connector[] = []>(
+  options: RuntimeOptions<Connectors> = {},
+): Runtime<ConnectorRefInputFor<Connectors>> {
   const store = options.store ?? memoryStore();
   const logger = (options.logger ?? silentLogger()).child({ component: "synapseops" });
   const deps = {
@@ -262,7 +277,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     logger,
     projects,
     environments,
-    connectorRefs,
+    // The typed input is a narrowing of ConnectorRefInput; put checks it at run time as well.
+    connectorRefs: connectorRefs as ConnectorRefService<ConnectorRefInputFor<Connectors>>,
     blueprints: blueprintService(deps),
     audit: { list: (filter) => store.listAudit(filter) },
     connectors: {

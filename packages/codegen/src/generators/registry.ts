@@ -7,8 +7,8 @@ import { sdkPythonGenerator } from "./sdk-python/index";
 import { sdkTsGenerator } from "./sdk-ts/index";
 import { testsGenerator } from "./tests/index";
 
-/** The built-in generators, by name. */
-export const builtinGenerators: readonly AnyGenerator[] = [
+/** The built-in generators as a tuple, so their names are literal types. */
+const builtins = [
   openApiGenerator,
   sdkTsGenerator,
   sdkPythonGenerator,
@@ -16,4 +16,18 @@ export const builtinGenerators: readonly AnyGenerator[] = [
   testsGenerator,
   mockGenerator,
   bundleGenerator,
-];
+] as const satisfies readonly AnyGenerator[];
+
+/** The built-in generators, by name. */
+export const builtinGenerators: readonly AnyGenerator[] = builtins;
+
+/** The names of the built-in generators: `openapi`, `sdk-ts`, `sdk-python`, `postman`, `tests`, `mock`, `bundle`. */
+export type BuiltinTarget = (typeof builtins)[number]["name"];
+
+/**
+ * The target names `generate()` accepts with these extra generators: the built-in ones and
+ * theirs. A generator whose name is only known as `string` makes it `string` (checked at run time).
+ */
+export type TargetName<Generators extends readonly AnyGenerator[]> =
+  | BuiltinTarget
+  | Generators[number]["name"];

@@ -128,5 +128,10 @@ export const HttpConfig = z.object({
 });
 /** The config of an http connector ref, as the connector receives it (defaults applied). */
 export type HttpConfig = z.output<typeof HttpConfig>;
-/** The config of an http connector ref, as written in a ref. */
-export type HttpConfigInput = z.input<typeof HttpConfig>;
+/**
+ * The config of an http connector ref, as written in a ref (defaults optional): what
+ * `connectorRefs.put` takes for `type: "http"` in a runtime created with `http()`.
+ */
+export interface HttpConnectorConfig extends z.input<typeof HttpConfig> {}
+/** The config of an http connector ref, as written in a ref. Same as {@link HttpConnectorConfig}. */
+export type HttpConfigInput = HttpConnectorConfig;

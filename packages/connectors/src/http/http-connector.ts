@@ -3,12 +3,12 @@ import type { TraceRecorder } from "../traces/trace-recorder";
 import { type HttpCall, type HttpResult, type HttpSignHook, httpSender } from "./_send";
 import { buildUrl, resolveBaseUrl } from "./_url";
 import { encodeBody } from "./body";
-import { HttpConfig, type HttpRequestSpec } from "./config";
+import { HttpConfig, type HttpConnectorConfig, type HttpRequestSpec } from "./config";
 import { oauth2TokenCache } from "./oauth2";
 import { readPages } from "./pagination";
 
 /** Options of {@link http}. */
-export interface HttpConnectorOptions {
+export interface HttpConnectorOptions<Type extends string = "http"> {
   /**
    * The fetch to use (an undici `fetch` with a custom dispatcher, a recorder).
    * @default globalThis.fetch
@@ -44,8 +44,11 @@ export interface HttpConnectorOptions {
    * The type name, to register several http connectors with different hooks.
    * @default "http"
    */
-  type?: string;
+  type?: Type;
 }
+
+/** The http connector of type name `Type` (`"http"` unless renamed with `type`). */
+export type HttpConnector<Type extends string = "http"> = Connector<HttpConfig, Type, HttpConnectorConfig>;
 
 /** What `write` resolves to: the 2xx answer. */
 export interface HttpWriteResult {
@@ -74,7 +77,9 @@ export interface HttpWriteResult {
  * });
  * ```
  */
-export function http(options: HttpConnectorOptions = {}): Connector<HttpConfig> {
+export function http<const Type extends string = "http">(
+  options: HttpConnectorOptions<Type> = {},
+): HttpConnector<NoInfer<Type>> {
   const baseFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const fetchImpl = options.traces === undefined ? baseFetch : options.traces.wrapFetch(baseFetch);
   const sender = httpSender({
@@ -82,7 +87,7 @@ export function http(options: HttpConnectorOptions = {}): Connector<HttpConfig> 
     sign: options.sign,
     tokens: oauth2TokenCache(fetchImpl, options.now),
   });
-  const type = options.type ?? "http";
+  const type = options.type ?? ("http" as Type);
 
   const sendRecord = (
     config: HttpConfig,

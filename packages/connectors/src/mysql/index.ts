@@ -15,10 +15,11 @@ export type {
   SqlReadConfig,
   SqlTableConfig as MysqlConfig,
   SqlTableConfigInput as MysqlConfigInput,
+  SqlTableConnectorConfig as MysqlConnectorConfig,
   SqlWriteConfig,
 } from "../postgres/_sql-config";
 export { SqlTableConfig as MysqlConfigSchema } from "../postgres/_sql-config";
-export type { SqlTableConnector as MysqlConnector, SqlWriteResult } from "../postgres/_sql-table";
+export type { SqlWriteResult } from "../postgres/_sql-table";
 export { isRetryableMysqlError } from "./errors";
-export type { MysqlConnectorOptions } from "./mysql-connector";
+export type { MysqlConnector, MysqlConnectorOptions } from "./mysql-connector";
 export { mysql } from "./mysql-connector";

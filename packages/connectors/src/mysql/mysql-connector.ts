@@ -9,7 +9,10 @@ import {
 import { loadMysql2 } from "./_load-mysql2";
 import { mysqlError } from "./errors";
 
-/** Options of {@link mysql}. */
+/** The mysql connector (type name `mysql`); `close()` ends the pools it opened. */
+export type MysqlConnector = SqlTableConnector<"mysql">;
+
+/** What {@link mysql} takes. */
 export interface MysqlConnectorOptions {
   /**
    * Connections per pool (one pool per connection string).
@@ -66,7 +69,7 @@ export const mysqlDialect: SqlDialect = {
  * });
  * ```
  */
-export function mysql(options: MysqlConnectorOptions = {}): SqlTableConnector {
+export function mysql(options: MysqlConnectorOptions = {}): MysqlConnector {
   return sqlTableConnector({
     type: "mysql",
     version: "0.1.0",

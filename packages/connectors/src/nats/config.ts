@@ -55,4 +55,6 @@ export const NatsConfig = z.object({
 /** The config of a NATS JetStream connector ref. */
 export type NatsConfig = z.output<typeof NatsConfig>;
 /** The config of a NATS JetStream connector ref, as written. */
-export type NatsConfigInput = z.input<typeof NatsConfig>;
+export interface NatsConnectorConfig extends z.input<typeof NatsConfig> {}
+/** The config as written in a ref. Same as {@link NatsConnectorConfig}. */
+export type NatsConfigInput = NatsConnectorConfig;

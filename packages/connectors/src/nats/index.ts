@@ -11,7 +11,7 @@
  * @module
  */
 
-export type { NatsConfigInput } from "./config";
+export type { NatsConfigInput, NatsConnectorConfig } from "./config";
 export { NatsConfig } from "./config";
 export type { NatsConnector, NatsConnectorOptions, NatsWriteResult } from "./nats-connector";
 export { nats } from "./nats-connector";

@@ -2,7 +2,7 @@ import { type Connector, ConnectorError, defineConnector } from "@synapseops/cor
 import type { JsMsg, NatsConnection } from "nats";
 import { consumeDurable } from "./_durable-consumer";
 import { loadNats, type NatsModule } from "./_load-nats";
-import { NatsConfig } from "./config";
+import { NatsConfig, type NatsConnectorConfig } from "./config";
 import { natsError } from "./errors";
 
 /** Options of {@link nats}. */
@@ -15,7 +15,7 @@ export interface NatsConnectorOptions {
 }
 
 /** A NATS JetStream connector; `close()` drains its connections. */
-export type NatsConnector = Connector<NatsConfig> & {
+export type NatsConnector = Connector<NatsConfig, "nats", NatsConnectorConfig> & {
   /** Closes every connection this connector opened. */
   close(): Promise<void>;
 };

@@ -42,6 +42,8 @@ export const EmailConfig = z.object({
 });
 /** The config of an email notification channel. */
 export type EmailConfig = z.output<typeof EmailConfig>;
+/** The config of a email connector ref, as written in a ref (defaults optional). */
+export interface EmailConnectorConfig extends z.input<typeof EmailConfig> {}
 
 /** Options of {@link email}. */
 export interface EmailOptions {
@@ -89,7 +91,9 @@ function smtpError(error: unknown): ConnectorError {
  * });
  * ```
  */
-export function email(options: EmailOptions = {}): Connector<EmailConfig> & { close(): void } {
+export function email(
+  options: EmailOptions = {},
+): Connector<EmailConfig, "email", EmailConnectorConfig> & { close(): void } {
   const transports = new Map<string, Transporter>();
   let create: Promise<CreateTransport> | undefined;
   const load = (): Promise<CreateTransport> => {

@@ -24,6 +24,8 @@ export const SlackConfig = z.object({
 });
 /** The config of a Slack notification channel. */
 export type SlackConfig = z.output<typeof SlackConfig>;
+/** The config of a slack connector ref, as written in a ref (defaults optional). */
+export interface SlackConnectorConfig extends z.input<typeof SlackConfig> {}
 
 /**
  * Slack notifications through an incoming webhook, the text rendered with a JSONata template.
@@ -39,7 +41,7 @@ export type SlackConfig = z.output<typeof SlackConfig>;
  * });
  * ```
  */
-export function slack(): Connector<SlackConfig> {
+export function slack(): Connector<SlackConfig, "slack", SlackConnectorConfig> {
   return defineConnector({
     type: "slack",
     version: "0.1.0",

@@ -20,6 +20,8 @@ export const TeamsConfig = z.object({
 });
 /** The config of a Microsoft Teams notification channel. */
 export type TeamsConfig = z.output<typeof TeamsConfig>;
+/** The config of a teams connector ref, as written in a ref (defaults optional). */
+export interface TeamsConnectorConfig extends z.input<typeof TeamsConfig> {}
 
 /**
  * Microsoft Teams notifications through an incoming webhook, as an Adaptive Card whose title and
@@ -34,7 +36,7 @@ export type TeamsConfig = z.output<typeof TeamsConfig>;
  * });
  * ```
  */
-export function teams(): Connector<TeamsConfig> {
+export function teams(): Connector<TeamsConfig, "teams", TeamsConnectorConfig> {
   return defineConnector({
     type: "teams",
     version: "0.1.0",

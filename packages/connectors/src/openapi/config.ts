@@ -49,5 +49,5 @@ export const OpenApiConnectorConfig = z.object({
 });
 /** The config of an openapi connector ref (defaults applied). */
 export type OpenApiConnectorConfig = z.output<typeof OpenApiConnectorConfig>;
-/** The config of an openapi connector ref, as written. */
-export type OpenApiConnectorConfigInput = z.input<typeof OpenApiConnectorConfig>;
+/** The config of an openapi connector ref, as written in a ref (defaults optional). */
+export interface OpenApiConnectorConfigInput extends z.input<typeof OpenApiConnectorConfig> {}

@@ -16,13 +16,13 @@ import type { HttpAuth } from "../http/config";
 import { oauth2TokenCache } from "../http/oauth2";
 import { readPages } from "../http/pagination";
 import { bodyValidator } from "./body-validator";
-import { OpenApiConnectorConfig } from "./config";
+import { OpenApiConnectorConfig, type OpenApiConnectorConfigInput } from "./config";
 import { describeOperations, type OpenApiOperation } from "./operations";
 import { serialiseParameters } from "./parameters";
 import { authForOperation } from "./security";
 
 /** Options of {@link openapi}. */
-export interface OpenApiConnectorOptions {
+export interface OpenApiConnectorOptions<Type extends string = "openapi"> {
   /** The OpenAPI 3.0/3.1 document: a loaded one, an object, JSON/YAML text or a file path. */
   document: OpenApiDocument | object | string;
   /** Options for loading `document`. */
@@ -31,7 +31,7 @@ export interface OpenApiConnectorOptions {
    * The type name refs use; give each API its own (`stripe`, `erp`).
    * @default "openapi"
    */
-  type?: string;
+  type?: Type;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Signs each request after auth (see the http connector). */
@@ -46,8 +46,12 @@ export interface OpenApiCallInput {
   body?: unknown;
 }
 
-/** The openapi connector, with the operations it knows. */
-export type OpenApiConnector = Connector<OpenApiConnectorConfig> & {
+/** The openapi connector of type name `Type`, with the operations it knows. */
+export type OpenApiConnector<Type extends string = "openapi"> = Connector<
+  OpenApiConnectorConfig,
+  Type,
+  OpenApiConnectorConfigInput
+> & {
   /** Every operation of the document, by operationId. */
   readonly operations: ReadonlyMap<string, OpenApiOperation>;
   readonly document: OpenApiDocument;
@@ -67,7 +71,9 @@ export type OpenApiConnector = Connector<OpenApiConnectorConfig> & {
  * // a send step: operation "addPet", record { body: { name: "Rex" } }
  * ```
  */
-export function openapi(options: OpenApiConnectorOptions): OpenApiConnector {
+export function openapi<const Type extends string = "openapi">(
+  options: OpenApiConnectorOptions<Type>,
+): OpenApiConnector<NoInfer<Type>> {
   const document = loadOpenApiSync(options.document, options.load);
   const operations = describeOperations(document);
   const validator = bodyValidator(document);
@@ -77,7 +83,7 @@ export function openapi(options: OpenApiConnectorOptions): OpenApiConnector {
     sign: options.sign,
     tokens: oauth2TokenCache(fetchImpl, options.now),
   });
-  const type = options.type ?? "openapi";
+  const type = options.type ?? ("openapi" as Type);
 
   const operationFor = (id: string | undefined): OpenApiOperation => {
     const operation = id === undefined ? undefined : operations.get(id);

@@ -74,5 +74,10 @@ export const SqlTableConfig = z.object({
 });
 /** The config of a SQL table connector ref. */
 export type SqlTableConfig = z.output<typeof SqlTableConfig>;
-/** The config of a SQL table connector ref, as written (defaults optional). */
-export type SqlTableConfigInput = z.input<typeof SqlTableConfig>;
+/**
+ * The config of a SQL table connector ref (postgres, mysql), as written in a ref (defaults
+ * optional): what `connectorRefs.put` takes for `type: "postgres"` or `"mysql"`.
+ */
+export interface SqlTableConnectorConfig extends z.input<typeof SqlTableConfig> {}
+/** The config of a SQL table connector ref, as written. Same as {@link SqlTableConnectorConfig}. */
+export type SqlTableConfigInput = SqlTableConnectorConfig;

@@ -9,6 +9,7 @@ import {
 import {
   type SqlTableConfig,
   SqlTableConfig as SqlTableConfigSchema,
+  type SqlTableConnectorConfig,
   type SqlWriteConfig,
 } from "./_sql-config";
 
@@ -40,8 +41,8 @@ export interface SqlDialect {
 }
 
 /** What a SQL engine brings to {@link sqlTableConnector}. */
-export interface SqlEngine {
-  type: string;
+export interface SqlEngine<Type extends string = string> {
+  type: Type;
   version: string;
   dialect: SqlDialect;
   open(connectionString: string, password: string | undefined): Promise<SqlSession>;
@@ -50,7 +51,11 @@ export interface SqlEngine {
 }
 
 /** A SQL table connector; `close()` ends the pools it opened. */
-export type SqlTableConnector = Connector<SqlTableConfig> & {
+export type SqlTableConnector<Type extends string = string> = Connector<
+  SqlTableConfig,
+  Type,
+  SqlTableConnectorConfig
+> & {
   /** Ends every pool this connector opened. */
   close(): Promise<void>;
 };
@@ -68,7 +73,9 @@ const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * The read/write logic postgres and mysql share: cursor-column reads in batches (backfill or
  * incremental), insert or upsert writes, idempotency keys in a unique column, lag in health.
  */
-export function sqlTableConnector(engine: SqlEngine): SqlTableConnector {
+export function sqlTableConnector<const Type extends string>(
+  engine: SqlEngine<Type>,
+): SqlTableConnector<Type> {
   const sessions = new Map<string, Promise<SqlSession>>();
   /** The last cursor read per table, for `health` to report how many rows are behind it. */
   const lastCursor = new Map<string, unknown>();

@@ -15,10 +15,11 @@ export type {
   SqlReadConfig,
   SqlTableConfig as PostgresConfig,
   SqlTableConfigInput as PostgresConfigInput,
+  SqlTableConnectorConfig as PostgresConnectorConfig,
   SqlWriteConfig,
 } from "./_sql-config";
 export { SqlTableConfig as PostgresConfigSchema } from "./_sql-config";
-export type { SqlTableConnector as PostgresConnector, SqlWriteResult } from "./_sql-table";
+export type { SqlWriteResult } from "./_sql-table";
 export { isRetryablePostgresError } from "./errors";
-export type { PostgresConnectorOptions } from "./postgres-connector";
+export type { PostgresConnector, PostgresConnectorOptions } from "./postgres-connector";
 export { postgres } from "./postgres-connector";

@@ -4,7 +4,10 @@ import type { SqlWriteConfig } from "./_sql-config";
 import { type SqlDialect, type SqlSession, type SqlTableConnector, sqlTableConnector } from "./_sql-table";
 import { postgresError } from "./errors";
 
-/** Options of {@link postgres}. */
+/** The postgres connector (type name `postgres`); `close()` ends the pools it opened. */
+export type PostgresConnector = SqlTableConnector<"postgres">;
+
+/** What {@link postgres} takes. */
 export interface PostgresConnectorOptions {
   /**
    * Connections per pool (one pool per connection string).
@@ -72,7 +75,7 @@ export const postgresDialect: SqlDialect = {
  * // on shutdown: await pg.close();
  * ```
  */
-export function postgres(options: PostgresConnectorOptions = {}): SqlTableConnector {
+export function postgres(options: PostgresConnectorOptions = {}): PostgresConnector {
   return sqlTableConnector({
     type: "postgres",
     version: "0.1.0",

@@ -64,4 +64,6 @@ export const RabbitmqConfig = z.object({
 /** The config of a RabbitMQ connector ref. */
 export type RabbitmqConfig = z.output<typeof RabbitmqConfig>;
 /** The config of a RabbitMQ connector ref, as written. */
-export type RabbitmqConfigInput = z.input<typeof RabbitmqConfig>;
+export interface RabbitmqConnectorConfig extends z.input<typeof RabbitmqConfig> {}
+/** The config as written in a ref. Same as {@link RabbitmqConnectorConfig}. */
+export type RabbitmqConfigInput = RabbitmqConnectorConfig;

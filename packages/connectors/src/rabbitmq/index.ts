@@ -11,7 +11,7 @@
  * @module
  */
 
-export type { RabbitmqConfigInput } from "./config";
+export type { RabbitmqConfigInput, RabbitmqConnectorConfig } from "./config";
 export { RabbitmqConfig } from "./config";
 export type { RabbitmqConnector, RabbitmqWriteResult } from "./rabbitmq-connector";
 export { rabbitmq } from "./rabbitmq-connector";

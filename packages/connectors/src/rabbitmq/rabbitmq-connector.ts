@@ -1,11 +1,11 @@
 import { type Connector, ConnectorError, defineConnector } from "@synapseops/core";
 import { consume } from "./_consumer";
 import { publishConfirmed, publishers } from "./_publisher";
-import { RabbitmqConfig } from "./config";
+import { RabbitmqConfig, type RabbitmqConnectorConfig } from "./config";
 import { rabbitmqError } from "./errors";
 
 /** A RabbitMQ connector; `close()` ends its publishing connections. */
-export type RabbitmqConnector = Connector<RabbitmqConfig> & {
+export type RabbitmqConnector = Connector<RabbitmqConfig, "rabbitmq", RabbitmqConnectorConfig> & {
   /** Closes the publishing connections (subscriptions close themselves). */
   close(): Promise<void>;
 };

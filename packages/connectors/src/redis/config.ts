@@ -51,4 +51,6 @@ export const RedisStreamsConfig = z.object({
 /** The config of a Redis Streams connector ref. */
 export type RedisStreamsConfig = z.output<typeof RedisStreamsConfig>;
 /** The config of a Redis Streams connector ref, as written. */
-export type RedisStreamsConfigInput = z.input<typeof RedisStreamsConfig>;
+export interface RedisStreamsConnectorConfig extends z.input<typeof RedisStreamsConfig> {}
+/** The config as written in a ref. Same as {@link RedisStreamsConnectorConfig}. */
+export type RedisStreamsConfigInput = RedisStreamsConnectorConfig;

@@ -12,7 +12,7 @@
  * @module
  */
 
-export type { RedisStreamsConfigInput } from "./config";
+export type { RedisStreamsConfigInput, RedisStreamsConnectorConfig } from "./config";
 export { RedisStreamsConfig } from "./config";
 export type {
   RedisStreamsConnector,

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { parseEntries } from "./_entries";
 import { consumeGroup } from "./_group-consumer";
 import { loadIoredis } from "./_load-ioredis";
-import { RedisStreamsConfig } from "./config";
+import { RedisStreamsConfig, type RedisStreamsConnectorConfig } from "./config";
 import { redisError } from "./errors";
 
 /** Options of {@link redisStreams}. */
@@ -16,7 +16,11 @@ export interface RedisStreamsOptions {
 }
 
 /** A Redis Streams connector; `close()` ends its connections. */
-export type RedisStreamsConnector = Connector<RedisStreamsConfig> & {
+export type RedisStreamsConnector = Connector<
+  RedisStreamsConfig,
+  "redis-streams",
+  RedisStreamsConnectorConfig
+> & {
   /** Disconnects every client this connector opened. */
   close(): Promise<void>;
 };

@@ -18,6 +18,8 @@ export const WebhookConfig = z.object({
 });
 /** The config of an outbound webhook ref. */
 export type WebhookConfig = z.output<typeof WebhookConfig>;
+/** The config of a webhook connector ref, as written in a ref (defaults optional). */
+export interface WebhookConnectorConfig extends z.input<typeof WebhookConfig> {}
 
 /** Options of {@link webhook}. */
 export interface WebhookConnectorOptions {
@@ -36,7 +38,9 @@ export interface WebhookConnectorOptions {
  * // ref: { type: "webhook", config: { url: "https://partner.example/hooks" }, secrets: { signingSecret: "PARTNER_WHSEC" } }
  * ```
  */
-export function webhook(options: WebhookConnectorOptions = {}): Connector<WebhookConfig> {
+export function webhook(
+  options: WebhookConnectorOptions = {},
+): Connector<WebhookConfig, "webhook", WebhookConnectorConfig> {
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   const sender = httpSender({ fetch: fetchImpl, tokens: oauth2TokenCache(fetchImpl) });
   return defineConnector({

@@ -1,5 +1,7 @@
+import type { z } from "zod";
 import { auditEntry } from "../audit";
 import type { ActorOptions } from "../blueprints/blueprint-service";
+import type { Connector } from "../connector";
 import { ErrorCode, NotFoundError, SynapseError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { contentHash } from "../json";
@@ -28,10 +30,53 @@ export interface EnvironmentService {
   remove(projectId: string, name: string, options?: ActorOptions): Promise<void>;
 }
 
+/**
+ * What `connectorRefs.put` takes when the runtime was given these connectors: for each, its type
+ * name with its own config type (the input of its schema, defaults optional). When the list is
+ * empty or holds a connector whose type is only known as `string` (a list built at run time), it
+ * is the plain {@link ConnectorRefInput} and refs are checked at run time only.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ connectors: [http(), postgres()] });
+ * // ConnectorRefInputFor<[HttpConnector, PostgresConnector]>: { type: "http"; config?: HttpConnectorConfig; … } | { type: "postgres"; config: PostgresConnectorConfig; … }
+ * ```
+ */
+export type ConnectorRefInputFor<Connectors extends readonly Connector[]> = [Connectors[number]] extends [
+  never,
+]
+  ? ConnectorRefInput
+  : RefInputOf<Connectors[number]>;
+
+/** One connector's ref input; distributes over a union of connectors. */
+type RefInputOf<C extends Connector> = C extends Connector
+  ? string extends C["type"]
+    ? ConnectorRefInput
+    : Flatten<
+        { type: C["type"] } & Omit<ConnectorRefInput, "type" | "config"> &
+          ConfigField<z.input<C["configSchema"]>>
+      >
+  : never;
+
+/** One object type instead of an intersection, so editors and errors show its fields. */
+type Flatten<T> = { [K in keyof T]: T[K] } & {};
+
+/** `config` is optional when the connector's schema accepts an empty object. */
+type ConfigField<Input> = unknown extends Input
+  ? { config?: Record<string, unknown> }
+  : // biome-ignore lint/complexity/noBannedTypes: `{}` is the empty config, on purpose
+    {} extends Input
+    ? { config?: Input }
+    : { config: Input };
+
 /** A project's configured connector instances. */
-export interface ConnectorRefService {
-  /** Adds a connector ref (or replaces the one with the same id); its config is checked when the type is known. */
-  put(projectId: string, input: ConnectorRefInput, options?: ActorOptions): Promise<ConnectorRef>;
+export interface ConnectorRefService<Input = ConnectorRefInput> {
+  /**
+   * Adds a connector ref (or replaces the one with the same id). When the runtime has connectors,
+   * the ref's type must be one of them and its config must pass that connector's schema.
+   * @throws ValidationError `CONNECTOR_INVALID` with a pointer (`/type`, `/config/…`).
+   */
+  put(projectId: string, input: Input, options?: ActorOptions): Promise<ConnectorRef>;
   get(id: string): Promise<ConnectorRef>;
   list(projectId: string): Promise<ConnectorRef[]>;
   remove(id: string, options?: ActorOptions): Promise<void>;
@@ -167,6 +212,14 @@ export function projectServices(deps: ServiceDeps): {
       await loadProject(projectId);
       const parsed = parseInput(ConnectorRefInput, input, "connector ref");
       const connector = deps.connectors.get(parsed.type);
+      if (connector === undefined && deps.connectors.size > 0) {
+        // issue 18: the types say which connectors there are; a ref typed from a string at run
+        // time is held to the same list.
+        throw new ValidationError(
+          `connector ref type "${parsed.type}" is not registered (registered: ${[...deps.connectors.keys()].join(", ")})`,
+          { code: ErrorCode.CONNECTOR_INVALID, path: "/type" },
+        );
+      }
       if (connector !== undefined) {
         try {
           connector.parseConfig(parsed.config);

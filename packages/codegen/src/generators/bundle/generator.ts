@@ -35,7 +35,7 @@ export function bundleFiles(files: readonly GeneratedFile[], inputHash: string):
 }
 
 /** The `bundle` generator: runs after every other selected generator and zips their files. */
-export const bundleGenerator: Generator<BundleOptions> = {
+export const bundleGenerator: Generator<BundleOptions, "bundle"> = {
   name: "bundle",
   description:
     "a reproducible zip of the other outputs with manifest.json (sha256 per file, version, input hash)",

@@ -6,7 +6,7 @@ import type { MockGeneratorOptions } from "./types";
  * The `mock` generator: a start script (`node mock/server.mjs`) that serves the document with
  * `createMockServer`; the document itself is taken from the `openapi` output.
  */
-export const mockGenerator: Generator<MockGeneratorOptions> = {
+export const mockGenerator: Generator<MockGeneratorOptions, "mock"> = {
   name: "mock",
   description: "a script that starts the in-process mock server for the document",
   dependsOn: ["openapi"],

@@ -7,7 +7,7 @@ import type { OpenApiGeneratorOptions } from "./types";
  * The `openapi` generator: the document every other generator reads — built from blueprints
  * (OpenAPI 3.1 of the integration service) or the loaded input document, bundled and normalised.
  */
-export const openApiGenerator: Generator<OpenApiGeneratorOptions> = {
+export const openApiGenerator: Generator<OpenApiGeneratorOptions, "openapi"> = {
   name: "openapi",
   description: "the OpenAPI document: built from blueprints (3.1), or the input bundled into one file",
   outDir: "openapi",

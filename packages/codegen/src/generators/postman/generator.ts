@@ -230,7 +230,7 @@ export function generatePostman(
 }
 
 /** The `postman` generator: a Postman Collection v2.1 with folders by tag, auth, examples and tests. */
-export const postmanGenerator: Generator<PostmanOptions> = {
+export const postmanGenerator: Generator<PostmanOptions, "postman"> = {
   name: "postman",
   description:
     "Postman Collection v2.1: folders by tag, example bodies, auth, variables, a test script per request",

@@ -138,7 +138,7 @@ export function generateSdkPython(
 }
 
 /** The `sdk-python` generator: the same client shape as sdk-ts, in Python with the standard library. */
-export const sdkPythonGenerator: Generator<SdkPythonOptions> = {
+export const sdkPythonGenerator: Generator<SdkPythonOptions, "sdk-python"> = {
   name: "sdk-python",
   description:
     "Python client (standard library only): TypedDict models, one method per operation, auth, retries",

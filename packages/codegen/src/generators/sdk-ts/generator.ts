@@ -262,7 +262,7 @@ export function generateSdkTs(
 }
 
 /** The `sdk-ts` generator: a typed TypeScript client for any OpenAPI document. */
-export const sdkTsGenerator: Generator<SdkTsOptions> = {
+export const sdkTsGenerator: Generator<SdkTsOptions, "sdk-ts"> = {
   name: "sdk-ts",
   description:
     "typed TypeScript client (fetch only): models, one function per operation, auth, retries, typed errors",

@@ -106,7 +106,7 @@ export function generateContractTests(
 }
 
 /** The `tests` generator: a vitest contract suite that checks statuses and response schemas. */
-export const testsGenerator: Generator<TestsOptions> = {
+export const testsGenerator: Generator<TestsOptions, "tests"> = {
   name: "tests",
   description:
     "a vitest contract suite calling each operation and validating status and response schema (Ajv)",
