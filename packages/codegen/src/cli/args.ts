@@ -18,6 +18,8 @@ export interface CliArgs {
   check: boolean;
   quiet: boolean;
   help: boolean;
+  /** `--version`: print the version and exit 0. */
+  version: boolean;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface CliArgs {
  * `synapseops test [--env name] [--report f] [--junit f] [--json f] [--project id]`.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { command: undefined, check: false, quiet: false, help: false };
+  const args: CliArgs = { command: undefined, check: false, quiet: false, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] =
@@ -86,6 +88,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case "--help":
       case "-h":
         args.help = true;
+        break;
+      case "--version":
+      case "-v":
+        args.version = true;
         break;
       default:
         if (arg.startsWith("-"))

@@ -3,11 +3,13 @@ import { SynapseError, toSynapseError } from "@synapseops/core";
 import { CodegenConfigError, StaleOutputError } from "../errors";
 import { generate } from "../generate";
 import { builtinGenerators } from "../generators/registry";
+import { CODEGEN_VERSION } from "../version";
 import { parseArgs } from "./args";
 import { loadConfig } from "./load-config";
 import { runTestCommand } from "./test-command";
 
-const HELP = `synapseops generate [--config synapseops.config.ts] [--input <file>] [--targets a,b] [--out <dir>] [--check]
+const HELP = `synapseops --version
+synapseops generate [--config synapseops.config.ts] [--input <file>] [--targets a,b] [--out <dir>] [--check]
 synapseops test [--config synapseops.config.ts] [--input <file>] [--env mock|<name>] [--report <file.md|.html>] [--junit <file.xml>] [--json <file>]
 
   --input, -i    OpenAPI document (JSON/YAML, 3.0/3.1, Swagger 2.0) or blueprint JSON/YAML
@@ -27,7 +29,7 @@ synapseops test [--config synapseops.config.ts] [--input <file>] [--env mock|<na
 `;
 
 /**
- * Runs the CLI; returns the exit code (0 ok, 1 stale with --check or not ready after `test`, 2
+ * Runs the CLI; returns the exit code (0 ok or `--version`/`--help`, 1 stale with --check or not ready after `test`, 2
  * usage or input error).
  */
 export async function runCli(
@@ -36,6 +38,10 @@ export async function runCli(
 ): Promise<number> {
   try {
     const args = parseArgs(argv);
+    if (args.version) {
+      io.out(CODEGEN_VERSION);
+      return 0;
+    }
     if (args.help || args.command === undefined) {
       io.out(HELP);
       return args.help ? 0 : 2;
