@@ -263,7 +263,7 @@ try {
   const duplicate = runs.find((run) => run.counts.duplicates > 0)!;
   print(
     `run events of ${duplicate.id} (the order sent again under another topic)`,
-    (await runtime.runs.events(duplicate.id))
+    (await runtime.runs.events(duplicate.id)).items
       .map((e) => `#${e.seq} ${e.level.padEnd(5)} ${e.type} ${e.recordKey ?? ""}`)
       .join("\n"),
   );

@@ -97,7 +97,7 @@ try {
   mark(`${failure.type} ${failure.id} ingested`);
   const run = await runtime.ingest(workflow.id, { record: failure });
   const waiting = await runtime.runs.wait(run.id, { untilWaiting: true, timeoutMs: 10_000 });
-  const request = (await runtime.runs.events(run.id)).find((e) => e.type === "approval.requested")!;
+  const request = (await runtime.runs.events(run.id)).items.find((e) => e.type === "approval.requested")!;
   mark(
     `approval requested at step ${request.step} (run ${waiting.status}, ${waiting.counts.waiting} waiting)`,
   );

@@ -150,7 +150,7 @@ try {
   const outageAnswer = await deliverStripeEvent(webhookUrl, STRIPE_SIGNING_SECRET, outageEvent);
   deliveries.set(payments.outage.id, 1);
   const failed = await lastRun(payments.outage.id);
-  const retries = (await runtime.runs.events(failed.id)).filter((e) => e.type === "step.retry");
+  const retries = (await runtime.runs.events(failed.id)).items.filter((e) => e.type === "step.retry");
   print("2. finance system down: evt_1002 (pi_1002)", {
     webhookAnswer: outageAnswer.status,
     run: failed.id,
@@ -198,7 +198,7 @@ try {
   deliveries.set(payments.large.id, 1);
   const heldRunId = runsOfPayment.get(payments.large.id)!.at(-1)!;
   const held = await runtime.runs.wait(heldRunId, { untilWaiting: true, timeoutMs: 10_000 });
-  const request = (await runtime.runs.events(held.id)).find((e) => e.type === "approval.requested")!;
+  const request = (await runtime.runs.events(held.id)).items.find((e) => e.type === "approval.requested")!;
   print(`4. ${money(payments.large.amount, "eur")} is over ${money(APPROVAL_THRESHOLD_CENTS, "eur")}: held`, {
     run: held.id,
     status: held.status,
@@ -217,7 +217,7 @@ try {
     comment: "verified with the customer",
   });
   const released = await lastRun(payments.large.id);
-  const decision = (await runtime.runs.events(held.id)).find((e) => e.type === "approval.decided")!;
+  const decision = (await runtime.runs.events(held.id)).items.find((e) => e.type === "approval.decided")!;
   print("4. approved by the finance lead", {
     settlementsOfPi1003BeforeSignal: stillHeld,
     decision: decision.data,

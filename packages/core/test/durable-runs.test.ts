@@ -153,7 +153,7 @@ describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", ()
     const done = await second.runtime.runs.wait(run.id, { timeoutMs: 20_000 });
     expect(done.status).toBe("SUCCEEDED");
     expect(done.counts).toMatchObject({ completed: 2, waiting: 0 });
-    const decided = (await second.runtime.runs.events(run.id)).filter((e) => e.type === "approval.decided");
+    const decided = (await second.runtime.runs.events(run.id)).items.filter((e) => e.type === "approval.decided");
     expect(decided.map((e) => (e.data as { by: string }).by)).toEqual(["timeout"]);
     await second.runtime.close();
   }, 60_000);

@@ -29,7 +29,7 @@ async function throughOutage(outageMs: number, retry?: Record<string, unknown>) 
     const records = Array.from({ length: 40 }, (_, i) => ({ id: `p-${i}`, amount: i + 1 }));
     const run = await runtime.runs.start(blueprintId, { records });
     const done = await runtime.runs.wait(run.id, { timeoutMs: 60_000 });
-    const retries = (await runtime.runs.events(run.id, { limit: 500 })).filter(
+    const retries = (await runtime.runs.events(run.id, { limit: 500 })).items.filter(
       (e) => e.type === "step.retry",
     );
     return { done, retries, tookMs: Date.now() - started, effects: target.effects.length };

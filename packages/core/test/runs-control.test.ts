@@ -72,7 +72,7 @@ describe.each(stores)("run control on the $name store", ({ make, skip }) => {
           counts: { completed: 2, rejected: 1, waiting: 0 },
         });
         expect(target.effects).toHaveLength(2);
-        const decisions = (await runtime.runs.events(run.id, { step: "review" })).filter(
+        const decisions = (await runtime.runs.events(run.id, { step: "review" })).items.filter(
           (e) => e.type === "approval.decided",
         );
         expect(decisions.map((e) => [e.recordKey, e.data.approved, e.data.by])).toEqual([
@@ -123,7 +123,7 @@ describe.each(stores)("run control on the $name store", ({ make, skip }) => {
         const done = await runtime.runs.wait(run.id, { timeoutMs: 10_000 });
         expect(done).toMatchObject({ status: "SUCCEEDED", counts: { rejected: 1 } });
         expect(target.effects).toEqual([]);
-        const decided = (await runtime.runs.events(run.id)).find((e) => e.type === "approval.decided");
+        const decided = (await runtime.runs.events(run.id)).items.find((e) => e.type === "approval.decided");
         expect(decided?.data).toMatchObject({ approved: false, by: "timeout" });
         await runtime.close();
       }));

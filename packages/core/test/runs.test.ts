@@ -43,7 +43,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
           { ref: "p1", cents: 1250 },
           { ref: "p3", cents: 300 },
         ]);
-        const events = await runtime.runs.events(run.id);
+        const { items: events } = await runtime.runs.events(run.id);
         expect(events.map((e) => e.type)).toEqual(["run.started", "run.finished"]);
         expect(events.map((e) => e.seq)).toEqual([1, 2]);
         const metrics = await runtime.runs.metrics(run.id);
@@ -64,7 +64,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
         const done = await runtime.runs.wait(draftRun.id);
         expect(done).toMatchObject({ status: "SUCCEEDED", revision: 2, dryRun: true });
         expect(target.effects).toEqual([]);
-        expect((await runtime.runs.events(draftRun.id, { level: "debug" })).map((e) => e.type)).toContain(
+        expect((await runtime.runs.events(draftRun.id, { level: "debug" })).items.map((e) => e.type)).toContain(
           "send.skipped",
         );
         const real = await runtime.runs.start(blueprintId, { input: { id: "r1", amount: 1 } });
@@ -119,7 +119,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
         const done = await runtime.runs.wait(run.id);
         expect(done.status).toBe("SUCCEEDED");
         expect(target.calls()).toBe(3);
-        const retries = (await runtime.runs.events(run.id)).filter((e) => e.type === "step.retry");
+        const retries = (await runtime.runs.events(run.id)).items.filter((e) => e.type === "step.retry");
         expect(retries.map((e) => e.data.attempt)).toEqual([1, 2]);
         for (const event of retries) {
           expect(event.data.delayMs).toBeGreaterThanOrEqual(0);
@@ -186,7 +186,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
         );
         expect(done.status).toBe("SUCCEEDED");
         expect(performance.now() - started).toBeGreaterThanOrEqual(30);
-        const retry = (await runtime.runs.events(done.id)).find((e) => e.type === "step.retry");
+        const retry = (await runtime.runs.events(done.id)).items.find((e) => e.type === "step.retry");
         expect(retry?.data).toMatchObject({ delayMs: 30, delaySource: "retry-after" });
         await runtime.close();
       }));
@@ -264,7 +264,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
             .slice(1)
             .map(
               async (r) =>
-                (await runtime.runs.events(r.id)).find((e) => e.type === "record.duplicate")?.data.result,
+                (await runtime.runs.events(r.id)).items.find((e) => e.type === "record.duplicate")?.data.result,
             ),
         );
         expect(new Set(duplicateResults.map((r) => JSON.stringify(r))).size).toBe(1);
@@ -285,7 +285,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
         );
         expect(second.status).toBe("FAILED");
         expect(target.effects).toHaveLength(1);
-        const conflict = (await runtime.runs.events(second.id)).find((e) => e.type === "record.conflict");
+        const conflict = (await runtime.runs.events(second.id)).items.find((e) => e.type === "record.conflict");
         expect(conflict?.data.error).toMatchObject({ code: "IDEMPOTENCY_CONFLICT", path: "/idempotencyKey" });
         expect((await runtime.deadLetters.list({ runId: second.id })).items).toEqual([]);
         await runtime.close();
@@ -352,7 +352,7 @@ describe.each(stores)("runs on the $name store", ({ make, skip, name }) => {
         );
         expect(run.counts.failed).toBe(1);
         expect(target.effects).toHaveLength(0);
-        const failed = (await runtime.runs.events(run.id)).find((e) => e.type === "record.failed");
+        const failed = (await runtime.runs.events(run.id)).items.find((e) => e.type === "record.failed");
         expect(failed?.data.error).toMatchObject({ code: "IDEMPOTENCY_KEY_INVALID" });
         await runtime.close();
       }));
