@@ -148,14 +148,7 @@ function componentSchemas(): Record<string, JsonSchema> {
         outputIssues: { type: "array", items: outputIssue },
       },
     },
-    RunEventList: {
-      type: "object",
-      required: ["items"],
-      properties: {
-        items: { type: "array", items: ref("RunEvent") },
-        nextAfter: { type: "integer", description: "Pass as `after` to read the events that follow." },
-      },
-    },
+    RunEventList: pageOf("RunEvent"),
     RunMetricsReport: {
       type: "object",
       required: ["runId", "status", "counts"],

@@ -54,6 +54,8 @@ export const RunListQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
 });
 export const RunEventsQuery = z.object({
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().max(20).optional(),
   after: z.coerce.number().int().min(0).max(STORE_INT_MAX).optional(),
   level: z.enum(["debug", "info", "warn", "error"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),

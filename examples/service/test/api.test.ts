@@ -61,9 +61,17 @@ describe("the platform API over HTTP", () => {
       expect.objectContaining({ orderId: "o-1002", amount: 99 }),
     ]);
 
-    const logs = await api.get<{ items: RunEvent[]; nextAfter: number }>(`/runs/${run.id}/logs`);
+    // issue 18: the run's events are a page like every other list.
+    const logs = await api.get<Page<RunEvent>>(`/runs/${run.id}/logs`);
     expect(logs.body.items.map((e) => e.type)).toEqual(["run.started", "run.finished"]);
-    expect(logs.body.nextAfter).toBe(logs.body.items.at(-1)?.seq);
+    expect(logs.body.nextCursor).toBeUndefined();
+    const first = await api.get<Page<RunEvent>>(`/runs/${run.id}/logs?limit=1`);
+    expect(first.body.items.map((e) => e.type)).toEqual(["run.started"]);
+    const second = await api.get<Page<RunEvent>>(
+      `/runs/${run.id}/logs?limit=1&cursor=${first.body.nextCursor}`,
+    );
+    expect(second.body.items.map((e) => e.type)).toEqual(["run.finished"]);
+    expect(second.body.nextCursor).toBeUndefined();
     const metrics = await api.get<{ status: string; metrics: { recordsIn: number; recordsOut: number } }>(
       `/runs/${run.id}/metrics`,
     );

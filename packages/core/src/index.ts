@@ -213,6 +213,7 @@ export type {
   ApprovalSignal,
   BlueprintRunStats,
   DeadLetterService,
+  RunEventPageRequest,
   RunService,
   StartRunOptions,
 } from "./runs/run-service";

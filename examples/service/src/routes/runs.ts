@@ -92,11 +92,8 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
     async (request) => {
       const { id } = request.params as Id;
       const query = request.query as z.infer<typeof RunEventsQuery>;
-      const items = await runtime.runs.events(id, query);
-      // An empty list may still mean an unknown run: the store answers [] for both.
-      if (items.length === 0) await runtime.runs.get(id);
-      const last = items.at(-1);
-      return { items, ...(last === undefined ? {} : { nextAfter: last.seq }) };
+      // A page like every other list (issue 18); an unknown run is a 404 from runs.events.
+      return runtime.runs.events(id, query);
     },
   );
 

@@ -80,6 +80,24 @@ const WAIT_POLL_MAX_MS = 200;
 
 /** What a run refused because the store is down tells its caller to wait. */
 const STORE_RETRY_AFTER_MS = 5_000;
+/** What {@link RunService.events} takes: the store's filter and a page cursor. */
+export interface RunEventPageRequest extends RunEventFilter {
+  /** The `nextCursor` of the previous page (the `seq` of its last event; same as `after`). */
+  cursor?: string;
+}
+
+function parseEventCursor(cursor: string): number {
+  const seq = /^\d{1,15}$/.test(cursor) ? Number(cursor) : Number.NaN;
+  if (!Number.isSafeInteger(seq)) {
+    throw new ValidationError(
+      `event cursor must be a nextCursor from runs.events, got "${cursor.slice(0, 40)}"`,
+      {
+        path: "/cursor",
+      },
+    );
+  }
+  return seq;
+}
 
 /** The run API of the runtime. */
 export interface RunService {
@@ -92,8 +110,19 @@ export interface RunService {
   list(filter?: RunFilter): Promise<Page<Run>>;
   /** Stops new records promptly and aborts in-flight connector calls. */
   cancel(id: string): Promise<Run>;
-  /** The run's log, in order. */
-  events(id: string, filter?: RunEventFilter): Promise<RunEvent[]>;
+  /**
+   * One page of the run's log, in order (`seq` ascending), shaped like every other list:
+   * `nextCursor` is present when more events follow; pass it back as `cursor` for the next page.
+   * @example
+   * ```ts
+   * for (let page = await runtime.runs.events(run.id); ; ) {
+   *   for (const event of page.items) console.log(event.seq, event.type);
+   *   if (page.nextCursor === undefined) break;
+   *   page = await runtime.runs.events(run.id, { cursor: page.nextCursor });
+   * }
+   * ```
+   */
+  events(id: string, filter?: RunEventPageRequest): Promise<Page<RunEvent>>;
   /** Figures of a finished run, or of a running one so far. */
   metrics(id: string): Promise<RunMetrics | undefined>;
   /**
@@ -637,11 +666,20 @@ export function runServices(deps: RunServiceDeps): {
       notifySettled(id);
       return run;
     },
-    async events(id, filter) {
+    async events(id, request = {}) {
+      const { cursor, ...filter } = request;
+      // A cursor is the `seq` of the page's last event: the same as `after`.
+      if (cursor !== undefined) filter.after = parseEventCursor(cursor);
       // issue 16: `after` is compared with an `integer` column.
-      checkStoreInt(filter?.after, "after", "/after");
+      checkStoreInt(filter.after, "after", "/after");
       await load(id);
-      return store.listRunEvents(id, filter);
+      const limit = filter.limit ?? 100;
+      const items = await store.listRunEvents(id, { ...filter, limit });
+      const last = items.at(-1);
+      if (last === undefined || items.length < limit) return { items };
+      // issue 18: a full page says nothing about the next one: look for one more event.
+      const more = await store.listRunEvents(id, { ...filter, after: last.seq, limit: 1 });
+      return more.length === 0 ? { items } : { items, nextCursor: String(last.seq) };
     },
     async metrics(id) {
       const run = await load(id);
