@@ -202,7 +202,7 @@ export type { AdmissionOptions } from "./runs/admission";
 export { DEFAULT_MAX_QUEUED_JOBS } from "./runs/admission";
 export type { IdempotencySettings, RecordOutcome } from "./runs/record-pipeline";
 export type { RedactionOptions } from "./runs/redactor";
-export { REDACTED, Redactor } from "./runs/redactor";
+export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/redactor";
 export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retry-policy";
 export { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./runs/retry-policy";
 export { ApprovalNotPendingError } from "./runs/run-executor";
@@ -222,9 +222,23 @@ export type { RateLimit } from "./runs/token-bucket";
 export type { HealthCheck, Runtime, RuntimeConnectors, RuntimeOptions } from "./runtime";
 export { createRuntime } from "./runtime";
 export type { SecretProvider } from "./secret-provider";
+export { withPayloadCodec } from "./store/encrypted-store";
 export { decideIdempotencyClaim } from "./store/idempotency-claim";
 export { memoryStore } from "./store/memory-store";
 export { decodeCursor, encodeCursor, PAGE_LIMIT } from "./store/pagination";
+export type {
+  AesGcmPayloadCodecOptions,
+  EnvKeyProviderOptions,
+  KeyProvider,
+  PayloadCodec,
+  PayloadKey,
+} from "./store/payload-codec";
+export {
+  aesGcmPayloadCodec,
+  envKeyProvider,
+  isEncryptedPayload,
+  staticKeyProvider,
+} from "./store/payload-codec";
 export type {
   AuditFilter,
   BlueprintFilter,
@@ -245,6 +259,7 @@ export type {
   RunEventFilter,
   RunFilter,
   RunLeaseRequest,
+  RunPayloadPurge,
   RunStore,
   Store,
   TestRunFilter,

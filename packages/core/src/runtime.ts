@@ -2,7 +2,7 @@ import { createMappingSuggester } from "@synapseops/mapping";
 import { type BlueprintService, blueprintService } from "./blueprints/blueprint-service";
 import { type Connector, connectorRegistry } from "./connector";
 import { type ConnectorService, connectorService } from "./connector-service";
-import { toSynapseError } from "./errors";
+import { toSynapseError, ValidationError } from "./errors";
 import { newId } from "./ids";
 import { checkInput, DEFAULT_INPUT_LIMITS, type InputLimits } from "./input-guard";
 import { type Logger, silentLogger } from "./logger";
@@ -24,8 +24,10 @@ import { type DeadLetterService, type RunService, runServices } from "./runs/run
 import { Semaphore } from "./runs/sleep";
 import { type RateLimit, TokenBucket } from "./runs/token-bucket";
 import type { SecretProvider } from "./secret-provider";
+import { withPayloadCodec } from "./store/encrypted-store";
 import { memoryStore } from "./store/memory-store";
-import type { AuditFilter, Page, Store } from "./store/types";
+import type { PayloadCodec } from "./store/payload-codec";
+import type { AuditFilter, Page, RunPayloadPurge, Store } from "./store/types";
 import type { MappingSuggester } from "./suggester";
 
 /**
@@ -74,6 +76,29 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
   secrets?: SecretProvider;
   /** Keys (PII fields) and secret values hidden from events, logs, errors and dead letters. */
   redaction?: RedactionOptions;
+  /**
+   * Encrypts what the store keeps of records and results — run batches' records, idempotency
+   * records' results, dead letters' records — before they are written, and decrypts them when
+   * read (see `withPayloadCodec`). Works with any store.
+   * @default none (payloads are stored as JSON)
+   * @example createRuntime({ store, payloadCodec: aesGcmPayloadCodec({ keys: envKeyProvider() }) })
+   */
+  payloadCodec?: PayloadCodec;
+  /** How long run payloads are kept (see {@link Runtime.purgeRunPayloads}). */
+  retention?: {
+    /**
+     * Age after which the records and results of finished work are purged.
+     * @default undefined (kept until the host purges them)
+     * @example 7 * 86_400_000 // a week
+     */
+    runPayloadsMs?: number;
+    /**
+     * How often the runtime purges by itself when `runPayloadsMs` is set; `0` leaves it to calls
+     * of `purgeRunPayloads()`.
+     * @default 3_600_000 (hourly)
+     */
+    sweepEveryMs?: number;
+  };
   /** Idempotency key handling. */
   idempotency?: {
     /** How long a claim holds before another worker may take it over. @default 30_000 */
@@ -177,6 +202,13 @@ export interface Runtime<RefInput = ConnectorRefInput> {
    * approval timeouts; returns how many runs it looked at. Runs by itself with `resumeOnStart`.
    */
   resume(): Promise<number>;
+  /**
+   * Retention: removes records and results of work older than `olderThan` (default: now minus
+   * `retention.runPayloadsMs`) — see `RunStore.purgeRunPayloads`. Runs by itself every
+   * `retention.sweepEveryMs` when `runPayloadsMs` is set.
+   * @throws ValidationError (`INVALID_INPUT`) when neither `olderThan` nor `runPayloadsMs` is given.
+   */
+  purgeRunPayloads(options?: { olderThan?: Date }): Promise<RunPayloadPurge>;
   /** Stops taking runs, waits up to `timeoutMs` (default 10 s) for running ones, then closes the store. */
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -194,7 +226,8 @@ export interface Runtime<RefInput = ConnectorRefInput> {
 export function createRuntime<const Connectors extends readonly Connector[] = []>(
   options: RuntimeOptions<Connectors> = {},
 ): Runtime<ConnectorRefInputFor<Connectors>> {
-  const store = options.store ?? memoryStore();
+  const baseStore = options.store ?? memoryStore();
+  const store = options.payloadCodec ? withPayloadCodec(baseStore, options.payloadCodec) : baseStore;
   const logger = (options.logger ?? silentLogger()).child({ component: "synapseops" });
   const deps = {
     store,
@@ -253,6 +286,32 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     sweeper = setInterval(sweep, batchLeaseMs);
     sweeper.unref();
   }
+  const purgeRunPayloads = async (purge: { olderThan?: Date } = {}): Promise<RunPayloadPurge> => {
+    const ageMs = options.retention?.runPayloadsMs;
+    if (purge.olderThan === undefined && ageMs === undefined) {
+      throw new ValidationError(
+        "purgeRunPayloads needs olderThan, or retention.runPayloadsMs in the runtime options",
+        {
+          path: "/olderThan",
+        },
+      );
+    }
+    const before = purge.olderThan ?? new Date(deps.clock().getTime() - (ageMs ?? 0));
+    return store.purgeRunPayloads(before);
+  };
+  let retentionSweeper: NodeJS.Timeout | undefined;
+  const sweepEveryMs = options.retention?.sweepEveryMs ?? 3_600_000;
+  if (options.retention?.runPayloadsMs !== undefined && sweepEveryMs > 0) {
+    retentionSweeper = setInterval(() => {
+      purgeRunPayloads().catch((error: unknown) => {
+        logger.warn(
+          { err: redactor.redact(toSynapseError(error)) },
+          "purging run payloads failed; retrying later",
+        );
+      });
+    }, sweepEveryMs);
+    retentionSweeper.unref();
+  }
   const check = async (probe: () => Promise<void>): Promise<HealthCheck> => {
     const started = performance.now();
     try {
@@ -299,8 +358,10 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       return { ok: storeHealth.ok && queueHealth.ok, store: storeHealth, queue: queueHealth };
     },
     resume,
+    purgeRunPayloads,
     async close(closeOptions?: { timeoutMs?: number }) {
       if (sweeper !== undefined) clearInterval(sweeper);
+      if (retentionSweeper !== undefined) clearInterval(retentionSweeper);
       stopTimers();
       await queue.close(closeOptions?.timeoutMs ?? 10_000);
       await store.close();

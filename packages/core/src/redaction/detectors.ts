@@ -62,6 +62,24 @@ export function applyTextDetector(name: TextDetectorName, text: string): string 
   }
 }
 
+/** An email cut off by an excerpt (`jane.doe@examp…`): the full pattern no longer matches. */
+const CUT_EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]*(?=…|\.\.\.)/g;
+/** Six or more digits cut off by an excerpt (`4111 1111 11…`): too short for Luhn, too long to show. */
+const CUT_DIGITS = /(?<![\d])\d(?:[ -]?\d){5,}(?=…|\.\.\.)/g;
+
+/**
+ * Hides what an excerpt cut in the middle (the text right before `…` or `...`): a partial email
+ * when `email` is on, a partial digit run of six or more when `card` is on. Excerpts of error
+ * bodies are cut at a length, not at a value, so a detector would otherwise miss the value.
+ */
+export function redactCutOff(text: string, detectors: readonly TextDetectorName[]): string {
+  if (!text.includes("…") && !text.includes("...")) return text;
+  let result = text;
+  if (detectors.includes("email")) result = result.replace(CUT_EMAIL, redactionMarker("email"));
+  if (detectors.includes("card")) result = result.replace(CUT_DIGITS, redactionMarker("card"));
+  return result;
+}
+
 /** Every token pattern needs one of these; most texts have none, and skip the patterns. */
 const TOKEN_HINT = /:\/\/|bearer|basic|token|=|eyJ|sk_|rk_|gh[pousr]_|xox|AKIA/i;
 

@@ -112,6 +112,14 @@ describe("Redactor value detectors", () => {
     });
   });
 
+  it("hides an email or card number cut off by an excerpt", () => {
+    const redactor = new Redactor({ detectors: { email: true } });
+    const text = redactor.redactText('422 — {"note":"for jane.doe@examp…');
+    expect(text).toBe('422 — {"note":"for [REDACTED:email]…');
+    expect(redactor.redactText("card 4111 1111 11...")).toBe("card [REDACTED:card]...");
+    expect(redactor.redactText("order 12345…")).toBe("order 12345…");
+  });
+
   it("is idempotent: an already redacted text keeps its markers", () => {
     const redactor = new Redactor();
     const once = redactor.redactText(`postgres://app:hunter22@db/x ?token=abcdef ${CARD}`);

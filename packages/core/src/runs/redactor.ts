@@ -7,6 +7,7 @@ import {
 import {
   applyTextDetector,
   isCardNumber,
+  redactCutOff,
   redactionMarker,
   TEXT_DETECTORS,
   type TextDetectorName,
@@ -88,7 +89,7 @@ export class Redactor {
   redactText(text: string): string {
     let result = this.redactCredentialText(text);
     for (const name of this.detectors) result = applyTextDetector(name, result);
-    return result;
+    return redactCutOff(result, this.detectors);
   }
 
   /** A redacted deep copy of any value; errors become plain `{ name, message, code, … }` objects. */

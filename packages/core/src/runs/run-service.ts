@@ -80,6 +80,7 @@ const WAIT_POLL_MAX_MS = 200;
 
 /** What a run refused because the store is down tells its caller to wait. */
 const STORE_RETRY_AFTER_MS = 5_000;
+
 /** What {@link RunService.events} takes: the store's filter and a page cursor. */
 export interface RunEventPageRequest extends RunEventFilter {
   /** The `nextCursor` of the previous page (the `seq` of its last event; same as `after`). */
@@ -876,6 +877,12 @@ export function runServices(deps: RunServiceDeps): {
       if (replayed)
         throw new ValidationError(
           `dead letter "${replayed.id}" was already replayed by run "${replayed.replayRunId}"`,
+          { path: "" },
+        );
+      const purged = chosen.find((dl) => dl.recordPurgedAt !== undefined);
+      if (purged)
+        throw new ValidationError(
+          `dead letter "${purged.id}" has no record to replay: retention purged it at ${purged.recordPurgedAt}`,
           { path: "" },
         );
       const run = await createRun(
