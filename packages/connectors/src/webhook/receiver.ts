@@ -127,8 +127,8 @@ function warnMemoryDedupe(): void {
  * signature does not cover can be changed by whoever replays a captured delivery. The timestamp
  * is left out: senders re-sign each retry with a new one, and a retry is the same delivery.
  */
-function replayKey(verdict: { id: string | undefined; idSigned: boolean }, payloadHash: string): string {
-  return verdict.idSigned && verdict.id !== undefined
+function replayKey(verdict: { id: string | undefined; idSigned?: boolean }, payloadHash: string): string {
+  return verdict.idSigned === true && verdict.id !== undefined
     ? `sid:${sha256Hex(verdict.id)}`
     : `body:${payloadHash}`;
 }

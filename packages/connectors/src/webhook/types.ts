@@ -23,8 +23,9 @@ export type WebhookVerification =
        * Whether the signature covers `id` (Standard Webhooks' `webhook-id`, Stripe's event id in
        * the body, `{id}` in an hmacScheme payload). The receiver dedupes on a signed id, and on
        * the body's hash otherwise: an unsigned id can be changed by anyone replaying a delivery.
+       * Absent (a custom scheme written before it existed) counts as `false`, the safe side.
        */
-      idSigned: boolean;
+      idSigned?: boolean;
       /** The signed timestamp in seconds, when the scheme signs one. */
       timestamp: number | undefined;
     }
