@@ -5,8 +5,10 @@
  * functions of mapping expressions). Lambdas run as {@link FastLambda}s; one that would leave
  * the fast path (passed to a built-in, returned) deopts.
  */
+import { MappingError, MappingErrorCode } from "../errors";
 import { GUARDED_FUNCTION } from "../guards/guarded-functions";
 import { builtinFunction, isJsonataFunction, type JsonataFunction } from "../guards/jsonata-environment";
+import { serialisedLengthAtLeast } from "../guards/output-check";
 import type { AstNode, Compiler } from "./ast";
 import { Unsupported } from "./ast";
 import { stringify } from "./operators";
@@ -15,6 +17,7 @@ import {
   deopt,
   type Evaluator,
   FastLambda,
+  FastPathGuardError,
   type Frame,
   isFunctionValue,
   normaliseSequence,
@@ -171,6 +174,8 @@ export function callJsonataFunction(
   if (validated === undefined) {
     validated = callee.fn.signature === undefined ? args : callee.fn.signature.validate(args, input);
   }
+  stringBuiltin ??= builtinFunction("string");
+  if (callee.fn === stringBuiltin) refuseLongSerialisation(validated[0], context);
   const focus = {
     environment: { timestamp: context.timestamp, lookup: deoptLookup, bind: deoptLookup },
     input,
@@ -186,6 +191,27 @@ export function callJsonataFunction(
   if (typeof result === "string") context.checkString(result);
   else if (Array.isArray(result)) context.checkSequence(result.length);
   return result;
+}
+
+let stringBuiltin: JsonataFunction | undefined;
+
+/**
+ * `$string` of an object or array is refused before it is serialised when its text would pass
+ * `maxOutputSize`: serialising 50 MB only to measure it took longer than the time limit
+ * (issue 17). The result's own check stays for what the lower bound cannot see.
+ */
+function refuseLongSerialisation(value: unknown, context: RunContext): void {
+  if (typeof value !== "object" || value === null) return;
+  const limit = context.limits.maxOutputSize;
+  const atLeast = serialisedLengthAtLeast(value, limit);
+  if (atLeast > limit) {
+    throw new FastPathGuardError(
+      new MappingError(
+        MappingErrorCode.OUTPUT_TOO_LARGE,
+        `$string would build a string of more than ${limit} characters, over the output limit of ${limit}`,
+      ),
+    );
+  }
 }
 
 function deoptLookup(): never {

@@ -148,6 +148,41 @@ export function checkStringSize(value: string, maxOutputSize: number, what: stri
   }
 }
 
+/**
+ * A lower bound of the length of `JSON.stringify(value)`, walked only until it passes `limit`:
+ * `$string` of a 50 MB input is refused after reading about `limit` characters of it, instead
+ * of serialising all of it and measuring the result (issue 17). Strings count their length and
+ * quotes, other scalars one character, keys their length, quotes and colon (keys of `undefined`
+ * or function values not at all); escapes, separators
+ * and indentation only make the real text longer. Stops descending past `MAX_OUTPUT_NESTING`
+ * (the serialiser then decides), so a deep or cyclic host value cannot overflow the stack here.
+ */
+export function serialisedLengthAtLeast(value: unknown, limit: number): number {
+  let size = 0;
+  const visit = (node: unknown, depth: number): void => {
+    if (size > limit) return;
+    if (typeof node === "string") size += node.length + 2;
+    else if (typeof node !== "object" || node === null) size += 1;
+    else if (depth <= MAX_OUTPUT_NESTING) {
+      size += 2;
+      if (Array.isArray(node)) {
+        for (let index = 0; index < node.length && size <= limit; index++) visit(node[index], depth + 1);
+      } else {
+        for (const key of Object.keys(node)) {
+          if (size > limit) return;
+          const item = (node as Record<string, unknown>)[key];
+          // The serialiser may leave these keys out.
+          if (item === undefined || typeof item === "function") continue;
+          size += key.length + 3;
+          visit(item, depth + 1);
+        }
+      }
+    }
+  };
+  visit(value, 0);
+  return size;
+}
+
 function escapePointer(key: string): string {
   return key.replaceAll("~", "~0").replaceAll("/", "~1");
 }
