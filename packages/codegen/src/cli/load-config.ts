@@ -27,7 +27,11 @@ export async function loadConfig(
   if (!existsSync(file)) throw new CodegenConfigError(`config file not found: ${file}`, { path: "/config" });
   if (file.endsWith(".json")) {
     try {
-      return { config: JSON.parse(readFileSync(file, "utf8")) as SynapseOpsConfig, file };
+      // A leading UTF-8 byte-order mark is not JSON (issue 19).
+      return {
+        config: JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, "")) as SynapseOpsConfig,
+        file,
+      };
     } catch (cause) {
       throw new CodegenConfigError(`config ${file} is not valid JSON: ${(cause as Error).message}`, {
         path: "/config",

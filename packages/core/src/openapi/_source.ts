@@ -28,11 +28,21 @@ export function readSourceFile(file: string): ParsedSource {
   } catch (cause) {
     throw new OpenApiError(`cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
+  text = withoutByteOrderMark(text);
   return { value: parseText(text, file), file, text };
 }
 
+/**
+ * The text without a leading UTF-8 byte-order mark, which editors on Windows write and which
+ * `JSON.parse` refuses (RFC 8259 §8.1 lets a parser ignore it; issue 19).
+ */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Parses JSON (fast path) or YAML text; syntax errors carry their line. */
-export function parseText(text: string, file?: string): unknown {
+export function parseText(source: string, file?: string): unknown {
+  const text = withoutByteOrderMark(source);
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     try {

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { specNames, specPath } from "../../test/openapi-specs";
@@ -28,6 +30,44 @@ describe("loadOpenApi on the real documents (npm packages, issue 18)", () => {
 });
 
 describe("loadOpenApi inputs", () => {
+  // issue 19: editors on Windows start files with a UTF-8 byte-order mark; JSON.parse refuses it.
+  it("loads JSON and YAML that start with a UTF-8 byte-order mark (files, text and referenced files)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "synapseops-bom-"));
+    const plain = {
+      openapi: "3.0.3",
+      info: { title: "BOM", version: "1" },
+      paths: {
+        "/pets": {
+          get: {
+            responses: {
+              "200": {
+                description: "ok",
+                content: { "application/json": { schema: { $ref: "pet.json#/Pet" } } },
+              },
+            },
+          },
+        },
+      },
+    };
+    writeFileSync(
+      join(dir, "pet.json"),
+      `\uFEFF${JSON.stringify({ Pet: { type: "object", title: "Pet" } })}`,
+    );
+    writeFileSync(join(dir, "api.json"), `\uFEFF${JSON.stringify(plain, null, 2)}`);
+    writeFileSync(
+      join(dir, "api.yaml"),
+      "\uFEFFopenapi: 3.0.3\ninfo: { title: BOM, version: '1' }\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: 'pet.json#/Pet' }\n",
+    );
+    const fromJson = await loadOpenApi(join(dir, "api.json"));
+    const fromYaml = await loadOpenApi(join(dir, "api.yaml"));
+    expect(fromJson.info).toEqual({ title: "BOM", version: "1" });
+    expect(fromYaml).toEqual(fromJson);
+    expect(JSON.stringify(fromJson)).toContain('"title":"Pet"');
+    const fromText = await loadOpenApi(`\uFEFF${JSON.stringify({ ...plain, paths: {} })}`);
+    expect(fromText.openapi).toBe("3.0.3");
+    expect(Object.keys(fromText)[0]).toBe("openapi");
+  });
+
   const yaml =
     "openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths:\n  /a/{id}:\n    get:\n      responses: { '204': { description: none } }\n";
 
