@@ -10,6 +10,7 @@ import {
 } from "@synapseops/core";
 import { applyCredentials } from "./_credentials";
 import { CASE_HEADER, recordExchange } from "./_exchange";
+import { carriesSecret, isSameOrigin, originOf } from "./_origin";
 import { compileAnnotations } from "./annotation-matcher";
 import { CaseFailure, CaseNotApplicable, CaseSkip, ReadinessConfigError } from "./errors";
 import { startMockEnvironment } from "./mock-environment";
@@ -67,6 +68,7 @@ export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Pr
       ...Object.values(credentials),
       ...(webhookSecret ? [webhookSecret] : []),
     ]);
+    const secretValues = [...Object.values(credentials), ...(webhookSecret ? [webhookSecret] : [])];
     const matcher = compileAnnotations(suite.annotations);
     const doFetch = options.fetch ?? globalThis.fetch;
     const signal = options.signal ?? new AbortController().signal;
@@ -144,6 +146,16 @@ export async function runSuite(suite: GoldenSuite, options: RunSuiteOptions): Pr
         else if (typeof request.credentials === "object")
           applyCredentials(suite.document, operation, request.credentials, headers, query);
         const url = buildUrl(baseUrl, request.path, query);
+        // issue 19: another origin (a next link, a webhook receiver) never gets the environment's
+        // credentials. A case must ask for none, and no header or query value may carry one.
+        if (
+          !isSameOrigin(url, baseUrl) &&
+          (request.credentials !== false || carriesSecret(headers, query, secretValues))
+        )
+          throw new CaseFailure(
+            `${request.method.toUpperCase()} ${originOf(url) ?? url} is another origin than the environment's (${originOf(baseUrl)}): not sent, credentials go only to the environment's origin`,
+            { pointer: "/request/url", expected: originOf(baseUrl), actual: originOf(url) ?? url },
+          );
         const timeout = AbortSignal.timeout(request.timeoutMs ?? 30_000);
         const began = performance.now();
         const recordRequest = {

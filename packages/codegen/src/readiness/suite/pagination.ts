@@ -1,5 +1,6 @@
 import { resolveRef } from "@synapseops/core";
 import { type PaginationShape, paginationShape, schemaProperties } from "../_features";
+import { isSameOrigin, originOf } from "../_origin";
 import type { CaseRequest, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, label } from "./_context";
 import { sampleRequest, spread } from "./_requests";
@@ -105,6 +106,18 @@ export function paginationCases(context: BuildContext): CategoryCases {
           cursors.add(key);
           offset += items.length;
           page++;
+          if ("url" in next && !isSameOrigin(next.url, ctx.baseUrl))
+            // issue 19: following it would hand the partner's credentials to another host.
+            return ctx.fail(
+              `${label(op)}: page ${index + 1} points its next page to another origin (${originOf(absolute(ctx.baseUrl, next.url)) ?? next.url}) than the environment's (${originOf(ctx.baseUrl)}); not followed, credentials go only to the environment's origin`,
+              {
+                pointer: response.headers.get("link")
+                  ? "/response/headers/link"
+                  : `/response/body/${(shape.nextField ?? []).join("/")}`,
+                expected: originOf(ctx.baseUrl),
+                actual: next.url,
+              },
+            );
           if ("url" in next)
             request = { ...sample.request, path: absolute(ctx.baseUrl, next.url), query: [] };
           else
