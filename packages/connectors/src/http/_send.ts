@@ -83,7 +83,9 @@ export function httpSender(options: {
         headers.authorization = `Bearer ${await tokens.token(auth, context, { force: forceToken })}`;
         break;
     }
-    const init: RequestInit = { method: call.method, headers, signal };
+    // Redirects are followed below, by hand: fetch forwards a custom API-key header (`X-Api-Key`)
+    // to any origin a redirect names, and drops only Authorization and Cookie (issue 19).
+    const init: RequestInit = { method: call.method, headers, signal, redirect: "manual" };
     if (call.body !== undefined) init.body = call.body.body;
     if (sign === undefined) return fetchImpl(url.href, init);
     return fetchImpl(await sign(new Request(url.href, init), context));
@@ -93,14 +95,20 @@ export function httpSender(options: {
     async send(call) {
       const deadline = callSignal(call.context.signal, call.config.timeoutMs);
       try {
-        let response = await attempt(call, false, deadline.signal);
+        let current = call;
+        let response = await attempt(current, false, deadline.signal);
         if (response.status === 401 && call.config.auth.type === "oauth2ClientCredentials") {
           // The token may have been revoked before its expiry: fetch a new one, once.
           await response.body?.cancel();
           tokens.invalidate(call.config.auth);
-          response = await attempt(call, true, deadline.signal);
+          response = await attempt(current, true, deadline.signal);
         }
-        const where = describeCall(call);
+        for (let hops = 0; isRedirect(response); hops += 1) {
+          await response.body?.cancel();
+          current = redirected(current, response, hops);
+          response = await attempt(current, false, deadline.signal);
+        }
+        const where = describeCall(current);
         const text = await readText(response, call.config.maxResponseBytes, where);
         if (!response.ok) {
           throw connectorErrorFromStatus(
@@ -113,7 +121,7 @@ export function httpSender(options: {
           status: response.status,
           headers: response.headers,
           body: decode(text, response, where),
-          url: response.url,
+          url: response.url || current.url.href,
         };
       } catch (error) {
         throw classify(error, call, describeCall(call));
@@ -122,6 +130,47 @@ export function httpSender(options: {
       }
     },
   };
+}
+
+const MAX_REDIRECTS = 10;
+
+function isRedirect(response: Response): boolean {
+  return [301, 302, 303, 307, 308].includes(response.status) && response.headers.has("location");
+}
+
+/**
+ * The call a redirect asks for (RFC 9110 §15.4): the same origin only — credentials never go to
+ * another one, so a redirect there is an error naming it (issue 19). 303, and 301/302 after a
+ * POST, become a GET without a body, as browsers do.
+ */
+function redirected(call: HttpCall, response: Response, hops: number): HttpCall {
+  const where = describeCall(call);
+  if (hops >= MAX_REDIRECTS)
+    throw ConnectorError.nonRetryable(`${where}: more than ${MAX_REDIRECTS} redirects`, {
+      status: response.status,
+    });
+  let target: URL;
+  try {
+    target = new URL(response.headers.get("location") ?? "", call.url);
+  } catch (cause) {
+    throw ConnectorError.nonRetryable(`${where}: ${response.status} redirect to an invalid Location`, {
+      status: response.status,
+      cause,
+    });
+  }
+  if (target.origin !== call.url.origin)
+    throw ConnectorError.nonRetryable(
+      `${where}: ${response.status} redirect to another origin (${target.origin}) not followed: credentials go only to ${call.url.origin}`,
+      { status: response.status },
+    );
+  const toGet =
+    response.status === 303 ? call.method !== "HEAD" : response.status <= 302 && call.method === "POST";
+  if (!toGet) return { ...call, url: target };
+  const { body: _body, ...rest } = call;
+  const headers = Object.fromEntries(
+    Object.entries(call.headers).filter(([name]) => !/^content-(type|length|encoding)$/i.test(name)),
+  );
+  return { ...rest, method: "GET", url: target, headers };
 }
 
 /** `[POST] "https://host/path"`: no query, which may hold an API key. */

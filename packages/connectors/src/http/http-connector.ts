@@ -157,7 +157,7 @@ export function http<const Type extends string = "http">(
                     {},
                     { ...spec.query, ...page.query },
                   )
-                : new URL(page.url),
+                : sameOriginLink(page.url, resolveBaseUrl(config, context, type), type),
             headers: {},
             config,
             context,
@@ -187,4 +187,19 @@ export function http<const Type extends string = "http">(
 
 function toWriteResult(result: HttpResult): HttpWriteResult {
   return { status: result.status, body: result.body, headers: Object.fromEntries(result.headers) };
+}
+
+/**
+ * A next-page link, only on the base URL's origin: following one to another host would hand it
+ * the connection's credentials (issue 19).
+ */
+function sameOriginLink(link: string, baseUrl: string, type: string): URL {
+  const url = new URL(link);
+  const origin = new URL(baseUrl).origin;
+  if (url.origin !== origin)
+    throw ConnectorError.nonRetryable(
+      `${type}: the next page link points to another origin (${url.origin}); not followed, credentials go only to ${origin}`,
+      { path: "/read/pagination" },
+    );
+  return url;
 }

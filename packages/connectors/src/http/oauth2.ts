@@ -61,6 +61,9 @@ export function oauth2TokenCache(fetchImpl: typeof fetch, now: () => number = Da
         headers,
         body: form.toString(),
         signal: context.signal,
+        // A 307/308 would resend the client secret to wherever it points (issue 19): a token
+        // endpoint that redirects is answered as the error its status is.
+        redirect: "manual",
       });
     } catch (error) {
       throw new ConnectorError(`${where}: request failed (${errorCode(error)})`, {
