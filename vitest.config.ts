@@ -25,6 +25,7 @@ export default defineConfig({
             "packages/*/src/**/*.test.ts",
             "packages/*/test/**/*.test.ts",
             "examples/*/test/**/*.test.ts",
+            "test/**/*.test.ts",
           ],
           exclude: ["**/node_modules/**", "packages/*/test/built/**"],
         },
