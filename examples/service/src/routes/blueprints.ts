@@ -11,6 +11,7 @@ import {
   PatchBlueprintBody,
   RevisionParams,
 } from "../request-schemas";
+import { precheckSamples } from "../sample-precheck";
 import type { ServiceContext } from "../service-context";
 
 type Id = z.infer<typeof IdParams>;
@@ -61,12 +62,18 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
     "/blueprints/:id/validate",
     {
       operationId: "validateBlueprint",
-      summary: "Validate the head revision; a clean one moves DRAFT → VALIDATED",
+      summary:
+        "Validate the head revision; a clean one moves DRAFT → VALIDATED (400 when a golden sample goes past a mapping limit)",
       tags,
       params: IdParams,
       responses: { 200: { description: "The validation report.", schema: "ValidationReport" } },
     },
-    async (request) => runtime.blueprints.validate((request.params as Id).id),
+    async (request) => {
+      const { id } = request.params as Id;
+      // Golden samples are caller mappings run on data: in a worker first (issue 16).
+      await precheckSamples(runtime, id);
+      return runtime.blueprints.validate(id);
+    },
   );
 
   addOperation(
@@ -80,7 +87,11 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       params: IdParams,
       responses: { 200: { description: "The APPROVED blueprint.", schema: "Blueprint" } },
     },
-    async (request) => runtime.blueprints.approve((request.params as Id).id),
+    async (request) => {
+      const { id } = request.params as Id;
+      await precheckSamples(runtime, id);
+      return runtime.blueprints.approve(id);
+    },
   );
 
   addOperation(
