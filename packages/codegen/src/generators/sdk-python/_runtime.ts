@@ -22,6 +22,27 @@ class ApiError(Exception):
         self.headers = dict(headers)
 
 
+def _origin(url: str) -> Tuple[str, str, int]:
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80))
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects within the request's origin only: urllib would send every header,
+    credentials included, to any host a redirect names. Another origin's redirect is raised
+    as the ApiError of its 3xx status."""
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Optional[urllib.request.Request]:
+        if _origin(newurl) != _origin(req.full_url):
+            return None
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameOriginRedirects)
+
 IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 RETRY_ON = {408, 425, 429, 500, 502, 503, 504}
 
@@ -148,7 +169,7 @@ class BaseClient:
         while True:
             request = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with _OPENER.open(request, timeout=self.timeout) as response:
                     return self._parse(response.read(), response.headers.get("content-type", ""))
             except urllib.error.HTTPError as error:
                 payload = self._parse(error.read(), error.headers.get("content-type", ""))
