@@ -610,6 +610,10 @@ class Generator {
       this.emit(`${result} = ${otherwise};`);
     }
     this.emit("}");
+    // The reference unwraps every node's value once: a sequence holding one sequence (a nested
+    // `$map`'s raw result) loses one level per node, so a condition or block around a call
+    // unwraps again (issue 17: `(x ?? $map(…$map(…)))` gave `[1]` where jsonata gives `1`).
+    if (!tail) this.emit(`${result} = H.norm(${result});`);
     return result;
   }
 
@@ -642,6 +646,7 @@ class Generator {
       }
     }
     this.emit("}");
+    if (!tail) this.emit(`${result} = H.norm(${result});`);
     return result;
   }
 

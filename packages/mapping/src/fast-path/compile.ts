@@ -269,7 +269,7 @@ function compileNode(node: AstNode, compiler: Compiler): Evaluator {
     case "wildcard":
       return (input, frame) => wildcard(input, frame);
     case "descendant":
-      return (input) => descendants(input);
+      return (input, frame) => descendants(input, frame.context.limits.maxSequenceLength);
     case "condition":
       return compileCondition(node, compiler);
     case "block":
@@ -327,7 +327,9 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
 /**
  * Node kinds whose value may be a sequence still to unwrap. The others return a constant, a
  * computed scalar, a constructed array or object, or the value of an already unwrapped
- * sub-expression (unwrapping twice changes nothing).
+ * sub-expression. Blocks and conditions pass a sub-expression's value on, and unwrapping it
+ * again matters when it is a sequence holding one sequence (a nested `$map`'s raw result: the
+ * reference unwraps one level per node; issue 17).
  */
 const INLINE_NORMALISED = new Set(["function", "variable", "name"]);
 
@@ -339,6 +341,8 @@ const MAY_YIELD_SEQUENCE = new Set([
   "apply",
   "wildcard",
   "descendant",
+  "block",
+  "condition",
 ]);
 
 function compileBlock(node: AstNode, compiler: Compiler): Evaluator {
@@ -402,6 +406,8 @@ function wildcard(input: unknown, frame: Frame): unknown {
         flatten(value, flat);
         results = appendSequence(results, flat, frame);
       } else {
+        // Counted as the reference's sequence counts each push (issue 17, point 6).
+        frame.context.checkSequence((results as unknown[]).length + 1);
         (results as unknown[]).push(value);
       }
     }
@@ -422,20 +428,28 @@ function flatten(value: unknown, into: unknown[]): void {
   }
 }
 
-/** The reference's `evaluateDescendants`. */
-function descendants(input: unknown): unknown {
+/**
+ * The reference's `evaluateDescendants`. Its sequence counts toward `maxSequenceLength` as the
+ * reference's does (every value pushed, even when a later step keeps few of them): past the limit
+ * the reference raises D2015, so the fast path hands over before building more (issue 17, point 6:
+ * `$count(**.sku)` gave a count here and `MAPPING_SEQUENCE_TOO_LONG` off the fast path).
+ */
+function descendants(input: unknown, maxSequenceLength: number): unknown {
   if (input === undefined) return undefined;
   const results = createSequence();
-  collectDescendants(input, results);
+  collectDescendants(input, results, maxSequenceLength);
   return results.length === 1 ? results[0] : results;
 }
 
-function collectDescendants(input: unknown, results: unknown[]): void {
-  if (!Array.isArray(input)) results.push(input);
+function collectDescendants(input: unknown, results: unknown[], limit: number): void {
+  if (!Array.isArray(input)) {
+    if (results.length >= limit) throw deopt();
+    results.push(input);
+  }
   if (Array.isArray(input)) {
-    for (const member of input) collectDescendants(member, results);
+    for (const member of input) collectDescendants(member, results, limit);
   } else if (input !== null && typeof input === "object" && !isFunctionValue(input)) {
     for (const key of Object.keys(input))
-      collectDescendants((input as Record<string, unknown>)[key], results);
+      collectDescendants((input as Record<string, unknown>)[key], results, limit);
   }
 }

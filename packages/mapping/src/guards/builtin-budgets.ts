@@ -212,11 +212,25 @@ export function guardRanges(expression: jsonata.Expression): void {
     const record = node as Record<string, unknown>;
     for (const [key, child] of Object.entries(record)) if (key !== "value") walk(child);
     if (record.type === "binary" && record.value === "..") {
-      record.lhs = wrap(record.lhs);
-      record.rhs = wrap(record.rhs);
+      if (!isSafeLiteral(record.lhs)) record.lhs = wrap(record.lhs);
+      if (!isSafeLiteral(record.rhs)) record.rhs = wrap(record.rhs);
     }
   };
   walk(expression.ast());
+}
+
+/**
+ * A literal bound that is not an integer past 2^53 needs no guard. Each guard is a function call,
+ * and jsonata evaluates array items under `Promise.all`: the guard's extra awaits changed which
+ * of two failing items jsonata reported (issue 17: `[(x - $replace(1, …)), $each([1..n], …)]`
+ * raised the first item's error off the fast path, the second in jsonata).
+ */
+function isSafeLiteral(node: unknown): boolean {
+  if (typeof node !== "object" || node === null) return false;
+  const { type, value, predicate, stages, keepArray } = node as Record<string, unknown>;
+  if (predicate !== undefined || stages !== undefined || keepArray !== undefined) return false;
+  if (type === "string" || type === "value") return true;
+  return type === "number" && (!Number.isInteger(value) || Number.isSafeInteger(value));
 }
 
 /** Whether the expression builds a range (`[a..b]`). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MappingError, MappingErrorCode } from "../../src/index";
 import { check, MODES, prepare, same } from "./compare";
 import { fuzz } from "./run";
 
@@ -18,6 +19,53 @@ describe("differential fuzzing against jsonata (issue 17)", () => {
     const categories = await check(prepared, {});
     expect(categories.fast).toBe("differs: value");
     expect(categories.reference).toBe("agree: value");
+  });
+
+  // issue 17: racing errors in an object constructor are excluded only when jsonata raises ours
+  // for one of the pairs alone; a wrong code is still reported.
+  it("excludes a racing error only when one pair alone raises it", async () => {
+    const expression = '{"k": $sum(["a"]), "l": -"a"}';
+    const standIn = (code: string, position: number, token: string) => ({
+      kind: "error" as const,
+      code,
+      position,
+      token,
+      ours: new MappingError(MappingErrorCode.RUNTIME, "stand-in", { jsonataCode: code, position, token }),
+    });
+    // jsonata reports `-"a"` (D1002 at 25); `$sum(["a"])` alone raises T0412 at 11.
+    const pairAlone = prepare('{"k": $sum(["a"])}');
+    const alone = await check(pairAlone, {});
+    expect(alone.reference).toBe("agree: error");
+    const racing = prepare(expression);
+    racing.compiled.fast = standIn("T0412", 11, "sum");
+    expect((await check(racing, {})).fast).toBe("excluded: errors racing in a constructor");
+    const wrongCode = prepare(expression);
+    wrongCode.compiled.fast = standIn("T0410", 11, "sum");
+    expect((await check(wrongCode, {})).fast).toBe("differs: error");
+    const wrongPosition = prepare(expression);
+    wrongPosition.compiled.fast = standIn("T0412", 3, "sum");
+    expect((await check(wrongPosition, {})).fast).toBe("differs: error");
+  });
+
+  // issue 17: the 40 reference-mode disagreements of seed 7. jsonata races array items too; our
+  // range guard's extra awaits made the first item's error win. Excluded only because the first
+  // item alone raises exactly that error.
+  it("an array item's racing error is excluded only when that item alone raises it", async () => {
+    const expression =
+      '[(items[-1].sku - $replace(1, /[^0-9]/, "")), $each([1..$count(1)], function($v, $x){ 1 })]';
+    const input = { items: [{}] };
+    const categories = await check(prepare(expression), input);
+    expect(categories.reference).toBe("excluded: errors racing in a constructor");
+    expect(categories.fast).toBe("agree: error");
+    const other = prepare(expression);
+    other.compiled.reference = {
+      kind: "error",
+      code: "T0410",
+      position: 40,
+      token: "each",
+      ours: new MappingError(MappingErrorCode.RUNTIME, "stand-in", { jsonataCode: "T0410", position: 40 }),
+    };
+    expect((await check(other, input)).reference).toBe("differs: error");
   });
 
   it("no disagreement in 20,000 fixed-seed cases per mode", async () => {

@@ -2,7 +2,7 @@
  * The fuzzing loop shared by the fixed-seed test and `npm run fuzz`: generates cases, counts
  * categories per mode, and shrinks each disagreement to a minimal reproducer.
  */
-import { type Category, check, MODES, type Mode, observe, prepare } from "./compare";
+import { type CaseLimits, type Category, check, MODES, type Mode, observe, prepare } from "./compare";
 import {
   type ExpressionNode,
   generateExpression,
@@ -23,6 +23,8 @@ export interface FuzzOptions {
   /** Stop collecting reproducers after this many. @default 50 */
   maxReproducers?: number;
   onProgress?: (done: number, counts: FuzzCounts) => void;
+  /** Limits of our modes (defaults: the engine's). */
+  limits?: CaseLimits;
 }
 
 export type FuzzCounts = Record<Mode, Record<string, number>>;
@@ -55,7 +57,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   let cases = 0;
   for (let index = 0; index < options.expressions; index++) {
     const tree = generateExpression(random);
-    const prepared = prepare(render(tree));
+    const prepared = prepare(render(tree), options.limits);
     for (let inputIndex = 0; inputIndex < perExpression; inputIndex++) {
       const input = generateInput(random);
       const categories = await check(prepared, input);
@@ -64,7 +66,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         const category = categories[mode];
         counts[mode][category] = (counts[mode][category] ?? 0) + 1;
         if (!isDisagreement(category) || reproducers.length >= (options.maxReproducers ?? 50)) continue;
-        const reproducer = await shrink(tree, input, mode, category, options.shrinkBudget ?? 400);
+        const reproducer = await shrink(
+          tree,
+          input,
+          mode,
+          category,
+          options.shrinkBudget ?? 400,
+          options.limits,
+        );
         const key = `${reproducer.mode} ${reproducer.expression}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -76,8 +85,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   return { cases, counts, reproducers };
 }
 
-async function fails(expression: string, input: unknown, mode: Mode, category: Category): Promise<boolean> {
-  return (await check(prepare(expression), input))[mode] === category;
+async function fails(
+  expression: string,
+  input: unknown,
+  mode: Mode,
+  category: Category,
+  limits: CaseLimits | undefined,
+): Promise<boolean> {
+  return (await check(prepare(expression, limits), input))[mode] === category;
 }
 
 /** Greedy shrinking: the first smaller expression (then input) that fails the same way, repeated. */
@@ -87,6 +102,7 @@ export async function shrink(
   mode: Mode,
   category: Category,
   budget: number,
+  limits?: CaseLimits,
 ): Promise<Reproducer> {
   let current = tree;
   let data = input;
@@ -96,7 +112,7 @@ export async function shrink(
     progress = false;
     for (const candidate of shrinkExpression(current)) {
       if (++steps > budget) break;
-      if (await fails(render(candidate), data, mode, category)) {
+      if (await fails(render(candidate), data, mode, category, limits)) {
         current = candidate;
         progress = true;
         break;
@@ -105,7 +121,7 @@ export async function shrink(
     if (progress) continue;
     for (const candidate of shrinkInput(data)) {
       if (++steps > budget) break;
-      if (await fails(render(current), candidate, mode, category)) {
+      if (await fails(render(current), candidate, mode, category, limits)) {
         data = candidate;
         progress = true;
         break;
@@ -113,5 +129,11 @@ export async function shrink(
     }
   }
   const expression = render(current);
-  return { mode, category, expression, input: data, observed: await observe(prepare(expression), data) };
+  return {
+    mode,
+    category,
+    expression,
+    input: data,
+    observed: await observe(prepare(expression, limits), data),
+  };
 }
