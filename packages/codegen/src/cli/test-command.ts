@@ -49,6 +49,9 @@ export async function runTestCommand(
   const environment = suiteEnvironment(name, config?.environments?.[name], config);
   const secretsFrom = io.env ?? process.env;
   const projectId = args.project ?? config?.test?.projectId ?? "adhoc";
+  // --quiet: no progress or per-document lines; the verdict and what blocks it still print.
+  const note = args.quiet ? (_line: string): void => {} : io.err;
+  const summary = args.quiet ? (_line: string): void => {} : io.out;
   const store = memoryStore();
   const documents: OpenApiDocument[] = [];
   const runs: TestRun[] = [];
@@ -56,9 +59,7 @@ export async function runTestCommand(
     const document = await loadOpenApi(path);
     documents.push(document);
     const suite = buildGoldenSuite(document, { annotations: config?.test?.annotations ?? [] });
-    io.err(
-      `synapseops: ${suite.spec.title} ${suite.spec.version}: ${suite.cases.length} case(s) on ${name}…`,
-    );
+    note(`synapseops: ${suite.spec.title} ${suite.spec.version}: ${suite.cases.length} case(s) on ${name}…`);
     const run = await runSuite(suite, {
       environment,
       secrets: (key) => secretsFrom[key],
@@ -68,7 +69,7 @@ export async function runTestCommand(
     });
     runs.push(run);
     const { passed, failed, skipped, notApplicable } = run.summary;
-    io.out(
+    summary(
       `synapseops: ${run.spec.title} ${run.spec.version} on ${name}: ${passed} passed, ${failed} failed, ${skipped} skipped, ${notApplicable} n/a`,
     );
   }
@@ -78,7 +79,7 @@ export async function runTestCommand(
     const target = resolve(io.cwd, file);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, contents());
-    io.err(`synapseops: wrote ${what} to ${target}`);
+    note(`synapseops: wrote ${what} to ${target}`);
   };
   const reportFile = args.report ?? config?.test?.report;
   write(

@@ -38,6 +38,10 @@ export function renderReadinessHtml(report: ReadinessReport): string {
         .map(
           (f) =>
             `<li><strong>${esc(f.category)}</strong> <code>${esc(f.caseId)}</code>${f.operation ? ` (${esc(f.operation)})` : ""}: ${esc(f.message)}${f.pointer ? ` — at <code>${esc(f.pointer)}</code>` : ""}${
+              f.response
+                ? `<br>answer: <code>${esc(f.response.request)}</code> → ${f.response.status}${f.response.excerpt ? ` <code>${esc(f.response.excerpt)}</code>` : ""}`
+                : ""
+            }${
               f.annotations.length > 0
                 ? `<ul>${f.annotations.map((a) => `<li>${esc(a.severity)}: ${esc(a.message)}${a.link ? ` (<a href="${esc(safeLink(a.link))}">more</a>)` : ""}</li>`).join("")}</ul>`
                 : ""

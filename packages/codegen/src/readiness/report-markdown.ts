@@ -29,6 +29,10 @@ export function renderReadinessMarkdown(report: ReadinessReport): string {
     lines.push(
       `- **${failure.category}** ${code(failure.caseId)}${failure.operation ? ` (${inline(failure.operation)})` : ""}: ${inline(failure.message)}${failure.pointer ? ` — at ${code(failure.pointer)}` : ""}`,
     );
+    if (failure.response)
+      lines.push(
+        `  - answer: ${code(failure.response.request)} → ${failure.response.status}${failure.response.excerpt ? ` ${code(failure.response.excerpt)}` : ""}`,
+      );
     for (const annotation of failure.annotations)
       lines.push(
         `  - ${annotation.severity}: ${inline(annotation.message)}${annotation.link ? ` ([more](${safeLink(annotation.link).replace(/[()\s]/g, encodeURIComponent)}))` : ""}`,

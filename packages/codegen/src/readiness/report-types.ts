@@ -78,6 +78,11 @@ export interface OpenFailure {
   message: string;
   /** Where in the exchange the assertion failed. */
   pointer?: string;
+  /**
+   * The last answer the case got, which explains the failure: the request line, the status and
+   * the start of the body (from the stored exchange, redacted like it; at most 300 characters).
+   */
+  response?: { request: string; status: number; excerpt?: string };
   /** The vendor annotations whose conditions held for the case's requests. */
   annotations: MatchedAnnotation[];
 }

@@ -246,3 +246,42 @@ describe("readinessReport", () => {
     expect(named).toMatchObject({ verdict: "not-ready", blockers: ['no API has a test run in "sandbox"'] });
   });
 });
+
+describe("readinessReport: the answer that explains a failure (issue 19.9)", () => {
+  it("shows the request, status and a bounded excerpt of the last answer in the report, Markdown and HTML", async () => {
+    const store = memoryStore();
+    const detail = `sku is required; ${"x".repeat(400)}`;
+    await store.insertTestRun(
+      testRun("run_9", "2026-11-20T10:00:00.000Z", [
+        result("schema:createOrder", "failed", {
+          operation: "createOrder",
+          failure: { message: "POST /orders answered 422", pointer: "/response/status" },
+          exchanges: [
+            {
+              request: {
+                method: "POST",
+                url: "https://sandbox.example.com/v2/orders?key=[redacted]",
+                headers: {},
+              },
+              response: { status: 422, headers: {}, body: { error: "invalid_order", detail } },
+              durationMs: 4,
+            },
+          ],
+        }),
+      ]),
+    );
+    const report = await readinessReport({ store, projectId: "prj_1", environment: "sandbox" });
+    const [failure] = report.openFailures;
+    expect(failure?.response?.request).toBe("POST /v2/orders");
+    expect(failure?.response?.status).toBe(422);
+    expect(failure?.response?.excerpt).toMatch(/^\{"error":"invalid_order","detail":"sku is required; x+…$/);
+    expect(failure?.response?.excerpt?.length).toBe(301);
+    const markdown = renderReadinessMarkdown(report);
+    expect(markdown).toContain(
+      'answer: `POST /v2/orders` → 422 `{"error":"invalid_order","detail":"sku is required;',
+    );
+    expect(renderReadinessHtml(report)).toContain(
+      "answer: <code>POST /v2/orders</code> → 422 <code>{&#34;error&#34;:&#34;invalid_order&#34;",
+    );
+  });
+});

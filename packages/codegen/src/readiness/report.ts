@@ -150,8 +150,41 @@ function openFailures(run: TestRun): OpenFailure[] {
       ...(result.operation ? { operation: result.operation } : {}),
       message: result.failure?.message ?? "failed",
       ...(result.failure?.pointer ? { pointer: result.failure.pointer } : {}),
+      ...responseOf(result),
       annotations: result.annotations,
     }));
+}
+
+const EXCERPT_CHARS = 300;
+
+/**
+ * The last answered exchange of a failed case, as the report shows it (issue 19: the excerpt
+ * that explains a failure, not only the status). Exchanges are stored redacted, so is this.
+ */
+function responseOf(result: TestRun["results"][number]): Pick<OpenFailure, "response"> {
+  const exchange = [...result.exchanges].reverse().find((e) => e.response !== undefined);
+  if (!exchange?.response) return {};
+  const body = exchange.response.body;
+  const text =
+    body === undefined
+      ? ""
+      : (typeof body === "string" ? body : JSON.stringify(body)).replace(/\s+/g, " ").trim();
+  let path = exchange.request.url;
+  try {
+    const url = new URL(exchange.request.url);
+    path = url.pathname;
+  } catch {
+    // a relative URL stays as it is
+  }
+  return {
+    response: {
+      request: `${exchange.request.method} ${path}`,
+      status: exchange.response.status,
+      ...(text !== ""
+        ? { excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text }
+        : {}),
+    },
+  };
 }
 
 /** Time to first success over every trace, error rates over the last `window` of them. */
