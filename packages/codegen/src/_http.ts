@@ -16,8 +16,15 @@ export function findMedia<T extends { contentType: string }>(
 ): T | undefined {
   return (
     content.find((m) => m.contentType.toLowerCase() === type) ??
-    content.find((m) => mediaMatches(m.contentType, type))
+    // A documented `application/json; charset=utf-8` covers `application/json` (issue 19).
+    content.find((m) => mediaEssence(m.contentType) === type) ??
+    content.find((m) => mediaMatches(mediaEssence(m.contentType), type))
   );
+}
+
+/** A media type without its parameters, lower-case: `Application/JSON; charset=utf-8` → `application/json`. */
+export function mediaEssence(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
 }
 
 /** The value of one cookie in a `Cookie` header. */
@@ -27,4 +34,16 @@ export function cookieValue(header: string | null | undefined, name: string): st
     if (key === name) return rest.join("=");
   }
   return undefined;
+}
+
+/**
+ * Parameters a server never reads as documented (issue 19): OpenAPI 3 §4.8.12.1 says header
+ * parameters named `Accept`, `Content-Type` or `Authorization` SHALL be ignored (content
+ * negotiation and security schemes own those headers), and a parameter without a name names
+ * nothing (`Headers.get("")` even throws).
+ */
+export function isIgnoredParameter(param: { in: string; name: string }): boolean {
+  return (
+    param.name === "" || (param.in === "header" && /^(accept|content-type|authorization)$/i.test(param.name))
+  );
 }

@@ -28,16 +28,24 @@ export function pascalCase(name: string): string {
   return TS_RESERVED.has(safe) ? `${safe}Type` : safe;
 }
 
-/** `GetCustomers`/`get_customers` → `getCustomers`; a TypeScript-safe identifier. */
+/**
+ * `GetCustomers`/`get_customers` → `getCustomers`; a TypeScript-safe identifier. A leading
+ * acronym is lowered whole: `GET_ChargeMetrics` → `getChargeMetrics`, `HTTPServer` →
+ * `httpServer` (issue 19), not `gETChargeMetrics`.
+ */
 export function camelCase(name: string): string {
   const parts = words(name);
-  const out = parts
-    .map((w, i) =>
-      i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1),
-    )
-    .join("");
+  const out = parts.map((w, i) => (i === 0 ? lowerLead(w) : w.charAt(0).toUpperCase() + w.slice(1))).join("");
   const safe = out === "" ? "unnamed" : /^[0-9]/.test(out) ? `_${out}` : out;
   return TS_RESERVED.has(safe) ? `${safe}_` : safe;
+}
+
+/** The first word of a camel-case name: its leading capitals lowered, but a hump's own capital kept. */
+function lowerLead(word: string): string {
+  const run = /^[A-Z]+/.exec(word)?.[0] ?? "";
+  // `HTTPServer`: the run's last capital starts the next hump (`Server`); `GET`, `ID2`: all of it.
+  const lowered = run.length > 1 && /[a-z]/.test(word.charAt(run.length)) ? run.length - 1 : run.length;
+  return word.slice(0, Math.max(lowered, 1)).toLowerCase() + word.slice(Math.max(lowered, 1));
 }
 
 /** `GetCustomers` → `get_customers`; a Python-safe identifier. */

@@ -18,6 +18,8 @@ interface Emitted {
   text: string;
   /** A union or intersection that needs parentheses inside `[]` or `&`. */
   compound: boolean;
+  /** The members of a top-level union, so a union of unions lists each member once. */
+  alternatives?: string[];
 }
 
 const SCHEMA_REF = "#/components/schemas/";
@@ -58,8 +60,10 @@ function emitNonNull(s: Obj, ctx: TypeEmitContext, indent: string, inlining: Set
   if (s.const !== undefined) return plain(literal(s.const));
   if (Array.isArray(s.enum) && s.enum.length > 0) {
     const values = [...new Set(s.enum.map(literal))];
-    if (s.nullable === true && !values.includes("null")) values.push("null");
-    return values.length === 1 ? plain(values[0]!) : { text: values.join(" | "), compound: true };
+    if (values.includes("unknown")) return plain("unknown");
+    return values.length === 1
+      ? plain(values[0]!)
+      : { text: values.join(" | "), compound: true, alternatives: values };
   }
   const parts: Emitted[] = [];
   if (Array.isArray(s.allOf) && s.allOf.length > 0) {
@@ -156,10 +160,12 @@ function plain(text: string): Emitted {
   return { text, compound: false };
 }
 
+/** A union, flattened: `("a" | null) | null` is `"a" | null` (nullable enums, issue 19). */
 function union(members: Emitted[]): Emitted {
-  const texts = [...new Set(members.map((m) => m.text))];
+  const texts = [...new Set(members.flatMap((m) => m.alternatives ?? [m.text]))];
   if (texts.includes("unknown")) return plain("unknown");
-  return texts.length === 1 ? members[0]! : { text: texts.join(" | "), compound: true };
+  if (texts.length === 1) return members.length === 1 ? members[0]! : plain(texts[0]!);
+  return { text: texts.join(" | "), compound: true, alternatives: texts };
 }
 
 function intersection(members: Emitted[]): Emitted {

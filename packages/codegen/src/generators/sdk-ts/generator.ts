@@ -1,4 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
+import { isIgnoredParameter } from "../../_http";
 import { GENERATED_HEADER } from "../../header";
 import { camelCase, docText, NameAllocator, pascalCase, tsPropertyKey } from "../../schema/names";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
@@ -7,13 +8,41 @@ import { RUNTIME_SOURCE } from "./_runtime";
 import { resolveSdkTsOptions } from "./config";
 import type { SdkTsOptions } from "./types";
 
-/** The component schema names of a document mapped to unique TypeScript type names. */
-export function schemaTypeNames(doc: OpenApiDocument): Map<string, string> {
-  const names = new Map<string, string>();
-  const allocator = new NameAllocator();
+/**
+ * Names `index.ts` exports besides the models and operations (runtime re-exports, `Auth`, the
+ * scheme table, the base URL) and the `M` namespace of `operations.ts`.
+ */
+const FIXED_EXPORTS = [
+  "ApiError",
+  "Auth",
+  "Client",
+  "ClientConfig",
+  "Credential",
+  "M",
+  "RequestOptions",
+  "RetryOptions",
+  "defaultBaseUrl",
+  "paginate",
+  "securitySchemes",
+];
+
+/**
+ * The naming authority of one SDK: `index.ts` re-exports models, operations and the runtime
+ * side by side, so every emitted name is allocated from one pool — the fixed exports and the
+ * client factory first, then component schemas (their names stay stable), then each
+ * operation's function, `…Args`, `…Response`, `…Errors` and `…Pages`. A schema named
+ * `AccountsGetResponse` and an operation `accountsGet` can no longer both export
+ * `AccountsGetResponse` (TS2308, issue 19).
+ */
+export function sdkNames(
+  doc: OpenApiDocument,
+  factory: string,
+): { schemas: Map<string, string>; allocator: NameAllocator } {
+  const allocator = new NameAllocator([...FIXED_EXPORTS, factory]);
+  const schemas = new Map<string, string>();
   for (const raw of Object.keys((doc.components?.schemas ?? {}) as object))
-    names.set(raw, allocator.allocate(pascalCase(raw)));
-  return names;
+    schemas.set(raw, allocator.allocate(pascalCase(raw)));
+  return { schemas, allocator };
 }
 
 /** Emits `models.ts`: one exported type per component schema. */
@@ -35,10 +64,10 @@ export function emitOperations(
   doc: OpenApiDocument,
   operations: readonly OperationDescriptor[],
   names: ReadonlyMap<string, string>,
+  allocator: NameAllocator,
 ): string {
   const request: TypeEmitContext = { doc, schemaNames: names, refPrefix: "M.", direction: "request" };
   const response: TypeEmitContext = { doc, schemaNames: names, refPrefix: "M.", direction: "response" };
-  const allocator = new NameAllocator(["Client", "M", "ApiError", "RequestOptions", "paginate"]);
   const out: string[] = [
     GENERATED_HEADER,
     'import type * as M from "./models.js";',
@@ -57,7 +86,9 @@ export function emitOperations(
     const groups: Record<string, string[]> = { path: [], query: [], headers: [], cookies: [] };
     const requiredGroups = new Set<string>();
     const where = { path: "path", query: "query", header: "headers", cookie: "cookies" } as const;
-    for (const param of op.parameters) {
+    // Accept/Content-Type/Authorization headers and nameless parameters are not the caller's.
+    const parameters = op.parameters.filter((p) => !isIgnoredParameter(p));
+    for (const param of parameters) {
       const group = where[param.in];
       if (!group) continue;
       if (param.required) requiredGroups.add(group);
@@ -71,16 +102,17 @@ export function emitOperations(
       if (lines.length === 0) continue;
       argLines.push(`  ${group}${requiredGroups.has(group) ? "" : "?"}: {\n${lines.join("\n")}\n  };`);
     }
-    const body = op.requestBody;
+    // fetch refuses a body on GET and HEAD (Stripe documents some): those take none (issue 19).
+    const body = op.method === "get" || op.method === "head" ? undefined : op.requestBody;
     if (body) argLines.push(`  body${body.required ? "" : "?"}: ${emitType(body.schema, request, "  ")};`);
+    else if (op.requestBody)
+      argLines.push(
+        `  /** The document declares a body on ${op.method.toUpperCase()}; fetch cannot send one. */`,
+        "  body?: never;",
+      );
     const argsRequired = requiredGroups.size > 0 || body?.required === true;
     const success = op.responses.filter((r) => /^2/.test(r.status));
-    const successTypes = success.map((r) => {
-      const media = r.content.find((m) => /json/i.test(m.contentType)) ?? r.content[0];
-      if (!media || r.status === "204") return "undefined";
-      if (!/json/i.test(media.contentType)) return media.schema === undefined ? "string" : "string | unknown";
-      return media.schema === undefined ? "unknown" : emitType(media.schema, response);
-    });
+    const successTypes = success.map((r) => successType(r, response));
     const errors = op.responses
       .filter((r) => !/^2/.test(r.status))
       .map((r) => {
@@ -89,8 +121,9 @@ export function emitOperations(
         return `  ${key}: ${media?.schema !== undefined ? emitType(media.schema, response, "  ") : "unknown"};`;
       });
     out.push(`export interface ${Args} {${argLines.length ? `\n${argLines.join("\n")}\n` : ""}}`);
+    const resultTypes = [...new Set(successTypes)];
     out.push(
-      `export type ${Result} = ${successTypes.length ? [...new Set(successTypes)].join(" | ") : "unknown"};`,
+      `export type ${Result} = ${resultTypes.length && !resultTypes.includes("unknown") ? resultTypes.join(" | ") : "unknown"};`,
     );
     out.push(`export interface ${Errors} {${errors.length ? `\n${errors.join("\n")}\n` : ""}}`);
     const summary = op.summary ?? op.description;
@@ -102,7 +135,7 @@ export function emitOperations(
     if (op.deprecated) lines.push(" * @deprecated");
     lines.push(` * @throws {ApiError<${Errors}>} on a non-2xx response`, " */");
     out.push(...lines);
-    const params = op.parameters.map(
+    const params = parameters.map(
       (p) => `[${JSON.stringify(p.in)}, ${JSON.stringify(p.name)}, ${JSON.stringify(p.style)}, ${p.explode}]`,
     );
     const security = op.security.map(
@@ -129,6 +162,20 @@ export function emitOperations(
     if (pager) out.push(pager, "");
   }
   return out.join("\n");
+}
+
+/**
+ * What the runtime's `parseBody` gives for one documented success response: `undefined` for
+ * 204/205 (it never reads their body); otherwise whatever the server sends, parsed as JSON when
+ * it says JSON, else text — so a response documenting no body is `unknown`, not `undefined`
+ * (issue 19), and a documented non-JSON body is `string`.
+ */
+function successType(response: OperationDescriptor["responses"][number], context: TypeEmitContext): string {
+  if (response.status === "204" || response.status === "205") return "undefined";
+  const media = response.content.find((m) => /json/i.test(m.contentType)) ?? response.content[0];
+  if (!media || media.schema === undefined) return "unknown";
+  if (!/json/i.test(media.contentType)) return "string";
+  return emitType(media.schema, context);
 }
 
 /** A `…Pages` async generator where the operation shows a known pagination pattern. */
@@ -244,11 +291,14 @@ export function generateSdkTs(
   options: SdkTsOptions = {},
 ): GeneratedFile[] {
   const resolved = resolveSdkTsOptions(options);
-  const names = schemaTypeNames(context.document);
+  const { schemas, allocator } = sdkNames(context.document, resolved.clientFactoryName);
   return [
     { path: "index.ts", contents: emitIndex(context.document, resolved.clientFactoryName) },
-    { path: "models.ts", contents: emitModels(context.document, names) },
-    { path: "operations.ts", contents: emitOperations(context.document, context.operations, names) },
+    { path: "models.ts", contents: emitModels(context.document, schemas) },
+    {
+      path: "operations.ts",
+      contents: emitOperations(context.document, context.operations, schemas, allocator),
+    },
     { path: "runtime.ts", contents: `${GENERATED_HEADER}\n${RUNTIME_SOURCE}` },
     {
       path: "package.json",
