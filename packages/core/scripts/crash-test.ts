@@ -1,8 +1,9 @@
 /**
  * The crash test of issues 7 and 16: 3 worker processes on BullMQ + the PostgreSQL store process
- * 10,000 records to a local HTTP target while a random worker is killed with SIGKILL every few
- * hundred ms (and restarted), PostgreSQL connections are terminated three times, Redis clients
- * are killed, and the target answers 500 for 6 s and then 429 (Retry-After) for 6 s.
+ * 10,000 records to a local HTTP target while a random worker is killed with SIGKILL 25 times
+ * (and restarted), PostgreSQL connections are terminated three times, Redis clients are killed,
+ * and the target answers 500 for 6 s and 429 (Retry-After) for 6 s — each fault paced by the
+ * run's progress, so every one lands mid-run however fast the machine is.
  * Run twice: against a target that honours Idempotency-Key (expect 0 lost, 0 duplicated) and one
  * that ignores it (expect 0 lost; duplicates counted). Both expect the run SUCCEEDED with exact
  * counts (every record completed once in the counts, none failed or dead-lettered). Ends with
@@ -25,7 +26,9 @@ import { z } from "zod";
 
 const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = new URL(process.env.SYNAPSEOPS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
-const APP = "synapseops_crash";
+// Names this test's PostgreSQL and Redis connections, so its faults cut only its own (two crash
+// tests on one database must not cut each other's); the workers inherit it.
+const APP = process.env.CRASH_APP ?? `synapseops_crash_${process.pid}`;
 const RECORDS = Number(process.env.CRASH_RECORDS ?? 10_000);
 const MIN_KILLS = 20;
 const LEASE_MS = 2000;
@@ -186,7 +189,10 @@ async function scenario(honour: boolean): Promise<boolean> {
 
   const self = fileURLToPath(import.meta.url);
   const spawnWorker = (): ChildProcess =>
-    spawn(process.execPath, [...process.execArgv, self, "worker", schema, prefix], { stdio: "inherit" });
+    spawn(process.execPath, [...process.execArgv, self, "worker", schema, prefix], {
+      stdio: "inherit",
+      env: { ...process.env, CRASH_APP: APP },
+    });
   const workers = [spawnWorker(), spawnWorker(), spawnWorker()];
   const records = Array.from({ length: RECORDS }, (_, i) => ({ id: `r${i}`, n: i }));
   const started = Date.now();
@@ -194,7 +200,28 @@ async function scenario(honour: boolean): Promise<boolean> {
 
   let kills = 0;
   const faults: string[] = [];
-  const deadline = started + 150_000;
+  const pending = [
+    {
+      at: 0.1,
+      apply: async () => {
+        target.fault(500, 6000);
+        return "target 500s for 6 s";
+      },
+    },
+    ...[0.25, 0.45, 0.65].map((at) => ({
+      at,
+      apply: async () => `pg_terminate_backend: ${await terminatePostgres()} connections`,
+    })),
+    { at: 0.55, apply: async () => `redis CLIENT KILL: ${await killRedisClients()} clients` },
+    {
+      at: 0.75,
+      apply: async () => {
+        target.fault(429, 6000);
+        return "target 429s (Retry-After: 1) for 6 s";
+      },
+    },
+  ];
+  const deadline = started + 240_000;
   let status = "RUNNING";
   let lastProgress = Date.now();
   let lastTotal = 0;
@@ -208,26 +235,24 @@ async function scenario(honour: boolean): Promise<boolean> {
       lastProgress = Date.now();
       lastTotal = total;
     }
-    const current = await producer.runs.get(run.id);
+    // The producer's own connections are cut too: a failed look is tried again on the next tick.
+    const current = await producer.runs.get(run.id).catch(() => undefined);
+    if (current === undefined) continue;
     status = current.status;
     if (status !== "RUNNING" && status !== "QUEUED") break;
-    if (kills < MIN_KILLS + 5) {
+    // Faults are paced by progress, not by the clock: on a slow machine workers take seconds to
+    // start, and kills on a timer would only ever hit workers that had not begun. One kill per
+    // 1/(kills+1) of the records applied; the other faults at fixed fractions of the run.
+    const done = total / RECORDS;
+    if (kills < MIN_KILLS + 5 && done >= kills / (MIN_KILLS + 6)) {
       const index = Math.floor(Math.random() * workers.length);
       workers[index]!.kill("SIGKILL");
       workers[index] = spawnWorker();
       kills += 1;
-      if (kills === 4) {
-        target.fault(500, 6000);
-        faults.push("target 500s for 6 s");
-      }
-      if (kills === 6 || kills === 10 || kills === 14) {
-        faults.push(`pg_terminate_backend: ${await terminatePostgres()} connections`);
-      }
-      if (kills === 16) faults.push(`redis CLIENT KILL: ${await killRedisClients()} clients`);
-      if (kills === 18) {
-        target.fault(429, 6000);
-        faults.push("target 429s (Retry-After: 1) for 6 s");
-      }
+    }
+    for (const fault of pending.filter((f) => done >= f.at)) {
+      pending.splice(pending.indexOf(fault), 1);
+      faults.push(await fault.apply());
     }
   }
   const elapsed = Date.now() - started;
@@ -255,6 +280,17 @@ async function scenario(honour: boolean): Promise<boolean> {
   process.stdout.write(
     `crash-test: ${RECORDS} records, ${kills} kills, lost ${lost}, duplicated ${duplicated}, run ${final.status}, counts ${exact ? "exact" : "WRONG"}, dead letters ${deadLetters.items.length}\n`,
   );
+  if (!exact || final.status !== "SUCCEEDED") {
+    // What went wrong, for the log: the run's error events (run.crashed carries the error).
+    const answer: unknown = await producer.runs.events(run.id, { level: "error" });
+    const events = (Array.isArray(answer) ? answer : (answer as { items: unknown[] }).items) as {
+      type: string;
+      data?: unknown;
+    }[];
+    for (const event of events.slice(0, 20)) {
+      process.stdout.write(`  error event ${event.type}: ${JSON.stringify(event.data)}\n`);
+    }
+  }
   await producer.close({ timeoutMs: 1000 });
   target.server.close();
   await cleanup(schema, prefix);

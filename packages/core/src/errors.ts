@@ -163,8 +163,27 @@ export class IdempotencyConflictError extends SynapseError {
 export class StoreError extends SynapseError {
   static override readonly brand: string = "@synapseops/core:StoreError";
   override name = "StoreError";
-  constructor(message: string, options: SynapseErrorOptions = {}) {
+  /**
+   * The store could not be reached or dropped the connection (a restart, a cut connection, no
+   * free connection): the same call may succeed shortly. The store decides, not its callers —
+   * the runtime hands work back instead of failing it when this is set.
+   */
+  readonly outage: boolean;
+  constructor(message: string, options: SynapseErrorOptions & { outage?: boolean } = {}) {
     super(ErrorCode.STORE, message, options);
+    this.outage = options.outage ?? false;
+  }
+}
+
+/**
+ * A lease the caller relied on — an idempotency key's, a run batch's — has expired and may be
+ * held by another worker now: the caller must stop and leave the work to the new holder.
+ */
+export class LeaseLostError extends ConflictError {
+  static override readonly brand: string = "@synapseops/core:LeaseLostError";
+  override name = "LeaseLostError";
+  constructor(what: string, owner: string, options: SynapseErrorOptions = {}) {
+    super(`${what} is no longer held by ${owner}`, options);
   }
 }
 

@@ -70,6 +70,7 @@ export {
   DependencyMissingError,
   ErrorCode,
   IdempotencyConflictError,
+  LeaseLostError,
   LifecycleError,
   NotFoundError,
   OverloadedError,

@@ -1,4 +1,4 @@
-import { ConflictError, StoreError } from "../errors";
+import { LeaseLostError, StoreError } from "../errors";
 import type { IdempotencyRecord } from "../model/idempotency";
 import { decideIdempotencyClaim, holdsIdempotencyLease } from "../store/idempotency-claim";
 import type { IdempotencyClaim, IdempotencyClaimResult, IdempotencyOutcome, RunStore } from "../store/types";
@@ -92,8 +92,8 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
       [record.scope, record.key, record.expiresAt, jsonParam(record)],
     );
   };
-  const lostLease = (key: string, owner: string): ConflictError =>
-    new ConflictError(`idempotency key "${key}" is no longer held by ${owner}`);
+  const lostLease = (key: string, owner: string): LeaseLostError =>
+    new LeaseLostError(`idempotency key "${key}"`, owner);
 
   // One UPDATE over a JSON array finishes any number of keys: same lease check per row (the
   // WHERE clause is holdsIdempotencyLease), one round trip — one key on the caller's connection

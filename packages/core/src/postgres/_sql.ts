@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
+import { isRetryableNetworkError } from "../connector-error";
 import { ConflictError, StoreError, SynapseError } from "../errors";
 import type { Tables } from "./_identifier";
 
@@ -46,7 +47,28 @@ export function toStoreFailure(error: unknown, operation: string): SynapseError 
       { cause: error },
     );
   }
-  return new StoreError(`postgres store: ${operation} failed: ${message}`, { cause: error });
+  return new StoreError(`postgres store: ${operation} failed: ${message}`, {
+    cause: error,
+    outage: isOutage(state, message, error),
+  });
+}
+
+/**
+ * pg's words for a connection that is gone or unusable (it gives these no SQLSTATE): cut
+ * mid-query, ended, broken by an earlier error, or no connection to be had in time.
+ */
+const LOST_CONNECTION =
+  /Connection terminated|Connection ended|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|terminating connection/i;
+
+/**
+ * Whether a failure means PostgreSQL could not be reached or dropped us, so the same call may
+ * succeed shortly: SQLSTATE classes 08 (connection exception), 57 (operator intervention: admin
+ * shutdown, terminated backend) and 53 (insufficient resources), a network error, or a lost
+ * connection in pg's own words.
+ */
+function isOutage(state: string | undefined, message: string, error: unknown): boolean {
+  if (state !== undefined && /^(08|57|53)/.test(state)) return true;
+  return isRetryableNetworkError(error) || LOST_CONNECTION.test(message);
 }
 
 /** Runs `fn` in a transaction on a connection of `pool`. */

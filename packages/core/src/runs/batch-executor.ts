@@ -1,5 +1,4 @@
-import { isRetryableNetworkError } from "../connector-error";
-import { ErrorCode, SynapseError, toSynapseError } from "../errors";
+import { ErrorCode, LeaseLostError, StoreError, SynapseError, toSynapseError } from "../errors";
 import type { Run, RunCounts } from "../model/run";
 import type { NewRunBatch, RunBatch, Store } from "../store/types";
 import { type BatchClaims, claimBatchKeys } from "./batch-claims";
@@ -264,7 +263,8 @@ async function executeBatch(
   heartbeat.unref();
   const stopWatching = watchForCancel(deps.store, run.id, runController);
   const counts = zeroCounts();
-  let storeDown: unknown;
+  /** Why the batch is handed back whole instead of completed (a store outage, a lost lease). */
+  let handedBack: unknown;
   let claims: BatchClaims | undefined;
   try {
     claims = await claimBatchKeys(batchContext, batch.records, batch.firstPosition, run.idempotencyKey);
@@ -303,11 +303,12 @@ async function executeBatch(
     // as a failed record would have.
     await Promise.all(completions);
   } catch (error) {
-    if (isStoreOutage(error)) {
-      // The store went away mid-batch (a restart, a cut connection): stop the batch's other
-      // records and hand it back whole, so a worker re-runs it once the store answers again
-      // (completed records are skipped by idempotency). Completing it would lose the rest.
-      storeDown = error;
+    if (isStoreOutage(error) || error instanceof LeaseLostError) {
+      // The store went away mid-batch (a restart, a cut connection), or a record's key lease ran
+      // out meanwhile (another worker may hold it now): stop the batch's other records and hand
+      // it back whole, so a worker re-runs it once the store answers again (completed records
+      // are skipped by idempotency). Completing it would lose the rest (issue 16).
+      handedBack = error;
       controller.abort(new CancelledError());
     } else {
       context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
@@ -323,16 +324,16 @@ async function executeBatch(
     // ran back at once instead of letting their leases expire (best effort when the store is
     // down: then the leases expire).
     await claims?.releaseUntaken().catch((error: unknown) => {
-      if (storeDown === undefined) throw error;
+      if (handedBack === undefined) throw error;
     });
     await deps.store.releaseRunBatch(batch.runId, batch.index, deps.workerId).catch((error: unknown) => {
-      if (storeDown === undefined) throw error;
+      if (handedBack === undefined) throw error;
     });
     await context.events.flush().catch((error: unknown) => {
-      if (storeDown === undefined) throw error;
+      if (handedBack === undefined) throw error;
     });
     // A failed job: a distributed queue delivers it again; the sweep re-queues it otherwise.
-    if (storeDown !== undefined) throw storeDown;
+    if (handedBack !== undefined) throw handedBack;
     return;
   }
   // Events first: whoever sees the run's counts complete must find its log complete too.
@@ -373,20 +374,12 @@ async function finish(deps: BatchExecutorDeps, context: RecordContext, run: Run)
 }
 
 /**
- * Whether a record failed because the store could not be reached (a dropped connection, a
- * server shutting down), as opposed to a bug or bad data: only then is the batch worth retrying.
+ * Whether a failure is the store being unreachable (a dropped connection, a server shutting
+ * down), as opposed to a bug or bad data: only then is the batch worth retrying. The store says
+ * so itself (`StoreError.outage`); the executor knows no database's error codes.
  */
 export function isStoreOutage(error: unknown): boolean {
-  if (!(error instanceof SynapseError) || error.code !== ErrorCode.STORE) return false;
-  if (isRetryableNetworkError(error)) return true;
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  const state = typeof cause?.code === "string" ? cause.code : "";
-  // SQLSTATE 08 connection exception, 57 operator intervention (admin shutdown, terminated), 53 resources.
-  if (/^(08|57|53)/.test(state)) return true;
-  return (
-    typeof cause?.message === "string" &&
-    /Connection terminated|connection timeout|ended/i.test(cause.message)
-  );
+  return error instanceof StoreError && error.outage;
 }
 
 /** Aborts the run when another process cancels it in the store. */

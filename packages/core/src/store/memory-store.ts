@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError, LeaseLostError, NotFoundError } from "../errors";
 import { cloneJson } from "../json";
 import type { Artifact } from "../model/artifact";
 import type { AuditEntry } from "../model/audit";
@@ -67,7 +67,7 @@ export function memoryStore(): Store {
     const k = keyOf(outcome.scope, outcome.key);
     const existing = idempotency.get(k);
     if (!holdsIdempotencyLease(existing, outcome.owner) || existing === undefined) {
-      throw new ConflictError(`idempotency key "${outcome.key}" is no longer held by ${outcome.owner}`);
+      throw new LeaseLostError(`idempotency key "${outcome.key}"`, outcome.owner);
     }
     const { leaseOwner: _owner, leaseExpiresAt: _expires, ...rest } = existing;
     const next: IdempotencyRecord = {
@@ -341,7 +341,7 @@ export function memoryStore(): Store {
       const k = keyOf(scope, key);
       const existing = idempotency.get(k);
       if (!holdsIdempotencyLease(existing, owner) || existing === undefined) {
-        throw new ConflictError(`idempotency key "${key}" is no longer held by ${owner}`);
+        throw new LeaseLostError(`idempotency key "${key}"`, owner);
       }
       idempotency.set(k, {
         ...existing,
