@@ -11,6 +11,7 @@ import { compileExpression } from "@synapseops/mapping";
 import jsonata from "jsonata";
 import { emit, median, percentile } from "./_report";
 import { mapOrderByHand } from "./mapping-handwritten";
+import { benchWorkerOverhead } from "./mapping-worker";
 
 const SUITE = "mapping";
 /** The vendored definition and golden pairs (bench/data/order-to-erp/README.md says how they were made). */
@@ -246,4 +247,7 @@ export async function run(): Promise<void> {
     baseline: "jsonata 2.2.2 evaluate with timeout/stack/sequence options",
     baseline_value: median(guardedSortedRuns),
   });
+
+  // 6. The worker mode's per-call cost on a small expression (untrusted evaluation).
+  await benchWorkerOverhead(SUITE, QUICK);
 }
