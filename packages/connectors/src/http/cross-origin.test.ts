@@ -108,7 +108,7 @@ describe("http connector: credentials never cross origins (two real servers)", (
         auth: { type: "apiKey", in: "header", name: "X-Api-Key", secret: "key" },
         write: { method: "POST", path: `/moved?status=${status}` },
       });
-      const result = await connector.write!(config, { sku: "B-2" }, ctx({ secrets }));
+      const result = (await connector.write!(config, { sku: "B-2" }, ctx({ secrets }))) as { body: unknown };
       expect(result.body).toMatchObject({ method, key: KEY });
       expect((result.body as { body: string }).body).toBe(method === "POST" ? '{"sku":"B-2"}' : "");
     }
