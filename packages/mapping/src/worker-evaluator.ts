@@ -264,6 +264,8 @@ export function createWorkerEvaluator(options: WorkerEvaluatorOptions = {}): Wor
     job.slot = undefined;
     drop(slot);
     void slot.worker.terminate();
+    // Start its replacement now, so the next call does not pay the engine's load time.
+    if (!closed && slots.length < size && !slots.some((candidate) => !candidate.isReady)) startSlot();
     job.reject(
       new MappingError(
         MappingErrorCode.TIMEOUT,
