@@ -25,12 +25,15 @@ export function hasCredentials(
       if (!scheme) return true;
       const expected = accepted[name];
       if (scheme.type === "apiKey") {
+        // A key scheme without a name says nowhere to carry it (and `Headers.get("")` throws):
+        // like mutual TLS, nothing a request can show (issue 19).
+        if (!scheme.name) return true;
         const value =
           scheme.in === "query"
-            ? query.get(scheme.name ?? "")
+            ? query.get(scheme.name)
             : scheme.in === "cookie"
-              ? cookieValue(headers.get("cookie"), scheme.name ?? "")
-              : headers.get(scheme.name ?? "");
+              ? cookieValue(headers.get("cookie"), scheme.name)
+              : headers.get(scheme.name);
         return value !== null && value !== undefined && (expected === undefined || value === expected);
       }
       if (scheme.type === "mutualTLS") return true;

@@ -1,5 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
-import { cookieValue, findMedia } from "../_http";
+import { cookieValue, findMedia, isIgnoredParameter } from "../_http";
 import type { SchemaProblem, SchemaValidator } from "../schema/validator";
 import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "./coerce";
 
@@ -27,6 +27,7 @@ export function validateRequest(
   const problems: SchemaProblem[] = [];
   const query = parseQuery(request.query, operation.parameters);
   for (const param of operation.parameters) {
+    if (isIgnoredParameter(param)) continue;
     let raw: unknown;
     if (param.in === "path")
       raw = parsePathValue(
@@ -45,7 +46,6 @@ export function validateRequest(
         problems.push({ path: where, message: `${where} is required` });
       continue;
     }
-    if (param.in === "header" && /^(accept|content-type|authorization)$/i.test(param.name)) continue;
     const value = coerceValue(doc, param.schema, raw);
     for (const problem of validator.validate(param.schema, value)) {
       problems.push({

@@ -8,6 +8,14 @@ export function securitySchemes(doc: OpenApiDocument): Record<string, Scheme> {
 }
 
 /**
+ * Whether a request can carry (or leave out) a credential of the scheme: not for mutual TLS
+ * (the connection carries it) nor an API key without a name (issue 19).
+ */
+export function isCarriedInRequest(scheme: Scheme | undefined): boolean {
+  return scheme?.type !== "mutualTLS" && !(scheme?.type === "apiKey" && !scheme.name);
+}
+
+/**
  * Puts a credential where its scheme says: an API key in its header, query or cookie; HTTP
  * basic as `Basic base64(user:password)`; bearer, OAuth2 and OpenID Connect as `Bearer <token>`.
  */
@@ -18,10 +26,18 @@ export function placeCredential(
   query: [string, string][],
 ): void {
   if (scheme.type === "apiKey") {
-    if (scheme.in === "query") query.push([scheme.name ?? "api_key", value]);
-    else if (scheme.in === "cookie")
+    if (!scheme.name) return;
+    if (scheme.in === "query") {
+      // The key replaces a same-named query parameter the sample filled in: sent once (issue 19).
+      for (let i = query.length - 1; i >= 0; i--) if (query[i]![0] === scheme.name) query.splice(i, 1);
+      query.push([scheme.name, value]);
+    } else if (scheme.in === "cookie")
       headers.cookie = [headers.cookie, `${scheme.name}=${value}`].filter(Boolean).join("; ");
-    else headers[(scheme.name ?? "x-api-key").toLowerCase()] = value;
+    else {
+      for (const name of Object.keys(headers))
+        if (name.toLowerCase() === scheme.name.toLowerCase()) delete headers[name];
+      headers[scheme.name.toLowerCase()] = value;
+    }
     return;
   }
   if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "basic") {

@@ -67,12 +67,20 @@ export function successSchema(operation: OperationDescriptor): unknown {
   return response?.content.find((m) => /json/i.test(m.contentType))?.schema;
 }
 
-/** Where a body's item array is: the body itself, `data`, `items`… or the first array property. */
+/** Array fields that report on the call, never the page's items (Cloudflare's `errors`, `messages`). */
+const REPORT_FIELD = /^(errors?|warnings?|messages?|notices?)$/i;
+
+/**
+ * Where a body's item array is: the body itself, `data`, `items`, `result`… or the first array
+ * property that is not a report of the call (`errors`, `warnings`: issue 19).
+ */
 export function findItemsField(doc: OpenApiDocument, schema: unknown): string[] | undefined {
   if (isArraySchema(doc, schema)) return [];
   const properties = schemaProperties(doc, schema);
-  const arrays = Object.keys(properties).filter((name) => isArraySchema(doc, properties[name]));
-  const preferred = arrays.find((name) => /^(data|items|results|entries|records|values|list)$/i.test(name));
+  const arrays = Object.keys(properties).filter(
+    (name) => isArraySchema(doc, properties[name]) && !REPORT_FIELD.test(name),
+  );
+  const preferred = arrays.find((name) => /^(data|items|results?|entries|records|values|list)$/i.test(name));
   const name = preferred ?? arrays[0];
   return name === undefined ? undefined : [name];
 }
@@ -158,8 +166,9 @@ export function errorResponse(
   operation: OperationDescriptor,
   status: number,
 ): { status: string; contentType: string; schema: unknown } | undefined {
-  const candidates = [String(status), `${String(status)[0]}XX`, "default"];
+  const candidates = [String(status), `${String(status)[0]}XX`, "DEFAULT"];
   for (const wanted of candidates) {
+    // Both sides upper-cased: `default` and `4xx` match (issue 19: `default` never did).
     const response = operation.responses.find((r) => r.status.toUpperCase() === wanted);
     if (!response) continue;
     const media =

@@ -74,6 +74,11 @@ export function buildGoldenSuite(doc: OpenApiDocument, options: GoldenSuiteOptio
   const context: BuildContext = { doc, operations, validator: createSchemaValidator(doc), profile, limits };
   const cases: GoldenCase[] = [];
   const omitted: GoldenSuite["omitted"] = {};
+  // A detected profile only requires what the suite can test (issue 19): a required category
+  // that gets no runnable case is demoted to n/a with the builder's reason, so a conforming
+  // server can be READY. A profile the caller passes is kept as given.
+  const detected = options.profile === undefined;
+  const categories = { ...profile.categories };
   for (const category of TEST_CATEGORIES) {
     const decision = profile.categories[category];
     if (decision.requirement === "n/a") {
@@ -86,6 +91,11 @@ export function buildGoldenSuite(doc: OpenApiDocument, options: GoldenSuiteOptio
       continue;
     }
     const built = BUILDERS[category](context);
+    if (detected && decision.requirement === "required" && built.cases.every((c) => c.notApplicable)) {
+      const reasons = [...new Set(built.cases.map((c) => c.notApplicable))];
+      const why = reasons.length > 0 ? reasons.join("; ") : (built.none ?? "no applicable operation");
+      categories[category] = { requirement: "n/a", reason: `${decision.reason}, but ${why}` };
+    }
     if (built.cases.length === 0)
       cases.push({
         id: `${category}:n/a`,
@@ -103,7 +113,7 @@ export function buildGoldenSuite(doc: OpenApiDocument, options: GoldenSuiteOptio
       version: doc.info.version,
       sha256: createHash("sha256").update(canonicalJson(doc)).digest("hex"),
     },
-    profile,
+    profile: { ...profile, categories },
     annotations,
     cases: uniqueIds(cases),
     omitted,

@@ -6,6 +6,7 @@ import {
   type TestCategory,
   type TestProfile,
 } from "@synapseops/core";
+import { isCarriedInRequest, securitySchemes } from "./_credentials";
 import {
   documentsErrorBody,
   documentsRateLimit,
@@ -58,7 +59,8 @@ export function detectProfile(
       : { requirement: "n/a", reason: "no operation documents a JSON response schema" };
 
   const schemes = usedSecuritySchemes(doc, ops);
-  const testable = schemes.filter((name) => schemeType(doc, name) !== "mutualTLS");
+  const declared = securitySchemes(doc);
+  const testable = schemes.filter((name) => isCarriedInRequest(declared[name]));
   categories.auth =
     testable.length > 0
       ? {
@@ -66,7 +68,10 @@ export function detectProfile(
           reason: `operations require credentials (security schemes: ${few(testable)})`,
         }
       : schemes.length > 0
-        ? { requirement: "n/a", reason: "only mutual TLS is required, which a request cannot omit" }
+        ? {
+            requirement: "n/a",
+            reason: "only mutual TLS or nameless API keys are required, which a request cannot carry or omit",
+          }
         : { requirement: "n/a", reason: "no operation requires a security scheme" };
 
   const validated = ops.filter(
@@ -180,9 +185,4 @@ export function detectProfile(
         : { requirement: "n/a", reason: "no version header or parameter and no JSON or form request body" };
 
   return { categories };
-}
-
-function schemeType(doc: OpenApiDocument, name: string): string | undefined {
-  const schemes = (doc.components?.securitySchemes ?? {}) as Record<string, { type?: string }>;
-  return schemes[name]?.type;
 }

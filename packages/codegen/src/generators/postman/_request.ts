@@ -123,7 +123,14 @@ export function deepPairs(key: string, value: unknown): [string, string][] {
  */
 function exampleOfSchemaType(doc: OpenApiDocument, schema: unknown, example: unknown): unknown {
   const type = resolveRef<Obj>(doc, schema)?.type;
-  if (example === undefined || (type !== "object" && type !== "array")) return example;
+  if (example === undefined) return example;
+  // Issue 19: an unfilled placeholder (`example: "string"` on an integer `page`) is no sample.
+  if (type === "integer" || type === "number") {
+    const number = typeof example === "string" && /^-?\d+(\.\d+)?$/.test(example) ? Number(example) : example;
+    return typeof number === "number" && (type === "number" || Number.isInteger(number)) ? number : undefined;
+  }
+  if (type === "boolean") return typeof example === "boolean" ? example : undefined;
+  if (type !== "object" && type !== "array") return example;
   let value = example;
   if (typeof value === "string") {
     try {

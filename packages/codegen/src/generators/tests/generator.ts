@@ -1,4 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
+import { isIgnoredParameter } from "../../_http";
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
@@ -32,7 +33,7 @@ export function contractCase(
   const query: [string, string][] = [];
   const headers: Record<string, string> = {};
   for (const param of op.parameters) {
-    if (!param.required && param.in !== "path") continue;
+    if ((!param.required && param.in !== "path") || isIgnoredParameter(param)) continue;
     const value = validSample(doc, validator, param.schema, param.example);
     if (param.in === "path")
       path = path.replaceAll(`{${param.name}}`, pathValue(param.name, value, param.style, param.explode));
@@ -42,8 +43,7 @@ export function contractCase(
           ? [[param.name, JSON.stringify(value)] as [string, string]]
           : queryPairs(param.name, value, param.style, param.explode)),
       );
-    else if (param.in === "header" && !/^(authorization|content-type|accept)$/i.test(param.name))
-      headers[param.name] = scalar(value);
+    else if (param.in === "header") headers[param.name] = scalar(value);
   }
   const out: ContractCase = {
     operationId: op.operationId,

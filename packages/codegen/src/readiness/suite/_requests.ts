@@ -3,6 +3,7 @@ import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "
 import { checkedSample, queryPairs } from "../../generators/postman/_request";
 import { contractCase } from "../../generators/tests/index";
 import type { SchemaValidator } from "../../schema/validator";
+import { securitySchemes } from "../_credentials";
 import type { CaseRequest } from "../types";
 
 /** A valid request for an operation, with its body as a value so cases can vary it. */
@@ -33,11 +34,16 @@ export function sampleRequest(
   op: OperationDescriptor,
 ): SampleRequest {
   const base = contractCase(doc, validator, op);
+  // A parameter that is also the operation's API key is the credential's to fill (issue 19): a
+  // sample value would be sent beside the key, or stand in for it in a request without one.
+  const keys = apiKeyParameters(doc, op);
   const request: CaseRequest = {
     method: base.method,
     path: base.path,
-    query: base.query,
-    headers: { ...base.headers },
+    query: base.query.filter(([name]) => !keys.has(`query:${name}`)),
+    headers: Object.fromEntries(
+      Object.entries(base.headers).filter(([name]) => !keys.has(`header:${name.toLowerCase()}`)),
+    ),
     operationId: op.operationId,
   };
   const declared = op.method === "get" || op.method === "head" ? undefined : op.requestBody;
@@ -63,6 +69,20 @@ export function sampleRequest(
     body: { kind, schema, value, contentType: declared.contentType },
     satisfiable: sample.valid,
   };
+}
+
+/** `query:<name>` / `header:<lower-case name>` of the API keys the operation's security names. */
+export function apiKeyParameters(doc: OpenApiDocument, op: OperationDescriptor): Set<string> {
+  const schemes = securitySchemes(doc);
+  const out = new Set<string>();
+  for (const requirement of op.security)
+    for (const name of Object.keys(requirement)) {
+      const scheme = schemes[name];
+      if (scheme?.type !== "apiKey" || !scheme.name) continue;
+      if (scheme.in === "query") out.add(`query:${scheme.name}`);
+      if (scheme.in === "header") out.add(`header:${scheme.name.toLowerCase()}`);
+    }
+  return out;
 }
 
 /** The sample request with another body value. */

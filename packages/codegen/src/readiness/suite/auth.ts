@@ -1,5 +1,5 @@
 import type { OperationDescriptor } from "@synapseops/core";
-import { securitySchemes } from "../_credentials";
+import { isCarriedInRequest, securitySchemes } from "../_credentials";
 import { usedSecuritySchemes } from "../_features";
 import type { CaseContext, CaseResponse, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, label } from "./_context";
@@ -17,8 +17,8 @@ const INVALID_CREDENTIAL = "synapseops-invalid-credential-0000";
 export function authCases(context: BuildContext): CategoryCases {
   const { doc, validator } = context;
   const schemes = securitySchemes(doc);
-  const names = usedSecuritySchemes(doc, context.operations).filter(
-    (name) => schemes[name]?.type !== "mutualTLS",
+  const names = usedSecuritySchemes(doc, context.operations).filter((name) =>
+    isCarriedInRequest(schemes[name]),
   );
   // Schemes that alone guard some operation first: only those can be checked by leaving them out.
   const guards = (name: string): boolean =>
@@ -43,18 +43,7 @@ export function authCases(context: BuildContext): CategoryCases {
       continue;
     }
     const sample = sampleRequest(doc, validator, op);
-    const expectRefused = (ctx: CaseContext, response: CaseResponse, what: string): void => {
-      const documented = op.responses
-        .filter((r) => r.status === "401" || r.status === "403")
-        .map((r) => Number(r.status));
-      const allowed = documented.length > 0 ? documented : [401, 403];
-      if (!allowed.includes(response.status))
-        ctx.fail(`${label(op)} ${what} answered ${response.status}, not ${allowed.join(" or ")}`, {
-          pointer: "/response/status",
-          expected: allowed,
-          actual: response.status,
-        });
-    };
+    const expectRefused = refusalCheck(op);
     cases.push(
       {
         ...base,
@@ -107,7 +96,98 @@ export function authCases(context: BuildContext): CategoryCases {
       },
     );
   }
+  // Issue 19: where every guarded operation accepts one scheme or another (Stripe: basic or
+  // bearer; Asana: OAuth2 or a token), no scheme can be left out alone — but no credential at
+  // all, or only invalid ones, must still be refused.
+  if (cases.some((c) => c.notApplicable !== undefined)) cases.push(...alternativeCases(context, names));
   return { cases, omitted: names.length - kept.length, none: "no operation requires a security scheme" };
+}
+
+/**
+ * Cases on an operation that needs some credential but accepts several schemes: a request
+ * without credentials and one with every scheme's credential invalid are refused; the
+ * environment's credentials are accepted.
+ */
+function alternativeCases(context: BuildContext, names: readonly string[]): GoldenCase[] {
+  const { doc, validator } = context;
+  const testable = new Set(names);
+  const schemes = securitySchemes(doc);
+  // Every requirement names a testable scheme (none is empty), and the first one — the one the
+  // environment's credentials are sent for — puts at most one scheme in the Authorization header.
+  const guarded = context.operations.filter(
+    (op) =>
+      op.security.length > 0 &&
+      op.security.every(
+        (req) => Object.keys(req).length > 0 && Object.keys(req).every((n) => testable.has(n)),
+      ) &&
+      authorizationHeaders(schemes, op.security[0] ?? {}) <= 1,
+  );
+  const succeeds = (candidate: OperationDescriptor): boolean =>
+    candidate.responses.some((r) => /^2/.test(r.status));
+  const op = pickSimplest(guarded.filter(succeeds)) ?? pickSimplest(guarded);
+  if (!op) return [];
+  const alternatives = [...new Set(op.security.flatMap((req) => Object.keys(req)))];
+  const sample = sampleRequest(doc, validator, op);
+  const base = { category: "auth" as const, operation: op.operationId };
+  const expectRefused = refusalCheck(op);
+  const invalid = Object.fromEntries(alternatives.map((name) => [name, INVALID_CREDENTIAL]));
+  return [
+    {
+      ...base,
+      id: "auth:any:missing",
+      name: `${label(op)} without any credentials is refused`,
+      async run(ctx) {
+        expectRefused(ctx, await ctx.send({ ...sample.request, credentials: false }), "without credentials");
+      },
+    },
+    {
+      ...base,
+      id: "auth:any:invalid",
+      name: `${label(op)} with an invalid ${alternatives.join(" or ")} credential is refused`,
+      async run(ctx) {
+        const response = await ctx.send({ ...sample.request, credentials: invalid });
+        expectRefused(ctx, response, "with invalid credentials");
+      },
+    },
+    {
+      ...base,
+      id: "auth:any:valid",
+      name: `${label(op)} with the environment's credentials is accepted`,
+      ...(succeeds(op)
+        ? {}
+        : { notApplicable: `${label(op)} documents no 2xx answer to accept the credentials with` }),
+      async run(ctx) {
+        if (!alternatives.some((name) => ctx.credentials[name] !== undefined))
+          return ctx.skip(
+            `environment "${ctx.environment}" has no credential for ${alternatives.join(" or ")}`,
+          );
+        const response = await ctx.send(sample.request);
+        if (response.status === 401 || response.status === 403)
+          return ctx.fail(`${label(op)} refused the environment's credentials (${response.status})`, {
+            pointer: "/response/status",
+            actual: response.status,
+          });
+      },
+    },
+  ];
+}
+
+/** Fails unless a response is the refusal the operation documents (401/403; either when neither is). */
+function refusalCheck(
+  op: OperationDescriptor,
+): (ctx: CaseContext, response: CaseResponse, what: string) => void {
+  return (ctx, response, what) => {
+    const documented = op.responses
+      .filter((r) => r.status === "401" || r.status === "403")
+      .map((r) => Number(r.status));
+    const allowed = documented.length > 0 ? documented : [401, 403];
+    if (!allowed.includes(response.status))
+      ctx.fail(`${label(op)} ${what} answered ${response.status}, not ${allowed.join(" or ")}`, {
+        pointer: "/response/status",
+        expected: allowed,
+        actual: response.status,
+      });
+  };
 }
 
 /** A GET with the fewest required parameters, else any operation with the fewest. */

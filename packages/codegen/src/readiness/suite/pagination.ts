@@ -31,6 +31,8 @@ export function paginationCases(context: BuildContext): CategoryCases {
     const minimum = Number(resolveRef<{ minimum?: number }>(context.doc, limitParam?.schema)?.minimum ?? 1);
     const limit = limitParam ? Math.max(SMALL_PAGE, minimum) : undefined;
     const totalField = findTotalField(context, shape, op);
+    const positionParam = op.parameters.find((p) => p.in === "query" && p.name === shape.param);
+    const first = positionParam?.required ? firstPosition(shape, sample.request.query ?? []) : undefined;
     return {
       id: `pagination:${op.operationId}`,
       category: "pagination",
@@ -41,6 +43,8 @@ export function paginationCases(context: BuildContext): CategoryCases {
           ([name]) => name !== shape.limitParam && name !== shape.param,
         );
         if (limit !== undefined && shape.limitParam) query.push([shape.limitParam, String(limit)]);
+        // A required position starts at the first page, never at a sampled value (issue 19).
+        if (first !== undefined && shape.param) query.push([shape.param, first]);
         let request: CaseRequest = { ...sample.request, query };
         const seen = new Map<string, number>();
         const cursors = new Set<string>();
@@ -136,6 +140,13 @@ export function paginationCases(context: BuildContext): CategoryCases {
     };
   });
   return { cases, omitted: paged.length - kept.length, none: "no list operation pages" };
+}
+
+/** The first page's position: page 1, offset 0, else the sample's own value (a cursor). */
+function firstPosition(shape: PaginationShape, query: readonly [string, string][]): string | undefined {
+  if (shape.kind === "page" || (shape.kind === "link" && shape.param)) return "1";
+  if (shape.kind === "offset") return "0";
+  return query.find(([name]) => name === shape.param)?.[1];
 }
 
 /** A root-relative next URL (`/v1/pets?page=2`) is resolved against the base URL's origin. */

@@ -2,7 +2,7 @@ import type { OperationDescriptor } from "@synapseops/core";
 import type { CaseContext, CaseRequest, CaseResponse, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, documentedResponse, label } from "./_context";
 import { bodyMutations } from "./_mutations";
-import { type SampleRequest, sampleRequest, serialiseBody, spread } from "./_requests";
+import { apiKeyParameters, type SampleRequest, sampleRequest, serialiseBody, spread } from "./_requests";
 
 /** Refusals that are not about the request's validity. */
 const OTHER_REFUSALS = [401, 403, 404, 429];
@@ -47,7 +47,9 @@ export function invalidRequests(
       });
     }
   }
-  const required = op.parameters.find((p) => p.in === "query" && p.required);
+  // A required query parameter that is the operation's API key comes with the credential.
+  const keys = apiKeyParameters(context.doc, op);
+  const required = op.parameters.find((p) => p.in === "query" && p.required && !keys.has(`query:${p.name}`));
   if (required) {
     out.push({
       what: `no required query parameter "${required.name}"`,

@@ -1,0 +1,230 @@
+import { memoryStore, type OpenApiDocument, type TestRun } from "@synapseops/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildGoldenSuite, createMockServer, readinessReport, runSuite } from "../../src/index";
+
+// issue 19, points 3 and 4: readiness could never be READY (a required category with no case;
+// a `default` error response never matched) and our own mock refused what our own suite sent
+// (`application/json; charset=utf-8`, an `Authorization` header parameter, a nameless
+// parameter → 500, an API key sent twice, `page=string`, an `errors` array paged as items).
+// A small ledger API of our own with each of these traits; the suite against its own mock
+// must be READY.
+
+const problem = {
+  description: "error",
+  content: {
+    "application/json": {
+      schema: {
+        type: "object",
+        required: ["message"],
+        properties: { message: { type: "string" } },
+      },
+    },
+  },
+};
+const entry = {
+  type: "object",
+  required: ["id", "amount"],
+  properties: { id: { type: "integer" }, amount: { type: "integer" } },
+};
+
+const ledger = {
+  openapi: "3.0.3",
+  info: { title: "Ledger", version: "1" },
+  servers: [{ url: "http://ledger.example/v1" }],
+  // Stripe-like: basic or bearer, never only one of them.
+  security: [{ basicAuth: [] }, { bearerAuth: [] }],
+  paths: {
+    "/entries": {
+      get: {
+        operationId: "listEntries",
+        parameters: [
+          {
+            name: "page",
+            in: "query",
+            required: true,
+            schema: { type: "integer", minimum: 1 },
+            example: "string",
+          },
+          { name: "per_page", in: "query", schema: { type: "integer", minimum: 1 } },
+          // OpenAPI 3 §4.8.12.1: ignored.
+          { name: "Authorization", in: "header", required: true, schema: { type: "string" } },
+          { name: "", in: "header", required: true, schema: { type: "string" } },
+        ],
+        responses: {
+          "200": {
+            description: "a page",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["errors", "result"],
+                  properties: {
+                    errors: { type: "array", items: { type: "object" } },
+                    messages: { type: "array", items: { type: "string" } },
+                    result: { type: "array", items: entry },
+                  },
+                },
+              },
+            },
+          },
+          default: problem,
+        },
+      },
+      post: {
+        operationId: "createEntry",
+        requestBody: {
+          required: true,
+          content: { "application/json; charset=utf-8": { schema: entry } },
+        },
+        responses: {
+          "201": { description: "made", content: { "application/json": { schema: entry } } },
+          default: problem,
+        },
+      },
+    },
+    "/reports": {
+      get: {
+        operationId: "getReport",
+        security: [{ apiKey: [] }],
+        // The key scheme's own query parameter, also declared as a required parameter.
+        parameters: [{ name: "api_key", in: "query", required: true, schema: { type: "string" } }],
+        responses: {
+          "200": { description: "ok", content: { "application/json": { schema: entry } } },
+          "401": problem,
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      basicAuth: { type: "http", scheme: "basic" },
+      bearerAuth: { type: "http", scheme: "bearer" },
+      apiKey: { type: "apiKey", in: "query", name: "api_key" },
+    },
+  },
+} as unknown as OpenApiDocument;
+
+const base = "http://ledger.example/v1";
+const exchangesOf = (run: TestRun) =>
+  run.results.flatMap((r) => r.exchanges.map((e) => ({ id: r.id, category: r.category, ...e })));
+
+describe("the golden suite against its own mock (issue 19)", () => {
+  let run: TestRun;
+  let verdict: { verdict: string; blockers: string[] };
+
+  beforeAll(async () => {
+    const store = memoryStore();
+    const suite = buildGoldenSuite(ledger, { retry: { attemptTimeoutMs: 500 } });
+    run = await runSuite(suite, {
+      environment: { name: "mock", kind: "mock" },
+      store,
+      projectId: "ledger",
+    });
+    verdict = await readinessReport({ store, projectId: "ledger", environment: "mock" });
+  }, 60_000);
+
+  it("is READY: every required category has passing cases", () => {
+    const bad = run.results
+      .filter((r) => r.status === "failed" || r.status === "skipped")
+      .map((r) => `${r.id}: ${r.failure?.message ?? r.reason}`);
+    expect(bad).toEqual([]);
+    expect(verdict.blockers).toEqual([]);
+    expect(verdict.verdict).toBe("ready");
+  });
+
+  it("tests auth where every operation accepts one scheme or another", () => {
+    const auth = run.results.filter((r) => r.category === "auth" && r.status === "passed").map((r) => r.id);
+    expect(auth).toEqual(expect.arrayContaining(["auth:any:missing", "auth:any:invalid", "auth:any:valid"]));
+  });
+
+  it("matches `default` error responses (errors category passes)", () => {
+    expect(run.results.filter((r) => r.category === "errors").map((r) => r.status)).toContain("passed");
+  });
+
+  it("pages through `result`, not the `errors` array, from page 1", () => {
+    const pagination = run.results.find((r) => r.id === "pagination:listEntries");
+    expect(pagination?.status).toBe("passed");
+    const urls = exchangesOf(run)
+      .filter((e) => e.id === "pagination:listEntries")
+      .map((e) => e.request.url);
+    expect(urls.length).toBeGreaterThan(1);
+    expect(urls[0]).toContain("page=1");
+    expect(urls.join(" ")).not.toContain("page=string");
+  });
+
+  it("sends an API key that is also a required query parameter once", () => {
+    const urls = exchangesOf(run)
+      .filter((e) => e.request.url.includes("/reports"))
+      .map((e) => e.request.url);
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) expect(new URL(url).searchParams.getAll("api_key").length).toBeLessThanOrEqual(1);
+  });
+
+  it("never gets a 5xx from the mock", () => {
+    const errors = exchangesOf(run).filter(
+      (e) => e.category !== "timeouts-retries" && (e.response?.status ?? 0) >= 500,
+    );
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("the mock reads requests as the suite sends them (issue 19)", () => {
+  const mock = createMockServer(ledger);
+
+  it("accepts JSON sent as the documented `application/json; charset=utf-8`, and plain JSON", async () => {
+    for (const type of ["application/json; charset=utf-8", "application/json"]) {
+      const response = await mock.fetch(`${base}/entries`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body: JSON.stringify({ id: 1, amount: 5 }),
+      });
+      expect(response.status).toBe(201);
+    }
+  });
+
+  it("ignores Accept/Content-Type/Authorization header parameters and nameless ones (no 400, no 500)", async () => {
+    const response = await mock.fetch(`${base}/entries?page=1`);
+    expect(response.status).toBe(200);
+  });
+
+  it("still refuses a body its schema rejects", async () => {
+    const response = await mock.fetch(`${base}/entries`, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ id: "one" }),
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe("a required category the suite cannot test (issue 19)", () => {
+  it("is demoted to n/a with its reason, so it does not block the verdict", () => {
+    const uploads = {
+      openapi: "3.0.3",
+      info: { title: "Uploads", version: "1" },
+      paths: {
+        "/files": {
+          post: {
+            operationId: "upload",
+            requestBody: {
+              content: {
+                "multipart/form-data": {
+                  schema: { type: "object", properties: { file: { type: "string", format: "binary" } } },
+                },
+              },
+            },
+            responses: { "201": { description: "stored" } },
+          },
+        },
+      },
+    } as unknown as OpenApiDocument;
+    const suite = buildGoldenSuite(uploads);
+    expect(suite.profile.categories.validation.requirement).toBe("n/a");
+    expect(suite.profile.categories.validation.reason).toMatch(
+      /but no operation has .* the schema can reject/,
+    );
+    // A profile the caller passes is kept as given.
+    const given = buildGoldenSuite(uploads, { profile: suite.profile });
+    expect(given.profile).toEqual(suite.profile);
+  });
+});
