@@ -1,4 +1,4 @@
 import type { SdkPythonOptions } from "./types";
 
-/** Defaults of the `sdk-python` generator. */
-export const sdkPythonDefaults = { packageName: "api_client" } as const satisfies Required<SdkPythonOptions>;
+/** Defaults of the `sdk-python` generator: the package name is derived from the document title. */
+export const sdkPythonDefaults = {} as const satisfies SdkPythonOptions;

@@ -1,3 +1,3 @@
 export { sdkPythonDefaults } from "./config";
-export { generateSdkPython, sdkPythonGenerator } from "./generator";
+export { generateSdkPython, PYTHON_REQUIRES, pythonPackageName, sdkPythonGenerator } from "./generator";
 export type { SdkPythonOptions } from "./types";
