@@ -267,6 +267,7 @@ export type {
   TraceFilter,
   TransactionalIdempotency,
 } from "./store/types";
+export { RUN_EVENT_PAYLOAD } from "./store/types";
 export type {
   FieldSuggestion,
   MappingSuggester,

@@ -1,4 +1,4 @@
-import type { RunStore } from "../store/types";
+import { RUN_EVENT_PAYLOAD, type RunStore } from "../store/types";
 import type { Db } from "./_sql";
 
 /** The retention method of the RunStore. */
@@ -34,10 +34,18 @@ export function retentionQueries(db: Db): RetentionQueries {
             WHERE doc ? 'result' AND (doc->>'updatedAt')::timestamptz < $1::timestamptz`,
           [cutoff],
         );
+        const events = await client.query(
+          `UPDATE ${t.events} e SET doc = e.doc #- ARRAY['data', $2::text]
+             FROM ${t.runs} r
+            WHERE e.run_id = r.id AND e.doc->'data' ? $2::text
+              AND (r.doc->>'finishedAt')::timestamptz < $1::timestamptz`,
+          [cutoff, RUN_EVENT_PAYLOAD],
+        );
         return {
           runBatches: batches.rowCount ?? 0,
           deadLetters: deadLetters.rowCount ?? 0,
           idempotencyResults: results.rowCount ?? 0,
+          runEvents: events.rowCount ?? 0,
         };
       });
     },

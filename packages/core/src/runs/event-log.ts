@@ -1,6 +1,6 @@
 import type { Logger } from "../logger";
 import type { NewRunEvent, RunEventLevel } from "../model/run";
-import type { RunStore } from "../store/types";
+import { RUN_EVENT_PAYLOAD, type RunStore } from "../store/types";
 import type { Redactor } from "./redactor";
 
 const FLUSH_AT = 200;
@@ -23,25 +23,35 @@ export class EventLog {
     private readonly clock: () => Date,
   ) {}
 
-  /** Adds an event; `data` is redacted before it is kept or logged. */
+  /**
+   * Adds an event; `data` is redacted before it is kept or logged. `payload` is what the runtime
+   * needs to resume a record exactly (issue 16: an approval wait): it is kept under
+   * `RUN_EVENT_PAYLOAD` with only secrets and sensitive keys hidden (as a dead letter's record),
+   * encoded by a payload codec and purged by retention, and never logged.
+   */
   add(
     level: RunEventLevel,
     type: string,
     data: Record<string, unknown> = {},
     at: { step?: string; recordKey?: string } = {},
+    payload?: unknown,
   ): void {
+    const redacted = this.redactor.redact(data);
     const event: NewRunEvent = {
       at: this.clock().toISOString(),
       level,
       type,
-      data: this.redactor.redact(data),
+      data:
+        payload === undefined
+          ? redacted
+          : { ...redacted, [RUN_EVENT_PAYLOAD]: this.redactor.redactRecord(payload) },
       ...(at.step === undefined ? {} : { step: at.step }),
       ...(at.recordKey === undefined ? {} : { recordKey: this.redactor.redactText(at.recordKey) }),
     };
     this.buffer.push(event);
     const log = at.step === undefined ? this.logger : this.logger.child({ step: at.step });
     log[level](
-      { event: type, ...event.data, ...(event.recordKey ? { recordKey: event.recordKey } : {}) },
+      { event: type, ...redacted, ...(event.recordKey ? { recordKey: event.recordKey } : {}) },
       type,
     );
     if (this.buffer.length >= FLUSH_AT) void this.flush();

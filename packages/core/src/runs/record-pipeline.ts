@@ -80,6 +80,16 @@ export interface RecordContext {
   }) => void;
 }
 
+/** What an `approval.requested` event keeps as its payload (`RUN_EVENT_PAYLOAD`) to resume. */
+export interface ApprovalWait {
+  /** The record's value at the approval step. */
+  value: unknown;
+  /** The record key a signal names (the idempotency key, or `#<position>`). */
+  recordKey: string;
+  /** The idempotency key the record holds while it waits. */
+  key?: string;
+}
+
 /** Where a record starts: from the first step, or after an approval. */
 export interface RecordStart {
   record: unknown;
@@ -188,11 +198,14 @@ async function runRecord(
           break;
         case "approval":
           if (planned.expression === undefined || (await planned.expression.evaluate(value))) {
+            // issue 16: the data shown is redacted (a detector may hide the record key, an email or
+            // a 32-hex id); the resume needs the exact value, key and record key: the payload.
             ctx.events.add(
               "info",
               "approval.requested",
               { stepIndex: index, position: start.position, value, key },
               { step: step.id, recordKey },
+              { value, recordKey, ...(key === undefined ? {} : { key }) } satisfies ApprovalWait,
             );
             if (key !== undefined && !ctx.run.dryRun) {
               // The wait can outlast the claim's lease: hold the key for the approval's time.

@@ -13,9 +13,18 @@ import { checkStoreInt } from "../input-guard";
 import type { DeadLetter } from "../model/dead-letter";
 import type { Environment } from "../model/environment";
 import type { Run, RunEvent, RunMetrics } from "../model/run";
-import type { DeadLetterFilter, NewRunBatch, Page, RunEventFilter, RunFilter } from "../store/types";
+import {
+  type DeadLetterFilter,
+  type NewRunBatch,
+  type Page,
+  RUN_EVENT_PAYLOAD,
+  type RunEventFilter,
+  type RunFilter,
+} from "../store/types";
 import type { Admission } from "./admission";
+import { listApprovalEvents, pendingApprovals, waitOf } from "./approval-waits";
 import { type BatchExecutorDeps, executeBatches, isStoreOutage, toBatches } from "./batch-executor";
+import { keyOwner } from "./record-keys";
 import { processRecord, type RecordContext } from "./record-pipeline";
 import {
   type ActiveRun,
@@ -507,28 +516,16 @@ export function runServices(deps: RunServiceDeps): {
   async function rearmApprovals(run: Run): Promise<void> {
     const revision = await store.getRevision(run.blueprintId, run.revision);
     if (revision === undefined) return;
-    const events: RunEvent[] = [];
-    for (let after = 0; ; ) {
-      const page = await store.listRunEvents(run.id, { after, limit: 500 });
-      events.push(...page.filter((e) => e.type === "approval.requested" || e.type === "approval.decided"));
-      if (page.length < 500) break;
-      after = page.at(-1)!.seq;
-    }
-    const decided = new Set(
-      events.filter((e) => e.type === "approval.decided").map((e) => `${e.step}\u0000${e.recordKey}`),
-    );
-    for (const event of events) {
-      const id = `${event.step}\u0000${event.recordKey}`;
-      if (event.type !== "approval.requested" || decided.has(id) || armedTimeouts.has(`${run.id}/${id}`))
-        continue;
-      const step = revision.body.steps.find((s) => s.id === event.step);
-      if (step?.kind !== "approval" || step.timeoutMs === undefined || event.recordKey === undefined)
-        continue;
-      armedTimeouts.add(`${run.id}/${id}`);
-      const left = Math.max(0, Date.parse(event.at) + step.timeoutMs - clock().getTime());
+    for (const { request, wait } of pendingApprovals(await listApprovalEvents(store, run.id))) {
+      const armed = `${run.id}/${request.seq}`;
+      if (armedTimeouts.has(armed)) continue;
+      const step = revision.body.steps.find((s) => s.id === request.step);
+      if (step?.kind !== "approval" || step.timeoutMs === undefined) continue;
+      armedTimeouts.add(armed);
+      const left = Math.max(0, Date.parse(request.at) + step.timeoutMs - clock().getTime());
       armApprovalTimeout(run.id)({
         step: step.id,
-        recordKey: event.recordKey,
+        recordKey: wait.recordKey,
         timeoutMs: left,
         onTimeout: step.onTimeout,
       });
@@ -544,19 +541,23 @@ export function runServices(deps: RunServiceDeps): {
     return options.records ?? (options.input === undefined ? [] : [options.input]);
   };
 
+  const withoutPayload = (event: RunEvent): RunEvent => {
+    if (!Object.hasOwn(event.data, RUN_EVENT_PAYLOAD)) return event;
+    const { [RUN_EVENT_PAYLOAD]: _payload, ...data } = event.data;
+    return { ...event, data };
+  };
+
   async function resumeApproval(run: Run, signal: ApprovalSignal): Promise<Run> {
-    const requests = await store.listRunEvents(run.id, { step: signal.step, limit: 500 });
-    const request = requests.find(
-      (event) => event.type === "approval.requested" && event.recordKey === signal.recordKey,
-    );
-    if (request === undefined) {
-      throw new ApprovalNotPendingError(
-        `no record "${signal.recordKey}" waits at step "${signal.step}" of run "${run.id}"`,
+    const events = await listApprovalEvents(store, run.id, signal.step);
+    const pending = pendingApprovals(events, { step: signal.step, recordKey: signal.recordKey })[0];
+    if (pending === undefined) {
+      const requested = events.some(
+        (e) => e.type === "approval.requested" && waitOf(e)?.recordKey === signal.recordKey,
       );
-    }
-    if (requests.some((event) => event.type === "approval.decided" && event.recordKey === signal.recordKey)) {
       throw new ApprovalNotPendingError(
-        `record "${signal.recordKey}" at step "${signal.step}" was already decided`,
+        requested
+          ? `record "${signal.recordKey}" at step "${signal.step}" was already decided`
+          : `no record "${signal.recordKey}" waits at step "${signal.step}" of run "${run.id}"`,
       );
     }
     let current = active.get(run.id);
@@ -568,32 +569,37 @@ export function runServices(deps: RunServiceDeps): {
       active.set(run.id, current);
     }
     await current.done;
-    const data = request.data as { stepIndex: number; position: number; value: unknown; key?: string };
+    const { wait, position, stepIndex, request } = pending;
     current.context.events.add(
       "info",
       "approval.decided",
-      { approved: signal.approved, by: signal.by, ...(signal.comment ? { comment: signal.comment } : {}) },
+      {
+        approved: signal.approved,
+        by: signal.by,
+        ...(signal.comment ? { comment: signal.comment } : {}),
+        request: request.seq,
+      },
       { step: signal.step, recordKey: signal.recordKey },
     );
     current.counts.waiting -= 1;
     if (signal.approved) {
       const outcome = await processRecord(current.context, {
-        record: data.value,
-        position: data.position,
+        record: wait.value,
+        position,
         resume: {
-          stepIndex: data.stepIndex + 1,
-          value: data.value,
-          key: data.key,
-          recordKey: signal.recordKey,
+          stepIndex: stepIndex + 1,
+          value: wait.value,
+          key: wait.key,
+          recordKey: wait.recordKey,
         },
       });
       countOutcome(current.counts, outcome);
     } else {
-      if (data.key !== undefined) {
+      if (wait.key !== undefined) {
         await store.completeIdempotencyKey({
           scope: run.blueprintId,
-          key: data.key,
-          owner: `${run.id}/${data.position}`,
+          key: wait.key,
+          owner: keyOwner(run.id, position),
           now: clock(),
           result: { outcome: "rejected", by: signal.by },
         });
@@ -675,7 +681,8 @@ export function runServices(deps: RunServiceDeps): {
       checkStoreInt(filter.after, "after", "/after");
       await load(id);
       const limit = filter.limit ?? 100;
-      const items = await store.listRunEvents(id, { ...filter, limit });
+      // An event's payload is a run payload (an approval wait's record): never shown.
+      const items = (await store.listRunEvents(id, { ...filter, limit })).map(withoutPayload);
       const last = items.at(-1);
       if (last === undefined || items.length < limit) return { items };
       // issue 18: a full page says nothing about the next one: look for one more event.

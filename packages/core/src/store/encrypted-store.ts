@@ -1,13 +1,21 @@
 import type { DeadLetter } from "../model/dead-letter";
 import type { IdempotencyRecord } from "../model/idempotency";
+import type { NewRunEvent, RunEvent } from "../model/run";
 import type { PayloadCodec } from "./payload-codec";
-import type { IdempotencyOutcome, RunStore, Store, TransactionalIdempotency } from "./types";
+import {
+  type IdempotencyOutcome,
+  RUN_EVENT_PAYLOAD,
+  type RunStore,
+  type Store,
+  type TransactionalIdempotency,
+} from "./types";
 
 /**
  * A store whose payloads pass through a codec on their way in and out: run batches' records,
- * idempotency records' results and dead letters' records are written in their at-rest form
+ * idempotency records' results, dead letters' records and run events' `RUN_EVENT_PAYLOAD` (an
+ * approval wait's record) are written in their at-rest form
  * (ciphertext with {@link aesGcmPayloadCodec}) and read back as values. Everything else —
- * ids, states, leases, counts, events, errors — is the wrapped store's, unchanged, so any
+ * ids, states, leases, counts, the rest of events, errors — is the wrapped store's, unchanged, so any
  * `Store` (memory, PostgreSQL, a host's own) works. `createRuntime({ payloadCodec })` wraps its
  * store with this; a host calling the store itself can wrap it too.
  * @example
@@ -25,7 +33,29 @@ export function withPayloadCodec<S extends Store>(store: S, codec: PayloadCodec)
     record: await codec.decode(deadLetter.record),
   });
 
+  const encodeEvent = async (event: NewRunEvent): Promise<NewRunEvent> =>
+    Object.hasOwn(event.data, RUN_EVENT_PAYLOAD)
+      ? {
+          ...event,
+          data: { ...event.data, [RUN_EVENT_PAYLOAD]: await codec.encode(event.data[RUN_EVENT_PAYLOAD]) },
+        }
+      : event;
+  const decodeEvent = async (event: RunEvent): Promise<RunEvent> =>
+    Object.hasOwn(event.data, RUN_EVENT_PAYLOAD)
+      ? {
+          ...event,
+          data: { ...event.data, [RUN_EVENT_PAYLOAD]: await codec.decode(event.data[RUN_EVENT_PAYLOAD]) },
+        }
+      : event;
+
   const overrides: Partial<RunStore> = {
+    async appendRunEvents(runId, events) {
+      const stored = await store.appendRunEvents(runId, await Promise.all(events.map(encodeEvent)));
+      return Promise.all(stored.map(decodeEvent));
+    },
+    async listRunEvents(runId, filter) {
+      return Promise.all((await store.listRunEvents(runId, filter)).map(decodeEvent));
+    },
     async insertRunBatches(runId, batches) {
       const encoded = await Promise.all(
         batches.map(async (batch) => ({

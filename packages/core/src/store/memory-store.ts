@@ -14,7 +14,7 @@ import type { Trace } from "../model/trace";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
-import type { IdempotencyOutcome, RunBatch, Store } from "./types";
+import { type IdempotencyOutcome, RUN_EVENT_PAYLOAD, type RunBatch, type Store } from "./types";
 
 const byId = <T extends { id: string }>(item: T): string => item.id;
 
@@ -372,7 +372,7 @@ export function memoryStore(): Store {
 
     async purgeRunPayloads(before) {
       const cutoff = before.getTime();
-      const purged = { runBatches: 0, deadLetters: 0, idempotencyResults: 0 };
+      const purged = { runBatches: 0, deadLetters: 0, idempotencyResults: 0, runEvents: 0 };
       for (const [runId, runBatches] of batches) {
         const finishedAt = runs.get(runId)?.finishedAt;
         if (finishedAt === undefined || Date.parse(finishedAt) >= cutoff) continue;
@@ -393,6 +393,15 @@ export function memoryStore(): Store {
         const { result: _dropped, ...rest } = record;
         idempotency.set(k, rest);
         purged.idempotencyResults += 1;
+      }
+      for (const [runId, log] of events) {
+        const finishedAt = runs.get(runId)?.finishedAt;
+        if (finishedAt === undefined || Date.parse(finishedAt) >= cutoff) continue;
+        for (const event of log) {
+          if (!Object.hasOwn(event.data, RUN_EVENT_PAYLOAD)) continue;
+          delete event.data[RUN_EVENT_PAYLOAD];
+          purged.runEvents += 1;
+        }
       }
       return purged;
     },

@@ -112,6 +112,15 @@ export interface RunFilter extends PageRequest {
   status?: RunStatus;
 }
 
+/**
+ * The key of a run event's `data` that holds a run payload: what the runtime needs to resume a
+ * record (an approval wait's record value, idempotency key and record key), kept as given — not
+ * through the value detectors — because it must be exact. It is a run payload like a batch's
+ * records: encoded at rest by a payload codec, removed by {@link RunStore.purgeRunPayloads}, and
+ * never returned by `runs.events` nor logged. Stores keep it like any other `data` member.
+ */
+export const RUN_EVENT_PAYLOAD = "$payload";
+
 /** Filters of {@link RunStore.listRunEvents}. */
 export interface RunEventFilter {
   /** Only events with a larger `seq`. */
@@ -245,6 +254,8 @@ export interface RunPayloadPurge {
   deadLetters: number;
   /** Idempotency records whose result was removed. */
   idempotencyResults: number;
+  /** Run events whose {@link RUN_EVENT_PAYLOAD} was removed (approval waits of finished runs). */
+  runEvents: number;
 }
 
 /**
@@ -313,9 +324,10 @@ export interface RunStore {
   /**
    * Retention of run payloads: removes what records and results remain of work older than
    * `before` — the records of run batches whose run finished before it, the records of dead
-   * letters created before it (they get `recordPurgedAt` and can no longer be replayed), and the
-   * results of idempotency records last written before it. Ids, states, counts, errors, events
-   * and keys stay. Returns what it changed; a second call with the same date changes nothing.
+   * letters created before it (they get `recordPurgedAt` and can no longer be replayed), the
+   * results of idempotency records last written before it, and the {@link RUN_EVENT_PAYLOAD} of
+   * the events of runs finished before it. Ids, states, counts, errors, events and keys stay.
+   * Returns what it changed; a second call with the same date changes nothing.
    */
   purgeRunPayloads(before: Date): Promise<RunPayloadPurge>;
 

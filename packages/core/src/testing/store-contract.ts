@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, LeaseLostError, NotFoundError, SynapseError } from "../errors";
 import { newId } from "../ids";
-import type { Store } from "../store/types";
+import { RUN_EVENT_PAYLOAD, type Store } from "../store/types";
 import {
   sampleAudit,
   sampleBlueprint,
@@ -585,16 +585,30 @@ export function testStore(
           });
         }
 
+        // An approval wait's payload: purged with its finished run, kept while its run lives.
+        const waitEvent = {
+          at: old,
+          level: "info" as const,
+          type: "approval.requested",
+          recordKey: "[REDACTED:email]",
+          data: { position: 0, [RUN_EVENT_PAYLOAD]: { recordKey: "ada@example.com" } },
+        };
+        for (const run of [finishedRun, liveRun]) await store.appendRunEvents(run.id, [waitEvent]);
+
         expect(await store.purgeRunPayloads(before)).toEqual({
           runBatches: 1,
           deadLetters: 1,
           idempotencyResults: 1,
+          runEvents: 1,
         });
         expect(await store.purgeRunPayloads(before)).toEqual({
           runBatches: 0,
           deadLetters: 0,
           idempotencyResults: 0,
+          runEvents: 0,
         });
+        expect((await store.listRunEvents(finishedRun.id))[0]?.data).toEqual({ position: 0 });
+        expect((await store.listRunEvents(liveRun.id))[0]?.data).toEqual(waitEvent.data);
         // A finished run's batch keeps its size and counts; an unfinished run keeps its records.
         expect((await store.listRunBatches(finishedRun.id))[0]?.size).toBe(2);
         const live = await store.claimRunBatch({
