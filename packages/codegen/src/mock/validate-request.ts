@@ -2,6 +2,7 @@ import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@syn
 import { cookieValue, findMedia, isIgnoredParameter } from "../_http";
 import type { SchemaProblem, SchemaValidator } from "../schema/validator";
 import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "./coerce";
+import { multipartValue, parseMultipart } from "./multipart";
 
 /** A request as the mock sees it after parsing. */
 export interface ParsedRequest {
@@ -15,7 +16,7 @@ export interface ParsedRequest {
 
 /**
  * Every problem of a request against its operation: missing required parameters, parameter
- * values and the body (JSON or urlencoded form) against their schemas. Pointers are
+ * values and the body (JSON, urlencoded or multipart form) against their schemas. Pointers are
  * `/path/<name>`, `/query/<name>`, `/header/<name>`, `/body/…`.
  */
 export function validateRequest(
@@ -85,7 +86,16 @@ export function validateRequest(
         flat[key] = search.getAll(key).length > 1 ? search.getAll(key) : search.get(key);
     value = coerceValue(doc, media.schema, { ...flat, ...parseBrackets(search) });
     if (!isObjectSchema(doc, media.schema)) return problems;
-  } else return problems; // multipart and binary bodies are accepted as they come
+  } else if (type === "multipart/form-data") {
+    // issue 19: a multipart body is parsed (boundary, parts, names) and its fields validated.
+    const parsed = parseMultipart(request.contentType ?? "", request.bodyText);
+    if ("problem" in parsed) {
+      problems.push({ path: "/body", message: `/body ${parsed.problem}` });
+      return problems;
+    }
+    value = coerceValue(doc, media.schema, multipartValue(parsed.parts));
+    if (!isObjectSchema(doc, media.schema)) return problems;
+  } else return problems; // binary bodies are accepted as they come
   for (const problem of validator.validate(media.schema, value))
     problems.push({ path: `/body${problem.path}`, message: `/body${problem.message.replace(/^\/ /, " ")}` });
   return problems;

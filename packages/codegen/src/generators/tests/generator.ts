@@ -5,6 +5,7 @@ import { createSchemaValidator, type SchemaValidator } from "../../schema/valida
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { formSample, pathValue, queryPairs, scalar, validSample } from "../postman/_request";
 import { serverUrl } from "../sdk-ts/generator";
+import { multipartSample } from "./_multipart";
 import { suiteSource } from "./_suite-source";
 import { testsDefaults } from "./config";
 import type { TestsOptions } from "./types";
@@ -69,6 +70,13 @@ export function contractCase(
     out.body = new URLSearchParams(
       Object.entries(value).flatMap(([k, v]) => queryPairs(k, v, "deepObject", true)),
     ).toString();
+  } else if (body && /^multipart\/form-data/i.test(body.contentType)) {
+    // issue 19: a real multipart body (boundary, file parts), not none.
+    const schema = preferredMedia(body.content)?.schema ?? body.schema;
+    const value = schema === undefined ? {} : validSample(doc, validator, schema);
+    const form = multipartSample(doc, schema, value);
+    out.headers["content-type"] = form.contentType;
+    out.body = form.body;
   }
   for (const response of op.responses) {
     const media = response.content.find((m) => /json/i.test(m.contentType));
