@@ -35,10 +35,16 @@ const API_KEY_FORMATS =
 /**
  * Long random strings: 32+ hex characters, or 40+ base64/base64url characters mixing upper case,
  * lower case and digits (see {@link isRandomSecret}). Random API keys and signing secrets look
- * like this; so do digests, which are hidden too. A hex run after `_` or `-` is an id
- * (`run_01a2…`), not a secret.
+ * like this; so do bare digests, which are hidden too. What the runtime itself writes stays
+ * (issue 16): a hex run after `_` or `-` is an id (`run_01a2…`, a BullMQ job id), and one after
+ * `sha256:`, `body:` or `sid:` is a content hash or a webhook replay key the runtime computed.
  */
-const LONG_HEX = /(?<![A-Za-z0-9_-])[0-9a-fA-F]{32,}(?![A-Za-z0-9])/g;
+/** Stripe webhook signing secrets: base64 after `whsec_` (it may end in `/`, `+` or `=`). */
+const STRIPE_WEBHOOK_SECRET = /\bwhsec_[A-Za-z0-9+/]{24,}={0,2}/g;
+/** UUIDs (request ids, claim owners): their digit-only groups are not card or phone numbers. */
+const UUID =
+  /(?<![0-9A-Fa-f-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![0-9A-Fa-f-])/;
+const LONG_HEX = /(?<![A-Za-z0-9_-])(?<!\b(?:sha256|body|sid):)[0-9a-fA-F]{32,}(?![A-Za-z0-9])/g;
 const LONG_BASE64 = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{40,}={0,2}(?![A-Za-z0-9+/_=-])/g;
 
 const TOKEN_MARKER = redactionMarker("token");
@@ -54,12 +60,25 @@ export function applyTextDetector(name: TextDetectorName, text: string): string 
     case "email":
       return text.includes("@") ? text.replace(EMAIL, redactionMarker("email")) : text;
     case "iban":
-      return /[A-Z]{2}\d{2}/.test(text) ? text.replace(IBAN_RUN, redactIbanRun) : text;
+      return /[A-Z]{2}\d{2}/.test(text)
+        ? outsideUuids(text, (t) => t.replace(IBAN_RUN, redactIbanRun))
+        : text;
     case "card":
-      return /\d{4}/.test(text) ? text.replace(DIGIT_RUN, redactCardsInRun) : text;
+      return /\d{4}/.test(text) ? outsideUuids(text, (t) => t.replace(DIGIT_RUN, redactCardsInRun)) : text;
     case "phone":
-      return redactPhones(text);
+      return outsideUuids(text, redactPhones);
   }
+}
+
+/**
+ * Applies `detect` to the parts of `text` outside UUIDs (issue 16: `…-3198-4554-9330-7955…`
+ * passes Luhn and was taken for a card number inside a request id).
+ */
+function outsideUuids(text: string, detect: (part: string) => string): string {
+  if (!UUID.test(text)) return detect(text);
+  const parts = text.split(new RegExp(UUID.source, "g"));
+  // split with a capture group: even indexes are the text around, odd ones the UUIDs.
+  return parts.map((part, index) => (index % 2 === 0 ? detect(part) : part)).join("");
 }
 
 /** An email cut off by an excerpt (`jane.doe@examp…`): the full pattern no longer matches. */
@@ -81,12 +100,13 @@ export function redactCutOff(text: string, detectors: readonly TextDetectorName[
 }
 
 /** Every token pattern needs one of these; most texts have none, and skip the patterns. */
-const TOKEN_HINT = /:\/\/|bearer|basic|token|=|eyJ|sk_|rk_|gh[pousr]_|xox|AKIA/i;
+const TOKEN_HINT = /:\/\/|bearer|basic|token|=|eyJ|sk_|rk_|whsec_|gh[pousr]_|xox|AKIA/i;
 
 function redactTokenPatterns(text: string): string {
   let result = text;
   for (const [pattern, replacement] of TOKEN_PATTERNS) result = result.replace(pattern, replacement);
   if (result.includes("eyJ")) result = result.replace(JWT, TOKEN_MARKER);
+  if (result.includes("whsec_")) result = result.replace(STRIPE_WEBHOOK_SECRET, TOKEN_MARKER);
   return result.replace(API_KEY_FORMATS, TOKEN_MARKER);
 }
 
@@ -101,13 +121,20 @@ function redactTokens(text: string): string {
 
 /**
  * Whether a base64-alphabet run reads as random rather than as words: it mixes upper case, lower
- * case and at least three digits, and separators (`+/_-`) are rare, as in random base64 — paths
- * and kebab-case names have many.
+ * case and digits (three, or one when a third of its letters are capitals), and separators
+ * (`+/_-`) are rare — one in 32 characters in random base64. Up to one in 10 is allowed (at one
+ * in 16 with three digits, 56 of 400 random 32-byte keys passed; now 6 of 400): paths and
+ * kebab-case names have more separators, camelCase names one capital a word.
  */
 export function isRandomSecret(run: string): boolean {
   const digits = run.replace(/\D/g, "").length;
   const separators = run.replace(/[^+/_-]/g, "").length;
-  return /[A-Z]/.test(run) && /[a-z]/.test(run) && digits >= 3 && separators <= run.length / 16;
+  const upper = run.replace(/[^A-Z]/g, "").length;
+  const letters = run.replace(/[^A-Za-z]/g, "").length;
+  // Random base64 has ~6 digits in 40 and capitals for half its letters; 1 key in 25 has at
+  // most 2 digits, and is still random when its capitals say so.
+  const mixed = digits >= 3 || (digits >= 1 && upper >= letters / 3);
+  return /[A-Z]/.test(run) && /[a-z]/.test(run) && mixed && separators <= run.length / 10;
 }
 
 /**
