@@ -6,6 +6,7 @@
 import { builtinFunction } from "../guards/jsonata-environment";
 import { type Callee, callJsonataFunction } from "./calls";
 import type { DateFormatter } from "./date-picture";
+import { eachWith, filterWith, reduceWith, sortWith } from "./higher-order";
 import { stringify } from "./operators";
 import {
   createSequence,
@@ -315,6 +316,10 @@ export const HELPERS = {
   lookupOf,
   toMillisOf,
   fromMillisWith,
+  filterWith,
+  reduceWith,
+  sortWith,
+  eachWith,
 };
 
 /** Built-ins with a specialised helper taking `(arg, callee, input, context)`. */

@@ -9,6 +9,8 @@
  * `JSON.stringify`; user data never becomes code. Helpers arrive as parameters (`H`, `X`).
  * How the generated code stays identical to the reference: docs/mapping-expressions.md.
  */
+import { GUARDED_FUNCTION } from "../guards/guarded-functions";
+import { isJsonataFunction } from "../guards/jsonata-environment";
 import type { AstNode, Compiler } from "./ast";
 import { Unsupported } from "./ast";
 import { ENVIRONMENT_BOUND, resolveCallee } from "./calls";
@@ -35,6 +37,37 @@ interface Scope {
 
 /** Sub-expressions this large (in AST nodes) become functions of their own (see `hoist`). */
 const HOIST_SIZE = 12;
+/**
+ * Built-ins taking a lambda literal that generated code runs as a loop (higher-order.ts): the
+ * helper and how many arguments the call may have (issue 17, point 8).
+ */
+const HIGHER_ORDER: Record<string, { helper: string; min: number; max: number }> = {
+  filter: { helper: "filterWith", min: 2, max: 2 },
+  reduce: { helper: "reduceWith", min: 2, max: 3 },
+  sort: { helper: "sortWith", min: 2, max: 2 },
+  each: { helper: "eachWith", min: 2, max: 2 },
+};
+
+/** A plain lambda literal: no signature, not a tail-call thunk, no role in a path. */
+function isLambdaLiteral(node: AstNode | undefined): node is AstNode {
+  return (
+    node?.type === "lambda" &&
+    node.thunk !== true &&
+    node.signature === undefined &&
+    node.body !== undefined &&
+    !ROLE_KEYS.some((key) => node[key] !== undefined)
+  );
+}
+
+/** The engine's built-in, or our budgeted version of it (same results: guarded-functions.ts). */
+function isOwnFunction(name: string, lookup: (name: string) => unknown): boolean {
+  if (isGenuineBuiltin(name, lookup)) return true;
+  const fn = lookup(name);
+  return (
+    isJsonataFunction(fn) && (fn.implementation as { [GUARDED_FUNCTION]?: string })[GUARDED_FUNCTION] === name
+  );
+}
+
 const HOISTED_TYPES = new Set(["path", "unary", "condition", "function", "block", "binary"]);
 
 const RESERVED_KEYS = new Set(["_jsonata_lambda", "_jsonata_function", "__proto__"]);
@@ -650,6 +683,26 @@ class Generator {
     return result;
   }
 
+  /** A lambda literal passed to a built-in generated as a loop: a JS function over its parameters. */
+  private directLambda(node: AstNode, input: string, scope: Scope | undefined): string {
+    const parameters = (node.arguments ?? []).map((param) => {
+      if (param.type !== "variable" || typeof param.value !== "string") throw new Unsupported("parameter");
+      return param.value;
+    });
+    const locals = parameters.map(() => this.fresh("$"));
+    const lambdaScope: Scope = {
+      names: new Map(parameters.map((name, index) => [name, locals[index]!])),
+      parent: scope,
+    };
+    const direct = this.fresh("d");
+    this.emit(`const ${direct} = function (${locals.join(", ")}) {`);
+    // A tail call's raw result, as the reference's trampoline gives it to the built-in (issue 17).
+    const body = this.genTail(node.body!, input, lambdaScope);
+    this.emit(`return ${body};`);
+    this.emit("};");
+    return direct;
+  }
+
   /** A lambda: a JS function over its parameters, wrapped as a FastLambda for the closures. */
   private lambda(node: AstNode, input: string, scope: Scope | undefined): string {
     if (node.signature !== undefined || node.body === undefined) return this.embed(node, input, scope);
@@ -770,6 +823,29 @@ class Generator {
     ) {
       this.calledBuiltins.add(name);
       return this.mapLoop(argNodes[0]!, mapped, input, scope, raw);
+    }
+    const higherOrder =
+      local === undefined && applied === undefined && Object.hasOwn(HIGHER_ORDER, name)
+        ? HIGHER_ORDER[name]
+        : undefined;
+    if (
+      higherOrder !== undefined &&
+      argNodes.length >= higherOrder.min &&
+      argNodes.length <= higherOrder.max &&
+      isLambdaLiteral(mapped) &&
+      isOwnFunction(name, (n) => this.compiler.functions.lookup(n))
+    ) {
+      this.calledBuiltins.add(name);
+      const subject = this.gen(argNodes[0]!, input, scope);
+      const direct = this.directLambda(mapped, input, scope);
+      const extra =
+        name === "reduce"
+          ? `, ${mapped.arguments?.length ?? 0}, ${argNodes[2] === undefined ? "undefined" : this.gen(argNodes[2], input, scope)}`
+          : "";
+      const result = this.fresh("h");
+      const call = `H.${higherOrder.helper}(${subject}, ${direct}${extra}, ctx)`;
+      this.emit(`const ${result} = ${raw ? call : `H.norm(${call})`};`);
+      return result;
     }
     const args = argNodes.map((arg) => this.gen(arg, input, scope));
     if (applied !== undefined) args.unshift(applied);

@@ -11,7 +11,7 @@ import type { AstNode, Compiler, FilterEvaluator } from "./ast";
 import { Unsupported } from "./ast";
 import { compileApply, compileCall, compileLambda } from "./calls";
 import { generateEvaluator } from "./codegen";
-import { compileBinary, compileCondition, compileUnary } from "./operators";
+import { compileBinary, compileCondition, compileGrouping, compileUnary } from "./operators";
 import { compileFilter, compilePath, compilePathChase } from "./paths";
 import {
   containsFastLambda,
@@ -292,7 +292,9 @@ function compileNode(node: AstNode, compiler: Compiler): Evaluator {
 
 /** What the reference's `evaluate` does around every node: predicates and sequence unwrapping. */
 function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator {
-  if (node.type !== "path" && node.group !== undefined) throw new Unsupported("group-by");
+  // A path groups inside its own evaluation (compilePath); any other node after its predicates.
+  const grouping =
+    node.type !== "path" && node.group !== undefined ? compileGrouping(node.group, compiler) : undefined;
   const predicates = (node.predicate ?? []).map((stage) => {
     if (stage.type !== "filter" || stage.expr === undefined) throw new Unsupported(`predicate ${stage.type}`);
     return compiler.compileFilter(stage.expr);
@@ -301,11 +303,11 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
   // Calls, variables and field names unwrap their own results when nothing follows them.
   const inlined = INLINE_NORMALISED.has(node.type) && predicates.length === 0 && !keepArray;
   const normalise = !inlined && (predicates.length > 0 || keepArray || MAY_YIELD_SEQUENCE.has(node.type));
-  if (!compiler.countDepth && !normalise) return inner;
+  if (!compiler.countDepth && !normalise && grouping === undefined) return inner;
   // The reference evaluator runs each `&` inside a guard call (see guardConcatenations): two
   // levels of nesting.
   const weight = node.type === "binary" && node.value === "&" ? 2 : 1;
-  if (!compiler.countDepth && predicates.length === 0) {
+  if (!compiler.countDepth && predicates.length === 0 && grouping === undefined) {
     return (input, frame) => normaliseSequence(inner(input, frame), keepArray);
   }
   return (input, frame) => {
@@ -319,6 +321,7 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
     }
     let result = inner(input, frame);
     for (const predicate of predicates) result = predicate(result, frame);
+    if (grouping !== undefined) result = grouping(result, frame);
     if (compiler.countDepth) context.depth -= weight;
     return normaliseSequence(result, keepArray);
   };

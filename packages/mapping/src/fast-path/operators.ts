@@ -254,6 +254,17 @@ function orderKeys<T extends { key: string }>(entries: T[]): T[] {
   return Object.keys(probe).map((key) => probe[key]!);
 }
 
+/**
+ * A group-by (`path{key: value}`, `(expr){…}`): the reference's `evaluateGroupExpression` over the
+ * value it follows, as for an object constructor over its context (issue 17, point 8).
+ */
+export function compileGrouping(group: unknown, compiler: Compiler): Evaluator {
+  const pairs = ((group as { lhs?: unknown }).lhs ?? []) as [AstNode, AstNode][];
+  return groupObject(
+    pairs.map(([key, value]) => ({ key: compiler.compile(key), value: compiler.compile(value) })),
+  );
+}
+
 function groupObject(pairs: { key: Evaluator; value: Evaluator }[]): Evaluator {
   return (input, frame) => {
     if ((input as Sequence | undefined)?.tupleStream) throw deopt();

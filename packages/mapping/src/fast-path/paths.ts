@@ -5,6 +5,7 @@
  */
 import type { AstNode, Compiler, FilterEvaluator, Stage } from "./ast";
 import { Unsupported } from "./ast";
+import { compileGrouping } from "./operators";
 import {
   createSequence,
   deopt,
@@ -55,7 +56,11 @@ function compileStages(stages: Stage[] | undefined, compiler: Compiler): Compile
 export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
   const stepNodes = node.steps ?? [];
   if (stepNodes.length === 0) throw new Unsupported("empty path");
-  if (node.group !== undefined) throw new Unsupported("group-by");
+  if (node.group !== undefined && stepNodes.some((step) => step.tuple === true || step.focus !== undefined)) {
+    // The reference groups the tuple bindings then: not compiled.
+    throw new Unsupported("group-by of a tuple stream");
+  }
+  const grouping = node.group === undefined ? undefined : compileGrouping(node.group, compiler);
   let tupleSeen = false;
   const steps: CompiledStep[] = stepNodes.map((step) => {
     if (step.ancestor !== undefined || step.seekingParent !== undefined) throw new Unsupported("parent %");
@@ -134,7 +139,8 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
     }
     return resultSequence;
   };
-  return general;
+  if (grouping === undefined) return general;
+  return (input, frame) => grouping(general(input, frame), frame);
 }
 
 /** A field chase (see {@link compileFieldChase}) for a path, when it has that shape. */

@@ -132,7 +132,11 @@ const LIMIT_CODES = new Set<string>([
 
 /** Runs one input in every mode; returns each mode's category. */
 export async function check(prepared: PreparedCase, input: unknown): Promise<Record<Mode, Category>> {
-  const expected = await runReference(prepared, input);
+  // Excluded by rule whatever jsonata gives, and jsonata's copy of such a condition can exhaust
+  // the heap (seed 1717 took the fuzzer down past 4 GB): it is not run.
+  const expected: Observed = prepared.regexInElvis
+    ? { kind: "value", value: undefined }
+    : await runReference(prepared, input);
   const result = {} as Record<Mode, Category>;
   const observed = {} as Record<Mode, Observed>;
   // Both modes get one copy; a mode that writes into it is caught right after it ran.
@@ -390,7 +394,11 @@ export async function observe(
     observed.kind === "value"
       ? describe(observed.value)
       : `error ${observed.code} @${observed.position} ${observed.token ?? ""} ${observed.ours?.code ?? ""}`;
-  const out = { jsonata: show(await runReference(prepared, input)) } as Record<"jsonata" | Mode, string>;
+  const out = {
+    jsonata: prepared.regexInElvis
+      ? "not run (regex literal in ?: or ??)"
+      : show(await runReference(prepared, input)),
+  } as Record<"jsonata" | Mode, string>;
   for (const mode of MODES) out[mode] = show(await runOurs(prepared.compiled[mode], structuredClone(input)));
   return out;
 }
