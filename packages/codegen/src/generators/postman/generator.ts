@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
+import { isBinarySchema } from "../../schema/binary";
 import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
@@ -127,11 +128,12 @@ function requestItem(
     } else {
       request.body = {
         mode: "formdata",
-        formdata: Object.entries((value ?? {}) as Obj).map(([key, v]) => ({
-          key,
-          value: scalar(v),
-          type: "text",
-        })),
+        // A binary field (3.0 `format: binary`, 3.1 `contentMediaType`) is a file to pick (issue 19).
+        formdata: Object.entries((value ?? {}) as Obj).map(([key, v]) =>
+          isBinarySchema(formField(doc, media?.schema ?? body.schema, key))
+            ? { key, type: "file", src: [] }
+            : { key, value: scalar(v), type: "text" },
+        ),
       };
     }
   }
@@ -237,3 +239,10 @@ export const postmanGenerator: Generator<PostmanOptions, "postman"> = {
   outDir: "postman",
   generate: (context, options) => generatePostman(context, options),
 };
+
+/** The schema of one field of a form body (refs followed). */
+function formField(doc: OpenApiDocument, schema: unknown, key: string): unknown {
+  const properties = resolveRef<{ properties?: Record<string, unknown> }>(doc, schema)?.properties;
+  const field = resolveRef<{ type?: unknown; items?: unknown }>(doc, properties?.[key]);
+  return field?.type === "array" ? resolveRef<unknown>(doc, field.items) : field;
+}

@@ -1,4 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+import { isBinarySchema } from "../../schema/binary";
 import { NameAllocator, pascalCase } from "../../schema/names";
 
 type Obj = Record<string, unknown>;
@@ -37,18 +38,6 @@ export interface PyModel {
 
 function isObj(value: unknown): value is Obj {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/**
- * Whether a schema is a file: `format: binary` (3.0) or a `contentMediaType` that is not text or
- * JSON (3.1, where `format: binary` is gone) — typed `FileContent` and sent as a multipart file part
- * (issue 19).
- */
-export function isBinarySchema(schema: unknown): boolean {
-  if (!isObj(schema)) return false;
-  if (schema.format === "binary") return true;
-  const media = schema.contentMediaType;
-  return typeof media === "string" && !/^text\/|json/i.test(media) && schema.contentEncoding !== "base64";
 }
 
 /**

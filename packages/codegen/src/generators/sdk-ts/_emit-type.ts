@@ -1,4 +1,5 @@
 import { getAtPointer, type OpenApiDocument } from "@synapseops/core";
+import { isBinarySchema } from "../../schema/binary";
 import { docText, tsPropertyKey } from "../../schema/names";
 
 type Obj = { [key: string]: unknown };
@@ -106,7 +107,8 @@ function emitOfType(
 ): Emitted {
   switch (type) {
     case "string":
-      return s.format === "binary" ? { text: "Blob | string", compound: true } : plain("string");
+      // 3.0 `format: binary` and 3.1 `contentMediaType` alike (issue 19).
+      return isBinarySchema(s) ? { text: "Blob | string", compound: true } : plain("string");
     case "integer":
     case "number":
       return plain("number");

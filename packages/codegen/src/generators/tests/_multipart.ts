@@ -1,5 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
-import { isBinarySchema } from "../sdk-python/_emit-type";
+import { isBinarySchema } from "../../schema/binary";
 
 /** The fixed boundary of generated multipart samples: stable output, and no sample contains it. */
 export const SAMPLE_BOUNDARY = "synapseops-sample-boundary-7f3a9c";
