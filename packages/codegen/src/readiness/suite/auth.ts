@@ -64,7 +64,7 @@ export function authCases(context: BuildContext): CategoryCases {
         async run(ctx) {
           const response = await ctx.send({
             ...sample.request,
-            credentials: { ...ctx.credentials, [scheme]: INVALID_CREDENTIAL },
+            credentials: { ...ctx.credentials, ...invalidFor(schemes, scheme) },
           });
           expectRefused(ctx, response, "with an invalid credential");
         },
@@ -170,6 +170,17 @@ function alternativeCases(context: BuildContext, names: readonly string[]): Gold
       },
     },
   ];
+}
+
+/**
+ * The invalid credentials that leave a scheme out: its own, and for a scheme in the Authorization
+ * header every other such scheme too — the header carries one credential, so a valid one of
+ * another scheme would stand in for it.
+ */
+function invalidFor(schemes: Record<string, { type?: string }>, scheme: string): Record<string, string> {
+  const inHeader = (name: string): boolean => authorizationHeaders(schemes, { [name]: [] }) > 0;
+  const names = inHeader(scheme) ? Object.keys(schemes).filter(inHeader) : [scheme];
+  return Object.fromEntries(names.map((name) => [name, INVALID_CREDENTIAL]));
 }
 
 /** Fails unless a response is the refusal the operation documents (401/403; either when neither is). */
