@@ -202,7 +202,8 @@ export function sumOf(value: unknown, callee: Callee, input: unknown, context: R
     }
     return total;
   }
-  if (typeof value === "number" && Number.isFinite(value)) return value;
+  // The reference adds to 0, so `$sum(-0)` is 0 (issue 17: the fast path returned -0).
+  if (typeof value === "number" && Number.isFinite(value)) return 0 + value;
   return callJsonataFunction(callee, [value], input, context);
 }
 

@@ -37,3 +37,15 @@ describe("a sequence holding a sequence unwraps once per node (issue 17)", () =>
     });
   }
 });
+
+// issue 17: the fuzzer (seed 1717) found `$sum(items.price)` over one item priced -0 giving -0 on
+// the fast path; the reference adds to 0 and gives 0.
+describe("$sum of a single -0 (issue 17)", () => {
+  it.each(["$sum(items.price)", "$sum(-0)", "$sum(items.price) + 1"])("%s", async (expression) => {
+    const input = { items: [{ price: -0 }] };
+    const expected = await jsonata(expression).evaluate(structuredClone(input));
+    const compiled = compileExpression(expression);
+    expect(Object.is(await compiled.evaluate(input), expected)).toBe(true);
+    expect(compiled.counters.fast).toBe(1);
+  });
+});
