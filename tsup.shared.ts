@@ -14,6 +14,11 @@ export interface PackageBuildOptions {
    * (`testing` needs vitest, which refuses CJS). Their `exports` entry has no `require`.
    */
   esmOnly?: string[];
+  /**
+   * Modules the CJS output takes in place of others, e.g. `vitest` (which refuses `require()`)
+   * by a module that reads the runner's globals: keys are import specifiers, values paths.
+   */
+  cjsAlias?: Record<string, string>;
 }
 
 /**
@@ -23,7 +28,7 @@ export interface PackageBuildOptions {
  */
 export function packageBuild(
   entry: Record<string, string>,
-  { bundleForCjs = [], esmOnly = [] }: PackageBuildOptions = {},
+  { bundleForCjs = [], esmOnly = [], cjsAlias = {} }: PackageBuildOptions = {},
 ): ReturnType<typeof defineConfig> {
   // Clean here rather than with tsup's `clean`, which would also run again in watch mode
   // rebuilds and, with more than one config, delete what a parallel config had written.
@@ -42,16 +47,20 @@ export function packageBuild(
     keepNames: true,
     treeshake: true,
     external: [/^@synapseops\//],
-    noExternal: bundleForCjs,
+    // Aliased modules must not be external, or the CJS output would still require() them.
+    noExternal: [...bundleForCjs, ...Object.keys(cjsAlias)],
     esbuildOptions(options, { format }) {
       if (format === "esm") {
         // `noExternal` applies to both formats; ESM consumers import these themselves.
-        options.external = [...(options.external ?? []), ...bundleForCjs];
-      } else if (format === "cjs" && esmOnly.length > 0) {
-        const entryPoints = options.entryPoints as Record<string, string>;
-        options.entryPoints = Object.fromEntries(
-          Object.entries(entryPoints).filter(([name]) => !esmOnly.includes(name)),
-        );
+        options.external = [...(options.external ?? []), ...bundleForCjs, ...Object.keys(cjsAlias)];
+      } else if (format === "cjs") {
+        options.alias = { ...options.alias, ...cjsAlias };
+        if (esmOnly.length > 0) {
+          const entryPoints = options.entryPoints as Record<string, string>;
+          options.entryPoints = Object.fromEntries(
+            Object.entries(entryPoints).filter(([name]) => !esmOnly.includes(name)),
+          );
+        }
       }
     },
   });

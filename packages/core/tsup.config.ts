@@ -7,5 +7,9 @@ export default packageBuild(
     bullmq: "src/bullmq/index.ts",
     testing: "src/testing/index.ts",
   },
-  { bundleForCjs: ["p-retry", "is-network-error"], esmOnly: ["testing"] },
+  {
+    bundleForCjs: ["p-retry", "is-network-error"],
+    // vitest refuses require(): the CJS build of `testing` uses the runner's globals (issue 18).
+    cjsAlias: { vitest: "./src/testing/_runner-globals.ts" },
+  },
 );

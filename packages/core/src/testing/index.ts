@@ -1,6 +1,8 @@
 /**
  * Test helpers for store and plugin authors: the shared store contract suite, entity fixtures
- * and the check for real test services. Needs `vitest`.
+ * and the check for real test services. Imported as ESM, the suites run on `vitest`; loaded
+ * with `require()`, they run on the test runner's globals (`describe`, `it`, `expect`,
+ * `beforeAll`, `afterAll`: Jest's, or vitest's with `globals: true`).
  *
  * @example
  * ```ts
