@@ -38,12 +38,41 @@ function schemeAuth(name: string, scheme: Obj): Obj {
 }
 
 function authFor(doc: OpenApiDocument, security: readonly Record<string, string[]>[]): Obj | undefined {
+  return chosenRequirement(doc, security)?.auth;
+}
+
+/**
+ * The requirement a request satisfies: the first whose first scheme is defined. Postman's `auth`
+ * holds one scheme; the API keys of an AND requirement beyond it (two keys, a key and a bearer token)
+ * are sent as explicit headers, query parameters or cookies beside it — else every request 401s (issue 19).
+ */
+function chosenRequirement(
+  doc: OpenApiDocument,
+  security: readonly Record<string, string[]>[],
+): { auth: Obj; query: Obj[]; header: Obj[] } | undefined {
   const schemes = (doc.components?.securitySchemes ?? {}) as Obj;
   for (const requirement of security) {
-    const [name] = Object.keys(requirement);
-    if (name === undefined) return { type: "noauth" };
+    // Postman's auth takes the scheme that owns Authorization (bearer, basic, oauth2); API keys go beside it.
+    const isKey = (n: string): boolean => resolveRef<Obj>(doc, schemes[n])?.type === "apiKey";
+    const [name, ...others] = Object.keys(requirement).sort((a, b) => Number(isKey(a)) - Number(isKey(b)));
+    if (name === undefined) return { auth: { type: "noauth" }, query: [], header: [] };
     const scheme = resolveRef<Obj>(doc, schemes[name]);
-    if (scheme) return schemeAuth(name, scheme);
+    if (!scheme) continue;
+    const query: Obj[] = [];
+    const header: Obj[] = [];
+    const cookies: string[] = [];
+    for (const other of others) {
+      const extra = resolveRef<Obj>(doc, schemes[other]);
+      // A second Authorization scheme cannot be sent beside the first: one header holds one.
+      if (extra?.type !== "apiKey") continue;
+      const variable = `{{${camelCase(other)}}}`;
+      const key = String(extra.name ?? other);
+      if (extra.in === "query") query.push({ key, value: variable });
+      else if (extra.in === "cookie") cookies.push(`${key}=${variable}`);
+      else header.push({ key, value: variable });
+    }
+    if (cookies.length) header.push({ key: "Cookie", value: cookies.join("; ") });
+    return { auth: schemeAuth(name, scheme), query, header };
   }
   return undefined;
 }
@@ -139,6 +168,18 @@ function requestItem(
   }
   // `/health/` and `/health` are different paths to a strict server: keep a trailing slash.
   if (op.path.length > 1 && op.path.endsWith("/")) segments.push("");
+  const chosen = chosenRequirement(doc, op.security);
+  // The other credentials of an AND requirement replace any same-named documented parameter.
+  for (const [list, extra, fold] of [
+    [query, chosen?.query ?? [], (k: unknown) => String(k)],
+    [header, chosen?.header ?? [], (k: unknown) => String(k).toLowerCase()],
+  ] as const) {
+    for (const entry of extra) {
+      const at = list.findIndex((e) => fold(e.key) === fold(entry.key));
+      if (at >= 0) list.splice(at, 1);
+      list.push(entry);
+    }
+  }
   const raw = `{{baseUrl}}/${segments.join("/")}${
     query.some((q) => !q.disabled)
       ? `?${query
@@ -164,7 +205,7 @@ function requestItem(
     .filter((t): t is string => typeof t === "string" && t !== "")
     .join("\n\n");
   if (description) request.description = description;
-  const auth = authFor(doc, op.security);
+  const auth = chosen?.auth;
   if (auth && JSON.stringify(auth) !== JSON.stringify(collectionAuth)) request.auth = auth;
   else if (!auth && collectionAuth) request.auth = { type: "noauth" };
   const item: Obj = { name: op.summary ? docText(op.summary, 200) : op.operationId, request, response: [] };
