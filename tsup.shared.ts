@@ -10,8 +10,8 @@ export interface PackageBuildOptions {
    */
   bundleForCjs?: string[];
   /**
-   * Entries built as ESM only, for subpaths whose host cannot be `require()`d at all
-   * (`testing` needs vitest, which refuses CJS). Their `exports` entry has no `require`.
+   * Entries built as ESM only, for entries that cannot be `require()`d at all (codegen's CLI
+   * uses top-level await). Their `exports` entry has no `require`.
    */
   esmOnly?: string[];
   /**
