@@ -19,8 +19,12 @@ export const redactionMarker = (kind: string): string => `[REDACTED:${kind}]`;
 // costs one pass instead of one per starting position.
 const EMAIL =
   /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/g;
-/** Digit runs with single spaces or dashes between groups: candidates for card numbers. */
-const DIGIT_RUN = /(?<![\d])\d+(?:[ -]\d+)*/g;
+/**
+ * Digit runs with single spaces or dashes between groups: candidates for card numbers. A run
+ * glued to letters is part of a word or an id (issue 16: `trun_01a24e771a447628819547596f…`
+ * holds 15 digits that pass Luhn), not a card number.
+ */
+const DIGIT_RUN = /(?<![\dA-Za-z])\d+(?:[ -]\d+)*(?![\dA-Za-z])/g;
 /** Two letters, two check digits, then groups: candidates for IBANs (printed upper case). */
 const IBAN_RUN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}[A-Z0-9]*(?: [A-Z0-9]{1,4})*/g;
 /** `+` then digit groups: candidates for international (E.164) numbers. */
