@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   type BlueprintBodyInput,
   type ConnectorContext,
@@ -9,6 +8,7 @@ import {
   type RuntimeOptions,
   type Store,
 } from "@synapseops/core";
+import { z } from "zod";
 import { defaultQueues } from "./_stores";
 
 /** What a scripted target does with one write: return a result or throw. */

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   type BlueprintBodyInput,
   createRuntime,
@@ -6,6 +5,7 @@ import {
   type Runtime,
   type Store,
 } from "@synapseops/core";
+import { z } from "zod";
 
 /** A connector type the tests register: writes records to an array. */
 export const memoryTarget = defineConnector({

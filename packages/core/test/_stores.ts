@@ -1,8 +1,8 @@
-import pg from "pg";
-import { bullmqQueue } from "@synapseops/core/bullmq";
 import { memoryStore, type RunQueue, type Store } from "@synapseops/core";
+import { bullmqQueue } from "@synapseops/core/bullmq";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
+import pg from "pg";
 
 /** A way to make a fresh store for one test, and to clean up after all of them. */
 export interface StoreFactory {

@@ -1,9 +1,9 @@
-import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
-import { bullmqQueue } from "@synapseops/core/bullmq";
 import { StoreError } from "@synapseops/core";
+import { bullmqQueue } from "@synapseops/core/bullmq";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments } from "./_executor-fixtures";
 
 // Issue 7: network faults mid-run — PostgreSQL connections terminated, Redis clients killed —

@@ -1,9 +1,9 @@
-import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
-import { bullmqQueue } from "@synapseops/core/bullmq";
 import type { RunQueue, Store } from "@synapseops/core";
+import { bullmqQueue } from "@synapseops/core/bullmq";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments, paymentsBody } from "./_executor-fixtures";
 
 // Issue 7: durable runs on the real PostgreSQL store and BullMQ workers.
@@ -153,7 +153,9 @@ describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", ()
     const done = await second.runtime.runs.wait(run.id, { timeoutMs: 20_000 });
     expect(done.status).toBe("SUCCEEDED");
     expect(done.counts).toMatchObject({ completed: 2, waiting: 0 });
-    const decided = (await second.runtime.runs.events(run.id)).items.filter((e) => e.type === "approval.decided");
+    const decided = (await second.runtime.runs.events(run.id)).items.filter(
+      (e) => e.type === "approval.decided",
+    );
     expect(decided.map((e) => (e.data as { by: string }).by)).toEqual(["timeout"]);
     await second.runtime.close();
   }, 60_000);

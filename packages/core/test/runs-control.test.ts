@@ -1,6 +1,4 @@
 import { Writable } from "node:stream";
-import { pino } from "pino";
-import { afterAll, describe, expect, it } from "vitest";
 import {
   ApprovalNotPendingError,
   memoryStore,
@@ -8,6 +6,8 @@ import {
   type SecretProvider,
   type Store,
 } from "@synapseops/core";
+import { pino } from "pino";
+import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments, failures, paymentsBody } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
 

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
 import { ValidationError } from "@synapseops/core";
+import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
 

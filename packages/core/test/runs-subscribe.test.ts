@@ -1,6 +1,6 @@
+import { createRuntime, defineConnector, memoryStore, type ReadBatch } from "@synapseops/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createRuntime, defineConnector, memoryStore, type ReadBatch } from "@synapseops/core";
 import { paymentsBody, scriptedTarget } from "./_executor-fixtures";
 
 /** A push source: the test hands it batches; it reports how each delivery ended (ack / nack). */

@@ -1,6 +1,6 @@
+import { ConnectorError, createRuntime, defineConnector, type SecretProvider } from "@synapseops/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConnectorError, createRuntime, defineConnector, type SecretProvider } from "@synapseops/core";
 
 describe("runtime.connectors", () => {
   const crm = defineConnector({

@@ -1,4 +1,3 @@
-import { afterAll, describe, expect, it } from "vitest";
 import {
   BlueprintInvalidError,
   ConflictError,
@@ -9,6 +8,7 @@ import {
   SynapseError,
   ValidationError,
 } from "@synapseops/core";
+import { afterAll, describe, expect, it } from "vitest";
 import { orderBody, setup } from "./_runtime-fixtures";
 import { storeFactories } from "./_stores";
 
