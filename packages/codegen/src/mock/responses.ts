@@ -5,7 +5,7 @@ import {
   preferredMedia,
   type ResponseDescriptor,
 } from "@synapseops/core";
-import { sampleFromSchema } from "../schema/sample";
+import { pickSample } from "../schema/pick-sample";
 import type { SchemaValidator } from "../schema/validator";
 
 /** A response the mock sends: status, content type and body value. */
@@ -45,8 +45,8 @@ export function statusNumber(status: string, fallback: number): number {
 }
 
 /**
- * The body for a documented response: its example when it fits the schema, else a sample
- * synthesised from the schema (trying a few `oneOf` variants until one validates).
+ * The body for a documented response, by {@link pickSample}'s rule: its example when it
+ * validates against the schema, else a sample synthesised from the schema.
  */
 export function buildResponseBody(
   doc: OpenApiDocument,
@@ -54,21 +54,11 @@ export function buildResponseBody(
   media: MediaDescriptor | undefined,
 ): unknown {
   if (!media) return undefined;
-  const candidates: unknown[] = [];
-  if (media.example !== undefined) candidates.push(media.example);
-  for (const value of Object.values(media.examples ?? {})) candidates.push(value);
-  if (media.schema === undefined) return candidates[0] ?? {};
-  for (const candidate of candidates)
-    if (validator.validate(media.schema, candidate).length === 0) return candidate;
-  let first: unknown;
-  for (let variant = 0; variant < 4; variant++) {
-    for (const useExamples of [true, false]) {
-      const value = sampleFromSchema(doc, media.schema, { variant, useExamples, direction: "response" });
-      if (variant === 0 && useExamples) first = value;
-      if (validator.validate(media.schema, value).length === 0) return value;
-    }
-  }
-  return first;
+  const examples: unknown[] = [];
+  if (media.example !== undefined) examples.push(media.example);
+  for (const value of Object.values(media.examples ?? {})) examples.push(value);
+  if (media.schema === undefined) return examples[0] ?? {};
+  return pickSample(doc, validator, media.schema, { direction: "response", examples }).value;
 }
 
 /** The response media a client gets: JSON preferred. */

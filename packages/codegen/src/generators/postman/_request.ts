@@ -1,4 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
+import { pickSample } from "../../schema/pick-sample";
 import { sampleFromSchema } from "../../schema/sample";
 import type { SchemaValidator } from "../../schema/validator";
 
@@ -37,8 +38,8 @@ export function formSample(doc: OpenApiDocument, validator: SchemaValidator, sch
 }
 
 /**
- * A sample value for a schema and whether it is known to validate: `valid: false` when no
- * variant does — the schema admits no value (`allOf` of a string and an integer), so a request
+ * A request sample for a schema and whether it is known to validate, by {@link pickSample}'s
+ * rule (a documented example only when it validates): `valid: false` when no variant does — the schema admits no value (`allOf` of a string and an integer), so a request
  * carrying it can only be refused.
  */
 export function checkedSample(
@@ -47,31 +48,10 @@ export function checkedSample(
   schema: unknown,
   example?: unknown,
 ): { value: unknown; valid: boolean } {
-  // Compiling a validator per schema is the slow part on big documents (Stripe has thousands of
-  // inline schemas): schemas without combinators in their required tree are sampled exactly.
-  const typed = exampleOfSchemaType(doc, schema, example);
-  if (!needsCheck(doc, schema, 0)) {
-    return {
-      value: typed ?? sampleFromSchema(doc, schema, { optionalProperties: false, direction: "request" }),
-      valid: true,
-    };
-  }
-  if (typed !== undefined && validator.validate(schema, typed).length === 0)
-    return { value: typed, valid: true };
-  let first: unknown;
-  for (let variant = 0; variant < 4; variant++) {
-    for (const useExamples of [true, false]) {
-      const value = sampleFromSchema(doc, schema, {
-        variant,
-        useExamples,
-        optionalProperties: false,
-        direction: "request",
-      });
-      if (first === undefined) first = value;
-      if (validator.validate(schema, value).length === 0) return { value, valid: true };
-    }
-  }
-  return { value: first, valid: false };
+  return pickSample(doc, validator, schema, {
+    direction: "request",
+    ...(example !== undefined ? { examples: [example] } : {}),
+  });
 }
 
 /** `key=value` pairs of a query parameter value by style (form, deepObject, delimited). */
@@ -114,34 +94,6 @@ export function deepPairs(key: string, value: unknown): [string, string][] {
   if (value !== null && typeof value === "object")
     return Object.entries(value).flatMap(([k, v]) => deepPairs(`${key}[${k}]`, v));
   return [[key, scalar(value)]];
-}
-
-/**
- * The example in the shape the schema's top-level type asks for: documents often give an object
- * or array example as JSON text, which is parsed; an example of another type is dropped, so the
- * schema is sampled instead.
- */
-function exampleOfSchemaType(doc: OpenApiDocument, schema: unknown, example: unknown): unknown {
-  const type = resolveRef<Obj>(doc, schema)?.type;
-  if (example === undefined) return example;
-  // Issue 19: an unfilled placeholder (`example: "string"` on an integer `page`) is no sample.
-  if (type === "integer" || type === "number") {
-    const number = typeof example === "string" && /^-?\d+(\.\d+)?$/.test(example) ? Number(example) : example;
-    return typeof number === "number" && (type === "number" || Number.isInteger(number)) ? number : undefined;
-  }
-  if (type === "boolean") return typeof example === "boolean" ? example : undefined;
-  if (type !== "object" && type !== "array") return example;
-  let value = example;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-  }
-  const isArray = Array.isArray(value);
-  const fits = type === "array" ? isArray : typeof value === "object" && value !== null && !isArray;
-  return fits ? value : undefined;
 }
 
 /** A value as a parameter string. */
@@ -228,16 +180,4 @@ export function pathValue(name: string, value: unknown, style: string, explode: 
   if (style === "label") return `.${text}`;
   if (style === "matrix") return `;${name}=${text}`;
   return text;
-}
-
-/** Whether a schema's required tree has constructs the sampler may get wrong (combinators, `not`). */
-function needsCheck(doc: OpenApiDocument, raw: unknown, depth: number): boolean {
-  if (depth > 6) return true;
-  const schema = resolveRef<Obj>(doc, raw);
-  if (!schema || typeof schema !== "object") return false;
-  if (schema.oneOf || schema.anyOf || schema.allOf || schema.not || schema.discriminator) return true;
-  if (schema.items && needsCheck(doc, schema.items, depth + 1)) return true;
-  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
-  const properties = (schema.properties ?? {}) as Obj;
-  return required.some((name) => needsCheck(doc, properties[name], depth + 1));
 }

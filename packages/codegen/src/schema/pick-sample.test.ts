@@ -1,0 +1,96 @@
+import { listOperations, type OpenApiDocument } from "@synapseops/core";
+import { describe, expect, it } from "vitest";
+import { generatePostman } from "../generators/postman/index";
+import { contractCase } from "../generators/tests/index";
+import { createMockServer } from "../mock/server";
+import { sampleRequest } from "../readiness/suite/_requests";
+import { pickSample } from "./pick-sample";
+import { createSchemaValidator } from "./validator";
+
+// issue 19: examples that break their own schema were sent as samples — wrapped as
+// {"request_body": …}, a misspelt property name, a date-time in a `format: date`.
+const booking = {
+  type: "object",
+  additionalProperties: false,
+  required: ["guest", "day"],
+  properties: {
+    guest: { type: "string", example: "Ada" },
+    day: { type: "string", format: "date", example: "2024-05-01T10:00:00Z" },
+    nights: { type: "integer", minimum: 1 },
+  },
+};
+const document = {
+  openapi: "3.0.3",
+  info: { title: "Bookings", version: "1" },
+  paths: {
+    "/bookings": {
+      post: {
+        operationId: "book",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: booking,
+              examples: {
+                wrapped: { value: { request_body: { guest: "Ada", day: "2024-05-01" } } },
+                typo: { value: { gest: "Ada", day: "2024-05-01" } },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": {
+            description: "booked",
+            content: {
+              "application/json": { schema: booking, example: { guest: "Ada", day: "2024-05-01T10:00:00Z" } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as unknown as OpenApiDocument;
+
+describe("pickSample: documented examples only when they validate", () => {
+  const validator = createSchemaValidator(document);
+  const op = listOperations(document)[0]!;
+  const valid = (value: unknown): boolean => validator.validate(booking, value).length === 0;
+
+  it("drops each broken example and synthesises a valid sample instead; keeps one that validates", () => {
+    for (const example of [
+      { request_body: { guest: "Ada", day: "2024-05-01" } },
+      { gest: "Ada", day: "2024-05-01" },
+      { guest: "Ada", day: "2024-05-01T10:00:00Z" },
+    ]) {
+      const picked = pickSample(document, validator, booking, { direction: "request", examples: [example] });
+      expect(picked.valid).toBe(true);
+      expect(valid(picked.value), JSON.stringify(picked.value)).toBe(true);
+    }
+    const good = { guest: "Grace", day: "2024-06-02", nights: 2 };
+    expect(
+      pickSample(document, validator, booking, { direction: "request", examples: [{ gest: 1 }, good] }).value,
+    ).toEqual(good);
+  });
+
+  it("Postman, contract tests, readiness and the mock all send or answer a valid value", async () => {
+    const [file] = generatePostman({ document, operations: [op], inputHash: "b" });
+    const collection = JSON.parse(String(file?.contents)) as {
+      item: { request: { body: { raw: string } } }[];
+    };
+    expect(valid(JSON.parse(collection.item[0]!.request.body.raw))).toBe(true);
+    expect(valid(JSON.parse(contractCase(document, validator, op).body ?? "null"))).toBe(true);
+    expect(valid(JSON.parse(sampleRequest(document, validator, op).request.body ?? "null"))).toBe(true);
+    const { url, close } = await createMockServer(document).listen();
+    try {
+      const response = await fetch(`${url}/bookings`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ guest: "Ada", day: "2024-05-01" }),
+      });
+      expect(response.status).toBe(201);
+      expect(valid(await response.json())).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+import { sampleFromSchema } from "./sample";
+import type { SchemaValidator } from "./validator";
+
+type Obj = Record<string, unknown>;
+
+/** Where a sample goes: a request (required properties only, no readOnly) or a response. */
+export interface PickSampleOptions {
+  direction: "request" | "response";
+  /** Documented examples, in order of preference (media `example`, then `examples.*`). */
+  examples?: readonly unknown[];
+  /** Whether optional properties are filled. @default false for requests, true for responses */
+  optionalProperties?: boolean;
+}
+
+/**
+ * The one rule every output picks a sample by — Postman, contract tests, readiness suites and
+ * the mock (issue 19): a documented example only when it validates against its schema (real
+ * documents wrap examples as `{"request_body": …}`, misspell property names, put date-times in
+ * `format: date`), else a value synthesised from the schema (a few `oneOf` variants, with then
+ * without the schemas' own examples) until one validates. `valid: false` when none does: the
+ * schema admits no value, so a request carrying it can only be refused.
+ *
+ * Compiling a validator per schema is the slow part on big documents (Stripe has thousands of
+ * inline schemas): a request schema with no combinator and no example or default in its
+ * required tree is sampled exactly, without a check.
+ */
+export function pickSample(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  schema: unknown,
+  options: PickSampleOptions,
+): { value: unknown; valid: boolean } {
+  const optionalProperties = options.optionalProperties ?? options.direction === "response";
+  const examples = (options.examples ?? [])
+    .map((example) => exampleOfSchemaType(doc, schema, example))
+    .filter((example) => example !== undefined);
+  for (const example of examples)
+    if (validator.validate(schema, example).length === 0) return { value: example, valid: true };
+  const base = { optionalProperties, direction: options.direction } as const;
+  if (options.direction === "request" && !optionalProperties && !needsCheck(doc, schema, 0))
+    return { value: sampleFromSchema(doc, schema, base), valid: true };
+  let first: unknown;
+  for (let variant = 0; variant < 4; variant++) {
+    for (const useExamples of [true, false]) {
+      const value = sampleFromSchema(doc, schema, { ...base, variant, useExamples });
+      if (first === undefined) first = value;
+      if (validator.validate(schema, value).length === 0) return { value, valid: true };
+    }
+  }
+  return { value: first, valid: false };
+}
+
+/** Whether a sample of the schema's required tree could break it: combinators, or examples and defaults the sampler would copy unchecked. */
+function needsCheck(doc: OpenApiDocument, raw: unknown, depth: number): boolean {
+  if (depth > 6) return true;
+  const schema = resolveRef<Obj>(doc, raw);
+  if (!schema || typeof schema !== "object") return false;
+  if (schema.oneOf || schema.anyOf || schema.allOf || schema.not || schema.discriminator) return true;
+  if (schema.example !== undefined || schema.examples !== undefined || schema.default !== undefined)
+    return true;
+  if (schema.items && needsCheck(doc, schema.items, depth + 1)) return true;
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  const properties = (schema.properties ?? {}) as Obj;
+  return required.some((name) => needsCheck(doc, properties[name], depth + 1));
+}
+
+/**
+ * The example in the shape the schema's top-level type asks for: documents often give an object
+ * or array example as JSON text, which is parsed; an example of another type is dropped.
+ */
+function exampleOfSchemaType(doc: OpenApiDocument, schema: unknown, example: unknown): unknown {
+  const type = resolveRef<Obj>(doc, schema)?.type;
+  if (example === undefined) return example;
+  // Issue 19: an unfilled placeholder (`example: "string"` on an integer `page`) is no sample.
+  if (type === "integer" || type === "number") {
+    const number = typeof example === "string" && /^-?\d+(\.\d+)?$/.test(example) ? Number(example) : example;
+    return typeof number === "number" && (type === "number" || Number.isInteger(number)) ? number : undefined;
+  }
+  if (type === "boolean") return typeof example === "boolean" ? example : undefined;
+  if (type !== "object" && type !== "array") return example;
+  let value = example;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const isArray = Array.isArray(value);
+  const fits = type === "array" ? isArray : typeof value === "object" && value !== null && !isArray;
+  return fits ? value : undefined;
+}
