@@ -1,7 +1,8 @@
 /**
  * Long differential-fuzzing runs (issue 17): `npm run fuzz -w @synapseops/mapping -- --cases
  * 1000000 --seed 7 --out fuzz-reproducers.json`. Prints counts by category per mode as it goes
- * and writes every minimal reproducer found to `--out`.
+ * and writes every minimal reproducer found to `--out`. `--max-sequence 8 --max-depth 30` run our
+ * modes under small limits: both must then fail alike (one definition of what counts).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -13,6 +14,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: String(Date.now() % 1_000_000) },
     inputs: { type: "string", default: "20" },
     out: { type: "string", default: "fuzz-reproducers.json" },
+    "max-sequence": { type: "string" },
+    "max-depth": { type: "string" },
   },
 });
 const inputsPerExpression = Number(values.inputs);
@@ -24,6 +27,10 @@ const report = await fuzz({
   expressions: Math.ceil(Number(values.cases) / inputsPerExpression),
   inputsPerExpression,
   maxReproducers: 200,
+  limits: {
+    maxSequenceLength: values["max-sequence"] === undefined ? undefined : Number(values["max-sequence"]),
+    maxDepth: values["max-depth"] === undefined ? undefined : Number(values["max-depth"]),
+  },
   onProgress(done, counts) {
     if (Date.now() - lastReport < 30_000) return;
     lastReport = Date.now();

@@ -68,6 +68,24 @@ describe("differential fuzzing against jsonata (issue 17)", () => {
     expect((await check(other, input)).reference).toBe("differs: error");
   });
 
+  // issue 17, point 6: under small limits both modes must fail alike (one definition of what
+  // counts toward maxSequenceLength and maxDepth), whatever jsonata does.
+  it("both modes hit small sequence and depth limits alike", async () => {
+    const report = await fuzz({
+      seed: 4242,
+      expressions: 100,
+      inputsPerExpression: 40,
+      maxReproducers: 3,
+      limits: { maxSequenceLength: 4, maxDepth: 20 },
+    });
+    expect(report.reproducers).toEqual([]);
+    for (const mode of MODES) {
+      expect(report.counts[mode]["differs: limit between modes"]).toBeUndefined();
+      // The limits must actually fire, or the run proves nothing.
+      expect(report.counts[mode]["excluded: our limit fired"]).toBeGreaterThan(100);
+    }
+  }, 120_000);
+
   it("no disagreement in 20,000 fixed-seed cases per mode", async () => {
     const report = await fuzz({ seed: 17, expressions: 500, inputsPerExpression: 40, maxReproducers: 3 });
     expect(report.cases).toBeGreaterThanOrEqual(20_000);
