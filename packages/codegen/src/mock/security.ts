@@ -23,6 +23,8 @@ export function hasCredentials(
   const authorizes = (name: string): boolean => {
     const scheme = schemes[name];
     const expected = accepted[name];
+    // An API key named Authorization (Azure's registry_oauth2) is the header's whole value.
+    if (scheme?.type === "apiKey") return expected === undefined ? auth !== "" : auth === expected;
     if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "basic")
       return expected === undefined
         ? /^basic /i.test(auth)
@@ -58,7 +60,13 @@ export function hasCredentials(
   });
 }
 
-/** Whether a scheme's credential goes in the Authorization header (HTTP, OAuth2, OpenID Connect). */
-function usesAuthorization(scheme: { type?: string } | undefined): boolean {
-  return ["http", "oauth2", "openIdConnect"].includes(scheme?.type ?? "");
+/**
+ * Whether a scheme's credential goes in the Authorization header: HTTP, OAuth2, OpenID Connect,
+ * or an API key in a header named `Authorization`.
+ */
+function usesAuthorization(scheme: { type?: string; in?: string; name?: string } | undefined): boolean {
+  return (
+    ["http", "oauth2", "openIdConnect"].includes(scheme?.type ?? "") ||
+    (scheme?.type === "apiKey" && scheme.in === "header" && /^authorization$/i.test(scheme.name ?? ""))
+  );
 }

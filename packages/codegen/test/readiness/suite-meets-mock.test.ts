@@ -390,3 +390,64 @@ function listCrewsLike(path: string) {
   if (!match) throw new Error(`no operation at ${path}`);
   return match;
 }
+
+// issue 19: Azure's container registry ANDs HTTP basic with an API key in a header named
+// Authorization (one header, one credential); Twilio's optional form bodies have a schema-less
+// required field whose sample (`{}`) encodes to nothing — leaving the other field out sends no
+// body, which an optional body may be.
+const registry = {
+  openapi: "3.0.3",
+  info: { title: "Registry", version: "1" },
+  security: [{ basic: [], token: [] }],
+  paths: {
+    "/items": {
+      get: {
+        operationId: "listItems",
+        responses: { "200": { description: "ok", content: { "application/json": { schema: ship } } } },
+      },
+      post: {
+        operationId: "createItem",
+        requestBody: {
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: {
+                type: "object",
+                required: ["Key", "Data"],
+                properties: { Key: { type: "string" }, Data: { description: "any JSON" } },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": { description: "made", content: { "application/json": { schema: ship } } },
+          "400": problem,
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      basic: { type: "http", scheme: "basic" },
+      token: { type: "apiKey", in: "header", name: "Authorization" },
+    },
+  },
+} as unknown as OpenApiDocument;
+
+describe("one Authorization header, optional form bodies (issue 19)", () => {
+  it("is READY against its own mock", async () => {
+    const store = memoryStore();
+    const suite = buildGoldenSuite(registry, { retry: { attemptTimeoutMs: 500 } });
+    const run = await runSuite(suite, {
+      environment: { name: "mock", kind: "mock" },
+      store,
+      projectId: "registry",
+    });
+    const bad = run.results
+      .filter((r) => r.status === "failed" || r.status === "skipped")
+      .map((r) => `${r.id}: ${r.failure?.message ?? r.reason}`);
+    expect(bad).toEqual([]);
+    const report = await readinessReport({ store, projectId: "registry", environment: "mock" });
+    expect(report.verdict).toBe("ready");
+    expect(run.results.find((r) => r.id.startsWith("schema:listItems"))?.status).toBe("passed");
+  }, 60_000);
+});

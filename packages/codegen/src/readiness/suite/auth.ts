@@ -177,7 +177,10 @@ function alternativeCases(context: BuildContext, names: readonly string[]): Gold
  * header every other such scheme too — the header carries one credential, so a valid one of
  * another scheme would stand in for it.
  */
-function invalidFor(schemes: Record<string, { type?: string }>, scheme: string): Record<string, string> {
+function invalidFor(
+  schemes: Record<string, { type?: string; in?: string; name?: string }>,
+  scheme: string,
+): Record<string, string> {
   const inHeader = (name: string): boolean => authorizationHeaders(schemes, { [name]: [] }) > 0;
   const names = inHeader(scheme) ? Object.keys(schemes).filter(inHeader) : [scheme];
   return Object.fromEntries(names.map((name) => [name, INVALID_CREDENTIAL]));
@@ -212,10 +215,14 @@ function pickSimplest(ops: readonly OperationDescriptor[]): OperationDescriptor 
 
 /** How many schemes of a requirement use the Authorization header (HTTP, OAuth2, OpenID Connect). */
 function authorizationHeaders(
-  schemes: Record<string, { type?: string }>,
+  schemes: Record<string, { type?: string; in?: string; name?: string }>,
   requirement: Record<string, unknown>,
 ): number {
-  return Object.keys(requirement).filter((name) =>
-    ["http", "oauth2", "openIdConnect"].includes(schemes[name]?.type ?? ""),
-  ).length;
+  return Object.keys(requirement).filter((name) => {
+    const scheme = schemes[name];
+    return (
+      ["http", "oauth2", "openIdConnect"].includes(scheme?.type ?? "") ||
+      (scheme?.type === "apiKey" && scheme.in === "header" && /^authorization$/i.test(scheme.name ?? ""))
+    );
+  }).length;
 }
