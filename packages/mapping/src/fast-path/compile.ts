@@ -292,6 +292,14 @@ function compileNode(node: AstNode, compiler: Compiler): Evaluator {
 
 /** What the reference's `evaluate` does around every node: predicates and sequence unwrapping. */
 function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator {
+  if (
+    (node.group !== undefined || node.predicate !== undefined || node.keepArray === true) &&
+    endsInThunk(node)
+  ) {
+    // The reference applies these to the thunk itself (a function value), before its trampoline
+    // runs the call (issue 17: a group-by of `($substring(…))` in a lambda body saw a function).
+    throw new Unsupported("a tail call's thunk grouped or filtered");
+  }
   // A path groups inside its own evaluation (compilePath); any other node after its predicates.
   const grouping =
     node.type !== "path" && node.group !== undefined ? compileGrouping(node.group, compiler) : undefined;
@@ -325,6 +333,22 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
     if (compiler.countDepth) context.depth -= weight;
     return normaliseSequence(result, keepArray);
   };
+}
+
+/** Whether the value of a block or condition can be a tail call's thunk (parser's tail_call_optimize). */
+function endsInThunk(node: AstNode): boolean {
+  if (node.type === "lambda") return node.thunk === true;
+  if (node.type === "block") {
+    const last = node.expressions?.[node.expressions.length - 1];
+    return last !== undefined && endsInThunk(last);
+  }
+  if (node.type === "condition") {
+    return (
+      (node.then !== undefined && endsInThunk(node.then)) ||
+      (node.else !== undefined && endsInThunk(node.else))
+    );
+  }
+  return false;
 }
 
 /**

@@ -41,6 +41,25 @@ describe("higher-order built-ins and group-by on the fast path (issue 17)", () =
     });
   }
 
+  // issue 17 (fuzzer, seed 17): in a lambda body, `(call){…}` groups the parser's tail-call thunk
+  // (a function value) in jsonata; the fast path had run the call and grouped its value.
+  it.each([
+    "$map(1, function($i){ ($substring(items[0], 1, 2)){'a': $type($)} })",
+    "$map(1, function($x){ $map(1, function($i){ ($substring(items[0], 1, 2)){$string(($ < 1)): $count($)} }) })",
+    "$map([1, 2], function($i){ ($i > 1 ? $string($i) : $string(0)){'a': $type($)} })",
+  ])("groups a tail call's thunk as jsonata does: %s", async (expression) => {
+    const outcome = async (run: () => Promise<unknown>): Promise<unknown> => {
+      try {
+        return await run();
+      } catch (error) {
+        const failure = error as { code?: string; jsonataCode?: string; position?: number };
+        return `${failure.jsonataCode ?? failure.code} @${failure.position}`;
+      }
+    };
+    const expected = await outcome(() => jsonata(expression).evaluate({}));
+    expect(await outcome(() => compileExpression(expression).evaluate({}))).toEqual(expected);
+  });
+
   it("leaves a group-by over an empty array to the reference, which keeps the caller's array empty", async () => {
     const input = { line_items: [] as unknown[] };
     const compiled = compileExpression("line_items{sku: $sum(quantity)}");
