@@ -42,4 +42,20 @@ describe("sampleFromSchema", () => {
     expect(validator.validate(typed, value)).toEqual([]);
     expect(value).toEqual({ a: true, undeclared: 3 });
   });
+
+  // issue 19: the mock's bodies broke their own schema on public documents — AWS tag maps with
+  // `minProperties: 1`, Azure's `format: duration`.
+  it("honours minProperties and the duration format", () => {
+    const { document } = loadSpec("edge/3.0/petstore.json");
+    const validator = createSchemaValidator(document);
+    const schemas = [
+      { type: "object", minProperties: 1, additionalProperties: { type: "string" } },
+      { type: "object", minProperties: 2, properties: { a: { type: "integer" }, b: { type: "string" } } },
+      { type: "string", format: "duration" },
+    ];
+    for (const schema of schemas) {
+      const value = sampleFromSchema(document, schema, { optionalProperties: false });
+      expect(validator.validate(schema, value), JSON.stringify(schema)).toEqual([]);
+    }
+  });
 });

@@ -225,6 +225,21 @@ function sampleObject(
         : undefined;
     out[name] = value ?? "string";
   }
+  // `minProperties` (AWS tag maps, APIs.guru's `versions`): optional properties first, then
+  // entries `additionalProperties` allows (issue 19: a mock body below its own minimum).
+  const minimum = typeof schema.minProperties === "number" ? schema.minProperties : 0;
+  for (const [name, propSchema] of Object.entries(properties)) {
+    if (Object.keys(out).length >= minimum) break;
+    if (name in out) continue;
+    const value = sample(doc, propSchema, options, depth + 1, stack);
+    if (value !== undefined) out[name] = value;
+  }
+  const extra = schema.additionalProperties;
+  for (let index = 1; Object.keys(out).length < minimum && extra !== false && index <= minimum; index++) {
+    const value =
+      typeof extra === "object" && extra !== null ? sample(doc, extra, options, depth + 1, stack) : "string";
+    out[`key${index}`] = value ?? "string";
+  }
   return out;
 }
 
