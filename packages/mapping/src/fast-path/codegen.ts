@@ -824,8 +824,14 @@ class Generator {
       this.calledBuiltins.add(name);
       return this.mapLoop(argNodes[0]!, mapped, input, scope, raw);
     }
+    // A tail call of `$sort` gets the lambda itself from the reference's trampoline, and its
+    // merge sort calls it as a plain function: jsonata fails ("comp is not a function"), and so
+    // does the reference here (fuzzer seed 31337). The others call `.apply`, which works.
     const higherOrder =
-      local === undefined && applied === undefined && Object.hasOwn(HIGHER_ORDER, name)
+      local === undefined &&
+      applied === undefined &&
+      Object.hasOwn(HIGHER_ORDER, name) &&
+      !(raw && name === "sort")
         ? HIGHER_ORDER[name]
         : undefined;
     if (

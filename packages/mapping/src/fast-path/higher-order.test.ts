@@ -60,6 +60,18 @@ describe("higher-order built-ins and group-by on the fast path (issue 17)", () =
     expect(await outcome(() => compileExpression(expression).evaluate({}))).toEqual(expected);
   });
 
+  // issue 17 (fuzzer, seed 31337): a tail call of `$sort` with a comparator fails in jsonata
+  // ("comp is not a function"); the fast path sorted instead of failing like the reference.
+  it("a tail call of $sort with a comparator fails in both modes, as in jsonata", async () => {
+    const expression = "$map(1, function($x){ $sort([2, 1], function($v, $w){ $v > $w }) })";
+    await expect(jsonata(expression).evaluate({})).rejects.toThrow();
+    for (const fastPath of [true, false]) {
+      await expect(compileExpression(expression, { fastPath }).evaluate({})).rejects.toMatchObject({
+        code: "MAPPING_RUNTIME",
+      });
+    }
+  });
+
   it("leaves a group-by over an empty array to the reference, which keeps the caller's array empty", async () => {
     const input = { line_items: [] as unknown[] };
     const compiled = compileExpression("line_items{sku: $sum(quantity)}");

@@ -245,11 +245,20 @@ async function racingPairExplains(
     } catch (error) {
       observed = referenceError(error);
     }
+    if (observed.kind !== "error") continue;
     if (
-      observed.kind === "error" &&
       observed.code === actual.code &&
       observed.position === actual.position &&
       observed.token === actual.token
+    ) {
+      return true;
+    }
+    // The pair alone crashes jsonata (a plain JavaScript error): ours is then MAPPING_RUNTIME
+    // without a JSONata code, as the "jsonata crashed" rule says.
+    if (
+      !/^[A-Z]\d{4}$/.test(observed.code ?? "") &&
+      actual.ours?.code === MappingErrorCode.RUNTIME &&
+      actual.code === undefined
     ) {
       return true;
     }
