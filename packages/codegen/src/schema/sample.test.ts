@@ -58,4 +58,27 @@ describe("sampleFromSchema", () => {
       expect(validator.validate(schema, value), JSON.stringify(schema)).toEqual([]);
     }
   });
+
+  // issue 19: a subtype reached again through a cycle (Bing's Thing → image → thumbnail → image)
+  // was sampled without its base's required `_type`; it is now left out where optional.
+  it("leaves out an optional object whose allOf base is cut by a cycle", () => {
+    const document = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {},
+      components: {
+        schemas: {
+          Base: { type: "object", required: ["_type"], properties: { _type: { type: "string" } } },
+          Thing: {
+            allOf: [{ $ref: "#/components/schemas/Base" }],
+            properties: { image: { $ref: "#/components/schemas/Image" } },
+          },
+          Image: { allOf: [{ $ref: "#/components/schemas/Thing" }], properties: { url: { type: "string" } } },
+        },
+      },
+    } as unknown as Parameters<typeof sampleFromSchema>[0];
+    const schema = { $ref: "#/components/schemas/Image" };
+    const value = sampleFromSchema(document, schema);
+    expect(createSchemaValidator(document).validate(schema, value)).toEqual([]);
+  });
 });

@@ -124,6 +124,10 @@ function sampleResolved(
   if (useExamples && schema.default !== undefined) return schema.default;
   if (Array.isArray(schema.allOf)) {
     const parts = schema.allOf.map((part) => sample(doc, part, options, depth, stack));
+    // A part cut by a cycle leaves its required properties out: no sample rather than one that
+    // breaks the schema, so an optional property holding it is left out (issue 19: Bing's
+    // `thumbnail.image` without `_type`).
+    if (parts.some((part) => part === undefined)) return undefined;
     const own = { ...schema };
     delete own.allOf;
     const base = Object.keys(own).some((k) => k === "properties" || k === "type")
