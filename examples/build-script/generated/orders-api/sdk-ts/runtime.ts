@@ -114,7 +114,7 @@ export class Client {
       if (options.signal) init.signal = options.signal;
       let response: Response;
       try {
-        response = await doFetch(url.toString(), init);
+        response = await fetchWithinOrigin(doFetch, url.toString(), init);
       } catch (error) {
         if (options.signal?.aborted || !canRetry || attempt >= retries) throw error;
         await sleep(backoff(attempt, retry, undefined), options.signal);
@@ -149,6 +149,35 @@ export class Client {
         headers.set("authorization", "Bearer " + credential);
       }
     }
+  }
+}
+
+/**
+ * Fetches, following redirects only within the request's origin: fetch itself would forward a
+ * custom API-key header to any origin a redirect names. A redirect elsewhere is returned as it
+ * is and fails as the ApiError of its 3xx status.
+ */
+async function fetchWithinOrigin(
+  doFetch: (input: string, init: RequestInit) => Promise<Response>,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
+  let current = url;
+  let request: RequestInit = { ...init, redirect: "manual" };
+  for (let hops = 0; ; hops++) {
+    const response = await doFetch(current, request);
+    const location = response.headers.get("location");
+    if (response.status < 301 || response.status > 308 || location === null || hops >= 10) return response;
+    const target = new URL(location, current);
+    if (target.origin !== new URL(current).origin) return response;
+    await response.body?.cancel();
+    if (response.status === 303 || (response.status < 303 && request.method === "POST")) {
+      const headers = new Headers(request.headers);
+      headers.delete("content-type");
+      const { body: _dropped, ...rest } = request;
+      request = { ...rest, method: "GET", headers };
+    }
+    current = target.toString();
   }
 }
 
