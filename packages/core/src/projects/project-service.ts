@@ -26,6 +26,7 @@ export interface EnvironmentService {
   /** Creates or replaces the environment of that name. */
   put(projectId: string, input: EnvironmentInput, options?: ActorOptions): Promise<Environment>;
   get(projectId: string, name: string): Promise<Environment>;
+  /** The project's environments, whole: a handful per project, so not paginated like other lists. */
   list(projectId: string): Promise<Environment[]>;
   remove(projectId: string, name: string, options?: ActorOptions): Promise<void>;
 }
@@ -78,6 +79,7 @@ export interface ConnectorRefService<Input = ConnectorRefInput> {
    */
   put(projectId: string, input: Input, options?: ActorOptions): Promise<ConnectorRef>;
   get(id: string): Promise<ConnectorRef>;
+  /** The project's connector refs, whole: a handful per project, so not paginated like other lists. */
   list(projectId: string): Promise<ConnectorRef[]>;
   remove(id: string, options?: ActorOptions): Promise<void>;
 }
