@@ -63,8 +63,9 @@ function isPlainContainer(value: unknown): value is Record<string, unknown> | un
  * iteratively, so a deep value cannot overflow the stack here. Class instances (an AbortSignal,
  * a Date) are not entered.
  *
- * @param what names the value in the message (`"request body"`, `"argument 2 of runs.start"`).
- * @param pathPrefix is put before each pointer (`"/body"`).
+ * @param value what the caller gave.
+ * @param options the limits, plus `what` (names the value in the message: `"request body"`,
+ *   `"argument 2 of runs.start"`) and `pathPrefix` (put before each pointer: `"/body"`).
  * @throws ValidationError `INVALID_INPUT` whose `path` is the JSON pointer of the first problem.
  * @example checkInput(request.body, { what: "request body" });
  */

@@ -21,8 +21,17 @@ const builtins = [
 /** The built-in generators, by name. */
 export const builtinGenerators: readonly AnyGenerator[] = builtins;
 
-/** The names of the built-in generators: `openapi`, `sdk-ts`, `sdk-python`, `postman`, `tests`, `mock`, `bundle`. */
-export type BuiltinTarget = (typeof builtins)[number]["name"];
+/** The names of the built-in generators. */
+export type BuiltinTarget = "openapi" | "sdk-ts" | "sdk-python" | "postman" | "tests" | "mock" | "bundle";
+
+// The union above must name exactly the built-in generators (a compile error otherwise).
+type BuiltinNames = (typeof builtins)[number]["name"];
+const sameNames: [BuiltinNames] extends [BuiltinTarget]
+  ? [BuiltinTarget] extends [BuiltinNames]
+    ? true
+    : never
+  : never = true;
+void sameNames;
 
 /**
  * The target names `generate()` accepts with these extra generators: the built-in ones and

@@ -19,7 +19,7 @@ export type {
   SqlWriteConfig,
 } from "../postgres/_sql-config";
 export { SqlTableConfig as MysqlConfigSchema } from "../postgres/_sql-config";
-export type { SqlWriteResult } from "../postgres/_sql-table";
+export type { SqlTableConnector, SqlWriteResult } from "../postgres/_sql-table";
 export { isRetryableMysqlError } from "./errors";
 export type { MysqlConnector, MysqlConnectorOptions } from "./mysql-connector";
 export { mysql } from "./mysql-connector";

@@ -19,7 +19,7 @@ export type {
   SqlWriteConfig,
 } from "./_sql-config";
 export { SqlTableConfig as PostgresConfigSchema } from "./_sql-config";
-export type { SqlWriteResult } from "./_sql-table";
+export type { SqlTableConnector, SqlWriteResult } from "./_sql-table";
 export { isRetryablePostgresError } from "./errors";
 export type { PostgresConnector, PostgresConnectorOptions } from "./postgres-connector";
 export { postgres } from "./postgres-connector";
