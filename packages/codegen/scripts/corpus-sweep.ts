@@ -27,6 +27,7 @@ import {
   type OpenApiDocument,
   type OperationDescriptor,
 } from "@synapseops/core";
+import { strictTypecheck } from "../src/_test/tsc";
 import {
   buildGoldenSuite,
   generateContractTests,
@@ -516,41 +517,11 @@ async function sweepDocument(
   return { result, ...(tsDir ? { tsDir } : {}) };
 }
 
-/** One strict tsc program over several SDK folders; the first error line per folder. */
+/** One strict tsc program over several SDK folders (absolute paths); the error lines per folder. */
 async function typecheckBatch(folders: readonly string[], name: string): Promise<Map<string, string[]>> {
-  const config = join(SWEEP_DIR, `tsconfig.${name}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "ESNext",
-        moduleResolution: "Bundler",
-        lib: ["ES2022", "DOM", "DOM.Iterable"],
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
-      },
-      include: folders.map((folder) => `${relative(SWEEP_DIR, folder)}/**/*.ts`),
-    }),
-  );
-  let output = "";
-  try {
-    await exec(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", config], {
-      cwd: SWEEP_DIR,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-  } catch (error) {
-    output = String((error as { stdout?: string }).stdout ?? error);
-  }
-  const errors = new Map<string, string[]>(folders.map((folder) => [folder, []]));
-  for (const line of output.split("\n")) {
-    if (!line.includes("error TS")) continue;
-    const folder = folders.find((f) => join(SWEEP_DIR, line).startsWith(`${f}/`));
-    if (folder) errors.get(folder)!.push(line);
-  }
-  return errors;
+  const relativeFolders = folders.map((folder) => relative(SWEEP_DIR, folder));
+  const errors = await strictTypecheck(SWEEP_DIR, relativeFolders, `tsconfig.${name}.json`);
+  return new Map(folders.map((folder, i) => [folder, errors.get(relativeFolders[i]!) ?? []]));
 }
 
 /** Runs the sweep. */

@@ -8,11 +8,16 @@ const run = promisify(execFile);
 const TSC = join(OUT_DIR, "../../../node_modules/typescript/bin/tsc");
 
 /**
- * Runs `tsc --strict --noEmit` once over every `.ts` file under the given folders of OUT_DIR
- * (one program: the libs are parsed once) and returns the error lines per folder.
+ * Runs `tsc --strict --noEmit` once over every `.ts` file under the given folders of `baseDir`
+ * (one program: the libs are parsed once) and returns the error lines per folder. The codegen
+ * tests and the corpus sweep (scripts/corpus-sweep.ts) both check generated SDKs with it.
  */
-export async function typecheck(folders: readonly string[]): Promise<Map<string, string[]>> {
-  const config = join(OUT_DIR, "tsconfig.check.json");
+export async function strictTypecheck(
+  baseDir: string,
+  folders: readonly string[],
+  configName = "tsconfig.check.json",
+): Promise<Map<string, string[]>> {
+  const config = join(baseDir, configName);
   writeFileSync(
     config,
     JSON.stringify({
@@ -31,7 +36,7 @@ export async function typecheck(folders: readonly string[]): Promise<Map<string,
   );
   let output = "";
   try {
-    await run(process.execPath, [TSC, "-p", config], { cwd: OUT_DIR, maxBuffer: 64 * 1024 * 1024 });
+    await run(process.execPath, [TSC, "-p", config], { cwd: baseDir, maxBuffer: 256 * 1024 * 1024 });
   } catch (error) {
     output = String((error as { stdout?: string }).stdout ?? error);
   }
@@ -42,4 +47,9 @@ export async function typecheck(folders: readonly string[]): Promise<Map<string,
     errors.set(folder, [...(errors.get(folder) ?? []), line]);
   }
   return errors;
+}
+
+/** {@link strictTypecheck} over folders of OUT_DIR. */
+export function typecheck(folders: readonly string[]): Promise<Map<string, string[]>> {
+  return strictTypecheck(OUT_DIR, folders);
 }
