@@ -36,10 +36,16 @@ export async function consumeGroup(
   deliver: (batch: ReadBatch) => Promise<void>,
 ): Promise<Subscription> {
   await ensureGroup(client, config);
+  // ioredis resends a command cut by a dropped connection, so entries Redis delivered on the
+  // dead socket are pending for us but never seen, and no error says so: after every
+  // reconnect, read our own pending entries first.
   const blocking = client.duplicate();
   blocking.on("error", () => {});
   let stopped = false;
   let ownPendingFirst = true;
+  blocking.on("ready", () => {
+    ownPendingFirst = true;
+  });
   let claimFrom = "0-0";
 
   const handle = async (entries: StreamEntry[]): Promise<void> => {

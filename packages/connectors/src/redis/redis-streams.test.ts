@@ -143,6 +143,37 @@ describe.skipIf(Boolean(service.skip))("redis streams connector", () => {
     expect(received.size).toBe(total);
   });
 
+  it("after a reconnect the consumer reads its own pending entries at once, though the cut command was resent without an error", async () => {
+    // Entries delivered to this consumer on a socket that died are pending for it but unseen;
+    // ioredis resends the cut XREADGROUP and reports nothing. Stand-in: hand entries to "c2"
+    // directly, then cut its connections while it blocks.
+    const stream = `${prefix}:resend`;
+    const config = connector.parseConfig({
+      url: service.url,
+      stream,
+      group: "g",
+      consumer: "c2",
+      blockMs: 2_000,
+      batchSize: 10,
+    });
+    const got: number[] = [];
+    const subscription = await connector.subscribe!(config, ctx, async ({ records }) => {
+      for (const record of records as { n: number }[]) got.push(record.n);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let n = 0; n < 3; n += 1) await admin.xadd(stream, "*", "data", JSON.stringify({ n }));
+    await admin.xreadgroup("GROUP", "g", "c2", "COUNT", 3, "STREAMS", stream, ">");
+    const list = String(await admin.client("LIST"));
+    for (const line of list.split("\n").filter((entry) => entry.includes(`name=${name} `))) {
+      const id = /id=(\d+)/.exec(line)?.[1];
+      if (id) await admin.client("KILL", "ID", id);
+    }
+    // Well under claimIdleMs (30 s): only the reconnect re-read finds them this soon.
+    await waitFor(() => got.length >= 3, 8_000);
+    await subscription.close();
+    expect(got.sort()).toEqual([0, 1, 2]);
+  });
+
   it("fails with DependencyMissingError naming ioredis when it is not installed", async () => {
     const missing = Object.assign(new Error("Cannot find package"), { code: "ERR_MODULE_NOT_FOUND" });
     const error = await loadIoredis(() => Promise.reject(missing)).catch((e: unknown) => e);
