@@ -1,7 +1,11 @@
 import { NotFoundError } from "../errors";
 import type { Run } from "../model/run";
-import { decideApproval } from "./approvals/approval-decisions";
-import { armApprovalTimeout, rearmApprovalTimeouts } from "./approvals/approval-timeouts";
+import { type ApprovalDecisionDeps, decideApproval } from "./approvals/approval-decisions";
+import {
+  type ApprovalTimeoutDeps,
+  armApprovalTimeout,
+  rearmApprovalTimeouts,
+} from "./approvals/approval-timeouts";
 import type { Admission } from "./create/admission";
 import { type CreateRunDeps, type CreateRunOptions, createRun } from "./create/create-run";
 import { enqueueDurableRun } from "./create/enqueue-run";
@@ -19,7 +23,7 @@ import { waitForRun } from "./queries/run-wait";
 import { RunRegistry } from "./run-registry";
 import { poll, savePollCursor, storedCursor } from "./triggers/poll";
 import { subscribe } from "./triggers/subscribe";
-import type { DeadLetterService, RunService } from "./types";
+import type { ApprovalSignal, DeadLetterService, RunService } from "./types";
 
 // The runs module's composition root: it builds the in-process state (RunRegistry), hands each
 // part the deps it needs, and connects the queue to the executor. Each method of the run API is
@@ -59,19 +63,16 @@ export function runServices(deps: RunServiceDeps): {
     registry.notifySettled(id);
     return run;
   };
-  const approvalTimeouts = {
-    store,
-    clock,
-    registry,
-    decide: async (id: string, signal: Parameters<RunService["signal"]>[1]) =>
-      decideApproval(approvalDecisions, await load(id), signal),
-  };
+  // `runs.signal`; approval timeouts decide through it too.
+  const signalApproval = async (id: string, signal: ApprovalSignal): Promise<Run> =>
+    decideApproval(approvalDecisions, await load(id), signal);
+  const approvalTimeouts: ApprovalTimeoutDeps = { store, clock, registry, decide: signalApproval };
   // Each run's executor deps arm the timeouts of its records that start waiting for approval.
   const executorDeps = (runId: string): ExecutorDeps => ({
     ...deps,
     onApprovalRequested: (request) => armApprovalTimeout(approvalTimeouts, runId, request),
   });
-  const approvalDecisions = { registry, executorDeps };
+  const approvalDecisions: ApprovalDecisionDeps = { registry, executorDeps };
   const creation: CreateRunDeps = { ...deps, registry, cancel };
   const create = (
     blueprintId: string,
@@ -108,7 +109,7 @@ export function runServices(deps: RunServiceDeps): {
         id,
         options,
       ),
-    signal: approvalTimeouts.decide,
+    signal: signalApproval,
     ingest: async (blueprintId, event) =>
       create(blueprintId, ingestRecords(event), {
         trigger: { kind: "webhook" },
