@@ -2,7 +2,7 @@ import type { Connector, ConnectorContext } from "./connector";
 import { ErrorCode, NotFoundError, SynapseError, ValidationError } from "./errors";
 import type { ConnectorRef } from "./model/connector-ref";
 import type { Environment } from "./model/environment";
-import { sourceCursorScope } from "./runs/run-service";
+import { sourceCursorScope } from "./runs/triggers/source-cursor";
 import type { SecretProvider } from "./secret-provider";
 import type { ServiceDeps } from "./service-deps";
 

@@ -199,17 +199,19 @@ export type {
 export { createExchangeRedactor, isCredentialName } from "./redaction/exchange-redactor";
 export type { PathSegment } from "./redaction/json-path";
 export { parseRedactionPath } from "./redaction/json-path";
-export type { AdmissionOptions } from "./runs/admission";
-export { DEFAULT_MAX_QUEUED_JOBS } from "./runs/admission";
-export type { IdempotencySettings, RecordOutcome } from "./runs/record-pipeline";
-export type { RedactionOptions } from "./runs/redactor";
-export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/redactor";
-export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retry-policy";
-export { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./runs/retry-policy";
-export { ApprovalNotPendingError } from "./runs/run-executor";
-export type { IngestEvent } from "./runs/run-input";
-export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/run-queue";
-export { inlineQueue } from "./runs/run-queue";
+export { ApprovalNotPendingError } from "./runs/approvals/approval-decisions";
+export type { AdmissionOptions } from "./runs/create/admission";
+export { DEFAULT_MAX_QUEUED_JOBS } from "./runs/create/admission";
+export type { IngestEvent } from "./runs/create/run-input";
+export { CancelledError } from "./runs/execute/cancelled-error";
+export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/execute/run-queue";
+export { inlineQueue } from "./runs/execute/run-queue";
+export type { RateLimit } from "./runs/limits/token-bucket";
+export type { RedactionOptions } from "./runs/observe/redactor";
+export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
+export type { IdempotencySettings, RecordOutcome } from "./runs/records/record-context";
+export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retries/retry-policy";
+export { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./runs/retries/retry-policy";
 export type {
   ApprovalSignal,
   BlueprintRunStats,
@@ -217,9 +219,7 @@ export type {
   RunEventPageRequest,
   RunService,
   StartRunOptions,
-} from "./runs/run-service";
-export { CancelledError } from "./runs/sleep";
-export type { RateLimit } from "./runs/token-bucket";
+} from "./runs/types";
 export type { HealthCheck, Runtime, RuntimeConnectors, RuntimeOptions } from "./runtime";
 export { createRuntime } from "./runtime";
 export type { SecretProvider } from "./secret-provider";

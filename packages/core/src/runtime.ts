@@ -15,14 +15,14 @@ import {
   type ProjectService,
   projectServices,
 } from "./projects/project-service";
-import { type AdmissionOptions, createAdmission } from "./runs/admission";
-import { createCompileCache } from "./runs/compile-cache";
-import type { ConnectorLimiter } from "./runs/record-pipeline";
-import { type RedactionOptions, Redactor } from "./runs/redactor";
-import { inlineQueue, type RunQueue } from "./runs/run-queue";
-import { type DeadLetterService, type RunService, runServices } from "./runs/run-service";
-import { Semaphore } from "./runs/sleep";
-import { type RateLimit, TokenBucket } from "./runs/token-bucket";
+import { type AdmissionOptions, createAdmission } from "./runs/create/admission";
+import { inlineQueue, type RunQueue } from "./runs/execute/run-queue";
+import { connectorLimiters } from "./runs/limits/connector-limiter";
+import type { RateLimit } from "./runs/limits/token-bucket";
+import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
+import { createCompileCache } from "./runs/plan/compile-cache";
+import { runServices } from "./runs/run-service";
+import type { DeadLetterService, RunService } from "./runs/types";
 import type { SecretProvider } from "./secret-provider";
 import { withPayloadCodec } from "./store/encrypted-store";
 import { memoryStore } from "./store/memory-store";
@@ -240,19 +240,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   const { projects, environments, connectorRefs } = projectServices(deps);
   const queue = options.queue ?? inlineQueue();
   const redactor = new Redactor(options.redaction);
-  const limiters = new Map<string, ConnectorLimiter>();
-  const limiter = (refId: string): ConnectorLimiter => {
-    let found = limiters.get(refId);
-    if (found === undefined) {
-      const limits = options.connectorLimits?.[refId];
-      found = {
-        ...(limits?.rate ? { bucket: new TokenBucket(limits.rate) } : {}),
-        ...(limits?.concurrency ? { semaphore: new Semaphore(limits.concurrency) } : {}),
-      };
-      limiters.set(refId, found);
-    }
-    return found;
-  };
+  const limiter = connectorLimiters(options.connectorLimits);
   const durable = options.durableRuns ?? !(store.kind === "memory" && queue.kind === "inline");
   const batchLeaseMs = options.batchLeaseMs ?? 30_000;
   const { runs, deadLetters, stopTimers, resume } = runServices({

@@ -1,6 +1,6 @@
 import type { ConnectionOptions, Job, Queue, Worker } from "bullmq";
 import { ErrorCode, SynapseError } from "../errors";
-import type { RunJob, RunJobHandler, RunQueue } from "../runs/run-queue";
+import type { RunJob, RunJobHandler, RunQueue } from "../runs/execute/run-queue";
 import { loadBullmq } from "./_load-bullmq";
 
 /** Options of {@link bullmqQueue}. */

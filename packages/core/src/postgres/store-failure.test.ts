@@ -3,7 +3,7 @@
 // executor's old SQLSTATE check missed, so a cut connection failed a batch and lost records.
 import { describe, expect, it } from "vitest";
 import { ConflictError, StoreError } from "../errors";
-import { isStoreOutage } from "../runs/batch-executor";
+import { isStoreOutage } from "../store/store-outage";
 import { toStoreFailure } from "./_sql";
 
 const pgError = (message: string, code?: string): Error =>

@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { IdPrefix, newId } from "../ids";
 import { contentHash } from "../json";
-import { keyOwner } from "../runs/record-keys";
-import { Redactor } from "../runs/redactor";
+import { keyOwner } from "../runs/idempotency/idempotency-key";
+import { Redactor } from "../runs/observe/redactor";
 import { createExchangeRedactor } from "./exchange-redactor";
 
 // issue 16: the token detector hides bare 32+ hex digests and 40+ character base64 strings in

@@ -1,0 +1,159 @@
+import { ErrorCode, SynapseError } from "../../errors";
+import type { Run } from "../../model/run";
+import { isStoreOutage } from "../../store/store-outage";
+import { Semaphore } from "../limits/semaphore";
+import type { RecordContext } from "../records/record-context";
+import { classifyFailure, storedError } from "../retries/classify-error";
+import { executeBatch, type RecordSlots } from "./execute-batch";
+import { finishBatchedRun } from "./finish-run";
+import { forEachLimited } from "./for-each-limited";
+import { type ExecutorDeps, prepareRun } from "./run-context";
+import type { RunJob } from "./run-queue";
+import { failRun, isTerminal, updateRunWith } from "./run-state";
+
+/** Prepared contexts of the durable runs this process works on, shared by their batches. */
+export interface PreparedContexts {
+  /** The run's context, made by `prepare` the first time this process needs it. */
+  contextFor(runId: string, prepare: () => Promise<RecordContext>): Promise<RecordContext>;
+  /** Drops the run's context (the run ended). */
+  forgetContext(runId: string): void;
+}
+
+/** What durable execution needs beyond the in-process executor. */
+export interface BatchExecutorDeps extends ExecutorDeps {
+  /** How long a batch lease holds without a heartbeat (a dead worker's batch is free after it). */
+  batchLeaseMs: number;
+  contexts: PreparedContexts;
+}
+
+/**
+ * Records started but not settled in the store, per record slot. Measured on a 2-core box
+ * (10,000 records, PostgreSQL): 2 → 6,000 records/s, 4 → 7,500, unbounded → 9,500; 4 keeps the
+ * duplicate window small and fixed.
+ */
+const UNSETTLED_PER_SLOT = 4;
+
+/** Batches of one run a worker works on at once when it takes every free batch (inline queue). */
+const BATCHES_AT_ONCE = 4;
+
+/** Thrown when a job's batch is leased live elsewhere: the queue retries it later. */
+export class BatchBusyError extends SynapseError {
+  override name = "BatchBusyError";
+  constructor(runId: string, index: number) {
+    super(ErrorCode.CONFLICT, `batch ${index} of run "${runId}" is leased by a live worker`);
+  }
+}
+
+/**
+ * Executes a durable run's batches: the job's batch (a distributed queue), or every batch of
+ * the run no live worker holds (the inline queue, a resume). Each batch is claimed under a
+ * lease renewed by a heartbeat, its records go through the pipeline (completed ones are skipped
+ * by idempotency), and its counts are added to the run atomically with marking it DONE; the
+ * completion that leaves no batch pending ends the run (see execute-batch.ts).
+ */
+export async function executeBatches(
+  deps: BatchExecutorDeps,
+  job: RunJob,
+  controller: AbortController,
+): Promise<void> {
+  const run = await deps.store.getRun(job.runId);
+  if (run === undefined || isTerminal(run.status)) return;
+  let context: RecordContext;
+  try {
+    context = await deps.contexts.contextFor(run.id, () => prepareRun(deps, run, controller.signal));
+  } catch (error) {
+    // The store went away while the run was being prepared: the job is tried again (delivered
+    // again by a distributed queue, re-queued by the sweep), not the run failed.
+    if (isStoreOutage(error)) throw error;
+    await failRun(
+      deps.store,
+      run.id,
+      deps.redactor.redact(storedError(classifyFailure(error))),
+      deps.clock(),
+    );
+    return;
+  }
+  await markRunning(deps, context, run);
+  const slots: RecordSlots = {
+    running: new Semaphore(deps.recordConcurrency),
+    unsettled: new Semaphore(UNSETTLED_PER_SLOT * deps.recordConcurrency),
+  };
+  // A job for one batch (a distributed queue) claims it straight away: the run's other batches
+  // are read only when the claim fails, to tell a finished run from a batch leased elsewhere.
+  if (job.batch !== undefined && (await claimAndExecute(deps, context, run, job.batch, controller, slots)))
+    return;
+
+  const batches = await deps.store.listRunBatches(run.id);
+  if (batches.every((b) => b.state === "DONE")) {
+    // No records, or a worker died after the last batch but before the final status.
+    await finishRun(deps, context, (await deps.store.getRun(run.id)) ?? run);
+    return;
+  }
+  if (job.batch !== undefined) {
+    if (batches.find((b) => b.index === job.batch)?.state === "PENDING")
+      throw new BatchBusyError(run.id, job.batch);
+    return;
+  }
+  const indexes = batches
+    .filter(
+      (b) =>
+        b.state === "PENDING" &&
+        (b.lease === undefined ||
+          b.lease.owner === deps.workerId ||
+          Date.parse(b.lease.expiresAt) <= deps.clock().getTime()),
+    )
+    .map((b) => b.index);
+  // Records of the run at once, across its batches: a batch's neighbour may start while its last
+  // records and its completion commit, so the store's round trips between batches overlap work.
+  await forEachLimited(indexes, BATCHES_AT_ONCE, async (index) => {
+    if (controller.signal.aborted) return;
+    await claimAndExecute(deps, context, run, index, controller, slots);
+  });
+}
+
+/** Claims the batch and runs it; false when the batch is DONE or leased by a live worker. */
+async function claimAndExecute(
+  deps: BatchExecutorDeps,
+  context: RecordContext,
+  run: Run,
+  index: number,
+  controller: AbortController,
+  slots: RecordSlots,
+): Promise<boolean> {
+  const batch = await deps.store.claimRunBatch({
+    runId: run.id,
+    index,
+    owner: deps.workerId,
+    leaseMs: deps.batchLeaseMs,
+    now: deps.clock(),
+  });
+  if (batch === undefined) return false;
+  const done = await executeBatch(deps, context, batch, run, controller, slots);
+  if (done !== undefined && done.remaining === 0) await finishRun(deps, context, done.run);
+  return true;
+}
+
+/** Ends the run after its last batch; this process drops its context once the run ended. */
+async function finishRun(deps: BatchExecutorDeps, context: RecordContext, run: Run): Promise<void> {
+  if (await finishBatchedRun(deps, context, run)) deps.contexts.forgetContext(run.id);
+}
+
+/** QUEUED → RUNNING; only the worker that made the move logs `run.started`. */
+async function markRunning(deps: BatchExecutorDeps, context: RecordContext, run: Run): Promise<void> {
+  if (run.status !== "QUEUED") return;
+  let moved = false;
+  const now = deps.clock().toISOString();
+  await updateRunWith(deps.store, run.id, (current) => {
+    moved = current.status === "QUEUED";
+    return moved
+      ? { ...current, status: "RUNNING", startedAt: current.startedAt ?? now, updatedAt: now }
+      : undefined;
+  });
+  if (moved) {
+    context.events.add("info", "run.started", {
+      records: run.counts.total,
+      revision: run.revision,
+      dryRun: run.dryRun,
+    });
+  }
+}

@@ -1,0 +1,146 @@
+import { LeaseLostError, toSynapseError } from "../../errors";
+import type { Run } from "../../model/run";
+import { isStoreOutage } from "../../store/store-outage";
+import type { RunBatch } from "../../store/types";
+import { type BatchClaims, claimBatchKeys } from "../idempotency/batch-claims";
+import type { Semaphore } from "../limits/semaphore";
+import type { RecordContext } from "../records/record-context";
+import { processRecord } from "../records/record-pipeline";
+import { watchForCancel } from "./cancel-watch";
+import { CancelledError } from "./cancelled-error";
+import { forEachLimited } from "./for-each-limited";
+import { leaseHeartbeat } from "./lease-heartbeat";
+import type { ExecutorDeps } from "./run-context";
+import { addCounts, countOutcome, zeroCounts } from "./run-counts";
+
+/**
+ * A run's record slots in this worker: `running` bounds records being processed
+ * (`recordConcurrency`); `unsettled` also counts those whose key completion has not committed
+ * yet, so what a killed worker can leave applied but not marked (the duplicate window for a
+ * target that ignores keys) stays bounded at a fixed multiple of `recordConcurrency`.
+ */
+export interface RecordSlots {
+  running: Semaphore;
+  unsettled: Semaphore;
+}
+
+/**
+ * Runs one claimed batch: its keys claimed together, its records through the pipeline under the
+ * run's slots, its lease kept by a heartbeat. Then, events first, its counts are added to the run
+ * atomically with marking it DONE. A cancelled run, a lost lease or a store outage hands the
+ * batch back whole instead (an outage or a lost key lease rethrows, so the queue tries again).
+ * @returns the run after the completion and how many batches remain; undefined when handed back
+ *   or no longer ours.
+ */
+export async function executeBatch(
+  deps: ExecutorDeps & { batchLeaseMs: number },
+  context: RecordContext,
+  batch: RunBatch,
+  run: Run,
+  runController: AbortController,
+  slots: RecordSlots,
+): Promise<{ run: Run; remaining: number } | undefined> {
+  // A lost lease stops this batch only; a cancelled run stops every batch.
+  const controller = new AbortController();
+  const onRunAbort = (): void => controller.abort(runController.signal.reason);
+  runController.signal.addEventListener("abort", onRunAbort, { once: true });
+  // Key completions commit while the next records run; the batch waits for them all below.
+  const completions: Promise<unknown>[] = [];
+  const settling = new Map<number, Promise<unknown>>();
+  const batchContext: RecordContext = {
+    ...context,
+    signal: controller.signal,
+    deferCompletion: (completion, position) => {
+      completions.push(completion);
+      settling.set(position, completion);
+      // Handled here so a failure waiting to be awaited is never an unhandled rejection.
+      completion.catch(() => {});
+    },
+  };
+  const lease = { runId: batch.runId, index: batch.index, owner: deps.workerId };
+  const stopHeartbeat = leaseHeartbeat(
+    deps.batchLeaseMs,
+    () => deps.store.renewRunBatchLease({ ...lease, leaseMs: deps.batchLeaseMs, now: deps.clock() }),
+    () => controller.abort(new CancelledError()),
+  );
+  const stopWatching = watchForCancel(deps.store, run.id, runController);
+  const counts = zeroCounts();
+  /** Why the batch is handed back whole instead of completed (a store outage, a lost lease). */
+  let handedBack: unknown;
+  let claims: BatchClaims | undefined;
+  try {
+    claims = await claimBatchKeys(batchContext, batch.records, batch.firstPosition, run.idempotencyKey);
+    const taken = claims;
+    await forEachLimited(batch.records, deps.recordConcurrency, async (record, offset) => {
+      const settled = await slots.unsettled.acquire();
+      const release = await slots.running.acquire();
+      if (controller.signal.aborted) {
+        release();
+        settled();
+        return;
+      }
+      const position = batch.firstPosition + offset;
+      const claim = taken.take(offset);
+      try {
+        countOutcome(
+          counts,
+          await processRecord(batchContext, {
+            record,
+            position,
+            ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
+            ...(claim === undefined ? {} : { claim }),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof CancelledError)) throw error;
+      } finally {
+        release();
+        const completion = settling.get(position);
+        settling.delete(position);
+        if (completion === undefined) settled();
+        else completion.then(settled, settled);
+      }
+    });
+    // A record counts as done only once its completion is stored; a failed one fails the batch
+    // as a failed record would have.
+    await Promise.all(completions);
+  } catch (error) {
+    if (isStoreOutage(error) || error instanceof LeaseLostError) {
+      // The store went away mid-batch (a restart, a cut connection), or a record's key lease ran
+      // out meanwhile (another worker may hold it now): stop the batch's other records and hand
+      // it back whole, so a worker re-runs it once the store answers again (completed records
+      // are skipped by idempotency). Completing it would lose the rest (issue 16).
+      handedBack = error;
+      controller.abort(new CancelledError());
+    } else {
+      context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
+      counts.failed += 1;
+    }
+  } finally {
+    stopHeartbeat();
+    stopWatching();
+    runController.signal.removeEventListener("abort", onRunAbort);
+  }
+  if (controller.signal.aborted) {
+    // Cancelled, lease lost or store down: hand the batch and the keys of its records that never
+    // ran back at once instead of letting their leases expire (best effort when the store is
+    // down: then the leases expire).
+    const unlessHandedBack = (error: unknown): void => {
+      if (handedBack === undefined) throw error;
+    };
+    await claims?.releaseUntaken().catch(unlessHandedBack);
+    await deps.store.releaseRunBatch(batch.runId, batch.index, deps.workerId).catch(unlessHandedBack);
+    await context.events.flush().catch(unlessHandedBack);
+    // A failed job: a distributed queue delivers it again; the sweep re-queues it otherwise.
+    if (handedBack !== undefined) throw handedBack;
+    return undefined;
+  }
+  // Events first: whoever sees the run's counts complete must find its log complete too.
+  await context.events.flush();
+  const now = deps.clock().toISOString();
+  return deps.store.completeRunBatch({ ...lease, counts, now: deps.clock() }, (current) => ({
+    ...current,
+    counts: addCounts(current.counts, counts),
+    updatedAt: now,
+  }));
+}

@@ -1,0 +1,73 @@
+import type { Run } from "../../model/run";
+import type { Store } from "../../store/types";
+import type { RecordContext } from "../records/record-context";
+import type { ActiveRun } from "./active-run";
+import { finalStatus } from "./run-counts";
+import { isTerminal, updateRunWith } from "./run-state";
+
+/**
+ * Writes an in-memory run's counts and, when no record waits for approval, its final status and
+ * metrics, and frees its lease. Called after the record loop and after every approval decision.
+ */
+export async function settleRun(
+  deps: { store: Store; clock: () => Date; workerId: string },
+  active: ActiveRun,
+): Promise<Run> {
+  const { context, counts, controller } = active;
+  const cancelled = controller.signal.aborted;
+  const waiting = counts.waiting > 0 && !cancelled;
+  const status = cancelled ? "CANCELLED" : waiting ? "RUNNING" : finalStatus(counts);
+  if (!waiting) {
+    context.events.add(status === "SUCCEEDED" ? "info" : "warn", "run.finished", { status, counts });
+  }
+  await context.events.flush();
+  const now = deps.clock().toISOString();
+  const metrics = context.metrics.snapshot(counts);
+  const run = await updateRunWith(deps.store, context.run.id, (run) => {
+    if (isTerminal(run.status) && run.status !== status) return { ...run, counts, metrics, updatedAt: now };
+    return {
+      ...run,
+      status,
+      counts: { ...counts },
+      metrics,
+      updatedAt: now,
+      ...(waiting ? {} : { finishedAt: now }),
+    };
+  });
+  if (!waiting) await deps.store.releaseRunLease(context.run.id, deps.workerId);
+  return run;
+}
+
+/**
+ * Ends a durable run after its last batch: the closing event, then the final status and metrics
+ * from the counts its batches added. A run that already ended, or has records waiting for
+ * approval, only gets its metrics. A worker that dies in between leaves a RUNNING run with every
+ * batch DONE, which the resume sweep finishes.
+ * @returns whether this call ended the run.
+ */
+export async function finishBatchedRun(
+  deps: { store: Store; clock: () => Date },
+  context: RecordContext,
+  run: Run,
+): Promise<boolean> {
+  if (isTerminal(run.status) || run.counts.waiting > 0) {
+    await context.events.flush();
+    const metrics = context.metrics.snapshot(run.counts);
+    await updateRunWith(deps.store, run.id, (current) => ({ ...current, metrics }));
+    return false;
+  }
+  const status = finalStatus(run.counts);
+  context.events.add(status === "SUCCEEDED" ? "info" : "warn", "run.finished", {
+    status,
+    counts: run.counts,
+  });
+  await context.events.flush();
+  const now = deps.clock().toISOString();
+  const metrics = context.metrics.snapshot(run.counts);
+  await updateRunWith(deps.store, run.id, (current) =>
+    isTerminal(current.status)
+      ? { ...current, metrics }
+      : { ...current, status: finalStatus(current.counts), metrics, finishedAt: now, updatedAt: now },
+  );
+  return true;
+}

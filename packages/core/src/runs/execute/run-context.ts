@@ -1,0 +1,57 @@
+import { NotFoundError } from "../../errors";
+import type { Logger } from "../../logger";
+import type { Run } from "../../model/run";
+import type { ConnectorLimiter } from "../limits/connector-limiter";
+import { EventLog } from "../observe/event-log";
+import { MetricsRecorder } from "../observe/metrics-recorder";
+import type { PlanDeps } from "../plan/bind-connector";
+import { compileRunPlan } from "../plan/run-plan";
+import type { IdempotencySettings, RecordContext } from "../records/record-context";
+
+/** What the executor needs from the runtime. */
+export interface ExecutorDeps extends PlanDeps {
+  logger: Logger;
+  clock: () => Date;
+  idempotency: IdempotencySettings;
+  limiter: (connectorRefId: string) => ConnectorLimiter;
+  /** Records of one run processed at once. */
+  recordConcurrency: number;
+  /** Who runs runs here, for run leases. */
+  workerId: string;
+  runLeaseMs: number;
+  random?: () => number;
+  onApprovalRequested?: RecordContext["onApprovalRequested"];
+}
+
+/**
+ * Builds the per-run context records are processed with: the run's revision compiled into a plan
+ * (connectors bound, secrets resolved), its event log, metrics and logger.
+ */
+export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSignal): Promise<RecordContext> {
+  const revision = await deps.store.getRevision(run.blueprintId, run.revision);
+  if (revision === undefined)
+    throw new NotFoundError("blueprint revision", `${run.blueprintId}@${run.revision}`);
+  const environment =
+    run.environment === undefined
+      ? undefined
+      : await deps.store.getEnvironment(run.projectId, run.environment);
+  if (run.environment !== undefined && environment === undefined)
+    throw new NotFoundError("environment", run.environment);
+  const plan = await compileRunPlan(deps, run.projectId, revision.body, environment);
+  const logger = deps.logger.child({ runId: run.id, blueprintId: run.blueprintId });
+  return {
+    run,
+    plan,
+    store: deps.store,
+    events: new EventLog(run.id, deps.store, deps.redactor, logger, deps.clock),
+    metrics: new MetricsRecorder(),
+    redactor: deps.redactor,
+    logger,
+    signal,
+    clock: deps.clock,
+    idempotency: deps.idempotency,
+    limiter: deps.limiter,
+    ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.onApprovalRequested ? { onApprovalRequested: deps.onApprovalRequested } : {}),
+  };
+}

@@ -1,0 +1,122 @@
+import { ErrorCode, SynapseError } from "../../errors";
+
+/**
+ * One unit of work: a run and the records it processes in memory, or, for a durable run whose
+ * records are in the store, the run and optionally one of its batches.
+ */
+export interface RunJob {
+  runId: string;
+  /** The records, for a run kept in memory; absent for a durable run (read from its batches). */
+  records?: unknown[];
+  /** One batch of a durable run (a distributed queue); absent: every batch no live worker holds. */
+  batch?: number;
+  /** Claims the batch had when queued: a distributed queue keeps one job per (batch, attempt). */
+  attempt?: number;
+  /** The caller's idempotency key, for single-record runs. */
+  idempotencyKey?: string;
+}
+
+/** What a queue calls for each job; the signal aborts when the queue closes. */
+export type RunJobHandler = (job: RunJob, signal: AbortSignal) => Promise<void>;
+
+/**
+ * The port runs are dispatched through: the inline queue runs them in this process; a
+ * distributed queue (BullMQ) hands them to many workers.
+ */
+export interface RunQueue {
+  /** A name for health reports (`inline`, `bullmq`). */
+  readonly kind: string;
+  /**
+   * Whether many processes share the jobs: the runtime then enqueues one job per batch of a
+   * durable run, so batches spread over workers. @default false
+   */
+  readonly distributed?: boolean;
+  /** Accepts a job; resolves once the job is safely queued, not when it is done. */
+  enqueue(job: RunJob): Promise<void>;
+  /** Accepts many jobs in one round trip (a queue that has no such call gets `enqueue` per job). */
+  enqueueMany?(jobs: readonly RunJob[]): Promise<void>;
+  /** Starts delivering jobs to the handler. Called once by the runtime. */
+  start(handler: RunJobHandler): void;
+  /** Stops taking jobs and waits up to `timeoutMs` for running ones, then aborts them. */
+  close(timeoutMs: number): Promise<void>;
+  /** Checks the queue answers; throws when it does not. */
+  ping(): Promise<void>;
+  /**
+   * Jobs accepted and not finished (waiting, delayed or running), for admission control; a
+   * queue without it is not checked.
+   */
+  depth?(): Promise<number>;
+}
+
+/** Options of {@link inlineQueue}. */
+export interface InlineQueueOptions {
+  /**
+   * Runs processed at once in this process.
+   * @default 4
+   */
+  concurrency?: number;
+}
+
+/**
+ * The embedded default queue: runs execute in this process, at most `concurrency` at a time, in
+ * the order they were started.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ queue: inlineQueue({ concurrency: 8 }) });
+ * ```
+ */
+export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const pending: RunJob[] = [];
+  const running = new Set<Promise<void>>();
+  const controller = new AbortController();
+  let handler: RunJobHandler | undefined;
+  let closed = false;
+
+  const pump = (): void => {
+    while (handler && !closed && running.size < concurrency && pending.length > 0) {
+      const job = pending.shift()!;
+      const task = handler(job, controller.signal)
+        .catch(() => {
+          // The handler records its own failures on the run; nothing may escape into the host.
+        })
+        .finally(() => {
+          running.delete(task);
+          pump();
+        });
+      running.add(task);
+    }
+  };
+
+  return {
+    kind: "inline",
+    async enqueue(job) {
+      if (closed)
+        throw new SynapseError(ErrorCode.CLOSED, "the inline queue is closed: the runtime is shutting down");
+      pending.push(job);
+      setImmediate(pump);
+    },
+    start(next) {
+      handler = next;
+      pump();
+    },
+    async close(timeoutMs) {
+      closed = true;
+      const drained = Promise.all(running).then(() => true);
+      const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+      if (!(await Promise.race([drained, timedOut]))) {
+        controller.abort();
+        // Runs stop at their next await; a connector that ignores its signal gets one more second.
+        const grace = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+        await Promise.race([drained, grace]);
+      }
+    },
+    async ping() {
+      if (closed) throw new SynapseError(ErrorCode.CLOSED, "the inline queue is closed");
+    },
+    async depth() {
+      return pending.length + running.size;
+    },
+  };
+}

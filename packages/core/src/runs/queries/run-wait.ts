@@ -1,0 +1,66 @@
+import { ErrorCode, NotFoundError, SynapseError } from "../../errors";
+import type { Run } from "../../model/run";
+import type { Store } from "../../store/types";
+import { isTerminal } from "../execute/run-state";
+import type { RunRegistry } from "../run-registry";
+
+/**
+ * The longest pause between two looks at the store of `runs.wait` for a run that another worker
+ * may settle: a short one, so a waiter does not add up to a second to a run that took 300 ms.
+ */
+const WAIT_POLL_MAX_MS = 200;
+
+/** What waiting for a run needs. */
+export interface RunWaitDeps {
+  store: Store;
+  registry: RunRegistry;
+  durable: boolean;
+  /** Whether the queue spreads runs over processes (then no poll cursor is held here). */
+  distributed: boolean;
+}
+
+/**
+ * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records,
+ * with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
+ * another worker is seen at the next look at the store, within 200 ms.
+ * @throws SynapseError `CONFLICT` when `timeoutMs` passes first.
+ */
+export async function waitForRun(
+  deps: RunWaitDeps,
+  id: string,
+  options: { timeoutMs?: number; untilWaiting?: boolean } = {},
+): Promise<Run> {
+  const { store, registry } = deps;
+  const deadline =
+    options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
+  for (let delay = 10; ; delay = Math.min(delay * 2, WAIT_POLL_MAX_MS)) {
+    const run = await store.getRun(id);
+    if (run === undefined) throw new NotFoundError("run", id);
+    const waitingOnly =
+      options.untilWaiting &&
+      run.status === "RUNNING" &&
+      run.counts.waiting > 0 &&
+      !registry.activeRun(id)?.controller.signal.aborted &&
+      (await isLoopDone(registry, id)) &&
+      (!deps.durable || (await store.listRunBatches(id)).every((b) => b.state === "DONE"));
+    // A polled run is SUCCEEDED in the store a moment before its cursor is: a caller that polls
+    // again right after wait() must not read the same records twice.
+    const cursorPending = run.status === "SUCCEEDED" && !deps.distributed && registry.hasPollCursor(id);
+    if ((isTerminal(run.status) && !cursorPending) || waitingOnly) return run;
+    if (Date.now() >= deadline)
+      throw new SynapseError(
+        ErrorCode.CONFLICT,
+        `run "${id}" is still ${run.status} after ${options.timeoutMs} ms`,
+      );
+    await registry.settledOrAfter(id, Math.min(delay, deadline - Date.now()));
+  }
+}
+
+/** Whether this process's record loop of the run is done (true when it runs none). */
+async function isLoopDone(registry: RunRegistry, id: string): Promise<boolean> {
+  const current = registry.activeRun(id);
+  if (current === undefined) return true;
+  let done = false;
+  await Promise.race([current.done.then(() => (done = true)), Promise.resolve()]);
+  return done;
+}

@@ -1,0 +1,116 @@
+import { trace } from "@opentelemetry/api";
+import { ErrorCode } from "../../errors";
+import { CancelledError } from "../execute/cancelled-error";
+import { claimKey, previewKey, releaseKey } from "../idempotency/claim-key";
+import { keyOwner, recordIdempotencyKey } from "../idempotency/idempotency-key";
+import { completeKey } from "../idempotency/key-completion";
+import { classifyFailure } from "../retries/classify-error";
+import { AttemptsExhausted } from "../retries/with-retries";
+import type { RecordContext, RecordInFlight, RecordOutcome, RecordStart } from "./record-context";
+import { failRecord } from "./record-failure";
+import { runStep } from "./step-runners";
+
+/** OpenTelemetry through the API package only: a no-op unless the host installed an SDK. */
+const tracer = trace.getTracer("@synapseops/core");
+
+/**
+ * Runs one record through the plan's steps: its idempotency key claimed, each step in order
+ * (step-runners.ts; retries in with-retries.ts), then its outcome stored under the key — or
+ * its failure (record-failure.ts: the key released, a dead letter).
+ */
+export async function processRecord(ctx: RecordContext, start: RecordStart): Promise<RecordOutcome> {
+  const startedAt = performance.now();
+  const span = tracer.startSpan("synapseops.record", {
+    attributes: { "synapseops.run_id": ctx.run.id, "synapseops.record_position": start.position },
+  });
+  try {
+    const record = await beginRecord(ctx, start);
+    const outcome = typeof record === "string" ? record : await runSteps(record, startedAt);
+    span.setAttribute("synapseops.outcome", outcome);
+    return outcome;
+  } finally {
+    span.end();
+  }
+}
+
+/**
+ * The record ready for its first step: resumed after an approval (its key already held), or
+ * with its key computed and claimed. An outcome instead when the record ends before any step (a
+ * duplicate, a conflict, a key that cannot be computed).
+ */
+async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<RecordInFlight | RecordOutcome> {
+  const owner = keyOwner(ctx.run.id, start.position);
+  const inFlight = (key: string | undefined, recordKey: string, value: unknown): RecordInFlight => ({
+    ctx,
+    start,
+    owner,
+    key,
+    recordKey,
+    value,
+    lastResult: undefined,
+    completedByTarget: false,
+  });
+  if (start.resume) return inFlight(start.resume.key, start.resume.recordKey, start.resume.value);
+  let key: string | undefined;
+  try {
+    key = start.claim?.key ?? (await recordIdempotencyKey(ctx.plan, start));
+  } catch (error) {
+    return failRecord(ctx, {
+      owner,
+      record: start.record,
+      recordKey: `#${start.position}`,
+      key: undefined,
+      failure: classifyFailure(error),
+      attempts: 1,
+    });
+  }
+  const recordKey = key ?? `#${start.position}`;
+  if (key !== undefined) {
+    const claim = ctx.run.dryRun
+      ? await previewKey(ctx, owner, key, start.record, recordKey)
+      : await claimKey(ctx, owner, key, start.record, recordKey, start.claim?.result);
+    if (claim !== "claimed") return claim;
+  }
+  return inFlight(key, recordKey, start.record);
+}
+
+async function runSteps(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
+  const { ctx } = record;
+  const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
+    await completeKey(record, outcome, result);
+    ctx.metrics.recordLatency(performance.now() - startedAt);
+    return outcome;
+  };
+  const firstStep = record.start.resume?.stepIndex ?? 0;
+  for (let index = firstStep; index < ctx.plan.steps.length; index += 1) {
+    const planned = ctx.plan.steps[index]!;
+    const stepStarted = performance.now();
+    try {
+      const end = await runStep(record, planned);
+      ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, false);
+      if (end === "filtered") return finish("filtered");
+      if (end === "waiting") return "waiting";
+    } catch (error) {
+      ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, true);
+      if (error instanceof CancelledError || ctx.signal.aborted) {
+        await releaseKey(ctx, record.owner, record.key, {
+          retryable: true,
+          code: ErrorCode.CANCELLED,
+          message: "cancelled",
+        });
+        throw error instanceof CancelledError ? error : new CancelledError();
+      }
+      const exhausted = error instanceof AttemptsExhausted ? error : undefined;
+      return failRecord(ctx, {
+        owner: record.owner,
+        record: record.start.record,
+        recordKey: record.recordKey,
+        key: record.key,
+        step: planned.step.id,
+        failure: exhausted?.failure ?? classifyFailure(error),
+        attempts: exhausted?.attempts ?? 1,
+      });
+    }
+  }
+  return finish("completed", record.lastResult);
+}

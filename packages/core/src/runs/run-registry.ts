@@ -1,0 +1,155 @@
+import type { ActiveRun } from "./execute/active-run";
+import type { PreparedContexts } from "./execute/batch-executor";
+import type { RecordContext } from "./records/record-context";
+
+/**
+ * Everything this process holds about runs in memory, in one place: how to cancel them, the
+ * in-memory runs being executed, poll cursors waiting for their run to succeed, callers waiting
+ * for a run to settle, armed approval timeouts, durable runs' prepared contexts and the durable
+ * runs with a job here. The store is the truth; this is what a process adds to it.
+ */
+export class RunRegistry implements PreparedContexts {
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly pollCursors = new Map<string, unknown>();
+  private readonly settleWaiters = new Map<string, Set<() => void>>();
+  private readonly approvalTimers = new Set<NodeJS.Timeout>();
+  private readonly armedApprovals = new Set<string>();
+  private readonly contexts = new Map<string, Promise<RecordContext>>();
+  private readonly durableJobs = new Set<string>();
+
+  /** The controller that cancels the run in this process (made on first use). */
+  controllerFor(runId: string): AbortController {
+    let controller = this.controllers.get(runId);
+    if (controller === undefined) {
+      controller = new AbortController();
+      this.controllers.set(runId, controller);
+    }
+    return controller;
+  }
+
+  /** Aborts the run's work in this process, if any. */
+  abort(runId: string): void {
+    this.controllers.get(runId)?.abort();
+  }
+
+  /** The in-memory run this process executes (or took over for an approval). */
+  activeRun(runId: string): ActiveRun | undefined {
+    return this.active.get(runId);
+  }
+
+  setActive(runId: string, run: ActiveRun): void {
+    this.active.set(runId, run);
+  }
+
+  /** Forgets the run's controller and in-memory state, unless records still wait for approval. */
+  releaseUnlessWaiting(runId: string): void {
+    const run = this.active.get(runId);
+    if (run === undefined || run.counts.waiting === 0) {
+      this.active.delete(runId);
+      this.controllers.delete(runId);
+    }
+  }
+
+  /** Keeps the cursor a poll read up to, to store once its run succeeded. */
+  holdPollCursor(runId: string, cursor: unknown): void {
+    this.pollCursors.set(runId, cursor);
+  }
+
+  /** The cursor held for the run. */
+  pollCursor(runId: string): unknown {
+    return this.pollCursors.get(runId);
+  }
+
+  /** Drops the run's cursor: stored, or not to be stored. */
+  dropPollCursor(runId: string): void {
+    this.pollCursors.delete(runId);
+  }
+
+  /** Whether a cursor still waits to be stored for the run. */
+  hasPollCursor(runId: string): boolean {
+    return this.pollCursors.has(runId);
+  }
+
+  /** Wakes every caller waiting for the run to settle. */
+  notifySettled(runId: string): void {
+    for (const wake of this.settleWaiters.get(runId) ?? []) wake();
+    this.settleWaiters.delete(runId);
+  }
+
+  /** Resolves when the run settles in this process, or after `ms` at the latest. */
+  settledOrAfter(runId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.settleWaiters.get(runId) ?? new Set();
+      const wake = (): void => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      waiters.add(wake);
+      this.settleWaiters.set(runId, waiters);
+    });
+  }
+
+  /** Calls `fire` after `ms`, unless the runtime stops first; the timer keeps no process alive. */
+  armApprovalTimer(ms: number, fire: () => void): void {
+    const timer = setTimeout(() => {
+      this.approvalTimers.delete(timer);
+      fire();
+    }, ms);
+    timer.unref();
+    this.approvalTimers.add(timer);
+  }
+
+  /** Marks a pending approval (`runId/seq`) as armed; false when it already was. */
+  markApprovalArmed(id: string): boolean {
+    if (this.armedApprovals.has(id)) return false;
+    this.armedApprovals.add(id);
+    return true;
+  }
+
+  /** Clears every armed approval timeout (the runtime is closing). */
+  stopTimers(): void {
+    for (const timer of this.approvalTimers) clearTimeout(timer);
+    this.approvalTimers.clear();
+  }
+
+  contextFor(runId: string, prepare: () => Promise<RecordContext>): Promise<RecordContext> {
+    let prepared = this.contexts.get(runId);
+    if (prepared === undefined) {
+      prepared = prepare();
+      this.contexts.set(runId, prepared);
+      // A failed preparation is made again by the next batch.
+      prepared.catch(() => this.contexts.delete(runId));
+    }
+    return prepared;
+  }
+
+  forgetContext(runId: string): void {
+    this.contexts.delete(runId);
+  }
+
+  /**
+   * Notes that this process queued a run-wide job for the durable run, so a sweep does not queue
+   * it twice; false when the run has one (or a job of it runs here) already.
+   */
+  claimRunWideJob(runId: string): boolean {
+    if (this.durableJobs.has(runId)) return false;
+    this.durableJobs.add(runId);
+    return true;
+  }
+
+  /**
+   * Notes that a job of the durable run (run-wide or one batch) runs here. Only a run-wide job's
+   * end releases the note (as before the rebuild; see docs/architecture-runs.md, known gaps).
+   */
+  markDurableJob(runId: string): void {
+    this.durableJobs.add(runId);
+  }
+
+  /** The run-wide job of the durable run ended: a sweep may queue it again. */
+  releaseRunWideJob(runId: string): void {
+    this.durableJobs.delete(runId);
+  }
+}

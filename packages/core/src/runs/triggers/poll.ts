@@ -1,0 +1,95 @@
+import { NotFoundError, ValidationError } from "../../errors";
+import type { Logger } from "../../logger";
+import type { Run } from "../../model/run";
+import type { Admission } from "../create/admission";
+import type { CreateRunOptions } from "../create/create-run";
+import type { PlanDeps } from "../plan/bind-connector";
+import type { RunRegistry } from "../run-registry";
+import { sourceCursorScope } from "./source-cursor";
+import { bindTriggerSource, triggerContext } from "./trigger-source";
+
+/** How long a poll may read its source. */
+const POLL_READ_TIMEOUT_MS = 60_000;
+
+/** What polling a source needs. */
+export interface PollDeps extends PlanDeps {
+  logger: Logger;
+  admission: Admission;
+  registry: RunRegistry;
+  createRun: (blueprintId: string, records: unknown[], options: CreateRunOptions) => Promise<Run>;
+}
+
+/** What `runs.poll` takes. */
+export interface PollOptions {
+  maxRecords?: number;
+  environment?: string;
+  fromStart?: boolean;
+}
+
+/**
+ * Reads new records from the blueprint's source connector from the stored cursor (from the
+ * beginning with `fromStart`) and runs them. The cursor read up to is held until the run
+ * succeeds (see {@link savePollCursor}); undefined when there was nothing new.
+ */
+export async function poll(
+  deps: PollDeps,
+  blueprintId: string,
+  options: PollOptions = {},
+): Promise<Run | undefined> {
+  const trigger = await bindTriggerSource(deps, blueprintId, options.environment, "source");
+  const { source } = trigger;
+  if (source.connector.read === undefined) {
+    throw new ValidationError(`source connector "${source.ref.id}" (type ${source.ref.type}) cannot read`, {
+      path: "/source/connector",
+    });
+  }
+  // Refused before the source is read: records read now would only be read again later.
+  await deps.admission.check();
+  const max = options.maxRecords ?? 1000;
+  const records: unknown[] = [];
+  let cursor = options.fromStart ? undefined : await deps.store.getCursor(sourceCursorScope(blueprintId));
+  const context = triggerContext(
+    deps.logger.child({ blueprintId, trigger: "poll" }),
+    trigger,
+    AbortSignal.timeout(POLL_READ_TIMEOUT_MS),
+  );
+  for await (const batch of source.connector.read(
+    source.config,
+    context,
+    cursor === undefined ? {} : { cursor },
+  )) {
+    records.push(...batch.records);
+    cursor = batch.cursor;
+    if (records.length >= max) break;
+  }
+  if (records.length === 0) return undefined;
+  const started = await deps.createRun(blueprintId, records, {
+    trigger: { kind: "poll" },
+    ...(options.environment ? { environment: options.environment } : {}),
+  });
+  deps.registry.holdPollCursor(started.id, cursor);
+  return started;
+}
+
+/**
+ * After a polled run's job: stores the cursor its poll read up to when the run SUCCEEDED, so the
+ * next poll reads on from there (a failed run's records are read again).
+ */
+export async function savePollCursor(
+  deps: Pick<PollDeps, "store" | "registry">,
+  runId: string,
+): Promise<void> {
+  const cursor = deps.registry.pollCursor(runId);
+  if (cursor === undefined) return;
+  const run = await deps.store.getRun(runId);
+  if (run?.status === "SUCCEEDED") await deps.store.putCursor(sourceCursorScope(run.blueprintId), cursor);
+  // Dropped only now: `runs.wait` holds a polled run back while its cursor is pending.
+  deps.registry.dropPollCursor(runId);
+}
+
+/** The cursor `poll` stored for the blueprint; undefined before any. */
+export async function storedCursor(deps: Pick<PollDeps, "store">, blueprintId: string): Promise<unknown> {
+  if ((await deps.store.getBlueprint(blueprintId)) === undefined)
+    throw new NotFoundError("blueprint", blueprintId);
+  return deps.store.getCursor(sourceCursorScope(blueprintId));
+}

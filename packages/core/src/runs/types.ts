@@ -1,0 +1,120 @@
+import type { Subscription } from "../connector";
+import type { DeadLetter } from "../model/dead-letter";
+import type { Run, RunEvent, RunMetrics } from "../model/run";
+import type { DeadLetterFilter, Page, RunEventFilter, RunFilter } from "../store/types";
+import type { IngestEvent } from "./create/run-input";
+
+/** What {@link RunService.start} takes. */
+export interface StartRunOptions {
+  /**
+   * The records to process: an array, or an async iterable for runs too large to hold in memory.
+   * A durable run reads an iterable a slice at a time (100 batches of `batchSize`) and writes
+   * each slice to the store before reading on, so memory stays bounded however many records
+   * come; a run kept in memory (memory store, inline queue) collects them first.
+   */
+  records?: unknown[] | AsyncIterable<unknown>;
+  /** One record; shorthand for `records: [input]`. */
+  input?: unknown;
+  /** The idempotency key of a single-record run (overrides the blueprint's key expression). */
+  idempotencyKey?: string;
+  /** Run the head revision (even a draft) without calling `send`/`notify`. */
+  dryRun?: boolean;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
+  /** The environment whose variables and secrets connectors get. */
+  environment?: string;
+}
+
+/** A decision on a record waiting at an approval step. */
+export interface ApprovalSignal {
+  step: string;
+  recordKey: string;
+  approved: boolean;
+  by: string;
+  comment?: string;
+}
+
+/** Success rate and volume of a blueprint's runs over a window. */
+export interface BlueprintRunStats {
+  runs: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  successRate: number;
+  records: number;
+}
+
+/** What {@link RunService.events} takes: the store's filter and a page cursor. */
+export interface RunEventPageRequest extends RunEventFilter {
+  /** The `nextCursor` of the previous page (the `seq` of its last event; same as `after`). */
+  cursor?: string;
+}
+
+/** The run API of the runtime. */
+export interface RunService {
+  /**
+   * Creates a QUEUED run of the blueprint's approved revision and enqueues it.
+   * @throws ValidationError (`path: "/records"`) when there is no record to run.
+   */
+  start(blueprintId: string, options?: StartRunOptions): Promise<Run>;
+  get(id: string): Promise<Run>;
+  list(filter?: RunFilter): Promise<Page<Run>>;
+  /** Stops new records promptly and aborts in-flight connector calls. */
+  cancel(id: string): Promise<Run>;
+  /**
+   * One page of the run's log, in order (`seq` ascending), shaped like every other list:
+   * `nextCursor` is present when more events follow; pass it back as `cursor` for the next page.
+   * @example
+   * ```ts
+   * for (let page = await runtime.runs.events(run.id); ; ) {
+   *   for (const event of page.items) console.log(event.seq, event.type);
+   *   if (page.nextCursor === undefined) break;
+   *   page = await runtime.runs.events(run.id, { cursor: page.nextCursor });
+   * }
+   * ```
+   */
+  events(id: string, filter?: RunEventPageRequest): Promise<Page<RunEvent>>;
+  /** Figures of a finished run, or of a running one so far. */
+  metrics(id: string): Promise<RunMetrics | undefined>;
+  /**
+   * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records,
+   * with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
+   * another worker is seen at the next look at the store, within 200 ms.
+   */
+  wait(id: string, options?: { timeoutMs?: number; untilWaiting?: boolean }): Promise<Run>;
+  /** Approves or rejects a record waiting at an approval step. */
+  signal(id: string, signal: ApprovalSignal): Promise<Run>;
+  /**
+   * A run of the records a webhook or other event source delivered.
+   * @throws ValidationError when the event carries no record (`{ record }` or a non-empty `{ records }`).
+   */
+  ingest(blueprintId: string, event: IngestEvent): Promise<Run>;
+  /**
+   * Reads new records from the blueprint's source connector from the stored cursor and runs them.
+   * `fromStart: true` reads from the beginning instead — a forced full resync (backfill); the
+   * cursor it ends at replaces the stored one when its run succeeds, as for any poll.
+   */
+  poll(
+    blueprintId: string,
+    options?: { maxRecords?: number; environment?: string; fromStart?: boolean },
+  ): Promise<Run | undefined>;
+  /** The source cursor `poll` stored for the blueprint (after its last successful run); undefined before any. */
+  cursor(blueprintId: string): Promise<unknown>;
+  /**
+   * Consumes the blueprint's push source (its trigger connector, else its source) through the
+   * connector's `subscribe`: each delivered batch becomes a run; the batch is acknowledged when
+   * the run finished (failed records are dead letters here) and redelivered when the run could
+   * not process it. Close the subscription to stop.
+   */
+  subscribe(blueprintId: string, options?: { environment?: string }): Promise<Subscription>;
+  /** Success rate and volume over runs started since `since`. */
+  stats(blueprintId: string, options?: { since?: Date }): Promise<BlueprintRunStats>;
+}
+
+/** Dead letters: records that exhausted their attempts. */
+export interface DeadLetterService {
+  list(filter?: DeadLetterFilter): Promise<Page<DeadLetter>>;
+  get(id: string): Promise<DeadLetter>;
+  /** A new run, linked to the original, of only these records; completed ones are skipped by idempotency. */
+  replay(selection: readonly string[] | DeadLetterFilter): Promise<Run>;
+}
