@@ -55,7 +55,13 @@ export interface ConnectorService {
    * What every connector call needs for a ref: the connector, the parsed config and a context with
    * resolved secrets. The run executor uses it for steps; tests use it to call a capability.
    */
-  prepare(refId: string, options?: ConnectorCallOptions & { attempt?: number }): Promise<PreparedConnector>;
+  prepare(
+    refId: string,
+    options?: ConnectorCallOptions & {
+      attempt?: number;
+      connectionSecrets?: Readonly<Record<string, string>>;
+    },
+  ): Promise<PreparedConnector>;
 }
 
 /** A connector ready to call for one ref. */
@@ -87,7 +93,10 @@ export interface ConnectorServiceDeps extends ServiceDeps {
 export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
   async function prepare(
     refId: string,
-    options: ConnectorCallOptions & { attempt?: number } = {},
+    options: ConnectorCallOptions & {
+      attempt?: number;
+      connectionSecrets?: Readonly<Record<string, string>>;
+    } = {},
   ): Promise<PreparedConnector> {
     const ref = await deps.store.getConnectorRef(refId);
     if (ref === undefined) throw new NotFoundError("connector", refId);
@@ -115,7 +124,8 @@ export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
       environment = await deps.store.getEnvironment(ref.projectId, options.environment);
       if (environment === undefined) throw new NotFoundError("environment", options.environment);
     }
-    const secrets = await resolveSecrets(deps, ref, connector, environment);
+    // A customer's connection supplies its secrets (`connections.resolve`); the ref's own fill the rest.
+    const secrets = await resolveSecrets(deps, ref, connector, environment, options.connectionSecrets);
     const signals = [options.signal, AbortSignal.timeout(options.timeoutMs ?? 30_000)].filter(
       (signal): signal is AbortSignal => signal !== undefined,
     );
@@ -197,11 +207,13 @@ async function resolveSecrets(
   ref: ConnectorRef,
   connector: Connector,
   environment: Environment | undefined,
+  given: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, string>> {
   const keys: Record<string, string> = { ...ref.secrets, ...(environment?.secrets ?? {}) };
   const names = new Set([...connector.secrets, ...Object.keys(keys)]);
-  const resolved: Record<string, string> = {};
+  const resolved: Record<string, string> = { ...given };
   for (const name of names) {
+    if (Object.hasOwn(given, name)) continue;
     const key = keys[name];
     if (key === undefined) {
       throw new ValidationError(

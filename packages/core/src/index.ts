@@ -34,6 +34,30 @@ export { validateBlueprintBody } from "./blueprints/validate";
 export type { ValidationIssue, ValidationReport, ValidationSeverity } from "./blueprints/validation-report";
 export { ValidationIssueCode } from "./blueprints/validation-report";
 export type {
+  ConnectionCredentials,
+  ConnectionFilter,
+  PendingAuthorization,
+  StoredConnection,
+} from "./connections/connection";
+export { Connection, ConnectionAuthType, ConnectionStatus } from "./connections/connection";
+export type {
+  ConnectionEvent,
+  ConnectionEventListener,
+} from "./connections/connection-events";
+export type {
+  ConnectionService,
+  ConnectionServiceDeps,
+  ConnectionsOptions,
+  ConnectionTestResult,
+  ConnectUrl,
+  ConnectUrlInput,
+  ReconnectCredentials,
+} from "./connections/connection-service";
+export { CreateConnectionInput } from "./connections/connection-service";
+export type { OAuthProviderConfigInput } from "./connections/oauth-provider";
+export { OAuthProviderConfig } from "./connections/oauth-provider";
+export type { ResolveConnectionOptions, ResolvedConnection } from "./connections/token-refresher";
+export type {
   Connector,
   ConnectorCapabilities,
   ConnectorContext,
@@ -67,12 +91,14 @@ export type { SynapseErrorOptions } from "./errors";
 export {
   BlueprintInvalidError,
   ConflictError,
+  ConnectionBrokenError,
   DependencyMissingError,
   ErrorCode,
   IdempotencyConflictError,
   LeaseLostError,
   LifecycleError,
   NotFoundError,
+  OAuthError,
   OverloadedError,
   StoreError,
   SynapseError,
@@ -245,6 +271,7 @@ export type {
   BlueprintFilter,
   BlueprintStore,
   BlueprintWrite,
+  ConnectionStore,
   DeadLetterFilter,
   IdempotencyClaim,
   IdempotencyClaimResult,
