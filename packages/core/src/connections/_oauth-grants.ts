@@ -16,6 +16,8 @@ export interface TokenSet {
   refreshToken?: string;
   /** Epoch ms. */
   expiresAt?: number;
+  /** Epoch ms when the answer came. */
+  obtainedAt: number;
   scopes?: string[];
 }
 
@@ -183,10 +185,12 @@ async function exchange(what: string, run: () => Promise<oauth.TokenEndpointResp
     const message = error instanceof Error ? error.message : String(error);
     throw new OAuthError(`OAuth ${what} failed: ${message}`, { cause: error });
   }
+  const obtainedAt = Date.now();
   return {
     accessToken: body.access_token,
+    obtainedAt,
     ...(body.refresh_token === undefined ? {} : { refreshToken: body.refresh_token }),
-    ...(typeof body.expires_in === "number" ? { expiresAt: Date.now() + body.expires_in * 1000 } : {}),
+    ...(typeof body.expires_in === "number" ? { expiresAt: obtainedAt + body.expires_in * 1000 } : {}),
     ...(typeof body.scope === "string" ? { scopes: body.scope.split(/[\s,]+/).filter(Boolean) } : {}),
   };
 }

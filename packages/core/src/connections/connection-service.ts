@@ -363,6 +363,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
         accessToken: tokens.accessToken,
         ...(tokens.refreshToken === undefined ? {} : { refreshToken: tokens.refreshToken }),
         ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
+        obtainedAt: tokens.obtainedAt,
       };
       const fields = {
         status: "ACTIVE" as const,

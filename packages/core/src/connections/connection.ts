@@ -67,6 +67,8 @@ export interface ConnectionCredentials {
   refreshToken?: string;
   /** Epoch ms when `accessToken` expires (absent: the server did not say). */
   expiresAt?: number;
+  /** Epoch ms when `accessToken` was obtained (to size the refresh margin to its lifetime). */
+  obtainedAt?: number;
   /** `apiKey` connections. */
   apiKey?: string;
   /** `basic` connections. */

@@ -118,7 +118,14 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     if (credentials.accessToken === undefined) return true;
     if (rejected !== undefined && rejected === credentials.accessToken) return true;
     if (credentials.expiresAt === undefined) return false;
-    return now() >= credentials.expiresAt - provider(stored).refreshBeforeMs;
+    // A margin longer than half the token's life would refresh on every call (a 5-minute token
+    // with a 10-minute margin): it is capped at half the lifetime.
+    const lifetime =
+      credentials.obtainedAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : credentials.expiresAt - credentials.obtainedAt;
+    const margin = Math.min(provider(stored).refreshBeforeMs, lifetime / 2);
+    return now() >= credentials.expiresAt - margin;
   }
 
   async function mutate(
@@ -226,6 +233,7 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       accessToken: tokens.accessToken,
       ...(rotated === undefined ? {} : { refreshToken: rotated }),
       ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
+      obtainedAt: tokens.obtainedAt,
     };
     if (tokens.expiresAt === undefined) delete next.expiresAt;
     // The access token and the rotated refresh token go to the store in one write.
