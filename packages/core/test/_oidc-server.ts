@@ -23,6 +23,10 @@ export interface OidcServer {
   };
   /** Drives the browser part of the flow over HTTP: follows the connect URL, logs in, consents, returns the callback URL. */
   authorize(connectUrl: string, accountId?: string): Promise<URL>;
+  /** Every access and refresh token the server issued (canary values: none may leak). */
+  issuedTokens: Set<string>;
+  /** Distinct access tokens the resource accepted. */
+  acceptedTokens: Set<string>;
   /** Revokes every grant of an account at the server (what a customer does in the provider's UI). */
   revokeGrants(accountId: string): Promise<number>;
   provider: Provider;
@@ -88,6 +92,11 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
       counts.refreshErrors += 1;
     }
   });
+  const issuedTokens = new Set<string>();
+  const acceptedTokens = new Set<string>();
+  for (const kind of ["access_token", "refresh_token", "client_credentials"]) {
+    provider.on(`${kind}.saved`, (token: { jti: string }) => issuedTokens.add(token.jti));
+  }
   // Silences oidc-provider's own error logging of expected refusals (invalid_grant…).
   provider.on("server_error", () => {});
 
@@ -139,6 +148,7 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
       res.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token"' }).end();
       return;
     }
+    if (token !== undefined) acceptedTokens.add(token);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ sub: found?.accountId ?? client?.clientId }));
   }
@@ -158,6 +168,8 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
     redirectUri,
     counts,
     provider,
+    issuedTokens,
+    acceptedTokens,
     async authorize(connectUrl, accountId = "customer-1") {
       // A fresh browser per authorization: each customer logs in on their own.
       const cookieJar = new Map<string, string>();
