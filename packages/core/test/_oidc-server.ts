@@ -94,9 +94,9 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
   });
   const issuedTokens = new Set<string>();
   const acceptedTokens = new Set<string>();
-  for (const kind of ["access_token", "refresh_token", "client_credentials"]) {
-    provider.on(`${kind}.saved`, (token: { jti: string }) => issuedTokens.add(token.jti));
-  }
+  provider.on("access_token.saved", (token) => issuedTokens.add(token.jti));
+  provider.on("refresh_token.saved", (token) => issuedTokens.add(token.jti));
+  provider.on("client_credentials.saved", (token) => issuedTokens.add(token.jti));
   // Silences oidc-provider's own error logging of expected refusals (invalid_grant…).
   provider.on("server_error", () => {});
 
