@@ -1,4 +1,4 @@
-import type { Connector, ConnectorContext } from "./connector";
+import type { Connector, ConnectorConnection, ConnectorContext } from "./connector";
 import { ErrorCode, NotFoundError, SynapseError, ValidationError } from "./errors";
 import type { ConnectorRef } from "./model/connector-ref";
 import type { Environment } from "./model/environment";
@@ -57,11 +57,21 @@ export interface ConnectorService {
    */
   prepare(
     refId: string,
-    options?: ConnectorCallOptions & {
-      attempt?: number;
-      connectionSecrets?: Readonly<Record<string, string>>;
-    },
+    options?: ConnectorCallOptions & PrepareConnectionOptions,
   ): Promise<PreparedConnector>;
+}
+
+/** What {@link ConnectorService.prepare} takes besides the call options. */
+export interface PrepareConnectionOptions {
+  /** 1 for a step's first attempt. @default 1 */
+  attempt?: number;
+  /**
+   * A customer's credentials (`connections.resolve(id).secrets`): these names are not looked up
+   * in the ref's or environment's secret refs.
+   */
+  connectionSecrets?: Readonly<Record<string, string>>;
+  /** The connection they come from (`connections.resolve(id).handle`), for renewal after a 401. */
+  connection?: ConnectorConnection;
 }
 
 /** A connector ready to call for one ref. */
@@ -93,10 +103,7 @@ export interface ConnectorServiceDeps extends ServiceDeps {
 export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
   async function prepare(
     refId: string,
-    options: ConnectorCallOptions & {
-      attempt?: number;
-      connectionSecrets?: Readonly<Record<string, string>>;
-    } = {},
+    options: ConnectorCallOptions & PrepareConnectionOptions = {},
   ): Promise<PreparedConnector> {
     const ref = await deps.store.getConnectorRef(refId);
     if (ref === undefined) throw new NotFoundError("connector", refId);
@@ -134,6 +141,7 @@ export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
       signal: AbortSignal.any(signals),
       secrets,
       attempt: options.attempt ?? 1,
+      ...(options.connection === undefined ? {} : { connection: options.connection }),
       environment: {
         name: environment?.name ?? "default",
         variables: environment?.variables ?? {},

@@ -60,6 +60,7 @@ export type { ResolveConnectionOptions, ResolvedConnection } from "./connections
 export type {
   Connector,
   ConnectorCapabilities,
+  ConnectorConnection,
   ConnectorContext,
   ConnectorDefinition,
   HealthOptions,
@@ -84,6 +85,7 @@ export type {
   ConnectorService,
   ConnectorServiceDeps,
   ConnectorTestResult,
+  PrepareConnectionOptions,
   PreparedConnector,
 } from "./connector-service";
 export { connectorService } from "./connector-service";

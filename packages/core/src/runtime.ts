@@ -351,9 +351,10 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     logger,
     clock: deps.clock,
     registerSecret: (value) => redactor.addSecret(value),
-    testConnector: async (refId, secrets) => {
+    testConnector: async (refId, resolved) => {
       const { connector, config, context } = await connectorCalls.prepare(refId, {
-        connectionSecrets: secrets,
+        connectionSecrets: resolved.secrets,
+        connection: resolved.handle,
       });
       await connector.test?.(config, context);
     },

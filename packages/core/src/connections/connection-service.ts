@@ -168,7 +168,7 @@ export interface ConnectionServiceDeps {
   /** Called with every credential value, so the runtime's redactor masks it. */
   registerSecret: (value: string) => void;
   /** Runs the connector's test for a ref with these secrets. */
-  testConnector?: (connectorRefId: string, secrets: Readonly<Record<string, string>>) => Promise<void>;
+  testConnector?: (connectorRefId: string, resolved: ResolvedConnection) => Promise<void>;
   options?: ConnectionsOptions;
 }
 
@@ -418,7 +418,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
     async test(id) {
       try {
         const resolved = await getRefresher().resolve(id);
-        await deps.testConnector?.(resolved.connection.connectorRefId, resolved.secrets);
+        await deps.testConnector?.(resolved.connection.connectorRefId, resolved);
         const connection = await load(id);
         return { ok: true, connectionId: id, status: connection.status };
       } catch (error) {

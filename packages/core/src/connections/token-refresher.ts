@@ -1,3 +1,4 @@
+import type { ConnectorConnection } from "../connector";
 import {
   ConflictError,
   ConnectionBrokenError,
@@ -31,6 +32,11 @@ export interface ResolvedConnection {
   secrets: Readonly<Record<string, string>>;
   /** `authorization` for bearer-like and basic credentials; empty for API keys (their header is the connector's choice). */
   headers: Readonly<Record<string, string>>;
+  /**
+   * What a connector call's context carries as `connection`: after a 401, `renewSecrets()`
+   * refreshes (once across workers) unless another worker already replaced the rejected token.
+   */
+  handle: ConnectorConnection;
 }
 
 /** Options of `connections.resolve`. */
@@ -277,6 +283,32 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     return pending;
   }
 
+  function withHandle(
+    id: string,
+    connection: Connection,
+    current: Pick<ResolvedConnection, "secrets" | "headers">,
+  ): ResolvedConnection {
+    let secrets = current.secrets;
+    const handle: ConnectorConnection = {
+      id,
+      async renewSecrets() {
+        const rejected = secrets.accessToken;
+        let stored = await load(id);
+        assertUsable(stored);
+        let credentials = await deps.box.open(stored.credentials);
+        if (rejected === undefined || needsRefresh(stored, credentials, rejected)) {
+          ({ stored, credentials } = await renew(
+            id,
+            rejected === undefined ? { force: true } : { rejectedAccessToken: rejected },
+          ));
+        }
+        secrets = callSecrets(stored, credentials).secrets;
+        return secrets;
+      },
+    };
+    return { connection, ...current, handle };
+  }
+
   return {
     provider,
     mutate,
@@ -289,7 +321,7 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       if (needsRefresh(stored, credentials, options.rejectedAccessToken)) {
         ({ stored, credentials } = await renew(id, options));
       }
-      return { connection: publicConnection(stored), ...callSecrets(stored, credentials) };
+      return withHandle(id, publicConnection(stored), callSecrets(stored, credentials));
     },
   };
 }
