@@ -377,7 +377,11 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       health: async (refId, callOptions) => redactor.redact(await connectorCalls.health(refId, callOptions)),
       types: deps.connectors,
     },
-    connections,
+    connections: {
+      ...connections,
+      // A failing peer's message can echo what it was sent: results pass the redactor too.
+      test: async (id: string) => redactor.redact(await connections.test(id)),
+    },
     runs,
     deadLetters,
     ingest: runs.ingest,

@@ -176,6 +176,13 @@ async function exchange(what: string, run: () => Promise<oauth.TokenEndpointResp
         { oauthError: error.error },
       );
     }
+    if (error instanceof oauth.WWWAuthenticateChallengeError) {
+      // RFC 6749 §5.2: a 401 with a challenge from the token endpoint is a client that failed to
+      // authenticate (invalid_client), whatever parameters the challenge carries.
+      const named = error.cause.find((challenge) => typeof challenge.parameters.error === "string");
+      const code = named?.parameters.error ?? (error.status === 401 ? "invalid_client" : "invalid_request");
+      throw new OAuthError(`OAuth ${what} refused: ${code} (HTTP ${error.status})`, { oauthError: code });
+    }
     if (error instanceof TypeError || (error instanceof Error && error.name === "AbortError")) {
       throw new ConnectorError(`OAuth ${what}: request failed (${error.message})`, {
         retryable: true,
