@@ -39,6 +39,7 @@ function runtimeFor(oidc: OidcServer, extra: { onBroken?: () => void } = {}) {
           scopes: ["openid"],
           redirectUri: oidc.redirectUri,
           refreshTokenRotation: "rotating",
+          tokenResponseMetadata: ["scope", "access_token"],
           allowInsecureHttp: true,
         },
       },
@@ -95,8 +96,10 @@ describe("OAuth 2.0 authorization code + PKCE against oidc-provider", () => {
       status: "ACTIVE",
       customerId: "cust-a",
       connectorRefId: ref.id,
-      metadata: { plan: "gold" },
+      metadata: { plan: "gold", scope: "openid" },
     });
+    // A field named like a token is never copied into metadata, even when asked for.
+    expect(connection.metadata).not.toHaveProperty("access_token");
     expect(connection.scopes).toContain("openid");
     expect(connection).not.toHaveProperty("credentials");
     expect(await callApi(runtime, connection.id)).toBe(200);

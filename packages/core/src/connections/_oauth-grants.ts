@@ -18,6 +18,8 @@ export interface TokenSet {
   expiresAt?: number;
   /** Epoch ms when the answer came. */
   obtainedAt: number;
+  /** The response's other string fields (never the tokens), for `tokenResponseMetadata`. */
+  fields: Record<string, string>;
   scopes?: string[];
 }
 
@@ -152,7 +154,7 @@ export async function revokeToken(config: OAuthProviderConfig, token: string): P
       requestOptions(config),
     );
     await oauth.processRevocationResponse(response);
-    return { access_token: "-", token_type: "bearer" };
+    return { access_token: "-", token_type: "bearer" } as oauth.TokenEndpointResponse;
   });
 }
 
@@ -193,9 +195,14 @@ async function exchange(what: string, run: () => Promise<oauth.TokenEndpointResp
     throw new OAuthError(`OAuth ${what} failed: ${message}`, { cause: error });
   }
   const obtainedAt = Date.now();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === "string" && !/token/i.test(name)) fields[name] = value;
+  }
   return {
     accessToken: body.access_token,
     obtainedAt,
+    fields,
     ...(body.refresh_token === undefined ? {} : { refreshToken: body.refresh_token }),
     ...(typeof body.expires_in === "number" ? { expiresAt: obtainedAt + body.expires_in * 1000 } : {}),
     ...(typeof body.scope === "string" ? { scopes: body.scope.split(/[\s,]+/).filter(Boolean) } : {}),

@@ -365,6 +365,11 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
         ...(tokens.expiresAt === undefined ? {} : { expiresAt: tokens.expiresAt }),
         obtainedAt: tokens.obtainedAt,
       };
+      const kept: Record<string, string> = {};
+      for (const name of provider.tokenResponseMetadata) {
+        const value = tokens.fields[name];
+        if (value !== undefined) kept[name] = value;
+      }
       const fields = {
         status: "ACTIVE" as const,
         scopes: tokens.scopes ?? [],
@@ -377,7 +382,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
         const sealed = await getBox().seal(credentials);
         const renewed = await getRefresher().mutate(pending.connectionId, (current) => {
           const { lastError: _lastError, ...rest } = current;
-          return { ...rest, ...fields, credentials: sealed };
+          return { ...rest, ...fields, metadata: { ...rest.metadata, ...kept }, credentials: sealed };
         });
         events.emit({
           type: "connection.reconnected",
@@ -394,7 +399,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
           connectorRefId: pending.connectorRefId,
           customerId: pending.customerId,
           ...(pending.tenant === undefined ? {} : { tenant: pending.tenant }),
-          metadata: pending.metadata,
+          metadata: { ...pending.metadata, ...kept },
           authType: "oauth2",
           provider: pending.provider,
           ...fields,

@@ -38,6 +38,12 @@ export const OAuthProviderConfig = z.object({
   authorizationParams: z.record(z.string(), z.string()).default({}),
   /** Extra parameters of every token request (`resource`, `audience`…). @default {} */
   tokenParams: z.record(z.string(), z.string()).default({}),
+  /**
+   * String fields of the code grant's token response copied into the connection's `metadata`
+   * (Salesforce's `instance_url`, the API host of the customer's org).
+   * @default []
+   */
+  tokenResponseMetadata: z.array(z.string().min(1)).default([]),
   /** Use PKCE (RFC 7636, S256). Only turn it off for a provider that rejects it. @default true */
   pkce: z.boolean().default(true),
   /**
