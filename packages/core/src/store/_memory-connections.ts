@@ -52,6 +52,10 @@ export function memoryConnections(): ConnectionStore {
     async takePendingAuthorization(state, now) {
       const found = pending.get(state);
       pending.delete(state);
+      // Abandoned flows go with any take, as in the PostgreSQL store.
+      for (const [key, entry] of pending) {
+        if (Date.parse(entry.expiresAt) <= now.getTime()) pending.delete(key);
+      }
       if (found === undefined || Date.parse(found.expiresAt) <= now.getTime()) return undefined;
       return found;
     },
