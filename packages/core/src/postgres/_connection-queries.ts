@@ -8,8 +8,22 @@ import { type Db, jsonParam, queryDoc, queryDocs, SqlParams, whereClause } from 
  * Connections in PostgreSQL. The refresh lock is a transaction-scoped advisory lock keyed by the
  * schema and the connection id, so workers of one store serialise and other schemas never wait.
  */
-export function connectionQueries(db: Db, schema: string): ConnectionStore {
+export function connectionQueries(db: Db, schema: string, poolSize: () => Promise<number>): ConnectionStore {
   const t = db.tables;
+  // A lock holder keeps one pooled connection for its transaction and needs another for its
+  // writes: at most half the pool holds locks at once, so holders can never take every
+  // connection and wait on each other (many connections refreshing together in one process).
+  let holders = 0;
+  const queue: Array<() => void> = [];
+  const enter = async (): Promise<void> => {
+    const limit = Math.max(1, Math.floor((await poolSize()) / 2));
+    while (holders >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    holders += 1;
+  };
+  const leave = (): void => {
+    holders -= 1;
+    queue.shift()?.();
+  };
   return {
     async insertConnection(connection) {
       const inserted = await db.query(
@@ -110,13 +124,18 @@ export function connectionQueries(db: Db, schema: string): ConnectionStore {
     async withConnectionLock(connectionId, fn) {
       // The lock lives as long as this transaction; `fn` writes through the pool, so its writes
       // are committed (visible to the next holder) before the lock is released.
-      return db.transaction("withConnectionLock", async (client) => {
-        await client.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [
-          `synapseops.connection:${schema}`,
-          connectionId,
-        ]);
-        return fn();
-      });
+      await enter();
+      try {
+        return await db.transaction("withConnectionLock", async (client) => {
+          await client.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [
+            `synapseops.connection:${schema}`,
+            connectionId,
+          ]);
+          return fn();
+        });
+      } finally {
+        leave();
+      }
     },
   };
 }

@@ -161,6 +161,6 @@ export function postgresStore(
     ...batchQueries(db),
     ...readinessQueries(db),
     ...retentionQueries(db),
-    ...connectionQueries(db, schemaName),
+    ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),
   };
 }
