@@ -128,8 +128,10 @@ describe.skipIf(Boolean(service.skip))("connections: the refresh race across thr
     };
     const started = await Promise.all([startWorker(settings), startWorker(settings), startWorker(settings)]);
     const before = { ...oidc.counts };
+    const go = Date.now();
     for (const { child } of started) child.stdin?.write("go\n");
     const reports = await Promise.all(started.map(({ report }) => report));
+    const elapsedMs = Date.now() - go;
 
     const failures = reports.flatMap((report) => report.failures);
     expect(failures).toEqual([]);
@@ -141,13 +143,17 @@ describe.skipIf(Boolean(service.skip))("connections: the refresh race across thr
     // Every refresh at the server is one the workers made and recorded, none was refused
     // (a second refresh with a rotated-out token would be invalid_grant and break the connection),
     // and each produced the one access token the calls used until the next expiry.
+    // A token is renewed 1 s before its 3 s life ends: one expiry every 2 s of the run at most.
     expect(refreshes).toBeGreaterThanOrEqual(2);
-    expect(refreshes).toBeLessThanOrEqual(5);
+    expect(refreshes).toBeLessThanOrEqual(Math.floor(elapsedMs / 2_000) + 1);
     expect(oidc.counts.refreshErrors - before.refreshErrors).toBe(0);
     expect(refreshedEvents).toHaveLength(refreshes);
     // (The first token may have gone stale while the workers started under load.)
     expect(oidc.acceptedTokens.size).toBe(refreshes + (oidc.acceptedTokens.has(initial.accessToken) ? 1 : 0));
     expect((await runtime.connections.get(connection.id))?.status).toBe("ACTIVE");
+    console.log(
+      `[figure] connections race: 300 calls from 3 processes in ${elapsedMs} ms, ${refreshes} refreshes at the server (${oidc.acceptedTokens.size} access tokens used), ${oidc.counts.api401 - before.api401} resource 401s, 0 refused refreshes, ${failures.length} failed calls`,
+    );
 
     // Canary tokens: every token the server issued is absent from logs, events and the dump.
     const { stdout: dump } = await promisify(execFile)(
