@@ -126,6 +126,17 @@ describe("connections with direct credentials", () => {
     ).rejects.toBeInstanceOf(NotFoundError);
     await expect(runtime.connections.resolve("conn_missing")).rejects.toBeInstanceOf(NotFoundError);
     await expect(
+      runtime.connections.connectUrl({ provider: "demo", connectorRefId: ref.id, customerId: "" }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT", path: "/customerId" });
+    await expect(
+      runtime.connections.connectUrl({
+        provider: "demo",
+        connectorRefId: ref.id,
+        customerId: "c",
+        redirectUri: "not a url",
+      }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT", path: "/redirectUri" });
+    await expect(
       runtime.connections.connectUrl({ provider: "nope", connectorRefId: ref.id, customerId: "c" }),
     ).rejects.toBeInstanceOf(ValidationError);
     await runtime.close();

@@ -94,6 +94,25 @@ export interface ConnectUrlInput {
   redirectUri?: string;
 }
 
+const ConnectUrlSchema = z.object({
+  provider: z.string().min(1),
+  connectorRefId: z.string().min(1),
+  customerId: Common.customerId,
+  tenant: Common.tenant,
+  metadata: Common.metadata,
+  scopes: z.array(z.string().min(1)).optional(),
+  redirectUri: z.url().optional(),
+});
+
+/** Parses with a schema; the first issue becomes a ValidationError pointing at its field. */
+function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.join("/") ?? "";
+  throw new ValidationError(`${what}: ${path || "input"}: ${issue?.message}`, { path: `/${path}` });
+}
+
 /** A connect URL to send the customer's browser to. */
 export interface ConnectUrl {
   url: string;
@@ -291,14 +310,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
 
   const service: ConnectionService = {
     async create(raw) {
-      const parsed = CreateConnectionInput.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ValidationError(`connection: ${issue?.path.join("/") || "input"}: ${issue?.message}`, {
-          path: `/${issue?.path.join("/") ?? ""}`,
-        });
-      }
-      const input = parsed.data;
+      const input = parseInput(CreateConnectionInput, raw, "connection");
       await requireRef(input.connectorRefId);
       const base = {
         id: input.id ?? newId("conn"),
@@ -340,7 +352,8 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
       }
     },
 
-    connectUrl: (input) => startAuthorization(input),
+    connectUrl: (input) =>
+      startAuthorization(parseInput(ConnectUrlSchema, input, "connectUrl") as ConnectUrlInput),
 
     async completeAuthorization(callbackUrl) {
       const url = typeof callbackUrl === "string" ? new URL(callbackUrl) : callbackUrl;
