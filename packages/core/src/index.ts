@@ -45,15 +45,14 @@ export type {
   ConnectionEventListener,
 } from "./connections/connection-events";
 export type {
-  ConnectionService,
-  ConnectionServiceDeps,
   ConnectionsOptions,
   ConnectionTestResult,
   ConnectUrl,
   ConnectUrlInput,
   ReconnectCredentials,
-} from "./connections/connection-service";
-export { CreateConnectionInput } from "./connections/connection-service";
+} from "./connections/connection-inputs";
+export { CreateConnectionInput } from "./connections/connection-inputs";
+export type { ConnectionService, ConnectionServiceDeps } from "./connections/connection-service";
 export type { OAuthProviderConfigInput } from "./connections/oauth-provider";
 export { OAuthProviderConfig } from "./connections/oauth-provider";
 export type { ResolveConnectionOptions, ResolvedConnection } from "./connections/token-refresher";

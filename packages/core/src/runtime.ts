@@ -1,10 +1,7 @@
 import { createMappingSuggester } from "@synapseops/mapping";
 import { type BlueprintService, blueprintService } from "./blueprints/blueprint-service";
-import {
-  type ConnectionService,
-  type ConnectionsOptions,
-  connectionService,
-} from "./connections/connection-service";
+import type { ConnectionsOptions } from "./connections/connection-inputs";
+import { type ConnectionService, connectionService } from "./connections/connection-service";
 import { type Connector, connectorRegistry } from "./connector";
 import { type ConnectorService, connectorService } from "./connector-service";
 import { toSynapseError, ValidationError } from "./errors";
