@@ -11,12 +11,14 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OidcServer, startOidcServer } from "../../core/test/_oidc-server";
 import {
+  createTraceRecorder,
   expressOAuthCallbackHandler,
   fastifyOAuthCallbackHandler,
   fetchOAuthCallbackHandler,
   honoOAuthCallbackHandler,
   http,
   nodeOAuthCallbackHandler,
+  type RecordedTrace,
 } from "../src/index";
 
 let oidc: OidcServer;
@@ -24,12 +26,21 @@ let runtime: Runtime;
 let refId = "";
 const closers: Array<() => Promise<void>> = [];
 const successRedirect = "https://app.example/settings/integrations";
+const traces: RecordedTrace[] = [];
 
 beforeAll(async () => {
   oidc = await startOidcServer({ accessTokenTtl: 3600 });
   runtime = createRuntime({
     store: memoryStore(),
-    connectors: [http()],
+    connectors: [
+      http({
+        traces: createTraceRecorder({
+          projectId: "prj_traces",
+          environment: "test",
+          onTrace: (t) => traces.push(t),
+        }),
+      }),
+    ],
     connections: {
       keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]),
       providers: {
@@ -163,5 +174,10 @@ describe("the http connector on a connection", () => {
     await oidc.revokeGrants("cust-http");
     const broken = await runtime.connections.test(connection.id);
     expect(broken).toMatchObject({ ok: false, status: "BROKEN", error: { code: "CONNECTION_BROKEN" } });
+    // Canary tokens: the recorded exchanges (including the rejected call) carry none of them.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(traces.length).toBeGreaterThanOrEqual(3);
+    const recorded = JSON.stringify(traces);
+    expect([...oidc.issuedTokens].filter((token) => recorded.includes(token))).toEqual([]);
   });
 });
