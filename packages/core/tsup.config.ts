@@ -8,7 +8,7 @@ export default packageBuild(
     testing: "src/testing/index.ts",
   },
   {
-    bundleForCjs: ["p-retry", "is-network-error"],
+    bundleForCjs: ["p-retry", "is-network-error", "oauth4webapi"],
     // vitest refuses require(): the CJS build of `testing` uses the runner's globals (issue 18).
     cjsAlias: { vitest: "./src/testing/_runner-globals.ts" },
   },

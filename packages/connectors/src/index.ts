@@ -63,6 +63,18 @@ export type { SlackConnectorConfig } from "./notify/slack";
 export { SlackConfig, slack } from "./notify/slack";
 export type { TeamsConnectorConfig } from "./notify/teams";
 export { TeamsConfig, teams } from "./notify/teams";
+export type {
+  OAuthCallbackAnswer,
+  OAuthCallbackOptions,
+  OAuthCallbackTarget,
+} from "./oauth-callback/_answer";
+export type { ExpressCallbackRequestLike } from "./oauth-callback/express";
+export { expressOAuthCallbackHandler } from "./oauth-callback/express";
+export type { FastifyCallbackReplyLike } from "./oauth-callback/fastify";
+export { fastifyOAuthCallbackHandler } from "./oauth-callback/fastify";
+export type { HonoCallbackContextLike } from "./oauth-callback/fetch";
+export { fetchOAuthCallbackHandler, honoOAuthCallbackHandler } from "./oauth-callback/fetch";
+export { nodeOAuthCallbackHandler } from "./oauth-callback/node";
 export type { OpenApiConnectorConfigInput } from "./openapi/config";
 export { OpenApiConnectorConfig } from "./openapi/config";
 export type {

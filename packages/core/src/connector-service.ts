@@ -1,4 +1,4 @@
-import type { Connector, ConnectorContext } from "./connector";
+import type { Connector, ConnectorConnection, ConnectorContext } from "./connector";
 import { ErrorCode, NotFoundError, SynapseError, ValidationError } from "./errors";
 import type { ConnectorRef } from "./model/connector-ref";
 import type { Environment } from "./model/environment";
@@ -55,7 +55,23 @@ export interface ConnectorService {
    * What every connector call needs for a ref: the connector, the parsed config and a context with
    * resolved secrets. The run executor uses it for steps; tests use it to call a capability.
    */
-  prepare(refId: string, options?: ConnectorCallOptions & { attempt?: number }): Promise<PreparedConnector>;
+  prepare(
+    refId: string,
+    options?: ConnectorCallOptions & PrepareConnectionOptions,
+  ): Promise<PreparedConnector>;
+}
+
+/** What {@link ConnectorService.prepare} takes besides the call options. */
+export interface PrepareConnectionOptions {
+  /** 1 for a step's first attempt. @default 1 */
+  attempt?: number;
+  /**
+   * A customer's credentials (`connections.resolve(id).secrets`): these names are not looked up
+   * in the ref's or environment's secret refs.
+   */
+  connectionSecrets?: Readonly<Record<string, string>>;
+  /** The connection they come from (`connections.resolve(id).handle`), for renewal after a 401. */
+  connection?: ConnectorConnection;
 }
 
 /** A connector ready to call for one ref. */
@@ -87,7 +103,7 @@ export interface ConnectorServiceDeps extends ServiceDeps {
 export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
   async function prepare(
     refId: string,
-    options: ConnectorCallOptions & { attempt?: number } = {},
+    options: ConnectorCallOptions & PrepareConnectionOptions = {},
   ): Promise<PreparedConnector> {
     const ref = await deps.store.getConnectorRef(refId);
     if (ref === undefined) throw new NotFoundError("connector", refId);
@@ -115,7 +131,8 @@ export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
       environment = await deps.store.getEnvironment(ref.projectId, options.environment);
       if (environment === undefined) throw new NotFoundError("environment", options.environment);
     }
-    const secrets = await resolveSecrets(deps, ref, connector, environment);
+    // A customer's connection supplies its secrets (`connections.resolve`); the ref's own fill the rest.
+    const secrets = await resolveSecrets(deps, ref, connector, environment, options.connectionSecrets);
     const signals = [options.signal, AbortSignal.timeout(options.timeoutMs ?? 30_000)].filter(
       (signal): signal is AbortSignal => signal !== undefined,
     );
@@ -124,6 +141,7 @@ export function connectorService(deps: ConnectorServiceDeps): ConnectorService {
       signal: AbortSignal.any(signals),
       secrets,
       attempt: options.attempt ?? 1,
+      ...(options.connection === undefined ? {} : { connection: options.connection }),
       environment: {
         name: environment?.name ?? "default",
         variables: environment?.variables ?? {},
@@ -197,11 +215,13 @@ async function resolveSecrets(
   ref: ConnectorRef,
   connector: Connector,
   environment: Environment | undefined,
+  given: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, string>> {
   const keys: Record<string, string> = { ...ref.secrets, ...(environment?.secrets ?? {}) };
   const names = new Set([...connector.secrets, ...Object.keys(keys)]);
-  const resolved: Record<string, string> = {};
+  const resolved: Record<string, string> = { ...given };
   for (const name of names) {
+    if (Object.hasOwn(given, name)) continue;
     const key = keys[name];
     if (key === undefined) {
       throw new ValidationError(

@@ -15,6 +15,19 @@ export interface ConnectorContext {
   attempt: number;
   /** The environment the run targets; `baseUrl` is the environment's own, when it has one. */
   environment: { name: string; variables: Readonly<Record<string, string>>; baseUrl?: string };
+  /**
+   * Present when the call runs on a customer's connection (`runtime.connections`), whose
+   * credentials are in `secrets`. After the peer rejects them (a 401), `renewSecrets` returns
+   * fresh ones — one refresh across all workers — or throws `ConnectionBrokenError`; retry once.
+   */
+  connection?: ConnectorConnection;
+}
+
+/** The connection a connector call runs on (see {@link ConnectorContext.connection}). */
+export interface ConnectorConnection {
+  readonly id: string;
+  /** New secrets after `secrets` were rejected. @throws ConnectionBrokenError when the connection broke. */
+  renewSecrets(): Promise<Readonly<Record<string, string>>>;
 }
 
 /**

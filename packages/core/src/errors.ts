@@ -25,6 +25,8 @@ export const ErrorCode = {
   SECRET_MISSING: "SECRET_MISSING",
   APPROVAL_NOT_PENDING: "APPROVAL_NOT_PENDING",
   OVERLOADED: "OVERLOADED",
+  CONNECTION_BROKEN: "CONNECTION_BROKEN",
+  OAUTH_FAILED: "OAUTH_FAILED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -204,6 +206,49 @@ export class OverloadedError extends SynapseError {
     super(ErrorCode.OVERLOADED, message, options);
     this.retryAfterMs = options.retryAfterMs;
     this.resource = options.resource;
+  }
+}
+
+/**
+ * A connection whose credentials no longer work — the authorization server answered
+ * `invalid_grant` or `invalid_client`, or the connection was revoked — so every call through it
+ * fails at once with this error instead of retrying: the customer must reconnect. Never retryable.
+ */
+export class ConnectionBrokenError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:ConnectionBrokenError";
+  override name = "ConnectionBrokenError";
+  readonly connectionId: string;
+  /** `BROKEN` (credentials rejected) or `REVOKED` (revoked on purpose). */
+  readonly status: "BROKEN" | "REVOKED";
+  readonly retryable = false;
+  constructor(
+    connectionId: string,
+    status: "BROKEN" | "REVOKED",
+    reason: string,
+    options: SynapseErrorOptions = {},
+  ) {
+    super(
+      ErrorCode.CONNECTION_BROKEN,
+      `connection "${connectionId}" is ${status}: ${reason}; the customer must reconnect`,
+      options,
+    );
+    this.connectionId = connectionId;
+    this.status = status;
+  }
+}
+
+/**
+ * An OAuth 2.0 exchange failed for a reason that is not a broken connection: a callback with a
+ * bad or expired `state`, an error returned by the authorization server, a malformed token
+ * response. `oauthError` is the server's RFC 6749 §5.2 `error` code when it sent one.
+ */
+export class OAuthError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:OAuthError";
+  override name = "OAuthError";
+  readonly oauthError: string | undefined;
+  constructor(message: string, options: SynapseErrorOptions & { oauthError?: string } = {}) {
+    super(ErrorCode.OAUTH_FAILED, message, options);
+    this.oauthError = options.oauthError;
   }
 }
 

@@ -34,8 +34,32 @@ export { validateBlueprintBody } from "./blueprints/validate";
 export type { ValidationIssue, ValidationReport, ValidationSeverity } from "./blueprints/validation-report";
 export { ValidationIssueCode } from "./blueprints/validation-report";
 export type {
+  ConnectionCredentials,
+  ConnectionFilter,
+  PendingAuthorization,
+  StoredConnection,
+} from "./connections/connection";
+export { Connection, ConnectionAuthType, ConnectionStatus } from "./connections/connection";
+export type {
+  ConnectionEvent,
+  ConnectionEventListener,
+} from "./connections/connection-events";
+export type {
+  ConnectionsOptions,
+  ConnectionTestResult,
+  ConnectUrl,
+  ConnectUrlInput,
+  ReconnectCredentials,
+} from "./connections/connection-inputs";
+export { CreateConnectionInput } from "./connections/connection-inputs";
+export type { ConnectionService, ConnectionServiceDeps } from "./connections/connection-service";
+export type { OAuthProviderConfigInput } from "./connections/oauth-provider";
+export { OAuthProviderConfig } from "./connections/oauth-provider";
+export type { ResolveConnectionOptions, ResolvedConnection } from "./connections/token-refresher";
+export type {
   Connector,
   ConnectorCapabilities,
+  ConnectorConnection,
   ConnectorContext,
   ConnectorDefinition,
   HealthOptions,
@@ -60,6 +84,7 @@ export type {
   ConnectorService,
   ConnectorServiceDeps,
   ConnectorTestResult,
+  PrepareConnectionOptions,
   PreparedConnector,
 } from "./connector-service";
 export { connectorService } from "./connector-service";
@@ -67,12 +92,14 @@ export type { SynapseErrorOptions } from "./errors";
 export {
   BlueprintInvalidError,
   ConflictError,
+  ConnectionBrokenError,
   DependencyMissingError,
   ErrorCode,
   IdempotencyConflictError,
   LeaseLostError,
   LifecycleError,
   NotFoundError,
+  OAuthError,
   OverloadedError,
   StoreError,
   SynapseError,
@@ -245,6 +272,7 @@ export type {
   BlueprintFilter,
   BlueprintStore,
   BlueprintWrite,
+  ConnectionStore,
   DeadLetterFilter,
   IdempotencyClaim,
   IdempotencyClaimResult,

@@ -1,5 +1,7 @@
 import { createMappingSuggester } from "@synapseops/mapping";
 import { type BlueprintService, blueprintService } from "./blueprints/blueprint-service";
+import type { ConnectionsOptions } from "./connections/connection-inputs";
+import { type ConnectionService, connectionService } from "./connections/connection-service";
 import { type Connector, connectorRegistry } from "./connector";
 import { type ConnectorService, connectorService } from "./connector-service";
 import { toSynapseError, ValidationError } from "./errors";
@@ -99,6 +101,15 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
      */
     sweepEveryMs?: number;
   };
+  /**
+   * Per-customer connections (`runtime.connections`): the key provider their credentials are
+   * encrypted with, OAuth providers, the redirect URI and the hook called when one breaks.
+   * @example
+   * ```ts
+   * createRuntime({ connections: { keys: envKeyProvider(), providers: { hubspot: { … } }, onBroken } })
+   * ```
+   */
+  connections?: ConnectionsOptions;
   /** Idempotency key handling. */
   idempotency?: {
     /** How long a claim holds before another worker may take it over. @default 30_000 */
@@ -197,6 +208,8 @@ export interface Runtime<RefInput = ConnectorRefInput> {
   health(): Promise<{ ok: boolean; store: HealthCheck; queue: HealthCheck }>;
   /** The connector types registered, and connection tests and health checks of connector refs. */
   readonly connectors: RuntimeConnectors;
+  /** Per-customer credentials for connector refs: OAuth 2.0, API keys, client credentials. */
+  readonly connections: ConnectionService;
   /**
    * Queues every unfinished durable run again (batches no live worker holds) and re-arms its
    * approval timeouts; returns how many runs it looked at. Runs by itself with `resumeOnStart`.
@@ -318,6 +331,20 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     secrets: options.secrets,
     registerSecret: (value) => redactor.addSecret(value),
   });
+  const connections = connectionService({
+    store,
+    logger,
+    clock: deps.clock,
+    registerSecret: (value) => redactor.addSecret(value),
+    testConnector: async (refId, resolved) => {
+      const { connector, config, context } = await connectorCalls.prepare(refId, {
+        connectionSecrets: resolved.secrets,
+        connection: resolved.handle,
+      });
+      await connector.test?.(config, context);
+    },
+    ...(options.connections === undefined ? {} : { options: options.connections }),
+  });
   const inputLimits = { ...DEFAULT_INPUT_LIMITS, ...options.inputLimits };
   return guardErrors(inputLimits, "", {
     store,
@@ -334,6 +361,11 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       test: async (refId, callOptions) => redactor.redact(await connectorCalls.test(refId, callOptions)),
       health: async (refId, callOptions) => redactor.redact(await connectorCalls.health(refId, callOptions)),
       types: deps.connectors,
+    },
+    connections: {
+      ...connections,
+      // A failing peer's message can echo what it was sent: results pass the redactor too.
+      test: async (id: string) => redactor.redact(await connections.test(id)),
     },
     runs,
     deadLetters,
@@ -357,6 +389,9 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   });
 }
 
+/** Methods that return at once (no promise): kept as they are by {@link guardErrors}. */
+const SYNC_METHODS = new Set(["connections.subscribe"]);
+
 /**
  * Wraps every async method of the runtime's services so whatever escapes (a driver error, a bug)
  * reaches the host as a SynapseError, never a bare Error — and so every argument is checked
@@ -365,7 +400,9 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
 function guardErrors<T extends object>(limits: InputLimits, prefix: string, target: T): T {
   const wrapped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(target)) {
-    if (typeof value === "function") {
+    if (typeof value === "function" && SYNC_METHODS.has(`${prefix}${key}`)) {
+      wrapped[key] = value;
+    } else if (typeof value === "function") {
       const method = `${prefix}${key}`;
       wrapped[key] = async (...args: unknown[]) => {
         try {

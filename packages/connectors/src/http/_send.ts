@@ -102,6 +102,21 @@ export function httpSender(options: {
           await response.body?.cancel();
           tokens.invalidate(call.config.auth);
           response = await attempt(current, true, deadline.signal);
+        } else if (
+          response.status === 401 &&
+          call.context.connection !== undefined &&
+          call.config.auth.type !== "none"
+        ) {
+          // A customer's connection (issue 22): its token may have expired or been rotated
+          // elsewhere. Renew once (one refresh across workers); a broken connection throws here,
+          // typed and not retryable, instead of the 401.
+          await response.body?.cancel();
+          const secrets = await call.context.connection.renewSecrets();
+          current = {
+            ...current,
+            context: { ...current.context, secrets: { ...current.context.secrets, ...secrets } },
+          };
+          response = await attempt(current, false, deadline.signal);
         }
         for (let hops = 0; isRedirect(response); hops += 1) {
           await response.body?.cancel();

@@ -3,6 +3,7 @@ import { StoreError } from "../errors";
 import type { Store, TransactionalIdempotency } from "../store/types";
 import { batchQueries } from "./_batch-queries";
 import { blueprintQueries } from "./_blueprint-queries";
+import { connectionQueries } from "./_connection-queries";
 import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
 import { loadPg } from "./_load-pg";
@@ -160,5 +161,6 @@ export function postgresStore(
     ...batchQueries(db),
     ...readinessQueries(db),
     ...retentionQueries(db),
+    ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),
   };
 }

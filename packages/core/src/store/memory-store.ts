@@ -11,6 +11,7 @@ import type { Project } from "../model/project";
 import type { Run, RunEvent } from "../model/run";
 import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
+import { memoryConnections } from "./_memory-connections";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
@@ -84,6 +85,7 @@ export function memoryStore(): Store {
 
   return {
     kind: "memory",
+    ...memoryConnections(),
     async ping() {},
     async close() {},
 

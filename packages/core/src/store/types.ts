@@ -1,3 +1,4 @@
+import type { ConnectionFilter, PendingAuthorization, StoredConnection } from "../connections/connection";
 import type { Artifact } from "../model/artifact";
 import type { AuditEntry } from "../model/audit";
 import type { Blueprint, BlueprintRevision, BlueprintStatus } from "../model/blueprint";
@@ -379,8 +380,41 @@ export interface ReadinessStore {
   listTraces(filter: TraceFilter): Promise<Page<Trace>>;
 }
 
+// --- Connections (issue 22): kept in their own block; other store additions go in theirs. ---
+
+/**
+ * The port for connections: one customer's encrypted credentials per connector ref, the OAuth
+ * authorizations in flight, and the lock that makes a token refresh happen once across workers.
+ */
+export interface ConnectionStore {
+  /** @throws ConflictError when the id exists. */
+  insertConnection(connection: StoredConnection): Promise<void>;
+  getConnection(id: string): Promise<StoredConnection | undefined>;
+  /** Oldest first. */
+  listConnections(filter?: ConnectionFilter): Promise<Page<StoredConnection>>;
+  /**
+   * Replaces the connection (credentials and fields in one write) if its stored `version` is still
+   * `expectedVersion`. @throws ConflictError when it changed, NotFoundError when it is gone.
+   */
+  updateConnection(connection: StoredConnection, expectedVersion: number): Promise<void>;
+  /** Whether it existed. */
+  deleteConnection(id: string): Promise<boolean>;
+  /** @throws ConflictError when the state exists. */
+  insertPendingAuthorization(pending: PendingAuthorization): Promise<void>;
+  /** Removes and returns the authorization with this state if it has not expired at `now` (single use). */
+  takePendingAuthorization(state: string, now: Date): Promise<PendingAuthorization | undefined>;
+  /**
+   * Runs `fn` holding the connection's lock, exclusive among every process sharing the store
+   * (PostgreSQL: a transaction-scoped advisory lock; memory: in process). Callers keep one holder
+   * per process and connection, so waiting never starves the store of connections.
+   */
+  withConnectionLock<T>(connectionId: string, fn: () => Promise<T>): Promise<T>;
+}
+
+// --- end of connections ---
+
 /** A complete store: the design-time model, execution state and readiness records. */
-export interface Store extends BlueprintStore, RunStore, ReadinessStore {
+export interface Store extends BlueprintStore, RunStore, ReadinessStore, ConnectionStore {
   /** A name for health reports and logs (`memory`, `postgres`). */
   readonly kind: string;
   /** Checks the store answers; throws when it does not. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, LeaseLostError, NotFoundError, SynapseError } from "../errors";
 import { newId } from "../ids";
 import { RUN_EVENT_PAYLOAD, type Store } from "../store/types";
+import { connectionStoreContract } from "./_connection-store-contract";
 import {
   sampleAudit,
   sampleBlueprint,
@@ -638,6 +639,8 @@ export function testStore(
         expect(await store.getCursor(scope)).toEqual({ updatedAt: "2026-01-02", id: 9 });
       });
     });
+    connectionStoreContract(() => store);
+
     describe("test runs and traces", () => {
       it("stores test runs and lists them by project, environment, document and time", async () => {
         const projectId = newId("prj");
