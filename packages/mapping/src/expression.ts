@@ -15,6 +15,7 @@ import { libraryFunctions } from "./functions/index";
 import { buildsRanges, guardRanges } from "./guards/builtin-budgets";
 import { restoreClonedRegexes } from "./guards/cloned-regexes";
 import { guardedFunctions } from "./guards/guarded-functions";
+import { hideSequencePush } from "./guards/hidden-sequence-push";
 import { isolateEmptyArrays } from "./guards/input-isolation";
 import { builtinFunction, type JsonataFrame, probeEnvironment } from "./guards/jsonata-environment";
 import { checkOutput } from "./guards/output-check";
@@ -420,6 +421,7 @@ class ReferenceEvaluator {
       });
       instance = jsonata(this.source, options);
       restoreClonedRegexes(instance.ast());
+      hideSequencePush(instance);
       this.setUp(instance);
       if (this.needs.subexpressions !== undefined) {
         this.fastParts = installFastSubexpressions(instance, this.needs.subexpressions) > 0;
