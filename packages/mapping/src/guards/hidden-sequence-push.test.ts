@@ -16,6 +16,19 @@ describe("sequences bounded by jsonata's `sequence` option", () => {
     }
   });
 
+  it("do not show it to `*` in $eval text or to a host function", async () => {
+    const text = "($map($, function($x){ $map(1, function($i){ 1 }) })){$string(*): $count($)}";
+    const expression = `$eval(${JSON.stringify(text)})`;
+    const expected = await jsonata(expression).evaluate([{}, {}]);
+    expect(expected).toEqual({ "[1,true]": 2 });
+    for (const fastPath of [true, false]) {
+      expect(await compileExpression(expression, { fastPath }).evaluate([{}, {}])).toEqual(expected);
+    }
+    const keysOf = (value: unknown): string[] => Object.keys(value as object);
+    const host = compileExpression("$keysOf($map(items, function($v){ $v }))", { fastPath: false });
+    expect(await host.evaluate({ items: [1, 2] }, { keysOf })).toEqual(["0", "1", "sequence"]);
+  });
+
   it("are still bounded", async () => {
     const expression = compileExpression("$map(items, function($v){ $v })", {
       fastPath: false,
