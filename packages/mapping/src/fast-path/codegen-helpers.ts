@@ -283,6 +283,7 @@ export function fromMillisWith(
 /** Every helper, by the name generated code uses. */
 export const HELPERS = {
   norm,
+  normaliseSequence,
   nameOf,
   copySequence,
   pushFlat,
