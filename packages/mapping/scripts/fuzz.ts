@@ -16,8 +16,20 @@ const { values } = parseArgs({
     out: { type: "string", default: "fuzz-reproducers.json" },
     "max-sequence": { type: "string" },
     "max-depth": { type: "string" },
+    help: { type: "boolean", short: "h" },
   },
 });
+if (values.help) {
+  console.log(`npm run fuzz -w @synapseops/mapping -- [options]
+  --cases N         how many cases, each run in every mode (default 200000)
+  --seed S          generator seed (default: the clock); the same seed gives the same cases
+  --inputs N        inputs per generated expression (default 20)
+  --out FILE        where the counts and minimal reproducers go (default fuzz-reproducers.json)
+  --max-sequence N  run our modes with maxSequenceLength N (both must fail alike)
+  --max-depth N     run our modes with maxDepth N
+Exits 1 when some case disagrees outside the documented table (docs/mapping-expressions.md).`);
+  process.exit(0);
+}
 const inputsPerExpression = Number(values.inputs);
 const seed = Number(values.seed);
 const started = Date.now();

@@ -205,3 +205,31 @@ describe.each([
     expect(padded.value).toBe(1000);
   });
 });
+
+// issue 17: with `fastPath: false`, `$string` serialised the whole value before refusing it.
+describe("$string over the output limit", () => {
+  it("is refused before anything is serialised, in both modes, and works as a value", async () => {
+    let serialised = 0;
+    const big = {
+      toJSON: () => serialised++,
+      items: Array.from({ length: 1000 }, (_, index) => `item ${index}`),
+    };
+    for (const fastPath of [true, false]) {
+      const expression = compileExpression("$string(big)", { fastPath, maxOutputSize: 1000 });
+      await expect(expression.evaluate({ big })).rejects.toMatchObject({
+        code: MappingErrorCode.OUTPUT_TOO_LARGE,
+      });
+      const asValue = compileExpression('$map([1, "a", {"b": [true]}], $string)', { fastPath });
+      expect([...((await asValue.evaluate({})) as unknown[])]).toEqual(["1", "a", '{"b":[true]}']);
+      // jsonata builds a partial application from the parameters' source text, and fails on the
+      // built-in's `prettify = false`: ours, written alike, fails alike.
+      const partial = compileExpression('($s := $string(?, true); $s({"b": 1}))', { fastPath });
+      await expect(partial.evaluate({})).rejects.toMatchObject({
+        jsonataCode: "S0208",
+        position: 26,
+        token: "=",
+      });
+    }
+    expect(serialised).toBe(0);
+  });
+});

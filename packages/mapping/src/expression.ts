@@ -14,7 +14,8 @@ import { registeredFunctions } from "./function-registry";
 import { libraryFunctions } from "./functions/index";
 import { buildsRanges, guardRanges } from "./guards/builtin-budgets";
 import { restoreClonedRegexes } from "./guards/cloned-regexes";
-import { guardedFunctions } from "./guards/guarded-functions";
+import { budgetedString, guardedFunctions } from "./guards/guarded-functions";
+import { enumeratesSequenceKeys, hideSequencePush } from "./guards/hidden-sequence-push";
 import { isolateEmptyArrays } from "./guards/input-isolation";
 import { builtinFunction, type JsonataFrame, probeEnvironment } from "./guards/jsonata-environment";
 import { checkOutput } from "./guards/output-check";
@@ -106,6 +107,7 @@ export function compileExpression(
     timer: hostMayWrite,
     // `$eval` text may group too.
     groupsBy: groupsBy(parsed.ast()) || usesEval(parsed.ast()),
+    sequenceKeys: enumeratesSequenceKeys(parsed.ast()) || hostMayWrite,
     // Outside the fast path, its compilable parts still run fast.
     subexpressions: fast === undefined ? functions : undefined,
   });
@@ -368,6 +370,8 @@ class ReferenceEvaluator {
       ranges: boolean;
       timer: boolean;
       groupsBy: boolean;
+      /** Whether the expression (or a host function it calls) may list a sequence's keys. */
+      sequenceKeys: boolean;
       subexpressions: JsonataFrame | undefined;
     },
   ) {}
@@ -420,6 +424,14 @@ class ReferenceEvaluator {
       });
       instance = jsonata(this.source, options);
       restoreClonedRegexes(instance.ast());
+      if (this.needs.sequenceKeys) hideSequencePush(instance);
+      // Before the host's functions, so a host's own `$string` still wins.
+      const string = budgetedString(this.limits.maxOutputSize);
+      instance.registerFunction(
+        string.name,
+        string.implementation as (...args: unknown[]) => unknown,
+        string.signature,
+      );
       this.setUp(instance);
       if (this.needs.subexpressions !== undefined) {
         this.fastParts = installFastSubexpressions(instance, this.needs.subexpressions) > 0;

@@ -11,6 +11,7 @@ import { builtinFunction, isJsonataFunction, type JsonataFunction } from "../gua
 import { serialisedLengthAtLeast } from "../guards/output-check";
 import type { AstNode, Compiler } from "./ast";
 import { Unsupported } from "./ast";
+import { decimalValue } from "./decimal";
 import { stringify } from "./operators";
 import {
   createSequence,
@@ -110,7 +111,6 @@ const PREVALIDATED: Record<string, ArgCheck> = {
       : undefined,
 };
 
-const DECIMAL = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
 const NOT_HANDLED: unique symbol = Symbol("not handled");
 
 /**
@@ -126,9 +126,9 @@ const SYNC_IMPLEMENTATIONS: Record<string, (args: unknown[]) => unknown> = {
   // The decimal branch of `fn.number` (other forms go to the engine's implementation).
   number: ([value]) => {
     if (typeof value === "number" || value === undefined) return value;
-    if (typeof value === "string" && DECIMAL.test(value)) {
-      const parsed = Number.parseFloat(value);
-      if (Number.isFinite(parsed)) return parsed;
+    if (typeof value === "string") {
+      const parsed = decimalValue(value);
+      if (parsed !== undefined && Number.isFinite(parsed)) return parsed;
     }
     return NOT_HANDLED;
   },

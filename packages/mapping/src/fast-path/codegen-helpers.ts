@@ -6,6 +6,7 @@
 import { builtinFunction } from "../guards/jsonata-environment";
 import { type Callee, callJsonataFunction } from "./calls";
 import type { DateFormatter } from "./date-picture";
+import { decimalValue } from "./decimal";
 import { eachWith, filterWith, reduceWith, sortWith } from "./higher-order";
 import { stringify } from "./operators";
 import {
@@ -166,8 +167,6 @@ export function newObject(): Record<string, unknown> {
   return Object.setPrototypeOf({}, null) as Record<string, unknown>;
 }
 
-const DECIMAL = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
-
 /** `$string(x)` for a scalar; anything else through the engine. */
 export function stringOf(value: unknown, callee: Callee, input: unknown, context: RunContext): unknown {
   if (value === undefined) return undefined;
@@ -182,9 +181,9 @@ export function stringOf(value: unknown, callee: Callee, input: unknown, context
 export function numberOf(value: unknown, callee: Callee, input: unknown, context: RunContext): unknown {
   if (value === undefined) return undefined;
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && DECIMAL.test(value)) {
-    const parsed = Number.parseFloat(value);
-    if (Number.isFinite(parsed)) return parsed;
+  if (typeof value === "string") {
+    const parsed = decimalValue(value);
+    if (parsed !== undefined && Number.isFinite(parsed)) return parsed;
   }
   return callJsonataFunction(callee, [value], input, context);
 }
@@ -284,6 +283,7 @@ export function fromMillisWith(
 /** Every helper, by the name generated code uses. */
 export const HELPERS = {
   norm,
+  normaliseSequence,
   nameOf,
   copySequence,
   pushFlat,

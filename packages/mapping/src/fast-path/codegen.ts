@@ -27,6 +27,7 @@ import {
 } from "./codegen-analysis";
 import { HELPERS, isGenuineBuiltin, SPECIALISED_UNARY } from "./codegen-helpers";
 import { compileDatePicture } from "./date-picture";
+import { compileGrouping } from "./operators";
 import { type Evaluator, Frame } from "./runtime";
 
 /** Statically resolved variables of one JSONata scope (a block or a lambda's parameters). */
@@ -153,7 +154,9 @@ class Generator {
     if (node.type === "lambda" && node.thunk === true && node.body !== undefined) {
       return this.gen(node.body, input, scope);
     }
-    if (ROLE_KEYS.some((key) => node[key] !== undefined)) return this.embed(node, input, scope);
+    if (ROLE_KEYS.some((key) => node[key] !== undefined)) {
+      return this.filteredCall(node, input, scope) ?? this.embed(node, input, scope);
+    }
     if (HOISTED_TYPES.has(node.type) && countNodes(node) >= HOIST_SIZE && !containsLambda(node)) {
       return this.hoist(node, input, scope);
     }
@@ -257,6 +260,39 @@ class Generator {
     return result;
   }
 
+  /**
+   * A direct call followed by predicates or a group-by (`$filter(…)[0]`, issue 17): the call is
+   * generated (so a lambda argument runs as a loop instead of deopting, as the embedded closure
+   * did), and its raw result goes through the closure compiler's filters and grouping, then is
+   * unwrapped — `finish` in compile.ts, which the reference's `evaluate` follows.
+   */
+  private filteredCall(node: AstNode, input: string, scope: Scope | undefined): string | undefined {
+    if (node.type !== "function") return undefined;
+    if (
+      ROLE_KEYS.some(
+        (key) => key !== "predicate" && key !== "group" && key !== "keepArray" && node[key] !== undefined,
+      )
+    ) {
+      return undefined;
+    }
+    const stages = node.predicate ?? [];
+    if (stages.some((stage) => stage.type !== "filter" || stage.expr === undefined)) return undefined;
+    const { predicate: _predicate, group, keepArray, ...bare } = node;
+    if (!this.callsDirectly(bare, scope)) return undefined;
+    let current = this.call(bare, input, scope, undefined, true);
+    const steps = stages.map((stage) => this.external(this.compiler.compileFilter(stage.expr!)));
+    if (group !== undefined) steps.push(this.external(compileGrouping(group, this.compiler)));
+    const frame = steps.length > 0 ? this.materialise(node, scope) : "frame";
+    for (const step of steps) {
+      const next = this.fresh("r");
+      this.emit(`const ${next} = ${step}(${current}, ${frame});`);
+      current = next;
+    }
+    const result = this.fresh("r");
+    this.emit(`const ${result} = H.normaliseSequence(${current}, ${keepArray === true});`);
+    return result;
+  }
+
   private materialise(node: AstNode, scope: Scope | undefined): string {
     const bound = [...freeNames(node)].flatMap((name) => {
       const local = this.resolve(scope, name);
@@ -305,7 +341,8 @@ class Generator {
     }
     const stepRoles = (step: AstNode): boolean =>
       step.type === "sort" ||
-      step.predicate !== undefined ||
+      // A call's predicates are its own (`filteredCall`), evaluated before the step's stages.
+      (step.predicate !== undefined && step.type !== "function") ||
       step.group !== undefined ||
       step.keepArray === true ||
       step.focus !== undefined ||

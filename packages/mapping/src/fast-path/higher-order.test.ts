@@ -28,6 +28,12 @@ const expressions = [
   "line_items[quantity > 1]{sku: price}",
   "(line_items){sku: quantity, 'n': 1}",
   "{'bySku': line_items{sku: $count($)}, 'top': $sort(line_items, function($a, $b){ $a.quantity < $b.quantity }).sku}",
+  // A call followed by predicates or a group-by: embedded as a closure, it deopted on the lambda.
+  "$filter(line_items, function($l){ $l.quantity > 1 })[0]",
+  "$filter(line_items, function($l){ $l.quantity > 1 })[-1].sku",
+  "$filter(line_items, function($l){ $l.quantity > 1 })[sku = 'A'][1].price",
+  "$map(line_items, function($l){ $l.sku })[[0..1]]",
+  "$filter(line_items, function($l){ $l.quantity > 1 }){sku: $sum(quantity)}",
 ];
 
 describe("higher-order built-ins and group-by on the fast path (issue 17)", () => {

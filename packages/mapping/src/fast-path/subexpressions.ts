@@ -8,7 +8,8 @@
  */
 import type jsonata from "jsonata";
 import { MappingError } from "../errors";
-import type { JsonataFrame } from "../guards/jsonata-environment";
+import { GUARDED_FUNCTION } from "../guards/guarded-functions";
+import { builtinFunction, type JsonataFrame } from "../guards/jsonata-environment";
 import type { AstNode } from "./ast";
 import { ENVIRONMENT_BOUND } from "./calls";
 import { boundNames, compileSubexpression, type FastSubexpression } from "./compile";
@@ -113,7 +114,7 @@ function subexpressionFunction(
     const values: unknown[] = [];
     for (let index = 0; index < names.length; index++) {
       const value = environment.lookup(names[index]!);
-      if (value !== undefined && sameFunction(value, own[index])) continue;
+      if (value !== undefined && sameFunction(value, own[index], names[index]!)) continue;
       boundNames.push(names[index]!);
       values.push(value);
     }
@@ -127,11 +128,18 @@ function subexpressionFunction(
   };
 }
 
-function sameFunction(value: unknown, resolved: unknown): boolean {
+function sameFunction(value: unknown, resolved: unknown, name: string): boolean {
   if (value === resolved) return true;
   const implementation = (fn: unknown) =>
     typeof fn === "object" && fn !== null ? (fn as { implementation?: unknown }).implementation : undefined;
-  return implementation(value) !== undefined && implementation(value) === implementation(resolved);
+  const own = implementation(value);
+  if (own === undefined) return false;
+  if (own === implementation(resolved)) return true;
+  // The reference's budgeted `$string` (guarded-functions.ts) in place of the built-in the
+  // compiled code calls, which checks the same budget itself.
+  return (
+    resolved === builtinFunction(name) && (own as { [GUARDED_FUNCTION]?: string })[GUARDED_FUNCTION] === name
+  );
 }
 
 /**

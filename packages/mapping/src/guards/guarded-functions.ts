@@ -1,7 +1,7 @@
 import { MappingError, MappingErrorCode } from "../errors";
 import { budgetedFunctions } from "./builtin-budgets";
 import { builtinFunction } from "./jsonata-environment";
-import { checkStringSize } from "./output-check";
+import { checkStringSize, serialisedLengthAtLeast } from "./output-check";
 
 /** Marks our guarded implementations with the built-in's name (the fast path treats them as built-ins). */
 export const GUARDED_FUNCTION: unique symbol = Symbol("synapseops.guardedFunction");
@@ -29,9 +29,8 @@ function original(name: string): (this: unknown, ...args: unknown[]) => unknown 
 /**
  * The string-building built-ins, wrapped so they refuse to allocate past `maxOutputSize`
  * before they allocate (`$pad("", 1e9)` would otherwise build a gigabyte in one call, which no
- * timeout interrupts). Results are checked after the call as well. `$string` is not wrapped:
- * JSONata treats a registered function passed as a value (`$map(xs, $string)`) differently from
- * a built-in, and its output is bounded by the value it serialises.
+ * timeout interrupts). Results are checked after the call as well. `$string` is wrapped for the
+ * reference evaluator only ({@link budgetedString}).
  */
 export function guardedFunctions(maxOutputSize: number): GuardedFunction[] {
   const pad = original("pad");
@@ -93,4 +92,29 @@ function occurrences(str: string, pattern: string): number {
   let count = 0;
   for (let at = str.indexOf(pattern); at !== -1; at = str.indexOf(pattern, at + pattern.length)) count++;
   return count;
+}
+
+/**
+ * `$string` for the reference evaluator: refuses a value whose JSON text would pass
+ * `maxOutputSize` before serialising it (issue 17: `fastPath: false` serialised 50 MB, then
+ * refused it). Registered on reference instances only, before the host's functions: the fast
+ * path keeps the built-in it specialises, and checks the same bound itself (calls.ts). Written
+ * like the built-in (`arg, prettify = false`: arity 1, the same parameter names), which JSONata
+ * reads when the function is passed as a value or partially applied.
+ */
+export function budgetedString(maxOutputSize: number): GuardedFunction {
+  const string = original("string");
+  const fn: GuardedFunction = {
+    name: "string",
+    signature: "<x-b?:s>",
+    implementation(this: unknown, arg: unknown, prettify = false) {
+      if (typeof arg === "object" && arg !== null) {
+        const atLeast = serialisedLengthAtLeast(arg, maxOutputSize);
+        if (atLeast > maxOutputSize) throw tooLarge("$string", atLeast, maxOutputSize);
+      }
+      return string.call(this, arg, prettify);
+    },
+  };
+  Object.defineProperty(fn.implementation, GUARDED_FUNCTION, { value: fn.name });
+  return fn;
 }
