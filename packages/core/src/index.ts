@@ -21,6 +21,8 @@
  * @module
  */
 
+export type { Authorize, AuthorizeAction, AuthorizeResource } from "./authorize";
+export { allowAll, assertAuthorized } from "./authorize";
 export type {
   ActorOptions,
   BlueprintService,
@@ -69,6 +71,7 @@ export {
   ConflictError,
   DependencyMissingError,
   ErrorCode,
+  ForbiddenError,
   IdempotencyConflictError,
   LeaseLostError,
   LifecycleError,
