@@ -3,7 +3,7 @@ import type { Blueprint, Project } from "@synapseops/core";
 import type { AccessOptions } from "../src/auth/access";
 import { orderSchema, salesOrderSchema } from "../src/fixtures";
 import { type HttpClient, httpClient } from "../src/http-client";
-import { buildServer } from "../src/server";
+import { buildServer, type RouteEntry } from "../src/server";
 import {
   createServiceRuntime,
   type ServiceRuntime,
@@ -17,6 +17,8 @@ export interface TestService {
   api: HttpClient;
   /** The bootstrap admin's API token. */
   adminToken: string;
+  /** Every route of the app (Fastify's route table). */
+  routes: readonly RouteEntry[];
   service: ServiceRuntime;
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function startService(
     baseUrl,
     api: httpClient(baseUrl, { token: service.adminToken.token }),
     adminToken: service.adminToken.token,
+    routes: app.routeTable,
     service,
     async close() {
       await app.close();
