@@ -3,6 +3,7 @@
 
 import { api, session } from "./api.js";
 import { h, mount, toast } from "./dom.js";
+import { connectLive, disconnectLive } from "./live.js";
 import { renderBlueprint } from "./views/blueprint.js";
 import { renderLogin } from "./views/login.js";
 import { renderHome, renderProject } from "./views/projects.js";
@@ -69,10 +70,12 @@ function showUser() {
 
 /** The login form in place of the console, until a session exists. */
 function signIn() {
+  disconnectLive();
   mount(sidebar);
   mount(document.getElementById("user"));
   renderLogin(main, () => {
     showUser();
+    connectLive();
     refresh();
   });
 }
@@ -92,6 +95,7 @@ showHealth();
 api.session().then(
   () => {
     showUser();
+    connectLive();
     refresh();
   },
   () => signIn(),

@@ -7,6 +7,7 @@ import { requestValidatorCompiler } from "./request-validation";
 import { authRoutes } from "./routes/auth";
 import { blueprintRoutes } from "./routes/blueprints";
 import { consoleRoutes } from "./routes/console";
+import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { projectRoutes } from "./routes/projects";
 import { runRoutes } from "./routes/runs";
@@ -89,6 +90,7 @@ export async function buildServer(
   projectRoutes(app, context);
   blueprintRoutes(app, context);
   runRoutes(app, context);
+  eventRoutes(app, context);
   sandboxRoutes(app, context);
   consoleRoutes(app);
   await app.ready();

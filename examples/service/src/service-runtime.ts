@@ -1,7 +1,14 @@
 import { memory } from "@synapseops/connectors";
-import { type AdmissionOptions, createRuntime, type Logger, type Runtime } from "@synapseops/core";
+import {
+  type AdmissionOptions,
+  createRuntime,
+  type Logger,
+  memoryStore,
+  type Runtime,
+} from "@synapseops/core";
 import { type Identities, identities } from "./auth/identities";
 import { ALL_PROJECTS } from "./auth/roles";
+import { type LiveEvents, liveEvents } from "./live/live-events";
 import { type SandboxTarget, sandboxTarget } from "./sandbox-target";
 
 /** Where the service keeps its state, from the environment. */
@@ -33,6 +40,8 @@ export interface ServiceRuntime {
   engines: string;
   /** Users, sessions and API tokens (in memory). */
   identities: Identities;
+  /** What the store is told about runs and dead letters, as it happens (`GET /events`). */
+  live: LiveEvents;
   /** The bootstrap admin's API token, and whether it was generated (then print it once). */
   adminToken: { token: string; generated: boolean };
 }
@@ -56,7 +65,8 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   });
   if (options.bootstrapAdmin?.password)
     await ids.createUser("admin", options.bootstrapAdmin.password, { [ALL_PROJECTS]: "admin" });
-  const wiring = { identities: ids, adminToken: { token, generated: given === undefined } };
+  const live = liveEvents();
+  const wiring = { identities: ids, live, adminToken: { token, generated: given === undefined } };
   const connectors = [memory(), sandbox.connector];
   const namespace = options.namespace ?? "synapseops";
   const logger = {
@@ -68,10 +78,15 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   if (options.databaseUrl === undefined) {
     if (options.redisUrl !== undefined)
       throw new Error("REDIS_URL needs DATABASE_URL: BullMQ carries durable runs, which need PostgreSQL");
-    return { runtime: createRuntime({ connectors, ...logger }), sandbox, engines: "memory", ...wiring };
+    return {
+      runtime: createRuntime({ connectors, store: live.wrap(memoryStore()), ...logger }),
+      sandbox,
+      engines: "memory",
+      ...wiring,
+    };
   }
   const { postgresStore } = await import("@synapseops/core/postgres");
-  const store = postgresStore({ connectionString: options.databaseUrl }, { schema: namespace });
+  const store = live.wrap(postgresStore({ connectionString: options.databaseUrl }, { schema: namespace }));
   if (options.redisUrl === undefined) {
     return {
       runtime: createRuntime({ connectors, store, ...logger }),

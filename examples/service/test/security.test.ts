@@ -44,13 +44,20 @@ async function send(
   if (options.cookie) headers.cookie = options.cookie;
   if (options.csrf) headers["x-csrf-token"] = options.csrf;
   if (options.body !== undefined) headers["content-type"] = "application/json";
+  const stream = new AbortController();
   const response = await fetch(`${service.baseUrl}${path}`, {
     method,
     headers,
     ...(options.body === undefined ? {} : { body: options.body }),
     redirect: "manual",
+    signal: stream.signal,
   });
-  const text = await response.text();
+  // A live stream (GET /events) never ends: its first message is what it answered.
+  const live = response.headers.get("content-type")?.startsWith("text/event-stream");
+  const text = live
+    ? new TextDecoder().decode((await response.body!.getReader().read()).value)
+    : await response.text();
+  if (live) stream.abort();
   const headerText = [...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n");
   answers.push({ label: `${method} ${path}`, text: `${headerText}\n\n${text}` });
   return { status: response.status, headers: response.headers, text };
