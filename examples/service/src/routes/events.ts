@@ -40,9 +40,9 @@ export function eventRoutes(app: FastifyInstance, { live, identities }: ServiceC
       const send = (event: LiveEvent): void => {
         // Grants are read again for each event: a revoked token or changed role applies at once.
         const grants = identities.grantsOf(principal.actor);
-        if (grants === undefined) return close();
-        if (roleIn(grants, event.projectId) === undefined) return;
-        raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        if (grants === undefined) close();
+        else if (roleIn(grants, event.projectId) !== undefined)
+          raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
       const heartbeat = setInterval(() => {
         if (identities.grantsOf(principal.actor) === undefined) close();
