@@ -106,3 +106,15 @@ export const CreateUserBody = z.object({
   /** Project id (or `*`) → role. */
   grants: z.record(ProjectScope, RoleName),
 });
+
+export const AllRunsQuery = PageQuery.extend({
+  status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
+  projectId: EntityId.optional(),
+  blueprintId: EntityId.optional(),
+  /** Runs created at or after this instant (ISO 8601). */
+  since: z.iso.datetime().optional(),
+  /** Runs created before this instant (ISO 8601). */
+  until: z.iso.datetime().optional(),
+  /** A run id: that run, if it matches the other filters. */
+  q: z.string().min(1).max(128).optional(),
+});

@@ -10,6 +10,7 @@ import { consoleRoutes } from "./routes/console";
 import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { projectRoutes } from "./routes/projects";
+import { runListRoutes } from "./routes/run-list";
 import { runRoutes } from "./routes/runs";
 import { sandboxRoutes } from "./routes/sandbox";
 import type { ServiceContext } from "./service-context";
@@ -90,6 +91,7 @@ export async function buildServer(
   projectRoutes(app, context);
   blueprintRoutes(app, context);
   runRoutes(app, context);
+  runListRoutes(app, context);
   eventRoutes(app, context);
   sandboxRoutes(app, context);
   consoleRoutes(app);
