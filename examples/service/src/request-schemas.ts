@@ -107,14 +107,20 @@ export const CreateUserBody = z.object({
   grants: z.record(ProjectScope, RoleName),
 });
 
+// A pattern rather than `format: date-time`: the service's Ajv has no formats, and would ignore it.
+const IsoInstant = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/, "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)");
+
 export const AllRunsQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
   projectId: EntityId.optional(),
   blueprintId: EntityId.optional(),
-  /** Runs created at or after this instant (ISO 8601). */
-  since: z.iso.datetime().optional(),
-  /** Runs created before this instant (ISO 8601). */
-  until: z.iso.datetime().optional(),
+  /** Runs created at or after this instant (ISO 8601, UTC). */
+  since: IsoInstant.optional(),
+  /** Runs created before this instant (ISO 8601, UTC). */
+  until: IsoInstant.optional(),
   /** A run id: that run, if it matches the other filters. */
   q: z.string().min(1).max(128).optional(),
 });
