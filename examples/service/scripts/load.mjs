@@ -78,7 +78,9 @@ try {
     name: "ERP",
     config: { channel: "erp" },
   });
-  const { orderSchema, salesOrderSchema, sampleOrders } = await import("../src/fixtures.ts").catch(() => ({}));
+  const { orderSchema, salesOrderSchema, sampleOrders } = await import("../src/fixtures.ts").catch(
+    () => ({}),
+  );
   const blueprint = await call("POST", `/projects/${project.id}/blueprints`, {
     source: { connector: shop.id, schema: orderSchema ?? { type: "object" } },
     target: { connector: erp.id, schema: salesOrderSchema ?? { type: "object" } },
@@ -89,7 +91,11 @@ try {
   });
   const tokens = [];
   for (let i = 0; i < connections; i++) {
-    const issued = await call("POST", "/tokens", { name: `load-${i}`, projectId: project.id, role: "viewer" });
+    const issued = await call("POST", "/tokens", {
+      name: `load-${i}`,
+      projectId: project.id,
+      role: "viewer",
+    });
     tokens.push(issued.token);
   }
 
@@ -119,9 +125,16 @@ try {
     durationSeconds: duration,
     requests: result.requests.total,
     requestsPerSecond: result.requests.average,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
     non2xx: result.non2xx,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]),
+    ),
     errors: result.errors,
     timeouts: result.timeouts,
     loadAverage: loadavg().map((l) => Number(l.toFixed(2))),

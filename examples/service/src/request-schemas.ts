@@ -111,7 +111,10 @@ export const CreateUserBody = z.object({
 const IsoInstant = z
   .string()
   .max(40)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/, "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)");
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/,
+    "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)",
+  );
 
 export const AllRunsQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
