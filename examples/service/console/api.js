@@ -79,6 +79,7 @@ export const api = {
   startRun: (id, body) => call("POST", `/blueprints/${enc(id)}/runs`, body),
   runs: (id) => call("GET", `/blueprints/${enc(id)}/runs?limit=500`),
   run: (id) => call("GET", `/runs/${enc(id)}`),
+  allRuns: (params) => call("GET", `/runs?${params}`),
   logs: (id) => call("GET", `/runs/${enc(id)}/logs?limit=500`),
   deadLetters: (blueprintId) => call("GET", `/dead-letters?blueprintId=${enc(blueprintId)}&limit=500`),
   replay: (ids) => call("POST", "/dead-letters/replay", { deadLetterIds: ids }),

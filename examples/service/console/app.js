@@ -4,6 +4,7 @@
 import { api, session } from "./api.js";
 import { h, mount, toast } from "./dom.js";
 import { connectLive, disconnectLive } from "./live.js";
+import { renderAllRuns } from "./views/all-runs.js";
 import { renderBlueprint } from "./views/blueprint.js";
 import { renderLogin } from "./views/login.js";
 import { renderHome, renderProject } from "./views/projects.js";
@@ -21,6 +22,7 @@ async function route() {
   const [, kind, id, tab, item] = location.hash.split("/");
   try {
     if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
+    else if (kind === "runs") await renderAllRuns(main);
     else if (kind === "blueprints" && id)
       await renderBlueprint(main, decodeURIComponent(id), tab ?? "overview", item, refresh);
     else await renderHome(main, refresh);

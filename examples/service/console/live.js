@@ -28,10 +28,17 @@ export function watchBlueprint(blueprintId, hash, onChange) {
   watcher = { blueprintId, hash, onChange };
 }
 
+/** The same for a view of every blueprint (the runs list): any run created or changed. */
+export function watchAll(hash, onChange) {
+  watcher = { blueprintId: undefined, hash, onChange };
+}
+
 function deliver(type, data) {
   document.dispatchEvent(new CustomEvent("synapseops:live", { detail: { type, data } }));
   const current = watcher;
-  if (current === undefined || data.blueprintId !== current.blueprintId) return;
+  if (current === undefined) return;
+  if (current.blueprintId === undefined ? type === "run.event" : data.blueprintId !== current.blueprintId)
+    return;
   if (location.hash !== current.hash) {
     watcher = undefined;
     return;

@@ -160,6 +160,26 @@ it.skipIf(missing)(
     expect(await layoutProblems(approver)).toEqual([]);
     await approver.evaluate('document.getElementById("toasts")?.replaceChildren()');
     await approver.screenshot({ path: `${DOCS}console-live-run.png`, fullPage: true });
+
+    // All runs, across blueprints: filtered by status, then found by id; a new run appears live.
+    await approver.goto(`${service.baseUrl}/console/#/runs`);
+    await approver.locator(`[data-testid="all-runs"] tr[data-run="${started.body.id}"]`).waitFor();
+    await approver.selectOption('select[name="status"]', "FAILED");
+    await approver.click('button:has-text("Filter")');
+    await approver.locator('[data-testid="all-runs"] td', { hasText: "No run matches." }).waitFor();
+    await approver.selectOption('select[name="status"]', "");
+    await approver.fill('input[name="q"]', started.body.id);
+    await approver.click('button:has-text("Filter")');
+    await expect(approver.locator('[data-testid="all-runs"] tbody tr').count()).resolves.toBe(1);
+    await approver.fill('input[name="q"]', "");
+    await approver.click('button:has-text("Filter")');
+    const second = await service.api.post<Run>(`/blueprints/${blueprintId}/runs`, { records: sampleOrders });
+    await approver
+      .locator(`[data-testid="all-runs"] tr[data-run="${second.body.id}"] .badge`, { hasText: "SUCCEEDED" })
+      .waitFor();
+    expect(await seriousViolations(approver)).toEqual([]);
+    expect(await layoutProblems(approver)).toEqual([]);
+    await approver.screenshot({ path: `${DOCS}console-all-runs.png` });
     await approver.close();
 
     // The narrow window: the same pages, nothing sideways, nothing on top of each other.
