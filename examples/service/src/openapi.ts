@@ -1,4 +1,5 @@
 import {
+  AuditEntry,
   Blueprint,
   BlueprintRevision,
   ConnectorRef,
@@ -40,12 +41,14 @@ function componentSchemas(): Record<string, JsonSchema> {
     RunEvent,
     RunMetrics,
     DeadLetter,
+    AuditEntry,
   };
   const schemas: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(model)) schemas[name] = toJsonSchema(schema, "output");
   return {
     ...schemas,
     ProjectPage: pageOf("Project"),
+    AuditPage: pageOf("AuditEntry"),
     BlueprintPage: pageOf("Blueprint"),
     RevisionPage: pageOf("BlueprintRevision"),
     RunPage: pageOf("Run"),

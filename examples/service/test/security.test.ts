@@ -236,7 +236,11 @@ describe("roles and the audit log", () => {
     );
     const approved = await send("POST", `/blueprints/${ids.blueprintId}/approve`, { token: approverToken });
     expect(approved.status).toBe(200);
-    const audit = await service.service.runtime.audit.list({ entityId: ids.blueprintId });
+    // Through the API, as a viewer of the project sees it.
+    const answer = await send("GET", `/projects/${ids.projectId}/audit?limit=500`, { token: viewerToken });
+    expect(answer.status).toBe(200);
+    const audit = JSON.parse(answer.text) as { items: { action: string; actor: string; entityId: string }[] };
+    audit.items = audit.items.filter((e) => e.entityId === ids.blueprintId);
     const approval = audit.items.find((e) => e.action === "approve");
     const approverId = service.service.identities.listTokens().find((t) => t.name === "approver")?.id;
     expect(approval?.actor).toBe(`token:${approverId}`);

@@ -76,6 +76,26 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
 
   addOperation(
     app,
+    "GET",
+    "/projects/:id/audit",
+    {
+      operationId: "listProjectAudit",
+      summary: "Who did what in the project, oldest first: the real actor (`user:<name>`, `token:<id>`)",
+      tags: ["projects"],
+      params: IdParams,
+      query: PageQuery,
+      access: { project: projectOf.project },
+      responses: { 200: { description: "A page of audit entries.", schema: "AuditPage" } },
+    },
+    async (request) => {
+      const { id } = request.params as Id;
+      await runtime.projects.get(id);
+      return runtime.audit.list({ ...(request.query as Paging), projectId: id });
+    },
+  );
+
+  addOperation(
+    app,
     "POST",
     "/projects/:id/connectors",
     {
