@@ -70,7 +70,16 @@ export function addOperation(
     config: {
       operation: spec,
       ...(spec.access ? { access: spec.access } : {}),
-      ...(spec.rateLimitPerMinute ? { rateLimit: { max: spec.rateLimitPerMinute, timeWindow: 60_000 } } : {}),
+      // Per client address: the caller is not known yet (login), whatever headers it sends.
+      ...(spec.rateLimitPerMinute
+        ? {
+            rateLimit: {
+              max: spec.rateLimitPerMinute,
+              timeWindow: 60_000,
+              keyGenerator: (request: { ip: string }) => request.ip,
+            },
+          }
+        : {}),
     },
     handler,
   });

@@ -227,6 +227,28 @@ describe("access control of every route", () => {
   });
 });
 
+describe("rate limits", () => {
+  it("slows password guessing to 10 logins a minute per client, whatever token it makes up", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await fetch(`${service.baseUrl}/auth/login`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer syn_${randomBytes(32).toString("base64url")}`,
+        },
+        body: JSON.stringify({ name: "nobody", password: `guess-${i}` }),
+      });
+      statuses.push(response.status);
+    }
+    // Earlier tests of this file signed in from the same address and used part of the budget.
+    const refusedFrom = statuses.indexOf(429);
+    expect(refusedFrom).toBeGreaterThan(0);
+    expect(statuses.slice(0, refusedFrom).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(refusedFrom).every((s) => s === 429)).toBe(true);
+  });
+});
+
 describe("roles and the audit log", () => {
   it("lets an approver approve what a viewer may not, and records the real actor", async () => {
     const refused = await send("POST", `/blueprints/${ids.blueprintId}/approve`, { token: viewerToken });

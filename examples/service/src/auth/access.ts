@@ -62,7 +62,7 @@ function authenticate(request: FastifyRequest, ids: Identities): Principal | und
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header);
     return match ? ids.bearer(match[1]!) : undefined;
   }
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cookie = request.cookies?.[SESSION_COOKIE];
   return cookie ? ids.session(cookie) : undefined;
 }
 
@@ -78,19 +78,21 @@ export async function registerAccess(
   options: AccessOptions = {},
 ): Promise<void> {
   const secure = options.secureCookies ?? true;
+  // Cookies first: the rate limit's key reads the session.
+  await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: true,
     max: options.rateLimitPerMinute ?? 6000,
     timeWindow: 60_000,
-    keyGenerator: (request) =>
-      request.headers.authorization ?? request.cookies?.[SESSION_COOKIE] ?? request.ip,
+    // Per principal when the credential is valid, else per client address: made-up tokens must
+    // not each get a bucket of their own (that would lift the limit for whoever invents them).
+    keyGenerator: (request) => authenticate(request, ids)?.actor ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       httpError(429, "RATE_LIMITED", `more than ${context.max} requests in ${context.after}; retry later`),
   });
   if (options.corsOrigins?.length) {
     await app.register(fastifyCors, { origin: options.corsOrigins, credentials: true });
   }
-  await app.register(fastifyCookie);
   await app.register(fastifyCsrf, {
     sessionPlugin: "@fastify/cookie",
     cookieOpts: { httpOnly: true, sameSite: "strict", secure, path: "/", signed: false },
