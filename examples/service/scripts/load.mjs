@@ -5,7 +5,7 @@
  * blueprints, the runs list). Prints p50/p99 latency, throughput and the error count as JSON.
  * Not part of `npm test`. Usage, from the repository root:
  *
- *     node examples/service/scripts/load.mjs [--connections 50] [--duration 60]
+ *     node --import tsx examples/service/scripts/load.mjs [--connections 50] [--duration 60]
  *
  * The service runs in its own process (memory store, from sources). Its rate limit is raised for
  * the run: 50 clients on one machine are not the abuse it is there to stop.
@@ -82,12 +82,12 @@ try {
     () => ({}),
   );
   const blueprint = await call("POST", `/projects/${project.id}/blueprints`, {
-    source: { connector: shop.id, schema: orderSchema ?? { type: "object" } },
-    target: { connector: erp.id, schema: salesOrderSchema ?? { type: "object" } },
+    source: { connector: shop.id, schema: orderSchema },
+    target: { connector: erp.id, schema: salesOrderSchema },
   });
   await call("POST", `/blueprints/${blueprint.id}/approve`);
   const run = await call("POST", `/blueprints/${blueprint.id}/runs`, {
-    records: sampleOrders ?? [{ id: "o-1", email: "a@example.com", total_price: "1" }],
+    records: sampleOrders,
   });
   const tokens = [];
   for (let i = 0; i < connections; i++) {
