@@ -1,8 +1,8 @@
 // issue 23: the console with access control, in Debian's headless Chromium — sign-in, a viewer
 // who cannot approve (403 from the API, the button disabled), an approver who approves, a run
 // seen live (started through the API while the page only listens), layout at 1,360 and 760 px,
-// and axe-core. Screenshots go to the example's docs/ (they are the README's pictures).
-import { existsSync, readFileSync } from "node:fs";
+// and axe-core. `UPDATE_SCREENSHOTS=1` writes its screenshots to docs/ (the README's pictures).
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Run } from "@synapseops/core";
@@ -12,7 +12,14 @@ import { sampleOrders } from "../src/fixtures";
 import { generatedDraft, startService, type TestService } from "./helpers";
 
 const CHROMIUM = "/usr/bin/chromium";
-const DOCS = fileURLToPath(new URL("../docs/", import.meta.url));
+// The README's pictures are refreshed on request only, so test runs leave the checkout clean.
+const DOCS = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === "1" ? "../docs/" : "../test-output/console-roles/",
+    import.meta.url,
+  ),
+);
+mkdirSync(DOCS, { recursive: true });
 const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
 if (missing && process.env.CI === "true") throw new Error(`CI=true requires Chromium: ${missing}`);
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
