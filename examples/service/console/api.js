@@ -8,14 +8,35 @@ export class ApiProblem extends Error {
   }
 }
 
+/**
+ * The signed-in user (`name`, `grants`) and the CSRF token the service handed over at login.
+ * The session itself is an HttpOnly cookie the console never sees.
+ */
+export const session = { name: undefined, grants: {}, csrfToken: undefined };
+
+const ROLES = ["viewer", "editor", "approver", "admin"];
+
+/** Whether the signed-in user has at least `role` in the project (or every project). The API decides; this only greys out buttons. */
+export function can(role, projectId) {
+  const own = ROLES.indexOf(session.grants[projectId] ?? "");
+  const everywhere = ROLES.indexOf(session.grants["*"] ?? "");
+  return Math.max(own, everywhere) >= ROLES.indexOf(role);
+}
+
 async function call(method, path, body) {
+  const headers = body === undefined ? {} : { "content-type": "application/json" };
+  // Mutating calls of a cookie session carry the CSRF token (the service refuses them without).
+  if (method !== "GET" && session.csrfToken) headers["x-csrf-token"] = session.csrfToken;
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers,
+    credentials: "same-origin",
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const type = response.headers.get("content-type") ?? "";
   const payload = type.includes("json") ? await response.json() : await response.text();
+  if (response.status === 401 && path !== "/auth/login")
+    window.dispatchEvent(new Event("synapseops:signed-out"));
   if (!response.ok)
     throw new ApiProblem(
       typeof payload === "object" ? payload : { status: response.status, detail: payload },
@@ -23,9 +44,22 @@ async function call(method, path, body) {
   return payload;
 }
 
+function remember(who) {
+  session.name = who.name;
+  session.grants = who.grants ?? {};
+  session.csrfToken = who.csrfToken;
+  return who;
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
+  session: async () => remember(await call("GET", "/auth/session")),
+  login: async (name, password) => remember(await call("POST", "/auth/login", { name, password })),
+  logout: async () => {
+    await call("POST", "/auth/logout");
+    remember({ grants: {} });
+  },
   health: () => call("GET", "/health"),
   projects: () => call("GET", "/projects?limit=200"),
   project: (id) => call("GET", `/projects/${enc(id)}`),
@@ -45,6 +79,7 @@ export const api = {
   startRun: (id, body) => call("POST", `/blueprints/${enc(id)}/runs`, body),
   runs: (id) => call("GET", `/blueprints/${enc(id)}/runs?limit=500`),
   run: (id) => call("GET", `/runs/${enc(id)}`),
+  allRuns: (params) => call("GET", `/runs?${params}`),
   logs: (id) => call("GET", `/runs/${enc(id)}/logs?limit=500`),
   deadLetters: (blueprintId) => call("GET", `/dead-letters?blueprintId=${enc(blueprintId)}&limit=500`),
   replay: (ids) => call("POST", "/dead-letters/replay", { deadLetterIds: ids }),

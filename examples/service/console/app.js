@@ -1,9 +1,12 @@
 // The console: a hash router over a few views. No framework; every view is a function that
 // renders into the main element from the service API.
 
-import { api } from "./api.js";
+import { api, session } from "./api.js";
 import { h, mount, toast } from "./dom.js";
+import { connectLive, disconnectLive } from "./live.js";
+import { renderAllRuns } from "./views/all-runs.js";
 import { renderBlueprint } from "./views/blueprint.js";
+import { renderLogin } from "./views/login.js";
 import { renderHome, renderProject } from "./views/projects.js";
 import { renderSidebar } from "./views/sidebar.js";
 
@@ -19,6 +22,7 @@ async function route() {
   const [, kind, id, tab, item] = location.hash.split("/");
   try {
     if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
+    else if (kind === "runs") await renderAllRuns(main);
     else if (kind === "blueprints" && id)
       await renderBlueprint(main, decodeURIComponent(id), tab ?? "overview", item, refresh);
     else await renderHome(main, refresh);
@@ -50,9 +54,51 @@ async function showHealth() {
   }
 }
 
+/** The signed-in user and a sign-out button in the top bar. */
+function showUser() {
+  const target = document.getElementById("user");
+  if (!session.name) return mount(target);
+  const signOut = h(
+    "button",
+    { type: "button", class: "link-button", "data-action": "sign-out" },
+    "Sign out",
+  );
+  signOut.addEventListener("click", async () => {
+    await api.logout().catch(() => undefined);
+    signIn();
+  });
+  mount(target, h("span", { class: "muted" }, session.name), signOut);
+}
+
+/** The login form in place of the console, until a session exists. */
+function signIn() {
+  disconnectLive();
+  mount(sidebar);
+  mount(document.getElementById("user"));
+  renderLogin(main, () => {
+    showUser();
+    connectLive();
+    refresh();
+  });
+}
+
 window.addEventListener("hashchange", () => {
+  if (!session.name) return;
   renderSidebar(sidebar, location.hash);
   route();
 });
+window.addEventListener("synapseops:signed-out", () => {
+  if (session.name) {
+    session.name = undefined;
+    signIn();
+  }
+});
 showHealth();
-refresh();
+api.session().then(
+  () => {
+    showUser();
+    connectLive();
+    refresh();
+  },
+  () => signIn(),
+);

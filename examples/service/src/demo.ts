@@ -17,8 +17,8 @@ function expectStatus<T>(answer: HttpAnswer<T>, status: number, what: string): T
  * a stale edit refused (409) → edit → validate → approve → a run where the sandbox ERP rejects
  * one order → its dead letter → replay once the ERP accepts it → export zip → OpenAPI document.
  */
-export async function runDemo(baseUrl: string, print: (line: string) => void): Promise<void> {
-  const api = httpClient(baseUrl);
+export async function runDemo(baseUrl: string, token: string, print: (line: string) => void): Promise<void> {
+  const api = httpClient(baseUrl, { token });
   const show = (title: string, value: unknown): void =>
     print(`\n== ${title}\n${typeof value === "string" ? value : JSON.stringify(value, null, 2)}`);
 

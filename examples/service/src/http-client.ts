@@ -6,13 +6,14 @@ export interface HttpAnswer<T = unknown> {
 }
 
 /** A minimal fetch client for the demo and the tests: real HTTP, JSON in, JSON (or bytes) out. */
-export function httpClient(baseUrl: string) {
+export function httpClient(baseUrl: string, options: { token?: string } = {}) {
+  const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<HttpAnswer<T>> {
     const response = await fetch(new URL(path, baseUrl), {
       method,
       ...(body === undefined
-        ? {}
-        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+        ? { headers: auth }
+        : { headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) }),
     });
     const type = response.headers.get("content-type") ?? "";
     const parsed = /json/.test(type)

@@ -19,12 +19,25 @@ export const HttpErrorCode = {
   HEADERS_TOO_LARGE: "HEADERS_TOO_LARGE",
   /** 408: the request did not arrive in time. */
   REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
+  /** 401: no valid API token or session (issue 23). */
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  /** 403: a session's mutating call without its CSRF token (`x-csrf-token`). */
+  CSRF_INVALID: "CSRF_INVALID",
+  /** 429: more calls than the rate limit allows. */
+  RATE_LIMITED: "RATE_LIMITED",
 } as const;
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: HttpErrorCode.BODY_TOO_LARGE,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: HttpErrorCode.UNSUPPORTED_MEDIA_TYPE,
   FST_ERR_MAX_PARAM_LENGTH: HttpErrorCode.URI_TOO_LONG,
+  FST_CSRF_MISSING_SECRET: HttpErrorCode.CSRF_INVALID,
+  FST_CSRF_INVALID_TOKEN: HttpErrorCode.CSRF_INVALID,
+  // The access layer's own (auth/access.ts httpError), and the token routes' 404 and 409.
+  UNAUTHENTICATED: HttpErrorCode.UNAUTHENTICATED,
+  RATE_LIMITED: HttpErrorCode.RATE_LIMITED,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  CONFLICT: ErrorCode.CONFLICT,
 };
 
 /** The problem code of a 4xx error Fastify raised (bad JSON, bad URL, body too large…). */

@@ -3,6 +3,10 @@
  * `/openapi.json` and the web console at `/console`. Memory store by default; PostgreSQL and
  * BullMQ when DATABASE_URL / REDIS_URL are set. With `--demo` it listens on a free port, walks
  * through the API against itself, prints what it saw and exits 0 (CI runs it that way).
+ *
+ * Every route but /health, the console's files and login needs an API token or a session. The
+ * bootstrap admin's token comes from SYNAPSEOPS_ADMIN_TOKEN, or is generated and printed once;
+ * SYNAPSEOPS_ADMIN_PASSWORD also creates the console user `admin`.
  */
 import { pino } from "pino";
 import { runDemo } from "./demo";
@@ -20,8 +24,20 @@ const service = await createServiceRuntime({
   ...(process.env.MAX_QUEUED_JOBS
     ? { admission: { maxQueuedJobs: Number(process.env.MAX_QUEUED_JOBS) } }
     : {}),
+  bootstrapAdmin: {
+    ...(process.env.SYNAPSEOPS_ADMIN_TOKEN ? { token: process.env.SYNAPSEOPS_ADMIN_TOKEN } : {}),
+    ...(process.env.SYNAPSEOPS_ADMIN_PASSWORD ? { password: process.env.SYNAPSEOPS_ADMIN_PASSWORD } : {}),
+  },
 });
-const app = await buildServer(service, { loggerInstance: logger });
+const app = await buildServer(service, {
+  loggerInstance: logger,
+  access: {
+    ...(process.env.CORS_ORIGINS ? { corsOrigins: process.env.CORS_ORIGINS.split(",") } : {}),
+    ...(process.env.RATE_LIMIT_PER_MINUTE
+      ? { rateLimitPerMinute: Number(process.env.RATE_LIMIT_PER_MINUTE) }
+      : {}),
+  },
+});
 
 const shutdown = async (): Promise<void> => {
   await app.close();
@@ -32,7 +48,7 @@ if (demo) {
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   let code = 0;
   try {
-    await runDemo(address, (line) => process.stdout.write(`${line}\n`));
+    await runDemo(address, service.adminToken.token, (line) => process.stdout.write(`${line}\n`));
   } catch (error) {
     process.stderr.write(
       `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
@@ -47,6 +63,12 @@ if (demo) {
   app.log.info(
     `engines: ${service.engines}; console at ${address}/console/, API document at ${address}/openapi.json`,
   );
+  if (service.adminToken.generated) {
+    // Shown once, on the terminal only (never logged): the one way in until users are created.
+    process.stderr.write(
+      `\nBootstrap admin API token (shown once; set SYNAPSEOPS_ADMIN_TOKEN to choose it):\n  ${service.adminToken.token}\n\n`,
+    );
+  }
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       shutdown().then(

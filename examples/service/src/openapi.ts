@@ -1,4 +1,5 @@
 import {
+  AuditEntry,
   Blueprint,
   BlueprintRevision,
   ConnectorRef,
@@ -40,12 +41,14 @@ function componentSchemas(): Record<string, JsonSchema> {
     RunEvent,
     RunMetrics,
     DeadLetter,
+    AuditEntry,
   };
   const schemas: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(model)) schemas[name] = toJsonSchema(schema, "output");
   return {
     ...schemas,
     ProjectPage: pageOf("Project"),
+    AuditPage: pageOf("AuditEntry"),
     BlueprintPage: pageOf("Blueprint"),
     RevisionPage: pageOf("BlueprintRevision"),
     RunPage: pageOf("Run"),
@@ -183,6 +186,59 @@ function componentSchemas(): Record<string, JsonSchema> {
       required: ["ok", "latencyMs"],
       properties: { ok: { type: "boolean" }, latencyMs: { type: "number" }, error: { type: "string" } },
     },
+    Session: {
+      type: "object",
+      required: ["actor", "name", "kind", "grants"],
+      properties: {
+        actor: { type: "string", description: "What the audit log records: `user:<name>` or `token:<id>`." },
+        name: { type: "string" },
+        kind: { type: "string", enum: ["user", "token"] },
+        grants: { type: "object", additionalProperties: { type: "string" } },
+        csrfToken: { type: "string", description: "Send as `x-csrf-token` on mutating calls of a session." },
+      },
+    },
+    ApiToken: {
+      type: "object",
+      required: ["id", "name", "projectId", "role", "createdBy", "createdAt", "expiresAt"],
+      properties: {
+        id: { type: "string" },
+        name: { type: "string" },
+        projectId: { type: "string", description: "A project id, or `*` for every project." },
+        role: { type: "string", enum: ["viewer", "editor", "approver", "admin"] },
+        createdBy: { type: "string" },
+        createdAt: { type: "string", format: "date-time" },
+        expiresAt: { type: "string", format: "date-time" },
+      },
+    },
+    NewApiToken: {
+      allOf: [
+        ref("ApiToken"),
+        {
+          type: "object",
+          required: ["token"],
+          properties: { token: { type: "string", description: "The bearer token; never shown again." } },
+        },
+      ],
+    },
+    ApiTokenList: {
+      type: "object",
+      required: ["items"],
+      properties: { items: { type: "array", items: ref("ApiToken") } },
+    },
+    User: {
+      type: "object",
+      required: ["name", "grants", "createdAt"],
+      properties: {
+        name: { type: "string" },
+        grants: { type: "object", additionalProperties: { type: "string" } },
+        createdAt: { type: "string", format: "date-time" },
+      },
+    },
+    UserList: {
+      type: "object",
+      required: ["items"],
+      properties: { items: { type: "array", items: ref("User") } },
+    },
     Problem: {
       type: "object",
       description: "An RFC 9457 problem details object with the error's stable code and a logged error id.",
@@ -281,6 +337,7 @@ export function buildOpenApiDocument(
             ],
           }
         : {}),
+      ...(spec.access !== undefined && "public" in spec.access ? { security: [] } : {}),
       ...(schema.body
         ? { requestBody: { required: true, content: { "application/json": { schema: schema.body } } } }
         : {}),
@@ -298,6 +355,14 @@ export function buildOpenApiDocument(
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     tags: [...tags].sort().map((name) => ({ name })),
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    components: { schemas: componentSchemas() },
+    // Every operation needs a bearer token or a session cookie unless it says `security: []`.
+    security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        bearerToken: { type: "http", scheme: "bearer", description: "An API token (`POST /tokens`)." },
+        sessionCookie: { type: "apiKey", in: "cookie", name: "synapseops_session" },
+      },
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from "fastify";
 import type { z } from "zod";
+import type { RouteAccess } from "./auth/access";
 import { type JsonSchema, toJsonSchema } from "./json-schema";
 
 /** A documented response of an operation. */
@@ -22,6 +23,10 @@ export interface OperationSpec {
   query?: z.ZodObject;
   body?: z.ZodType;
   responses: Record<number, ResponseSpec>;
+  /** Who may call it (see {@link RouteAccess}); without it, `project.read` on every project. */
+  access?: RouteAccess;
+  /** A tighter rate limit than the service's (login). */
+  rateLimitPerMinute?: number;
 }
 
 declare module "fastify" {
@@ -58,5 +63,24 @@ export function addOperation(
     ...(spec.query ? { querystring: toJsonSchema(spec.query) } : {}),
     ...(spec.body ? { body: toJsonSchema(spec.body) } : {}),
   };
-  app.route({ method, url, schema, config: { operation: spec }, handler });
+  app.route({
+    method,
+    url,
+    schema,
+    config: {
+      operation: spec,
+      ...(spec.access ? { access: spec.access } : {}),
+      // Per client address: the caller is not known yet (login), whatever headers it sends.
+      ...(spec.rateLimitPerMinute
+        ? {
+            rateLimit: {
+              max: spec.rateLimitPerMinute,
+              timeWindow: 60_000,
+              keyGenerator: (request: { ip: string }) => request.ip,
+            },
+          }
+        : {}),
+    },
+    handler,
+  });
 }

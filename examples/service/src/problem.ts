@@ -42,6 +42,7 @@ const STATUS: Record<string, number> = {
   [ErrorCode.CURSOR_INVALID]: 400,
   [ErrorCode.IDEMPOTENCY_KEY_INVALID]: 400,
   [ErrorCode.CONNECTOR_INVALID]: 400,
+  [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.LIFECYCLE]: 409,
@@ -59,6 +60,8 @@ const STATUS: Record<string, number> = {
 
 const TITLE: Record<number, string> = {
   400: "Bad request",
+  401: "Unauthorized",
+  403: "Forbidden",
   404: "Not found",
   408: "Request timeout",
   409: "Conflict",

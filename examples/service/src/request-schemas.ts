@@ -82,3 +82,48 @@ export const SandboxBody = z.object({
   /** A JSONata predicate; records for which it holds are rejected. `null` clears it. */
   rejectWhen: z.string().max(1000).nullable(),
 });
+
+const RoleName = z.enum(["viewer", "editor", "approver", "admin"]);
+/** A project id, or `*` for every project. */
+const ProjectScope = z.string().min(1).max(128);
+
+export const LoginBody = z.object({
+  name: z.string().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+export const CreateTokenBody = z.object({
+  /** A label for the token (who or what uses it). */
+  name: z.string().min(1).max(100),
+  projectId: ProjectScope,
+  role: RoleName,
+  /** @default 30 */
+  expiresInDays: z.number().int().min(1).max(365).optional(),
+});
+export const CreateUserBody = z.object({
+  name: z.string().regex(/^[a-z0-9._-]{1,64}$/, "lowercase letters, digits, dot, dash, underscore"),
+  /** At least 12 characters (NIST SP 800-63B §3.1.1.2 asks for 8 at least). */
+  password: z.string().min(12).max(1000),
+  /** Project id (or `*`) → role. */
+  grants: z.record(ProjectScope, RoleName),
+});
+
+// A pattern rather than `format: date-time`: the service's Ajv has no formats, and would ignore it.
+const IsoInstant = z
+  .string()
+  .max(40)
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/,
+    "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)",
+  );
+
+export const AllRunsQuery = PageQuery.extend({
+  status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
+  projectId: EntityId.optional(),
+  blueprintId: EntityId.optional(),
+  /** Runs created at or after this instant (ISO 8601, UTC). */
+  since: IsoInstant.optional(),
+  /** Runs created before this instant (ISO 8601, UTC). */
+  until: IsoInstant.optional(),
+  /** A run id: that run, if it matches the other filters. */
+  q: z.string().min(1).max(128).optional(),
+});

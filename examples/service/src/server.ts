@@ -1,15 +1,37 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { type AccessOptions, type RouteAccess, registerAccess } from "./auth/access";
 import { answerClientError, refuseHostileInput, requireHost } from "./http-errors";
 import type { RegisteredOperation } from "./operation";
 import { sendProblem, sendRouteNotFound } from "./problem";
 import { requestValidatorCompiler } from "./request-validation";
+import { authRoutes } from "./routes/auth";
 import { blueprintRoutes } from "./routes/blueprints";
 import { consoleRoutes } from "./routes/console";
+import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
 import { projectRoutes } from "./routes/projects";
+import { runListRoutes } from "./routes/run-list";
 import { runRoutes } from "./routes/runs";
 import { sandboxRoutes } from "./routes/sandbox";
 import type { ServiceContext } from "./service-context";
+
+/** A route of the app, as the security test enumerates them. */
+export interface RouteEntry {
+  method: string;
+  /** Fastify's form: `/runs/:id`. */
+  url: string;
+  /** Served without a principal (console files, login, health). */
+  public: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route registered, so tests can cover each one (a new route cannot escape them). */
+    routeTable: readonly RouteEntry[];
+  }
+}
+
+const isPublic = (access: RouteAccess | undefined): boolean => access !== undefined && "public" in access;
 
 /** Options of {@link buildServer}. */
 export interface BuildServerOptions {
@@ -17,6 +39,8 @@ export interface BuildServerOptions {
   logger?: FastifyServerOptions["logger"];
   /** A pino logger to use instead (the one the runtime logs to, so both share one stream). */
   loggerInstance?: FastifyServerOptions["loggerInstance"];
+  /** Cookies, CORS and rate limits of the access layer. */
+  access?: AccessOptions;
 }
 
 /**
@@ -39,12 +63,20 @@ export async function buildServer(
     http: { requireHostHeader: false },
     // Ids up to 256 characters reach validation (a 400 with a pointer); longer ones are a 414.
     routerOptions: { maxParamLength: 256 },
+    // Every route's body limit (a 413 past it), stated rather than left to Fastify's default.
+    bodyLimit: 1024 * 1024,
   });
   app.setValidatorCompiler(requestValidatorCompiler);
   app.addHook("onRequest", requireHost);
   app.addHook("preValidation", refuseHostileInput);
   const operations: RegisteredOperation[] = [];
+  const routeTable: RouteEntry[] = [];
+  app.decorate("routeTable", routeTable);
   app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD")
+        routeTable.push({ method, url: route.url, public: isPublic(route.config?.access) });
+    }
     const spec = route.config?.operation;
     if (spec === undefined) return;
     const method = Array.isArray(route.method) ? route.method[0]! : route.method;
@@ -53,10 +85,14 @@ export async function buildServer(
   });
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler(sendRouteNotFound);
+  await registerAccess(app, context, options.access);
+  authRoutes(app, context);
   metaRoutes(app, context, operations);
   projectRoutes(app, context);
   blueprintRoutes(app, context);
   runRoutes(app, context);
+  runListRoutes(app, context);
+  eventRoutes(app, context);
   sandboxRoutes(app, context);
   consoleRoutes(app);
   await app.ready();

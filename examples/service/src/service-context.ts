@@ -1,4 +1,6 @@
 import type { Runtime } from "@synapseops/core";
+import type { Identities } from "./auth/identities";
+import type { LiveEvents } from "./live/live-events";
 import type { SandboxTarget } from "./sandbox-target";
 
 /** What route modules get: the runtime they expose and the sandbox target. */
@@ -7,4 +9,8 @@ export interface ServiceContext {
   sandbox: SandboxTarget;
   /** The engines in use ("memory", "postgres+bullmq"), reported by /health. */
   engines: string;
+  /** Users, sessions and API tokens; the runtime's `authorize` reads their grants. */
+  identities: Identities;
+  /** Runs, run log entries and dead letters as this process writes them (`GET /events`). */
+  live: LiveEvents;
 }

@@ -1,5 +1,14 @@
 import { memory } from "@synapseops/connectors";
-import { type AdmissionOptions, createRuntime, type Logger, type Runtime } from "@synapseops/core";
+import {
+  type AdmissionOptions,
+  createRuntime,
+  type Logger,
+  memoryStore,
+  type Runtime,
+} from "@synapseops/core";
+import { type Identities, identities } from "./auth/identities";
+import { ALL_PROJECTS } from "./auth/roles";
+import { type LiveEvents, liveEvents } from "./live/live-events";
 import { type SandboxTarget, sandboxTarget } from "./sandbox-target";
 
 /** Where the service keeps its state, from the environment. */
@@ -16,6 +25,11 @@ export interface ServiceRuntimeOptions {
    * 429 with `Retry-After` (503 when the store is down). @default the runtime's (10,000 jobs)
    */
   admission?: AdmissionOptions;
+  /**
+   * The first administrator: an API token with the admin role on every project (a random one
+   * unless given: `SYNAPSEOPS_ADMIN_TOKEN`), and a console user `admin` when a password is given.
+   */
+  bootstrapAdmin?: { token?: string; password?: string };
 }
 
 /** The runtime the service exposes, plus the sandbox target it registers. */
@@ -24,6 +38,12 @@ export interface ServiceRuntime {
   sandbox: SandboxTarget;
   /** "memory" or "postgres+bullmq" (or "postgres"), for the health answer and the logs. */
   engines: string;
+  /** Users, sessions and API tokens (in memory). */
+  identities: Identities;
+  /** What the store is told about runs and dead letters, as it happens (`GET /events`). */
+  live: LiveEvents;
+  /** The bootstrap admin's API token, and whether it was generated (then print it once). */
+  adminToken: { token: string; generated: boolean };
 }
 
 /**
@@ -33,21 +53,47 @@ export interface ServiceRuntime {
  */
 export async function createServiceRuntime(options: ServiceRuntimeOptions = {}): Promise<ServiceRuntime> {
   const sandbox = sandboxTarget();
+  const ids = identities();
+  const given = options.bootstrapAdmin?.token;
+  const { token } = ids.issueToken({
+    name: "bootstrap admin",
+    projectId: ALL_PROJECTS,
+    role: "admin",
+    createdBy: "service",
+    ttlMs: 365 * 86_400_000,
+    ...(given ? { token: given } : {}),
+  });
+  if (options.bootstrapAdmin?.password)
+    await ids.createUser("admin", options.bootstrapAdmin.password, { [ALL_PROJECTS]: "admin" });
+  const live = liveEvents();
+  const wiring = { identities: ids, live, adminToken: { token, generated: given === undefined } };
   const connectors = [memory(), sandbox.connector];
   const namespace = options.namespace ?? "synapseops";
   const logger = {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.admission ? { admission: options.admission } : {}),
+    // The runtime asks the service's role table before every design-time write.
+    authorize: ids.authorize,
   };
   if (options.databaseUrl === undefined) {
     if (options.redisUrl !== undefined)
       throw new Error("REDIS_URL needs DATABASE_URL: BullMQ carries durable runs, which need PostgreSQL");
-    return { runtime: createRuntime({ connectors, ...logger }), sandbox, engines: "memory" };
+    return {
+      runtime: createRuntime({ connectors, store: live.wrap(memoryStore()), ...logger }),
+      sandbox,
+      engines: "memory",
+      ...wiring,
+    };
   }
   const { postgresStore } = await import("@synapseops/core/postgres");
-  const store = postgresStore({ connectionString: options.databaseUrl }, { schema: namespace });
+  const store = live.wrap(postgresStore({ connectionString: options.databaseUrl }, { schema: namespace }));
   if (options.redisUrl === undefined) {
-    return { runtime: createRuntime({ connectors, store, ...logger }), sandbox, engines: "postgres" };
+    return {
+      runtime: createRuntime({ connectors, store, ...logger }),
+      sandbox,
+      engines: "postgres",
+      ...wiring,
+    };
   }
   const { bullmqQueue, redisConnection } = await import("@synapseops/core/bullmq");
   // The whole URL: credentials, TLS (rediss://) and the database index (redis://host:6379/3).
@@ -56,5 +102,6 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
     runtime: createRuntime({ connectors, store, queue, ...logger }),
     sandbox,
     engines: "postgres+bullmq",
+    ...wiring,
   };
 }

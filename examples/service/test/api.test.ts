@@ -223,7 +223,7 @@ describe("errors as RFC 9457 problem details", () => {
     });
     const badJson = await fetch(`${service.baseUrl}/projects`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${service.adminToken}` },
       body: "{ not json",
     });
     expect(badJson.status).toBe(400);

@@ -1,8 +1,9 @@
 import type { AddressInfo } from "node:net";
 import type { Blueprint, Project } from "@synapseops/core";
+import type { AccessOptions } from "../src/auth/access";
 import { orderSchema, salesOrderSchema } from "../src/fixtures";
 import { type HttpClient, httpClient } from "../src/http-client";
-import { buildServer } from "../src/server";
+import { buildServer, type RouteEntry } from "../src/server";
 import {
   createServiceRuntime,
   type ServiceRuntime,
@@ -12,21 +13,31 @@ import {
 /** A running service on a free port, with a real HTTP client pointed at it. */
 export interface TestService {
   baseUrl: string;
+  /** A client with the bootstrap admin's token (admin on every project). */
   api: HttpClient;
+  /** The bootstrap admin's API token. */
+  adminToken: string;
+  /** Every route of the app (Fastify's route table). */
+  routes: readonly RouteEntry[];
   service: ServiceRuntime;
   close(): Promise<void>;
 }
 
 /** Starts the service on 127.0.0.1 port 0 (memory store unless options say otherwise). */
-export async function startService(options: ServiceRuntimeOptions = {}): Promise<TestService> {
+export async function startService(
+  options: ServiceRuntimeOptions = {},
+  access: AccessOptions = {},
+): Promise<TestService> {
   const service = await createServiceRuntime(options);
-  const app = await buildServer(service, { logger: false });
+  const app = await buildServer(service, { logger: false, access });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
-    api: httpClient(baseUrl),
+    api: httpClient(baseUrl, { token: service.adminToken.token }),
+    adminToken: service.adminToken.token,
+    routes: app.routeTable,
     service,
     async close() {
       await app.close();

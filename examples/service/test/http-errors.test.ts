@@ -18,7 +18,11 @@ async function fetchProblem(
   path: string,
   init: RequestInit = {},
 ): Promise<{ status: number; problem: Problem }> {
-  const response = await fetch(`${service.baseUrl}${path}`, init);
+  const headers = {
+    ...(init.headers as Record<string, string>),
+    authorization: `Bearer ${service.adminToken}`,
+  };
+  const response = await fetch(`${service.baseUrl}${path}`, { ...init, headers });
   expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   return { status: response.status, problem: (await response.json()) as Problem };
 }

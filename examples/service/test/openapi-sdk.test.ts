@@ -61,7 +61,11 @@ describe("/openapi.json", () => {
     // The generated SDK, typed only as far as this test calls it.
     type Call<A, R> = (client: object, args: A) => Promise<R>;
     const sdk = (await import(join(OUT, "index.ts"))) as {
-      createClient(config: { baseUrl: string; retry?: { retries: number } }): object;
+      createClient(config: {
+        baseUrl: string;
+        auth?: Record<string, string>;
+        retry?: { retries: number };
+      }): object;
       createProject: Call<{ body: { name: string } }, { id: string; name: string }>;
       addConnector: Call<
         { path: { id: string }; body: { type: string; name: string; config: object } },
@@ -77,7 +81,12 @@ describe("/openapi.json", () => {
       getProject: Call<{ path: { id: string } }, unknown>;
       ApiError: new (...args: never[]) => Error & { status: number; body?: unknown };
     };
-    const client = sdk.createClient({ baseUrl: service.baseUrl, retry: { retries: 0 } });
+    // issue 23: the document declares its bearer scheme, so the SDK sends the token.
+    const client = sdk.createClient({
+      baseUrl: service.baseUrl,
+      auth: { bearerToken: service.adminToken },
+      retry: { retries: 0 },
+    });
     const project = await sdk.createProject(client, { body: { name: "via the generated SDK" } });
     const shop = await sdk.addConnector(client, {
       path: { id: project.id },

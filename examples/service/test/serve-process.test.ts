@@ -3,6 +3,7 @@
 // build, error classes used to differ between entry points: invalid cursors and concurrent
 // validations answered 500, and from sources the service crashed at start on a `.sql` import.
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { checkTestService } from "@synapseops/core/testing";
 import pg from "pg";
@@ -16,6 +17,8 @@ const skip = postgres.skip || redis.skip;
 const serviceDir = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
 const namespaces: string[] = [];
+// issue 23: the service needs a token; the operator chooses the bootstrap admin's.
+const adminToken = `syn_${randomBytes(32).toString("base64url")}`;
 
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
@@ -45,6 +48,7 @@ function serve(flags: string[], namespace: string): Promise<string> {
       SYNAPSEOPS_NAMESPACE: namespace,
       PORT: "0",
       LOG_LEVEL: "info",
+      SYNAPSEOPS_ADMIN_TOKEN: adminToken,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -79,7 +83,7 @@ describe.skipIf(skip)("the service as a process on PostgreSQL + BullMQ", () => {
     it(`starts from the ${mode.name}, runs a blueprint and answers bad input with 4xx`, async () => {
       const namespace = `svcp_${mode.flags.length ? "src" : "dist"}_${Date.now().toString(36)}`;
       namespaces.push(namespace);
-      const api = httpClient(await serve(mode.flags, namespace));
+      const api = httpClient(await serve(mode.flags, namespace), { token: adminToken });
       const health = await api.get<{ ok: boolean; engines: string }>("/health");
       expect(health.body).toMatchObject({ ok: true, engines: "postgres+bullmq" });
 

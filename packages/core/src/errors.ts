@@ -27,6 +27,7 @@ export const ErrorCode = {
   OVERLOADED: "OVERLOADED",
   CONNECTION_BROKEN: "CONNECTION_BROKEN",
   OAUTH_FAILED: "OAUTH_FAILED",
+  FORBIDDEN: "FORBIDDEN",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -109,6 +110,25 @@ export class BlueprintInvalidError extends SynapseError {
       first === undefined ? {} : { path: first.path },
     );
     this.report = report;
+  }
+}
+
+/** An actor the host's `authorize` refused: the action and resource it asked for. */
+export class ForbiddenError extends SynapseError {
+  static override readonly brand: string = "@synapseops/core:ForbiddenError";
+  override name = "ForbiddenError";
+  /** The action refused (an `AuthorizeAction`). */
+  readonly action: string;
+  /** What it was refused on. */
+  readonly resource: { type: string; id?: string; projectId?: string };
+  constructor(
+    message: string,
+    details: { action: string; resource: { type: string; id?: string; projectId?: string } },
+    options: SynapseErrorOptions = {},
+  ) {
+    super(ErrorCode.FORBIDDEN, message, options);
+    this.action = details.action;
+    this.resource = details.resource;
   }
 }
 

@@ -21,6 +21,8 @@
  * @module
  */
 
+export type { Authorize, AuthorizeAction, AuthorizeResource } from "./authorize";
+export { allowAll, assertAuthorized } from "./authorize";
 export type {
   ActorOptions,
   BlueprintService,
@@ -95,6 +97,7 @@ export {
   ConnectionBrokenError,
   DependencyMissingError,
   ErrorCode,
+  ForbiddenError,
   IdempotencyConflictError,
   LeaseLostError,
   LifecycleError,

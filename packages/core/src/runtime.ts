@@ -1,4 +1,11 @@
 import { createMappingSuggester } from "@synapseops/mapping";
+import {
+  type Authorize,
+  type AuthorizeAction,
+  type AuthorizeResource,
+  allowAll,
+  assertAuthorized,
+} from "./authorize";
 import { type BlueprintService, blueprintService } from "./blueprints/blueprint-service";
 import type { ConnectionsOptions } from "./connections/connection-inputs";
 import { type ConnectionService, connectionService } from "./connections/connection-service";
@@ -64,6 +71,15 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
    * @default "system"
    */
   actor?: string;
+  /**
+   * Decides whether an actor may do an action: the blueprint service asks it before every
+   * design-time write (create, edit, validate, approve, archive, restore) with the actor of
+   * the call; hosts ask it for the rest through {@link Runtime.authorize}. Refusals throw a
+   * `ForbiddenError` (`FORBIDDEN`).
+   * @default allowAll
+   * @example createRuntime({ authorize: (actor, action) => action !== "blueprint.approve" || approvers.has(actor) })
+   */
+  authorize?: Authorize;
   /**
    * The clock, for tests.
    * @default () => new Date()
@@ -204,6 +220,11 @@ export interface Runtime<RefInput = ConnectorRefInput> {
   readonly deadLetters: DeadLetterService;
   /** Shorthand for `runs.ingest`: a run of the records a webhook or event source delivered. */
   ingest: RunService["ingest"];
+  /**
+   * Asks the runtime's `authorize` whether `actor` may do `action` on `resource`; throws a
+   * `ForbiddenError` when it may not. The one place a host's edge and the runtime decide.
+   */
+  authorize(actor: string, action: AuthorizeAction, resource: AuthorizeResource): Promise<void>;
   /** Store and queue health, with latency. */
   health(): Promise<{ ok: boolean; store: HealthCheck; queue: HealthCheck }>;
   /** The connector types registered, and connection tests and health checks of connector refs. */
@@ -249,6 +270,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     connectors: connectorRegistry(options.connectors ?? []),
     actor: options.actor ?? "system",
     clock: options.clock ?? (() => new Date()),
+    authorize: options.authorize ?? allowAll,
   };
   const { projects, environments, connectorRefs } = projectServices(deps);
   const queue = options.queue ?? inlineQueue();
@@ -355,6 +377,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     connectorRefs: connectorRefs as ConnectorRefService<ConnectorRefInputFor<Connectors>>,
     blueprints: blueprintService(deps),
     audit: { list: (filter) => store.listAudit(filter) },
+    authorize: (actor, action, resource) => assertAuthorized(deps.authorize, actor, action, resource),
     connectors: {
       ...connectorCalls,
       // A failing peer's message can echo what it was sent: results pass the redactor too.

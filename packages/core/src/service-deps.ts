@@ -1,3 +1,4 @@
+import type { Authorize } from "./authorize";
 import type { Connector } from "./connector";
 import type { Logger } from "./logger";
 import type { Store } from "./store/types";
@@ -12,4 +13,6 @@ export interface ServiceDeps {
   /** The actor recorded when an operation names none. */
   actor: string;
   clock: () => Date;
+  /** The host's decision on design-time actions. @default allowAll */
+  authorize?: Authorize;
 }

@@ -1,4 +1,4 @@
-import { api } from "../api.js";
+import { api, can } from "../api.js";
 import { badge, h, json, mount, toast } from "../dom.js";
 import { renderDeadLetters } from "./dead-letters.js";
 import { submit } from "./forms.js";
@@ -32,9 +32,16 @@ export async function renderBlueprint(main, id, tab, item, refresh) {
   const errors = h("div");
   const validate = h("button", { class: "secondary", "data-action": "validate" }, "Validate");
   const approved = blueprint.status === "APPROVED" && blueprint.approvedRevision === blueprint.revision;
+  // Approval needs the approver role (the API refuses others with a 403 as well).
+  const mayApprove = can("approver", blueprint.projectId);
   const approve = h(
     "button",
-    { class: "primary", "data-action": "approve", disabled: approved },
+    {
+      class: "primary",
+      "data-action": "approve",
+      disabled: approved || !mayApprove,
+      title: mayApprove ? undefined : "Approving needs the approver role in this project",
+    },
     approved ? "Approved" : "Approve",
   );
   validate.addEventListener("click", () =>

@@ -1,11 +1,14 @@
 import { api } from "../api.js";
 import { ago, h, json, mount, toast } from "../dom.js";
+import { watchBlueprint } from "../live.js";
 import { field, submit } from "./forms.js";
 
 const shortId = (id) => id.slice(-8);
 
 /** Dead letters of the blueprint with replay buttons, and the sandbox target's rejection rule. */
 export async function renderDeadLetters(body, { blueprint, head, connectors, refresh }) {
+  // New dead letters arrive over the live stream: shown without reloading.
+  watchBlueprint(blueprint.id, location.hash, refresh);
   const letters = (await api.deadLetters(blueprint.id)).items;
   const pending = letters.filter((d) => !d.replayedAt);
   const replay = async (button, ids) => {

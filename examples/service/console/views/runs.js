@@ -1,10 +1,10 @@
 import { api, parseJsonField } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
 import { ago, badge, h, json, mount, toast } from "../dom.js";
+import { watchBlueprint } from "../live.js";
 import { field, submit } from "./forms.js";
 import { pretty, sampleOrders } from "./samples.js";
 
-const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 const shortId = (id) => id.slice(-8);
 const ms = (value) =>
   value === undefined ? "—" : value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`;
@@ -156,12 +156,8 @@ export async function renderRuns(body, { blueprint, refresh }, selectedId) {
   );
   if (selected) await renderRunDetail(detail, selected);
 
-  // Runs in flight: look again shortly, as long as the person stays on this page.
-  if (runs.some((r) => !TERMINAL.has(r.status))) {
-    setTimeout(() => {
-      if (location.hash === hash) refresh();
-    }, 600);
-  }
+  // Runs change as they progress: the live stream says when, as long as the person stays here.
+  watchBlueprint(blueprint.id, hash, refresh);
 }
 
 async function renderRunDetail(element, run) {

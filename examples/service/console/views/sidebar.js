@@ -15,6 +15,11 @@ export async function renderSidebar(element, hash) {
       h("span", null, "Projects"),
       h("a", { href: "#/", class: "link-button" }, "+ New"),
     ),
+    h(
+      "a",
+      { href: "#/runs", class: `tree-project${hash.startsWith("#/runs") ? " active" : ""}` },
+      "All runs",
+    ),
     withBlueprints.length === 0 ? h("p", { class: "muted small" }, "No projects yet.") : null,
     h(
       "ul",

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
+import { routeProjects } from "../auth/route-projects";
 import { exportBlueprint } from "../export-bundle";
 import { testBlueprintMapping } from "../mapping-playground";
 import { addOperation } from "../operation";
@@ -19,6 +20,8 @@ type Id = z.infer<typeof IdParams>;
 /** A blueprint's lifecycle, revisions, mapping playground and export. */
 export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
   const tags = ["blueprints"];
+  const projectOf = routeProjects(runtime);
+  const read = { project: projectOf.blueprint };
 
   addOperation(
     app,
@@ -29,6 +32,7 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "Get a blueprint (status, head, approved and validated revisions)",
       tags,
       params: IdParams,
+      access: read,
       responses: { 200: { description: "The blueprint.", schema: "Blueprint" } },
     },
     async (request) => runtime.blueprints.get((request.params as Id).id),
@@ -43,16 +47,21 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "Edit a blueprint with a JSON Merge Patch of its body: a new DRAFT revision",
       tags,
       params: IdParams,
+      access: { action: "blueprint.edit", project: projectOf.blueprint },
       body: PatchBlueprintBody,
       responses: { 200: { description: "The blueprint at its new revision.", schema: "Blueprint" } },
     },
     async (request) => {
       const { expectedRevision, patch, message } = request.body as z.infer<typeof PatchBlueprintBody>;
-      return runtime.blueprints.edit((request.params as Id).id, {
-        patch,
-        expectedRevision,
-        ...(message === undefined ? {} : { message }),
-      });
+      return runtime.blueprints.edit(
+        (request.params as Id).id,
+        {
+          patch,
+          expectedRevision,
+          ...(message === undefined ? {} : { message }),
+        },
+        { actor: request.principal!.actor },
+      );
     },
   );
 
@@ -66,13 +75,14 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
         "Validate the head revision; a clean one moves DRAFT → VALIDATED (400 when a golden sample goes past a mapping limit)",
       tags,
       params: IdParams,
+      access: { action: "blueprint.validate", project: projectOf.blueprint },
       responses: { 200: { description: "The validation report.", schema: "ValidationReport" } },
     },
     async (request) => {
       const { id } = request.params as Id;
       // Golden samples are caller mappings run on data: in a worker first (issue 16).
       await precheckSamples(runtime, id);
-      return runtime.blueprints.validate(id);
+      return runtime.blueprints.validate(id, { actor: request.principal!.actor });
     },
   );
 
@@ -85,12 +95,13 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "Approve the head revision (422 with the validation errors when it has any)",
       tags,
       params: IdParams,
+      access: { action: "blueprint.approve", project: projectOf.blueprint },
       responses: { 200: { description: "The APPROVED blueprint.", schema: "Blueprint" } },
     },
     async (request) => {
       const { id } = request.params as Id;
       await precheckSamples(runtime, id);
-      return runtime.blueprints.approve(id);
+      return runtime.blueprints.approve(id, { actor: request.principal!.actor });
     },
   );
 
@@ -103,6 +114,7 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "List a blueprint's revisions, oldest first",
       tags,
       params: IdParams,
+      access: read,
       query: PageQuery,
       responses: { 200: { description: "A page of revisions.", schema: "RevisionPage" } },
     },
@@ -122,6 +134,7 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "Get one revision of a blueprint, with its body",
       tags,
       params: RevisionParams,
+      access: read,
       responses: { 200: { description: "The revision.", schema: "BlueprintRevision" } },
     },
     async (request) => {
@@ -139,6 +152,7 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "The JSON Patch between two revisions' bodies",
       tags,
       params: IdParams,
+      access: read,
       query: DiffQuery,
       responses: { 200: { description: "The operations from `from` to `to`.", schema: "RevisionDiff" } },
     },
@@ -158,6 +172,7 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "Map a sample record: the output, each field's explanation and schema problems",
       tags,
       params: IdParams,
+      access: { action: "blueprint.edit", project: projectOf.blueprint },
       body: MappingTestBody,
       responses: { 200: { description: "The mapping's result on the sample.", schema: "MappingTestResult" } },
     },
@@ -178,6 +193,7 @@ export function blueprintRoutes(app: FastifyInstance, { runtime }: ServiceContex
       summary: "A zip of the blueprint's generated artifacts (OpenAPI, SDK, Postman, tests, manifest)",
       tags,
       params: IdParams,
+      access: read,
       responses: {
         200: {
           description: "The reproducible zip from codegen's bundle generator.",

@@ -36,8 +36,10 @@ function consoleFiles(dir = CONSOLE_DIR, prefix = ""): Map<string, { type: strin
  */
 export function consoleRoutes(app: FastifyInstance): void {
   const files = consoleFiles();
-  app.get("/console", async (_request, reply) => reply.redirect("/console/"));
-  app.get("/console/*", async (request, reply) => {
+  // The console's own files are public (the login form is one); every API call it makes is not.
+  const config = { access: { public: true as const } };
+  app.get("/console", { config }, async (_request, reply) => reply.redirect("/console/"));
+  app.get("/console/*", { config }, async (request, reply) => {
     const path = (request.params as { "*": string })["*"] || "index.html";
     const file = files.get(path);
     if (file === undefined) return reply.callNotFound();

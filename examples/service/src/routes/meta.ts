@@ -39,6 +39,8 @@ export function metaRoutes(
       operationId: "getHealth",
       summary: "Store and queue health (503 when either is down)",
       tags: ["service"],
+      // Probes (load balancers, orchestrators) carry no credentials; health reveals no data.
+      access: { public: true },
       responses: {
         200: { description: "Healthy.", schema: "Health" },
         503: { description: "Unhealthy.", schema: "Health" },
@@ -51,7 +53,7 @@ export function metaRoutes(
   );
 
   let document: Promise<Record<string, unknown>> | undefined;
-  app.get("/openapi.json", async (request, reply) => {
+  app.get("/openapi.json", { config: { access: { project: "any" } } }, async (request, reply) => {
     // Built once, on first request: every route is registered by then.
     document ??= serviceOpenApiDocument(operations);
     const served = await document.catch((error: unknown) => {

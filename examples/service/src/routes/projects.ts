@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
+import { roleIn } from "../auth/roles";
+import { routeProjects } from "../auth/route-projects";
 import { addOperation } from "../operation";
 import {
   CreateConnectorBody,
@@ -15,6 +17,7 @@ type Paging = z.infer<typeof PageQuery>;
 
 /** Projects, their connector refs and their blueprints (generation included). */
 export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
+  const projectOf = routeProjects(runtime);
   addOperation(
     app,
     "POST",
@@ -24,10 +27,14 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       summary: "Create a project",
       tags: ["projects"],
       body: CreateProjectBody,
+      // A new project is in no project yet: creating one needs a grant on every project.
+      access: { action: "project.create", project: projectOf.none },
       responses: { 201: { description: "The project.", schema: "Project" } },
     },
     async (request, reply) => {
-      const project = await runtime.projects.create(request.body as z.infer<typeof CreateProjectBody>);
+      const project = await runtime.projects.create(request.body as z.infer<typeof CreateProjectBody>, {
+        actor: request.principal!.actor,
+      });
       return reply.status(201).header("location", `/projects/${project.id}`).send(project);
     },
   );
@@ -41,9 +48,15 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       summary: "List projects, oldest first",
       tags: ["projects"],
       query: PageQuery,
+      access: { project: "any" },
       responses: { 200: { description: "A page of projects.", schema: "ProjectPage" } },
     },
-    async (request) => runtime.projects.list(request.query as Paging),
+    async (request) => {
+      // Only the projects the caller has a role in (a page may come out shorter than `limit`).
+      const page = await runtime.projects.list(request.query as Paging);
+      const grants = request.principal!.grants;
+      return { ...page, items: page.items.filter((p) => roleIn(grants, p.id) !== undefined) };
+    },
   );
 
   addOperation(
@@ -55,9 +68,30 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       summary: "Get a project",
       tags: ["projects"],
       params: IdParams,
+      access: { project: projectOf.project },
       responses: { 200: { description: "The project.", schema: "Project" } },
     },
     async (request) => runtime.projects.get((request.params as Id).id),
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/projects/:id/audit",
+    {
+      operationId: "listProjectAudit",
+      summary: "Who did what in the project, oldest first: the real actor (`user:<name>`, `token:<id>`)",
+      tags: ["projects"],
+      params: IdParams,
+      query: PageQuery,
+      access: { project: projectOf.project },
+      responses: { 200: { description: "A page of audit entries.", schema: "AuditPage" } },
+    },
+    async (request) => {
+      const { id } = request.params as Id;
+      await runtime.projects.get(id);
+      return runtime.audit.list({ ...(request.query as Paging), projectId: id });
+    },
   );
 
   addOperation(
@@ -70,12 +104,14 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       tags: ["projects"],
       params: IdParams,
       body: CreateConnectorBody,
+      access: { action: "connector.write", project: projectOf.project },
       responses: { 201: { description: "The connector ref.", schema: "ConnectorRef" } },
     },
     async (request, reply) => {
       const ref = await runtime.connectorRefs.put(
         (request.params as Id).id,
         request.body as z.infer<typeof CreateConnectorBody>,
+        { actor: request.principal!.actor },
       );
       return reply.status(201).send(ref);
     },
@@ -90,6 +126,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       summary: "List a project's connector refs",
       tags: ["projects"],
       params: IdParams,
+      access: { project: projectOf.project },
       responses: {
         200: {
           description: "The connector refs.",
@@ -114,6 +151,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       tags: ["blueprints"],
       params: IdParams,
       query: PageQuery,
+      access: { project: projectOf.project },
       responses: { 200: { description: "A page of blueprints.", schema: "BlueprintPage" } },
     },
     async (request) => runtime.blueprints.list((request.params as Id).id, request.query as Paging),
@@ -129,6 +167,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       tags: ["blueprints"],
       params: IdParams,
       body: GenerateBlueprintBody,
+      access: { action: "blueprint.create", project: projectOf.project },
       responses: {
         201: {
           description: "The DRAFT blueprint and the mapping suggestion it came from.",
@@ -140,6 +179,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
       const blueprint = await runtime.blueprints.generate(
         (request.params as Id).id,
         request.body as z.infer<typeof GenerateBlueprintBody>,
+        { actor: request.principal!.actor },
       );
       return reply.status(201).header("location", `/blueprints/${blueprint.id}`).send(blueprint);
     },

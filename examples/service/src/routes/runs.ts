@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
+import { roleIn } from "../auth/roles";
+import { routeProjects } from "../auth/route-projects";
 import { addOperation } from "../operation";
 import {
   DeadLetterQuery,
@@ -15,6 +17,7 @@ type Id = z.infer<typeof IdParams>;
 
 /** Runs of approved blueprints, their events and metrics; dead letters and their replay. */
 export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
+  const projectOf = routeProjects(runtime);
   addOperation(
     app,
     "POST",
@@ -25,6 +28,7 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       tags: ["runs"],
       params: IdParams,
       body: StartRunBody,
+      access: { action: "run.start", project: projectOf.blueprint },
       responses: {
         202: {
           description: "The run, queued; poll GET /runs/{id}.",
@@ -54,6 +58,7 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       tags: ["runs"],
       params: IdParams,
       query: RunListQuery,
+      access: { project: projectOf.blueprint },
       responses: { 200: { description: "A page of runs.", schema: "RunPage" } },
     },
     async (request) => {
@@ -72,6 +77,7 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       summary: "Get a run: status, counts, timings",
       tags: ["runs"],
       params: IdParams,
+      access: { project: projectOf.run },
       responses: { 200: { description: "The run.", schema: "Run" } },
     },
     async (request) => runtime.runs.get((request.params as Id).id),
@@ -87,6 +93,7 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       tags: ["runs"],
       params: IdParams,
       query: RunEventsQuery,
+      access: { project: projectOf.run },
       responses: { 200: { description: "The run's events.", schema: "RunEventList" } },
     },
     async (request) => {
@@ -106,6 +113,7 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       summary: "A run's figures: throughput, latency percentiles, errors, per step",
       tags: ["runs"],
       params: IdParams,
+      access: { project: projectOf.run },
       responses: { 200: { description: "The run's counts and metrics so far.", schema: "RunMetricsReport" } },
     },
     async (request) => {
@@ -125,14 +133,28 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       summary: "List dead letters: records that exhausted their attempts",
       tags: ["dead letters"],
       query: DeadLetterQuery,
+      access: { project: "any" },
       responses: { 200: { description: "A page of dead letters.", schema: "DeadLetterPage" } },
     },
     async (request) => {
       const { replayed, ...filter } = request.query as z.infer<typeof DeadLetterQuery>;
-      return runtime.deadLetters.list({
+      const page = await runtime.deadLetters.list({
         ...filter,
         ...(replayed === undefined ? {} : { replayed: replayed === "true" }),
       });
+      // Only dead letters of projects the caller has a role in.
+      const grants = request.principal!.grants;
+      const projects = new Map<string, string | undefined>();
+      const items = [];
+      for (const letter of page.items) {
+        if (!projects.has(letter.blueprintId)) {
+          const blueprint = await runtime.blueprints.get(letter.blueprintId).catch(() => undefined);
+          projects.set(letter.blueprintId, blueprint?.projectId);
+        }
+        const projectId = projects.get(letter.blueprintId);
+        if (projectId !== undefined && roleIn(grants, projectId) !== undefined) items.push(letter);
+      }
+      return { ...page, items };
     },
   );
 
@@ -145,6 +167,7 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       summary: "Replay dead letters of one blueprint: a new run of those records",
       tags: ["dead letters"],
       body: ReplayBody,
+      access: { action: "deadLetter.replay", project: projectOf.deadLetters },
       responses: {
         202: {
           description: "The replay run, queued.",

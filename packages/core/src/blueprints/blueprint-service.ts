@@ -1,4 +1,5 @@
 import { auditEntry } from "../audit";
+import { type AuthorizeAction, allowAll, assertAuthorized } from "../authorize";
 import { BlueprintInvalidError, ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { checkStoreInt } from "../input-guard";
@@ -83,6 +84,19 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
   const { store, clock } = deps;
   const log = deps.logger.child({ component: "blueprints" });
   const actorOf = (options?: ActorOptions): string => options?.actor ?? deps.actor;
+
+  /** The host's decision on a design-time write, before anything is read further or written. */
+  const authorize = (
+    options: ActorOptions | undefined,
+    action: AuthorizeAction,
+    projectId: string,
+    id?: string,
+  ) =>
+    assertAuthorized(deps.authorize ?? allowAll, actorOf(options), action, {
+      type: id === undefined ? "project" : "blueprint",
+      projectId,
+      ...(id === undefined ? {} : { id }),
+    });
 
   async function load(id: string): Promise<Blueprint> {
     const blueprint = await store.getBlueprint(id);
@@ -181,6 +195,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
   const service: BlueprintService = {
     async create(projectId, input, options) {
       if ((await store.getProject(projectId)) === undefined) throw new NotFoundError("project", projectId);
+      await authorize(options, "blueprint.create", projectId);
       const name = parseInput(Name, input.name, "blueprint name", "/name");
       const body = parseInput(BlueprintBody, input.body, "blueprint body", "/body");
       const now = clock().toISOString();
@@ -228,6 +243,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
 
     async generate(projectId, input, options) {
       if ((await store.getProject(projectId)) === undefined) throw new NotFoundError("project", projectId);
+      await authorize(options, "blueprint.create", projectId);
       const { name, body, suggestion } = await generateBlueprintBody(input, deps.suggester);
       const blueprint = await service.create(projectId, { name, body, message: "generated" }, options);
       return { ...blueprint, suggestion };
@@ -247,6 +263,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
 
     async edit(id, input, options) {
       const current = await load(id);
+      await authorize(options, "blueprint.edit", current.projectId, id);
       assertBlueprintAction(current, "edit");
       checkStoreInt(input.expectedRevision, "expectedRevision", "/expectedRevision", 1);
       if (input.expectedRevision !== undefined && input.expectedRevision !== current.revision) {
@@ -273,6 +290,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
 
     async validate(id, options) {
       const current = await load(id);
+      await authorize(options, "blueprint.validate", current.projectId, id);
       assertBlueprintAction(current, "validate");
       const revision = await loadRevision(id, options?.revision ?? current.revision);
       const result = await report(current, revision);
@@ -296,6 +314,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
 
     async approve(id, options) {
       const current = await load(id);
+      await authorize(options, "blueprint.approve", current.projectId, id);
       assertBlueprintAction(current, "approve");
       if (current.status === "APPROVED" && current.approvedRevision === current.revision) return current;
       const result = await report(current, await loadRevision(id, current.revision));
@@ -329,6 +348,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
 
     async archive(id, options) {
       const current = await load(id);
+      await authorize(options, "blueprint.archive", current.projectId, id);
       assertBlueprintAction(current, "archive");
       return save(current, { ...current, status: "ARCHIVED" }, "archive", actorOf(options));
     },
@@ -347,6 +367,7 @@ export function blueprintService(deps: ServiceDeps): BlueprintService {
       },
       async restore(id, revision, options) {
         const current = await load(id);
+        await authorize(options, "blueprint.edit", current.projectId, id);
         assertBlueprintAction(current, "restore");
         const old = await loadRevision(id, revision);
         return writeRevision(current, old.body, "restore", actorOf(options), `restored revision ${revision}`);

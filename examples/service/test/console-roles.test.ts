@@ -1,0 +1,204 @@
+// issue 23: the console with access control, in Debian's headless Chromium — sign-in, a viewer
+// who cannot approve (403 from the API, the button disabled), an approver who approves, a run
+// seen live (started through the API while the page only listens), layout at 1,360 and 760 px,
+// and axe-core. `UPDATE_SCREENSHOTS=1` writes its screenshots to docs/ (the README's pictures).
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { Run } from "@synapseops/core";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sampleOrders } from "../src/fixtures";
+import { generatedDraft, startService, type TestService } from "./helpers";
+
+const CHROMIUM = "/usr/bin/chromium";
+// The README's pictures are refreshed on request only, so test runs leave the checkout clean.
+const DOCS = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === "1" ? "../docs/" : "../test-output/console-roles/",
+    import.meta.url,
+  ),
+);
+mkdirSync(DOCS, { recursive: true });
+const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
+if (missing && process.env.CI === "true") throw new Error(`CI=true requires Chromium: ${missing}`);
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let service: TestService;
+let browser: Browser;
+let blueprintId = "";
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (missing) return;
+  service = await startService();
+  const { project, blueprint } = await generatedDraft(service.api, "erp-roles");
+  blueprintId = blueprint.id;
+  await service.api.post(`/blueprints/${blueprint.id}/validate`);
+  for (const [name, role] of [
+    ["vera", "viewer"],
+    ["april", "approver"],
+  ] as const) {
+    const created = await service.api.post("/users", {
+      name,
+      password: `${name}-long-password`,
+      grants: { [project.id]: role },
+    });
+    expect(created.status).toBe(201);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+/** A fresh browser (its own cookies) signed in as `name`, on the blueprint's page. */
+async function signedIn(name: string, width = 1360): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(`${service.baseUrl}/console/`);
+  await page.fill('input[name="username"]', name);
+  await page.fill('input[name="password"]', `${name}-long-password`);
+  await page.click('button:has-text("Sign in")');
+  await page.locator("#user", { hasText: name }).waitFor();
+  await page.goto(`${service.baseUrl}/console/#/blueprints/${blueprintId}`);
+  await page.locator('button[data-action="approve"]').waitFor();
+  return page;
+}
+
+/** Nothing wider than the window, and no two of the page's blocks on top of each other. */
+async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const problems = [];
+    if (document.documentElement.scrollWidth > window.innerWidth) {
+      const wide = [...document.body.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter((el) => !(el.parentElement && el.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+        .slice(0, 3)
+        .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " to " + Math.round(el.getBoundingClientRect().right));
+      problems.push("page scrolls sideways: " + document.documentElement.scrollWidth + " > " + window.innerWidth + " (" + wide.join("; ") + ")");
+    }
+    for (const el of document.querySelectorAll("main .card, main table, main form, .topbar > *")) {
+      const box = el.getBoundingClientRect();
+      if (box.right > window.innerWidth + 1) problems.push((el.className || el.tagName) + " overflows to " + Math.round(box.right));
+    }
+    const cards = [...document.querySelectorAll("main .card")].map((el) => el.getBoundingClientRect());
+    cards.forEach((a, i) => cards.slice(i + 1).forEach((b, j) => {
+      const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+      if (overlap) problems.push("cards " + i + " and " + (i + j + 1) + " overlap");
+    }));
+    return problems;
+  })()`);
+}
+
+/** axe-core's serious and critical violations on the page as it is. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
+    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+  };
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+it.skipIf(missing)(
+  "a viewer cannot approve, an approver approves, and a run is seen live",
+  async () => {
+    const login = await browser.newPage({ viewport: { width: 1360, height: 700 } });
+    await login.goto(`${service.baseUrl}/console/`);
+    await login.locator("form.login").waitFor();
+    expect(await seriousViolations(login)).toEqual([]);
+    await login.screenshot({ path: `${DOCS}console-login.png` });
+    await login.close();
+
+    // The viewer: the button is disabled, and the API refuses the approval anyway.
+    const viewer = await signedIn("vera");
+    await expect(viewer.locator('button[data-action="approve"]').isDisabled()).resolves.toBe(true);
+    const status = await viewer.evaluate(`(async () => {
+      const session = await (await fetch("/auth/session")).json();
+      const answer = await fetch("/blueprints/${blueprintId}/approve", {
+        method: "POST",
+        headers: { "x-csrf-token": session.csrfToken },
+      });
+      return answer.status;
+    })()`);
+    expect(status).toBe(403);
+    expect((await service.api.get<{ status: string }>(`/blueprints/${blueprintId}`)).body.status).toBe(
+      "VALIDATED",
+    );
+    await viewer.screenshot({ path: `${DOCS}console-viewer.png` });
+    await viewer.close();
+
+    // The approver approves through the button.
+    const approver = await signedIn("april");
+    await approver.click('button[data-action="approve"]');
+    await approver.locator("h1 .badge", { hasText: "APPROVED" }).waitFor();
+    expect(await seriousViolations(approver)).toEqual([]);
+    expect(await layoutProblems(approver)).toEqual([]);
+    await approver.screenshot({ path: `${DOCS}console-approver.png` });
+
+    // Live: the page sits on the runs tab; a run started elsewhere (the API) appears and finishes
+    // on it with no reload and no poll — only the event stream can tell the page about it.
+    await approver.click("[data-tab=runs]");
+    await approver.locator('form:has-text("Start a run")').waitFor();
+    const requests: string[] = [];
+    approver.on("request", (request) =>
+      requests.push(`${request.method()} ${new URL(request.url()).pathname}`),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(requests).toEqual([]); // idle: nothing polls
+    const started = await service.api.post<Run>(`/blueprints/${blueprintId}/runs`, { records: sampleOrders });
+    await approver.locator(`tr[data-run="${started.body.id}"] .badge`, { hasText: "SUCCEEDED" }).waitFor({
+      timeout: 15_000,
+    });
+    expect(requests).toContain(`GET /blueprints/${blueprintId}/runs`);
+    expect(await layoutProblems(approver)).toEqual([]);
+    await approver.evaluate('document.getElementById("toasts")?.replaceChildren()');
+    await approver.screenshot({ path: `${DOCS}console-live-run.png`, fullPage: true });
+
+    // All runs, across blueprints: filtered by status, then found by id; a new run appears live.
+    await approver.goto(`${service.baseUrl}/console/#/runs`);
+    await approver.locator(`[data-testid="all-runs"] tr[data-run="${started.body.id}"]`).waitFor();
+    await approver.selectOption('select[name="status"]', "FAILED");
+    await approver.click('button:has-text("Filter")');
+    await approver.locator('[data-testid="all-runs"] td', { hasText: "No run matches." }).waitFor();
+    await approver.selectOption('select[name="status"]', "");
+    await approver.fill('input[name="q"]', started.body.id);
+    await approver.click('button:has-text("Filter")');
+    await expect(approver.locator('[data-testid="all-runs"] tbody tr').count()).resolves.toBe(1);
+    await approver.fill('input[name="q"]', "");
+    await approver.click('button:has-text("Filter")');
+    const second = await service.api.post<Run>(`/blueprints/${blueprintId}/runs`, { records: sampleOrders });
+    await approver
+      .locator(`[data-testid="all-runs"] tr[data-run="${second.body.id}"] .badge`, { hasText: "SUCCEEDED" })
+      .waitFor();
+    expect(await seriousViolations(approver)).toEqual([]);
+    expect(await layoutProblems(approver)).toEqual([]);
+    await approver.screenshot({ path: `${DOCS}console-all-runs.png` });
+    await approver.close();
+
+    // The narrow window: the same pages, nothing sideways, nothing on top of each other.
+    const narrow = await signedIn("april", 760);
+    expect(await layoutProblems(narrow)).toEqual([]);
+    await narrow.click("[data-tab=runs]");
+    await narrow.locator('[data-testid="run-detail"] .badge').waitFor();
+    expect(await layoutProblems(narrow)).toEqual([]);
+    await narrow.screenshot({ path: `${DOCS}console-narrow.png`, fullPage: true });
+    await narrow.close();
+
+    expect(pageErrors).toEqual([]);
+  },
+  120_000,
+);

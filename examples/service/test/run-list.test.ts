@@ -1,0 +1,82 @@
+// issue 23: one list of runs across blueprints — filters, a time range, a run id, cursor pages.
+import type { Page, Run } from "@synapseops/core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sampleOrders } from "../src/fixtures";
+import { generatedDraft, startService, type TestService } from "./helpers";
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startService();
+});
+afterAll(async () => {
+  await service?.close();
+});
+
+it("lists runs across blueprints, newest first, by status, blueprint, time and id, in pages", async () => {
+  const { api } = service;
+  const a = await generatedDraft(api, "erp-list-a");
+  const b = await generatedDraft(api, "erp-list-b");
+  for (const { blueprint } of [a, b]) await api.post(`/blueprints/${blueprint.id}/approve`);
+  await api.put("/sandbox/erp-list-b", { rejectWhen: "orderId = 'o-1002'" });
+  const started: Run[] = [];
+  const run = async (blueprintId: string) => {
+    const answer = await api.post<Run>(`/blueprints/${blueprintId}/runs`, { records: sampleOrders });
+    started.push(await api.waitForRun<Run>(answer.body.id));
+  };
+  await run(a.blueprint.id);
+  await run(b.blueprint.id);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const middle = new Date().toISOString();
+  await run(a.blueprint.id);
+  await run(b.blueprint.id);
+  await run(a.blueprint.id);
+
+  const all = await api.get<Page<Run>>("/runs?limit=50");
+  expect(all.status).toBe(200);
+  expect(all.body.items.map((r) => r.id)).toEqual(started.map((r) => r.id).reverse());
+
+  const failed = await api.get<Page<Run>>("/runs?status=FAILED");
+  expect(failed.body.items.map((r) => r.blueprintId)).toEqual([b.blueprint.id, b.blueprint.id]);
+  const ofA = await api.get<Page<Run>>(`/runs?blueprintId=${a.blueprint.id}`);
+  expect(ofA.body.items).toHaveLength(3);
+  const recent = await api.get<Page<Run>>(`/runs?since=${encodeURIComponent(middle)}`);
+  expect(recent.body.items.map((r) => r.id)).toEqual(
+    started
+      .slice(2)
+      .map((r) => r.id)
+      .reverse(),
+  );
+  const older = await api.get<Page<Run>>(`/runs?until=${encodeURIComponent(middle)}`);
+  expect(older.body.items.map((r) => r.id)).toEqual(
+    started
+      .slice(0, 2)
+      .map((r) => r.id)
+      .reverse(),
+  );
+  const one = await api.get<Page<Run>>(`/runs?q=${started[1]!.id}`);
+  expect(one.body.items.map((r) => r.id)).toEqual([started[1]!.id]);
+  expect((await api.get<Page<Run>>(`/runs?q=${started[1]!.id}&status=SUCCEEDED`)).body.items).toEqual([]);
+
+  // Pages of two: every run once, in order.
+  const paged: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.get<Page<Run>>(`/runs?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+    expect(page.body.items.length).toBeLessThanOrEqual(2);
+    paged.push(...page.body.items.map((r) => r.id));
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  expect(paged).toEqual(all.body.items.map((r) => r.id));
+
+  // A token of another project sees none of them.
+  const other = await api.post<{ id: string }>("/projects", { name: "elsewhere" });
+  const outsider = await api.post<{ token: string }>("/tokens", {
+    name: "outsider",
+    projectId: other.body.id,
+    role: "admin",
+  });
+  const seen = await fetch(`${service.baseUrl}/runs`, {
+    headers: { authorization: `Bearer ${outsider.body.token}` },
+  });
+  expect(((await seen.json()) as Page<Run>).items).toEqual([]);
+}, 60_000);
