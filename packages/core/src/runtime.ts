@@ -278,12 +278,32 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   const limiter = connectorLimiters(options.connectorLimits);
   const durable = options.durableRuns ?? !(store.kind === "memory" && queue.kind === "inline");
   const batchLeaseMs = options.batchLeaseMs ?? 30_000;
+  const connectorCalls = connectorService({
+    ...deps,
+    secrets: options.secrets,
+    registerSecret: (value) => redactor.addSecret(value),
+  });
+  const connections = connectionService({
+    store,
+    logger,
+    clock: deps.clock,
+    registerSecret: (value) => redactor.addSecret(value),
+    testConnector: async (refId, resolved) => {
+      const { connector, config, context } = await connectorCalls.prepare(refId, {
+        connectionSecrets: resolved.secrets,
+        connection: resolved.handle,
+      });
+      await connector.test?.(config, context);
+    },
+    ...(options.connections === undefined ? {} : { options: options.connections }),
+  });
   const { runs, deadLetters, stopTimers, resume } = runServices({
     ...deps,
     queue,
     secrets: options.secrets,
     redactor,
     compiled: createCompileCache(),
+    connections,
     limiter,
     idempotency: {
       leaseMs: options.idempotency?.leaseMs ?? 30_000,
@@ -348,25 +368,6 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       };
     }
   };
-  const connectorCalls = connectorService({
-    ...deps,
-    secrets: options.secrets,
-    registerSecret: (value) => redactor.addSecret(value),
-  });
-  const connections = connectionService({
-    store,
-    logger,
-    clock: deps.clock,
-    registerSecret: (value) => redactor.addSecret(value),
-    testConnector: async (refId, resolved) => {
-      const { connector, config, context } = await connectorCalls.prepare(refId, {
-        connectionSecrets: resolved.secrets,
-        connection: resolved.handle,
-      });
-      await connector.test?.(config, context);
-    },
-    ...(options.connections === undefined ? {} : { options: options.connections }),
-  });
   const inputLimits = { ...DEFAULT_INPUT_LIMITS, ...options.inputLimits };
   return guardErrors(inputLimits, "", {
     store,

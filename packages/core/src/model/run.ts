@@ -81,6 +81,8 @@ export const Run = z.object({
   metrics: RunMetrics.optional(),
   /** The environment whose variables and secrets the run used. */
   environment: z.string().optional(),
+  /** The customer connection whose credentials the run's calls to its connector ref used. */
+  connection: Id.optional(),
   error: StoredError.optional(),
   lease: Lease.optional(),
   version: z.int().min(1),

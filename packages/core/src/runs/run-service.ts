@@ -114,6 +114,7 @@ export function runServices(deps: RunServiceDeps): {
       create(blueprintId, ingestRecords(event), {
         trigger: { kind: "webhook" },
         ...(event.idempotencyKey ? { idempotencyKey: event.idempotencyKey } : {}),
+        ...(event.connection ? { connection: event.connection } : {}),
       }),
     poll: (blueprintId, options) => poll(triggers, blueprintId, options),
     cursor: (blueprintId) => storedCursor(triggers, blueprintId),

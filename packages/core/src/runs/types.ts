@@ -23,6 +23,12 @@ export interface StartRunOptions {
   signal?: AbortSignal;
   /** The environment whose variables and secrets connectors get. */
   environment?: string;
+  /**
+   * A customer connection (`runtime.connections`): calls to its connector ref use the
+   * connection's credentials, renewed after a 401; a BROKEN or REVOKED connection fails the run
+   * at once with `ConnectionBrokenError` instead of burning retries.
+   */
+  connection?: string;
 }
 
 /** A decision on a record waiting at an approval step. */

@@ -5,6 +5,8 @@ import { isStoreOutage } from "../../store/store-outage";
 import type { Store } from "../../store/types";
 import { zeroCounts } from "../execute/run-counts";
 import { checkIdempotencyKeyLength } from "../idempotency/idempotency-key";
+import type { ConnectionResolver } from "../plan/bind-connector";
+import { checkRunConnection } from "../plan/run-connection";
 import type { StartRunOptions } from "../types";
 import { type EnqueueDeps, enqueueDurableRun } from "./enqueue-run";
 import { type WrittenBatch, writeBatches, writeStreamedBatches } from "./run-batches";
@@ -24,6 +26,8 @@ export interface CreateRunDeps extends EnqueueDeps {
   batchSize: number;
   /** Cancels a run (when the caller's `signal` aborts). */
   cancel: (runId: string) => Promise<unknown>;
+  /** Customer connections, for runs started with `connection`. */
+  connections?: ConnectionResolver | undefined;
 }
 
 /** How a run is created: the start options and what triggered it. */
@@ -68,6 +72,7 @@ async function insertAndQueue(
   const records = Array.isArray(given) ? given : streamed === undefined ? await collect(given) : [];
   const { projectId, revision } = await runnableRevision(store, blueprintId, options.dryRun ?? false);
   if (streamed === undefined) requireRecords(records.length);
+  if (options.connection !== undefined) await checkRunConnection(deps, projectId, options.connection);
   if (options.idempotencyKey !== undefined) {
     if (records.length !== 1) refuseKeyOfManyRecords();
     checkIdempotencyKeyLength(options.idempotencyKey, "idempotencyKey");
@@ -88,6 +93,7 @@ async function insertAndQueue(
     ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
     ...(options.replayOf ? { replayOf: options.replayOf } : {}),
     ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.connection ? { connection: options.connection } : {}),
   };
   if (!deps.durable) {
     await store.insertRun(run);

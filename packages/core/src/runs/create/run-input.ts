@@ -10,9 +10,13 @@ import { ValidationError } from "../../errors";
  * await runtime.ingest(blueprintId, { records: batch });
  * ```
  */
-export type IngestEvent =
+export type IngestEvent = (
   | { records: unknown[]; record?: never; idempotencyKey?: never }
-  | { record: unknown; records?: never; idempotencyKey?: string };
+  | { record: unknown; records?: never; idempotencyKey?: string }
+) & {
+  /** The customer connection whose credentials the run uses (see `StartRunOptions.connection`). */
+  connection?: string;
+};
 
 /**
  * The records of an ingest event. Refuses an event with neither `record` nor `records` (issue

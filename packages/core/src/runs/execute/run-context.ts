@@ -5,6 +5,7 @@ import type { ConnectorLimiter } from "../limits/connector-limiter";
 import { EventLog } from "../observe/event-log";
 import { MetricsRecorder } from "../observe/metrics-recorder";
 import type { PlanDeps } from "../plan/bind-connector";
+import { resolveRunConnection } from "../plan/run-connection";
 import { compileRunPlan } from "../plan/run-plan";
 import type { IdempotencySettings, RecordContext } from "../records/record-context";
 
@@ -37,7 +38,13 @@ export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSign
       : await deps.store.getEnvironment(run.projectId, run.environment);
   if (run.environment !== undefined && environment === undefined)
     throw new NotFoundError("environment", run.environment);
-  const plan = await compileRunPlan(deps, run.projectId, revision.body, environment);
+  const plan = await compileRunPlan(
+    deps,
+    run.projectId,
+    revision.body,
+    environment,
+    run.connection === undefined ? undefined : await resolveRunConnection(deps, run.connection),
+  );
   const logger = deps.logger.child({ runId: run.id, blueprintId: run.blueprintId });
   return {
     run,

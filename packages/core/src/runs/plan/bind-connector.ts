@@ -1,4 +1,5 @@
-import type { Connector } from "../../connector";
+import type { ResolvedConnection } from "../../connections/token-refresher";
+import type { Connector, ConnectorConnection } from "../../connector";
 import { ErrorCode, SynapseError } from "../../errors";
 import type { ConnectorRef } from "../../model/connector-ref";
 import type { Environment } from "../../model/environment";
@@ -12,7 +13,15 @@ export interface BoundConnector {
   ref: ConnectorRef;
   connector: Connector;
   config: unknown;
+  /** Replaced by the renewed ones when a customer connection's credentials are renewed. */
   secrets: Readonly<Record<string, string>>;
+  /** The customer connection the calls go out on, for `context.connection.renewSecrets()`. */
+  connection?: ConnectorConnection;
+}
+
+/** Resolves a customer connection's credentials for a run (`runtime.connections`). */
+export interface ConnectionResolver {
+  resolve(id: string): Promise<ResolvedConnection>;
 }
 
 /** Why a run could not start: a broken reference or a missing secret, found before any record. */
@@ -28,11 +37,14 @@ export interface PlanDeps {
   redactor: Redactor;
   /** Where compiled mappings and expressions are kept across runs; compiled afresh without one. */
   compiled?: CompileCache;
+  /** Customer connections, for runs started with `connection`. */
+  connections?: ConnectionResolver;
 }
 
 /**
  * Resolves a connector ref of the project for calls: its type's implementation, its parsed config
- * and its secrets (environment secrets first, the ref's own over them), registered for redaction.
+ * and its secrets (environment secrets first, the ref's own over them, a customer connection's
+ * over both when the connection is for this ref), registered for redaction.
  */
 export async function bindConnectorRef(
   deps: PlanDeps,
@@ -40,6 +52,7 @@ export async function bindConnectorRef(
   id: string,
   environment: Environment | undefined,
   path: string,
+  connection?: ResolvedConnection,
 ): Promise<BoundConnector> {
   const ref = await deps.store.getConnectorRef(id);
   if (ref === undefined || ref.projectId !== projectId) {
@@ -56,14 +69,39 @@ export async function bindConnectorRef(
     );
   }
   const config = connector.parseConfig(ref.config);
-  const secrets = await resolveSecrets(
+  const own = connection?.connection.connectorRefId === id ? connection : undefined;
+  // A connection's names are not looked up in the secret provider: the customer's credentials
+  // stand in for them.
+  const needed = connector.secrets.filter((name) => own?.secrets[name] === undefined);
+  const shared = await resolveSecrets(
     deps,
     { ...environment?.secrets, ...ref.secrets },
-    connector.secrets,
+    needed,
     environment?.name,
     path,
   );
-  return { ref, connector, config, secrets };
+  if (own === undefined) return { ref, connector, config, secrets: shared };
+  return connectionBound({ ref, connector, config, secrets: { ...shared, ...own.secrets } }, shared, own);
+}
+
+/**
+ * A bound connector on a customer connection: renewing the credentials after a 401 (once across
+ * workers, see token-refresher.ts) also replaces the secrets later calls of the run are given.
+ */
+function connectionBound(
+  bound: BoundConnector,
+  shared: Readonly<Record<string, string>>,
+  resolved: ResolvedConnection,
+): BoundConnector {
+  bound.connection = {
+    id: resolved.handle.id,
+    async renewSecrets() {
+      const renewed = await resolved.handle.renewSecrets();
+      bound.secrets = { ...shared, ...renewed };
+      return renewed;
+    },
+  };
+  return bound;
 }
 
 async function resolveSecrets(

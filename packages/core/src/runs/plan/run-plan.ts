@@ -1,5 +1,6 @@
 import { type CompiledExpression, type CompiledMapping, compileExpression } from "@synapseops/mapping";
 import { compileStoredMapping } from "../../blueprints/_mapping-engine";
+import type { ResolvedConnection } from "../../connections/token-refresher";
 import type { ConnectorContext } from "../../connector";
 import { ErrorCode } from "../../errors";
 import type { BlueprintBody } from "../../model/blueprint";
@@ -87,10 +88,12 @@ export async function compileRunPlan(
   projectId: string,
   body: BlueprintBody,
   environment: Environment | undefined,
+  connection?: ResolvedConnection,
 ): Promise<RunPlan> {
   const bound = new Map<string, BoundConnector>();
   const bind = async (id: string, path: string): Promise<BoundConnector> => {
-    const cached = bound.get(id) ?? (await bindConnectorRef(deps, projectId, id, environment, path));
+    const cached =
+      bound.get(id) ?? (await bindConnectorRef(deps, projectId, id, environment, path, connection));
     bound.set(id, cached);
     return cached;
   };

@@ -40,6 +40,7 @@ export async function callConnector<T>(
         secrets: target.secrets,
         attempt,
         environment: ctx.plan.environment,
+        ...(target.connection === undefined ? {} : { connection: target.connection }),
       };
       // With a timeout, the call is raced against it so a connector that ignores its signal
       // cannot outlive the attempt. Without one we trust the connector to honour the signal:
