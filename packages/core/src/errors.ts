@@ -25,6 +25,7 @@ export const ErrorCode = {
   SECRET_MISSING: "SECRET_MISSING",
   APPROVAL_NOT_PENDING: "APPROVAL_NOT_PENDING",
   OVERLOADED: "OVERLOADED",
+  SCHEDULE_INVALID: "SCHEDULE_INVALID",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -228,4 +229,16 @@ export function toSynapseError(error: unknown): SynapseError {
   if (error instanceof SynapseError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new SynapseError(ErrorCode.INTERNAL, `internal error: ${message}`, { cause: error });
+}
+
+/**
+ * A schedule the runtime cannot fire: an invalid cron expression, an unknown IANA time zone, or
+ * options that contradict each other. `path` points at the field (`/cron`, `/timeZone`).
+ */
+export class ScheduleInvalidError extends ValidationError {
+  static override readonly brand: string = "@synapseops/core:ScheduleInvalidError";
+  override name = "ScheduleInvalidError";
+  constructor(message: string, options: SynapseErrorOptions = {}) {
+    super(message, { ...options, code: ErrorCode.SCHEDULE_INVALID });
+  }
 }

@@ -11,6 +11,7 @@ export const IdPrefix = {
   connectorRef: "con",
   testRun: "trun",
   trace: "trc",
+  schedule: "sch",
 } as const;
 
 /**

@@ -37,6 +37,8 @@ export interface Tables {
   runBatches: string;
   testRuns: string;
   traces: string;
+  schedules: string;
+  scheduleFires: string;
 }
 
 /** Qualified table names in `schema`. @throws ValidationError for a bad schema name. */
@@ -61,5 +63,7 @@ export function tablesIn(schema: string): Tables {
     runBatches: `${q}.run_batches`,
     testRuns: `${q}.test_runs`,
     traces: `${q}.traces`,
+    schedules: `${q}.schedules`,
+    scheduleFires: `${q}.schedule_fires`,
   };
 }

@@ -9,6 +9,7 @@ import { loadPg } from "./_load-pg";
 import { readinessQueries } from "./_readiness-queries";
 import { retentionQueries } from "./_retention-queries";
 import { runQueries } from "./_run-queries";
+import { scheduleQueries } from "./_schedule-queries";
 import { type Db, inTransaction, toStoreFailure } from "./_sql";
 import { transactionalIdempotency } from "./_transactional-idempotency";
 import { type MigrationResult, migrateSchema } from "./migrate";
@@ -160,5 +161,6 @@ export function postgresStore(
     ...batchQueries(db),
     ...readinessQueries(db),
     ...retentionQueries(db),
+    ...scheduleQueries(db),
   };
 }

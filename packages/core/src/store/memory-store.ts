@@ -12,6 +12,7 @@ import type { Run, RunEvent } from "../model/run";
 import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import { memoryScheduleStore } from "./memory-schedule-store";
 import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
 import { type IdempotencyOutcome, RUN_EVENT_PAYLOAD, type RunBatch, type Store } from "./types";
@@ -84,6 +85,7 @@ export function memoryStore(): Store {
 
   return {
     kind: "memory",
+    ...memoryScheduleStore(),
     async ping() {},
     async close() {},
 

@@ -10,6 +10,7 @@ import {
   sampleTestRun,
   sampleTrace,
 } from "./fixtures";
+import { describeScheduleStore } from "./schedule-store-contract";
 
 /** Options of {@link testStore}. */
 export interface StoreContractOptions {
@@ -40,6 +41,8 @@ export function testStore(
     afterAll(async () => {
       await store?.close();
     });
+
+    describeScheduleStore(() => store);
 
     describe("projects", () => {
       it("inserts, reads and lists with cursor pagination", async () => {

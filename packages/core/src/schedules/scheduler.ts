@@ -1,0 +1,142 @@
+import { toSynapseError } from "../errors";
+import { dueTicks } from "./due-ticks";
+import type { Schedule } from "./schedule";
+import { tickClock } from "./schedule-timing";
+import { fireTick, type TickFiringDeps } from "./tick-firing";
+
+/** How a runtime fires schedules. */
+export interface SchedulerOptions {
+  /**
+   * How long a worker's claim on a tick holds: a worker killed while firing a tick has it taken
+   * over by another after this.
+   * @default 30_000
+   */
+  tickLeaseMs?: number;
+  /**
+   * The longest sleep between two looks at the store, so schedules created, changed or resumed
+   * by other processes are seen, and ticks of dead workers taken over.
+   * @default 5_000
+   */
+  refreshMs?: number;
+}
+
+/** A running scheduler of one runtime. */
+export interface Scheduler {
+  /** Looks at the store now (a schedule was created, changed or resumed in this process). */
+  wake(): void;
+  /** Stops the timer and waits for a look in progress. */
+  stop(): Promise<void>;
+  /** One look at the store: claims and fires what is due; resolves when it is done. */
+  pass(): Promise<void>;
+}
+
+/**
+ * The timer of a runtime's schedules: it sleeps until the next tick of any active schedule (or
+ * `refreshMs`), then claims the due ticks in the store and fires those it won. It keeps no clock
+ * of its own: every tick is computed from the schedule's timing and the current time, and the
+ * store's unique claim decides which worker fires it, so any number of workers may run one.
+ */
+export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions = {}): Scheduler {
+  const leaseMs = options.tickLeaseMs ?? 30_000;
+  const refreshMs = options.refreshMs ?? 5_000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  const claim = (scheduleId: string, tick: Date) =>
+    deps.store.claimScheduleTick({ scheduleId, tick, owner: deps.workerId, leaseMs, now: deps.clock() });
+
+  /** Fires the due ticks of one schedule, oldest first; returns its next tick after now. */
+  async function fireDue(schedule: Schedule, now: Date): Promise<number> {
+    const clock = tickClock(schedule.timing, new Date(schedule.createdAt));
+    const input = { clock, policy: schedule.missedTicks, activeSince: new Date(schedule.activeSince), now };
+    const next = clock.next(now)?.getTime() ?? Number.POSITIVE_INFINITY;
+    const candidates = dueTicks(input, new Set());
+    const first = candidates[0];
+    if (first === undefined) return next;
+    const claimed = await deps.store.listScheduleFires(schedule.id, {
+      from: first,
+      limit: candidates.length,
+    });
+    const taken = new Set(claimed.map((fire) => Date.parse(fire.tick)));
+    for (const tick of dueTicks(input, taken)) {
+      const fire = await claim(schedule.id, tick);
+      if (fire !== undefined) await fireTick(deps, schedule, fire);
+    }
+    return next;
+  }
+
+  async function look(): Promise<number> {
+    const now = deps.clock();
+    // Ticks whose worker died while firing them, and queued ticks: claimed again, then fired.
+    for (const pending of await deps.store.listClaimableScheduleFires(now, 100)) {
+      const fire = await claim(pending.scheduleId, new Date(pending.tick));
+      if (fire !== undefined) await fireTick(deps, await deps.store.getSchedule(fire.scheduleId), fire);
+    }
+    let wakeAt = now.getTime() + refreshMs;
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.listSchedules({
+        paused: false,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      const nexts = await Promise.all(
+        page.items.map((schedule) =>
+          fireDue(schedule, now).catch((error: unknown) => {
+            deps.logger.warn(
+              { err: toSynapseError(error), scheduleId: schedule.id },
+              "schedule not fired; retrying",
+            );
+            return now.getTime() + 1000;
+          }),
+        ),
+      );
+      wakeAt = Math.min(wakeAt, ...nexts);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return wakeAt;
+  }
+
+  function arm(at: number): void {
+    if (stopped) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => void pass(), Math.max(0, at - deps.clock().getTime()));
+    timer.unref();
+  }
+
+  function pass(): Promise<void> {
+    if (running !== undefined) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let wakeAt: number;
+      try {
+        wakeAt = await look();
+      } catch (error) {
+        deps.logger.warn({ err: toSynapseError(error) }, "schedules not looked at; retrying");
+        wakeAt = deps.clock().getTime() + 1000;
+      }
+      running = undefined;
+      if (again) {
+        again = false;
+        wakeAt = deps.clock().getTime();
+      }
+      arm(wakeAt);
+    })();
+    return running;
+  }
+
+  arm(deps.clock().getTime());
+  return {
+    wake: () => arm(deps.clock().getTime()),
+    pass,
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+    },
+  };
+}
