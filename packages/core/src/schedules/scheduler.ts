@@ -4,6 +4,9 @@ import type { Schedule } from "./schedule";
 import { tickClock } from "./schedule-timing";
 import { fireTick, type TickFiringDeps } from "./tick-firing";
 
+/** How soon a worker looks again at ticks waiting for a previous run (overlap `queue`). */
+const QUEUED_RECHECK_MS = 200;
+
 /** How a runtime fires schedules. */
 export interface SchedulerOptions {
   /**
@@ -47,6 +50,9 @@ export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions =
   const claim = (scheduleId: string, tick: Date) =>
     deps.store.claimScheduleTick({ scheduleId, tick, owner: deps.workerId, leaseMs, now: deps.clock() });
 
+  // A tick waiting for the previous run (overlap `queue`) is looked at again soon, not at the next tick.
+  let queued = false;
+
   /** Fires the due ticks of one schedule, oldest first; returns its next tick after now. */
   async function fireDue(schedule: Schedule, now: Date): Promise<number> {
     const clock = tickClock(schedule.timing, new Date(schedule.createdAt));
@@ -64,6 +70,10 @@ export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions =
       const fire = await claim(schedule.id, tick);
       if (fire !== undefined) await fireTick(deps, schedule, fire);
     }
+    if (schedule.overlap === "queue") {
+      const waiting = await deps.store.listScheduleFires(schedule.id, { state: "PENDING", limit: 1 });
+      if (waiting.length > 0) queued = true;
+    }
     return next;
   }
 
@@ -74,6 +84,7 @@ export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions =
       const fire = await claim(pending.scheduleId, new Date(pending.tick));
       if (fire !== undefined) await fireTick(deps, await deps.store.getSchedule(fire.scheduleId), fire);
     }
+    queued = false;
     let wakeAt = now.getTime() + refreshMs;
     let cursor: string | undefined;
     do {
@@ -96,7 +107,7 @@ export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions =
       wakeAt = Math.min(wakeAt, ...nexts);
       cursor = page.nextCursor;
     } while (cursor !== undefined);
-    return wakeAt;
+    return queued ? Math.min(wakeAt, now.getTime() + QUEUED_RECHECK_MS) : wakeAt;
   }
 
   function arm(at: number): void {
