@@ -74,6 +74,7 @@ export {
   LifecycleError,
   NotFoundError,
   OverloadedError,
+  ScheduleInvalidError,
   StoreError,
   SynapseError,
   toSynapseError,
@@ -222,6 +223,19 @@ export { CancelledError } from "./runs/sleep";
 export type { RateLimit } from "./runs/token-bucket";
 export type { HealthCheck, Runtime, RuntimeConnectors, RuntimeOptions } from "./runtime";
 export { createRuntime } from "./runtime";
+export type { ScheduleFire } from "./schedules/schedule";
+export {
+  MissedTickPolicy,
+  OverlapPolicy,
+  Schedule,
+  ScheduleAction,
+  ScheduleFireState,
+  ScheduleInput,
+  ScheduleTiming,
+  ScheduleUpdate,
+} from "./schedules/schedule";
+export type { ScheduleService } from "./schedules/schedule-service";
+export type { SchedulerOptions } from "./schedules/scheduler";
 export type { SecretProvider } from "./secret-provider";
 export { withPayloadCodec } from "./store/encrypted-store";
 export { decideIdempotencyClaim } from "./store/idempotency-claim";
@@ -262,6 +276,11 @@ export type {
   RunLeaseRequest,
   RunPayloadPurge,
   RunStore,
+  ScheduleFilter,
+  ScheduleFireFilter,
+  ScheduleStore,
+  ScheduleTickClaim,
+  ScheduleTickSettlement,
   Store,
   TestRunFilter,
   TraceFilter,

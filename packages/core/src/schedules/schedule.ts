@@ -46,9 +46,9 @@ export type ScheduleAction = z.infer<typeof ScheduleAction>;
 /**
  * What a tick does while the run of an earlier tick is still QUEUED or RUNNING: `skip` records the
  * tick as skipped, `queue` holds it (in the store) until that run ends, `cancel` cancels that run
- * and starts the new one.
+ * and starts the new one, `allow` starts the new one alongside.
  */
-export const OverlapPolicy = z.enum(["skip", "queue", "cancel"]);
+export const OverlapPolicy = z.enum(["skip", "queue", "cancel", "allow"]);
 /** What a tick does while an earlier tick's run is still going. */
 export type OverlapPolicy = z.infer<typeof OverlapPolicy>;
 

@@ -105,7 +105,7 @@ export async function fireTick(
       return;
     }
   }
-  const previous = await runningPrevious(deps, schedule, fire);
+  const previous = schedule.overlap === "allow" ? undefined : await runningPrevious(deps, schedule, fire);
   if (schedule.overlap === "queue") {
     const waiting = await deps.store.listScheduleFires(schedule.id, { state: "PENDING", limit: 1_000 });
     const earlier = waiting.some((other) => other.tick < fire.tick);
