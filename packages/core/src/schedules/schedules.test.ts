@@ -8,6 +8,7 @@ import { createRuntime, type Runtime } from "../runtime";
 import { memoryStore } from "../store/memory-store";
 import type { Store } from "../store/types";
 import type { MissedTickPolicy, OverlapPolicy, ScheduleFire } from "./schedule";
+import { tickRunKey } from "./tick-firing";
 
 const T0 = new Date("2026-03-01T00:00:00.000Z");
 
@@ -260,6 +261,47 @@ describe("runtime.schedules", () => {
     // Tick 12 is not missed at 12.5 s (tick 13 is not due yet): it fires; ticks 2–11 do not.
     expect(seconds(await worker.schedules.fires(schedule.id), "FIRED")).toEqual([1, 12]);
     await worker.close();
+  });
+
+  it("takes over a tick whose worker died: records the run it had started, or starts one", async () => {
+    const { runtime, store, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create({
+      blueprintId,
+      timing: { everyMs: 1000 },
+      action: { kind: "start" },
+      overlap: "allow",
+    });
+    // A worker claimed ticks 1 and 2, started the run of tick 1, and died before recording it.
+    const tick = (s: number) => new Date(T0.getTime() + s * 1000);
+    for (const s of [1, 2]) {
+      await store.claimScheduleTick({
+        scheduleId: schedule.id,
+        tick: tick(s),
+        owner: "dead",
+        leaseMs: 2000,
+        now: T0,
+      });
+    }
+    const orphan = await runtime.runs.start(blueprintId, {
+      records: [{}],
+      idempotencyKey: tickRunKey(schedule.id, tick(1).toISOString()),
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(seconds(await runtime.schedules.fires(schedule.id), "PENDING")).toEqual([1, 2]);
+    // At 2 s the dead worker's leases end: another worker takes both ticks over.
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    const fires = await runtime.schedules.fires(schedule.id);
+    expect(seconds(fires, "FIRED")).toEqual([1, 2]);
+    const byTick = new Map(fires.map((f) => [seconds([f])[0], f]));
+    expect(byTick.get(1)).toMatchObject({ runId: orphan.id, attempts: 2 });
+    expect(byTick.get(2)?.attempts).toBe(2);
+    const runs = (await runtime.runs.list({ blueprintId })).items;
+    const keys = runs.map((r) => r.idempotencyKey);
+    expect(keys.filter((k) => k === tickRunKey(schedule.id, tick(1).toISOString()))).toHaveLength(1);
+    expect(keys.filter((k) => k === tickRunKey(schedule.id, tick(2).toISOString()))).toHaveLength(1);
+    await runtime.close();
   });
 
   it("pauses and resumes: ticks due while paused never fire", async () => {
