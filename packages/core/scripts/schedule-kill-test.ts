@@ -159,7 +159,11 @@ async function scenario(): Promise<boolean> {
   let kills = 0;
   const killEveryMs = Math.max(500, Math.floor((TICKS * 1000) / (MIN_KILLS + 2)));
   while (Date.now() < lastTick + 500) {
-    await new Promise((r) => setTimeout(r, killEveryMs * (0.75 + Math.random() * 0.5)));
+    // Each kill lands 10–150 ms after a tick was due: while a worker is likely claiming or firing
+    // it, so some ticks are taken over from a dead worker (counted as takeovers).
+    const wait = killEveryMs * (0.75 + Math.random() * 0.5);
+    const sinceTick = (Date.now() + wait - firstTick) % 1000;
+    await new Promise((r) => setTimeout(r, wait - sinceTick + 10 + Math.random() * 140));
     if (Date.now() >= lastTick) break;
     const index = Math.floor(Math.random() * workers.length);
     workers[index]!.kill("SIGKILL");
