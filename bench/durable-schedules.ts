@@ -3,7 +3,7 @@
  * — from the tick's due instant to its run QUEUED (the run's `createdAt`) — with one worker
  * runtime firing it on the PostgreSQL store and bullmqQueue, against BullMQ's own job scheduler
  * (`queue.upsertJobScheduler({ every: 1000 })`) on the same Redis: from a job's due instant
- * (`timestamp + delay`) to its processor starting. p50 and p99 over `ticks` ticks each; the two
+ * (`timestamp + opts.delay`) to its processor starting. p50 and p99 over `ticks` ticks each; the two
  * run one after the other, not at once.
  */
 import { randomUUID } from "node:crypto";
@@ -95,7 +95,8 @@ async function bullmqLatencies(redis: { host: string; port: number }, ticks: num
   const worker = new Worker(
     name,
     async (job) => {
-      latencies.push(Date.now() - (job.timestamp + (job.delay ?? 0)));
+      // `job.delay` reads 0 once the job is promoted; the delay it was created with is in `opts`.
+      latencies.push(Date.now() - (job.timestamp + (job.opts.delay ?? 0)));
     },
     { connection: { ...redis, maxRetriesPerRequest: null }, prefix },
   );
