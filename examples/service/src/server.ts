@@ -9,6 +9,7 @@ import { metaRoutes } from "./routes/meta";
 import { projectRoutes } from "./routes/projects";
 import { runRoutes } from "./routes/runs";
 import { sandboxRoutes } from "./routes/sandbox";
+import { scheduleRoutes } from "./routes/schedules";
 import type { ServiceContext } from "./service-context";
 
 /** Options of {@link buildServer}. */
@@ -58,6 +59,7 @@ export async function buildServer(
   blueprintRoutes(app, context);
   runRoutes(app, context);
   sandboxRoutes(app, context);
+  scheduleRoutes(app, context);
   consoleRoutes(app);
   await app.ready();
   return app;
