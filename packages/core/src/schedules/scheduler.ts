@@ -1,5 +1,5 @@
 import { toSynapseError } from "../errors";
-import { dueTicks } from "./due-ticks";
+import { candidateTicks, dueTicks } from "./due-ticks";
 import type { Schedule } from "./schedule";
 import { tickClock } from "./schedule-timing";
 import { fireTick, type TickFiringDeps } from "./tick-firing";
@@ -11,8 +11,9 @@ const QUEUED_RECHECK_MS = 200;
 export interface SchedulerOptions {
   /**
    * How long a worker's claim on a tick holds: a worker killed while firing a tick has it taken
-   * over by another after this.
-   * @default 30_000
+   * over by another after this. Keep it longer than an action takes (a poll reads its source for
+   * up to 60 s): a holder still firing when it ends may see the tick fired twice.
+   * @default 90_000
    */
   tickLeaseMs?: number;
   /**
@@ -40,7 +41,7 @@ export interface Scheduler {
  * store's unique claim decides which worker fires it, so any number of workers may run one.
  */
 export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions = {}): Scheduler {
-  const leaseMs = options.tickLeaseMs ?? 30_000;
+  const leaseMs = options.tickLeaseMs ?? 90_000;
   const refreshMs = options.refreshMs ?? 5_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -58,9 +59,10 @@ export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions =
     const clock = tickClock(schedule.timing, new Date(schedule.createdAt));
     const input = { clock, policy: schedule.missedTicks, activeSince: new Date(schedule.activeSince), now };
     const next = clock.next(now)?.getTime() ?? Number.POSITIVE_INFINITY;
-    const candidates = dueTicks(input, new Set());
+    const candidates = candidateTicks(input);
     const first = candidates[0];
     if (first === undefined) return next;
+    // One read tells which candidates other workers claimed; the claim itself still arbitrates.
     const claimed = await deps.store.listScheduleFires(schedule.id, {
       from: first,
       limit: candidates.length,
