@@ -1,11 +1,13 @@
 // issue 20: runtime.schedules through the public API on the memory store, under a fake clock
 // (vitest fake timers move setTimeout and Date together; runs still execute for real).
+import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineConnector } from "../connector";
 import { ErrorCode, NotFoundError, ScheduleInvalidError, ValidationError } from "../errors";
 import { createRuntime, type Runtime } from "../runtime";
 import { memoryStore } from "../store/memory-store";
+import { aesGcmPayloadCodec, isEncryptedPayload, staticKeyProvider } from "../store/payload-codec";
 import type { Store } from "../store/types";
 import type { MissedTickPolicy, OverlapPolicy, ScheduleFire } from "./schedule";
 import { tickRunKey } from "./tick-firing";
@@ -331,6 +333,39 @@ describe("runtime.schedules", () => {
     expect((await runtime.schedules.list({ blueprintId })).items.map((s) => s.id)).toEqual([schedule.id]);
     await runtime.schedules.delete(schedule.id);
     await expect(runtime.schedules.get(schedule.id)).rejects.toBeInstanceOf(NotFoundError);
+    await runtime.close();
+  });
+
+  it("keeps a start action's records encrypted at rest with a payload codec, and runs them in clear", async () => {
+    const base = memoryStore();
+    const gate = gatedTarget();
+    const codec = aesGcmPayloadCodec({ keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]) });
+    const runtime = createRuntime({ store: base, payloadCodec: codec, connectors: [gate.connector] });
+    const project = await runtime.projects.create({ name: "secret schedules" });
+    const ref = await runtime.connectorRefs.put(project.id, { type: "gated", name: "erp", config: {} });
+    const blueprint = await runtime.blueprints.create(project.id, {
+      name: "nightly",
+      body: {
+        source: { connector: ref.id },
+        target: { connector: ref.id },
+        idempotencyKey: "id",
+        steps: [{ id: "send", kind: "send", connector: ref.id }],
+      },
+    });
+    await runtime.blueprints.approve(blueprint.id);
+    const record = { id: "r1", email: "ada@example.com" };
+    const schedule = await runtime.schedules.create({
+      blueprintId: blueprint.id,
+      timing: { everyMs: 1000 },
+      action: { kind: "start", records: [record] },
+    });
+    const raw = await base.getSchedule(schedule.id);
+    expect(raw?.action.kind === "start" && raw.action.records?.every(isEncryptedPayload)).toBe(true);
+    expect(JSON.stringify(raw)).not.toContain("ada@example.com");
+    expect((await runtime.schedules.get(schedule.id)).action).toEqual({ kind: "start", records: [record] });
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(gate.writes).toEqual([record]);
     await runtime.close();
   });
 
