@@ -15,8 +15,8 @@ const LOOKBACK_MS = 366 * 86_400_000;
 export interface TickClock {
   /** The first tick strictly after `after`, or undefined when the expression has no more. */
   next(after: Date): Date | undefined;
-  /** Up to `n` ticks at or before `atOrBefore`, most recent first. */
-  previous(n: number, atOrBefore: Date): Date[];
+  /** Up to `n` ticks at or before `atOrBefore` and after `after` (if given), most recent first. */
+  previous(n: number, atOrBefore: Date, after?: Date): Date[];
 }
 
 /** Whether `zone` is an IANA time zone this runtime's Intl knows. */
@@ -41,9 +41,10 @@ export function tickClock(timing: ScheduleTiming, anchor: Date): TickClock {
     const every = timing.everyMs;
     return {
       next: (after) => new Date(start + (Math.floor((after.getTime() - start) / every) + 1) * every),
-      previous(n, atOrBefore) {
+      previous(n, atOrBefore, after) {
         const last = start + Math.floor((atOrBefore.getTime() - start) / every) * every;
-        return Array.from({ length: n }, (_, i) => new Date(last - i * every));
+        const within = after === undefined ? n : Math.ceil((last - after.getTime()) / every);
+        return Array.from({ length: Math.max(0, Math.min(n, within)) }, (_, i) => new Date(last - i * every));
       },
     };
   }
@@ -66,8 +67,19 @@ export function tickClock(timing: ScheduleTiming, anchor: Date): TickClock {
   }
   return {
     next: (after) => cron.nextRun(after) ?? undefined,
-    // croner's previousRuns excludes its reference: a millisecond later includes a tick at it.
-    previous: (n, atOrBefore) => cron.previousRuns(n, new Date(atOrBefore.getTime() + 1)),
+    previous(n, atOrBefore, after) {
+      // One step at a time, so a fresh schedule does not compute `n` ticks from before it existed.
+      // croner's previousRuns excludes its reference: a millisecond later includes a tick at it.
+      const ticks: Date[] = [];
+      let reference = new Date(atOrBefore.getTime() + 1);
+      while (ticks.length < n) {
+        const [tick] = cron.previousRuns(1, reference);
+        if (tick === undefined || (after !== undefined && tick.getTime() <= after.getTime())) break;
+        ticks.push(tick);
+        reference = tick;
+      }
+      return ticks;
+    },
   };
 }
 
@@ -79,9 +91,6 @@ export function missedAt(clock: TickClock, tick: Date): number {
 
 /** Ticks in `(after, atOrBefore]`, the `limit` most recent, oldest first. */
 export function ticksBetween(clock: TickClock, after: Date, atOrBefore: Date, limit: number): Date[] {
-  const floor = Math.max(after.getTime(), atOrBefore.getTime() - LOOKBACK_MS);
-  return clock
-    .previous(limit, atOrBefore)
-    .filter((tick) => tick.getTime() > floor)
-    .reverse();
+  const floor = new Date(Math.max(after.getTime(), atOrBefore.getTime() - LOOKBACK_MS));
+  return clock.previous(limit, atOrBefore, floor).reverse();
 }

@@ -4,6 +4,9 @@ import type { Schedule } from "./schedule";
 import { tickClock } from "./schedule-timing";
 import { fireTick, type TickFiringDeps } from "./tick-firing";
 
+/** How far before the latest claimed tick a worker looks for ticks left unclaimed (policy `all`). */
+const HOLE_MARGIN_MS = 10 * 60_000;
+
 /** How soon a worker looks again at ticks waiting for a previous run (overlap `queue`). */
 const QUEUED_RECHECK_MS = 200;
 
@@ -57,7 +60,14 @@ export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions =
   /** Fires the due ticks of one schedule, oldest first; returns its next tick after now. */
   async function fireDue(schedule: Schedule, now: Date): Promise<number> {
     const clock = tickClock(schedule.timing, new Date(schedule.createdAt));
-    const input = { clock, policy: schedule.missedTicks, activeSince: new Date(schedule.activeSince), now };
+    let since = Date.parse(schedule.activeSince);
+    if (schedule.missedTicks.policy === "all") {
+      // Missed ticks are looked for after the latest claimed one (less a margin for ticks a dead
+      // worker left unclaimed behind it), not over the whole `max` on every look.
+      const [latest] = await deps.store.listScheduleFires(schedule.id, { limit: 1 });
+      if (latest !== undefined) since = Math.max(since, Date.parse(latest.tick) - HOLE_MARGIN_MS);
+    }
+    const input = { clock, policy: schedule.missedTicks, activeSince: new Date(since), now };
     const next = clock.next(now)?.getTime() ?? Number.POSITIVE_INFINITY;
     const candidates = candidateTicks(input);
     const first = candidates[0];
