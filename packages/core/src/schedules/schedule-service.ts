@@ -52,7 +52,10 @@ export interface ScheduleService {
   resume(id: string): Promise<Schedule>;
   /** The next `n` instants the schedule fires at (default 5), after now; none while paused. */
   nextFireTimes(id: string, n?: number): Promise<Date[]>;
-  /** The schedule's ticks, most recent first: state, run, how late. */
+  /**
+   * The schedule's ticks, most recent first: state, run, how late (`limit` 1–10 000, default 100).
+   * @throws ValidationError (`/limit`), NotFoundError
+   */
   fires(id: string, filter?: ScheduleFireFilter): Promise<ScheduleFire[]>;
 }
 
@@ -160,6 +163,12 @@ export function scheduleService(deps: ScheduleServiceDeps): ScheduleService {
       return times;
     },
     async fires(id, filter) {
+      const limit = filter?.limit;
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 10_000)) {
+        throw new ValidationError(`limit must be an integer from 1 to 10000, got ${limit}`, {
+          path: "/limit",
+        });
+      }
       await load(id);
       return store.listScheduleFires(id, filter);
     },

@@ -409,6 +409,11 @@ describe("runtime.schedules", () => {
       timing: { everyMs: 1000 },
       action: { kind: "poll" },
     });
+    await expect(runtime.schedules.fires(schedule.id, { limit: -1 })).rejects.toMatchObject({
+      code: ErrorCode.INVALID_INPUT,
+      path: "/limit",
+    });
+    await expect(runtime.schedules.nextFireTimes(schedule.id, 0)).rejects.toMatchObject({ path: "/n" });
     await expect(runtime.schedules.update(schedule.id, { timing: { cron: "nope" } })).rejects.toMatchObject({
       code: ErrorCode.SCHEDULE_INVALID,
     });
