@@ -12,6 +12,9 @@
  * Every contender is set up once (a runtime, a pg-boss, BullMQ workers: long-lived, as in a
  * service), warmed up by one unmeasured round, then measured in rounds that alternate ours and
  * the baseline; medians are reported. Each round moves new records (new keys, a new pg-boss queue).
+ * (3) schedule fire latency (issue 20): tick → run QUEUED of a 1-second schedule fired by a worker
+ *     runtime (PostgreSQL store + bullmqQueue), p50 and p99, vs BullMQ's own job scheduler
+ *     (tick → processor start); see durable-schedules.ts. `DURABLE_BENCH_ONLY=schedules` runs only it.
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
@@ -30,7 +33,8 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import { z } from "zod";
-import { emit, median } from "./_report";
+import { emit, median, percentile } from "./_report";
+import { scheduleFireLatencies } from "./durable-schedules";
 
 const SUITE = "durable";
 const QUICK = process.env.DURABLE_BENCH_QUICK === "1";
@@ -314,7 +318,30 @@ interface Comparison {
   baselineRates: number[];
 }
 
+/** Schedule fire latency, ours vs BullMQ's job scheduler (issue 20). */
+async function scheduleCase(): Promise<void> {
+  const ticks = QUICK ? 8 : 40;
+  const { ours, bullmq } = await scheduleFireLatencies(PG_URL, REDIS, ticks);
+  for (const p of [50, 99]) {
+    emit({
+      suite: SUITE,
+      case: `schedule every 1 s, ${ours.length} ticks, 1 worker runtime (postgres store + bullmqQueue), overlap allow`,
+      metric: `fire_latency_p${p}_ms`,
+      value: percentile(ours, p),
+      unit: "ms (tick → run QUEUED)",
+      baseline: `BullMQ job scheduler (upsertJobScheduler every 1000 ms), ${bullmq.length} ticks: due → processor start`,
+      baseline_value: percentile(bullmq, p),
+      better: "lower",
+    });
+  }
+}
+
 export async function run(): Promise<void> {
+  if (process.env.DURABLE_BENCH_ONLY === "schedules") {
+    await scheduleCase();
+    return;
+  }
+  await scheduleCase();
   ({ postgresStore } = await import("@synapseops/core/postgres"));
   const contenders: Contender[] = [];
   const track = async (made: Promise<Contender>): Promise<Contender> => {

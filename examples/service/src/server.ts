@@ -13,6 +13,7 @@ import { projectRoutes } from "./routes/projects";
 import { runListRoutes } from "./routes/run-list";
 import { runRoutes } from "./routes/runs";
 import { sandboxRoutes } from "./routes/sandbox";
+import { scheduleRoutes } from "./routes/schedules";
 import type { ServiceContext } from "./service-context";
 
 /** A route of the app, as the security test enumerates them. */
@@ -94,6 +95,7 @@ export async function buildServer(
   runListRoutes(app, context);
   eventRoutes(app, context);
   sandboxRoutes(app, context);
+  scheduleRoutes(app, context);
   consoleRoutes(app);
   await app.ready();
   return app;

@@ -28,6 +28,7 @@ export const ErrorCode = {
   CONNECTION_BROKEN: "CONNECTION_BROKEN",
   OAUTH_FAILED: "OAUTH_FAILED",
   FORBIDDEN: "FORBIDDEN",
+  SCHEDULE_INVALID: "SCHEDULE_INVALID",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -293,4 +294,16 @@ export function toSynapseError(error: unknown): SynapseError {
   if (error instanceof SynapseError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new SynapseError(ErrorCode.INTERNAL, `internal error: ${message}`, { cause: error });
+}
+
+/**
+ * A schedule the runtime cannot fire: an invalid cron expression, an unknown IANA time zone, or
+ * options that contradict each other. `path` points at the field (`/cron`, `/timeZone`).
+ */
+export class ScheduleInvalidError extends ValidationError {
+  static override readonly brand: string = "@synapseops/core:ScheduleInvalidError";
+  override name = "ScheduleInvalidError";
+  constructor(message: string, options: SynapseErrorOptions = {}) {
+    super(message, { ...options, code: ErrorCode.SCHEDULE_INVALID });
+  }
 }

@@ -12,6 +12,7 @@ export const IdPrefix = {
   testRun: "trun",
   trace: "trc",
   connection: "conn",
+  schedule: "sch",
 } as const;
 
 /**

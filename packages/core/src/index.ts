@@ -104,6 +104,7 @@ export {
   NotFoundError,
   OAuthError,
   OverloadedError,
+  ScheduleInvalidError,
   StoreError,
   SynapseError,
   toSynapseError,
@@ -252,6 +253,19 @@ export type {
 } from "./runs/types";
 export type { HealthCheck, Runtime, RuntimeConnectors, RuntimeOptions } from "./runtime";
 export { createRuntime } from "./runtime";
+export type { ScheduleFire } from "./schedules/schedule";
+export {
+  MissedTickPolicy,
+  OverlapPolicy,
+  Schedule,
+  ScheduleAction,
+  ScheduleFireState,
+  ScheduleInput,
+  ScheduleTiming,
+  ScheduleUpdate,
+} from "./schedules/schedule";
+export type { ScheduleService } from "./schedules/schedule-service";
+export type { SchedulerOptions } from "./schedules/scheduler";
 export type { SecretProvider } from "./secret-provider";
 export { withPayloadCodec } from "./store/encrypted-store";
 export { decideIdempotencyClaim } from "./store/idempotency-claim";
@@ -293,6 +307,11 @@ export type {
   RunLeaseRequest,
   RunPayloadPurge,
   RunStore,
+  ScheduleFilter,
+  ScheduleFireFilter,
+  ScheduleStore,
+  ScheduleTickClaim,
+  ScheduleTickSettlement,
   Store,
   TestRunFilter,
   TraceFilter,

@@ -32,6 +32,8 @@ import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
 import { createCompileCache } from "./runs/plan/compile-cache";
 import { runServices } from "./runs/run-service";
 import type { DeadLetterService, RunService } from "./runs/types";
+import { type ScheduleService, scheduleService } from "./schedules/schedule-service";
+import { type Scheduler, type SchedulerOptions, startScheduler } from "./schedules/scheduler";
 import type { SecretProvider } from "./secret-provider";
 import { withPayloadCodec } from "./store/encrypted-store";
 import { memoryStore } from "./store/memory-store";
@@ -187,6 +189,17 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
    * @default { maxDepth: 128 }
    */
   inputLimits?: InputLimits;
+  /**
+   * Firing schedules (see {@link Runtime.schedules}). A runtime fires them once it has created,
+   * changed or resumed one; a worker process that never does sets `fire: true`. Any number of
+   * runtimes may fire the same schedules: each tick is claimed once in the store.
+   * @default { fire: false, tickLeaseMs: 90_000, refreshMs: 5_000 }
+   * @example createRuntime({ store, queue, schedules: { fire: true } }) // a worker
+   */
+  schedules?: SchedulerOptions & {
+    /** Fire schedules from creation, without waiting for a call of `runtime.schedules`. @default false */
+    fire?: boolean;
+  };
 }
 
 /** What {@link Runtime.health} reports per part. */
@@ -218,6 +231,11 @@ export interface Runtime<RefInput = ConnectorRefInput> {
   readonly audit: { list(filter?: AuditFilter): Promise<Page<AuditEntry>> };
   readonly runs: RunService;
   readonly deadLetters: DeadLetterService;
+  /**
+   * Schedules of blueprints: cron (in a time zone) or fixed intervals that poll a source or
+   * start a run; each tick fires once across every worker (see docs/time-and-limits.md).
+   */
+  readonly schedules: ScheduleService;
   /** Shorthand for `runs.ingest`: a run of the records a webhook or event source delivered. */
   ingest: RunService["ingest"];
   /**
@@ -276,6 +294,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   const queue = options.queue ?? inlineQueue();
   const redactor = new Redactor(options.redaction);
   const limiter = connectorLimiters(options.connectorLimits);
+  const workerId = newId("run").replace("run_", "worker_");
   const durable = options.durableRuns ?? !(store.kind === "memory" && queue.kind === "inline");
   const batchLeaseMs = options.batchLeaseMs ?? 30_000;
   const connectorCalls = connectorService({
@@ -311,13 +330,25 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       waitMs: options.idempotency?.waitMs ?? 5_000,
     },
     recordConcurrency: options.recordConcurrency ?? 8,
-    workerId: newId("run").replace("run_", "worker_"),
+    workerId,
     runLeaseMs: 60_000,
     durable,
     batchSize: Math.max(1, options.batchSize ?? 100),
     batchLeaseMs,
     admission: createAdmission(queue, options.admission),
   });
+  let scheduler: Scheduler | undefined;
+  let closing = false;
+  const fireSchedules = (): void => {
+    if (closing) return;
+    scheduler ??= startScheduler(
+      { store, runs, clock: deps.clock, logger: logger.child({ component: "scheduler" }), workerId },
+      options.schedules,
+    );
+    scheduler.wake();
+  };
+  if (options.schedules?.fire === true) fireSchedules();
+  const schedules = scheduleService({ store, clock: deps.clock, changed: fireSchedules });
   let sweeper: NodeJS.Timeout | undefined;
   if (durable && (options.resumeOnStart ?? true)) {
     const sweep = (): void => {
@@ -393,6 +424,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     },
     runs,
     deadLetters,
+    schedules,
     ingest: runs.ingest,
     async health() {
       const [storeHealth, queueHealth] = await Promise.all([
@@ -404,6 +436,8 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     resume,
     purgeRunPayloads,
     async close(closeOptions?: { timeoutMs?: number }) {
+      closing = true;
+      await scheduler?.stop();
       if (sweeper !== undefined) clearInterval(sweeper);
       if (retentionSweeper !== undefined) clearInterval(retentionSweeper);
       stopTimers();

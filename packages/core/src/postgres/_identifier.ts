@@ -39,6 +39,8 @@ export interface Tables {
   traces: string;
   connections: string;
   pendingAuthorizations: string;
+  schedules: string;
+  scheduleFires: string;
 }
 
 /** Qualified table names in `schema`. @throws ValidationError for a bad schema name. */
@@ -65,5 +67,7 @@ export function tablesIn(schema: string): Tables {
     traces: `${q}.traces`,
     connections: `${q}.connections`,
     pendingAuthorizations: `${q}.pending_authorizations`,
+    schedules: `${q}.schedules`,
+    scheduleFires: `${q}.schedule_fires`,
   };
 }

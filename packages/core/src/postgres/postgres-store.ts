@@ -10,6 +10,7 @@ import { loadPg } from "./_load-pg";
 import { readinessQueries } from "./_readiness-queries";
 import { retentionQueries } from "./_retention-queries";
 import { runQueries } from "./_run-queries";
+import { scheduleQueries } from "./_schedule-queries";
 import { type Db, inTransaction, toStoreFailure } from "./_sql";
 import { transactionalIdempotency } from "./_transactional-idempotency";
 import { type MigrationResult, migrateSchema } from "./migrate";
@@ -162,5 +163,6 @@ export function postgresStore(
     ...readinessQueries(db),
     ...retentionQueries(db),
     ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),
+    ...scheduleQueries(db),
   };
 }

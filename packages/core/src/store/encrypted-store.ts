@@ -1,20 +1,22 @@
 import type { DeadLetter } from "../model/dead-letter";
 import type { IdempotencyRecord } from "../model/idempotency";
 import type { NewRunEvent, RunEvent } from "../model/run";
+import { encryptedScheduleRecords } from "./encrypted-schedules";
 import type { PayloadCodec } from "./payload-codec";
 import {
   type IdempotencyOutcome,
   RUN_EVENT_PAYLOAD,
   type RunStore,
+  type ScheduleStore,
   type Store,
   type TransactionalIdempotency,
 } from "./types";
 
 /**
  * A store whose payloads pass through a codec on their way in and out: run batches' records,
- * idempotency records' results, dead letters' records and run events' `RUN_EVENT_PAYLOAD` (an
- * approval wait's record) are written in their at-rest form
- * (ciphertext with {@link aesGcmPayloadCodec}) and read back as values. Everything else —
+ * idempotency records' results, dead letters' records, run events' `RUN_EVENT_PAYLOAD` (an
+ * approval wait's record) and the records of schedules' `start` actions are written in their
+ * at-rest form (ciphertext with {@link aesGcmPayloadCodec}) and read back as values. Everything else —
  * ids, states, leases, counts, the rest of events, errors — is the wrapped store's, unchanged, so any
  * `Store` (memory, PostgreSQL, a host's own) works. `createRuntime({ payloadCodec })` wraps its
  * store with this; a host calling the store itself can wrap it too.
@@ -107,12 +109,17 @@ export function withPayloadCodec<S extends Store>(store: S, codec: PayloadCodec)
             transactional.completeIdempotencyKeyWith(client, await encodeResult(outcome)),
         };
 
+  const scheduleOverrides = encryptedScheduleRecords(store, codec);
+
   // A proxy, so members a store adds beyond the port (`migrate`, `schema`…) stay reachable.
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === "transactionalIdempotency") return wrappedTransactional;
       if (typeof property === "string" && Object.hasOwn(overrides, property)) {
         return overrides[property as keyof RunStore];
+      }
+      if (typeof property === "string" && Object.hasOwn(scheduleOverrides, property)) {
+        return scheduleOverrides[property as keyof ScheduleStore];
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;

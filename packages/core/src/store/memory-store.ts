@@ -13,6 +13,7 @@ import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
 import { memoryConnections } from "./_memory-connections";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import { memoryScheduleStore } from "./memory-schedule-store";
 import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
 import { type IdempotencyOutcome, RUN_EVENT_PAYLOAD, type RunBatch, type Store } from "./types";
@@ -86,6 +87,7 @@ export function memoryStore(): Store {
   return {
     kind: "memory",
     ...memoryConnections(),
+    ...memoryScheduleStore(),
     async ping() {},
     async close() {},
 

@@ -18,6 +18,7 @@ import type {
 } from "../model/run";
 import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
+import type { Schedule, ScheduleFire, ScheduleFireState } from "../schedules/schedule";
 
 /** Cursor pagination: pass a page's `nextCursor` back to get the next page. */
 export interface PageRequest {
@@ -413,8 +414,83 @@ export interface ConnectionStore {
 
 // --- end of connections ---
 
+// ---- Schedules (issue 20) -------------------------------------------------------------------
+
+/** Filters of {@link ScheduleStore.listSchedules}. */
+export interface ScheduleFilter extends PageRequest {
+  blueprintId?: string;
+  projectId?: string;
+  paused?: boolean;
+}
+
+/** A worker's claim of one tick of a schedule. */
+export interface ScheduleTickClaim {
+  scheduleId: string;
+  tick: Date;
+  owner: string;
+  /** How long the claim holds before another worker may take the tick over. */
+  leaseMs: number;
+  now: Date;
+}
+
+/** The end of a claimed tick: only its holder may settle it. */
+export interface ScheduleTickSettlement {
+  scheduleId: string;
+  tick: Date;
+  owner: string;
+  state: Exclude<ScheduleFireState, "PENDING">;
+  runId?: string;
+  reason?: string;
+  now: Date;
+}
+
+/** Filters of {@link ScheduleStore.listScheduleFires}. */
+export interface ScheduleFireFilter {
+  /** Only ticks at or after this instant. */
+  from?: Date;
+  state?: ScheduleFireState;
+  /** @default 100 */
+  limit?: number;
+}
+
+/**
+ * The port for schedules and their ticks. A tick is claimed once across every worker: the claim
+ * is a unique `(scheduleId, tick)` row (a primary key in PostgreSQL).
+ */
+export interface ScheduleStore {
+  /** @throws ConflictError when the id exists. */
+  insertSchedule(schedule: Schedule): Promise<void>;
+  /** Compare-and-set on `version`. @throws ConflictError, NotFoundError. */
+  updateSchedule(schedule: Schedule, expectedVersion: number): Promise<void>;
+  getSchedule(id: string): Promise<Schedule | undefined>;
+  /** Oldest first. */
+  listSchedules(filter?: ScheduleFilter): Promise<Page<Schedule>>;
+  /** Deletes the schedule and its ticks; `false` when it did not exist. */
+  deleteSchedule(id: string): Promise<boolean>;
+  /**
+   * Claims a tick: creates it PENDING for `owner` when no worker claimed it, or takes over a
+   * PENDING tick whose lease expired or was released (counting an attempt). `undefined` when the
+   * tick is held live by another worker or settled.
+   */
+  claimScheduleTick(claim: ScheduleTickClaim): Promise<ScheduleFire | undefined>;
+  /** Ends the owner's PENDING tick; `false`, changing nothing, when the owner no longer holds it. */
+  settleScheduleTick(settlement: ScheduleTickSettlement): Promise<boolean>;
+  /**
+   * Leaves the owner's tick PENDING but free, so any worker may claim it at once (overlap
+   * `queue`: the tick waits for the previous run); `reason` says why it waits.
+   */
+  releaseScheduleTick(scheduleId: string, tick: Date, owner: string, reason: string): Promise<void>;
+  /** The schedule's ticks, most recent first. */
+  listScheduleFires(scheduleId: string, filter?: ScheduleFireFilter): Promise<ScheduleFire[]>;
+  /**
+   * PENDING ticks of any schedule whose lease expired or was released at `now`, oldest tick
+   * first: the ticks of crashed workers and queued ticks.
+   */
+  listClaimableScheduleFires(now: Date, limit: number): Promise<ScheduleFire[]>;
+}
+
 /** A complete store: the design-time model, execution state and readiness records. */
-export interface Store extends BlueprintStore, RunStore, ReadinessStore, ConnectionStore {
+export interface Store extends BlueprintStore, RunStore, ReadinessStore, ConnectionStore, ScheduleStore {
   /** A name for health reports and logs (`memory`, `postgres`). */
   readonly kind: string;
   /** Checks the store answers; throws when it does not. */

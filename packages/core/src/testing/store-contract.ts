@@ -11,6 +11,7 @@ import {
   sampleTestRun,
   sampleTrace,
 } from "./fixtures";
+import { describeScheduleStore } from "./schedule-store-contract";
 
 /** Options of {@link testStore}. */
 export interface StoreContractOptions {
@@ -41,6 +42,8 @@ export function testStore(
     afterAll(async () => {
       await store?.close();
     });
+
+    describeScheduleStore(() => store);
 
     describe("projects", () => {
       it("inserts, reads and lists with cursor pagination", async () => {

@@ -1,0 +1,51 @@
+// issue 20: the service lists a blueprint's schedules, shows their ticks, pauses and resumes them.
+import type { Schedule } from "@synapseops/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generatedDraft, startService, type TestService } from "./helpers";
+
+describe("schedule routes", () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startService();
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it("lists, shows, pauses and resumes a blueprint's schedules", async () => {
+    const { api } = service;
+    const { blueprint } = await generatedDraft(api);
+    // Schedules are created by the host in code (the service exposes reading and pausing only).
+    const schedule = await service.service.runtime.schedules.create({
+      blueprintId: blueprint.id,
+      timing: { cron: "0 3 * * *", timeZone: "Europe/Paris" },
+      action: { kind: "poll" },
+    });
+    const list = await api.get<{ items: Schedule[] }>(`/blueprints/${blueprint.id}/schedules`);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((s) => s.id)).toEqual([schedule.id]);
+
+    const shown = await api.get<{ schedule: Schedule; nextFireTimes: string[] }>(`/schedules/${schedule.id}`);
+    expect(shown.body.schedule.id).toBe(schedule.id);
+    expect(shown.body.nextFireTimes).toHaveLength(5);
+    // 03:00 in Paris is 01:00 or 02:00 UTC, depending on the season.
+    for (const at of shown.body.nextFireTimes) expect(at).toMatch(/T0[12]:00:00\.000Z$/);
+
+    const paused = await api.post<Schedule>(`/schedules/${schedule.id}/pause`);
+    expect(paused.status).toBe(200);
+    expect(paused.body.paused).toBe(true);
+    expect(
+      (await api.get<{ nextFireTimes: string[] }>(`/schedules/${schedule.id}`)).body.nextFireTimes,
+    ).toEqual([]);
+    const resumed = await api.post<Schedule>(`/schedules/${schedule.id}/resume`);
+    expect(resumed.body.paused).toBe(false);
+
+    const fires = await api.get<{ items: unknown[] }>(`/schedules/${schedule.id}/fires?limit=10`);
+    expect(fires.status).toBe(200);
+    expect(fires.body.items).toEqual([]);
+
+    const missing = await api.post<{ code: string }>("/schedules/sch_missing/pause");
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe("NOT_FOUND");
+  });
+});
