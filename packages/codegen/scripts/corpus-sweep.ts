@@ -38,6 +38,7 @@ import {
   startMockEnvironment,
 } from "../src/index";
 import { createMockServer } from "../src/mock/server";
+import { camelCase as camel } from "../src/schema/names";
 import type { GeneratedFile } from "../src/types";
 
 const exec = promisify(execFile);
@@ -109,6 +110,8 @@ export interface SweepOptions {
   tscBatch?: number;
   /** Most operations per newman collection (sampled evenly). @default 40 */
   newmanOperations?: number;
+  /** Scratch folder for generated files (two sweeps at once need two). @default SWEEP_DIR */
+  scratch?: string;
   onDocument?: (result: DocumentResult, done: number, total: number) => void;
 }
 
@@ -290,16 +293,6 @@ async function runNewman(
   );
 }
 
-/** camelCase as the postman generator names credential variables. */
-function camel(name: string): string {
-  const words = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
-  return words
-    .map((w, i) =>
-      i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1),
-    )
-    .join("");
-}
-
 /** Whether a text carries a credential value (raw, or base64 as HTTP basic sends it). */
 function carries(text: string, secrets: readonly string[]): boolean {
   return secrets.some(
@@ -310,9 +303,10 @@ function carries(text: string, secrets: readonly string[]): boolean {
 async function sweepDocument(
   doc: CorpusDocument,
   enabled: ReadonlySet<Check>,
-  options: Required<Pick<SweepOptions, "newmanOperations">>,
+  options: Required<Pick<SweepOptions, "newmanOperations" | "scratch">>,
   mypy: string[] | undefined,
 ): Promise<{ result: DocumentResult; tsDir?: string }> {
+  const SWEEP_DIR = options.scratch;
   const started = performance.now();
   const result: DocumentResult = {
     id: doc.id,
@@ -518,7 +512,11 @@ async function sweepDocument(
 }
 
 /** One strict tsc program over several SDK folders (absolute paths); the error lines per folder. */
-async function typecheckBatch(folders: readonly string[], name: string): Promise<Map<string, string[]>> {
+async function typecheckBatch(
+  SWEEP_DIR: string,
+  folders: readonly string[],
+  name: string,
+): Promise<Map<string, string[]>> {
   const relativeFolders = folders.map((folder) => relative(SWEEP_DIR, folder));
   const errors = await strictTypecheck(SWEEP_DIR, relativeFolders, `tsconfig.${name}.json`);
   return new Map(folders.map((folder, i) => [folder, errors.get(relativeFolders[i]!) ?? []]));
@@ -537,7 +535,8 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
   if (options.sample !== undefined) documents = stratifiedSample(documents, options.sample, seed);
   const enabled = new Set<Check>(options.checks ?? CHECKS);
   enabled.add("load");
-  mkdirSync(SWEEP_DIR, { recursive: true });
+  const scratch = options.scratch ?? SWEEP_DIR;
+  mkdirSync(scratch, { recursive: true });
   const mypy = enabled.has("mypy") ? await findMypy() : undefined;
   const results: DocumentResult[] = new Array(documents.length);
   const pendingTs: { index: number; dir: string }[] = [];
@@ -548,6 +547,7 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
       const batch = pendingTs.splice(0, batchSize);
       tscRuns.push(
         typecheckBatch(
+          scratch,
           batch.map((b) => b.dir),
           `batch${tscRuns.length}`,
         ).then((errors) => {
@@ -558,7 +558,7 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
                 ? { status: "pass" }
                 : {
                     status: "fail",
-                    error: `${lines.length} errors; first: ${relative(dir, join(SWEEP_DIR, lines[0]!))}`,
+                    error: `${lines.length} errors; first: ${relative(dir, join(scratch, lines[0]!))}`,
                   };
           }
         }),
@@ -576,6 +576,7 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
           enabled,
           {
             newmanOperations: options.newmanOperations ?? 40,
+            scratch,
           },
           mypy,
         );
@@ -714,6 +715,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === "--checks") options.checks = value().split(",") as Check[];
     else if (arg === "--out") options.out = value();
     else if (arg === "--json") options.json = value();
+    else if (arg === "--scratch") options.scratch = value();
     else if (arg === "--baseline") options.baseline = value();
     else if (arg === "--write-baseline") options.writeBaseline = value();
     else

@@ -1,4 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+import { fullFormats } from "ajv-formats/dist/formats";
 import { sampleForPattern } from "./_pattern";
 
 type Obj = { [key: string]: unknown };
@@ -210,6 +211,10 @@ function sampleObject(
     if (!required.has(name) && options.direction === "request" && resolved?.readOnly === true) continue;
     if (!required.has(name) && options.direction === "response" && resolved?.writeOnly === true) continue;
     const value = sample(doc, propSchema, options, depth + 1, stack);
+    // An optional string no value can fit (seldon's `format: byte` beside a pattern requiring
+    // spaces) is left out rather than sent in breach of its own schema (issue 19).
+    if (!required.has(name) && typeof value === "string" && resolved && !stringFits(resolved, value))
+      continue;
     if (value !== undefined) out[name] = value;
     else if (required.has(name))
       out[name] =
@@ -282,6 +287,31 @@ function sampleString(schema: Obj): string {
   if (value.length < min) value = value.padEnd(min, "x");
   if (value.length > max) value = value.slice(0, max);
   return value;
+}
+
+/** Whether `value` meets the string schema's pattern, length bounds and (known) format. */
+function stringFits(schema: Obj, value: string): boolean {
+  if (typeof schema.minLength === "number" && value.length < schema.minLength) return false;
+  if (typeof schema.maxLength === "number" && value.length > schema.maxLength) return false;
+  if (typeof schema.pattern === "string") {
+    try {
+      if (!new RegExp(schema.pattern, "u").test(value)) return false;
+    } catch {
+      // a pattern JavaScript cannot compile is not checked here (nor by the validator)
+    }
+  }
+  const format =
+    typeof schema.format === "string" ? (fullFormats as Record<string, unknown>)[schema.format] : undefined;
+  const definition =
+    format && typeof format === "object" && !(format instanceof RegExp)
+      ? (format as { type?: unknown; validate?: unknown })
+      : undefined;
+  // Number formats (`int64`, `double`) do not apply to strings, as in Ajv.
+  if (definition?.type !== undefined && definition.type !== "string") return true;
+  const check = definition ? definition.validate : format;
+  if (check instanceof RegExp) return check.test(value);
+  if (typeof check === "function") return (check as (v: string) => boolean)(value) === true;
+  return true;
 }
 
 /** Sets the discriminator property of a sampled `oneOf`/`anyOf` branch to the value that names it. */

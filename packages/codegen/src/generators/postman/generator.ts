@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
+import { sendableRequestBody, sentPath } from "../../_http";
 import { isBinarySchema } from "../../schema/binary";
 import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
@@ -86,7 +87,8 @@ function requestItem(
 ): Obj {
   const pathVariables: Obj[] = [];
   const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
-  const segments = op.path
+  const path = sentPath(op.path);
+  const segments = path
     .split("/")
     .filter(Boolean)
     .map((segment) => {
@@ -129,7 +131,7 @@ function requestItem(
     }
   }
   const request: Obj = { method: op.method.toUpperCase(), header };
-  const body = op.requestBody;
+  const body = sendableRequestBody(op);
   let bodySatisfiable = true;
   if (body) {
     const media = preferredMedia(body.content);
@@ -167,7 +169,7 @@ function requestItem(
     }
   }
   // `/health/` and `/health` are different paths to a strict server: keep a trailing slash.
-  if (op.path.length > 1 && op.path.endsWith("/")) segments.push("");
+  if (path.length > 1 && path.endsWith("/")) segments.push("");
   const chosen = chosenRequirement(doc, op.security);
   // The other credentials of an AND requirement replace any same-named documented parameter.
   for (const [list, extra, fold] of [
