@@ -13,7 +13,8 @@ import { buildGoldenSuite, createMockServer, generatePostman, runSuite } from ".
 //   pointed at https://example.com, which the suite rightly refuses to follow;
 // - a required body on GET (Azure 2.0 `in: body`): fetch cannot send one, Postman prunes it;
 // - a path fragment (`/tags/{arn}#tagKeys`): Postman put the query after the `#`;
-// - a string path parameter holding a comma (`London,UK`) was split into a list.
+// - a string path parameter holding a comma (`London,UK`) was split into a list;
+// - an operation documenting no response: the mock's 200 was "not documented" to the suite.
 
 const arnPattern = String.raw`^arn:aws[^:\s]*:ledger:[^:\s]+:[\d]{12}:[a-z-]+:[\w-]+$`;
 const rolePattern = String.raw`arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)`;
@@ -154,6 +155,25 @@ describe("the golden suite against its own mock on the corpus sample's classes (
     expect(run.results.find((r) => r.id === "pagination:listAccounts")?.status).toBe("passed");
     expect(run.results.filter((r) => r.id.startsWith("schema:")).length).toBeGreaterThan(0);
   });
+});
+
+describe("an operation documenting no response (issue 19, ReadMe's extension demos)", () => {
+  it("takes the mock's 200 as allowed: nothing holds the server to another status", async () => {
+    const bare = {
+      openapi: "3.1.0",
+      info: { title: "Bare", version: "1" },
+      servers: [{ url: "http://bare.example" }],
+      paths: { "/code-samples": { get: { operationId: "codeSamples" } } },
+    } as unknown as OpenApiDocument;
+    const suite = buildGoldenSuite(bare, { retry: { attemptTimeoutMs: 500 } });
+    const run = await runSuite(suite, {
+      environment: { name: "mock", kind: "mock" },
+      store: memoryStore(),
+      projectId: "bare",
+    });
+    const retries = run.results.find((r) => r.id === "timeouts-retries:codeSamples");
+    expect(retries?.status, retries?.failure?.message).toBe("passed");
+  }, 60_000);
 });
 
 describe("the mock's bodies on the corpus sample's classes (issue 19)", () => {
