@@ -1,5 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
-import { sampleFromSchema } from "./sample";
+import { impliedType, sampleFromSchema } from "./sample";
 import type { SchemaValidator } from "./validator";
 
 type Obj = Record<string, unknown>;
@@ -65,7 +65,10 @@ function pruneToFit(validator: SchemaValidator, schema: unknown, sample: unknown
   for (let attempt = 0; attempt < 32; attempt++) {
     const problem = validator.validate(schema, value)[0];
     if (!problem) return value;
-    const path = problem.path.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const path = problem.path
+      .split("/")
+      .slice(1)
+      .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
     const key = path.pop();
     if (key === undefined) return undefined;
     const parent = path.reduce<unknown>((node, part) => (node as Obj | null)?.[part], value);
@@ -95,7 +98,8 @@ function needsCheck(doc: OpenApiDocument, raw: unknown, depth: number): boolean 
  * or array example as JSON text, which is parsed; an example of another type is dropped.
  */
 function exampleOfSchemaType(doc: OpenApiDocument, schema: unknown, example: unknown): unknown {
-  const type = resolveRef<Obj>(doc, schema)?.type;
+  const resolved = resolveRef<Obj>(doc, schema);
+  const type = resolved ? impliedType(resolved) : undefined;
   if (example === undefined) return example;
   // Issue 19: an unfilled placeholder (`example: "string"` on an integer `page`) is no sample.
   if (type === "integer" || type === "number") {

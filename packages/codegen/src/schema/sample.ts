@@ -185,6 +185,16 @@ function sampleResolved(
   }
 }
 
+/**
+ * A schema's type, or the one its keywords imply (`properties`/`additionalProperties`: object,
+ * `items`: array). The samples, the examples they accept and Postman's shape test read the same
+ * type: an untyped schema with properties took an array example the test then refused (Azure's
+ * list responses; issue 19).
+ */
+export function impliedType(schema: Obj): string | undefined {
+  return pickType(schema);
+}
+
 function pickType(schema: Obj): string | undefined {
   if (typeof schema.type === "string") return schema.type;
   if (Array.isArray(schema.type))

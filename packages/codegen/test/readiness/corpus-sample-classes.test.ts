@@ -1,6 +1,7 @@
 import { listOperations, memoryStore, type OpenApiDocument, type TestRun } from "@synapseops/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildGoldenSuite, createMockServer, generatePostman, runSuite } from "../../src/index";
+import { findItemsField } from "../../src/readiness/_features";
 
 // issue 19, the classes left on the corpus CI sample (readiness 92 %, newman 94 %), each in a
 // small document of our own. Where the mock and our suite or collection disagreed:
@@ -14,7 +15,10 @@ import { buildGoldenSuite, createMockServer, generatePostman, runSuite } from ".
 // - a required body on GET (Azure 2.0 `in: body`): fetch cannot send one, Postman prunes it;
 // - a path fragment (`/tags/{arn}#tagKeys`): Postman put the query after the `#`;
 // - a string path parameter holding a comma (`London,UK`) was split into a list;
-// - an operation documenting no response: the mock's 200 was "not documented" to the suite.
+// - an operation documenting no response: the mock's 200 was "not documented" to the suite;
+// - an untyped schema with properties took an array example Postman's shape test refused (Azure);
+// - an array path parameter was sent as `[1]` by Postman (DaniWeb);
+// - `facets: {type: object, items: …}` was paged as the item array (MarketCheck).
 
 const arnPattern = String.raw`^arn:aws[^:\s]*:ledger:[^:\s]+:[\d]{12}:[a-z-]+:[\w-]+$`;
 const rolePattern = String.raw`arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)`;
@@ -71,6 +75,37 @@ const document = {
           "200": { description: "one", content: json({ $ref: "#/components/schemas/Application" }) },
           "400": problem,
         },
+      },
+    },
+    "/snippets": {
+      get: {
+        operationId: "listSnippets",
+        responses: {
+          "200": {
+            description: "untyped, with properties: an object",
+            content: {
+              "application/json": {
+                schema: { properties: { value: { type: "array", items: { type: "object" } } } },
+                example: [{ name: "an array where the schema implies an object" }],
+              },
+            },
+          },
+        },
+      },
+    },
+    "/apps/{ids}": {
+      get: {
+        operationId: "getApps",
+        parameters: [
+          {
+            name: "ids",
+            in: "path",
+            required: true,
+            style: "simple",
+            schema: { type: "array", items: { type: "integer", minimum: 1 } },
+          },
+        ],
+        responses: { "200": { description: "apps", content: json({ type: "object" }) }, "400": problem },
       },
     },
     "/statistics": {
@@ -176,6 +211,19 @@ describe("an operation documenting no response (issue 19, ReadMe's extension dem
   }, 60_000);
 });
 
+describe("the item array of a page (issue 19, MarketCheck)", () => {
+  it("is a property typed array, not an object that carries a stray `items`", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        facets: { type: "object", items: { type: "string" } },
+        listings: { type: "array", items: { type: "object" } },
+      },
+    };
+    expect(findItemsField(document, schema)).toEqual(["listings"]);
+  });
+});
+
 describe("the mock's bodies on the corpus sample's classes (issue 19)", () => {
   const mock = createMockServer(document);
 
@@ -244,6 +292,8 @@ describe("the Postman collection against the mock on the corpus sample's classes
           error ? reject(error) : resolve(result),
         ),
       );
+      const apps = summary.run.executions.find((e) => e.request.url.toString().includes("/apps/"));
+      expect(apps?.request.url.toString()).toMatch(/\/apps\/1$/);
       const untag = summary.run.executions.find((e) => e.request.url.toString().includes("/tags/"));
       expect(untag?.request.url.toString()).toContain("tagKeys=");
       expect(summary.run.failures.map((f) => `${f.source?.name}: ${f.error.message}`)).toEqual([]);

@@ -6,7 +6,7 @@ import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
-import { checkedSample, deepPairs, queryPairs, scalar, testScript, validSample } from "./_request";
+import { checkedSample, deepPairs, pathValue, queryPairs, scalar, testScript, validSample } from "./_request";
 import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
 import type { PostmanOptions } from "./types";
 
@@ -95,10 +95,18 @@ function requestItem(
       const whole = /^\{([^}]+)\}$/.exec(segment);
       if (whole) {
         const param = params.get(`path:${whole[1]}`);
-        const value = param ? scalar(validSample(doc, validator, param.schema, param.example)) : "1";
+        // Serialised by the parameter's style: an array is `1,2`, not `[1,2]` (DaniWeb; issue 19).
+        const value = param
+          ? pathValue(
+              param.name,
+              validSample(doc, validator, param.schema, param.example),
+              param.style,
+              param.explode,
+            )
+          : "1";
         pathVariables.push({
           key: whole[1],
-          value: encodeURIComponent(value),
+          value,
           ...(param?.description ? { description: docText(param.description, 500) } : {}),
         });
         return `:${whole[1]}`;
@@ -106,9 +114,14 @@ function requestItem(
       // A parameter inside a segment (`{name}.json`) gets its sample value inline.
       return segment.replace(/\{([^}]+)\}/g, (_, name: string) => {
         const param = params.get(`path:${name}`);
-        return encodeURIComponent(
-          param ? scalar(validSample(doc, validator, param.schema, param.example)) : "1",
-        );
+        return param
+          ? pathValue(
+              param.name,
+              validSample(doc, validator, param.schema, param.example),
+              param.style,
+              param.explode,
+            )
+          : "1";
       });
     });
   const query: Obj[] = [];
