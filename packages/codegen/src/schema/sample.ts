@@ -1,5 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
-import { fullFormats } from "ajv-formats/dist/formats";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 import { sampleForPattern } from "./_pattern";
 
 type Obj = { [key: string]: unknown };
