@@ -19,6 +19,16 @@ const PRINTABLE_NON_ALPHANUMERIC: readonly [number, number][] = [
  * same schema samples the same everywhere (Postman, contract tests, suites and the mock).
  */
 export function sampleForPattern(pattern: string): string | undefined {
+  if (samples.has(pattern)) return samples.get(pattern);
+  const sample = generate(pattern);
+  samples.set(pattern, sample);
+  return sample;
+}
+
+/** Samples by pattern: documents repeat their id patterns hundreds of times. */
+const samples = new Map<string, string | undefined>();
+
+function generate(pattern: string): string | undefined {
   let regex: RegExp;
   try {
     regex = new RegExp(pattern, "u");

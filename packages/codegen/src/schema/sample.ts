@@ -278,12 +278,7 @@ function sampleString(schema: Obj): string {
   const format = typeof schema.format === "string" ? schema.format : undefined;
   let value = (format && FORMAT_SAMPLES[format]) ?? "string";
   if (typeof schema.pattern === "string") {
-    let regex: RegExp | undefined;
-    try {
-      regex = new RegExp(schema.pattern, "u");
-    } catch {
-      regex = undefined;
-    }
+    const regex = compiledPattern(schema.pattern);
     if (regex && !regex.test(value)) {
       const generated = sampleForPattern(schema.pattern);
       value =
@@ -299,17 +294,29 @@ function sampleString(schema: Obj): string {
   return value;
 }
 
+/** Compiled patterns by source (null: JavaScript cannot compile it): big documents repeat them. */
+const compiledPatterns = new Map<string, RegExp | null>();
+
+function compiledPattern(pattern: string): RegExp | undefined {
+  let regex = compiledPatterns.get(pattern);
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(pattern, "u");
+    } catch {
+      regex = null;
+    }
+    compiledPatterns.set(pattern, regex);
+  }
+  return regex ?? undefined;
+}
+
 /** Whether `value` meets the string schema's pattern, length bounds and (known) format. */
 function stringFits(schema: Obj, value: string): boolean {
   if (typeof schema.minLength === "number" && value.length < schema.minLength) return false;
   if (typeof schema.maxLength === "number" && value.length > schema.maxLength) return false;
-  if (typeof schema.pattern === "string") {
-    try {
-      if (!new RegExp(schema.pattern, "u").test(value)) return false;
-    } catch {
-      // a pattern JavaScript cannot compile is not checked here (nor by the validator)
-    }
-  }
+  // A pattern JavaScript cannot compile is not checked here (nor by the validator).
+  if (typeof schema.pattern === "string" && compiledPattern(schema.pattern)?.test(value) === false)
+    return false;
   const format =
     typeof schema.format === "string" ? (fullFormats as Record<string, unknown>)[schema.format] : undefined;
   const definition =
