@@ -1,6 +1,29 @@
 // HTTP message details the mock server and validateExchange read the same way: one place, so a
 // request the playground accepts is one the mock accepts.
 
+/**
+ * The request body an operation can be sent with: none on GET and HEAD, where fetch refuses one
+ * (and Postman prunes it), even when the document declares one (Stripe, Azure 2.0 `in: body`
+ * on GET; issue 19). Every generator, the suites and the mock read this, so no side requires a
+ * body the others cannot send.
+ */
+export function sendableRequestBody<T extends { method: string; requestBody?: unknown }>(
+  op: T,
+): T["requestBody"] | undefined {
+  return op.method === "get" || op.method === "head" ? undefined : op.requestBody;
+}
+
+/**
+ * The path a client sends for a path template: without its fragment. AWS documents one path per
+ * action as `/tags/{arn}#tagKeys` or `/#X-Amz-Target=…`; a `#` left in a URL turns the query
+ * after it into a fragment no client sends (issue 19: Postman's `…/tags/x#tagKeys?tagKeys=…`).
+ * The mock's router reads the fragment to tell such operations apart.
+ */
+export function sentPath(template: string): string {
+  const hash = template.indexOf("#");
+  return hash < 0 ? template : template.slice(0, hash);
+}
+
 /** Whether a documented media range (`*\/*`, `image/*`) covers a content type. */
 export function mediaMatches(pattern: string, type: string): boolean {
   if (pattern === "*/*") return true;

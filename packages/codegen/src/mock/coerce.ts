@@ -130,17 +130,41 @@ export function parseBrackets(search: URLSearchParams): Obj {
   return out;
 }
 
+/** How a path parameter's text splits: into an object, into a list, or not at all. */
+export type PathValueShape = "object" | "list" | "scalar";
+
+/**
+ * The shape of a path parameter's schema: an object (`type: object`, or untyped with
+ * properties), a scalar (a string, number, integer or boolean — `London,UK` is one string;
+ * issue 19, Visual Crossing), else a list.
+ */
+export function pathValueShape(doc: OpenApiDocument, schema: unknown): PathValueShape {
+  const resolved = resolveRef<Obj>(doc, schema);
+  if (resolved?.type === "object" || (resolved?.type === undefined && resolved?.properties !== undefined))
+    return "object";
+  const types = typeof resolved?.type === "string" ? [resolved.type] : resolved?.type;
+  if (
+    Array.isArray(types) &&
+    types.length > 0 &&
+    types.every((t) => ["string", "integer", "number", "boolean", "null"].includes(String(t)))
+  )
+    return "scalar";
+  return "list";
+}
+
 /**
  * A path parameter's value by style: label (`.a.b`), matrix (`;id=a,b`), simple (`a,b`); objects
- * from `k,v,k2,v2` or, exploded, `k=v,k2=v2`. Arrays come back as lists for coercion.
+ * from `k,v,k2,v2` or, exploded, `k=v,k2=v2`. Lists come back as arrays for coercion; a scalar
+ * keeps its separators.
  */
 export function parsePathValue(
   name: string,
   raw: string | undefined,
   style: string,
   explode: boolean,
-  object: boolean,
+  shape: PathValueShape,
 ): unknown {
+  const object = shape === "object";
   if (raw === undefined) return undefined;
   let text = raw;
   let separator = ",";
@@ -166,5 +190,5 @@ export function parsePathValue(
     } else for (let i = 0; i + 1 < parts.length; i += 2) out[parts[i]!] = parts[i + 1]!;
     return out;
   }
-  return text.includes(separator) ? text.split(separator) : text;
+  return shape === "list" && text.includes(separator) ? text.split(separator) : text;
 }

@@ -142,13 +142,19 @@ export function mockPage(
     const total = Object.keys(properties).find((name) => TOTAL_FIELD.test(name));
     if (total && typeof (body as Obj)[total] === "number") (body as Obj)[total] = items.length;
     if (shape.nextField) {
-      const fieldType = resolveRef<Obj>(doc, fieldSchema(doc, listSchema, shape.nextField))?.type;
+      const field = resolveRef<Obj>(doc, fieldSchema(doc, listSchema, shape.nextField));
+      const fieldType = field?.type;
+      // `format: uri` takes an absolute URL (NetBox's `next`): a relative one broke the page's own
+      // schema, and the fallback sample pointed the client at https://example.com (issue 19).
+      const absolute = typeof field?.format === "string" && /^(uri|url|iri)$/.test(field.format);
       const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "") || numbered !== undefined;
       const marker =
         numbered && (fieldType === "integer" || fieldType === "number")
           ? Number(nextPosition)
           : asUrl
-            ? `${nextUrl.pathname}${nextUrl.search}`
+            ? absolute
+              ? nextUrl.href
+              : `${nextUrl.pathname}${nextUrl.search}`
             : nextPosition;
       if (more) setAt(body, shape.nextField, marker);
       else {

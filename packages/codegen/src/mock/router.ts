@@ -1,4 +1,5 @@
 import type { OperationDescriptor } from "@synapseops/core";
+import { sentPath } from "../_http";
 
 /** An operation matched to a request path, with its raw path parameter values. */
 export interface RouteMatch {
@@ -33,9 +34,8 @@ export class Router {
   constructor(operations: readonly OperationDescriptor[]) {
     for (const operation of operations) {
       const names: string[] = [];
-      const hash = operation.path.indexOf("#");
-      const template = hash < 0 ? operation.path : operation.path.slice(0, hash);
-      const requires = hash < 0 ? [] : [...new URLSearchParams(operation.path.slice(hash + 1))];
+      const template = sentPath(operation.path);
+      const requires = [...new URLSearchParams(operation.path.slice(template.length + 1))];
       const source = template
         .split(/(\{[^}]+\})/)
         .map((part) => {

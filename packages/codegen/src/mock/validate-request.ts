@@ -1,7 +1,7 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
-import { cookieValue, findMedia, isIgnoredParameter } from "../_http";
+import { cookieValue, findMedia, isIgnoredParameter, sendableRequestBody } from "../_http";
 import type { SchemaProblem, SchemaValidator } from "../schema/validator";
-import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "./coerce";
+import { coerceValue, parseBrackets, parsePathValue, parseQuery, pathValueShape } from "./coerce";
 import { multipartValue, parseMultipart } from "./multipart";
 
 /** A request as the mock sees it after parsing. */
@@ -36,7 +36,7 @@ export function validateRequest(
         request.pathParams[param.name],
         param.style,
         param.explode,
-        isObject(doc, param.schema),
+        pathValueShape(doc, param.schema),
       );
     else if (param.in === "query") raw = query[param.name];
     else if (param.in === "header") raw = request.headers.get(param.name) ?? undefined;
@@ -55,7 +55,7 @@ export function validateRequest(
       });
     }
   }
-  const body = operation.requestBody;
+  const body = sendableRequestBody(operation);
   if (!body) return problems;
   if (request.bodyText === undefined || request.bodyText === "") {
     if (body.required) problems.push({ path: "/body", message: "/body is required" });
@@ -104,9 +104,4 @@ export function validateRequest(
 function isObjectSchema(doc: OpenApiDocument, schema: unknown): boolean {
   const resolved = resolveRef<{ type?: unknown; properties?: unknown }>(doc, schema);
   return resolved?.type === "object" || resolved?.properties !== undefined;
-}
-
-function isObject(doc: OpenApiDocument, schema: unknown): boolean {
-  const resolved = resolveRef<{ type?: unknown; properties?: unknown }>(doc, schema);
-  return resolved?.type === "object" || (resolved?.type === undefined && resolved?.properties !== undefined);
 }

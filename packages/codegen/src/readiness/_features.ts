@@ -53,12 +53,17 @@ export function schemaProperties(doc: OpenApiDocument, schema: unknown, depth = 
   return out;
 }
 
-/** Whether a (resolved) schema is an array schema. */
+/**
+ * Whether a (resolved) schema is an array schema: typed so, or untyped with `items`. A declared
+ * other type wins over a stray `items` (MarketCheck's `facets: {type: object, items: …}` was
+ * paged as the item array; issue 19).
+ */
 export function isArraySchema(doc: OpenApiDocument, schema: unknown): boolean {
   const resolved = resolveRef<Obj>(doc, schema);
   if (!resolved || typeof resolved !== "object") return false;
   const type = resolved.type;
-  return type === "array" || (Array.isArray(type) && type.includes("array")) || resolved.items !== undefined;
+  if (type === undefined) return resolved.items !== undefined;
+  return type === "array" || (Array.isArray(type) && type.includes("array"));
 }
 
 /** The JSON schema of an operation's first 2xx response, if any. */

@@ -5,10 +5,9 @@ import {
   type OpenApiDocument,
   type OperationDescriptor,
   type ParameterDescriptor,
-  resolveRef,
 } from "@synapseops/core";
-import { cookieValue, findMedia } from "../_http";
-import { coerceValue, parseBrackets, parsePathValue, parseQuery } from "../mock/coerce";
+import { cookieValue, findMedia, sendableRequestBody } from "../_http";
+import { coerceValue, parseBrackets, parsePathValue, parseQuery, pathValueShape } from "../mock/coerce";
 import { Router } from "../mock/router";
 import { hasCredentials } from "../mock/security";
 import { type AnnotationMatcher, compileAnnotations } from "./annotation-matcher";
@@ -250,10 +249,13 @@ function rawParameter(
 ): unknown {
   switch (param.in) {
     case "path": {
-      const schema = resolveRef<{ type?: unknown; properties?: unknown }>(doc, param.schema);
-      const isObject =
-        schema?.type === "object" || (schema?.type === undefined && schema?.properties !== undefined);
-      return parsePathValue(param.name, pathParams[param.name], param.style, param.explode, isObject);
+      return parsePathValue(
+        param.name,
+        pathParams[param.name],
+        param.style,
+        param.explode,
+        pathValueShape(doc, param.schema),
+      );
     }
     case "query":
       return query[param.name];
@@ -272,7 +274,7 @@ function checkRequestBody(
   body: unknown,
   problems: ConformanceProblem[],
 ): unknown {
-  const described = operation.requestBody;
+  const described = sendableRequestBody(operation);
   const documentPointer = `#${operation.pointer}/requestBody`;
   if (!described) return body;
   if (body === undefined || body === null || body === "") {

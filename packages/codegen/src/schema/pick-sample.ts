@@ -1,5 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
-import { sampleFromSchema } from "./sample";
+import { impliedType, sampleFromSchema } from "./sample";
 import type { SchemaValidator } from "./validator";
 
 type Obj = Record<string, unknown>;
@@ -48,7 +48,35 @@ export function pickSample(
       if (validator.validate(schema, value).length === 0) return { value, valid: true };
     }
   }
-  return { value: first, valid: false };
+  const pruned = pruneToFit(validator, schema, first);
+  return pruned === undefined ? { value: first, valid: false } : { value: pruned, valid: true };
+}
+
+/**
+ * The sample with the properties the validator names left out, one at a time, until it fits
+ * (undefined when it never does). Some schemas admit a property no value can hold — Azure's
+ * `allOf` bases with `additionalProperties: {type: object}` turn every boolean of the derived
+ * schema into a breach (issue 19, Graph RBAC's `allowGuestsSignIn`): a body without them still
+ * conforms, a body with them cannot.
+ */
+function pruneToFit(validator: SchemaValidator, schema: unknown, sample: unknown): unknown {
+  if (sample === null || typeof sample !== "object") return undefined;
+  const value = structuredClone(sample);
+  for (let attempt = 0; attempt < 32; attempt++) {
+    const problem = validator.validate(schema, value)[0];
+    if (!problem) return value;
+    const path = problem.path
+      .split("/")
+      .slice(1)
+      .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const key = path.pop();
+    if (key === undefined) return undefined;
+    const parent = path.reduce<unknown>((node, part) => (node as Obj | null)?.[part], value);
+    if (parent === null || typeof parent !== "object" || Array.isArray(parent) || !(key in parent))
+      return undefined;
+    delete (parent as Obj)[key];
+  }
+  return undefined;
 }
 
 /** Whether a sample of the schema's required tree could break it: combinators, or examples and defaults the sampler would copy unchecked. */
@@ -70,7 +98,8 @@ function needsCheck(doc: OpenApiDocument, raw: unknown, depth: number): boolean 
  * or array example as JSON text, which is parsed; an example of another type is dropped.
  */
 function exampleOfSchemaType(doc: OpenApiDocument, schema: unknown, example: unknown): unknown {
-  const type = resolveRef<Obj>(doc, schema)?.type;
+  const resolved = resolveRef<Obj>(doc, schema);
+  const type = resolved ? impliedType(resolved) : undefined;
   if (example === undefined) return example;
   // Issue 19: an unfilled placeholder (`example: "string"` on an integer `page`) is no sample.
   if (type === "integer" || type === "number") {

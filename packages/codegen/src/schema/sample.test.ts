@@ -1,8 +1,51 @@
+import type { OpenApiDocument } from "@synapseops/core";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../_test/specs";
 import { sampleForPattern } from "./_pattern";
 import { sampleFromSchema } from "./sample";
 import { createSchemaValidator } from "./validator";
+
+describe("sampleForPattern", () => {
+  // Shapes seen in the public corpus (AWS ARNs and CIDR ranges) that the mock answered with
+  // "string", failing its own response schema (issue 19, readiness on the corpus sample).
+  const corpusShapes = [
+    String.raw`^arn:aws[^:\s]*:svc:[^:\s]+:[\d]{12}:[a-z-]+:[\w-]+$`,
+    String.raw`arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)`,
+    String.raw`^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9])(\/(3[0-2]|[1-2][0-9]|[0-9]))$`,
+    String.raw`(^([0-9]|[1-9][0-9])\.([0-9]|[1-9][0-9])\.0\.0)(\/(16$))$`,
+    "^(ab){2,}$",
+    "^[^a-z]{3}$",
+  ];
+  it.each(corpusShapes)("matches %s", (pattern) => {
+    const sample = sampleForPattern(pattern);
+    expect(sample, pattern).toBeDefined();
+    expect(new RegExp(pattern, "u").test(sample ?? ""), `${pattern} → ${sample}`).toBe(true);
+  });
+
+  it("is deterministic and prefers letters and digits for negated classes", () => {
+    expect(sampleForPattern("^[^:]+$")).toBe(sampleForPattern("^[^:]+$"));
+    expect(sampleForPattern("^[^:]+$")).toMatch(/^[A-Za-z0-9]+$/);
+  });
+
+  it("refuses what cannot be honoured rather than guess", () => {
+    expect(sampleForPattern("(")).toBeUndefined();
+    expect(sampleForPattern("^(?=a)b$")).toBeUndefined();
+  });
+
+  it("gives sampleFromSchema values its validator accepts", () => {
+    const schema = {
+      type: "object",
+      required: ["arn", "cidr"],
+      properties: {
+        arn: { type: "string", pattern: corpusShapes[1] },
+        cidr: { type: "string", pattern: corpusShapes[2] },
+      },
+    };
+    const document = { openapi: "3.0.3", info: { title: "t", version: "1" }, paths: {} } as OpenApiDocument;
+    const value = sampleFromSchema(document, schema);
+    expect(createSchemaValidator(document).validate(schema, value)).toEqual([]);
+  });
+});
 
 describe("sampleFromSchema", () => {
   it("fits id patterns, bounds, enums and required properties", () => {
@@ -14,7 +57,6 @@ describe("sampleFromSchema", () => {
     }
     // What it cannot honour it refuses rather than guess.
     expect(sampleForPattern("^(?=a)b$")).toBeUndefined();
-    expect(sampleForPattern("^(ab){2}$")).toBeUndefined();
     const { document } = loadSpec("edge/3.0/petstore.json");
     const schema = {
       type: "object",
@@ -80,5 +122,28 @@ describe("sampleFromSchema", () => {
     const schema = { $ref: "#/components/schemas/Image" };
     const value = sampleFromSchema(document, schema);
     expect(createSchemaValidator(document).validate(schema, value)).toEqual([]);
+  });
+});
+
+describe("sampleFromSchema: optional strings no value fits", () => {
+  it("leaves out an optional string whose format and pattern contradict, keeps a required one", () => {
+    const document = { openapi: "3.0.3", info: { title: "t", version: "1" }, paths: {} } as OpenApiDocument;
+    // base64 (format: byte) cannot hold the spaces the pattern requires.
+    const impossible = { type: "string", format: "byte", pattern: ".* maxLength: 10" };
+    const schema = {
+      type: "object",
+      required: ["kept"],
+      properties: {
+        content: impossible,
+        kept: impossible,
+        count: { type: "string", format: "int64" },
+        raw: { type: "string", format: "byte" },
+      },
+    };
+    const value = sampleFromSchema(document, schema) as Record<string, unknown>;
+    expect(value).not.toHaveProperty("content");
+    expect(value).toHaveProperty("kept");
+    expect(value).toHaveProperty("count");
+    expect(value.raw).toBe("YWJj");
   });
 });

@@ -1,4 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 import { sampleForPattern } from "./_pattern";
 
 type Obj = { [key: string]: unknown };
@@ -184,6 +185,16 @@ function sampleResolved(
   }
 }
 
+/**
+ * A schema's type, or the one its keywords imply (`properties`/`additionalProperties`: object,
+ * `items`: array). The samples, the examples they accept and Postman's shape test read the same
+ * type: an untyped schema with properties took an array example the test then refused (Azure's
+ * list responses; issue 19).
+ */
+export function impliedType(schema: Obj): string | undefined {
+  return pickType(schema);
+}
+
 function pickType(schema: Obj): string | undefined {
   if (typeof schema.type === "string") return schema.type;
   if (Array.isArray(schema.type))
@@ -210,6 +221,10 @@ function sampleObject(
     if (!required.has(name) && options.direction === "request" && resolved?.readOnly === true) continue;
     if (!required.has(name) && options.direction === "response" && resolved?.writeOnly === true) continue;
     const value = sample(doc, propSchema, options, depth + 1, stack);
+    // An optional string no value can fit (seldon's `format: byte` beside a pattern requiring
+    // spaces) is left out rather than sent in breach of its own schema (issue 19).
+    if (!required.has(name) && typeof value === "string" && resolved && !stringFits(resolved, value))
+      continue;
     if (value !== undefined) out[name] = value;
     else if (required.has(name))
       out[name] =
@@ -263,12 +278,7 @@ function sampleString(schema: Obj): string {
   const format = typeof schema.format === "string" ? schema.format : undefined;
   let value = (format && FORMAT_SAMPLES[format]) ?? "string";
   if (typeof schema.pattern === "string") {
-    let regex: RegExp | undefined;
-    try {
-      regex = new RegExp(schema.pattern, "u");
-    } catch {
-      regex = undefined;
-    }
+    const regex = compiledPattern(schema.pattern);
     if (regex && !regex.test(value)) {
       const generated = sampleForPattern(schema.pattern);
       value =
@@ -282,6 +292,43 @@ function sampleString(schema: Obj): string {
   if (value.length < min) value = value.padEnd(min, "x");
   if (value.length > max) value = value.slice(0, max);
   return value;
+}
+
+/** Compiled patterns by source (null: JavaScript cannot compile it): big documents repeat them. */
+const compiledPatterns = new Map<string, RegExp | null>();
+
+function compiledPattern(pattern: string): RegExp | undefined {
+  let regex = compiledPatterns.get(pattern);
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(pattern, "u");
+    } catch {
+      regex = null;
+    }
+    compiledPatterns.set(pattern, regex);
+  }
+  return regex ?? undefined;
+}
+
+/** Whether `value` meets the string schema's pattern, length bounds and (known) format. */
+function stringFits(schema: Obj, value: string): boolean {
+  if (typeof schema.minLength === "number" && value.length < schema.minLength) return false;
+  if (typeof schema.maxLength === "number" && value.length > schema.maxLength) return false;
+  // A pattern JavaScript cannot compile is not checked here (nor by the validator).
+  if (typeof schema.pattern === "string" && compiledPattern(schema.pattern)?.test(value) === false)
+    return false;
+  const format =
+    typeof schema.format === "string" ? (fullFormats as Record<string, unknown>)[schema.format] : undefined;
+  const definition =
+    format && typeof format === "object" && !(format instanceof RegExp)
+      ? (format as { type?: unknown; validate?: unknown })
+      : undefined;
+  // Number formats (`int64`, `double`) do not apply to strings, as in Ajv.
+  if (definition?.type !== undefined && definition.type !== "string") return true;
+  const check = definition ? definition.validate : format;
+  if (check instanceof RegExp) return check.test(value);
+  if (typeof check === "function") return (check as (v: string) => boolean)(value) === true;
+  return true;
 }
 
 /** Sets the discriminator property of a sampled `oneOf`/`anyOf` branch to the value that names it. */

@@ -1,6 +1,6 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
 import { pickSample } from "../../schema/pick-sample";
-import { sampleFromSchema } from "../../schema/sample";
+import { impliedType, sampleFromSchema } from "../../schema/sample";
 import type { SchemaValidator } from "../../schema/validator";
 
 type Obj = Record<string, unknown>;
@@ -144,7 +144,7 @@ export function testScript(
   const media = success?.content.find((m) => /json/i.test(m.contentType));
   const schema = resolveRef<Obj>(doc, media?.schema);
   if (success && schema) {
-    const type = typeof schema.type === "string" ? schema.type : schema.properties ? "object" : undefined;
+    const type = impliedType(schema);
     const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
     if (type === "object" || type === "array") {
       lines.push(

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
+import { sendableRequestBody, sentPath } from "../../_http";
 import { isBinarySchema } from "../../schema/binary";
 import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
-import { checkedSample, deepPairs, queryPairs, scalar, testScript, validSample } from "./_request";
+import { checkedSample, deepPairs, pathValue, queryPairs, scalar, testScript, validSample } from "./_request";
 import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
 import type { PostmanOptions } from "./types";
 
@@ -86,17 +87,26 @@ function requestItem(
 ): Obj {
   const pathVariables: Obj[] = [];
   const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
-  const segments = op.path
+  const path = sentPath(op.path);
+  const segments = path
     .split("/")
     .filter(Boolean)
     .map((segment) => {
       const whole = /^\{([^}]+)\}$/.exec(segment);
       if (whole) {
         const param = params.get(`path:${whole[1]}`);
-        const value = param ? scalar(validSample(doc, validator, param.schema, param.example)) : "1";
+        // Serialised by the parameter's style: an array is `1,2`, not `[1,2]` (DaniWeb; issue 19).
+        const value = param
+          ? pathValue(
+              param.name,
+              validSample(doc, validator, param.schema, param.example),
+              param.style,
+              param.explode,
+            )
+          : "1";
         pathVariables.push({
           key: whole[1],
-          value: encodeURIComponent(value),
+          value,
           ...(param?.description ? { description: docText(param.description, 500) } : {}),
         });
         return `:${whole[1]}`;
@@ -104,9 +114,14 @@ function requestItem(
       // A parameter inside a segment (`{name}.json`) gets its sample value inline.
       return segment.replace(/\{([^}]+)\}/g, (_, name: string) => {
         const param = params.get(`path:${name}`);
-        return encodeURIComponent(
-          param ? scalar(validSample(doc, validator, param.schema, param.example)) : "1",
-        );
+        return param
+          ? pathValue(
+              param.name,
+              validSample(doc, validator, param.schema, param.example),
+              param.style,
+              param.explode,
+            )
+          : "1";
       });
     });
   const query: Obj[] = [];
@@ -129,7 +144,7 @@ function requestItem(
     }
   }
   const request: Obj = { method: op.method.toUpperCase(), header };
-  const body = op.requestBody;
+  const body = sendableRequestBody(op);
   let bodySatisfiable = true;
   if (body) {
     const media = preferredMedia(body.content);
@@ -167,7 +182,7 @@ function requestItem(
     }
   }
   // `/health/` and `/health` are different paths to a strict server: keep a trailing slash.
-  if (op.path.length > 1 && op.path.endsWith("/")) segments.push("");
+  if (path.length > 1 && path.endsWith("/")) segments.push("");
   const chosen = chosenRequirement(doc, op.security);
   // The other credentials of an AND requirement replace any same-named documented parameter.
   for (const [list, extra, fold] of [

@@ -1,5 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
-import { isIgnoredParameter } from "../../_http";
+import { isIgnoredParameter, sendableRequestBody, sentPath } from "../../_http";
 import { NameAllocator, pascalCase, snakeCase, words } from "../../schema/names";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
@@ -132,7 +132,7 @@ function emitOperation(
     where: p.in,
     key: p.name,
   }));
-  const body = op.requestBody;
+  const body = sendableRequestBody(op);
   const bodyArg: Kwarg | undefined = body
     ? {
         name: "body",
@@ -177,7 +177,7 @@ function emitOperation(
     (p) => `(${pyString(p.in)}, ${pyString(p.name)}, ${pyString(p.style)}, ${p.explode ? "True" : "False"})`,
   );
   const security = op.security.map((req) => `[${Object.keys(req).map(pyString).join(", ")}]`);
-  const call = `self._request(${pyString(op.operationId)}, ${pyString(op.method.toUpperCase())}, ${pyString(op.path)}, [${params.join(", ")}], {${args.join(", ")}}, ${body ? pyString(body.contentType) : "None"}, [${security.join(", ")}])`;
+  const call = `self._request(${pyString(op.operationId)}, ${pyString(op.method.toUpperCase())}, ${pyString(sentPath(op.path))}, [${params.join(", ")}], {${args.join(", ")}}, ${body ? pyString(body.contentType) : "None"}, [${security.join(", ")}])`;
   const head = `    def ${method}(self${signature.length ? `, *, ${signature.join(", ")}` : ""}) -> ${returns}:`;
   const summary = op.summary ?? op.description ?? "";
   const errors = op.responses.filter((r) => !/^2/.test(r.status)).map((r) => r.status);

@@ -1,5 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
-import { isIgnoredParameter } from "../../_http";
+import { isIgnoredParameter, sendableRequestBody } from "../../_http";
 import { GENERATED_HEADER } from "../../header";
 import { camelCase, docText, NameAllocator, pascalCase, tsPropertyKey } from "../../schema/names";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
@@ -103,7 +103,7 @@ export function emitOperations(
       argLines.push(`  ${group}${requiredGroups.has(group) ? "" : "?"}: {\n${lines.join("\n")}\n  };`);
     }
     // fetch refuses a body on GET and HEAD (Stripe documents some): those take none (issue 19).
-    const body = op.method === "get" || op.method === "head" ? undefined : op.requestBody;
+    const body = sendableRequestBody(op);
     if (body) argLines.push(`  body${body.required ? "" : "?"}: ${emitType(body.schema, request, "  ")};`);
     else if (op.requestBody)
       argLines.push(

@@ -1,5 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
-import { isIgnoredParameter } from "../../_http";
+import { isIgnoredParameter, sendableRequestBody, sentPath } from "../../_http";
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
@@ -30,7 +30,7 @@ export function contractCase(
   op: OperationDescriptor,
 ): ContractCase {
   const dialect30 = isDialect30(doc);
-  let path = op.path;
+  let path = sentPath(op.path);
   const query: [string, string][] = [];
   const headers: Record<string, string> = {};
   for (const param of op.parameters) {
@@ -56,7 +56,7 @@ export function contractCase(
     responses: {},
   };
   // Some documents (Stripe) declare bodies on GET; fetch cannot send one.
-  const body = op.method === "get" || op.method === "head" ? undefined : op.requestBody;
+  const body = sendableRequestBody(op);
   if (body && /json/i.test(body.contentType)) {
     const media = preferredMedia(body.content);
     out.headers["content-type"] = body.contentType;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
+import { sendableRequestBody } from "../../_http";
 import { checkedSample, queryPairs } from "../../generators/postman/_request";
 import { contractCase } from "../../generators/tests/index";
 import type { SchemaValidator } from "../../schema/validator";
@@ -46,7 +47,7 @@ export function sampleRequest(
     ),
     operationId: op.operationId,
   };
-  const declared = op.method === "get" || op.method === "head" ? undefined : op.requestBody;
+  const declared = sendableRequestBody(op);
   if (!declared) return { request, satisfiable: true };
   const kind = /json/i.test(declared.contentType)
     ? "json"

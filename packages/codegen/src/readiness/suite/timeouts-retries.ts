@@ -1,6 +1,6 @@
 import type { OperationDescriptor } from "@synapseops/core";
 import type { CaseResponse, GoldenCase } from "../types";
-import { type BuildContext, type CategoryCases, documentedResponse, label } from "./_context";
+import { type BuildContext, type CategoryCases, isDocumentedStatus, label } from "./_context";
 import { sampleRequest, spread } from "./_requests";
 import { retryAfterSeconds } from "./rate-limit";
 
@@ -41,7 +41,7 @@ export function timeoutRetryCases(context: BuildContext): CategoryCases {
             response = undefined;
           }
           if (!transient(response)) {
-            if (!documentedResponse(op, response!.status))
+            if (!isDocumentedStatus(op, response!.status))
               return ctx.fail(
                 `${label(op)} answered ${response!.status} after ${outcomes.join(", ") || "no retry"}, which is not documented`,
                 {

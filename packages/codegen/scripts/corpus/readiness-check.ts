@@ -1,0 +1,50 @@
+import type { OpenApiDocument } from "@synapseops/core";
+import { buildGoldenSuite, runSuite, startMockEnvironment } from "../../src/index";
+import type { CrossOriginLedger } from "./cross-origin";
+
+/**
+ * The detected readiness suite against the document's own mock. Throws with the first failed
+ * case; returns the mock's 5xx answers to the suite (injected retry faults excluded).
+ */
+export async function readinessAgainstMock(
+  document: OpenApiDocument,
+  ledger: CrossOriginLedger,
+): Promise<{ mock5xx: number }> {
+  const suite = buildGoldenSuite(document);
+  const mock = await startMockEnvironment(suite);
+  ledger.origins.add(new URL(mock.baseUrl).origin);
+  ledger.secrets.push(...Object.values(mock.credentials));
+  const recordingFetch: typeof fetch = async (input, init) => {
+    ledger.record(String(input), JSON.stringify(init?.headers ?? {}));
+    return fetch(input, init);
+  };
+  try {
+    const run = await runSuite(suite, {
+      environment: {
+        name: "mock",
+        kind: "mock",
+        baseUrl: mock.baseUrl,
+        variables: { ...mock.credentials, webhookUrl: mock.webhookUrl },
+        secrets: { webhookSecret: "webhook" },
+      },
+      secrets: () => mock.webhookSecret,
+      fetch: recordingFetch,
+      concurrency: 4,
+    });
+    let mock5xx = 0;
+    for (const r of run.results)
+      for (const exchange of r.exchanges)
+        if ((exchange.response?.status ?? 0) >= 500 && !r.id.startsWith("timeouts-retries:")) mock5xx++;
+    const failed = run.results.find((r) => r.status === "failed");
+    if (failed) {
+      const status = failed.exchanges.at(-1)?.response?.status;
+      const error = new Error(
+        `${run.summary.failed} failed; first ${failed.id}: ${failed.failure?.message ?? ""}${status ? ` [${status}]` : ""}`,
+      );
+      throw Object.assign(error, { mock5xx });
+    }
+    return { mock5xx };
+  } finally {
+    await mock.close();
+  }
+}

@@ -1,0 +1,131 @@
+import { join } from "node:path";
+import {
+  listOperations,
+  loadOpenApiSync,
+  type OpenApiDocument,
+  type OperationDescriptor,
+} from "@synapseops/core";
+import { generateContractTests, generatePostman, generateSdkPython, generateSdkTs } from "../../src/index";
+import { firstLine, slug, spreadOperations, writeFiles } from "./_util";
+import { CrossOriginLedger } from "./cross-origin";
+import { strictMypy } from "./mypy";
+import { newmanAgainstMock } from "./newman-check";
+import { readinessAgainstMock } from "./readiness-check";
+import type { Check, CorpusDocument, DocumentResult, SweepOptions } from "./types";
+
+/** What one document's checks need beside the document. */
+export interface DocumentSweepOptions extends Required<Pick<SweepOptions, "newmanOperations" | "scratch">> {
+  enabled: ReadonlySet<Check>;
+  /** How to run mypy; undefined when it is not installed. */
+  mypy: string[] | undefined;
+}
+
+/**
+ * Every check of one document but tsc (batched over documents by the run): load, the four
+ * generators, mypy, readiness and newman against the mock, mock 5xx and cross-origin counts.
+ * Returns the folder of its TypeScript SDK for the tsc batch.
+ */
+export async function sweepDocument(
+  doc: CorpusDocument,
+  options: DocumentSweepOptions,
+): Promise<{ result: DocumentResult; tsDir?: string }> {
+  const started = performance.now();
+  const result: DocumentResult = {
+    id: doc.id,
+    version: doc.version,
+    size: doc.size,
+    operations: 0,
+    valid: await swaggerParserValid(doc.file),
+    checks: {},
+    mock5xx: 0,
+    crossOriginCredentials: 0,
+    ms: 0,
+  };
+  const dir = join(options.scratch, slug(doc.id));
+  const check = async (name: Check, body: () => Promise<void> | void): Promise<boolean> => {
+    if (!options.enabled.has(name)) {
+      result.checks[name] = { status: "skip", reason: "not in checks" };
+      return false;
+    }
+    try {
+      await body();
+      result.checks[name] ??= { status: "pass" };
+      return result.checks[name]?.status === "pass";
+    } catch (error) {
+      result.mock5xx += (error as { mock5xx?: number }).mock5xx ?? 0;
+      result.checks[name] = { status: "fail", error: firstLine(error) };
+      return false;
+    }
+  };
+  let document: OpenApiDocument | undefined;
+  let operations: OperationDescriptor[] = [];
+  await check("load", () => {
+    document = loadOpenApiSync(doc.file);
+    operations = listOperations(document);
+    result.operations = operations.length;
+  });
+  if (!document) {
+    result.ms = Math.round(performance.now() - started);
+    return { result };
+  }
+  const loaded = document;
+  const context = { document: loaded, operations, inputHash: doc.id };
+  let tsDir: string | undefined;
+  const tsOk = await check("sdk-ts", () => {
+    writeFiles(join(dir, "sdk-ts"), generateSdkTs(context));
+    tsDir = join(dir, "sdk-ts");
+  });
+  const pyOk = await check("sdk-python", () =>
+    writeFiles(join(dir, "sdk-python"), generateSdkPython(context)),
+  );
+  let collection: unknown;
+  await check("postman", () => {
+    const [file] = generatePostman(context, {
+      operations: spreadOperations(operations, options.newmanOperations),
+    });
+    collection = JSON.parse(String(file?.contents));
+  });
+  await check("tests", () => void generateContractTests(context));
+  if (!tsOk) result.checks.tsc = { status: "skip", reason: "sdk-ts failed" };
+  await check("mypy", async () => {
+    if (!pyOk) throw new Error("sdk-python failed");
+    if (!options.mypy) {
+      result.checks.mypy = { status: "skip", reason: "mypy is not installed (apt-get install python3-mypy)" };
+      return;
+    }
+    await strictMypy(options.mypy, join(dir, "sdk-python"), join(options.scratch, ".mypy_cache"));
+  });
+  const ledger = new CrossOriginLedger();
+  await check("readiness", async () => {
+    result.mock5xx += (await readinessAgainstMock(loaded, ledger)).mock5xx;
+  });
+  await check("newman", async () => {
+    if (collection === undefined) throw new Error("postman failed");
+    result.mock5xx += (await newmanAgainstMock(loaded, collection, ledger)).mock5xx;
+  });
+  result.crossOriginCredentials = ledger.count;
+  const requested = options.enabled.has("readiness") || options.enabled.has("newman");
+  result.checks["mock-5xx"] = !requested
+    ? { status: "skip", reason: "no request made" }
+    : result.mock5xx === 0
+      ? { status: "pass" }
+      : { status: "fail", error: `${result.mock5xx} mock answers were 5xx` };
+  result.checks["cross-origin"] = !requested
+    ? { status: "skip", reason: "no request made" }
+    : ledger.count === 0
+      ? { status: "pass" }
+      : { status: "fail", error: `${ledger.count} requests carried a credential to another origin` };
+  result.ms = Math.round(performance.now() - started);
+  return { result, ...(tsDir ? { tsDir } : {}) };
+}
+
+/** Whether swagger-parser validates the document (the denominator of the issue's goal). */
+async function swaggerParserValid(file: string): Promise<boolean> {
+  try {
+    const SwaggerParser = (await import("@apidevtools/swagger-parser")).default;
+    await SwaggerParser.validate(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

