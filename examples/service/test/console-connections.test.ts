@@ -154,6 +154,14 @@ it.skipIf(missing)(
     const answered = JSON.stringify([listed.body, again.body]) + (await page.content());
     expect(oidc.issuedTokens.size).toBeGreaterThanOrEqual(4);
     for (const token of oidc.issuedTokens) expect(answered).not.toContain(token);
+    // A callback with a state the service never issued stores nothing and says why.
+    const forged = await fetch(`${service.baseUrl}${OAUTH_CALLBACK_PATH}?state=forged&code=stolen`, {
+      redirect: "manual",
+    });
+    expect(forged.status).toBe(303);
+    expect(new URL(forged.headers.get("location")!).searchParams.get("error")).toMatch(/^[A-Z_]+$/);
+    const after = await service.api.get<{ items: Connection[] }>(`/projects/${projectId}/connections`);
+    expect(after.body.items).toHaveLength(1);
     expect(pageErrors).toEqual([]);
     await page.close();
   },
