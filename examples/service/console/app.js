@@ -6,6 +6,7 @@ import { h, mount, toast } from "./dom.js";
 import { connectLive, disconnectLive } from "./live.js";
 import { renderAllRuns } from "./views/all-runs.js";
 import { renderBlueprint } from "./views/blueprint.js";
+import { renderConnections } from "./views/connections.js";
 import { renderLogin } from "./views/login.js";
 import { renderHome, renderProject } from "./views/projects.js";
 import { renderSidebar } from "./views/sidebar.js";
@@ -21,7 +22,9 @@ export async function refresh() {
 async function route() {
   const [, kind, id, tab, item] = location.hash.split("/");
   try {
-    if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
+    if (kind === "projects" && id && tab === "connections")
+      await renderConnections(main, decodeURIComponent(id));
+    else if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
     else if (kind === "runs") await renderAllRuns(main);
     else if (kind === "blueprints" && id)
       await renderBlueprint(main, decodeURIComponent(id), tab ?? "overview", item, refresh);
@@ -94,6 +97,10 @@ window.addEventListener("synapseops:signed-out", () => {
   }
 });
 showHealth();
+// Back from an OAuth provider: the callback says how the connect flow ended.
+const oauthOutcome = new URLSearchParams(location.search);
+if (oauthOutcome.has("error")) toast(`The connection failed (${oauthOutcome.get("error")})`, "error");
+if (oauthOutcome.has("connection")) toast("Account connected");
 api.session().then(
   () => {
     showUser();

@@ -9,6 +9,7 @@
  * SYNAPSEOPS_ADMIN_PASSWORD also creates the console user `admin`.
  */
 import { pino } from "pino";
+import { connectionsFromEnv } from "./connections-config";
 import { runDemo } from "./demo";
 import { buildServer } from "./server";
 import { createServiceRuntime } from "./service-runtime";
@@ -16,8 +17,10 @@ import { createServiceRuntime } from "./service-runtime";
 const demo = process.argv.includes("--demo");
 // One pino logger for the HTTP layer and the runtime; the demo prints its own lines instead.
 const logger = pino({ level: demo ? "silent" : (process.env.LOG_LEVEL ?? "info") });
+const connections = connectionsFromEnv(process.env);
 const service = await createServiceRuntime({
   logger,
+  ...(connections ? { connections } : {}),
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
   ...(process.env.SYNAPSEOPS_NAMESPACE ? { namespace: process.env.SYNAPSEOPS_NAMESPACE } : {}),

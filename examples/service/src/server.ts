@@ -6,6 +6,7 @@ import { sendProblem, sendRouteNotFound } from "./problem";
 import { requestValidatorCompiler } from "./request-validation";
 import { authRoutes } from "./routes/auth";
 import { blueprintRoutes } from "./routes/blueprints";
+import { connectionRoutes } from "./routes/connections";
 import { consoleRoutes } from "./routes/console";
 import { eventRoutes } from "./routes/events";
 import { metaRoutes } from "./routes/meta";
@@ -96,6 +97,7 @@ export async function buildServer(
   eventRoutes(app, context);
   sandboxRoutes(app, context);
   scheduleRoutes(app, context);
+  connectionRoutes(app, context);
   consoleRoutes(app);
   await app.ready();
   return app;

@@ -13,4 +13,6 @@ export interface ServiceContext {
   identities: Identities;
   /** Runs, run log entries and dead letters as this process writes them (`GET /events`). */
   live: LiveEvents;
+  /** The OAuth providers connections can use (`connections.providers`), the first by default. */
+  oauthProviders?: readonly string[];
 }

@@ -1,6 +1,7 @@
 import { memory } from "@synapseops/connectors";
 import {
   type AdmissionOptions,
+  type ConnectionsOptions,
   createRuntime,
   type Logger,
   memoryStore,
@@ -30,6 +31,11 @@ export interface ServiceRuntimeOptions {
    * unless given: `SYNAPSEOPS_ADMIN_TOKEN`), and a console user `admin` when a password is given.
    */
   bootstrapAdmin?: { token?: string; password?: string };
+  /**
+   * Per-customer connections: OAuth providers, the key credentials are encrypted with, and the
+   * redirect URI — the service's `/oauth/callback` (see docs/connections-and-oauth.md).
+   */
+  connections?: ConnectionsOptions;
 }
 
 /** The runtime the service exposes, plus the sandbox target it registers. */
@@ -42,6 +48,8 @@ export interface ServiceRuntime {
   identities: Identities;
   /** What the store is told about runs and dead letters, as it happens (`GET /events`). */
   live: LiveEvents;
+  /** The OAuth providers of `connections`, by name. */
+  oauthProviders: readonly string[];
   /** The bootstrap admin's API token, and whether it was generated (then print it once). */
   adminToken: { token: string; generated: boolean };
 }
@@ -66,7 +74,12 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   if (options.bootstrapAdmin?.password)
     await ids.createUser("admin", options.bootstrapAdmin.password, { [ALL_PROJECTS]: "admin" });
   const live = liveEvents();
-  const wiring = { identities: ids, live, adminToken: { token, generated: given === undefined } };
+  const wiring = {
+    identities: ids,
+    live,
+    oauthProviders: Object.keys(options.connections?.providers ?? {}),
+    adminToken: { token, generated: given === undefined },
+  };
   const connectors = [memory(), sandbox.connector];
   const namespace = options.namespace ?? "synapseops";
   const logger = {
@@ -74,6 +87,7 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
     ...(options.admission ? { admission: options.admission } : {}),
     // The runtime asks the service's role table before every design-time write.
     authorize: ids.authorize,
+    ...(options.connections ? { connections: options.connections } : {}),
   };
   if (options.databaseUrl === undefined) {
     if (options.redisUrl !== undefined)

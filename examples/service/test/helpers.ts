@@ -23,16 +23,16 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-/** Starts the service on 127.0.0.1 port 0 (memory store unless options say otherwise). */
+/** Starts the service on 127.0.0.1 (a free port unless `port` is given; memory store unless options say otherwise). */
 export async function startService(
   options: ServiceRuntimeOptions = {},
   access: AccessOptions = {},
+  port = 0,
 ): Promise<TestService> {
   const service = await createServiceRuntime(options);
   const app = await buildServer(service, { logger: false, access });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const { port } = app.server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  await app.listen({ port, host: "127.0.0.1" });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
     baseUrl,
     api: httpClient(baseUrl, { token: service.adminToken.token }),

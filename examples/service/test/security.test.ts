@@ -1,7 +1,7 @@
 // issue 23: the API's access control, route by route. Routes come from Fastify's route table, so
 // a route added later is covered by every check here without anyone listing it.
 import { createHash, randomBytes } from "node:crypto";
-import type { Blueprint, DeadLetter, Page, Run } from "@synapseops/core";
+import { type Blueprint, type DeadLetter, type Page, type Run, staticKeyProvider } from "@synapseops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
 import type { Problem } from "../src/problem";
@@ -9,7 +9,14 @@ import type { RouteEntry } from "../src/server";
 import { generatedDraft, startService, type TestService } from "./helpers";
 
 /** The routes served without a principal; a new public route must be added here knowingly. */
-const PUBLIC_ROUTES = ["GET /console", "GET /console/*", "GET /health", "POST /auth/login"];
+const PUBLIC_ROUTES = [
+  "GET /console",
+  "GET /console/*",
+  "GET /health",
+  "POST /auth/login",
+  // The OAuth redirect URI: the provider's redirect carries no session, its single-use state is the proof.
+  "GET /oauth/callback",
+];
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Mutating routes every principal may call on itself. */
 const SELF_SERVICE = new Set(["POST /auth/logout"]);
@@ -29,6 +36,7 @@ const ids = {
   blueprintId: "",
   runId: "",
   tokenId: "",
+  connectionId: "",
   channel: `erp-sec-${randomBytes(4).toString("hex")}`,
 };
 let viewerToken = "";
@@ -72,6 +80,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/^\/blueprints\/:id/, `/blueprints/${ids.blueprintId}`)
     .replace(/^\/runs\/:id/, `/runs/${ids.runId}`)
     .replace(/^\/tokens\/:id/, `/tokens/${ids.tokenId}`)
+    .replace(/^\/connections\/:id/, `/connections/${ids.connectionId}`)
     .replace(":revision", "1")
     .replace(":channel", ids.channel)
     .replace("*", "index.html")
@@ -108,7 +117,9 @@ async function sessionOf(
 }
 
 beforeAll(async () => {
-  service = await startService();
+  service = await startService({
+    connections: { keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]) },
+  });
   canaries.push(service.adminToken);
   const { api } = service;
   const { project, blueprint } = await generatedDraft(api, ids.channel);
@@ -136,6 +147,17 @@ beforeAll(async () => {
   });
   approverToken = approver.body.token;
   canaries.push(viewerToken, approverToken);
+  // A customer connection of the project, so connection routes act on a real one; its key is a canary.
+  const [ref] = (await api.get<{ id: string }[]>(`/projects/${project.id}/connectors`)).body;
+  const apiKey = `conn-key-${randomBytes(16).toString("hex")}`;
+  const connection = await service.service.runtime.connections.create({
+    type: "apiKey",
+    apiKey,
+    connectorRefId: ref!.id,
+    customerId: "cust-sec",
+  });
+  ids.connectionId = connection.id;
+  canaries.push(apiKey);
 }, 60_000);
 
 afterAll(async () => {

@@ -37,6 +37,8 @@ export interface OidcServer {
 export interface OidcServerOptions {
   /** Access token lifetime in seconds. @default 3600 */
   accessTokenTtl?: number;
+  /** The client's registered redirect URI (a real callback, for a browser). @default an unreachable one */
+  redirectUri?: string;
 }
 
 /** Starts the server on a free port. */
@@ -46,7 +48,7 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = "synapseops-test";
   const clientSecret = `client-secret-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-  const redirectUri = "http://127.0.0.1:1/callback";
+  const redirectUri = options.redirectUri ?? "http://127.0.0.1:1/callback";
   const grantsByAccount = new Map<string, Set<string>>();
   const ttl = options.accessTokenTtl ?? 3600;
   const provider = new Provider(issuer, {

@@ -180,6 +180,7 @@ export async function renderProject(main, projectId, refresh) {
       "div",
       { class: "card" },
       h("h2", null, "Connectors"),
+      h("p", null, h("a", { href: `#/projects/${projectId}/connections` }, "Customer connections →")),
       h(
         "ul",
         { class: "plain" },
