@@ -16,6 +16,7 @@ export type AuthorizeAction =
   | "blueprint.archive"
   | "run.start"
   | "run.cancel"
+  | "schedule.write"
   | "deadLetter.replay"
   | "admin";
 

@@ -19,6 +19,7 @@ const NEEDS: Record<AuthorizeAction, Role> = {
   "blueprint.validate": "editor",
   "run.start": "editor",
   "run.cancel": "editor",
+  "schedule.write": "editor",
   "deadLetter.replay": "editor",
   "blueprint.approve": "approver",
   "blueprint.archive": "admin",

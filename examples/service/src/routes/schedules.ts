@@ -1,5 +1,6 @@
 import { Schedule } from "@synapseops/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { routeProjects } from "../auth/route-projects";
 import { z } from "zod";
 import { toJsonSchema } from "../json-schema";
 import { addOperation } from "../operation";
@@ -27,6 +28,13 @@ const TickJson = {
 
 /** Schedules of blueprints (issue 20): list them, see their ticks, pause and resume them. */
 export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
+  const projectOf = routeProjects(runtime);
+  // A schedule acts in its blueprint's project; an unknown one resolves to none (see routeProjects).
+  const projectOfSchedule = async (request: FastifyRequest): Promise<string | undefined> =>
+    runtime.schedules.get((request.params as Id).id).then(
+      (schedule) => schedule.projectId,
+      () => undefined,
+    );
   addOperation(
     app,
     "GET",
@@ -35,6 +43,7 @@ export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext
       operationId: "listBlueprintSchedules",
       summary: "List a blueprint's schedules, oldest first",
       tags: ["schedules"],
+      access: { project: projectOf.blueprint },
       params: IdParams,
       query: PageQuery,
       responses: {
@@ -63,6 +72,7 @@ export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext
       operationId: "getSchedule",
       summary: "Get a schedule and its next fire times",
       tags: ["schedules"],
+      access: { project: projectOfSchedule },
       params: IdParams,
       responses: {
         200: {
@@ -94,6 +104,7 @@ export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext
       operationId: "listScheduleFires",
       summary: "A schedule's ticks, most recent first: state, run, reason",
       tags: ["schedules"],
+      access: { project: projectOfSchedule },
       params: IdParams,
       query: FiresQuery,
       responses: {
@@ -126,6 +137,7 @@ export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext
             ? "Pause a schedule: no tick fires until it is resumed"
             : "Resume a schedule: ticks fire again from now on (ticks due while paused never fire)",
         tags: ["schedules"],
+        access: { action: "schedule.write", project: projectOfSchedule },
         params: IdParams,
         responses: { 200: { description: "The schedule.", schema: ScheduleJson } },
       },
