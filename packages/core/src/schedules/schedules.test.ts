@@ -10,7 +10,7 @@ import { memoryStore } from "../store/memory-store";
 import { aesGcmPayloadCodec, isEncryptedPayload, staticKeyProvider } from "../store/payload-codec";
 import type { Store } from "../store/types";
 import type { MissedTickPolicy, OverlapPolicy, ScheduleFire } from "./schedule";
-import { tickRunKey } from "./tick-firing";
+import { tickRunKey, tickTriggerDetail } from "./tick-firing";
 
 const T0 = new Date("2026-03-01T00:00:00.000Z");
 
@@ -132,7 +132,10 @@ describe("runtime.schedules", () => {
     const [fire] = await runtime.schedules.fires(schedule.id);
     expect(fire).toMatchObject({ state: "FIRED", tick: "2026-03-01T00:00:10.000Z" });
     const run = await runtime.runs.get(fire!.runId!);
-    expect(run.trigger.kind).toBe("poll");
+    expect(run.trigger).toEqual({
+      kind: "schedule",
+      detail: tickTriggerDetail(schedule.id, "2026-03-01T00:00:10.000Z"),
+    });
     await runtime.close();
   });
 
@@ -303,6 +306,67 @@ describe("runtime.schedules", () => {
     const keys = runs.map((r) => r.idempotencyKey);
     expect(keys.filter((k) => k === tickRunKey(schedule.id, tick(1).toISOString()))).toHaveLength(1);
     expect(keys.filter((k) => k === tickRunKey(schedule.id, tick(2).toISOString()))).toHaveLength(1);
+    await runtime.close();
+  });
+
+  it("takes over a poll tick whose worker died after creating its run, without a second run", async () => {
+    const { runtime, store, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create({
+      blueprintId,
+      timing: { everyMs: 10_000 },
+      action: { kind: "poll" },
+      overlap: "allow",
+    });
+    // A worker claimed tick 10 s, polled (its run was created), and died before recording it.
+    const tick = new Date(T0.getTime() + 10_000);
+    await store.claimScheduleTick({ scheduleId: schedule.id, tick, owner: "dead", leaseMs: 2000, now: T0 });
+    const orphan = await runtime.runs.poll(blueprintId, {
+      trigger: { kind: "schedule", detail: tickTriggerDetail(schedule.id, tick.toISOString()) },
+    });
+    expect(orphan).toBeDefined();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await settle();
+    const fires = await runtime.schedules.fires(schedule.id);
+    expect(fires).toHaveLength(1);
+    expect(fires[0]).toMatchObject({ state: "FIRED", runId: orphan!.id, attempts: 2 });
+    expect((await runtime.runs.list({ blueprintId })).items.map((r) => r.id)).toEqual([orphan!.id]);
+    await runtime.close();
+  });
+
+  it("takes over a multi-record start tick whose worker died after creating its run", async () => {
+    const { runtime, store, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create({
+      blueprintId,
+      timing: { everyMs: 1000 },
+      action: { kind: "start", records: [{ id: "a" }, { id: "b" }] },
+      overlap: "allow",
+    });
+    const tick = new Date(T0.getTime() + 1000);
+    await store.claimScheduleTick({ scheduleId: schedule.id, tick, owner: "dead", leaseMs: 2000, now: T0 });
+    const orphan = await runtime.runs.start(blueprintId, {
+      records: [{ id: "a" }, { id: "b" }],
+      trigger: { kind: "schedule", detail: tickTriggerDetail(schedule.id, tick.toISOString()) },
+    });
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    const fires = await runtime.schedules.fires(schedule.id);
+    const first = fires.find((f) => f.tick === tick.toISOString());
+    expect(first).toMatchObject({ state: "FIRED", runId: orphan.id, attempts: 2 });
+    const runs = (await runtime.runs.list({ blueprintId })).items;
+    const ofTick = runs.filter(
+      (r) => r.trigger.detail === tickTriggerDetail(schedule.id, tick.toISOString()),
+    );
+    expect(ofTick.map((r) => r.id)).toEqual([orphan.id]);
+    await runtime.close();
+  });
+
+  it("refuses a run trigger other than a schedule's", async () => {
+    const { runtime, blueprintId } = await setup();
+    const bad = { kind: "api", detail: "x" } as unknown as { kind: "schedule"; detail: string };
+    await expect(runtime.runs.start(blueprintId, { trigger: bad })).rejects.toMatchObject({
+      path: "/trigger",
+    });
+    await expect(runtime.runs.poll(blueprintId, { trigger: bad })).rejects.toBeInstanceOf(ValidationError);
     await runtime.close();
   });
 
