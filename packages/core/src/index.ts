@@ -310,6 +310,7 @@ export type {
   RunStore,
   ScheduleFilter,
   ScheduleFireFilter,
+  ScheduleFirePruning,
   ScheduleStore,
   ScheduleTickClaim,
   ScheduleTickSettlement,

@@ -167,6 +167,23 @@ export function scheduleQueries(db: Db): ScheduleStore {
       );
       return rows.rows.map(toFire);
     },
+    async pruneScheduleFires(scheduleId, { keep, before }) {
+      // The kept ticks are read from the primary key's (schedule_id, tick) order; the last FIRED
+      // tick stays, since the overlap policy looks at its run.
+      const pruned = await db.query(
+        "pruneScheduleFires",
+        `DELETE FROM ${t.scheduleFires}
+         WHERE schedule_id = $1 AND state <> 'PENDING' AND tick < $3
+           AND tick IS DISTINCT FROM (
+             SELECT max(tick) FROM ${t.scheduleFires} WHERE schedule_id = $1 AND state = 'FIRED')
+           AND tick NOT IN (
+             SELECT tick FROM ${t.scheduleFires}
+             WHERE schedule_id = $1 AND state <> 'PENDING'
+             ORDER BY tick DESC LIMIT $2)`,
+        [scheduleId, Math.max(1, keep), before.toISOString()],
+      );
+      return pruned.rowCount ?? 0;
+    },
     async listClaimableScheduleFires(now, limit) {
       const rows = await db.query<FireRow>(
         "listClaimableScheduleFires",

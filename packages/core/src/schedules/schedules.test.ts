@@ -370,6 +370,38 @@ describe("runtime.schedules", () => {
     await runtime.close();
   });
 
+  it("prunes its tick history to keepTicks, keeping the last 10 minutes before the latest tick", async () => {
+    const store = memoryStore();
+    const gate = gatedTarget();
+    const runtime = createRuntime({ store, connectors: [gate.connector], schedules: { keepTicks: 3 } });
+    const project = await runtime.projects.create({ name: "pruning" });
+    const ref = await runtime.connectorRefs.put(project.id, { type: "gated", name: "erp", config: {} });
+    const blueprint = await runtime.blueprints.create(project.id, {
+      name: "minutely",
+      body: {
+        source: { connector: ref.id },
+        target: { connector: ref.id },
+        steps: [{ id: "send", kind: "send", connector: ref.id }],
+      },
+    });
+    await runtime.blueprints.approve(blueprint.id);
+    const schedule = await runtime.schedules.create({
+      blueprintId: blueprint.id,
+      timing: { everyMs: 60_000 },
+      action: { kind: "start" },
+    });
+    for (let minute = 1; minute <= 15; minute += 1) {
+      await vi.advanceTimersByTimeAsync(60_000);
+      await settle();
+    }
+    const fires = await runtime.schedules.fires(schedule.id, { limit: 100 });
+    // Ticks 1..4 min are older than 10 min before the latest (15 min) and beyond the 3 kept.
+    expect(seconds(fires, "FIRED").map((s) => s / 60)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect((await runtime.runs.list({ blueprintId: blueprint.id, limit: 100 })).items).toHaveLength(15);
+    expect(() => createRuntime({ store, schedules: { keepTicks: 0, fire: true } })).toThrow(ValidationError);
+    await runtime.close();
+  });
+
   it("pauses and resumes: ticks due while paused never fire", async () => {
     const { runtime, blueprintId } = await setup();
     const schedule = await runtime.schedules.create({

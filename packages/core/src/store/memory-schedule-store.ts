@@ -111,6 +111,18 @@ export function memoryScheduleStore(): ScheduleStore {
           .slice(0, filter.limit ?? 100),
       );
     },
+    async pruneScheduleFires(scheduleId, { keep, before }) {
+      const cutoff = before.toISOString();
+      const settled = firesOf(scheduleId).filter((fire) => fire.state !== "PENDING");
+      const lastFired = settled.find((fire) => fire.state === "FIRED");
+      let pruned = 0;
+      for (const fire of settled.slice(Math.max(1, keep))) {
+        if (fire.tick >= cutoff || fire === lastFired) continue;
+        fires.delete(tickKey(scheduleId, fire.tick));
+        pruned += 1;
+      }
+      return pruned;
+    },
     async listClaimableScheduleFires(now, limit) {
       return cloneJson(
         [...fires.values()]

@@ -453,6 +453,14 @@ export interface ScheduleFireFilter {
   limit?: number;
 }
 
+/** What {@link ScheduleStore.pruneScheduleFires} keeps of a schedule's settled ticks. */
+export interface ScheduleFirePruning {
+  /** The most recent settled ticks kept (at least 1). */
+  keep: number;
+  /** Settled ticks at or after this instant are kept too, however many. */
+  before: Date;
+}
+
 /**
  * The port for schedules and their ticks. A tick is claimed once across every worker: the claim
  * is a unique `(scheduleId, tick)` row (a primary key in PostgreSQL).
@@ -487,6 +495,12 @@ export interface ScheduleStore {
    * first: the ticks of crashed workers and queued ticks.
    */
   listClaimableScheduleFires(now: Date, limit: number): Promise<ScheduleFire[]>;
+  /**
+   * Deletes the schedule's settled (FIRED, SKIPPED, FAILED) ticks older than `before` beyond the
+   * `keep` most recent settled ones. PENDING ticks and the most recent FIRED tick (the overlap
+   * policy looks at its run) are never deleted. Returns how many went.
+   */
+  pruneScheduleFires(scheduleId: string, pruning: ScheduleFirePruning): Promise<number>;
 }
 
 /** A complete store: the design-time model, execution state and readiness records. */
