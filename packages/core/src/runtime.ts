@@ -348,7 +348,12 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     scheduler.wake();
   };
   if (options.schedules?.fire === true) fireSchedules();
-  const schedules = scheduleService({ store, clock: deps.clock, changed: fireSchedules });
+  const schedules = scheduleService({
+    store,
+    clock: deps.clock,
+    changed: fireSchedules,
+    actor: deps.actor,
+  });
   let sweeper: NodeJS.Timeout | undefined;
   if (durable && (options.resumeOnStart ?? true)) {
     const sweep = (): void => {

@@ -402,6 +402,32 @@ describe("runtime.schedules", () => {
     await runtime.close();
   });
 
+  it("records create, update, pause, resume and delete in the audit log with the actor", async () => {
+    const { runtime, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create(
+      { blueprintId, timing: { everyMs: 1000 }, action: { kind: "start" } },
+      { actor: "alice" },
+    );
+    await runtime.schedules.update(schedule.id, { overlap: "allow" }, { actor: "bob" });
+    await runtime.schedules.pause(schedule.id, { actor: "carol" });
+    await runtime.schedules.pause(schedule.id, { actor: "carol" }); // already paused: no change, no entry
+    await runtime.schedules.resume(schedule.id);
+    await runtime.schedules.delete(schedule.id, { actor: "dave" });
+    await expect(runtime.schedules.delete(schedule.id, { actor: "dave" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const entries = (await runtime.audit.list({ entityId: schedule.id })).items;
+    expect(entries.map((e) => [e.entityType, e.action, e.actor, e.data?.version])).toEqual([
+      ["schedule", "create", "alice", 1],
+      ["schedule", "update", "bob", 2],
+      ["schedule", "pause", "carol", 3],
+      ["schedule", "resume", "system", 4],
+      ["schedule", "delete", "dave", 4],
+    ]);
+    expect(entries.every((e) => e.projectId === schedule.projectId)).toBe(true);
+    await runtime.close();
+  });
+
   it("pauses and resumes: ticks due while paused never fire", async () => {
     const { runtime, blueprintId } = await setup();
     const schedule = await runtime.schedules.create({

@@ -466,15 +466,18 @@ export interface ScheduleFirePruning {
  * is a unique `(scheduleId, tick)` row (a primary key in PostgreSQL).
  */
 export interface ScheduleStore {
-  /** @throws ConflictError when the id exists. */
-  insertSchedule(schedule: Schedule): Promise<void>;
-  /** Compare-and-set on `version`. @throws ConflictError, NotFoundError. */
-  updateSchedule(schedule: Schedule, expectedVersion: number): Promise<void>;
+  /**
+   * The `audit` entry, when given, is written atomically with the change (as for blueprints).
+   * @throws ConflictError when the id exists.
+   */
+  insertSchedule(schedule: Schedule, audit?: AuditEntry): Promise<void>;
+  /** Compare-and-set on `version`, with its audit entry. @throws ConflictError, NotFoundError. */
+  updateSchedule(schedule: Schedule, expectedVersion: number, audit?: AuditEntry): Promise<void>;
   getSchedule(id: string): Promise<Schedule | undefined>;
   /** Oldest first. */
   listSchedules(filter?: ScheduleFilter): Promise<Page<Schedule>>;
-  /** Deletes the schedule and its ticks; `false` when it did not exist. */
-  deleteSchedule(id: string): Promise<boolean>;
+  /** Deletes the schedule and its ticks, with its audit entry; `false` (no entry) when it did not exist. */
+  deleteSchedule(id: string, audit?: AuditEntry): Promise<boolean>;
   /**
    * Claims a tick: creates it PENDING for `owner` when no worker claimed it, or takes over a
    * PENDING tick whose lease expired or was released (counting an attempt). `undefined` when the

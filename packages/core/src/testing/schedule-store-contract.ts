@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { auditEntry } from "../audit";
 import { ConflictError, NotFoundError } from "../errors";
 import { newId } from "../ids";
 import type { Schedule } from "../schedules/schedule";
@@ -49,6 +50,32 @@ export function describeScheduleStore(current: () => Store): void {
       expect(await store.deleteSchedule(a.id)).toBe(true);
       expect(await store.deleteSchedule(a.id)).toBe(false);
       expect(await store.getSchedule(a.id)).toBeUndefined();
+    });
+
+    it("writes a schedule change's audit entry with it, and none for a refused change", async () => {
+      const store = current();
+      const schedule = sampleSchedule();
+      const entry = (action: "create" | "update" | "delete") =>
+        auditEntry(
+          {
+            actor: "tester",
+            action,
+            entityType: "schedule",
+            entityId: schedule.id,
+            projectId: schedule.projectId,
+          },
+          new Date(),
+        );
+      await store.insertSchedule(schedule, entry("create"));
+      await expect(store.insertSchedule(schedule, entry("create"))).rejects.toBeInstanceOf(ConflictError);
+      await store.updateSchedule({ ...schedule, version: 2 }, 1, entry("update"));
+      await expect(
+        store.updateSchedule({ ...schedule, version: 3 }, 1, entry("update")),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.deleteSchedule(schedule.id, entry("delete"))).toBe(true);
+      expect(await store.deleteSchedule(schedule.id, entry("delete"))).toBe(false);
+      const actions = (await store.listAudit({ entityId: schedule.id })).items.map((e) => e.action);
+      expect(actions).toEqual(["create", "update", "delete"]);
     });
 
     it("claims a tick once, takes over an expired or released one, and settles only for its holder", async () => {
