@@ -249,6 +249,7 @@ export type {
   DeadLetterService,
   RunEventPageRequest,
   RunService,
+  ScheduleRunTrigger,
   StartRunOptions,
 } from "./runs/types";
 export type { HealthCheck, Runtime, RuntimeConnectors, RuntimeOptions } from "./runtime";
@@ -309,6 +310,7 @@ export type {
   RunStore,
   ScheduleFilter,
   ScheduleFireFilter,
+  ScheduleFirePruning,
   ScheduleStore,
   ScheduleTickClaim,
   ScheduleTickSettlement,

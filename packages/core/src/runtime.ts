@@ -193,7 +193,7 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
    * Firing schedules (see {@link Runtime.schedules}). A runtime fires them once it has created,
    * changed or resumed one; a worker process that never does sets `fire: true`. Any number of
    * runtimes may fire the same schedules: each tick is claimed once in the store.
-   * @default { fire: false, tickLeaseMs: 90_000, refreshMs: 5_000 }
+   * @default { fire: false, tickLeaseMs: 90_000, refreshMs: 5_000, keepTicks: 1_000 }
    * @example createRuntime({ store, queue, schedules: { fire: true } }) // a worker
    */
   schedules?: SchedulerOptions & {
@@ -348,7 +348,12 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     scheduler.wake();
   };
   if (options.schedules?.fire === true) fireSchedules();
-  const schedules = scheduleService({ store, clock: deps.clock, changed: fireSchedules });
+  const schedules = scheduleService({
+    store,
+    clock: deps.clock,
+    changed: fireSchedules,
+    actor: deps.actor,
+  });
   let sweeper: NodeJS.Timeout | undefined;
   if (durable && (options.resumeOnStart ?? true)) {
     const sweep = (): void => {

@@ -11,12 +11,21 @@ export const AuditAction = z.enum([
   "approve",
   "archive",
   "delete",
+  "pause",
+  "resume",
 ]);
 /** What was done. */
 export type AuditAction = z.infer<typeof AuditAction>;
 
 /** The kinds of entity audited. */
-export const AuditEntityType = z.enum(["project", "environment", "connector", "blueprint", "artifact"]);
+export const AuditEntityType = z.enum([
+  "project",
+  "environment",
+  "connector",
+  "blueprint",
+  "artifact",
+  "schedule",
+]);
 
 /** Who did what to which entity, with content hashes before and after. */
 export const AuditEntry = z.object({

@@ -70,7 +70,8 @@ export const Run = z.object({
   status: RunStatus,
   dryRun: z.boolean().default(false),
   trigger: z.object({
-    kind: z.enum(["api", "webhook", "poll", "queue", "replay"]),
+    /** `schedule`: fired by a schedule's tick; `detail` is then `<scheduleId>@<tick ISO>`. */
+    kind: z.enum(["api", "webhook", "poll", "queue", "replay", "schedule"]),
     detail: z.string().optional(),
   }),
   idempotencyKey: z.string().max(255).optional(),

@@ -6,6 +6,7 @@ import type { ConnectorRef } from "../model/connector-ref";
 import type { Environment } from "../model/environment";
 import type { Project } from "../model/project";
 import type { BlueprintStore } from "../store/types";
+import { writeAudit as writeAuditEntry } from "./_audit-write";
 import { pageBounds, toPage } from "./_paging";
 import { type Db, jsonParam, type Queryable, queryDoc, queryDocs, SqlParams, whereClause } from "./_sql";
 
@@ -13,14 +14,8 @@ import { type Db, jsonParam, type Queryable, queryDoc, queryDocs, SqlParams, whe
 export function blueprintQueries(db: Db): BlueprintStore {
   const t = db.tables;
 
-  const writeAudit = async (client: Queryable, entry: AuditEntry): Promise<void> => {
-    await client.query(`INSERT INTO ${t.audit} (id, entity_id, project_id, doc) VALUES ($1, $2, $3, $4)`, [
-      entry.id,
-      entry.entityId,
-      entry.projectId ?? null,
-      jsonParam(entry),
-    ]);
-  };
+  const writeAudit = (client: Queryable, entry: AuditEntry): Promise<void> =>
+    writeAuditEntry(client, t.audit, entry);
   const getOne = <T>(operation: string, sql: string, params: unknown[]): Promise<T | undefined> =>
     queryDoc<T>(db, operation, sql, params);
   const getAll = <T>(operation: string, sql: string, params: unknown[]): Promise<T[]> =>

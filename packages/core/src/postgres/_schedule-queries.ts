@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from "../errors";
 import type { Schedule, ScheduleFire, ScheduleFireState } from "../schedules/schedule";
 import type { ScheduleStore } from "../store/types";
+import { writeAudit } from "./_audit-write";
 import { pageBounds, toPage } from "./_paging";
 import { type Db, jsonParam, queryDoc, queryDocs, SqlParams, whereClause } from "./_sql";
 
@@ -53,29 +54,35 @@ function toFire(row: FireRow): ScheduleFire {
 export function scheduleQueries(db: Db): ScheduleStore {
   const t = db.tables;
   return {
-    async insertSchedule(schedule) {
-      const inserted = await db.query(
-        "insertSchedule",
-        `INSERT INTO ${t.schedules} (id, blueprint_id, project_id, paused, version, doc)
+    async insertSchedule(schedule, audit) {
+      await db.transaction("insertSchedule", async (client) => {
+        const inserted = await client.query(
+          `INSERT INTO ${t.schedules} (id, blueprint_id, project_id, paused, version, doc)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-        [
-          schedule.id,
-          schedule.blueprintId,
-          schedule.projectId,
-          schedule.paused,
-          schedule.version,
-          jsonParam(schedule),
-        ],
-      );
-      if (inserted.rowCount === 0) throw new ConflictError(`schedule "${schedule.id}" already exists`);
+          [
+            schedule.id,
+            schedule.blueprintId,
+            schedule.projectId,
+            schedule.paused,
+            schedule.version,
+            jsonParam(schedule),
+          ],
+        );
+        if (inserted.rowCount === 0) throw new ConflictError(`schedule "${schedule.id}" already exists`);
+        if (audit !== undefined) await writeAudit(client, t.audit, audit);
+      });
     },
-    async updateSchedule(schedule, expectedVersion) {
-      const updated = await db.query(
-        "updateSchedule",
-        `UPDATE ${t.schedules} SET paused = $2, version = $3, doc = $4 WHERE id = $1 AND version = $5`,
-        [schedule.id, schedule.paused, schedule.version, jsonParam(schedule), expectedVersion],
-      );
-      if (updated.rowCount === 1) return;
+    async updateSchedule(schedule, expectedVersion, audit) {
+      const done = await db.transaction("updateSchedule", async (client) => {
+        const updated = await client.query(
+          `UPDATE ${t.schedules} SET paused = $2, version = $3, doc = $4 WHERE id = $1 AND version = $5`,
+          [schedule.id, schedule.paused, schedule.version, jsonParam(schedule), expectedVersion],
+        );
+        if (updated.rowCount !== 1) return false;
+        if (audit !== undefined) await writeAudit(client, t.audit, audit);
+        return true;
+      });
+      if (done) return;
       const current = await db.query<{ version: number }>(
         "updateSchedule",
         `SELECT version FROM ${t.schedules} WHERE id = $1`,
@@ -112,10 +119,14 @@ export function scheduleQueries(db: Db): ScheduleStore {
       );
       return toPage(rows, limit, (schedule) => schedule.id);
     },
-    async deleteSchedule(id) {
-      // Its ticks go with it (ON DELETE CASCADE).
-      const deleted = await db.query("deleteSchedule", `DELETE FROM ${t.schedules} WHERE id = $1`, [id]);
-      return deleted.rowCount === 1;
+    async deleteSchedule(id, audit) {
+      return db.transaction("deleteSchedule", async (client) => {
+        // Its ticks go with it (ON DELETE CASCADE).
+        const deleted = await client.query(`DELETE FROM ${t.schedules} WHERE id = $1`, [id]);
+        if (deleted.rowCount !== 1) return false;
+        if (audit !== undefined) await writeAudit(client, t.audit, audit);
+        return true;
+      });
     },
     async claimScheduleTick({ scheduleId, tick, owner, leaseMs, now }) {
       const lease = new Date(now.getTime() + leaseMs).toISOString();
@@ -166,6 +177,23 @@ export function scheduleQueries(db: Db): ScheduleStore {
         params.values,
       );
       return rows.rows.map(toFire);
+    },
+    async pruneScheduleFires(scheduleId, { keep, before }) {
+      // The kept ticks are read from the primary key's (schedule_id, tick) order; the last FIRED
+      // tick stays, since the overlap policy looks at its run.
+      const pruned = await db.query(
+        "pruneScheduleFires",
+        `DELETE FROM ${t.scheduleFires}
+         WHERE schedule_id = $1 AND state <> 'PENDING' AND tick < $3
+           AND tick IS DISTINCT FROM (
+             SELECT max(tick) FROM ${t.scheduleFires} WHERE schedule_id = $1 AND state = 'FIRED')
+           AND tick NOT IN (
+             SELECT tick FROM ${t.scheduleFires}
+             WHERE schedule_id = $1 AND state <> 'PENDING'
+             ORDER BY tick DESC LIMIT $2)`,
+        [scheduleId, Math.max(1, keep), before.toISOString()],
+      );
+      return pruned.rowCount ?? 0;
     },
     async listClaimableScheduleFires(now, limit) {
       const rows = await db.query<FireRow>(

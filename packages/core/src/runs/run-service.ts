@@ -22,6 +22,7 @@ import { blueprintRunStats } from "./queries/run-stats";
 import { waitForRun } from "./queries/run-wait";
 import { RunRegistry } from "./run-registry";
 import { poll, savePollCursor, storedCursor } from "./triggers/poll";
+import { checkScheduleTrigger } from "./triggers/schedule-trigger";
 import { subscribe } from "./triggers/subscribe";
 import type { ApprovalSignal, DeadLetterService, RunService } from "./types";
 
@@ -93,7 +94,10 @@ export function runServices(deps: RunServiceDeps): {
   const runs: RunService = {
     // async, so that bad options reject the promise instead of throwing.
     start: async (blueprintId, options = {}) =>
-      create(blueprintId, startRecords(options), { ...options, trigger: { kind: "api" } }),
+      create(blueprintId, startRecords(options), {
+        ...options,
+        trigger: checkScheduleTrigger(options.trigger) ?? { kind: "api" },
+      }),
     get: load,
     list: (filter) => store.listRuns(filter),
     cancel,

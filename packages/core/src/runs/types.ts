@@ -4,6 +4,15 @@ import type { Run, RunEvent, RunMetrics } from "../model/run";
 import type { DeadLetterFilter, Page, RunEventFilter, RunFilter } from "../store/types";
 import type { IngestEvent } from "./create/run-input";
 
+/**
+ * Marks a run as fired by a schedule's tick (set by the scheduler): `detail` is
+ * `<scheduleId>@<tick ISO>`, which lets a worker taking over the tick find a run already started.
+ */
+export interface ScheduleRunTrigger {
+  kind: "schedule";
+  detail: string;
+}
+
 /** What {@link RunService.start} takes. */
 export interface StartRunOptions {
   /**
@@ -29,6 +38,8 @@ export interface StartRunOptions {
    * at once with `ConnectionBrokenError` instead of burning retries.
    */
   connection?: string;
+  /** The run's trigger when a schedule starts it; `{ kind: "api" }` otherwise. */
+  trigger?: ScheduleRunTrigger;
 }
 
 /** A decision on a record waiting at an approval step. */
@@ -102,7 +113,12 @@ export interface RunService {
    */
   poll(
     blueprintId: string,
-    options?: { maxRecords?: number; environment?: string; fromStart?: boolean },
+    options?: {
+      maxRecords?: number;
+      environment?: string;
+      fromStart?: boolean;
+      trigger?: ScheduleRunTrigger;
+    },
   ): Promise<Run | undefined>;
   /** The source cursor `poll` stored for the blueprint (after its last successful run); undefined before any. */
   cursor(blueprintId: string): Promise<unknown>;

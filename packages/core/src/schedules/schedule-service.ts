@@ -1,5 +1,8 @@
+import { auditEntry } from "../audit";
+import type { ActorOptions } from "../blueprints/blueprint-service";
 import { NotFoundError, ScheduleInvalidError, ValidationError } from "../errors";
 import { newId } from "../ids";
+import type { AuditAction } from "../model/audit";
 import { parseInput } from "../parse-input";
 import type { Page, ScheduleFilter, ScheduleFireFilter, Store } from "../store/types";
 import {
@@ -12,7 +15,11 @@ import {
 } from "./schedule";
 import { tickClock } from "./schedule-timing";
 
-/** `runtime.schedules`: a blueprint's ticks, fired once each across every worker. */
+/**
+ * `runtime.schedules`: a blueprint's ticks, fired once each across every worker. `create`,
+ * `update`, `delete`, `pause` and `resume` are recorded in the audit log (entity `schedule`) with
+ * the actor (`options.actor`, else the runtime's), atomically with the change.
+ */
 export interface ScheduleService {
   /**
    * Stores a schedule of a blueprint; ticks after this instant fire (from now on in this process,
@@ -30,7 +37,7 @@ export interface ScheduleService {
    * });
    * ```
    */
-  create(input: ScheduleInputType): Promise<Schedule>;
+  create(input: ScheduleInputType, options?: ActorOptions): Promise<Schedule>;
   /** @throws NotFoundError */
   get(id: string): Promise<Schedule>;
   /** Oldest first. */
@@ -40,16 +47,16 @@ export interface ScheduleService {
    * ticks of the old timing not yet fired never fire.
    * @throws NotFoundError, ValidationError, ScheduleInvalidError, ConflictError (changed meanwhile).
    */
-  update(id: string, change: ScheduleUpdateType): Promise<Schedule>;
+  update(id: string, change: ScheduleUpdateType, options?: ActorOptions): Promise<Schedule>;
   /** Deletes a schedule and its ticks; a run it started goes on. @throws NotFoundError */
-  delete(id: string): Promise<void>;
+  delete(id: string, options?: ActorOptions): Promise<void>;
   /** No tick fires until `resume`; a tick held by a worker right now is skipped. @throws NotFoundError */
-  pause(id: string): Promise<Schedule>;
+  pause(id: string, options?: ActorOptions): Promise<Schedule>;
   /**
    * Ticks fire again from now on; ticks due while paused never fire (they are not "missed").
    * @throws NotFoundError
    */
-  resume(id: string): Promise<Schedule>;
+  resume(id: string, options?: ActorOptions): Promise<Schedule>;
   /** The next `n` instants the schedule fires at (default 5), after now; none while paused. */
   nextFireTimes(id: string, n?: number): Promise<Date[]>;
   /**
@@ -65,6 +72,8 @@ export interface ScheduleServiceDeps {
   clock: () => Date;
   /** Called after every change: the runtime's scheduler looks at the store again. */
   changed: () => void;
+  /** The actor recorded in the audit log when an operation names none. */
+  actor: string;
 }
 
 /** Checks that the timing parses and fires at least once after `now`. */
@@ -82,22 +91,37 @@ export function scheduleService(deps: ScheduleServiceDeps): ScheduleService {
     if (found === undefined) throw new NotFoundError("schedule", id);
     return found;
   };
+  /** The audit entry of a change of `schedule` now, by the operation's actor. */
+  const audit = (schedule: Schedule, action: AuditAction, options: ActorOptions | undefined) =>
+    auditEntry(
+      {
+        actor: options?.actor ?? deps.actor,
+        action,
+        entityType: "schedule",
+        entityId: schedule.id,
+        projectId: schedule.projectId,
+        data: { blueprintId: schedule.blueprintId, version: schedule.version, paused: schedule.paused },
+      },
+      clock(),
+    );
   const save = async (
     current: Schedule,
     next: Omit<Schedule, "version" | "updatedAt">,
+    action: AuditAction,
+    options: ActorOptions | undefined,
   ): Promise<Schedule> => {
     const written = Schedule.parse({
       ...next,
       version: current.version + 1,
       updatedAt: clock().toISOString(),
     });
-    await store.updateSchedule(written, current.version);
+    await store.updateSchedule(written, current.version, audit(written, action, options));
     deps.changed();
     return written;
   };
 
   return {
-    async create(input) {
+    async create(input, options) {
       const parsed = parseInput(ScheduleInput, input, "schedule");
       const blueprint = await store.getBlueprint(parsed.blueprintId);
       if (blueprint === undefined) throw new NotFoundError("blueprint", parsed.blueprintId);
@@ -112,13 +136,13 @@ export function scheduleService(deps: ScheduleServiceDeps): ScheduleService {
         updatedAt: now,
       });
       checkTiming(schedule, clock());
-      await store.insertSchedule(schedule);
+      await store.insertSchedule(schedule, audit(schedule, "create", options));
       deps.changed();
       return schedule;
     },
     get: load,
     list: (filter) => store.listSchedules(filter),
-    async update(id, change) {
+    async update(id, change, options) {
       const parsed = parseInput(ScheduleUpdate, change, "schedule change");
       const current = await load(id);
       const timingChanged =
@@ -129,20 +153,23 @@ export function scheduleService(deps: ScheduleServiceDeps): ScheduleService {
         ...(timingChanged ? { activeSince: clock().toISOString() } : {}),
       };
       checkTiming(next, clock());
-      return save(current, next);
+      return save(current, next, "update", options);
     },
-    async delete(id) {
-      if (!(await store.deleteSchedule(id))) throw new NotFoundError("schedule", id);
+    async delete(id, options) {
+      const current = await load(id);
+      if (!(await store.deleteSchedule(id, audit(current, "delete", options)))) {
+        throw new NotFoundError("schedule", id);
+      }
       deps.changed();
     },
-    async pause(id) {
+    async pause(id, options) {
       const current = await load(id);
-      return current.paused ? current : save(current, { ...current, paused: true });
+      return current.paused ? current : save(current, { ...current, paused: true }, "pause", options);
     },
-    async resume(id) {
+    async resume(id, options) {
       const current = await load(id);
       return current.paused
-        ? save(current, { ...current, paused: false, activeSince: clock().toISOString() })
+        ? save(current, { ...current, paused: false, activeSince: clock().toISOString() }, "resume", options)
         : current;
     },
     async nextFireTimes(id, n = 5) {

@@ -1,4 +1,4 @@
-import { toSynapseError } from "../errors";
+import { toSynapseError, ValidationError } from "../errors";
 import { candidateTicks, dueTicks } from "./due-ticks";
 import type { Schedule } from "./schedule";
 import { tickClock } from "./schedule-timing";
@@ -25,6 +25,13 @@ export interface SchedulerOptions {
    * @default 5_000
    */
   refreshMs?: number;
+  /**
+   * How many settled ticks of each schedule `fires` keeps: after firing, a worker deletes older
+   * ones. Ticks of the last 10 minutes before the latest one, the latest FIRED tick and PENDING
+   * ticks are always kept (the scheduler still reads them).
+   * @default 1_000
+   */
+  keepTicks?: number;
 }
 
 /** A running scheduler of one runtime. */
@@ -46,6 +53,10 @@ export interface Scheduler {
 export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions = {}): Scheduler {
   const leaseMs = options.tickLeaseMs ?? 90_000;
   const refreshMs = options.refreshMs ?? 5_000;
+  const keepTicks = options.keepTicks ?? 1_000;
+  if (!Number.isInteger(keepTicks) || keepTicks < 1) {
+    throw new ValidationError("keepTicks must be an integer of at least 1", { path: "/schedules/keepTicks" });
+  }
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -78,15 +89,31 @@ export function startScheduler(deps: TickFiringDeps, options: SchedulerOptions =
       limit: candidates.length,
     });
     const taken = new Set(claimed.map((fire) => Date.parse(fire.tick)));
+    let latestFired: Date | undefined;
     for (const tick of dueTicks(input, taken)) {
       const fire = await claim(schedule.id, tick);
-      if (fire !== undefined) await fireTick(deps, schedule, fire);
+      if (fire === undefined) continue;
+      await fireTick(deps, schedule, fire);
+      latestFired = tick;
     }
+    if (latestFired !== undefined) await prune(schedule.id, latestFired);
     if (schedule.overlap === "queue") {
       const waiting = await deps.store.listScheduleFires(schedule.id, { state: "PENDING", limit: 1 });
       if (waiting.length > 0) queued = true;
     }
     return next;
+  }
+
+  /**
+   * Trims the schedule's tick history after this worker fired `latest` (once per firing, so the
+   * cost follows the ticks). Ticks within HOLE_MARGIN_MS before it stay: the `all` policy reads
+   * them to tell claimed ticks from missed ones.
+   */
+  async function prune(scheduleId: string, latest: Date): Promise<void> {
+    const before = new Date(latest.getTime() - HOLE_MARGIN_MS);
+    await deps.store.pruneScheduleFires(scheduleId, { keep: keepTicks, before }).catch((error: unknown) => {
+      deps.logger.warn({ err: toSynapseError(error), scheduleId }, "schedule ticks not pruned");
+    });
   }
 
   async function look(): Promise<number> {

@@ -10,7 +10,7 @@ import { memoryStore } from "../store/memory-store";
 import { aesGcmPayloadCodec, isEncryptedPayload, staticKeyProvider } from "../store/payload-codec";
 import type { Store } from "../store/types";
 import type { MissedTickPolicy, OverlapPolicy, ScheduleFire } from "./schedule";
-import { tickRunKey } from "./tick-firing";
+import { tickRunKey, tickTriggerDetail } from "./tick-firing";
 
 const T0 = new Date("2026-03-01T00:00:00.000Z");
 
@@ -132,7 +132,10 @@ describe("runtime.schedules", () => {
     const [fire] = await runtime.schedules.fires(schedule.id);
     expect(fire).toMatchObject({ state: "FIRED", tick: "2026-03-01T00:00:10.000Z" });
     const run = await runtime.runs.get(fire!.runId!);
-    expect(run.trigger.kind).toBe("poll");
+    expect(run.trigger).toEqual({
+      kind: "schedule",
+      detail: tickTriggerDetail(schedule.id, "2026-03-01T00:00:10.000Z"),
+    });
     await runtime.close();
   });
 
@@ -303,6 +306,125 @@ describe("runtime.schedules", () => {
     const keys = runs.map((r) => r.idempotencyKey);
     expect(keys.filter((k) => k === tickRunKey(schedule.id, tick(1).toISOString()))).toHaveLength(1);
     expect(keys.filter((k) => k === tickRunKey(schedule.id, tick(2).toISOString()))).toHaveLength(1);
+    await runtime.close();
+  });
+
+  it("takes over a poll tick whose worker died after creating its run, without a second run", async () => {
+    const { runtime, store, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create({
+      blueprintId,
+      timing: { everyMs: 10_000 },
+      action: { kind: "poll" },
+      overlap: "allow",
+    });
+    // A worker claimed tick 10 s, polled (its run was created), and died before recording it.
+    const tick = new Date(T0.getTime() + 10_000);
+    await store.claimScheduleTick({ scheduleId: schedule.id, tick, owner: "dead", leaseMs: 2000, now: T0 });
+    const orphan = await runtime.runs.poll(blueprintId, {
+      trigger: { kind: "schedule", detail: tickTriggerDetail(schedule.id, tick.toISOString()) },
+    });
+    expect(orphan).toBeDefined();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await settle();
+    const fires = await runtime.schedules.fires(schedule.id);
+    expect(fires).toHaveLength(1);
+    expect(fires[0]).toMatchObject({ state: "FIRED", runId: orphan!.id, attempts: 2 });
+    expect((await runtime.runs.list({ blueprintId })).items.map((r) => r.id)).toEqual([orphan!.id]);
+    await runtime.close();
+  });
+
+  it("takes over a multi-record start tick whose worker died after creating its run", async () => {
+    const { runtime, store, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create({
+      blueprintId,
+      timing: { everyMs: 1000 },
+      action: { kind: "start", records: [{ id: "a" }, { id: "b" }] },
+      overlap: "allow",
+    });
+    const tick = new Date(T0.getTime() + 1000);
+    await store.claimScheduleTick({ scheduleId: schedule.id, tick, owner: "dead", leaseMs: 2000, now: T0 });
+    const orphan = await runtime.runs.start(blueprintId, {
+      records: [{ id: "a" }, { id: "b" }],
+      trigger: { kind: "schedule", detail: tickTriggerDetail(schedule.id, tick.toISOString()) },
+    });
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    const fires = await runtime.schedules.fires(schedule.id);
+    const first = fires.find((f) => f.tick === tick.toISOString());
+    expect(first).toMatchObject({ state: "FIRED", runId: orphan.id, attempts: 2 });
+    const runs = (await runtime.runs.list({ blueprintId })).items;
+    const ofTick = runs.filter(
+      (r) => r.trigger.detail === tickTriggerDetail(schedule.id, tick.toISOString()),
+    );
+    expect(ofTick.map((r) => r.id)).toEqual([orphan.id]);
+    await runtime.close();
+  });
+
+  it("refuses a run trigger other than a schedule's", async () => {
+    const { runtime, blueprintId } = await setup();
+    const bad = { kind: "api", detail: "x" } as unknown as { kind: "schedule"; detail: string };
+    await expect(runtime.runs.start(blueprintId, { trigger: bad })).rejects.toMatchObject({
+      path: "/trigger",
+    });
+    await expect(runtime.runs.poll(blueprintId, { trigger: bad })).rejects.toBeInstanceOf(ValidationError);
+    await runtime.close();
+  });
+
+  it("prunes its tick history to keepTicks, keeping the last 10 minutes before the latest tick", async () => {
+    const store = memoryStore();
+    const gate = gatedTarget();
+    const runtime = createRuntime({ store, connectors: [gate.connector], schedules: { keepTicks: 3 } });
+    const project = await runtime.projects.create({ name: "pruning" });
+    const ref = await runtime.connectorRefs.put(project.id, { type: "gated", name: "erp", config: {} });
+    const blueprint = await runtime.blueprints.create(project.id, {
+      name: "minutely",
+      body: {
+        source: { connector: ref.id },
+        target: { connector: ref.id },
+        steps: [{ id: "send", kind: "send", connector: ref.id }],
+      },
+    });
+    await runtime.blueprints.approve(blueprint.id);
+    const schedule = await runtime.schedules.create({
+      blueprintId: blueprint.id,
+      timing: { everyMs: 60_000 },
+      action: { kind: "start" },
+    });
+    for (let minute = 1; minute <= 15; minute += 1) {
+      await vi.advanceTimersByTimeAsync(60_000);
+      await settle();
+    }
+    const fires = await runtime.schedules.fires(schedule.id, { limit: 100 });
+    // Ticks 1..4 min are older than 10 min before the latest (15 min) and beyond the 3 kept.
+    expect(seconds(fires, "FIRED").map((s) => s / 60)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect((await runtime.runs.list({ blueprintId: blueprint.id, limit: 100 })).items).toHaveLength(15);
+    expect(() => createRuntime({ store, schedules: { keepTicks: 0, fire: true } })).toThrow(ValidationError);
+    await runtime.close();
+  });
+
+  it("records create, update, pause, resume and delete in the audit log with the actor", async () => {
+    const { runtime, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create(
+      { blueprintId, timing: { everyMs: 1000 }, action: { kind: "start" } },
+      { actor: "alice" },
+    );
+    await runtime.schedules.update(schedule.id, { overlap: "allow" }, { actor: "bob" });
+    await runtime.schedules.pause(schedule.id, { actor: "carol" });
+    await runtime.schedules.pause(schedule.id, { actor: "carol" }); // already paused: no change, no entry
+    await runtime.schedules.resume(schedule.id);
+    await runtime.schedules.delete(schedule.id, { actor: "dave" });
+    await expect(runtime.schedules.delete(schedule.id, { actor: "dave" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const entries = (await runtime.audit.list({ entityId: schedule.id })).items;
+    expect(entries.map((e) => [e.entityType, e.action, e.actor, e.data?.version])).toEqual([
+      ["schedule", "create", "alice", 1],
+      ["schedule", "update", "bob", 2],
+      ["schedule", "pause", "carol", 3],
+      ["schedule", "resume", "system", 4],
+      ["schedule", "delete", "dave", 4],
+    ]);
+    expect(entries.every((e) => e.projectId === schedule.projectId)).toBe(true);
     await runtime.close();
   });
 

@@ -27,8 +27,18 @@ export function tickRunKey(scheduleId: string, tick: string): string {
 }
 
 /**
+ * The trigger detail of the run a tick starts (`<scheduleId>@<tick ISO>`): every run a tick
+ * starts, `poll` and multi-record `start` included, carries it, so a worker taking the tick over
+ * finds the run its dead holder had started.
+ */
+export function tickTriggerDetail(scheduleId: string, tick: string): string {
+  return `${scheduleId}@${tick}`;
+}
+
+/**
  * The run a previous holder of this tick started before it died, if any: runs of the blueprint
- * created since the tick was claimed, newest first, carrying the tick's key.
+ * created since the tick was claimed, newest first, marked with the tick's trigger detail (or,
+ * for runs started before trigger details existed, carrying the tick's key).
  */
 async function findStartedRun(
   deps: TickFiringDeps,
@@ -36,6 +46,7 @@ async function findStartedRun(
   fire: ScheduleFire,
 ): Promise<Run | undefined> {
   const key = tickRunKey(schedule.id, fire.tick);
+  const detail = tickTriggerDetail(schedule.id, fire.tick);
   const since = Date.parse(fire.claimedAt) - 1000;
   let cursor: string | undefined;
   for (let page = 0; page < 20; page += 1) {
@@ -45,6 +56,7 @@ async function findStartedRun(
       ...(cursor ? { cursor } : {}),
     });
     for (const run of runs.items) {
+      if (run.trigger.kind === "schedule" && run.trigger.detail === detail) return run;
       if (run.idempotencyKey === key) return run;
       if (Date.parse(run.createdAt) < since) return undefined;
     }
@@ -98,7 +110,7 @@ export async function fireTick(
   }
   const action = schedule.action;
   const singleRecord = action.kind === "start" && (action.records?.length ?? 1) === 1;
-  if (fire.attempts > 1 && singleRecord) {
+  if (fire.attempts > 1) {
     const started = await findStartedRun(deps, schedule, fire);
     if (started !== undefined) {
       await settle("FIRED", { runId: started.id, reason: "recovered after its worker stopped" });
@@ -125,15 +137,18 @@ export async function fireTick(
     }
     await deps.runs.cancel(previous.id);
   }
+  const trigger = { kind: "schedule" as const, detail: tickTriggerDetail(schedule.id, fire.tick) };
   try {
     const run =
       action.kind === "poll"
         ? await deps.runs.poll(schedule.blueprintId, {
             ...(action.maxRecords === undefined ? {} : { maxRecords: action.maxRecords }),
             ...(action.environment === undefined ? {} : { environment: action.environment }),
+            trigger,
           })
         : await deps.runs.start(schedule.blueprintId, {
             records: action.records ?? [{}],
+            trigger,
             ...(singleRecord ? { idempotencyKey: tickRunKey(schedule.id, fire.tick) } : {}),
             ...(action.environment === undefined ? {} : { environment: action.environment }),
           });

@@ -21,11 +21,11 @@ export function encryptedScheduleRecords(store: ScheduleStore, codec: PayloadCod
   const encode = (schedule: Schedule) => mapRecords(schedule, (record) => codec.encode(record));
   const decode = (schedule: Schedule) => mapRecords(schedule, (record) => codec.decode(record));
   return {
-    async insertSchedule(schedule) {
-      await store.insertSchedule(await encode(schedule));
+    async insertSchedule(schedule, audit) {
+      await store.insertSchedule(await encode(schedule), audit);
     },
-    async updateSchedule(schedule, expectedVersion) {
-      await store.updateSchedule(await encode(schedule), expectedVersion);
+    async updateSchedule(schedule, expectedVersion, audit) {
+      await store.updateSchedule(await encode(schedule), expectedVersion, audit);
     },
     async getSchedule(id) {
       const found = await store.getSchedule(id);

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from "../errors";
 import { cloneJson } from "../json";
+import type { AuditEntry } from "../model/audit";
 import type { Schedule, ScheduleFire } from "../schedules/schedule";
 import { pageOf } from "./pagination";
 import type { ScheduleStore } from "./types";
@@ -22,7 +23,7 @@ export function isClaimable(fire: ScheduleFire, now: Date): boolean {
  * Schedules and ticks in process memory, for `memoryStore()`. One process: a tick is claimed
  * once because claims run to completion on one event loop.
  */
-export function memoryScheduleStore(): ScheduleStore {
+export function memoryScheduleStore(recordAudit: (entry: AuditEntry) => void = () => {}): ScheduleStore {
   const schedules = new Map<string, Schedule>();
   const fires = new Map<string, ScheduleFire>();
 
@@ -32,11 +33,12 @@ export function memoryScheduleStore(): ScheduleStore {
       .sort((a, b) => (a.tick < b.tick ? 1 : a.tick > b.tick ? -1 : 0));
 
   return {
-    async insertSchedule(schedule) {
+    async insertSchedule(schedule, audit) {
       if (schedules.has(schedule.id)) throw new ConflictError(`schedule "${schedule.id}" already exists`);
       schedules.set(schedule.id, cloneJson(schedule));
+      if (audit !== undefined) recordAudit(audit);
     },
-    async updateSchedule(schedule, expectedVersion) {
+    async updateSchedule(schedule, expectedVersion, audit) {
       const current = schedules.get(schedule.id);
       if (current === undefined) throw new NotFoundError("schedule", schedule.id);
       if (current.version !== expectedVersion) {
@@ -45,6 +47,7 @@ export function memoryScheduleStore(): ScheduleStore {
         );
       }
       schedules.set(schedule.id, cloneJson(schedule));
+      if (audit !== undefined) recordAudit(audit);
     },
     async getSchedule(id) {
       return cloneJson(schedules.get(id));
@@ -60,9 +63,11 @@ export function memoryScheduleStore(): ScheduleStore {
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return cloneJson(pageOf(items, byId, filter, "asc"));
     },
-    async deleteSchedule(id) {
+    async deleteSchedule(id, audit) {
       for (const fire of firesOf(id)) fires.delete(tickKey(id, fire.tick));
-      return schedules.delete(id);
+      const deleted = schedules.delete(id);
+      if (deleted && audit !== undefined) recordAudit(audit);
+      return deleted;
     },
     async claimScheduleTick({ scheduleId, tick, owner, leaseMs, now }) {
       const key = tickKey(scheduleId, tick);
@@ -110,6 +115,18 @@ export function memoryScheduleStore(): ScheduleStore {
           )
           .slice(0, filter.limit ?? 100),
       );
+    },
+    async pruneScheduleFires(scheduleId, { keep, before }) {
+      const cutoff = before.toISOString();
+      const settled = firesOf(scheduleId).filter((fire) => fire.state !== "PENDING");
+      const lastFired = settled.find((fire) => fire.state === "FIRED");
+      let pruned = 0;
+      for (const fire of settled.slice(Math.max(1, keep))) {
+        if (fire.tick >= cutoff || fire === lastFired) continue;
+        fires.delete(tickKey(scheduleId, fire.tick));
+        pruned += 1;
+      }
+      return pruned;
     },
     async listClaimableScheduleFires(now, limit) {
       return cloneJson(

@@ -87,7 +87,7 @@ export function memoryStore(): Store {
   return {
     kind: "memory",
     ...memoryConnections(),
-    ...memoryScheduleStore(),
+    ...memoryScheduleStore(record),
     async ping() {},
     async close() {},
 

@@ -453,20 +453,31 @@ export interface ScheduleFireFilter {
   limit?: number;
 }
 
+/** What {@link ScheduleStore.pruneScheduleFires} keeps of a schedule's settled ticks. */
+export interface ScheduleFirePruning {
+  /** The most recent settled ticks kept (at least 1). */
+  keep: number;
+  /** Settled ticks at or after this instant are kept too, however many. */
+  before: Date;
+}
+
 /**
  * The port for schedules and their ticks. A tick is claimed once across every worker: the claim
  * is a unique `(scheduleId, tick)` row (a primary key in PostgreSQL).
  */
 export interface ScheduleStore {
-  /** @throws ConflictError when the id exists. */
-  insertSchedule(schedule: Schedule): Promise<void>;
-  /** Compare-and-set on `version`. @throws ConflictError, NotFoundError. */
-  updateSchedule(schedule: Schedule, expectedVersion: number): Promise<void>;
+  /**
+   * The `audit` entry, when given, is written atomically with the change (as for blueprints).
+   * @throws ConflictError when the id exists.
+   */
+  insertSchedule(schedule: Schedule, audit?: AuditEntry): Promise<void>;
+  /** Compare-and-set on `version`, with its audit entry. @throws ConflictError, NotFoundError. */
+  updateSchedule(schedule: Schedule, expectedVersion: number, audit?: AuditEntry): Promise<void>;
   getSchedule(id: string): Promise<Schedule | undefined>;
   /** Oldest first. */
   listSchedules(filter?: ScheduleFilter): Promise<Page<Schedule>>;
-  /** Deletes the schedule and its ticks; `false` when it did not exist. */
-  deleteSchedule(id: string): Promise<boolean>;
+  /** Deletes the schedule and its ticks, with its audit entry; `false` (no entry) when it did not exist. */
+  deleteSchedule(id: string, audit?: AuditEntry): Promise<boolean>;
   /**
    * Claims a tick: creates it PENDING for `owner` when no worker claimed it, or takes over a
    * PENDING tick whose lease expired or was released (counting an attempt). `undefined` when the
@@ -487,6 +498,12 @@ export interface ScheduleStore {
    * first: the ticks of crashed workers and queued ticks.
    */
   listClaimableScheduleFires(now: Date, limit: number): Promise<ScheduleFire[]>;
+  /**
+   * Deletes the schedule's settled (FIRED, SKIPPED, FAILED) ticks older than `before` beyond the
+   * `keep` most recent settled ones. PENDING ticks and the most recent FIRED tick (the overlap
+   * policy looks at its run) are never deleted. Returns how many went.
+   */
+  pruneScheduleFires(scheduleId: string, pruning: ScheduleFirePruning): Promise<number>;
 }
 
 /** A complete store: the design-time model, execution state and readiness records. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { auditEntry } from "../audit";
 import { ConflictError, NotFoundError } from "../errors";
 import { newId } from "../ids";
 import type { Schedule } from "../schedules/schedule";
@@ -49,6 +50,32 @@ export function describeScheduleStore(current: () => Store): void {
       expect(await store.deleteSchedule(a.id)).toBe(true);
       expect(await store.deleteSchedule(a.id)).toBe(false);
       expect(await store.getSchedule(a.id)).toBeUndefined();
+    });
+
+    it("writes a schedule change's audit entry with it, and none for a refused change", async () => {
+      const store = current();
+      const schedule = sampleSchedule();
+      const entry = (action: "create" | "update" | "delete") =>
+        auditEntry(
+          {
+            actor: "tester",
+            action,
+            entityType: "schedule",
+            entityId: schedule.id,
+            projectId: schedule.projectId,
+          },
+          new Date(),
+        );
+      await store.insertSchedule(schedule, entry("create"));
+      await expect(store.insertSchedule(schedule, entry("create"))).rejects.toBeInstanceOf(ConflictError);
+      await store.updateSchedule({ ...schedule, version: 2 }, 1, entry("update"));
+      await expect(
+        store.updateSchedule({ ...schedule, version: 3 }, 1, entry("update")),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.deleteSchedule(schedule.id, entry("delete"))).toBe(true);
+      expect(await store.deleteSchedule(schedule.id, entry("delete"))).toBe(false);
+      const actions = (await store.listAudit({ entityId: schedule.id })).items.map((e) => e.action);
+      expect(actions).toEqual(["create", "update", "delete"]);
     });
 
     it("claims a tick once, takes over an expired or released one, and settles only for its holder", async () => {
@@ -128,6 +155,46 @@ export function describeScheduleStore(current: () => Store): void {
       ]);
       await store.deleteSchedule(schedule.id);
       expect(await store.listScheduleFires(schedule.id)).toEqual([]);
+    });
+
+    it("prunes settled ticks beyond the most recent ones and before a time, never pending ones", async () => {
+      const store = current();
+      const schedule = sampleSchedule();
+      const other = sampleSchedule();
+      await store.insertSchedule(schedule);
+      await store.insertSchedule(other);
+      const t0 = Date.parse("2026-05-01T00:00:00.000Z");
+      const tick = (s: number) => new Date(t0 + s * 1000);
+      const fire = async (scheduleId: string, s: number, state?: "FIRED" | "SKIPPED" | "FAILED") => {
+        await store.claimScheduleTick({
+          scheduleId,
+          tick: tick(s),
+          owner: "w",
+          leaseMs: 60_000,
+          now: tick(s),
+        });
+        if (state !== undefined) {
+          await store.settleScheduleTick({ scheduleId, tick: tick(s), owner: "w", state, now: tick(s) });
+        }
+      };
+      // Ticks 1..8 settled (6..8 SKIPPED), tick 0 still pending; the other schedule's ticks too.
+      await fire(schedule.id, 0);
+      for (let s = 1; s <= 8; s += 1)
+        await fire(schedule.id, s, s >= 6 ? "SKIPPED" : s === 3 ? "FAILED" : "FIRED");
+      for (let s = 1; s <= 8; s += 1) await fire(other.id, s, "FIRED");
+      const ticksOf = async (id: string) =>
+        (await store.listScheduleFires(id, { limit: 100 })).map((f) => (Date.parse(f.tick) - t0) / 1000);
+
+      // Keep 3 most recent settled; ticks at or after 4 s are kept anyway: 1..3 go.
+      expect(await store.pruneScheduleFires(schedule.id, { keep: 3, before: tick(4) })).toBe(3);
+      expect(await ticksOf(schedule.id)).toEqual([8, 7, 6, 5, 4, 0]);
+      // Now the count rules: 6..8 stay, and 5, the last FIRED tick; the pending tick 0 stays.
+      expect(await store.pruneScheduleFires(schedule.id, { keep: 3, before: tick(100) })).toBe(1);
+      expect(await ticksOf(schedule.id)).toEqual([8, 7, 6, 5, 0]);
+      // keep is at least 1: the latest settled tick always stays.
+      expect(await store.pruneScheduleFires(schedule.id, { keep: 0, before: tick(100) })).toBe(2);
+      expect(await ticksOf(schedule.id)).toEqual([8, 5, 0]);
+      expect(await ticksOf(other.id)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
     });
 
     it("lets exactly one of many concurrent claims of a tick win", async () => {

@@ -8,7 +8,7 @@ export type Run = {
   status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
   dryRun: boolean;
   trigger: {
-    kind: "api" | "webhook" | "poll" | "queue" | "replay";
+    kind: "api" | "webhook" | "poll" | "queue" | "replay" | "schedule";
     detail?: string;
   };
   idempotencyKey?: string;
@@ -48,6 +48,7 @@ export type Run = {
       } };
   };
   environment?: string;
+  connection?: string;
   error?: {
     code: string;
     message: string;

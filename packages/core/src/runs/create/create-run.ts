@@ -31,7 +31,10 @@ export interface CreateRunDeps extends EnqueueDeps {
 }
 
 /** How a run is created: the start options and what triggered it. */
-export type CreateRunOptions = StartRunOptions & { trigger: Run["trigger"]; replayOf?: string };
+export type CreateRunOptions = Omit<StartRunOptions, "trigger"> & {
+  trigger: Run["trigger"];
+  replayOf?: string;
+};
 
 /**
  * Creates a QUEUED run of the blueprint and queues it: every way a run starts (`start`,

@@ -5,6 +5,8 @@ import type { Admission } from "../create/admission";
 import type { CreateRunOptions } from "../create/create-run";
 import type { PlanDeps } from "../plan/bind-connector";
 import type { RunRegistry } from "../run-registry";
+import type { ScheduleRunTrigger } from "../types";
+import { checkScheduleTrigger } from "./schedule-trigger";
 import { sourceCursorScope } from "./source-cursor";
 import { bindTriggerSource, triggerContext } from "./trigger-source";
 
@@ -24,6 +26,8 @@ export interface PollOptions {
   maxRecords?: number;
   environment?: string;
   fromStart?: boolean;
+  /** Set by the scheduler: the run is marked as fired by its tick instead of `{ kind: "poll" }`. */
+  trigger?: ScheduleRunTrigger;
 }
 
 /**
@@ -36,6 +40,7 @@ export async function poll(
   blueprintId: string,
   options: PollOptions = {},
 ): Promise<Run | undefined> {
+  const scheduled = checkScheduleTrigger(options.trigger);
   const trigger = await bindTriggerSource(deps, blueprintId, options.environment, "source");
   const { source } = trigger;
   if (source.connector.read === undefined) {
@@ -64,7 +69,7 @@ export async function poll(
   }
   if (records.length === 0) return undefined;
   const started = await deps.createRun(blueprintId, records, {
-    trigger: { kind: "poll" },
+    trigger: scheduled ?? { kind: "poll" },
     ...(options.environment ? { environment: options.environment } : {}),
   });
   deps.registry.holdPollCursor(started.id, cursor);
