@@ -37,6 +37,7 @@ const ids = {
   runId: "",
   tokenId: "",
   connectionId: "",
+  scheduleId: "",
   channel: `erp-sec-${randomBytes(4).toString("hex")}`,
 };
 let viewerToken = "";
@@ -81,6 +82,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/^\/runs\/:id/, `/runs/${ids.runId}`)
     .replace(/^\/tokens\/:id/, `/tokens/${ids.tokenId}`)
     .replace(/^\/connections\/:id/, `/connections/${ids.connectionId}`)
+    .replace(/^\/schedules\/:id/, `/schedules/${ids.scheduleId}`)
     .replace(":revision", "1")
     .replace(":channel", ids.channel)
     .replace("*", "index.html")
@@ -158,6 +160,13 @@ beforeAll(async () => {
   });
   ids.connectionId = connection.id;
   canaries.push(apiKey);
+  // A schedule of the blueprint (hourly: it does not fire during the test), for the schedule routes.
+  const schedule = await service.service.runtime.schedules.create({
+    blueprintId: blueprint.id,
+    timing: { everyMs: 3_600_000 },
+    action: { kind: "poll" },
+  });
+  ids.scheduleId = schedule.id;
 }, 60_000);
 
 afterAll(async () => {
