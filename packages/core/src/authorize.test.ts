@@ -1,5 +1,5 @@
 // issue 23: the runtime asks the host's authorize before design-time writes.
-import { type AuthorizeAction, createRuntime, defineConnector, ForbiddenError } from "@synapseops/core";
+import { type AuthorizeAction, createRuntime, ForbiddenError } from "@synapseops/core";
 import { describe, expect, it } from "vitest";
 import { memoryTarget, orderBody, readOnlySource } from "../test/_runtime-fixtures";
 

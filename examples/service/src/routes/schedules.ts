@@ -1,7 +1,7 @@
 import { Schedule } from "@synapseops/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { routeProjects } from "../auth/route-projects";
 import { z } from "zod";
+import { routeProjects } from "../auth/route-projects";
 import { toJsonSchema } from "../json-schema";
 import { addOperation } from "../operation";
 import { IdParams, PageQuery } from "../request-schemas";
