@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  ConnectorError,
   createRuntime,
   defineConnector,
   memoryStore,
@@ -10,7 +11,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
-/** A target that records which customer's key each call carried. */
+/** A target that records which customer's key each call carried; a record `{ leak: true }` is refused with a message echoing the key, as careless peers do. */
 function keyedTarget() {
   const calls: { key: string | undefined; record: unknown }[] = [];
   const connector = defineConnector({
@@ -21,6 +22,11 @@ function keyedTarget() {
     capabilities: {
       async write(_config, record, context) {
         calls.push({ key: context.secrets.apiKey, record });
+        if ((record as { leak?: boolean }).leak)
+          throw new ConnectorError(`peer refused key ${context.secrets.apiKey}`, {
+            retryable: false,
+            status: 403,
+          });
         return { ok: true };
       },
     },
@@ -88,6 +94,25 @@ describe("runs per customer connection", () => {
     expect(done.status).toBe("FAILED");
     expect(done.error?.code).toBe("CONNECTION_BROKEN");
     expect(target.calls).toEqual([]);
+    await runtime.close();
+  });
+
+  it("a connection's key echoed by a failing peer appears in no dead letter, event or run error", async () => {
+    const { runtime, blueprint, target, connect } = await setup();
+    const key = "canary-key-4f1c9e7a2b";
+    const connection = await connect("customer-d", key);
+    const run = await runtime.runs.start(blueprint.id, {
+      records: [{ leak: true }],
+      connection: connection.id,
+    });
+    const done = await runtime.runs.wait(run.id);
+    expect(target.calls.map((c) => c.key)).toEqual([key]);
+    const letters = await runtime.deadLetters.list({ runId: run.id });
+    expect(letters.items).toHaveLength(1);
+    const events = await runtime.runs.events(run.id);
+    const seen = JSON.stringify({ done, letters, events });
+    expect(seen).toContain("peer refused key");
+    expect(seen).not.toContain(key);
     await runtime.close();
   });
 
