@@ -89,7 +89,9 @@ describe("OAuth 2.0 authorization code + PKCE against oidc-provider", () => {
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("state")).toBe(start.state);
     const callback = await server.authorize(start.url, "cust-a");
-    expect(callback.searchParams.get("code")).toBeTruthy();
+    // An authorization code the provider issued (base64url), and the state we sent, back.
+    expect(callback.searchParams.get("code")).toMatch(/^[\w-]{16,}$/);
+    expect(callback.searchParams.get("state")).toBe(start.state);
     const connection = await runtime.connections.completeAuthorization(callback);
     expect(connection).toMatchObject({
       authType: "oauth2",
