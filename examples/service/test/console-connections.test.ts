@@ -3,18 +3,16 @@
 // tokens): redirect to the provider, back through the service's OAuth callback, the list shows
 // ACTIVE; then Revoke (REVOKED) and Reconnect (ACTIVE again) — and no token in any answer.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { type Connection, staticKeyProvider } from "@synapseops/core";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type OidcServer, startOidcServer } from "../../../packages/core/test/_oidc-server";
 import { OAUTH_CALLBACK_PATH } from "../src/routes/connections";
+import { chromiumMissing, launchChromium } from "./_browser";
 import { startService, type TestService } from "./helpers";
 
-const CHROMIUM = "/usr/bin/chromium";
-const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
-if (missing && process.env.CI === "true") throw new Error(`CI=true requires Chromium: ${missing}`);
+const missing = chromiumMissing;
 
 let oidc: OidcServer;
 let service: TestService;
@@ -75,16 +73,7 @@ beforeAll(async () => {
     grants: { [projectId]: "editor" },
   });
   expect(created.status).toBe(201);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -2,16 +2,16 @@
 // who cannot approve (403 from the API, the button disabled), an approver who approves, a run
 // seen live (started through the API while the page only listens), layout at 1,360 and 760 px,
 // and axe-core. `UPDATE_SCREENSHOTS=1` writes its screenshots to docs/ (the README's pictures).
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Run } from "@synapseops/core";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
+import { chromiumMissing, launchChromium } from "./_browser";
 import { generatedDraft, startService, type TestService } from "./helpers";
 
-const CHROMIUM = "/usr/bin/chromium";
 // The README's pictures are refreshed on request only, so test runs leave the checkout clean.
 const DOCS = fileURLToPath(
   new URL(
@@ -20,8 +20,7 @@ const DOCS = fileURLToPath(
   ),
 );
 mkdirSync(DOCS, { recursive: true });
-const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
-if (missing && process.env.CI === "true") throw new Error(`CI=true requires Chromium: ${missing}`);
+const missing = chromiumMissing;
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let service: TestService;
@@ -46,16 +45,7 @@ beforeAll(async () => {
     });
     expect(created.status).toBe(201);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

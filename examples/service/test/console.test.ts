@@ -1,15 +1,14 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { chromiumMissing, launchChromium } from "./_browser";
 import { startService, type TestService } from "./helpers";
 
 // Issue 11 item 8: the console, end to end in Debian's headless Chromium.
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = fileURLToPath(new URL("../test-output/console/", import.meta.url));
-const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
-if (missing && process.env.CI === "true") throw new Error(`CI=true requires Chromium: ${missing}`);
+const missing = chromiumMissing;
 if (missing) process.stderr.write(`skipping the console test: ${missing}\n`);
 
 let service: TestService;
@@ -21,19 +20,7 @@ beforeAll(async () => {
   if (missing) return;
   mkdirSync(SHOTS, { recursive: true });
   service = await startService();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium(["--disable-quic", "--disable-component-update", "--disable-sync"]);
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
