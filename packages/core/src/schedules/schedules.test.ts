@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineConnector } from "../connector";
 import { ErrorCode, NotFoundError, ScheduleInvalidError, ValidationError } from "../errors";
-import { createRuntime, type Runtime } from "../runtime";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime";
 import { memoryStore } from "../store/memory-store";
 import { aesGcmPayloadCodec, isEncryptedPayload, staticKeyProvider } from "../store/payload-codec";
 import type { Store } from "../store/types";
@@ -51,8 +51,12 @@ function gatedTarget() {
   };
 }
 
-async function setup(store: Store = memoryStore(), gate = gatedTarget()) {
-  const runtime = createRuntime({ store, connectors: [gate.connector] });
+async function setup(
+  store: Store = memoryStore(),
+  gate = gatedTarget(),
+  options: Partial<RuntimeOptions> = {},
+) {
+  const runtime = createRuntime({ ...options, store, connectors: [gate.connector] });
   const project = await runtime.projects.create({ name: "schedules" });
   const ref = await runtime.connectorRefs.put(project.id, { type: "gated", name: "erp", config: {} });
   const blueprint = await runtime.blueprints.create(project.id, {
@@ -460,24 +464,11 @@ describe("runtime.schedules", () => {
 
   it("keeps a start action's records encrypted at rest with a payload codec, and runs them in clear", async () => {
     const base = memoryStore();
-    const gate = gatedTarget();
     const codec = aesGcmPayloadCodec({ keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]) });
-    const runtime = createRuntime({ store: base, payloadCodec: codec, connectors: [gate.connector] });
-    const project = await runtime.projects.create({ name: "secret schedules" });
-    const ref = await runtime.connectorRefs.put(project.id, { type: "gated", name: "erp", config: {} });
-    const blueprint = await runtime.blueprints.create(project.id, {
-      name: "nightly",
-      body: {
-        source: { connector: ref.id },
-        target: { connector: ref.id },
-        idempotencyKey: "id",
-        steps: [{ id: "send", kind: "send", connector: ref.id }],
-      },
-    });
-    await runtime.blueprints.approve(blueprint.id);
+    const { runtime, gate, blueprintId } = await setup(base, gatedTarget(), { payloadCodec: codec });
     const record = { id: "r1", email: "ada@example.com" };
     const schedule = await runtime.schedules.create({
-      blueprintId: blueprint.id,
+      blueprintId,
       timing: { everyMs: 1000 },
       action: { kind: "start", records: [record] },
     });
