@@ -167,7 +167,9 @@ it.skipIf(missing)(
     await approver.selectOption('select[name="status"]', "");
     await approver.fill('input[name="q"]', started.body.id);
     await approver.click('button:has-text("Filter")');
-    await expect(approver.locator('[data-testid="all-runs"] tbody tr').count()).resolves.toBe(1);
+    // The table re-renders when the answer arrives: wait for the run's row, then for it to be alone.
+    await approver.locator(`[data-testid="all-runs"] tbody tr[data-run="${started.body.id}"]`).waitFor();
+    await expect.poll(() => approver.locator('[data-testid="all-runs"] tbody tr').count()).toBe(1);
     await approver.fill('input[name="q"]', "");
     await approver.click('button:has-text("Filter")');
     const second = await service.api.post<Run>(`/blueprints/${blueprintId}/runs`, { records: sampleOrders });
