@@ -306,7 +306,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     store,
     logger,
     clock: deps.clock,
-    registerSecret: (value) => redactor.addSecret(value),
+    secrets: redactor,
     testConnector: async (refId, resolved) => {
       const { connector, config, context } = await connectorCalls.prepare(refId, {
         connectionSecrets: resolved.secrets,

@@ -1,6 +1,7 @@
 import { NotFoundError, OAuthError, SynapseError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import type { Logger } from "../logger";
+import type { SecretRegistry } from "../runs/observe/redactor";
 import { envKeyProvider } from "../store/payload-codec";
 import type { Page, Store } from "../store/types";
 import {
@@ -28,7 +29,7 @@ import {
   parseInput,
   type ReconnectCredentials,
 } from "./connection-inputs";
-import { type CredentialBox, credentialBox } from "./credential-box";
+import { type CredentialBox, connectionSecretSlot, credentialBox } from "./credential-box";
 import { parseOAuthProviders } from "./oauth-provider";
 import {
   type ResolveConnectionOptions,
@@ -85,8 +86,8 @@ export interface ConnectionServiceDeps {
   store: Store;
   logger: Logger;
   clock: () => Date;
-  /** Called with every credential value, so the runtime's redactor masks it. */
-  registerSecret: (value: string) => void;
+  /** Hears every credential value, so the runtime's redactor masks it. */
+  secrets: SecretRegistry;
   /** Runs the connector's test for a ref with these secrets. */
   testConnector?: (connectorRefId: string, resolved: ResolvedConnection) => Promise<void>;
   options?: ConnectionsOptions;
@@ -98,13 +99,13 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
   const logger = deps.logger.child({ component: "connections" });
   const providers = parseOAuthProviders(options.providers ?? {});
   for (const provider of providers.values()) {
-    if (provider.clientSecret !== undefined) deps.registerSecret(provider.clientSecret);
+    if (provider.clientSecret !== undefined) deps.secrets.pinSecret(provider.clientSecret);
   }
   const events = connectionEvents(logger);
   let box: CredentialBox | undefined;
   // The key provider is read on first use, so a runtime without connections needs no key.
   const getBox = (): CredentialBox => {
-    box ??= credentialBox(options.keys ?? envKeyProvider(), deps.registerSecret);
+    box ??= credentialBox(options.keys ?? envKeyProvider(), deps.secrets);
     return box;
   };
   let refresher: TokenRefresher | undefined;
@@ -193,7 +194,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
     const at = nowIso();
     const stored: StoredConnection = {
       ...base,
-      credentials: await getBox().seal(credentials),
+      credentials: await getBox().seal(credentials, base.id),
       createdAt: at,
       updatedAt: at,
       version: 1,
@@ -293,7 +294,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
           : { accessTokenExpiresAt: new Date(tokens.expiresAt).toISOString() }),
       };
       if (pending.connectionId !== undefined) {
-        const sealed = await getBox().seal(credentials);
+        const sealed = await getBox().seal(credentials, pending.connectionId);
         const renewed = await getRefresher().mutate(pending.connectionId, (current) => {
           const { lastError: _lastError, ...rest } = current;
           return { ...rest, ...fields, metadata: { ...rest.metadata, ...kept }, credentials: sealed };
@@ -383,7 +384,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
           path: "/",
         });
       }
-      const sealed = await getBox().seal(credentials);
+      const sealed = await getBox().seal(credentials, id);
       const renewed = await getRefresher().mutate(id, (current) => {
         const { lastError: _lastError, ...rest } = current;
         return { ...rest, status: "ACTIVE", credentials: sealed };
@@ -402,7 +403,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
     async revoke(id) {
       const stored = await load(id);
       if (stored.authType === "oauth2" && stored.status !== "REVOKED") {
-        const credentials = await getBox().open(stored.credentials);
+        const credentials = await getBox().open(stored.credentials, id);
         const provider = getRefresher().provider(stored);
         // RFC 7009 §2: revoking the refresh token revokes the grant's access tokens on most servers.
         for (const token of [credentials.refreshToken, credentials.accessToken]) {
@@ -415,7 +416,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
           });
         }
       }
-      const sealed = await getBox().seal({});
+      const sealed = await getBox().seal({}, id);
       const revoked = await getRefresher().mutate(id, (current) => ({
         ...current,
         status: "REVOKED",
@@ -434,6 +435,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
     async delete(id) {
       const stored = await load(id);
       await deps.store.deleteConnection(id);
+      deps.secrets.dropSecrets(connectionSecretSlot(id));
       events.emit({
         type: "connection.deleted",
         connectionId: id,
@@ -460,7 +462,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
           await deps.store.withConnectionLock(listed.id, () =>
             getRefresher().mutate(listed.id, async (fresh) => ({
               ...fresh,
-              credentials: await getBox().seal(await getBox().open(fresh.credentials)),
+              credentials: await getBox().seal(await getBox().open(fresh.credentials, fresh.id), fresh.id),
             })),
           );
           reencrypted += 1;

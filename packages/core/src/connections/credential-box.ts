@@ -1,4 +1,5 @@
 import { StoreError } from "../errors";
+import type { SecretRegistry } from "../runs/observe/redactor";
 import { aesGcmPayloadCodec, type KeyProvider } from "../store/payload-codec";
 import type { ConnectionCredentials } from "./connection";
 
@@ -6,11 +7,14 @@ import type { ConnectionCredentials } from "./connection";
  * Seals a connection's credentials for the store with the payload codec of issue 16
  * (AES-256-GCM, a fresh IV each time, the key id stored with the ciphertext), so a connection
  * uses the same {@link KeyProvider} — and the same rotation — as payloads. Every value it opens
- * or seals is handed to `onSecret` so the runtime's redactor masks it everywhere.
+ * or seals is handed to the runtime's redactor so it is masked everywhere: a connection's values
+ * as the current ones of its slot (replacing the ones before, so memory stays bounded however
+ * often tokens rotate), others (a PKCE verifier) as loose values.
  */
 export interface CredentialBox {
-  seal(credentials: ConnectionCredentials): Promise<string>;
-  open(sealed: string): Promise<ConnectionCredentials>;
+  /** `connectionId`: the connection the credentials are of (their redaction slot). */
+  seal(credentials: ConnectionCredentials, connectionId?: string): Promise<string>;
+  open(sealed: string, connectionId?: string): Promise<ConnectionCredentials>;
   /** The key id a sealed value was made with (to find those a rotation must re-seal). */
   keyIdOf(sealed: string): string | undefined;
   /** The key new values are sealed with. */
@@ -20,35 +24,43 @@ export interface CredentialBox {
 /** The at-rest prefix of the codec (`synapseops:aes256gcm:<keyId>:…`). */
 const PREFIX = "synapseops:aes256gcm:";
 
-/** A {@link CredentialBox} under `keys`; `onSecret` hears every token, key and password. */
-export function credentialBox(keys: KeyProvider, onSecret: (value: string) => void): CredentialBox {
+/** The redaction slot of a connection's credentials. */
+export function connectionSecretSlot(connectionId: string): string {
+  return `connection:${connectionId}`;
+}
+
+/** A {@link CredentialBox} under `keys`; `secrets` hears every token, key and password. */
+export function credentialBox(
+  keys: KeyProvider,
+  secrets: Pick<SecretRegistry, "addSecret" | "replaceSecrets">,
+): CredentialBox {
   const codec = aesGcmPayloadCodec({ keys });
-  const register = (credentials: ConnectionCredentials): void => {
-    for (const value of [
+  const register = (credentials: ConnectionCredentials, connectionId: string | undefined): void => {
+    const values = [
       credentials.accessToken,
       credentials.refreshToken,
       credentials.apiKey,
       credentials.password,
       credentials.clientSecret,
-    ]) {
-      if (value !== undefined) onSecret(value);
-    }
+    ].filter((value): value is string => value !== undefined);
+    if (connectionId !== undefined) secrets.replaceSecrets(connectionSecretSlot(connectionId), values);
+    else for (const value of values) secrets.addSecret(value);
   };
   return {
-    async seal(credentials) {
-      register(credentials);
+    async seal(credentials, connectionId) {
+      register(credentials, connectionId);
       const sealed = await codec.encode(credentials);
       if (typeof sealed !== "string") throw new StoreError("credentials did not encrypt");
       return sealed;
     },
-    async open(sealed) {
+    async open(sealed, connectionId) {
       if (!sealed.startsWith(PREFIX)) {
         // Never accept plaintext credentials from the store: a row that is not ciphertext was
         // written by something else.
         throw new StoreError("stored connection credentials are not encrypted");
       }
       const credentials = (await codec.decode(sealed)) as ConnectionCredentials;
-      register(credentials);
+      register(credentials, connectionId);
       return credentials;
     },
     keyIdOf(sealed) {

@@ -185,7 +185,7 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
   ): Promise<{ stored: StoredConnection; credentials: ConnectionCredentials }> {
     const stored = await load(id);
     assertUsable(stored);
-    const credentials = await deps.box.open(stored.credentials);
+    const credentials = await deps.box.open(stored.credentials, id);
     if (!options.force && !needsRefresh(stored, credentials, options.rejectedAccessToken)) {
       return { stored, credentials };
     }
@@ -243,7 +243,7 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     };
     if (tokens.expiresAt === undefined) delete next.expiresAt;
     // The access token and the rotated refresh token go to the store in one write.
-    const sealed = await deps.box.seal(next);
+    const sealed = await deps.box.seal(next, id);
     const at = deps.clock().toISOString();
     const written = await mutate(id, (current) => {
       const { lastError: _lastError, ...rest } = current;
@@ -295,7 +295,7 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
         const rejected = secrets.accessToken;
         let stored = await load(id);
         assertUsable(stored);
-        let credentials = await deps.box.open(stored.credentials);
+        let credentials = await deps.box.open(stored.credentials, id);
         if (rejected === undefined || needsRefresh(stored, credentials, rejected)) {
           ({ stored, credentials } = await renew(
             id,
@@ -317,7 +317,7 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     async resolve(id, options = {}) {
       let stored = await load(id);
       assertUsable(stored);
-      let credentials = await deps.box.open(stored.credentials);
+      let credentials = await deps.box.open(stored.credentials, id);
       if (needsRefresh(stored, credentials, options.rejectedAccessToken)) {
         ({ stored, credentials } = await renew(id, options));
       }

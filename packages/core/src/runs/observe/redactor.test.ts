@@ -125,4 +125,50 @@ describe("Redactor value detectors", () => {
     const once = redactor.redactText(`postgres://app:hunter22@db/x ?token=abcdef ${CARD}`);
     expect(redactor.redactText(once)).toBe(once);
   });
+
+  // Issue 22: every refreshed token used to be registered forever.
+  it("keeps a rotating connection's live tokens hidden after many rotations, in bounded memory", () => {
+    const redactor = new Redactor({ secrets: ["configured-secret-0001"] });
+    const token = (n: number): string => `access-${n}-${(n * 7919).toString(36)}-zz`;
+    for (let n = 0; n < 5_000; n += 1) {
+      redactor.replaceSecrets("connection:a", [token(n), `refresh-${n}-kept`]);
+      redactor.replaceSecrets("connection:b", [`b-token-${n}-xx`]);
+    }
+    const text = (n: number): string => `peer echoed ${token(n)}`;
+    // The live token, and the one it replaced (a call may still be in flight with it).
+    expect(redactor.redactText(text(4_999))).toBe(`peer echoed ${REDACTED}`);
+    expect(redactor.redactText(text(4_998))).toBe(`peer echoed ${REDACTED}`);
+    expect(redactor.redactText("refresh-4999-kept b-token-4999-xx")).toBe(`${REDACTED} ${REDACTED}`);
+    // Retired generations are forgotten: that is what bounds memory.
+    expect(redactor.redactText(text(4_000))).toBe(text(4_000));
+    // 1 configured + connection a: 2 generations × 2 values + connection b: 2 generations × 1.
+    expect(redactor.secretCount).toBe(1 + 4 + 2);
+    expect(redactor.redactText("configured-secret-0001")).toBe(REDACTED);
+  });
+
+  it("does not lose a connection's newer token to a stale read registering the older one", () => {
+    const redactor = new Redactor();
+    redactor.replaceSecrets("connection:a", ["token-one-1111"]);
+    redactor.replaceSecrets("connection:a", ["token-two-2222"]);
+    redactor.replaceSecrets("connection:a", ["token-one-1111"]);
+    expect(redactor.redactText("token-one-1111 token-two-2222")).toBe(`${REDACTED} ${REDACTED}`);
+    redactor.dropSecrets("connection:a");
+    expect(redactor.redactText("token-one-1111")).toBe("token-one-1111");
+    expect(redactor.secretCount).toBe(0);
+  });
+
+  it("keeps the most recently used resolved secrets up to maxSecrets, and configured ones always", () => {
+    const redactor = new Redactor({ secrets: ["configured-1234"], maxSecrets: 3 });
+    redactor.pinSecret("client-secret-5678");
+    for (const value of ["first-1111", "second-2222", "third-3333"]) redactor.addSecret(value);
+    redactor.addSecret("first-1111"); // used again: now the most recent
+    redactor.addSecret("fourth-4444");
+    expect(redactor.redactText("first-1111 second-2222 third-3333 fourth-4444")).toBe(
+      `${REDACTED} second-2222 ${REDACTED} ${REDACTED}`,
+    );
+    for (let n = 0; n < 1_000; n += 1) redactor.addSecret(`churn-${n}-value`);
+    expect(redactor.secretCount).toBe(2 + 3);
+    expect(redactor.redactText("configured-1234 client-secret-5678")).toBe(`${REDACTED} ${REDACTED}`);
+    expect(() => new Redactor({ maxSecrets: 0 })).toThrow(/maxSecrets must be a positive integer/);
+  });
 });

@@ -1,9 +1,5 @@
-import {
-  credentialTextPatterns,
-  escapeRegExp,
-  normaliseKey,
-  SENSITIVE_KEYS,
-} from "../../redaction/credential-rules";
+import { ValidationError } from "../../errors";
+import { credentialTextPatterns, normaliseKey, SENSITIVE_KEYS } from "../../redaction/credential-rules";
 import {
   applyTextDetector,
   isCardNumber,
@@ -12,6 +8,7 @@ import {
   TEXT_DETECTORS,
   type TextDetectorName,
 } from "../../redaction/detectors";
+import { DEFAULT_MAX_SECRETS, SecretSet } from "./secret-set";
 
 /**
  * The value detectors the run redactor applies unless told otherwise: payment cards (Luhn),
@@ -34,8 +31,15 @@ export interface RedactionOptions {
    * @example ["email", "ssn", "iban"]
    */
   keys?: readonly string[];
-  /** Secret values known up front; the runtime adds every value its SecretProvider resolves. */
+  /** Secret values known up front (never forgotten); the runtime adds every value its SecretProvider resolves. */
   secrets?: readonly string[];
+  /**
+   * How many resolved secret values (from the SecretProvider, PKCE verifiers) are remembered, most
+   * recently used first. Connection credentials are not counted: each connection keeps its current
+   * and previous credentials, whatever this says.
+   * @default 10_000
+   */
+  maxSecrets?: number;
   /**
    * Value detectors run over every text the runtime stores or logs — error messages, response
    * excerpts quoted in them, event data, dead-letter errors, idempotency results — whatever key
@@ -44,6 +48,21 @@ export interface RedactionOptions {
    * @example { email: true } // also hide email addresses
    */
   detectors?: Partial<Record<TextDetectorName, boolean>>;
+}
+
+/**
+ * Where secret values are registered so the runtime's redactor masks them: what the connection
+ * service and the secret resolution of runs are given (the {@link Redactor} implements it).
+ */
+export interface SecretRegistry {
+  /** A value kept for good (configured client secrets). */
+  pinSecret(value: string): void;
+  /** A value kept while recently used (bounded by `maxSecrets`). */
+  addSecret(value: string): void;
+  /** The current values of a slot (a connection's credentials), replacing its previous ones. */
+  replaceSecrets(slot: string, values: readonly string[]): void;
+  /** Forgets a slot's values. */
+  dropSecrets(slot: string): void;
 }
 
 /** What replaces a hidden value. */
@@ -59,25 +78,57 @@ const TEXT_PATTERNS = credentialTextPatterns(REDACTED);
  * the value detectors find (cards, IBANs, tokens; emails and phones when enabled) inside any
  * string. This is the one redaction step of the run path. Returns copies; never mutates.
  */
-export class Redactor {
+export class Redactor implements SecretRegistry {
   private readonly keys: Set<string>;
-  private readonly secrets = new Set<string>();
-  private secretPattern: RegExp | undefined;
+  private readonly secrets: SecretSet;
   private readonly detectors: readonly TextDetectorName[];
 
   constructor(options: RedactionOptions = {}) {
     this.keys = new Set([...SENSITIVE_KEYS, ...(options.keys ?? []).map(normaliseKey)]);
     const enabled = { ...DEFAULT_RUN_DETECTORS, ...options.detectors };
     this.detectors = TEXT_DETECTORS.filter((name) => enabled[name]);
-    for (const secret of options.secrets ?? []) this.addSecret(secret);
+    const max = options.maxSecrets ?? DEFAULT_MAX_SECRETS;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new ValidationError(`redaction.maxSecrets must be a positive integer, got ${max}`, {
+        path: "/redaction/maxSecrets",
+      });
+    }
+    this.secrets = new SecretSet(max);
+    for (const secret of options.secrets ?? []) this.secrets.pin(secret);
   }
 
-  /** Registers a secret value; values shorter than 4 characters are ignored (they would hide too much). */
+  /** Registers a secret value that is never forgotten (a configured client secret). */
+  pinSecret(value: string): void {
+    this.secrets.pin(value);
+  }
+
+  /**
+   * Registers a secret value, remembered while it is among the `maxSecrets` most recently
+   * registered ones (registering it again counts as a use); values shorter than 4 characters are
+   * ignored (they would hide too much).
+   */
   addSecret(value: string): void {
-    if (value.length < 4 || this.secrets.has(value)) return;
     this.secrets.add(value);
-    const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.secretPattern = new RegExp(alternatives.join("|"), "gi");
+  }
+
+  /**
+   * Registers values that rotate under one name (a connection's credentials): they replace the
+   * slot's values, and the values they replace stay hidden until the next replacement, so a call
+   * still in flight with a just-refreshed token is masked. Memory stays bounded however often
+   * they rotate.
+   */
+  replaceSecrets(slot: string, values: readonly string[]): void {
+    this.secrets.replace(slot, values);
+  }
+
+  /** Forgets a slot's values (its connection was deleted). */
+  dropSecrets(slot: string): void {
+    this.secrets.drop(slot);
+  }
+
+  /** How many secret values are held now. */
+  get secretCount(): number {
+    return this.secrets.size;
   }
 
   /** Whether a key's value is always hidden. */
@@ -113,7 +164,8 @@ export class Redactor {
   }
 
   private redactCredentialText(text: string): string {
-    let result = this.secretPattern === undefined ? text : text.replace(this.secretPattern, REDACTED);
+    const secrets = this.secrets.pattern();
+    let result = secrets === undefined ? text : text.replace(secrets, REDACTED);
     for (const [pattern, replacement] of TEXT_PATTERNS) result = result.replace(pattern, replacement);
     return result;
   }
