@@ -54,6 +54,7 @@ export type {
   ReconnectCredentials,
 } from "./connections/connection-inputs";
 export { CreateConnectionInput } from "./connections/connection-inputs";
+export type { ConnectionLock } from "./connections/connection-lock";
 export type { ConnectionService, ConnectionServiceDeps } from "./connections/connection-service";
 export type { OAuthProviderConfigInput } from "./connections/oauth-provider";
 export { OAuthProviderConfig } from "./connections/oauth-provider";
@@ -238,7 +239,7 @@ export { CancelledError } from "./runs/execute/cancelled-error";
 export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/execute/run-queue";
 export { inlineQueue } from "./runs/execute/run-queue";
 export type { RateLimit } from "./runs/limits/token-bucket";
-export type { RedactionOptions } from "./runs/observe/redactor";
+export type { RedactionOptions, SecretRegistry } from "./runs/observe/redactor";
 export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
 export type { IdempotencySettings, RecordOutcome } from "./runs/records/record-context";
 export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retries/retry-policy";

@@ -2,7 +2,9 @@
 // store, making calls through one connection; reports its outcome as one JSON line.
 import { Writable } from "node:stream";
 import { type ConnectionEvent, createRuntime, staticKeyProvider } from "@synapseops/core";
+import { redisConnection, redisConnectionLock } from "@synapseops/core/bullmq";
 import { postgresStore } from "@synapseops/core/postgres";
+import { Redis } from "ioredis";
 import pino from "pino";
 
 interface Settings {
@@ -16,6 +18,9 @@ interface Settings {
   connectionId: string;
   calls: number;
   spreadMs: number;
+  /** With it, refreshes are serialised by the Redis lock instead of the store's advisory lock. */
+  redisUrl?: string;
+  lockPrefix?: string;
 }
 
 const settings = JSON.parse(process.env.SO_CONN_SETTINGS ?? "{}") as Settings;
@@ -29,6 +34,7 @@ const logger = pino(
     },
   }),
 );
+const redis = settings.redisUrl === undefined ? undefined : new Redis(redisConnection(settings.redisUrl));
 const runtime = createRuntime({
   store: postgresStore({ connectionString: settings.pgUrl }, { schema: settings.schema }),
   logger,
@@ -47,6 +53,14 @@ const runtime = createRuntime({
         allowInsecureHttp: true,
       },
     },
+    ...(redis === undefined
+      ? {}
+      : {
+          lock: redisConnectionLock({
+            client: redis,
+            ...(settings.lockPrefix ? { prefix: settings.lockPrefix } : {}),
+          }),
+        }),
   },
 });
 const events: ConnectionEvent[] = [];
@@ -83,6 +97,7 @@ process.stdin.once("data", async () => {
     }),
   );
   await runtime.close();
+  redis?.disconnect();
   process.stdout.write(`${JSON.stringify({ ok, failures, events, logText })}\n`);
   process.exit(0);
 });

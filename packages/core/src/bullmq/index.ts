@@ -1,6 +1,7 @@
 /**
  * Distributed workers for `@synapseops/core` on BullMQ (Redis): many processes share a durable
- * run's batches. Needs the optional `bullmq` package and a durable store.
+ * run's batches. Needs the optional `bullmq` package and a durable store. `redisConnectionLock`
+ * keeps connection refreshes single-flight on the same Redis.
  *
  * @example
  * ```ts
@@ -19,5 +20,7 @@
 
 export type { BullmqQueueOptions } from "./bullmq-queue";
 export { bullmqQueue } from "./bullmq-queue";
+export type { RedisConnectionLockOptions, RedisLockClient } from "./redis-connection-lock";
+export { redisConnectionLock } from "./redis-connection-lock";
 export type { RedisConnectionOptions } from "./redis-url";
 export { redisConnection } from "./redis-url";

@@ -3,6 +3,7 @@ import type { ConnectionBrokenError, SynapseError } from "../errors";
 import { ValidationError } from "../errors";
 import type { KeyProvider } from "../store/payload-codec";
 import type { Connection } from "./connection";
+import type { ConnectionLock } from "./connection-lock";
 import type { OAuthProviderConfigInput } from "./oauth-provider";
 
 /** What `runtime.connections` takes and gives: options, inputs and results (validated with zod). */
@@ -25,6 +26,12 @@ export interface ConnectionsOptions {
    * the customer to reconnect. Errors it throws are logged.
    */
   onBroken?: (connection: Connection, error: ConnectionBrokenError) => void | Promise<void>;
+  /**
+   * What keeps a connection's refresh single-flight across workers.
+   * @default the store's lock (PostgreSQL advisory lock; in process for the memory store)
+   * @example redisConnectionLock({ client: new Redis(redisConnection(process.env.REDIS_URL!)) })
+   */
+  lock?: ConnectionLock;
 }
 
 const Common = {

@@ -29,6 +29,7 @@ import {
   parseInput,
   type ReconnectCredentials,
 } from "./connection-inputs";
+import type { ConnectionLock } from "./connection-lock";
 import { type CredentialBox, connectionSecretSlot, credentialBox } from "./credential-box";
 import { parseOAuthProviders } from "./oauth-provider";
 import {
@@ -108,6 +109,9 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
     box ??= credentialBox(options.keys ?? envKeyProvider(), deps.secrets);
     return box;
   };
+  const lock: ConnectionLock = options.lock ?? {
+    withLock: (id, fn) => deps.store.withConnectionLock(id, fn),
+  };
   let refresher: TokenRefresher | undefined;
   const getRefresher = (): TokenRefresher => {
     refresher ??= tokenRefresher({
@@ -117,6 +121,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
       box: getBox(),
       providers,
       events,
+      lock,
       ...(options.onBroken === undefined ? {} : { onBroken: options.onBroken }),
     });
     return refresher;
@@ -459,7 +464,7 @@ export function connectionService(deps: ConnectionServiceDeps): ConnectionServic
           total += 1;
           if (getBox().keyIdOf(listed.credentials) === current) continue;
           // Under the lock, so a refresh in flight elsewhere is not overwritten with old tokens.
-          await deps.store.withConnectionLock(listed.id, () =>
+          await lock.withLock(listed.id, () =>
             getRefresher().mutate(listed.id, async (fresh) => ({
               ...fresh,
               credentials: await getBox().seal(await getBox().open(fresh.credentials, fresh.id), fresh.id),

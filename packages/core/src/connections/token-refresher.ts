@@ -16,6 +16,7 @@ import {
   type StoredConnection,
 } from "./connection";
 import type { ConnectionEvents } from "./connection-events";
+import type { ConnectionLock } from "./connection-lock";
 import type { CredentialBox } from "./credential-box";
 import type { OAuthProviderConfig } from "./oauth-provider";
 
@@ -60,6 +61,8 @@ export interface TokenRefresherDeps {
   box: CredentialBox;
   providers: ReadonlyMap<string, OAuthProviderConfig>;
   events: ConnectionEvents;
+  /** Makes a refresh single-flight across workers. */
+  lock: ConnectionLock;
   onBroken?: (connection: Connection, error: ConnectionBrokenError) => void | Promise<void>;
 }
 
@@ -275,9 +278,7 @@ export function tokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     // One refresh per connection in this process; the store lock makes it one across processes.
     let pending = inflight.get(id);
     if (pending === undefined) {
-      pending = deps.store
-        .withConnectionLock(id, () => refreshLocked(id, options))
-        .finally(() => inflight.delete(id));
+      pending = deps.lock.withLock(id, () => refreshLocked(id, options)).finally(() => inflight.delete(id));
       inflight.set(id, pending);
     }
     return pending;
