@@ -97,6 +97,8 @@ export function runServices(deps: RunServiceDeps): {
       create(blueprintId, startRecords(options), {
         ...options,
         trigger: checkScheduleTrigger(options.trigger) ?? { kind: "api" },
+        // Only a poll, which resolved the connection itself, may skip its check.
+        connectionChecked: false,
       }),
     get: load,
     list: (filter) => store.listRuns(filter),
@@ -121,7 +123,7 @@ export function runServices(deps: RunServiceDeps): {
         ...(event.connection ? { connection: event.connection } : {}),
       }),
     poll: (blueprintId, options) => poll(triggers, blueprintId, options),
-    cursor: (blueprintId) => storedCursor(triggers, blueprintId),
+    cursor: (blueprintId, options) => storedCursor(triggers, blueprintId, options),
     subscribe: (blueprintId, options) =>
       subscribe({ ...triggers, wait: (id) => runs.wait(id) }, blueprintId, options),
     stats: (blueprintId, options) => blueprintRunStats(store, blueprintId, options),

@@ -110,6 +110,13 @@ export interface RunService {
    * Reads new records from the blueprint's source connector from the stored cursor and runs them.
    * `fromStart: true` reads from the beginning instead — a forced full resync (backfill); the
    * cursor it ends at replaces the stored one when its run succeeds, as for any poll.
+   * With `connection`, the source is read with that customer connection's credentials from the
+   * cursor kept for (blueprint, connection), and the run uses the connection; a BROKEN or REVOKED
+   * connection fails at once with `ConnectionBrokenError` and leaves the cursor where it was.
+   * @example
+   * ```ts
+   * const run = await runtime.runs.poll(blueprintId, { connection: connectionId });
+   * ```
    */
   poll(
     blueprintId: string,
@@ -118,10 +125,14 @@ export interface RunService {
       environment?: string;
       fromStart?: boolean;
       trigger?: ScheduleRunTrigger;
+      connection?: string;
     },
   ): Promise<Run | undefined>;
-  /** The source cursor `poll` stored for the blueprint (after its last successful run); undefined before any. */
-  cursor(blueprintId: string): Promise<unknown>;
+  /**
+   * The source cursor `poll` stored for the blueprint (after its last successful run), or for
+   * (blueprint, `connection`); undefined before any.
+   */
+  cursor(blueprintId: string, options?: { connection?: string }): Promise<unknown>;
   /**
    * Consumes the blueprint's push source (its trigger connector, else its source) through the
    * connector's `subscribe`: each delivered batch becomes a run; the batch is acknowledged when

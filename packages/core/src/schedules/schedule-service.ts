@@ -4,6 +4,7 @@ import { NotFoundError, ScheduleInvalidError, ValidationError } from "../errors"
 import { newId } from "../ids";
 import type { AuditAction } from "../model/audit";
 import { parseInput } from "../parse-input";
+import { checkRunConnection } from "../runs/plan/run-connection";
 import type { Page, ScheduleFilter, ScheduleFireFilter, Store } from "../store/types";
 import {
   Schedule,
@@ -27,7 +28,8 @@ export interface ScheduleService {
    * @throws ValidationError (`INVALID_INPUT`, `path` at the field) for a malformed input.
    * @throws ScheduleInvalidError (`SCHEDULE_INVALID`) for an invalid cron expression
    * (`/timing/cron`), one that never fires, or an unknown time zone (`/timing/timeZone`).
-   * @throws NotFoundError when the blueprint does not exist.
+   * @throws NotFoundError when the blueprint (or the `connection`) does not exist.
+   * @throws ValidationError (`path: "/connection"`) for a connection of another project's connector.
    * @example
    * ```ts
    * await runtime.schedules.create({
@@ -125,6 +127,8 @@ export function scheduleService(deps: ScheduleServiceDeps): ScheduleService {
       const parsed = parseInput(ScheduleInput, input, "schedule");
       const blueprint = await store.getBlueprint(parsed.blueprintId);
       if (blueprint === undefined) throw new NotFoundError("blueprint", parsed.blueprintId);
+      if (parsed.connection !== undefined)
+        await checkRunConnection(deps, blueprint.projectId, parsed.connection);
       const now = clock().toISOString();
       const schedule = Schedule.parse({
         ...parsed,
@@ -145,6 +149,8 @@ export function scheduleService(deps: ScheduleServiceDeps): ScheduleService {
     async update(id, change, options) {
       const parsed = parseInput(ScheduleUpdate, change, "schedule change");
       const current = await load(id);
+      if (parsed.connection !== undefined && parsed.connection !== current.connection)
+        await checkRunConnection(deps, current.projectId, parsed.connection);
       const timingChanged =
         parsed.timing !== undefined && JSON.stringify(parsed.timing) !== JSON.stringify(current.timing);
       const next = {

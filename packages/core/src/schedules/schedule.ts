@@ -77,6 +77,13 @@ export const ScheduleInput = z.strictObject({
   missedTicks: MissedTickPolicy.default({ policy: "latest" }),
   /** Created paused: no tick fires until `resume`. @default false */
   paused: z.boolean().default(false),
+  /**
+   * A customer connection (`runtime.connections`) every tick's run uses: a poll reads the source
+   * with its credentials, from the cursor kept for (blueprint, connection). One schedule serves one
+   * connection — to poll every customer, create a schedule per connection. A BROKEN or REVOKED
+   * connection fails the tick (`CONNECTION_BROKEN`) without reading anything.
+   */
+  connection: Id.optional(),
 });
 /** What `schedules.create` takes (defaults applied on output). */
 export type ScheduleInput = z.input<typeof ScheduleInput>;
@@ -97,6 +104,8 @@ export const Schedule = z.object({
   overlap: OverlapPolicy,
   missedTicks: MissedTickPolicy,
   paused: z.boolean(),
+  /** The customer connection the schedule's runs use. */
+  connection: Id.optional(),
   /**
    * Ticks at or before this instant are never fired: it is when the schedule was created,
    * resumed or its timing changed.

@@ -138,12 +138,14 @@ export async function fireTick(
     await deps.runs.cancel(previous.id);
   }
   const trigger = { kind: "schedule" as const, detail: tickTriggerDetail(schedule.id, fire.tick) };
+  const connection = schedule.connection === undefined ? {} : { connection: schedule.connection };
   try {
     const run =
       action.kind === "poll"
         ? await deps.runs.poll(schedule.blueprintId, {
             ...(action.maxRecords === undefined ? {} : { maxRecords: action.maxRecords }),
             ...(action.environment === undefined ? {} : { environment: action.environment }),
+            ...connection,
             trigger,
           })
         : await deps.runs.start(schedule.blueprintId, {
@@ -151,6 +153,7 @@ export async function fireTick(
             trigger,
             ...(singleRecord ? { idempotencyKey: tickRunKey(schedule.id, fire.tick) } : {}),
             ...(action.environment === undefined ? {} : { environment: action.environment }),
+            ...connection,
           });
     await settle("FIRED", run === undefined ? { reason: "the poll found no new record" } : { runId: run.id });
   } catch (error) {

@@ -34,6 +34,8 @@ export interface CreateRunDeps extends EnqueueDeps {
 export type CreateRunOptions = Omit<StartRunOptions, "trigger"> & {
   trigger: Run["trigger"];
   replayOf?: string;
+  /** The caller already checked `connection` (a poll resolved it to read the source). */
+  connectionChecked?: boolean;
 };
 
 /**
@@ -75,7 +77,8 @@ async function insertAndQueue(
   const records = Array.isArray(given) ? given : streamed === undefined ? await collect(given) : [];
   const { projectId, revision } = await runnableRevision(store, blueprintId, options.dryRun ?? false);
   if (streamed === undefined) requireRecords(records.length);
-  if (options.connection !== undefined) await checkRunConnection(deps, projectId, options.connection);
+  if (options.connection !== undefined && options.connectionChecked !== true)
+    await checkRunConnection(deps, projectId, options.connection);
   if (options.idempotencyKey !== undefined) {
     if (records.length !== 1) refuseKeyOfManyRecords();
     checkIdempotencyKeyLength(options.idempotencyKey, "idempotencyKey");

@@ -38,13 +38,10 @@ export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSign
       : await deps.store.getEnvironment(run.projectId, run.environment);
   if (run.environment !== undefined && environment === undefined)
     throw new NotFoundError("environment", run.environment);
-  const plan = await compileRunPlan(
-    deps,
-    run.projectId,
-    revision.body,
-    environment,
-    run.connection === undefined ? undefined : await resolveRunConnection(deps, run.connection),
-  );
+  // Read once per run and worker: later batches here reuse this context.
+  const connection =
+    run.connection === undefined ? undefined : await resolveRunConnection(deps, run.connection);
+  const plan = await compileRunPlan(deps, run.projectId, revision.body, environment, connection);
   const logger = deps.logger.child({ runId: run.id, blueprintId: run.blueprintId });
   return {
     run,
@@ -58,6 +55,7 @@ export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSign
     clock: deps.clock,
     idempotency: deps.idempotency,
     limiter: deps.limiter,
+    ...(connection === undefined ? {} : { connection }),
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.onApprovalRequested ? { onApprovalRequested: deps.onApprovalRequested } : {}),
   };

@@ -1,5 +1,5 @@
 import type { ResolvedConnection } from "../../connections/token-refresher";
-import type { Connector, ConnectorConnection } from "../../connector";
+import type { Connector } from "../../connector";
 import { ErrorCode, SynapseError } from "../../errors";
 import type { ConnectorRef } from "../../model/connector-ref";
 import type { Environment } from "../../model/environment";
@@ -8,15 +8,23 @@ import type { Store } from "../../store/types";
 import type { Redactor } from "../observe/redactor";
 import type { CompileCache } from "./compile-cache";
 
-/** A connector ready to call: its type's implementation, the ref's parsed config, its secrets. */
+/**
+ * A connector ready to call: its type's implementation, the ref's parsed config, its secrets.
+ * Never changed once bound, and free of any customer connection's credentials: a run's calls
+ * add those from its `RunConnection` (see run-connection.ts).
+ */
 export interface BoundConnector {
-  ref: ConnectorRef;
-  connector: Connector;
-  config: unknown;
-  /** Replaced by the renewed ones when a customer connection's credentials are renewed. */
-  secrets: Readonly<Record<string, string>>;
-  /** The customer connection the calls go out on, for `context.connection.renewSecrets()`. */
-  connection?: ConnectorConnection;
+  readonly ref: ConnectorRef;
+  readonly connector: Connector;
+  readonly config: unknown;
+  /** The environment's and the ref's secrets. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+/** The customer connection a plan is bound for: which ref it serves and the secret names it supplies. */
+export interface ConnectionSecretNames {
+  connectorRefId: string;
+  secretNames: readonly string[];
 }
 
 /** Resolves a customer connection's credentials for a run (`runtime.connections`). */
@@ -43,8 +51,9 @@ export interface PlanDeps {
 
 /**
  * Resolves a connector ref of the project for calls: its type's implementation, its parsed config
- * and its secrets (environment secrets first, the ref's own over them, a customer connection's
- * over both when the connection is for this ref), registered for redaction.
+ * and its secrets (environment secrets first, the ref's own over them), registered for
+ * redaction. The names a customer connection for this ref supplies are not looked up: the
+ * customer's credentials stand in for them at each call.
  */
 export async function bindConnectorRef(
   deps: PlanDeps,
@@ -52,7 +61,7 @@ export async function bindConnectorRef(
   id: string,
   environment: Environment | undefined,
   path: string,
-  connection?: ResolvedConnection,
+  connection?: ConnectionSecretNames,
 ): Promise<BoundConnector> {
   const ref = await deps.store.getConnectorRef(id);
   if (ref === undefined || ref.projectId !== projectId) {
@@ -69,39 +78,16 @@ export async function bindConnectorRef(
     );
   }
   const config = connector.parseConfig(ref.config);
-  const own = connection?.connection.connectorRefId === id ? connection : undefined;
-  // A connection's names are not looked up in the secret provider: the customer's credentials
-  // stand in for them.
-  const needed = connector.secrets.filter((name) => own?.secrets[name] === undefined);
-  const shared = await resolveSecrets(
+  const supplied = connection?.connectorRefId === id ? connection.secretNames : [];
+  const needed = connector.secrets.filter((name) => !supplied.includes(name));
+  const secrets = await resolveSecrets(
     deps,
     { ...environment?.secrets, ...ref.secrets },
     needed,
     environment?.name,
     path,
   );
-  if (own === undefined) return { ref, connector, config, secrets: shared };
-  return connectionBound({ ref, connector, config, secrets: { ...shared, ...own.secrets } }, shared, own);
-}
-
-/**
- * A bound connector on a customer connection: renewing the credentials after a 401 (once across
- * workers, see token-refresher.ts) also replaces the secrets later calls of the run are given.
- */
-function connectionBound(
-  bound: BoundConnector,
-  shared: Readonly<Record<string, string>>,
-  resolved: ResolvedConnection,
-): BoundConnector {
-  bound.connection = {
-    id: resolved.handle.id,
-    async renewSecrets() {
-      const renewed = await resolved.handle.renewSecrets();
-      bound.secrets = { ...shared, ...renewed };
-      return renewed;
-    },
-  };
-  return bound;
+  return { ref, connector, config, secrets };
 }
 
 async function resolveSecrets(

@@ -1,13 +1,18 @@
 import { type CompiledExpression, type CompiledMapping, compileExpression } from "@synapseops/mapping";
 import { compileStoredMapping } from "../../blueprints/_mapping-engine";
-import type { ResolvedConnection } from "../../connections/token-refresher";
 import type { ConnectorContext } from "../../connector";
 import { ErrorCode } from "../../errors";
 import type { BlueprintBody } from "../../model/blueprint";
 import type { Environment } from "../../model/environment";
 import type { Step } from "../../model/step";
 import { type NormalisedRetryPolicy, normaliseRetryPolicy } from "../retries/retry-policy";
-import { type BoundConnector, bindConnectorRef, type PlanDeps, RunPlanError } from "./bind-connector";
+import {
+  type BoundConnector,
+  bindConnectorRef,
+  type ConnectionSecretNames,
+  type PlanDeps,
+  RunPlanError,
+} from "./bind-connector";
 import type { CompileCache } from "./compile-cache";
 
 /** What every planned step has: the step, its place, its retry policy and attempt timeout. */
@@ -81,14 +86,15 @@ const optional = (compiled: CompileCache, source: string | undefined): CompiledE
 
 /**
  * Compiles a revision's expressions and binds its connectors (config parsed, secrets resolved and
- * registered for redaction), so per-record work is only evaluation and calls.
+ * registered for redaction), so per-record work is only evaluation and calls. With a customer
+ * connection, the secret names it supplies are left to it; its credentials are not in the plan.
  */
 export async function compileRunPlan(
   deps: PlanDeps,
   projectId: string,
   body: BlueprintBody,
   environment: Environment | undefined,
-  connection?: ResolvedConnection,
+  connection?: ConnectionSecretNames,
 ): Promise<RunPlan> {
   const bound = new Map<string, BoundConnector>();
   const bind = async (id: string, path: string): Promise<BoundConnector> => {

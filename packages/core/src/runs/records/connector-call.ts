@@ -2,6 +2,7 @@ import { trace } from "@opentelemetry/api";
 import type { ConnectorContext } from "../../connector";
 import { ConnectorError } from "../../connector-error";
 import { CancelledError } from "../execute/cancelled-error";
+import { callCredentials } from "../plan/run-connection";
 import type { PlannedCall } from "../plan/run-plan";
 import { withRetries } from "../retries/with-retries";
 import type { RecordInFlight } from "./record-context";
@@ -34,13 +35,14 @@ export async function callConnector<T>(
     const timeout = planned.timeoutMs === undefined ? undefined : AbortSignal.timeout(planned.timeoutMs);
     const signal = timeout === undefined ? ctx.signal : AbortSignal.any([ctx.signal, timeout]);
     try {
+      const credentials = callCredentials(target, ctx.connection);
       const context: ConnectorContext = {
         logger: ctx.logger,
         signal,
-        secrets: target.secrets,
+        secrets: credentials.secrets,
         attempt,
         environment: ctx.plan.environment,
-        ...(target.connection === undefined ? {} : { connection: target.connection }),
+        ...(credentials.connection === undefined ? {} : { connection: credentials.connection }),
       };
       // With a timeout, the call is raced against it so a connector that ignores its signal
       // cannot outlive the attempt. Without one we trust the connector to honour the signal:

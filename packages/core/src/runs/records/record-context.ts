@@ -7,6 +7,7 @@ import type { ConnectorLimiter } from "../limits/connector-limiter";
 import type { EventLog } from "../observe/event-log";
 import type { MetricsRecorder } from "../observe/metrics-recorder";
 import type { Redactor } from "../observe/redactor";
+import type { RunConnection } from "../plan/run-connection";
 import type { RunPlan } from "../plan/run-plan";
 
 /** How one record ended. */
@@ -42,6 +43,8 @@ export interface RecordContext {
   clock: () => Date;
   idempotency: IdempotencySettings;
   limiter: (connectorRefId: string) => ConnectorLimiter;
+  /** The run's customer connection: its credentials, per run, for calls to its connector ref. */
+  connection?: RunConnection;
   random?: () => number;
   /**
    * Takes a record's key completion instead of waiting for it: the record's slot goes to the

@@ -4,6 +4,7 @@ import type { Run } from "../../model/run";
 import type { Admission } from "../create/admission";
 import type { CreateRunOptions } from "../create/create-run";
 import type { PlanDeps } from "../plan/bind-connector";
+import { resolveRunConnection } from "../plan/run-connection";
 import type { RunRegistry } from "../run-registry";
 import type { ScheduleRunTrigger } from "../types";
 import { checkScheduleTrigger } from "./schedule-trigger";
@@ -28,12 +29,19 @@ export interface PollOptions {
   fromStart?: boolean;
   /** Set by the scheduler: the run is marked as fired by its tick instead of `{ kind: "poll" }`. */
   trigger?: ScheduleRunTrigger;
+  /**
+   * A customer connection: the source is read with its credentials, from this connection's own
+   * cursor, and the run uses it too. A BROKEN or REVOKED one fails at once with
+   * `ConnectionBrokenError`, reads nothing and leaves the cursor where it was.
+   */
+  connection?: string;
 }
 
 /**
  * Reads new records from the blueprint's source connector from the stored cursor (from the
  * beginning with `fromStart`) and runs them. The cursor read up to is held until the run
- * succeeds (see {@link savePollCursor}); undefined when there was nothing new.
+ * succeeds (see {@link savePollCursor}); undefined when there was nothing new. With a
+ * connection, the cursor is the (blueprint, connection) one.
  */
 export async function poll(
   deps: PollDeps,
@@ -41,7 +49,10 @@ export async function poll(
   options: PollOptions = {},
 ): Promise<Run | undefined> {
   const scheduled = checkScheduleTrigger(options.trigger);
-  const trigger = await bindTriggerSource(deps, blueprintId, options.environment, "source");
+  // Resolved first: a broken connection fails here, before the source is touched.
+  const connection =
+    options.connection === undefined ? undefined : await resolveRunConnection(deps, options.connection);
+  const trigger = await bindTriggerSource(deps, blueprintId, options.environment, "source", connection);
   const { source } = trigger;
   if (source.connector.read === undefined) {
     throw new ValidationError(`source connector "${source.ref.id}" (type ${source.ref.type}) cannot read`, {
@@ -52,9 +63,15 @@ export async function poll(
   await deps.admission.check();
   const max = options.maxRecords ?? 1000;
   const records: unknown[] = [];
-  let cursor = options.fromStart ? undefined : await deps.store.getCursor(sourceCursorScope(blueprintId));
+  let cursor = options.fromStart
+    ? undefined
+    : await deps.store.getCursor(sourceCursorScope(blueprintId, options.connection));
   const context = triggerContext(
-    deps.logger.child({ blueprintId, trigger: "poll" }),
+    deps.logger.child({
+      blueprintId,
+      trigger: "poll",
+      ...(options.connection === undefined ? {} : { connectionId: options.connection }),
+    }),
     trigger,
     AbortSignal.timeout(POLL_READ_TIMEOUT_MS),
   );
@@ -71,6 +88,8 @@ export async function poll(
   const started = await deps.createRun(blueprintId, records, {
     trigger: scheduled ?? { kind: "poll" },
     ...(options.environment ? { environment: options.environment } : {}),
+    // Checked above (it exists, it is of the project): not read again to create the run.
+    ...(options.connection === undefined ? {} : { connection: options.connection, connectionChecked: true }),
   });
   deps.registry.holdPollCursor(started.id, cursor);
   return started;
@@ -87,14 +106,19 @@ export async function savePollCursor(
   const cursor = deps.registry.pollCursor(runId);
   if (cursor === undefined) return;
   const run = await deps.store.getRun(runId);
-  if (run?.status === "SUCCEEDED") await deps.store.putCursor(sourceCursorScope(run.blueprintId), cursor);
+  if (run?.status === "SUCCEEDED")
+    await deps.store.putCursor(sourceCursorScope(run.blueprintId, run.connection), cursor);
   // Dropped only now: `runs.wait` holds a polled run back while its cursor is pending.
   deps.registry.dropPollCursor(runId);
 }
 
-/** The cursor `poll` stored for the blueprint; undefined before any. */
-export async function storedCursor(deps: Pick<PollDeps, "store">, blueprintId: string): Promise<unknown> {
+/** The cursor `poll` stored for the blueprint (through `connection`, when given); undefined before any. */
+export async function storedCursor(
+  deps: Pick<PollDeps, "store">,
+  blueprintId: string,
+  options: { connection?: string } = {},
+): Promise<unknown> {
   if ((await deps.store.getBlueprint(blueprintId)) === undefined)
     throw new NotFoundError("blueprint", blueprintId);
-  return deps.store.getCursor(sourceCursorScope(blueprintId));
+  return deps.store.getCursor(sourceCursorScope(blueprintId, options.connection));
 }
