@@ -32,11 +32,13 @@ export function describeScheduleStore(current: () => Store): void {
       const store = current();
       const projectId = newId("prj");
       const a = sampleSchedule({ projectId });
-      const b = sampleSchedule({ projectId, paused: true });
+      // issue 22: a schedule bound to a customer connection keeps it.
+      const b = sampleSchedule({ projectId, paused: true, connection: "conn_of_customer_b" });
       await store.insertSchedule(a);
       await store.insertSchedule(b);
       await expect(store.insertSchedule(a)).rejects.toBeInstanceOf(ConflictError);
       expect(await store.getSchedule(a.id)).toEqual(a);
+      expect(await store.getSchedule(b.id)).toEqual(b);
       const changed = { ...a, name: "renamed", version: 2 };
       await store.updateSchedule(changed, 1);
       await expect(store.updateSchedule({ ...a, version: 2 }, 1)).rejects.toBeInstanceOf(ConflictError);
