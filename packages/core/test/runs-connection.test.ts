@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   ConnectorError,
   createRuntime,
@@ -136,5 +138,122 @@ describe("runs per customer connection", () => {
     expect(refused).toMatchObject({ path: "/connection" });
     expect((await runtime.runs.list({ blueprintId: blueprint.id })).items ?? []).toHaveLength(0);
     await runtime.close();
+  });
+
+  // Issue 22 review: renewing a connection's credentials used to replace the secrets of the run
+  // plan's bound connector in place; they now live per run. Two customers' runs of one blueprint
+  // renew at the same time, many times: every call must carry its own customer's token.
+  it("two connections renewing at once on one blueprint: every call carries its own customer's token", async () => {
+    // A token endpoint that names the client in each token it issues: the ground truth.
+    let issued = 0;
+    const tokenServer = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        const basic = Buffer.from((request.headers.authorization ?? "").replace(/^Basic /, ""), "base64");
+        const clientId = decodeURIComponent(basic.toString().split(":")[0] ?? "");
+        issued += 1;
+        response.setHeader("content-type", "application/json");
+        response.end(
+          JSON.stringify({
+            access_token: `token-of-${clientId}-${issued}`,
+            token_type: "bearer",
+            expires_in: 3600,
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => tokenServer.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`;
+    // The peer refuses every token the first time it sees it: each run renews again and again.
+    const seen = new Set<string>();
+    const calls: { customer: string; connectionId: string | undefined; token: string }[] = [];
+    let renewals = 0;
+    const api = defineConnector({
+      type: "api",
+      version: "1.0.0",
+      configSchema: z.object({}),
+      secrets: ["token"],
+      capabilities: {
+        async write(_config, record, context) {
+          // A network call's pause, so that later records start after earlier renewals.
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          let token = context.secrets.token ?? "";
+          if (!seen.has(token)) {
+            seen.add(token);
+            renewals += 1;
+            token = (await context.connection?.renewSecrets())?.token ?? "";
+          }
+          calls.push({
+            customer: (record as { customer: string }).customer,
+            connectionId: context.connection?.id,
+            token,
+          });
+          return { ok: true };
+        },
+      },
+    });
+    const runtime = createRuntime({
+      store: memoryStore(),
+      connectors: [api],
+      recordConcurrency: 8,
+      connections: {
+        keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]),
+        providers: {
+          m2m: {
+            authorizationEndpoint: `${url}/authorize`,
+            tokenEndpoint: `${url}/token`,
+            clientId: "host-client",
+            clientSecret: "host-client-secret",
+            allowInsecureHttp: true,
+          },
+        },
+      },
+    });
+    try {
+      const project = await runtime.projects.create({ name: "two customers" });
+      const ref = await runtime.connectorRefs.put(project.id, { type: "api", name: "API" });
+      const blueprint = await runtime.blueprints.create(project.id, {
+        name: "push",
+        body: {
+          source: { connector: ref.id },
+          target: { connector: ref.id },
+          steps: [{ id: "push", kind: "send", connector: ref.id, policy: { retry: { maxAttempts: 1 } } }],
+        },
+      });
+      await runtime.blueprints.approve(blueprint.id);
+      const connect = (customer: string) =>
+        runtime.connections.create({
+          type: "clientCredentials",
+          connectorRefId: ref.id,
+          customerId: customer,
+          provider: "m2m",
+          clientId: `client-${customer}`,
+          clientSecret: `secret-of-${customer}`,
+        });
+      const [a, b] = await Promise.all([connect("a"), connect("b")]);
+      const records = (customer: string) => Array.from({ length: 40 }, (_, n) => ({ customer, n }));
+      const runs = await Promise.all([
+        runtime.runs.start(blueprint.id, { records: records("a"), connection: a!.id }),
+        runtime.runs.start(blueprint.id, { records: records("b"), connection: b!.id }),
+      ]);
+      for (const run of runs) expect((await runtime.runs.wait(run.id)).status).toBe("SUCCEEDED");
+      expect(calls).toHaveLength(80);
+      const connectionOf = { a: a!.id, b: b!.id } as Record<string, string>;
+      const crossed = calls.filter(
+        (call) =>
+          !call.token.startsWith(`token-of-client-${call.customer}-`) ||
+          call.connectionId !== connectionOf[call.customer],
+      );
+      expect(crossed).toEqual([]);
+      // Both runs renewed, more than once each, while the other was running.
+      const renewedTokens = (customer: string) =>
+        new Set(calls.filter((call) => call.customer === customer).map((call) => call.token)).size;
+      expect(renewedTokens("a")).toBeGreaterThan(1);
+      expect(renewedTokens("b")).toBeGreaterThan(1);
+      expect(renewals).toBeGreaterThan(2);
+    } finally {
+      await runtime.close();
+      await new Promise((resolve) => tokenServer.close(resolve));
+    }
   });
 });
