@@ -90,9 +90,9 @@ export class TieredProgram {
     return this.needs.hostMayWrite;
   }
 
-  /** Whether the hot tier runs evaluations (the threshold was reached). */
+  /** Whether the next evaluation runs on the hot tier (the threshold was reached). */
   get isHot(): boolean {
-    return this.hot !== undefined;
+    return this.hot !== undefined || (this.threshold !== undefined && this.started >= this.threshold);
   }
 
   /**
