@@ -137,6 +137,7 @@ describe("tiered evaluation (issue 21)", () => {
   it("crossing the threshold changes no result and no error (random expressions and inputs)", async () => {
     const random = new Random(2121);
     let compared = 0;
+    let afterSwitch = 0;
     let afterSwitchOnFastPath = 0;
     for (let index = 0; index < 120; index++) {
       const source = render(generateExpression(random));
@@ -162,6 +163,7 @@ describe("tiered evaluation (issue 21)", () => {
         const expected = await outcome(reference, input);
         expect(sameOutcome(got, expected), `${source} on ${JSON.stringify(input)} (run ${run})`).toBe(true);
         expect(sameOutcome(got, await outcome(fast, input)), source).toBe(true);
+        if (run >= threshold) afterSwitch++;
         if (run >= threshold && tiered.counters.fast > fastBefore) afterSwitchOnFastPath++;
         compared++;
       }
@@ -170,7 +172,8 @@ describe("tiered evaluation (issue 21)", () => {
       if (!startedHot) expect(warmUp).toBe(threshold);
     }
     expect(compared).toBeGreaterThan(400);
-    // The switch really happened: most evaluations past the threshold finished on the fast path.
-    expect(afterSwitchOnFastPath).toBeGreaterThan(150);
+    // The switch really happened: a good part of the evaluations past the threshold finished on
+    // the fast path (the rest are expressions outside it, and errors, which the reference decides).
+    expect(afterSwitchOnFastPath).toBeGreaterThan(afterSwitch / 3);
   }, 120_000);
 });
