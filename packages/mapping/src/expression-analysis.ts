@@ -54,23 +54,37 @@ export function analyseExpression(ast: unknown): ReferenceNeeds {
       return;
     }
     const record = node as Record<string, unknown>;
-    const { type, value } = record;
-    if (type === "binary" && value === "&") concatenates = true;
-    if (type === "variable" && value === "eval") mentionsEval = true;
-    if (buildsRange(record)) ranges = true;
-    // An object constructor is a group-by of its input too (`{"k": v}` on `[]`).
-    if (record.group !== undefined || (type === "unary" && value === "{")) groups = true;
-    if (listsSequenceKeys(record)) listsKeys = true;
-    if (type === "condition" && record.then !== undefined) conditions = true;
-    if (type === "regex" && value instanceof RegExp) regexes.push(record);
-    if (type === "bind" && (record.rhs as { type?: unknown } | undefined)?.type === "lambda") {
-      const name = (record.lhs as { value?: unknown } | undefined)?.value;
-      if (typeof name === "string") lambdas.add(name);
+    // Property reads on AST nodes (dozens of shapes) are megamorphic: each is read only for
+    // the node types it matters to.
+    const type = record.type;
+    if (type === "binary") {
+      if (record.value === "&") concatenates = true;
+      if (buildsRange(record)) ranges = true;
+    } else if (type === "variable" || type === "wildcard") {
+      if (type === "variable" && record.value === "eval") mentionsEval = true;
+      if (listsSequenceKeys(record)) listsKeys = true;
+    } else if (type === "unary") {
+      // An object constructor is a group-by of its input too (`{"k": v}` on `[]`).
+      if (record.value === "{") groups = true;
+    } else if (type === "condition") {
+      if (record.then !== undefined) conditions = true;
+    } else if (type === "regex") {
+      if (record.value instanceof RegExp) regexes.push(record);
+    } else if (type === "bind") {
+      if ((record.rhs as { type?: unknown } | undefined)?.type === "lambda") {
+        const name = (record.lhs as { value?: unknown } | undefined)?.value;
+        if (typeof name === "string") lambdas.add(name);
+      }
+    } else if (type === "function" || type === "partial") {
+      calls.push(record);
     }
-    if (type === "function" || type === "partial") calls.push(record);
-    for (const key in record) {
+    // `Object.keys` over this many shapes is about twice as fast as `for…in` (measured).
+    const keys = Object.keys(record);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
       if (key === "value") continue;
       const child = record[key];
+      if (key === "group" && child !== undefined) groups = true;
       if (typeof child === "object") visit(child);
     }
   };
