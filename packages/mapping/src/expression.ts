@@ -67,6 +67,10 @@ export interface CompileExpressionOptions extends CompileOptions {
  * Compiles a JSONata expression with evaluation limits. Host and library functions registered
  * through `registerFunction` before this call are available as `$name(…)`.
  *
+ * Compiling parses and checks; evaluations start on the reference evaluator and move to the
+ * fast path once the expression is hot ({@link CompileOptions.fastPath}). Compiling the same
+ * text with the same options again reuses the program (and the tier it reached).
+ *
  * @example
  * ```ts
  * const total = compileExpression("$sum(items.price)", { timeoutMs: 100 });
@@ -75,7 +79,8 @@ export interface CompileExpressionOptions extends CompileOptions {
  * @throws {MappingError} `MAPPING_SYNTAX` with the position and token of the first error,
  * `MAPPING_REGEX_UNSUPPORTED` for a regular expression the linear-time engine cannot run
  * (backreferences, lookaround), `MAPPING_REGEX_UNSAFE` for one too large to compile,
- * `MAPPING_OPTIONS_INVALID` for a limit that is not a positive number.
+ * `MAPPING_OPTIONS_INVALID` for a limit that is not a positive number, or a `fastPath` or
+ * `tierUpAfter` it does not know.
  */
 export function compileExpression(
   source: string,
