@@ -1,14 +1,15 @@
 import type { ResolvedLimits } from "./expression-options";
-import type { TieredProgram } from "./expression-tiers";
+import type { ExpressionProgram } from "./expression-tiers";
 import { registryVersion } from "./function-registry";
 
 /**
  * Programs by source and options, so compiling the same text again (a playground evaluating on
- * every edit, a validation then a run) neither parses nor builds the fast path again, and a
- * hot expression stays hot. A program is a pure function of its key: the registry version is
- * part of it, so registering a function makes earlier entries unreachable.
+ * every edit, a validation then a run) neither analyses nor builds the fast path again, and a
+ * hot expression stays hot (its fast evaluations need no parse at all). A program is a pure
+ * function of its key: the registry version is part of it, so registering a function makes
+ * earlier entries unreachable.
  */
-const programs = new Map<string, TieredProgram>();
+const programs = new Map<string, ExpressionProgram>();
 const CAPACITY = 64;
 
 /** The cached program for `source` with these options, or the one `build` makes (then cached). */
@@ -16,8 +17,8 @@ export function cachedProgram(
   source: string,
   limits: ResolvedLimits,
   threshold: number | undefined,
-  build: () => TieredProgram,
-): TieredProgram {
+  build: () => ExpressionProgram,
+): ExpressionProgram {
   const key = `${registryVersion()}:${threshold ?? "never"}:${limits.timeoutMs}:${limits.maxDepth}:${limits.maxSequenceLength}:${limits.maxOutputSize}:${source}`;
   const found = programs.get(key);
   if (found !== undefined) {

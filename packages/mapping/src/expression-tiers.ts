@@ -23,49 +23,32 @@ export interface TierCounters {
   warmUp: number;
 }
 
-/** The evaluators of the hot tier. */
-interface HotTier {
-  fast: FastProgram | undefined;
-  /** Runs what the fast path does not: the whole expression (with fast sub-expressions), or one deopted evaluation. */
-  reference: ReferenceEvaluator;
-}
-
 /**
- * One expression's evaluators, shared by every `compileExpression` of the same source and
- * options (see expression-cache.ts): the tier an expression reached survives a recompile.
+ * What every `compileExpression` of one source with the same options shares (expression-cache.ts):
+ * the analysis, the fast path's program and how many evaluations the expression has had — so
+ * the tier it reached survives a recompile. Nothing here keeps evaluation history: the
+ * reference's JSONata instances do (jsonata stamps the last call's position on its function
+ * objects, and reports it in a later error), so each compile has its own.
  */
-export class TieredProgram {
-  /** Evaluations started so far; the hot tier is built when it reaches the threshold. */
+export class ExpressionProgram {
+  /** Evaluations started while not hot, over every compile of this program. */
   private started = 0;
-  private hot: HotTier | undefined;
   private fast: { program: FastProgram | undefined } | undefined;
-  /** The first tier: the reference evaluator with our guards, and no fast parts. */
-  private readonly warm: ReferenceEvaluator;
 
   /**
    * @param threshold evaluations on the first tier (`0`: hot from the first evaluation), or
    * `undefined`: never hot (`fastPath: false`).
-   * @param parsed the source parsed with the reference options of `limits`.
+   * @param pristine with a threshold of `0`, the first compile's parse, which the fast path
+   * compiles (no reference instance rewrote it).
    */
   constructor(
-    private readonly source: string,
-    private readonly limits: ResolvedLimits,
-    private readonly threshold: number | undefined,
-    private readonly parsed: jsonata.Expression,
-    private readonly needs: ReferenceNeeds,
-    private readonly environment: FunctionEnvironment,
-  ) {
-    // The parse is adopted by whichever tier needs it first: the fast path compiles an AST the
-    // reference's guards have not rewritten.
-    this.warm = new ReferenceEvaluator(
-      source,
-      limits,
-      environment,
-      needs,
-      undefined,
-      threshold === 0 ? undefined : parsed,
-    );
-  }
+    readonly source: string,
+    readonly limits: ResolvedLimits,
+    readonly threshold: number | undefined,
+    readonly needs: ReferenceNeeds,
+    readonly environment: FunctionEnvironment,
+    private pristine: jsonata.Expression | undefined,
+  ) {}
 
   /**
    * The fast path's program (its closures; code is generated at its first run), or
@@ -74,8 +57,9 @@ export class TieredProgram {
   fastProgram(): FastProgram | undefined {
     if (this.fast === undefined) {
       let ast: unknown;
-      if (this.threshold === 0) {
-        ast = this.parsed.ast();
+      if (this.pristine !== undefined) {
+        ast = this.pristine.ast();
+        this.pristine = undefined;
       } else {
         ast = jsonata(this.source).ast();
         if (this.needs.clonedRegexes) restoreClonedRegexes(ast);
@@ -85,14 +69,43 @@ export class TieredProgram {
     return this.fast.program;
   }
 
-  /** Whether the caller's input must be copied: a host function may write into what it gets. */
-  get copiesInput(): boolean {
-    return this.needs.hostMayWrite;
-  }
-
   /** Whether the next evaluation runs on the hot tier (the threshold was reached). */
   get isHot(): boolean {
-    return this.hot !== undefined || (this.threshold !== undefined && this.started >= this.threshold);
+    return this.threshold !== undefined && this.started >= this.threshold;
+  }
+
+  /** Counts an evaluation starting; whether it runs on the hot tier. */
+  startEvaluation(): boolean {
+    if (this.threshold === undefined) return false;
+    if (this.started >= this.threshold) return true;
+    this.started++;
+    return false;
+  }
+}
+
+/** The evaluators of the hot tier. */
+interface HotTier {
+  fast: FastProgram | undefined;
+  /** Runs what the fast path does not: the whole expression (with fast sub-expressions), or one deopted evaluation. */
+  reference: ReferenceEvaluator;
+}
+
+/** One compile's evaluators over a shared {@link ExpressionProgram}. */
+export class TieredEvaluator {
+  private hot: HotTier | undefined;
+  /** The first tier: the reference evaluator with our guards, and no fast parts. */
+  private readonly warm: ReferenceEvaluator;
+
+  /**
+   * @param parsed this compile's parse (with the reference options of the program's limits),
+   * when it parsed: the reference adopts it instead of parsing again.
+   */
+  constructor(
+    private readonly program: ExpressionProgram,
+    parsed: jsonata.Expression | undefined,
+  ) {
+    const { source, limits, needs, environment } = program;
+    this.warm = new ReferenceEvaluator(source, limits, environment, needs, undefined, parsed);
   }
 
   /**
@@ -109,7 +122,7 @@ export class TieredProgram {
   ): Promise<unknown> {
     const hot = this.tierUp();
     if (hot === undefined) {
-      if (this.threshold === undefined) counters.reference++;
+      if (this.program.threshold === undefined) counters.reference++;
       else counters.warmUp++;
       return await this.warm.evaluate(data, bindings, limits, signal);
     }
@@ -132,23 +145,18 @@ export class TieredProgram {
     return await hot.reference.evaluate(data, bindings, remaining, signal);
   }
 
-  /** The hot tier once this evaluation is past the threshold (built then), else `undefined`. */
+  /** The hot tier once the program is past its threshold (built then), else `undefined`. */
   private tierUp(): HotTier | undefined {
     if (this.hot !== undefined) return this.hot;
-    if (this.threshold === undefined || this.started++ < this.threshold) return undefined;
-    const fast = this.fastProgram();
+    if (!this.program.startEvaluation()) return undefined;
+    const fast = this.program.fastProgram();
+    const { source, limits, needs, environment } = this.program;
     this.hot = {
       fast,
       // Outside the fast path, its compilable parts still run fast.
       reference:
         fast === undefined
-          ? new ReferenceEvaluator(
-              this.source,
-              this.limits,
-              this.environment,
-              this.needs,
-              this.environment.frame,
-            )
+          ? new ReferenceEvaluator(source, limits, environment, needs, environment.frame)
           : this.warm,
     };
     return this.hot;

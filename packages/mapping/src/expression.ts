@@ -9,7 +9,7 @@ import {
   resolveLimits,
   tierUpThreshold,
 } from "./expression-options";
-import { type TierCounters, TieredProgram } from "./expression-tiers";
+import { ExpressionProgram, type TierCounters, TieredEvaluator } from "./expression-tiers";
 import { functionEnvironment } from "./function-environment";
 import { checkOutput } from "./guards/output-check";
 import { referenceOptions } from "./reference-evaluator";
@@ -89,8 +89,9 @@ export function compileExpression(
   const path = options.path;
   const limits = resolveLimits(options);
   const threshold = tierUpThreshold(options);
+  // This compile's parse, when the program is not cached yet (a cached one was checked).
+  let parsed: jsonata.Expression | undefined;
   const program = cachedProgram(source, limits, threshold, () => {
-    let parsed: jsonata.Expression;
     let needs: ReferenceNeeds;
     try {
       parsed = jsonata(source, referenceOptions(limits));
@@ -98,15 +99,18 @@ export function compileExpression(
     } catch (error) {
       throw toSyntaxError(error, path);
     }
-    return new TieredProgram(
+    const environment = functionEnvironment(limits.maxOutputSize);
+    return new ExpressionProgram(
       source,
       limits,
       threshold,
-      parsed,
       needs,
-      functionEnvironment(limits.maxOutputSize),
+      environment,
+      threshold === 0 ? parsed : undefined,
     );
   });
+  // With a threshold of 0 the parse is the fast path's; the reference parses its own.
+  const evaluator = new TieredEvaluator(program, threshold === 0 ? undefined : parsed);
   const counters: TierCounters = { fast: 0, reference: 0, warmUp: 0 };
 
   async function evaluate(
@@ -123,9 +127,9 @@ export function compileExpression(
     const started = Date.now();
     // A host function gets values out of the input and may write into them: it gets a copy, so
     // the caller's data (a run's live record) never changes under it (issue 17).
-    const data = program.copiesInput ? copyOf(input) : input;
+    const data = program.needs.hostMayWrite ? copyOf(input) : input;
     try {
-      const result = await program.evaluate(data, bindings, callLimits, started, signal, counters);
+      const result = await evaluator.evaluate(data, bindings, callLimits, started, signal, counters);
       checkOutput(result, limits.maxOutputSize);
       return result;
     } catch (error) {

@@ -8,6 +8,7 @@ import { type JsonataFrame, probeEnvironment } from "./guards/jsonata-environmen
  * registered functions — defined once per output limit and registry version, not once per
  * compile: JSONata parses each signature when a function is registered, and a mapping compiled
  * for a one-off evaluation (a playground) paid that for ~60 functions every time (issue 21).
+ * Instances get copies of the definitions (see `bindAll`).
  */
 export interface FunctionEnvironment {
   /** Binds them on a reference instance: `$string` refuses oversized values first (the host's own `$string` still wins). */
@@ -62,12 +63,16 @@ function createEnvironment(maxOutputSize: number): FunctionEnvironment {
   const names = [...new Set([...guarded, ...registered].map((fn) => fn.name))];
   let frame: JsonataFrame | undefined;
   let referenceDefinitions: Definitions | undefined;
-  // Function values as JSONata defines them hold no per-instance state: one set serves every
-  // instance, bound with `assign` (what `registerFunction` does after defining).
   const define = (from: JsonataFrame, all: readonly string[]): Definitions =>
     all.map((name) => [name, from.lookup(name)] as const);
+  // Each instance binds its own copy (what `registerFunction` does after defining): jsonata
+  // stamps a call's position and name on the function value and reports them in a later error,
+  // so a shared value would carry one expression's call site into another's error. The parsed
+  // signature inside is shared: it keeps no state.
   const bindAll = (expression: jsonata.Expression, all: Definitions): void => {
-    for (const [name, value] of all) expression.assign(name, value);
+    for (const [name, value] of all) {
+      expression.assign(name, typeof value === "object" && value !== null ? { ...value } : value);
+    }
   };
   const fastFrame = (): JsonataFrame => {
     frame ??= probeEnvironment(register);
