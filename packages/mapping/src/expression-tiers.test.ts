@@ -118,6 +118,28 @@ describe("tiered evaluation (issue 21)", () => {
     expect(await before.evaluate({})).toBe(1);
   });
 
+  // jsonata stamps a call's position and name on the function value it calls and reports them in
+  // a later error of a call through a function value: what a compile reports must not depend on
+  // what another compile (of the same text, or another) evaluated before.
+  it("a compile's errors do not depend on what other compiles evaluated", async () => {
+    registerFunction("tierTestUpper", (text: string) => text.toUpperCase(), "<s:s>");
+    const source = '$count(x) > 0 ? $tierTestUpper("a") : $map([1], $tierTestUpper)';
+    const token = (expression: CompiledExpression, input: unknown) =>
+      expression.evaluate(input).then(
+        () => "no error",
+        (error: MappingError) => `${error.jsonataCode} @${error.position} ${error.token}`,
+      );
+    const first = compileExpression(source, { fastPath: false });
+    const fresh = await token(first, {});
+    expect(fresh).toBe("T0410 @43 map");
+    await first.evaluate({ x: [1] }); // a direct call: the value now carries its position and name
+    expect(await token(compileExpression(source, { fastPath: false }), {})).toBe(fresh);
+    // Another expression calling the function directly first, then one only mapping it.
+    await compileExpression('$tierTestUpper("b")', { fastPath: false }).evaluate({});
+    const mapping = compileExpression("$map([1], $tierTestUpper)", { fastPath: false });
+    expect(await token(mapping, {})).toBe("T0410 @5 map");
+  });
+
   it("refuses a fastPath or tierUpAfter it does not know", () => {
     for (const options of [
       { fastPath: "sometimes" as unknown as boolean },
