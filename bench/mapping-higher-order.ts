@@ -68,8 +68,8 @@ export async function benchHigherOrder(
       }
     }
     // The warm-up evaluations (before the expression was hot) count as not on the fast path.
-    const { fast, reference, warmUp } = ours.counters;
-    const fastShare = fast / Math.max(1, fast + reference + warmUp);
+    const counted = ours.counters;
+    const fastShare = counted.fast / Math.max(1, counted.fast + counted.reference + counted.warmUp);
     const base = {
       suite,
       case: `higher-order: ${label}`,
