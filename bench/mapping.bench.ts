@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { compileExpression } from "@synapseops/mapping";
 import jsonata from "jsonata";
 import { emit, median, percentile } from "./_report";
+import { benchCompile } from "./mapping-compile";
 import { mapOrderByHand } from "./mapping-handwritten";
 import { benchHigherOrder } from "./mapping-higher-order";
 import { benchWorkerOverhead } from "./mapping-worker";
@@ -63,20 +64,11 @@ function assertGolden(name: string, outputs: readonly unknown[], samples: readon
   }
 }
 
-function timeCompile(compile: () => unknown, repetitions: number): number {
-  const times: number[] = [];
-  for (let run = 0; run < repetitions; run++) {
-    const started = performance.now();
-    compile();
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
-
 export async function run(): Promise<void> {
   const source = readFileSync(`${DEFINITION}/mapping.jsonata`, "utf8");
   const samples = JSON.parse(readFileSync(`${DEFINITION}/samples.json`, "utf8")) as Sample[];
   if (process.env.MAPPING_BENCH_SECTION === "higher-order") return benchHigherOrder(SUITE, QUICK, samples);
+  if (process.env.MAPPING_BENCH_SECTION === "compile") return benchCompile(SUITE, source, samples[0]!.input);
 
   const reference = jsonata(source);
   const ours = compileExpression(source);
@@ -167,40 +159,8 @@ export async function run(): Promise<void> {
     });
   }
 
-  // 4. Compile time: ours parses, checks regexes, compiles the fast path and binds functions.
-  emit({
-    suite: SUITE,
-    case: "order-to-erp",
-    metric: "compile time",
-    value: timeCompile(() => compileExpression(source), 200),
-    unit: "ms",
-    baseline: "jsonata 2.2.2 jsonata(expr)",
-    baseline_value: timeCompile(() => jsonata(source), 200),
-    better: "lower",
-  });
-
-  // 4b. Compile and first evaluation: the fast path generates its JavaScript source at the first
-  // evaluation, so a one-off evaluation pays for it there.
-  const firstInput = samples[0]!.input;
-  const firstTimes = async (run: () => Promise<unknown>): Promise<number> => {
-    const times: number[] = [];
-    for (let repetition = 0; repetition < 30; repetition++) {
-      const started = performance.now();
-      await run();
-      times.push(performance.now() - started);
-    }
-    return median(times);
-  };
-  emit({
-    suite: SUITE,
-    case: "order-to-erp",
-    metric: "compile + first evaluation",
-    value: await firstTimes(() => compileExpression(source).evaluate(firstInput)),
-    unit: "ms",
-    baseline: "jsonata 2.2.2 jsonata(expr).evaluate",
-    baseline_value: await firstTimes(() => jsonata(source).evaluate(firstInput)),
-    better: "lower",
-  });
+  // 4. Compile time and compile + first evaluation (mapping-compile.ts).
+  await benchCompile(SUITE, source, samples[0]!.input);
 
   // 5. An expression outside the fast path (a group-by over a tuple stream, `$lines#$i{sku: …}`,
   // keeps the whole expression off it; a plain group-by runs on it since issue 17): the

@@ -30,11 +30,28 @@ export interface EvaluationLimits {
 /** Options of `compileExpression`. */
 export interface CompileOptions extends EvaluationLimits {
   /**
-   * Evaluate through the synchronous fast path where the expression allows it (the reference
-   * JSONata evaluator runs the rest). `false` always uses the reference evaluator.
-   * @default true
+   * When evaluations move to the synchronous fast path (the reference JSONata evaluator runs
+   * the rest), as a JavaScript engine tiers up hot code:
+   * - `"tiered"`: the first {@link CompileOptions.tierUpAfter} evaluations run on the reference
+   *   evaluator, so compiling and evaluating once cost about what `jsonata` does; the fast
+   *   path's code is generated when the expression gets hot.
+   * - `true`: the fast path from the first evaluation (its code is generated then).
+   * - `false`: always the reference evaluator.
+   *
+   * Every tier gives the same results and the same errors.
+   * @default "tiered"
+   * @example
+   * ```ts
+   * compileExpression("$sum(items.price)", { fastPath: "tiered", tierUpAfter: 100 });
+   * ```
    */
-  fastPath?: boolean;
+  fastPath?: boolean | "tiered";
+  /**
+   * With `fastPath: "tiered"`: how many evaluations run on the reference evaluator before the
+   * fast path is built (`0`: from the first evaluation, like `fastPath: true`).
+   * @default 8
+   */
+  tierUpAfter?: number;
 }
 
 /** Per-call options of `evaluate`: stricter or looser limits for one evaluation, and cancellation. */
@@ -45,6 +62,34 @@ export interface EvaluateOptions {
   maxDepth?: number;
   /** Aborts the evaluation; it then fails with `MAPPING_ABORTED`. */
   signal?: AbortSignal;
+}
+
+/** Evaluations on the reference evaluator before a tiered expression's fast path is built. */
+export const DEFAULT_TIER_UP_AFTER = 8;
+
+/**
+ * How many evaluations run on the reference evaluator before the fast path is built, or
+ * `undefined` when it never is (`fastPath: false`).
+ */
+export function tierUpThreshold(
+  options: Pick<CompileOptions, "fastPath" | "tierUpAfter">,
+): number | undefined {
+  const { fastPath, tierUpAfter } = options;
+  if (fastPath !== undefined && fastPath !== true && fastPath !== false && fastPath !== "tiered") {
+    throw new MappingError(
+      MappingErrorCode.OPTIONS_INVALID,
+      `expression option fastPath must be true, false or "tiered" (got ${JSON.stringify(fastPath)})`,
+    );
+  }
+  if (tierUpAfter !== undefined && !(Number.isSafeInteger(tierUpAfter) && tierUpAfter >= 0)) {
+    throw new MappingError(
+      MappingErrorCode.OPTIONS_INVALID,
+      `expression option tierUpAfter must be a whole number of evaluations, 0 or more (got ${tierUpAfter})`,
+    );
+  }
+  if (fastPath === false) return undefined;
+  if (fastPath === true) return 0;
+  return tierUpAfter ?? DEFAULT_TIER_UP_AFTER;
 }
 
 /** The limits with every default filled in. */

@@ -41,6 +41,14 @@ export function registerFunction(
     throw new MappingError(MappingErrorCode.RULE_INVALID, `function name "${name}" is not an identifier`);
   }
   registry.set(name, { name, implementation, ...(signature === undefined ? {} : { signature }) });
+  version++;
+}
+
+let version = 0;
+
+/** Changes whenever a function is registered: what was built from the registry is stale then. */
+export function registryVersion(): number {
+  return version;
 }
 
 /** The functions registered so far, in registration order. */

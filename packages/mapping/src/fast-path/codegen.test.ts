@@ -84,7 +84,7 @@ describe("generated fast path (#4)", () => {
   });
 
   it("keeps host bindings that shadow a built-in the reference's to decide", async () => {
-    const expression = compileExpression("$string(1)");
+    const expression = compileExpression("$string(1)", { fastPath: true });
     await expect(expression.evaluate({}, { string: () => "host" })).resolves.toBe(
       await jsonata("$string(1)").evaluate({}, { string: () => "host" }),
     );
@@ -96,7 +96,7 @@ describe("generated fast path (#4)", () => {
       throw new EvalError("Code generation from strings disallowed for this context");
     } as unknown as FunctionConstructor;
     try {
-      const expression = compileExpression("line_items#$i.{'n': $i, 'sku': sku}");
+      const expression = compileExpression("line_items#$i.{'n': $i, 'sku': sku}", { fastPath: true });
       expect(JSON.stringify(await expression.evaluate(order))).toBe(
         await observe("line_items#$i.{'n': $i, 'sku': sku}", order, false).then((text) => text.slice(6)),
       );
@@ -107,7 +107,10 @@ describe("generated fast path (#4)", () => {
   });
 
   it("guards string building inside generated code", async () => {
-    const expression = compileExpression("($s := $pad('', 600, 'x'); $s & $s & $s)", { maxOutputSize: 1000 });
+    const expression = compileExpression("($s := $pad('', 600, 'x'); $s & $s & $s)", {
+      fastPath: true,
+      maxOutputSize: 1000,
+    });
     const error = await expression.evaluate({}).catch((caught: unknown) => caught);
     expect((error as MappingError).code).toBe(MappingErrorCode.OUTPUT_TOO_LARGE);
   });

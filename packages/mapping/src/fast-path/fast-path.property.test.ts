@@ -161,7 +161,7 @@ describe("fast path vs reference", () => {
   it("runs the mapping-style expressions on the fast path", async () => {
     const input = { id: 1, name: "n", items: [{ qty: 1, price: "2", sku: "a", tags: [] }], tags: "a" };
     for (const expression of MAPPING_EXPRESSIONS) {
-      const compiled = compileExpression(expression);
+      const compiled = compileExpression(expression, { fastPath: true });
       expect(compiled.fastPath, expression).toBe(true);
       await compiled.evaluate(input).catch(() => undefined);
     }

@@ -23,14 +23,16 @@ const expressions = [
 
 describe("fast sub-expressions inside the reference evaluator (#4)", () => {
   it.each(expressions)("%s matches jsonata", async (expression) => {
-    const compiled = compileExpression(expression);
+    const compiled = compileExpression(expression, { fastPath: true });
     expect(compiled.fastPath).toBe(false);
     const expected = await jsonata(expression).evaluate(input);
     expect(JSON.stringify(await compiled.evaluate(input))).toBe(JSON.stringify(expected));
   });
 
   it("falls back to the reference for a sub-expression that deopts, with its exact error", async () => {
-    const compiled = compileExpression("{ 'g': lines#$i{sku: quantity}, 'bad': lines.(sku + 1) }");
+    const compiled = compileExpression("{ 'g': lines#$i{sku: quantity}, 'bad': lines.(sku + 1) }", {
+      fastPath: true,
+    });
     const error = (await compiled.evaluate(input).catch((caught: unknown) => caught)) as MappingError;
     expect(error.code).toBe(MappingErrorCode.RUNTIME);
     expect(error.jsonataCode).toBe("T2001");
@@ -39,7 +41,7 @@ describe("fast sub-expressions inside the reference evaluator (#4)", () => {
   it("keeps the output guard inside a fast sub-expression", async () => {
     const compiled = compileExpression(
       "{ 'g': lines#$i{sku: quantity}, 's': ($s := $pad('', 600, 'x'); $s & $s & $s) }",
-      { maxOutputSize: 1000 },
+      { fastPath: true, maxOutputSize: 1000 },
     );
     const error = (await compiled.evaluate(input).catch((caught: unknown) => caught)) as MappingError;
     expect(error.code).toBe(MappingErrorCode.OUTPUT_TOO_LARGE);

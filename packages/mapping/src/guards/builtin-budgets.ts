@@ -233,13 +233,7 @@ function isSafeLiteral(node: unknown): boolean {
   return type === "number" && (!Number.isInteger(value) || Number.isSafeInteger(value));
 }
 
-/** Whether the expression builds a range (`[a..b]`). */
-export function buildsRanges(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(buildsRanges);
-  if (typeof node !== "object" || node === null) return false;
-  const record = node as Record<string, unknown>;
-  if (record.type === "binary" && record.value === "..") return true;
-  return Object.entries(record).some(
-    ([key, value]) => key !== "value" && typeof value === "object" && buildsRanges(value),
-  );
+/** Whether an AST node builds a range (`[a..b]`); `analyseExpression` asks it of every node. */
+export function buildsRange(node: Readonly<Record<string, unknown>>): boolean {
+  return node.type === "binary" && node.value === "..";
 }

@@ -12,8 +12,8 @@ type CreateSequence = (this: unknown, ...items: unknown[]) => unknown[];
  * frame: the instance's own environment, the only frame without a `base`.
  *
  * Redefining the property costs about 0.5 µs per sequence (it doubled the cost of a small
- * `$filter` off the fast path): it is installed only where {@link enumeratesSequenceKeys} says
- * an expression can list a sequence's keys.
+ * `$filter` off the fast path): it is installed only where {@link listsSequenceKeys} says, of
+ * some node, that an expression can list a sequence's keys.
  */
 export function hideSequencePush(expression: jsonata.Expression): void {
   bindHook(expression, FRAME_PUSH_HOOK, (enclosing: JsonataFrame, frame: object) => {
@@ -35,20 +35,11 @@ export function hideSequencePush(expression: jsonata.Expression): void {
 }
 
 /**
- * Whether an expression can list the own keys of a sequence: a wildcard step (`*` over an
+ * Whether an AST node lets an expression list the own keys of a sequence: a wildcard step (`*` over an
  * array lists its keys; the built-ins that list keys — `$each`, `$sift`, `$merge` — refuse
  * arrays by signature) or `$eval`, whose text is not known here. Host functions see whatever
  * they get; the caller adds them.
  */
-export function enumeratesSequenceKeys(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(enumeratesSequenceKeys);
-  if (typeof node !== "object" || node === null) return false;
-  const record = node as Record<string, unknown>;
-  if (record.type === "wildcard") return true;
-  if (record.type === "variable" && record.value === "eval") return true;
-  for (const key of Object.keys(record)) {
-    const value = record[key];
-    if (key !== "value" && typeof value === "object" && enumeratesSequenceKeys(value)) return true;
-  }
-  return false;
+export function listsSequenceKeys(node: Readonly<Record<string, unknown>>): boolean {
+  return node.type === "wildcard" || (node.type === "variable" && node.value === "eval");
 }

@@ -4,7 +4,7 @@ import type { Mapping } from "../../model/mapping";
 
 /**
  * Compiled mappings and expressions of a runtime, shared by its runs. Compiling a mapping and
- * generating its fast path (at the first evaluation) cost milliseconds: a worker that takes
+ * generating its fast path (once hot) cost milliseconds: a worker that takes
  * every run of a blueprint, or each batch job of a run on its own, pays it once per distinct
  * source, not once per run. A compiled mapping is a pure function of its definition (lookup
  * tables included), so entries are keyed by content and never go stale.
