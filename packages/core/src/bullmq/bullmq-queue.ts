@@ -51,6 +51,9 @@ export interface BullmqQueueOptions {
 interface BatchJobData {
   runId: string;
   batch?: number;
+  /** A parked record to resume (a delayed job), and its attempts when it was parked. */
+  parked?: string;
+  attempt?: number;
 }
 
 /** Thrown by the processor when the worker closed mid-batch, so BullMQ delivers it again. */
@@ -101,6 +104,21 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
     return queue;
   };
   const jobOf = (job: RunJob): { name: string; data: BatchJobData; opts: Record<string, unknown> } => {
+    if (job.parked !== undefined) {
+      return {
+        name: "parked",
+        data: { runId: job.runId, parked: job.parked, ...(job.attempt === undefined ? {} : { attempt: job.attempt }) },
+        opts: {
+          // One delayed job per parking of a record (issue 20): parked again, it gets another.
+          jobId: `${job.parked}-${job.attempt ?? 0}`,
+          delay: Math.max(0, job.delayMs ?? 0),
+          attempts,
+          backoff: { type: "fixed", delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      };
+    }
     if (job.records !== undefined)
       throw new SynapseError(
         ErrorCode.INVALID_INPUT,
@@ -124,6 +142,7 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
   return {
     kind: "bullmq",
     distributed: true,
+    delayedJobs: true,
     async enqueue(job) {
       const { name: jobName, data, opts } = jobOf(job);
       await (await getQueue()).add(jobName, data, opts);
@@ -138,8 +157,14 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
         const created = new BullWorker<BatchJobData>(
           name,
           async (job: Job<BatchJobData>) => {
+            const { runId, batch, parked, attempt } = job.data;
             const running = handler(
-              { runId: job.data.runId, ...(job.data.batch === undefined ? {} : { batch: job.data.batch }) },
+              {
+                runId,
+                ...(batch === undefined ? {} : { batch }),
+                ...(parked === undefined ? {} : { parked }),
+                ...(attempt === undefined ? {} : { attempt }),
+              },
               controller.signal,
             );
             const settled = running.then(

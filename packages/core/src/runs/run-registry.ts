@@ -1,5 +1,6 @@
 import type { ActiveRun } from "./execute/active-run";
 import type { PreparedContexts } from "./execute/batch-executor";
+import { unsettledRecords } from "./execute/run-counts";
 import type { RecordContext } from "./records/record-context";
 
 /**
@@ -42,10 +43,10 @@ export class RunRegistry implements PreparedContexts {
     this.active.set(runId, run);
   }
 
-  /** Forgets the run's controller and in-memory state, unless records still wait for approval. */
+  /** Forgets the run's controller and in-memory state, unless records still wait or are parked. */
   releaseUnlessWaiting(runId: string): void {
     const run = this.active.get(runId);
-    if (run === undefined || run.counts.waiting === 0) {
+    if (run === undefined || unsettledRecords(run.counts) === 0) {
       this.active.delete(runId);
       this.controllers.delete(runId);
     }

@@ -271,6 +271,7 @@ export function testStore(
         rejected: 0,
         deadLettered: 0,
         waiting: 0,
+        parked: 0,
       };
       it("stores a run's records in batches and refuses a batch index twice", async () => {
         const run = sampleRun(newId("bp"), "prj_x");
