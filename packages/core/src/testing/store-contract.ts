@@ -11,6 +11,7 @@ import {
   sampleTestRun,
   sampleTrace,
 } from "./fixtures";
+import { describeParkedRecordStore } from "./parked-store-contract";
 import { describeScheduleStore } from "./schedule-store-contract";
 
 /** Options of {@link testStore}. */
@@ -44,6 +45,7 @@ export function testStore(
     });
 
     describeScheduleStore(() => store);
+    describeParkedRecordStore(() => store);
 
     describe("projects", () => {
       it("inserts, reads and lists with cursor pagination", async () => {
