@@ -229,6 +229,9 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
       // A cheap read that needs Redis to answer.
       await (await getQueue()).getJobCounts("waiting");
     },
+    async activeJobs() {
+      return (await (await getQueue()).getJobCounts("active")).active ?? 0;
+    },
     async depth() {
       const counts = await (await getQueue()).getJobCounts("waiting", "prioritized", "delayed", "active");
       return Object.values(counts).reduce((sum, n) => sum + n, 0);

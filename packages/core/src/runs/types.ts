@@ -128,8 +128,8 @@ export interface RunService {
   /** Figures of a finished run, or of a running one so far. */
   metrics(id: string): Promise<RunMetrics | undefined>;
   /**
-   * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records,
-   * with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
+   * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only records waiting
+   * for approval or parked until their next attempt, with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
    * another worker is seen at the next look at the store, within 200 ms.
    */
   wait(id: string, options?: { timeoutMs?: number; untilWaiting?: boolean }): Promise<Run>;

@@ -58,6 +58,8 @@ export interface RunQueue {
    * queue without it is not checked.
    */
   depth?(): Promise<number>;
+  /** Jobs running now in any worker (not waiting, not delayed): what holds worker slots. */
+  activeJobs?(): Promise<number>;
 }
 
 /** Options of {@link inlineQueue}. */
@@ -129,6 +131,9 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
     },
     async depth() {
       return pending.length + running.size;
+    },
+    async activeJobs() {
+      return running.size;
     },
   };
 }

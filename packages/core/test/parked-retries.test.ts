@@ -1,0 +1,243 @@
+import {
+  type BlueprintBodyInput,
+  inlineQueue,
+  type RetryPolicyInput,
+  type Run,
+  type Runtime,
+  type RunQueue,
+  retryPresets,
+  type Store,
+} from "@synapseops/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { approvedPayments, failures, paymentsBody } from "./_executor-fixtures";
+import { defaultQueues, storeFactories } from "./_stores";
+
+// issue 20 (retries with long horizons): a record whose next retry waits long is parked in the
+// store instead of sleeping in its worker, and resumed by a store sweep or a delayed job. These
+// tests drive a fake clock, so hours pass in milliseconds; each resume is a `resumeParked()`
+// sweep (the runtime's own sweep timer is off), so what runs when is exact.
+
+const T0 = Date.parse("2026-03-02T08:00:00.000Z");
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** A clock the test moves by hand. */
+function fakeClock() {
+  let now = T0;
+  return {
+    now: () => new Date(now),
+    elapsed: () => now - T0,
+    set: (offsetMs: number) => {
+      now = T0 + offsetMs;
+    },
+  };
+}
+
+/** The payments blueprint with `retry` as the send step's policy. */
+function bodyWith(retry: RetryPolicyInput) {
+  return (source: string, target: string): BlueprintBodyInput => {
+    const body = paymentsBody(source, target);
+    body.steps = [...body.steps.slice(0, 2), { id: "send", kind: "send", connector: target, policy: { retry } }];
+    return body;
+  };
+}
+
+/** The Svix schedule, every retry parked (even the 5 s one), so no wait sleeps in a worker. */
+const SVIX_PARKED: RetryPolicyInput = { ...retryPresets.svix, parkAfterMs: 0 };
+/** Offsets from the first attempt at which the Svix schedule's attempts are due. */
+const SVIX_DUE = (retryPresets.svix.delaysMs ?? []).reduce<number[]>(
+  (due, delay) => [...due, (due.at(-1) ?? 0) + delay],
+  [],
+);
+
+/** Resolves once `check` holds (looked at every 20 ms, for at most 15 s). */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let waited = 0; !(await check()); waited += 20) {
+    if (waited > 15_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const records = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p-${i}`, amount: i + 1 }));
+
+async function parkedCount(runtime: Runtime, runId: string): Promise<number> {
+  return (await runtime.runs.get(runId)).counts.parked;
+}
+
+const factories = await storeFactories({ bullmq: true });
+afterAll(async () => {
+  for (const factory of factories) await factory.cleanup();
+});
+
+describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
+  /** A runtime on a fresh store with a fake clock and no sweep timer; its queue for measuring. */
+  async function setUp(retry: RetryPolicyInput, down: (clock: ReturnType<typeof fakeClock>) => boolean) {
+    const store: Store = await make();
+    const clock = fakeClock();
+    const queue: RunQueue = defaultQueues.get(store) ?? inlineQueue();
+    const payments = await approvedPayments(store, {
+      body: bodyWith(retry),
+      runtime: { clock: clock.now, queue, parking: { sweepEveryMs: 0 } },
+    });
+    const calls = new Map<string, number[]>();
+    payments.target.behave((record) => {
+      const ref = (record as { ref: string }).ref;
+      calls.set(ref, [...(calls.get(ref) ?? []), clock.elapsed()]);
+      if (down(clock)) throw failures.unavailable();
+      return { ok: true, ref };
+    });
+    return { ...payments, store, clock, queue, calls };
+  }
+
+  it.skipIf(skip)(
+    "rides out a 2-hour outage on the Svix schedule: retried on schedule, no worker held while parked, all succeed",
+    async () => {
+      const { runtime, blueprintId, target, clock, queue, calls } = await setUp(
+        SVIX_PARKED,
+        (c) => c.elapsed() < 2 * HOUR,
+      );
+      try {
+        const n = 20;
+        const run = await runtime.runs.start(blueprintId, { records: records(n) });
+        // The first attempt and those due at 5 s, 5 min 5 s and 35 min 5 s fail (the target is
+        // down for 2 h); the one due at 2 h 35 min 5 s succeeds.
+        const dues = SVIX_DUE.slice(0, 4);
+        expect(dues).toEqual([5 * SECOND, 5 * MINUTE + 5 * SECOND, 35 * MINUTE + 5 * SECOND, 2 * HOUR + 35 * MINUTE + 5 * SECOND]);
+        let slotsWhileParked = 0;
+        for (const due of dues) {
+          await until(`all ${n} records parked`, async () => (await parkedCount(runtime, run.id)) === n);
+          // Measured: while every record is parked, the queue runs no job of this run.
+          slotsWhileParked = Math.max(slotsWhileParked, (await queue.activeJobs?.()) ?? 0);
+          const parked = await runtime.runs.parked(run.id);
+          expect(parked.items).toHaveLength(n);
+          expect(parked.nextAttemptAt).toBe(new Date(T0 + due).toISOString());
+          expect((await runtime.runs.get(run.id)).status).toBe("RUNNING");
+          // Nothing runs early.
+          clock.set(due - 1);
+          expect(await runtime.resumeParked()).toBe(0);
+          clock.set(due);
+          expect(await runtime.resumeParked()).toBe(n);
+        }
+        const done = await runtime.runs.wait(run.id, { timeoutMs: 15_000 });
+        process.stdout.write(
+          `[figure] parked retries (${name}): ${n} records through a 2 h outage, worker slots held while parked: ${slotsWhileParked}\n`,
+        );
+        expect(slotsWhileParked).toBe(0);
+        expect(done.status).toBe("SUCCEEDED");
+        expect(done.counts).toMatchObject({ total: n, completed: n, parked: 0, failed: 0, deadLettered: 0 });
+        expect(target.effects).toHaveLength(n);
+        for (const [, at] of calls) expect(at).toEqual([0, ...dues]);
+        expect(calls.size).toBe(n);
+        const events = (await runtime.runs.events(run.id, { limit: 500 })).items;
+        expect(events.filter((e) => e.type === "record.parked")).toHaveLength(4 * n);
+        expect(events.filter((e) => e.type === "record.resumed")).toHaveLength(4 * n);
+        expect((await runtime.runs.parked(run.id)).items).toEqual([]);
+      } finally {
+        await runtime.close({ timeoutMs: 1_000 });
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(skip)("dead-letters a record only after the whole horizon (8 attempts over ~27.6 h)", async () => {
+    const { runtime, blueprintId, clock, calls } = await setUp(SVIX_PARKED, () => true);
+    try {
+      const run = await runtime.runs.start(blueprintId, { records: records(3) });
+      for (const due of SVIX_DUE) {
+        await until("records parked", async () => (await parkedCount(runtime, run.id)) === 3);
+        expect((await runtime.runs.get(run.id)).counts.deadLettered).toBe(0);
+        clock.set(due);
+        expect(await runtime.resumeParked()).toBe(3);
+      }
+      const done = await runtime.runs.wait(run.id, { timeoutMs: 15_000 });
+      expect(done.status).toBe("FAILED");
+      expect(done.counts).toMatchObject({ total: 3, deadLettered: 3, parked: 0 });
+      const letters = (await runtime.deadLetters.list({ runId: run.id })).items;
+      expect(letters.map((l) => l.attempts)).toEqual([8, 8, 8]);
+      expect(calls.get("p-0")).toEqual([0, ...SVIX_DUE]);
+      expect(SVIX_DUE.at(-1)).toBe(27 * HOUR + 35 * MINUTE + 5 * SECOND);
+    } finally {
+      await runtime.close({ timeoutMs: 1_000 });
+    }
+  }, 60_000);
+
+  it.skipIf(skip)("parks for the peer's Retry-After (3 h) rather than the schedule's 5 s", async () => {
+    const { runtime, blueprintId, target, clock } = await setUp(retryPresets.svix, () => false);
+    target.behave((record, _context, call) => {
+      if (call === 1) throw failures.unavailable(3 * HOUR);
+      return { ok: true, record };
+    });
+    try {
+      const run = await runtime.runs.start(blueprintId, { input: { id: "p-0", amount: 1 } });
+      await until("the record parked", async () => (await parkedCount(runtime, run.id)) === 1);
+      expect((await runtime.runs.parked(run.id)).nextAttemptAt).toBe(new Date(T0 + 3 * HOUR).toISOString());
+      clock.set(3 * HOUR - 1);
+      expect(await runtime.resumeParked()).toBe(0);
+      clock.set(3 * HOUR);
+      expect(await runtime.resumeParked()).toBe(1);
+      expect(await runtime.runs.wait(run.id, { timeoutMs: 10_000 })).toMatchObject({
+        status: "SUCCEEDED",
+        counts: { completed: 1, parked: 0 },
+      });
+      expect(target.effects).toHaveLength(1);
+    } finally {
+      await runtime.close({ timeoutMs: 1_000 });
+    }
+  }, 30_000);
+
+  it.skipIf(skip)("retryNow runs a parked record at once; cancelParked dead-letters one; typed errors", async () => {
+    let down = true;
+    const { runtime, blueprintId, target } = await setUp(SVIX_PARKED, () => down);
+    try {
+      const run = await runtime.runs.start(blueprintId, { records: records(2) });
+      await until("records parked", async () => (await parkedCount(runtime, run.id)) === 2);
+      down = false;
+      const made = await runtime.runs.retryNow(run.id, "p-0");
+      expect(made.map((p) => p.recordKey)).toEqual(["p-0"]);
+      await until("p-0 resumed", async () => (await parkedCount(runtime, run.id)) === 1);
+      expect((await runtime.runs.get(run.id)).counts).toMatchObject({ completed: 1, parked: 1 });
+      await expect(runtime.runs.retryNow(run.id, "p-0")).rejects.toMatchObject({
+        code: "RECORD_NOT_PARKED",
+        path: "/recordKey",
+      });
+      await expect(runtime.runs.retryNow("run_nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+      const cancelled = await runtime.runs.cancelParked(run.id, "p-1", { by: "ops" });
+      expect(cancelled.status).toBe("FAILED");
+      expect(cancelled.counts).toMatchObject({ completed: 1, deadLettered: 1, parked: 0 });
+      const [letter] = (await runtime.deadLetters.list({ runId: run.id })).items;
+      expect(letter?.error.code).toBe("CANCELLED");
+      // The given-up record's key was released: its replay runs it.
+      const replay = await runtime.deadLetters.replay([letter!.id]);
+      expect(await runtime.runs.wait(replay.id, { timeoutMs: 10_000 })).toMatchObject({
+        status: "SUCCEEDED",
+        counts: { completed: 1 },
+      });
+      expect(target.effects).toHaveLength(2);
+      await expect(runtime.runs.cancelParked(run.id)).rejects.toMatchObject({ code: "RECORD_NOT_PARKED" });
+    } finally {
+      await runtime.close({ timeoutMs: 1_000 });
+    }
+  }, 30_000);
+
+  it.skipIf(skip)("a cancelled run drops its parked records and frees their keys", async () => {
+    let down = true;
+    const { runtime, blueprintId, target } = await setUp(SVIX_PARKED, () => down);
+    try {
+      const run = await runtime.runs.start(blueprintId, { records: records(2) });
+      await until("records parked", async () => (await parkedCount(runtime, run.id)) === 2);
+      const cancelled: Run = await runtime.runs.cancel(run.id);
+      expect(cancelled.status).toBe("CANCELLED");
+      expect((await runtime.runs.parked(run.id)).items).toEqual([]);
+      down = false;
+      const again = await runtime.runs.start(blueprintId, { records: records(2) });
+      expect(await runtime.runs.wait(again.id, { timeoutMs: 10_000 })).toMatchObject({
+        status: "SUCCEEDED",
+        counts: { completed: 2 },
+      });
+      expect(target.effects).toHaveLength(2);
+    } finally {
+      await runtime.close({ timeoutMs: 1_000 });
+    }
+  }, 30_000);
+});
