@@ -1,6 +1,8 @@
 import {
   type BlueprintBodyInput,
+  createRuntime,
   inlineQueue,
+  memoryStore,
   type RetryPolicyInput,
   type Run,
   type Runtime,
@@ -8,6 +10,9 @@ import {
   retryPresets,
   type Store,
 } from "@synapseops/core";
+import { bullmqQueue } from "@synapseops/core/bullmq";
+import { postgresStore } from "@synapseops/core/postgres";
+import { checkTestService } from "@synapseops/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments, failures, paymentsBody } from "./_executor-fixtures";
 import { defaultQueues, storeFactories } from "./_stores";
@@ -59,6 +64,19 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
+/**
+ * The queue's running jobs once the job that parked the records has ended (it ends right after
+ * writing their counts): looked at every 20 ms for up to 5 s. 0 means no worker slot is held.
+ */
+async function activeJobsOnceSettled(queue: RunQueue): Promise<number> {
+  let active = (await queue.activeJobs?.()) ?? 0;
+  for (let waited = 0; active > 0 && waited < 5_000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    active = (await queue.activeJobs?.()) ?? 0;
+  }
+  return active;
+}
+
 const records = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p-${i}`, amount: i + 1 }));
 
 async function parkedCount(runtime: Runtime, runId: string): Promise<number> {
@@ -108,7 +126,8 @@ describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
         for (const due of dues) {
           await until(`all ${n} records parked`, async () => (await parkedCount(runtime, run.id)) === n);
           // Measured: while every record is parked, the queue runs no job of this run.
-          slotsWhileParked = Math.max(slotsWhileParked, (await queue.activeJobs?.()) ?? 0);
+          slotsWhileParked = Math.max(slotsWhileParked, await activeJobsOnceSettled(queue));
+          expect(await parkedCount(runtime, run.id)).toBe(n);
           const parked = await runtime.runs.parked(run.id);
           expect(parked.items).toHaveLength(n);
           expect(parked.nextAttemptAt).toBe(new Date(T0 + due).toISOString());
@@ -240,4 +259,104 @@ describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
       await runtime.close({ timeoutMs: 1_000 });
     }
   }, 30_000);
+});
+
+const redis = await checkTestService("redis");
+
+describe("parked records across a host restart", () => {
+  const pg = factories.find((f) => f.name === "postgres")!;
+  const cases = [
+    { name: "memory (runs kept in memory)", durableRuns: false, skip: false as string | false, shared: true },
+    { name: "memory (durable runs)", durableRuns: true, skip: false as string | false, shared: true },
+    { name: "postgres", durableRuns: true, skip: pg.skip, shared: false },
+  ];
+
+  it.each(cases)(
+    "$name: a new runtime on the same store resumes every parked record, none lost or sent twice",
+    async ({ durableRuns, skip, shared }) => {
+      if (skip) return;
+      const clock = fakeClock();
+      // The same memory store object; for PostgreSQL a second store on the same schema.
+      const first: Store = await (shared ? Promise.resolve(memoryStore()) : pg.make());
+      const schema = (first as { schema?: string }).schema;
+      const options = { clock: clock.now, durableRuns, parking: { sweepEveryMs: 0 } };
+      const a = await approvedPayments(first, { body: bodyWith(SVIX_PARKED), runtime: options });
+      a.target.behave(() => {
+        if (clock.elapsed() < 2 * HOUR) throw failures.unavailable();
+        return { ok: true };
+      });
+      const n = 10;
+      const run = await a.runtime.runs.start(a.blueprintId, { records: records(n) });
+      await until("records parked", async () => (await parkedCount(a.runtime, run.id)) === n);
+      clock.set(5 * SECOND);
+      expect(await a.runtime.resumeParked()).toBe(n);
+      await until("records parked again", async () => (await parkedCount(a.runtime, run.id)) === n);
+      await a.runtime.close({ timeoutMs: 1_000 }); // the host restarts during the wait
+      const second: Store = shared
+        ? first
+        : postgresStore({ connectionString: (await checkTestService("postgres")).url }, { schema: schema! });
+      const b = createRuntime({ store: second, connectors: [a.target.connector], ...options });
+      try {
+        clock.set(2 * HOUR + 35 * MINUTE + 5 * SECOND); // past the outage; every record is due
+        expect(await b.resumeParked()).toBe(n);
+        const done = await b.runs.wait(run.id, { timeoutMs: 10_000 });
+        expect(done).toMatchObject({ status: "SUCCEEDED", counts: { total: n, completed: n, parked: 0 } });
+        expect(a.target.effects).toHaveLength(n);
+      } finally {
+        await b.close({ timeoutMs: 1_000 });
+      }
+    },
+    30_000,
+  );
+
+  // BullMQ: a delayed job per parked record (job id from the parked record's id) resumes it,
+  // with no store sweep at all, in a worker that was not the one that parked it.
+  it.skipIf(pg.skip || redis.skip)(
+    "postgres+bullmq: a delayed job resumes the record in a new worker after the first one closed",
+    async () => {
+      const prefix = `parked20_${Date.now().toString(36)}`;
+      const url = new URL(redis.url);
+      const connection = { host: url.hostname, port: Number(url.port || 6379) };
+      const first = await pg.make();
+      const schema = (first as { schema?: string }).schema!;
+      const queueA = bullmqQueue({ connection, prefix, lockDurationMs: 2_000 });
+      const retry: RetryPolicyInput = { delaysMs: [3_000], maxAttempts: 2, parkAfterMs: 1_000 };
+      const a = await approvedPayments(first, {
+        body: bodyWith(retry),
+        runtime: { queue: queueA, parking: { sweepEveryMs: 0 } },
+      });
+      a.target.behave((_record, _context, call) => {
+        if (call === 1) throw failures.unavailable();
+        return { ok: true };
+      });
+      const run = await a.runtime.runs.start(a.blueprintId, { input: { id: "p-0", amount: 1 } });
+      await until("the record parked", async () => (await parkedCount(a.runtime, run.id)) === 1);
+      const activeWhileParked = await activeJobsOnceSettled(queueA);
+      expect(await parkedCount(a.runtime, run.id)).toBe(1);
+      await a.runtime.close({ timeoutMs: 1_000 });
+      const b = createRuntime({
+        store: postgresStore({ connectionString: (await checkTestService("postgres")).url }, { schema }),
+        connectors: [a.target.connector],
+        queue: bullmqQueue({ connection, prefix, lockDurationMs: 2_000 }),
+        parking: { sweepEveryMs: 0 },
+      });
+      try {
+        const done = await b.runs.wait(run.id, { timeoutMs: 15_000 });
+        expect(activeWhileParked).toBe(0);
+        expect(done).toMatchObject({ status: "SUCCEEDED", counts: { completed: 1, parked: 0 } });
+        expect(a.target.calls()).toBe(2);
+        const events = (await b.runs.events(run.id)).items.map((e) => e.type);
+        expect(events).toContain("record.parked");
+        expect(events).toContain("record.resumed");
+      } finally {
+        await b.close({ timeoutMs: 1_000 });
+        const { Redis } = await import("ioredis");
+        const client = new Redis(connection);
+        const keys = await client.keys(`${prefix}:*`);
+        if (keys.length > 0) await client.del(...keys);
+        client.disconnect();
+      }
+    },
+    30_000,
+  );
 });

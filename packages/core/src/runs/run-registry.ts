@@ -18,6 +18,7 @@ export class RunRegistry implements PreparedContexts {
   private readonly armedApprovals = new Set<string>();
   private readonly contexts = new Map<string, Promise<RecordContext>>();
   private readonly durableJobs = new Set<string>();
+  private readonly takeovers = new Map<string, Promise<ActiveRun>>();
 
   /** The controller that cancels the run in this process (made on first use). */
   controllerFor(runId: string): AbortController {
@@ -41,6 +42,22 @@ export class RunRegistry implements PreparedContexts {
 
   setActive(runId: string, run: ActiveRun): void {
     this.active.set(runId, run);
+  }
+
+  /**
+   * The in-memory run this process executes, or the one `takeOver` prepares here — once, however
+   * many callers ask at the same time (parked records of one run resume side by side, and each
+   * must count into the same run).
+   */
+  activeOrTakeOver(runId: string, takeOver: () => Promise<ActiveRun>): Promise<ActiveRun> {
+    const active = this.active.get(runId);
+    if (active !== undefined) return Promise.resolve(active);
+    let pending = this.takeovers.get(runId);
+    if (pending === undefined) {
+      pending = takeOver().finally(() => this.takeovers.delete(runId));
+      this.takeovers.set(runId, pending);
+    }
+    return pending;
   }
 
   /** Forgets the run's controller and in-memory state, unless records still wait or are parked. */

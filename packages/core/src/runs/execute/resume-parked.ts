@@ -83,8 +83,12 @@ export async function resumeParked(
   if (settled === undefined) return outcome;
   if (active !== undefined) {
     settleParkedCount(active.counts, outcome);
-    await settleRun(executorDeps, active);
-    registry.releaseUnlessWaiting(run.id);
+    // Counted in the store already; the run's end is written by the one resume that settled its
+    // last unsettled record (the check and the count above run without an await between them).
+    if (unsettledRecords(active.counts) === 0) {
+      await settleRun(executorDeps, active);
+      registry.releaseUnlessWaiting(run.id);
+    }
   } else if (unsettledRecords(settled.counts) === 0 && (await allBatchesDone(store, run.id))) {
     if (await finishBatchedRun(deps, context, settled)) registry.forgetContext(run.id);
   }
@@ -138,7 +142,9 @@ async function nextStep(context: RecordContext, parked: ParkedRecord, action: Pa
 
 /** The in-memory run the record belongs to, taken over here when this process is not running it. */
 async function activeRun(deps: ResumeParkedDeps, executorDeps: ExecutorDeps, run: Run): Promise<ActiveRun> {
-  const active = deps.registry.activeRun(run.id) ?? (await takeOverRun(deps.registry, executorDeps, run));
+  const active = await deps.registry.activeOrTakeOver(run.id, () =>
+    takeOverRun(deps.registry, executorDeps, run),
+  );
   // The record loop counts the record as parked first; its resume is counted after it.
   await active.done;
   return active;
