@@ -10,8 +10,8 @@ export interface ParkedSweepDeps extends ResumeParkedDeps {
   concurrency: number;
 }
 
-/** A delayed job earlier than its record's due time by more than this is ignored (a stale job). */
-const EARLY_TOLERANCE_MS = 1_000;
+/** A delayed job up to this much earlier than its record's due time waits for it. */
+const EARLY_WAIT_MS = 1_000;
 
 /**
  * Resumes every parked record that is due: claims them from the store under a lease, a page at a
@@ -57,10 +57,14 @@ export async function resumeParkedJob(deps: ParkedSweepDeps, id: string, attempt
   });
   if (parked === undefined) return;
   const stale = attempts !== undefined && parked.attempts !== attempts;
-  if (stale || Date.parse(parked.dueAt) > now.getTime() + EARLY_TOLERANCE_MS) {
+  // Never earlier than due (a Retry-After is a floor): a job a little early (the clocks' skew)
+  // waits for the due time; one much earlier, or for an earlier parking, leaves it to the sweep.
+  const early = Date.parse(parked.dueAt) - now.getTime();
+  if (stale || early > EARLY_WAIT_MS) {
     await deps.store.releaseParkedRecord(id, deps.workerId);
     return;
   }
+  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
   await resumeParked(deps, parked);
 }
 
