@@ -37,7 +37,8 @@ const RECORDS = Number(process.env.CRASH_RECORDS ?? 10_000);
 const MIN_KILLS = 20;
 const LEASE_MS = 2000;
 /** Retries waiting this long or more park the record; `off`: none does. */
-const PARK_AFTER_MS = process.env.CRASH_PARK_AFTER_MS === "off" ? undefined : Number(process.env.CRASH_PARK_AFTER_MS ?? 1000);
+const PARK_AFTER_MS =
+  process.env.CRASH_PARK_AFTER_MS === "off" ? undefined : Number(process.env.CRASH_PARK_AFTER_MS ?? 1000);
 
 /** The target: POSTs a record with its Idempotency-Key header. */
 const crashHttp = defineConnector({

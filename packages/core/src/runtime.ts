@@ -385,7 +385,10 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   if (parkedSweepMs > 0) {
     parkedSweeper = setInterval(() => {
       resumeParked().catch((error: unknown) => {
-        logger.warn({ err: redactor.redact(toSynapseError(error)) }, "resuming parked records failed; retrying later");
+        logger.warn(
+          { err: redactor.redact(toSynapseError(error)) },
+          "resuming parked records failed; retrying later",
+        );
       });
     }, parkedSweepMs);
     parkedSweeper.unref();

@@ -5,8 +5,8 @@ import {
   memoryStore,
   type RetryPolicyInput,
   type Run,
-  type Runtime,
   type RunQueue,
+  type Runtime,
   retryPresets,
   type Store,
 } from "@synapseops/core";
@@ -43,7 +43,10 @@ function fakeClock() {
 function bodyWith(retry: RetryPolicyInput) {
   return (source: string, target: string): BlueprintBodyInput => {
     const body = paymentsBody(source, target);
-    body.steps = [...body.steps.slice(0, 2), { id: "send", kind: "send", connector: target, policy: { retry } }];
+    body.steps = [
+      ...body.steps.slice(0, 2),
+      { id: "send", kind: "send", connector: target, policy: { retry } },
+    ];
     return body;
   };
 }
@@ -51,10 +54,8 @@ function bodyWith(retry: RetryPolicyInput) {
 /** The Svix schedule, every retry parked (even the 5 s one), so no wait sleeps in a worker. */
 const SVIX_PARKED: RetryPolicyInput = { ...retryPresets.svix, parkAfterMs: 0 };
 /** Offsets from the first attempt at which the Svix schedule's attempts are due. */
-const SVIX_DUE = (retryPresets.svix.delaysMs ?? []).reduce<number[]>(
-  (due, delay) => [...due, (due.at(-1) ?? 0) + delay],
-  [],
-);
+const SVIX_DUE: number[] = [];
+for (const delay of retryPresets.svix.delaysMs ?? []) SVIX_DUE.push((SVIX_DUE.at(-1) ?? 0) + delay);
 
 /** Resolves once `check` holds (looked at every 20 ms, for at most 15 s). */
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
@@ -121,7 +122,12 @@ describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
         // The first attempt and those due at 5 s, 5 min 5 s and 35 min 5 s fail (the target is
         // down for 2 h); the one due at 2 h 35 min 5 s succeeds.
         const dues = SVIX_DUE.slice(0, 4);
-        expect(dues).toEqual([5 * SECOND, 5 * MINUTE + 5 * SECOND, 35 * MINUTE + 5 * SECOND, 2 * HOUR + 35 * MINUTE + 5 * SECOND]);
+        expect(dues).toEqual([
+          5 * SECOND,
+          5 * MINUTE + 5 * SECOND,
+          35 * MINUTE + 5 * SECOND,
+          2 * HOUR + 35 * MINUTE + 5 * SECOND,
+        ]);
         let slotsWhileParked = 0;
         for (const due of dues) {
           await until(`all ${n} records parked`, async () => (await parkedCount(runtime, run.id)) === n);
@@ -159,106 +165,122 @@ describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
     60_000,
   );
 
-  it.skipIf(skip)("dead-letters a record only after the whole horizon (8 attempts over ~27.6 h)", async () => {
-    const { runtime, blueprintId, clock, calls } = await setUp(SVIX_PARKED, () => true);
-    try {
-      const run = await runtime.runs.start(blueprintId, { records: records(3) });
-      for (const due of SVIX_DUE) {
-        await until("records parked", async () => (await parkedCount(runtime, run.id)) === 3);
-        expect((await runtime.runs.get(run.id)).counts.deadLettered).toBe(0);
-        clock.set(due);
-        expect(await runtime.resumeParked()).toBe(3);
+  it.skipIf(skip)(
+    "dead-letters a record only after the whole horizon (8 attempts over ~27.6 h)",
+    async () => {
+      const { runtime, blueprintId, clock, calls } = await setUp(SVIX_PARKED, () => true);
+      try {
+        const run = await runtime.runs.start(blueprintId, { records: records(3) });
+        for (const due of SVIX_DUE) {
+          await until("records parked", async () => (await parkedCount(runtime, run.id)) === 3);
+          expect((await runtime.runs.get(run.id)).counts.deadLettered).toBe(0);
+          clock.set(due);
+          expect(await runtime.resumeParked()).toBe(3);
+        }
+        const done = await runtime.runs.wait(run.id, { timeoutMs: 15_000 });
+        expect(done.status).toBe("FAILED");
+        expect(done.counts).toMatchObject({ total: 3, deadLettered: 3, parked: 0 });
+        const letters = (await runtime.deadLetters.list({ runId: run.id })).items;
+        expect(letters.map((l) => l.attempts)).toEqual([8, 8, 8]);
+        expect(calls.get("p-0")).toEqual([0, ...SVIX_DUE]);
+        expect(SVIX_DUE.at(-1)).toBe(27 * HOUR + 35 * MINUTE + 5 * SECOND);
+      } finally {
+        await runtime.close({ timeoutMs: 1_000 });
       }
-      const done = await runtime.runs.wait(run.id, { timeoutMs: 15_000 });
-      expect(done.status).toBe("FAILED");
-      expect(done.counts).toMatchObject({ total: 3, deadLettered: 3, parked: 0 });
-      const letters = (await runtime.deadLetters.list({ runId: run.id })).items;
-      expect(letters.map((l) => l.attempts)).toEqual([8, 8, 8]);
-      expect(calls.get("p-0")).toEqual([0, ...SVIX_DUE]);
-      expect(SVIX_DUE.at(-1)).toBe(27 * HOUR + 35 * MINUTE + 5 * SECOND);
-    } finally {
-      await runtime.close({ timeoutMs: 1_000 });
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
-  it.skipIf(skip)("parks for the peer's Retry-After (3 h) rather than the schedule's 5 s", async () => {
-    const { runtime, blueprintId, target, clock } = await setUp(retryPresets.svix, () => false);
-    target.behave((record, _context, call) => {
-      if (call === 1) throw failures.unavailable(3 * HOUR);
-      return { ok: true, record };
-    });
-    try {
-      const run = await runtime.runs.start(blueprintId, { input: { id: "p-0", amount: 1 } });
-      await until("the record parked", async () => (await parkedCount(runtime, run.id)) === 1);
-      expect((await runtime.runs.parked(run.id)).nextAttemptAt).toBe(new Date(T0 + 3 * HOUR).toISOString());
-      clock.set(3 * HOUR - 1);
-      expect(await runtime.resumeParked()).toBe(0);
-      clock.set(3 * HOUR);
-      expect(await runtime.resumeParked()).toBe(1);
-      expect(await runtime.runs.wait(run.id, { timeoutMs: 10_000 })).toMatchObject({
-        status: "SUCCEEDED",
-        counts: { completed: 1, parked: 0 },
+  it.skipIf(skip)(
+    "parks for the peer's Retry-After (3 h) rather than the schedule's 5 s",
+    async () => {
+      const { runtime, blueprintId, target, clock } = await setUp(retryPresets.svix, () => false);
+      target.behave((record, _context, call) => {
+        if (call === 1) throw failures.unavailable(3 * HOUR);
+        return { ok: true, record };
       });
-      expect(target.effects).toHaveLength(1);
-    } finally {
-      await runtime.close({ timeoutMs: 1_000 });
-    }
-  }, 30_000);
+      try {
+        const run = await runtime.runs.start(blueprintId, { input: { id: "p-0", amount: 1 } });
+        await until("the record parked", async () => (await parkedCount(runtime, run.id)) === 1);
+        expect((await runtime.runs.parked(run.id)).nextAttemptAt).toBe(new Date(T0 + 3 * HOUR).toISOString());
+        clock.set(3 * HOUR - 1);
+        expect(await runtime.resumeParked()).toBe(0);
+        clock.set(3 * HOUR);
+        expect(await runtime.resumeParked()).toBe(1);
+        expect(await runtime.runs.wait(run.id, { timeoutMs: 10_000 })).toMatchObject({
+          status: "SUCCEEDED",
+          counts: { completed: 1, parked: 0 },
+        });
+        expect(target.effects).toHaveLength(1);
+      } finally {
+        await runtime.close({ timeoutMs: 1_000 });
+      }
+    },
+    30_000,
+  );
 
-  it.skipIf(skip)("retryNow runs a parked record at once; cancelParked dead-letters one; typed errors", async () => {
-    let down = true;
-    const { runtime, blueprintId, target } = await setUp(SVIX_PARKED, () => down);
-    try {
-      const run = await runtime.runs.start(blueprintId, { records: records(2) });
-      await until("records parked", async () => (await parkedCount(runtime, run.id)) === 2);
-      down = false;
-      const made = await runtime.runs.retryNow(run.id, "p-0");
-      expect(made.map((p) => p.recordKey)).toEqual(["p-0"]);
-      await until("p-0 resumed", async () => (await parkedCount(runtime, run.id)) === 1);
-      expect((await runtime.runs.get(run.id)).counts).toMatchObject({ completed: 1, parked: 1 });
-      await expect(runtime.runs.retryNow(run.id, "p-0")).rejects.toMatchObject({
-        code: "RECORD_NOT_PARKED",
-        path: "/recordKey",
-      });
-      await expect(runtime.runs.retryNow("run_nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
-      const cancelled = await runtime.runs.cancelParked(run.id, "p-1", { by: "ops" });
-      expect(cancelled.status).toBe("FAILED");
-      expect(cancelled.counts).toMatchObject({ completed: 1, deadLettered: 1, parked: 0 });
-      const [letter] = (await runtime.deadLetters.list({ runId: run.id })).items;
-      expect(letter?.error.code).toBe("CANCELLED");
-      // The given-up record's key was released: its replay runs it.
-      const replay = await runtime.deadLetters.replay([letter!.id]);
-      expect(await runtime.runs.wait(replay.id, { timeoutMs: 10_000 })).toMatchObject({
-        status: "SUCCEEDED",
-        counts: { completed: 1 },
-      });
-      expect(target.effects).toHaveLength(2);
-      await expect(runtime.runs.cancelParked(run.id)).rejects.toMatchObject({ code: "RECORD_NOT_PARKED" });
-    } finally {
-      await runtime.close({ timeoutMs: 1_000 });
-    }
-  }, 30_000);
+  it.skipIf(skip)(
+    "retryNow runs a parked record at once; cancelParked dead-letters one; typed errors",
+    async () => {
+      let down = true;
+      const { runtime, blueprintId, target } = await setUp(SVIX_PARKED, () => down);
+      try {
+        const run = await runtime.runs.start(blueprintId, { records: records(2) });
+        await until("records parked", async () => (await parkedCount(runtime, run.id)) === 2);
+        down = false;
+        const made = await runtime.runs.retryNow(run.id, "p-0");
+        expect(made.map((p) => p.recordKey)).toEqual(["p-0"]);
+        await until("p-0 resumed", async () => (await parkedCount(runtime, run.id)) === 1);
+        expect((await runtime.runs.get(run.id)).counts).toMatchObject({ completed: 1, parked: 1 });
+        await expect(runtime.runs.retryNow(run.id, "p-0")).rejects.toMatchObject({
+          code: "RECORD_NOT_PARKED",
+          path: "/recordKey",
+        });
+        await expect(runtime.runs.retryNow("run_nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+        const cancelled = await runtime.runs.cancelParked(run.id, "p-1", { by: "ops" });
+        expect(cancelled.status).toBe("FAILED");
+        expect(cancelled.counts).toMatchObject({ completed: 1, deadLettered: 1, parked: 0 });
+        const [letter] = (await runtime.deadLetters.list({ runId: run.id })).items;
+        expect(letter?.error.code).toBe("CANCELLED");
+        // The given-up record's key was released: its replay runs it.
+        const replay = await runtime.deadLetters.replay([letter!.id]);
+        expect(await runtime.runs.wait(replay.id, { timeoutMs: 10_000 })).toMatchObject({
+          status: "SUCCEEDED",
+          counts: { completed: 1 },
+        });
+        expect(target.effects).toHaveLength(2);
+        await expect(runtime.runs.cancelParked(run.id)).rejects.toMatchObject({ code: "RECORD_NOT_PARKED" });
+      } finally {
+        await runtime.close({ timeoutMs: 1_000 });
+      }
+    },
+    30_000,
+  );
 
-  it.skipIf(skip)("a cancelled run drops its parked records and frees their keys", async () => {
-    let down = true;
-    const { runtime, blueprintId, target } = await setUp(SVIX_PARKED, () => down);
-    try {
-      const run = await runtime.runs.start(blueprintId, { records: records(2) });
-      await until("records parked", async () => (await parkedCount(runtime, run.id)) === 2);
-      const cancelled: Run = await runtime.runs.cancel(run.id);
-      expect(cancelled.status).toBe("CANCELLED");
-      expect((await runtime.runs.parked(run.id)).items).toEqual([]);
-      down = false;
-      const again = await runtime.runs.start(blueprintId, { records: records(2) });
-      expect(await runtime.runs.wait(again.id, { timeoutMs: 10_000 })).toMatchObject({
-        status: "SUCCEEDED",
-        counts: { completed: 2 },
-      });
-      expect(target.effects).toHaveLength(2);
-    } finally {
-      await runtime.close({ timeoutMs: 1_000 });
-    }
-  }, 30_000);
+  it.skipIf(skip)(
+    "a cancelled run drops its parked records and frees their keys",
+    async () => {
+      let down = true;
+      const { runtime, blueprintId, target } = await setUp(SVIX_PARKED, () => down);
+      try {
+        const run = await runtime.runs.start(blueprintId, { records: records(2) });
+        await until("records parked", async () => (await parkedCount(runtime, run.id)) === 2);
+        const cancelled: Run = await runtime.runs.cancel(run.id);
+        expect(cancelled.status).toBe("CANCELLED");
+        expect((await runtime.runs.parked(run.id)).items).toEqual([]);
+        down = false;
+        const again = await runtime.runs.start(blueprintId, { records: records(2) });
+        expect(await runtime.runs.wait(again.id, { timeoutMs: 10_000 })).toMatchObject({
+          status: "SUCCEEDED",
+          counts: { completed: 2 },
+        });
+        expect(target.effects).toHaveLength(2);
+      } finally {
+        await runtime.close({ timeoutMs: 1_000 });
+      }
+    },
+    30_000,
+  );
 });
 
 const redis = await checkTestService("redis");

@@ -107,7 +107,11 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
     if (job.parked !== undefined) {
       return {
         name: "parked",
-        data: { runId: job.runId, parked: job.parked, ...(job.attempt === undefined ? {} : { attempt: job.attempt }) },
+        data: {
+          runId: job.runId,
+          parked: job.parked,
+          ...(job.attempt === undefined ? {} : { attempt: job.attempt }),
+        },
         opts: {
           // One delayed job per parking of a record (issue 20): parked again, it gets another.
           jobId: `${job.parked}-${job.attempt ?? 0}`,

@@ -5,7 +5,10 @@ import type { ParkedRecord, ParkedRecordStore } from "./types";
  * The parked-record part of `withPayloadCodec`: a parked record's `record` and `value` are run
  * payloads like a batch's records, written in their at-rest form and read back as values.
  */
-export function encryptedParkedRecords(store: ParkedRecordStore, codec: PayloadCodec): Partial<ParkedRecordStore> {
+export function encryptedParkedRecords(
+  store: ParkedRecordStore,
+  codec: PayloadCodec,
+): Partial<ParkedRecordStore> {
   const decode = async (parked: ParkedRecord): Promise<ParkedRecord> => ({
     ...parked,
     record: await codec.decode(parked.record),

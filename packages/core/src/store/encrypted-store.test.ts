@@ -83,8 +83,12 @@ describe("withPayloadCodec", () => {
     const [raw] = await inner.listParkedRecords(run.id);
     expect(isEncryptedPayload(raw?.record) && isEncryptedPayload(raw?.value)).toBe(true);
     expect(await store.listParkedRecords(run.id)).toEqual([parked]);
-    const [claimed] = await store.claimDueParkedRecords({ owner: "w", leaseMs: 1000, now: new Date(), limit: 5 });
+    const [claimed] = await store.claimDueParkedRecords({
+      owner: "w",
+      leaseMs: 1000,
+      now: new Date(),
+      limit: 5,
+    });
     expect(claimed).toMatchObject({ record, value: parked.value });
   });
 });
-

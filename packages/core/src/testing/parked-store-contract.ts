@@ -51,7 +51,9 @@ export function describeParkedRecordStore(current: () => Store): void {
       const run = sampleRun("bp_parked", "prj_parked");
       await store.insertRun(run);
       for (let position = 0; position < 10; position += 1) {
-        await store.parkRecord(parkedOf(run.id, run.blueprintId, position, `2020-01-01T00:0${position}:00.000Z`));
+        await store.parkRecord(
+          parkedOf(run.id, run.blueprintId, position, `2020-01-01T00:0${position}:00.000Z`),
+        );
       }
       const now = at("2020-01-01T00:05:30.000Z"); // positions 0..5 are due
       const claim = (owner: string) => store.claimDueParkedRecords({ owner, leaseMs: 60_000, now, limit: 4 });
@@ -62,18 +64,27 @@ export function describeParkedRecordStore(current: () => Store): void {
       expect([...a, ...b].every((p) => p.lease !== undefined)).toBe(true);
       expect(await claim("c")).toEqual([]);
       // A record claimed by id: only when free (or already the claimant's).
-      expect(await store.claimParkedRecord(`${run.id}.9`, { owner: "c", leaseMs: 60_000, now })).toMatchObject({
+      expect(
+        await store.claimParkedRecord(`${run.id}.9`, { owner: "c", leaseMs: 60_000, now }),
+      ).toMatchObject({
         position: 9,
         lease: { owner: "c" },
       });
-      expect(await store.claimParkedRecord(`${run.id}.9`, { owner: "d", leaseMs: 60_000, now })).toBeUndefined();
+      expect(
+        await store.claimParkedRecord(`${run.id}.9`, { owner: "d", leaseMs: 60_000, now }),
+      ).toBeUndefined();
       const first = a[0]!;
       await store.releaseParkedRecord(first.id, "not-the-owner");
       expect(await claim("e")).toEqual([]);
       await store.releaseParkedRecord(first.id, first.lease!.owner);
       expect((await claim("e")).map((p) => p.position)).toEqual([first.position]);
       const later = at("2020-01-01T00:07:00.000Z"); // every lease of 60 s from 00:05:30 ran out; 0..7 due
-      const retaken = await store.claimDueParkedRecords({ owner: "f", leaseMs: 60_000, now: later, limit: 100 });
+      const retaken = await store.claimDueParkedRecords({
+        owner: "f",
+        leaseMs: 60_000,
+        now: later,
+        limit: 100,
+      });
       expect(retaken.map((p) => p.position).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     });
 
@@ -87,7 +98,11 @@ export function describeParkedRecordStore(current: () => Store): void {
       await store.claimParkedRecord(parked.id, { owner: "a", leaseMs: 60_000, now });
       const settle = (current: typeof run): typeof run => ({
         ...current,
-        counts: { ...current.counts, parked: current.counts.parked - 1, completed: current.counts.completed + 1 },
+        counts: {
+          ...current.counts,
+          parked: current.counts.parked - 1,
+          completed: current.counts.completed + 1,
+        },
       });
       expect(await store.settleParkedRecord(parked.id, "b", settle)).toBeUndefined();
       const [one, two] = await Promise.all([

@@ -70,6 +70,8 @@ export async function resumeParked(
     throw error;
   } finally {
     await context.events.flush();
+    // A durable run's context is made again by its next resume: parked records hold no memory.
+    if (active === undefined) registry.forgetContext(run.id);
   }
   // Parked again: its row was replaced (unleased, with its new due time); the counts stand.
   if (outcome === "parked") return outcome;
@@ -90,14 +92,18 @@ export async function resumeParked(
       registry.releaseUnlessWaiting(run.id);
     }
   } else if (unsettledRecords(settled.counts) === 0 && (await allBatchesDone(store, run.id))) {
-    if (await finishBatchedRun(deps, context, settled)) registry.forgetContext(run.id);
+    await finishBatchedRun(deps, context, settled);
   }
   registry.notifySettled(run.id);
   return outcome;
 }
 
 /** The record's next attempt from its step, or its dead letter when it is given up. */
-async function nextStep(context: RecordContext, parked: ParkedRecord, action: ParkedAction): Promise<RecordOutcome> {
+async function nextStep(
+  context: RecordContext,
+  parked: ParkedRecord,
+  action: ParkedAction,
+): Promise<RecordOutcome> {
   const common = { step: parked.step, recordKey: parked.recordKey };
   if (action.kind === "give-up") {
     context.events.add("warn", "record.park_cancelled", { by: action.by, attempts: parked.attempts }, common);

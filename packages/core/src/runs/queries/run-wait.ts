@@ -1,7 +1,7 @@
-import { unsettledRecords } from "../execute/run-counts";
 import { ErrorCode, NotFoundError, SynapseError } from "../../errors";
 import type { Run } from "../../model/run";
 import type { Store } from "../../store/types";
+import { unsettledRecords } from "../execute/run-counts";
 import { isTerminal } from "../execute/run-state";
 import type { RunRegistry } from "../run-registry";
 

@@ -3,7 +3,7 @@ import type { Run } from "../../model/run";
 import type { ParkedRecord, Store } from "../../store/types";
 import { keyOwner } from "../idempotency/idempotency-key";
 import type { Redactor } from "../observe/redactor";
-import type { ParkedRecordView, ParkedRecords } from "../types";
+import type { ParkedRecords, ParkedRecordView } from "../types";
 
 // The run API's view of parked records: list them, make them due now, cancel them. Resuming one
 // is execute/resume-parked.ts; parking one is park-record.ts.

@@ -157,7 +157,9 @@ describe("retry policy", () => {
   it("follows an explicit schedule exactly: the Svix preset retries 7 times over 27 h 35 min 5 s", () => {
     const svix = normaliseRetryPolicy(retryPresets.svix);
     expect(attemptLimit(svix)).toBe(8);
-    const delays = [1, 2, 3, 4, 5, 6, 7].map((retry) => decideRetry(svix, retry, { retryable: true }, () => 0.5));
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((retry) =>
+      decideRetry(svix, retry, { retryable: true }, () => 0.5),
+    );
     expect(delays.map((d) => (d.retry ? d.delayMs : -1))).toEqual([
       5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
     ]);
@@ -211,7 +213,9 @@ describe("retry policy", () => {
   });
 
   it("refuses an empty, negative or oversized schedule with the field's path", () => {
-    expect(() => normaliseRetryPolicy({ delaysMs: [] })).toThrow(expect.objectContaining({ path: "/retry/delaysMs" }));
+    expect(() => normaliseRetryPolicy({ delaysMs: [] })).toThrow(
+      expect.objectContaining({ path: "/retry/delaysMs" }),
+    );
     expect(() => normaliseRetryPolicy({ delaysMs: [5, -1] })).toThrow(
       expect.objectContaining({ path: "/retry/delaysMs/1" }),
     );
