@@ -14,7 +14,6 @@ interface ParkedRow {
 const iso = (column: string): string =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 const COLUMNS = `doc::text AS doc, ${iso("due_at")}, lease_owner, ${iso("lease_expires_at")}`;
-const RETURNING = `doc::text AS doc, ${iso("due_at")}, lease_owner, ${iso("lease_expires_at")}`;
 
 function toParked(row: ParkedRow): ParkedRecord {
   const { lease: _lease, ...doc } = fromDoc<ParkedRecord>(row.doc);
@@ -27,7 +26,7 @@ function toParked(row: ParkedRow): ParkedRecord {
   };
 }
 
-/** A lease decision's SQL: free, expired, or (for `mine`) already the owner's. */
+/** A record no live lease holds at `$3` (the caller's now). */
 const FREE = `(lease_owner IS NULL OR lease_expires_at <= $3::timestamptz)`;
 
 /**
@@ -58,7 +57,7 @@ export function parkedQueries(db: Db): ParkedRecordStore {
            SELECT id FROM ${t.parkedRecords}
            WHERE due_at <= $3::timestamptz AND ${FREE}
            ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-         RETURNING ${RETURNING}`,
+         RETURNING ${COLUMNS}`,
         [owner, leaseUntil(now, leaseMs), now.toISOString(), limit],
       );
       return result.rows.map(toParked).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
@@ -68,7 +67,7 @@ export function parkedQueries(db: Db): ParkedRecordStore {
         "claimParkedRecord",
         `UPDATE ${t.parkedRecords} SET lease_owner = $1, lease_expires_at = $2::timestamptz
          WHERE id = $4 AND (${FREE} OR lease_owner = $1)
-         RETURNING ${RETURNING}`,
+         RETURNING ${COLUMNS}`,
         [owner, leaseUntil(now, leaseMs), now.toISOString(), id],
       );
       const row = result.rows[0];
@@ -125,7 +124,7 @@ export function parkedQueries(db: Db): ParkedRecordStore {
         "makeParkedRecordsDue",
         `UPDATE ${t.parkedRecords} SET due_at = LEAST(due_at, $2::timestamptz)
          WHERE run_id = $1 AND ($3::text IS NULL OR record_key = $3)
-         RETURNING ${RETURNING}`,
+         RETURNING ${COLUMNS}`,
         [runId, now.toISOString(), recordKey ?? null],
       );
       return result.rows.map(toParked);
@@ -133,7 +132,7 @@ export function parkedQueries(db: Db): ParkedRecordStore {
     async deleteParkedRecords(runId) {
       const result = await db.query<ParkedRow>(
         "deleteParkedRecords",
-        `DELETE FROM ${t.parkedRecords} WHERE run_id = $1 RETURNING ${RETURNING}`,
+        `DELETE FROM ${t.parkedRecords} WHERE run_id = $1 RETURNING ${COLUMNS}`,
         [runId],
       );
       return result.rows.map(toParked);
