@@ -66,7 +66,7 @@ export function parkedQueries(db: Db): ParkedRecordStore {
       const result = await db.query<ParkedRow>(
         "claimParkedRecord",
         `UPDATE ${t.parkedRecords} SET lease_owner = $1, lease_expires_at = $2::timestamptz
-         WHERE id = $4 AND (${FREE} OR lease_owner = $1)
+         WHERE id = $4 AND ${FREE}
          RETURNING ${COLUMNS}`,
         [owner, leaseUntil(now, leaseMs), now.toISOString(), id],
       );

@@ -37,7 +37,8 @@ export function memoryParkedStore(runs: Map<string, Run>): ParkedRecordStore {
     },
     async claimParkedRecord(id, { owner, leaseMs, now }) {
       const record = parked.get(id);
-      if (record === undefined || !canTakeLease(record.lease, owner, now)) return undefined;
+      // Free only, even for its own holder: a sweep and a delayed job of one worker share an owner.
+      if (record === undefined || !canTakeLease(record.lease, "", now)) return undefined;
       return claim(record, owner, leaseMs, now);
     },
     async releaseParkedRecord(id, owner) {

@@ -559,7 +559,10 @@ export interface ParkedRecordStore {
   parkRecord(record: ParkedRecord): Promise<void>;
   /** Claims up to `limit` records due at `now` and free (no live lease), soonest due first. */
   claimDueParkedRecords(claim: ParkedRecordClaim & { limit: number }): Promise<ParkedRecord[]>;
-  /** Claims one record, due or not, when it is free; `undefined` when gone or leased live. */
+  /**
+   * Claims one record, due or not, when it is free; `undefined` when gone or leased live (by any
+   * owner, the claimant included: a worker's sweep and its delayed jobs share its owner name).
+   */
   claimParkedRecord(id: string, claim: ParkedRecordClaim): Promise<ParkedRecord | undefined>;
   /** Drops the owner's lease, so the record may be claimed again at once. */
   releaseParkedRecord(id: string, owner: string): Promise<void>;

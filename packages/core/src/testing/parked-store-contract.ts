@@ -63,7 +63,7 @@ export function describeParkedRecordStore(current: () => Store): void {
       expect(claimed).toEqual([0, 1, 2, 3, 4, 5]);
       expect([...a, ...b].every((p) => p.lease !== undefined)).toBe(true);
       expect(await claim("c")).toEqual([]);
-      // A record claimed by id: only when free (or already the claimant's).
+      // A record claimed by id: only when free, even for the owner of its lease.
       expect(
         await store.claimParkedRecord(`${run.id}.9`, { owner: "c", leaseMs: 60_000, now }),
       ).toMatchObject({
@@ -72,6 +72,9 @@ export function describeParkedRecordStore(current: () => Store): void {
       });
       expect(
         await store.claimParkedRecord(`${run.id}.9`, { owner: "d", leaseMs: 60_000, now }),
+      ).toBeUndefined();
+      expect(
+        await store.claimParkedRecord(`${run.id}.9`, { owner: "c", leaseMs: 60_000, now }),
       ).toBeUndefined();
       const first = a[0]!;
       await store.releaseParkedRecord(first.id, "not-the-owner");
