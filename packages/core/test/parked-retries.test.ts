@@ -78,6 +78,18 @@ async function activeJobsOnceSettled(queue: RunQueue): Promise<number> {
   return active;
 }
 
+/**
+ * Resolves once every record was attempted at `due` and none of the run's parked records is due
+ * any more (each parked again for later, or settled): the clock may move on.
+ */
+async function attemptedAt(runtime: Runtime, runId: string, calls: Map<string, number[]>, due: number) {
+  await until(`every record attempted at ${due}`, async () => {
+    if (![...calls.values()].every((at) => at.includes(due))) return false;
+    const { items } = await runtime.runs.parked(runId);
+    return items.every((p) => Date.parse(p.dueAt) > T0 + due);
+  });
+}
+
 const records = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p-${i}`, amount: i + 1 }));
 
 async function parkedCount(runtime: Runtime, runId: string): Promise<number> {
@@ -142,7 +154,9 @@ describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
           clock.set(due - 1);
           expect(await runtime.resumeParked()).toBe(0);
           clock.set(due);
-          expect(await runtime.resumeParked()).toBe(n);
+          // The sweep resumes them (with BullMQ, a delayed job firing meanwhile may take one).
+          expect(await runtime.resumeParked()).toBeGreaterThan(0);
+          await attemptedAt(runtime, run.id, calls, due);
         }
         const done = await runtime.runs.wait(run.id, { timeoutMs: 15_000 });
         process.stdout.write(
@@ -175,7 +189,8 @@ describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
           await until("records parked", async () => (await parkedCount(runtime, run.id)) === 3);
           expect((await runtime.runs.get(run.id)).counts.deadLettered).toBe(0);
           clock.set(due);
-          expect(await runtime.resumeParked()).toBe(3);
+          expect(await runtime.resumeParked()).toBeGreaterThan(0);
+          await attemptedAt(runtime, run.id, calls, due);
         }
         const done = await runtime.runs.wait(run.id, { timeoutMs: 15_000 });
         expect(done.status).toBe("FAILED");

@@ -64,7 +64,13 @@ export async function resumeParkedJob(deps: ParkedSweepDeps, id: string, attempt
     await deps.store.releaseParkedRecord(id, deps.workerId);
     return;
   }
-  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+  if (early > 0) {
+    await new Promise((resolve) => setTimeout(resolve, early));
+    if (Date.parse(parked.dueAt) > deps.clock().getTime()) {
+      await deps.store.releaseParkedRecord(id, deps.workerId);
+      return;
+    }
+  }
   await resumeParked(deps, parked);
 }
 
