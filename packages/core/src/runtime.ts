@@ -178,7 +178,7 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
    * until it is due instead of holding a worker. Every runtime sweeps the store for due parked
    * records every `sweepEveryMs` (`0`: only through {@link Runtime.resumeParked}); a claim on one
    * holds `leaseMs` (a worker that dies mid-attempt frees its records after it).
-   * @default { sweepEveryMs: 1_000, leaseMs: 60_000 }
+   * @default { sweepEveryMs: 1_000 (0 with `resumeOnStart: false`, a producer-only process), leaseMs: 60_000 }
    * @example createRuntime({ store, queue, parking: { sweepEveryMs: 5_000 } })
    */
   parking?: { sweepEveryMs?: number; leaseMs?: number };
@@ -381,7 +381,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     sweeper.unref();
   }
   let parkedSweeper: NodeJS.Timeout | undefined;
-  const parkedSweepMs = options.parking?.sweepEveryMs ?? 1_000;
+  const parkedSweepMs = options.parking?.sweepEveryMs ?? (options.resumeOnStart === false ? 0 : 1_000);
   if (parkedSweepMs > 0) {
     parkedSweeper = setInterval(() => {
       resumeParked().catch((error: unknown) => {
