@@ -207,6 +207,52 @@ describe.each(factories)("parked retries ($name)", ({ name, make, skip }) => {
   );
 
   it.skipIf(skip)(
+    "a worker that dies mid-resume: its records are taken over after its lease, and a key it completed is not sent again",
+    async () => {
+      const { runtime, blueprintId, target, store, clock, calls } = await setUp(
+        SVIX_PARKED,
+        (c) => c.elapsed() < 5 * SECOND,
+      );
+      try {
+        const run = await runtime.runs.start(blueprintId, { records: records(2) });
+        await until("records parked", async () => (await parkedCount(runtime, run.id)) === 2);
+        clock.set(5 * SECOND);
+        // Another worker claims both due records, applies p-0 at the target and stores its key's
+        // outcome (as the record's owner), then is killed before settling either.
+        const claimed = await store.claimDueParkedRecords({
+          owner: "dead",
+          leaseMs: 60_000,
+          now: clock.now(),
+          limit: 10,
+        });
+        expect(claimed).toHaveLength(2);
+        const p0 = claimed.find((p) => p.recordKey === "p-0")!;
+        await store.completeIdempotencyKey({
+          scope: blueprintId,
+          key: "p-0",
+          owner: `${run.id}/${p0.position}`,
+          now: clock.now(),
+          result: { ok: true, ref: "p-0" },
+        });
+        expect(await runtime.resumeParked()).toBe(0); // held by the dead worker's lease
+        clock.set(5 * SECOND + 60_000);
+        expect(await runtime.resumeParked()).toBe(2);
+        const done = await runtime.runs.wait(run.id, { timeoutMs: 10_000 });
+        expect(done).toMatchObject({
+          status: "SUCCEEDED",
+          counts: { completed: 2, parked: 0, duplicates: 0 },
+        });
+        expect(calls.get("p-0")).toEqual([0]); // not sent again
+        expect(calls.get("p-1")).toEqual([0, 5 * SECOND + 60_000]);
+        expect(target.effects).toHaveLength(1);
+      } finally {
+        await runtime.close({ timeoutMs: 1_000 });
+      }
+    },
+    30_000,
+  );
+
+  it.skipIf(skip)(
     "parks for the peer's Retry-After (3 h) rather than the schedule's 5 s",
     async () => {
       const { runtime, blueprintId, target, clock } = await setUp(retryPresets.svix, () => false);
