@@ -4,6 +4,10 @@
  * (and restarted), PostgreSQL connections are terminated three times, Redis clients are killed,
  * and the target answers 500 for 6 s and 429 (Retry-After) for 6 s — each fault paced by the
  * run's progress, so every one lands mid-run however fast the machine is.
+ * Retries that wait 1 s or more park the record (issue 20): during the outages records are parked
+ * in the store and resumed by the workers' parked sweep and BullMQ delayed jobs while workers are
+ * killed; the run must still end exact with nothing parked (`CRASH_PARK_AFTER_MS` changes the
+ * threshold; `off` sleeps every retry in the worker as before).
  * Run twice: against a target that honours Idempotency-Key (expect 0 lost, 0 duplicated) and one
  * that ignores it (expect 0 lost; duplicates counted). Both expect the run SUCCEEDED with exact
  * counts (every record completed once in the counts, none failed or dead-lettered). Ends with
@@ -32,6 +36,9 @@ const APP = process.env.CRASH_APP ?? `synapseops_crash_${process.pid}`;
 const RECORDS = Number(process.env.CRASH_RECORDS ?? 10_000);
 const MIN_KILLS = 20;
 const LEASE_MS = 2000;
+/** Retries waiting this long or more park the record; `off`: none does. */
+const PARK_AFTER_MS =
+  process.env.CRASH_PARK_AFTER_MS === "off" ? undefined : Number(process.env.CRASH_PARK_AFTER_MS ?? 1000);
 
 /** The target: POSTs a record with its Idempotency-Key header. */
 const crashHttp = defineConnector({
@@ -94,6 +101,8 @@ async function worker(schema: string, prefix: string): Promise<void> {
     batchSize: 50,
     batchLeaseMs: LEASE_MS,
     recordConcurrency: 8,
+    // A killed worker's claimed parked records are free again after a lease.
+    parking: { sweepEveryMs: 250, leaseMs: LEASE_MS * 5 },
   });
   await new Promise(() => {});
 }
@@ -180,7 +189,15 @@ async function scenario(honour: boolean): Promise<boolean> {
           kind: "send",
           connector: ref.id,
           // Rides out the target's 6 s outages (2 s apart at most) with attempts to spare.
-          policy: { retry: { maxAttempts: 20, initialDelayMs: 100, maxDelayMs: 2000 } },
+          // Waits of PARK_AFTER_MS or more (the last ones before the 2 s cap) park the record.
+          policy: {
+            retry: {
+              maxAttempts: 20,
+              initialDelayMs: 100,
+              maxDelayMs: 2000,
+              ...(PARK_AFTER_MS === undefined ? {} : { parkAfterMs: PARK_AFTER_MS }),
+            },
+          },
         },
       ],
     },
@@ -267,10 +284,12 @@ async function scenario(honour: boolean): Promise<boolean> {
   const final = await producer.runs.get(run.id);
   const deadLetters = await producer.deadLetters.list({ runId: run.id });
   const counts = final.counts;
+  const parkings = await countParkings(schema, run.id);
   // Exact counts: every record completed once in the run's counts, none failed, lost or parked.
   const exact =
     counts.total === RECORDS &&
     counts.completed === RECORDS &&
+    counts.parked === 0 &&
     counts.failed === 0 &&
     counts.deadLettered === 0 &&
     deadLetters.items.length === 0;
@@ -278,7 +297,7 @@ async function scenario(honour: boolean): Promise<boolean> {
     `crash-test (${honour ? "key-honouring" : "key-ignoring"} target): ${elapsed} ms, longest stall ${longestStall} ms, ${faults.join("; ")}, counts ${JSON.stringify(final.counts)}\n`,
   );
   process.stdout.write(
-    `crash-test: ${RECORDS} records, ${kills} kills, lost ${lost}, duplicated ${duplicated}, run ${final.status}, counts ${exact ? "exact" : "WRONG"}, dead letters ${deadLetters.items.length}\n`,
+    `crash-test: ${RECORDS} records, ${kills} kills, lost ${lost}, duplicated ${duplicated}, run ${final.status}, counts ${exact ? "exact" : "WRONG"}, dead letters ${deadLetters.items.length}, parkings ${parkings}\n`,
   );
   if (!exact || final.status !== "SUCCEEDED") {
     // What went wrong, for the log: the run's error events (run.crashed carries the error).
@@ -294,9 +313,23 @@ async function scenario(honour: boolean): Promise<boolean> {
   await producer.close({ timeoutMs: 1000 });
   target.server.close();
   await cleanup(schema, prefix);
+  // With parking on, the outages must have parked records, or the run proved nothing about them.
+  const parked = PARK_AFTER_MS === undefined || parkings > 0;
   return honour
-    ? lost === 0 && duplicated === 0 && final.status === "SUCCEEDED" && exact && kills >= MIN_KILLS
-    : lost === 0 && final.status === "SUCCEEDED" && exact;
+    ? lost === 0 && duplicated === 0 && final.status === "SUCCEEDED" && exact && parked && kills >= MIN_KILLS
+    : lost === 0 && final.status === "SUCCEEDED" && exact && parked;
+}
+
+/** How many times the run's records were parked (its `record.parked` events). */
+async function countParkings(schema: string, runId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  const result = await client.query<{ n: string }>(
+    `SELECT count(*) AS n FROM "${schema}".run_events WHERE run_id = $1 AND doc->>'type' = 'record.parked'`,
+    [runId],
+  );
+  await client.end();
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 /** Terminates this test's PostgreSQL connections only (by application_name). */

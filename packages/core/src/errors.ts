@@ -29,6 +29,7 @@ export const ErrorCode = {
   OAUTH_FAILED: "OAUTH_FAILED",
   FORBIDDEN: "FORBIDDEN",
   SCHEDULE_INVALID: "SCHEDULE_INVALID",
+  RECORD_NOT_PARKED: "RECORD_NOT_PARKED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

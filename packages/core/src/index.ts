@@ -242,12 +242,24 @@ export type { RateLimit } from "./runs/limits/token-bucket";
 export type { RedactionOptions, SecretRegistry } from "./runs/observe/redactor";
 export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
 export type { IdempotencySettings, RecordOutcome } from "./runs/records/record-context";
+export { RecordNotParkedError } from "./runs/retries/parked-records";
 export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retries/retry-policy";
-export { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./runs/retries/retry-policy";
+export {
+  attemptLimit,
+  backoffDelay,
+  decideRetry,
+  normaliseRetryPolicy,
+  retryDelay,
+  retryHorizon,
+} from "./runs/retries/retry-policy";
+export type { RetryPolicyInput } from "./runs/retries/retry-presets";
+export { retryPresets } from "./runs/retries/retry-presets";
 export type {
   ApprovalSignal,
   BlueprintRunStats,
   DeadLetterService,
+  ParkedRecords,
+  ParkedRecordView,
   RunEventPageRequest,
   RunService,
   ScheduleRunTrigger,
@@ -299,6 +311,9 @@ export type {
   NewRunBatch,
   Page,
   PageRequest,
+  ParkedRecord,
+  ParkedRecordClaim,
+  ParkedRecordStore,
   ReadinessStore,
   RunBatch,
   RunBatchCompletion,

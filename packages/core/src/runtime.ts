@@ -174,6 +174,15 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
    */
   resumeOnStart?: boolean;
   /**
+   * Parked records (issue 20): a retry waiting a step's `parkAfterMs` or more stores the record
+   * until it is due instead of holding a worker. Every runtime sweeps the store for due parked
+   * records every `sweepEveryMs` (`0`: only through {@link Runtime.resumeParked}); a claim on one
+   * holds `leaseMs` (a worker that dies mid-attempt frees its records after it).
+   * @default { sweepEveryMs: 1_000 (0 with `resumeOnStart: false`, a producer-only process), leaseMs: 60_000 }
+   * @example createRuntime({ store, queue, parking: { sweepEveryMs: 5_000 } })
+   */
+  parking?: { sweepEveryMs?: number; leaseMs?: number };
+  /**
    * Admission control (backpressure): a new run is refused with an `OverloadedError`
    * (`retryAfterMs`) while the run queue holds `maxQueuedJobs` jobs accepted but not finished,
    * so a producer faster than its workers is told to slow down instead of filling memory or
@@ -255,6 +264,11 @@ export interface Runtime<RefInput = ConnectorRefInput> {
    */
   resume(): Promise<number>;
   /**
+   * Resumes every parked record that is due now (claimed in the store, so any number of workers
+   * may call it); returns how many it resumed. Runs by itself every `parking.sweepEveryMs`.
+   */
+  resumeParked(): Promise<number>;
+  /**
    * Retention: removes records and results of work older than `olderThan` (default: now minus
    * `retention.runPayloadsMs`) — see `RunStore.purgeRunPayloads`. Runs by itself every
    * `retention.sweepEveryMs` when `runPayloadsMs` is set.
@@ -316,7 +330,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     },
     ...(options.connections === undefined ? {} : { options: options.connections }),
   });
-  const { runs, deadLetters, stopTimers, resume } = runServices({
+  const { runs, deadLetters, stopTimers, resume, resumeParked } = runServices({
     ...deps,
     queue,
     secrets: options.secrets,
@@ -336,6 +350,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     batchSize: Math.max(1, options.batchSize ?? 100),
     batchLeaseMs,
     admission: createAdmission(queue, options.admission),
+    parking: { leaseMs: options.parking?.leaseMs ?? 60_000 },
   });
   let scheduler: Scheduler | undefined;
   let closing = false;
@@ -364,6 +379,19 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     setImmediate(sweep);
     sweeper = setInterval(sweep, batchLeaseMs);
     sweeper.unref();
+  }
+  let parkedSweeper: NodeJS.Timeout | undefined;
+  const parkedSweepMs = options.parking?.sweepEveryMs ?? (options.resumeOnStart === false ? 0 : 1_000);
+  if (parkedSweepMs > 0) {
+    parkedSweeper = setInterval(() => {
+      resumeParked().catch((error: unknown) => {
+        logger.warn(
+          { err: redactor.redact(toSynapseError(error)) },
+          "resuming parked records failed; retrying later",
+        );
+      });
+    }, parkedSweepMs);
+    parkedSweeper.unref();
   }
   const purgeRunPayloads = async (purge: { olderThan?: Date } = {}): Promise<RunPayloadPurge> => {
     const ageMs = options.retention?.runPayloadsMs;
@@ -439,11 +467,13 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       return { ok: storeHealth.ok && queueHealth.ok, store: storeHealth, queue: queueHealth };
     },
     resume,
+    resumeParked,
     purgeRunPayloads,
     async close(closeOptions?: { timeoutMs?: number }) {
       closing = true;
       await scheduler?.stop();
       if (sweeper !== undefined) clearInterval(sweeper);
+      if (parkedSweeper !== undefined) clearInterval(parkedSweeper);
       if (retentionSweeper !== undefined) clearInterval(retentionSweeper);
       stopTimers();
       await queue.close(closeOptions?.timeoutMs ?? 10_000);

@@ -51,6 +51,9 @@ export interface BullmqQueueOptions {
 interface BatchJobData {
   runId: string;
   batch?: number;
+  /** A parked record to resume (a delayed job), and its attempts when it was parked. */
+  parked?: string;
+  attempt?: number;
 }
 
 /** Thrown by the processor when the worker closed mid-batch, so BullMQ delivers it again. */
@@ -78,29 +81,55 @@ class ReleasedOnClose extends SynapseError {
  */
 export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
   const name = options.name ?? "synapseops-runs";
+  // Parked records' delayed jobs (issue 20) wait in a queue of their own, so hours of them never
+  // count as queued work for admission control (`depth`), which reads the main queue.
+  const parkedName = `${name}-parked`;
   const attempts = options.attempts ?? 1000;
   const controller = new AbortController();
-  let queue: Promise<Queue> | undefined;
-  let worker: Promise<Worker | undefined> | undefined;
+  const queues = new Map<string, Promise<Queue>>();
+  let workers: Promise<Worker[]> | undefined;
   let closed = false;
   // Jobs this worker is running, so close() can wait for them itself: BullMQ's close() waits for
   // active jobs, and a later close(true) only returns that same promise, so a job that ignores
   // the abort would hold a graceful-then-forced close forever.
   const active = new Set<Promise<void>>();
 
-  const getQueue = (): Promise<Queue> => {
+  const getQueue = (queueName = name): Promise<Queue> => {
     if (closed) return Promise.reject(new SynapseError(ErrorCode.CLOSED, "the bullmq queue is closed"));
-    queue ??= loadBullmq().then(
-      ({ Queue: BullQueue }) =>
-        new BullQueue(name, {
-          connection: options.connection,
-          ...(options.prefix ? { prefix: options.prefix } : {}),
-        }),
-    );
-    queue.catch(() => (queue = undefined));
-    return queue;
+    let opened = queues.get(queueName);
+    if (opened === undefined) {
+      opened = loadBullmq().then(
+        ({ Queue: BullQueue }) =>
+          new BullQueue(queueName, {
+            connection: options.connection,
+            ...(options.prefix ? { prefix: options.prefix } : {}),
+          }),
+      );
+      queues.set(queueName, opened);
+      opened.catch(() => queues.delete(queueName));
+    }
+    return opened;
   };
   const jobOf = (job: RunJob): { name: string; data: BatchJobData; opts: Record<string, unknown> } => {
+    if (job.parked !== undefined) {
+      return {
+        name: "parked",
+        data: {
+          runId: job.runId,
+          parked: job.parked,
+          ...(job.attempt === undefined ? {} : { attempt: job.attempt }),
+        },
+        opts: {
+          // One delayed job per parking of a record (issue 20): parked again, it gets another.
+          jobId: `${job.parked}-${job.attempt ?? 0}`,
+          delay: Math.max(0, job.delayMs ?? 0),
+          attempts,
+          backoff: { type: "fixed", delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      };
+    }
     if (job.records !== undefined)
       throw new SynapseError(
         ErrorCode.INVALID_INPUT,
@@ -124,64 +153,80 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
   return {
     kind: "bullmq",
     distributed: true,
+    delayedJobs: true,
     async enqueue(job) {
       const { name: jobName, data, opts } = jobOf(job);
-      await (await getQueue()).add(jobName, data, opts);
+      await (await getQueue(job.parked === undefined ? name : parkedName)).add(jobName, data, opts);
     },
     async enqueueMany(jobs) {
-      await (await getQueue()).addBulk(jobs.map(jobOf));
+      const parked = jobs.filter((job) => job.parked !== undefined);
+      const batches = jobs.filter((job) => job.parked === undefined);
+      if (batches.length > 0) await (await getQueue()).addBulk(batches.map(jobOf));
+      if (parked.length > 0) await (await getQueue(parkedName)).addBulk(parked.map(jobOf));
     },
     start(handler: RunJobHandler) {
       if (options.worker === false) return;
-      worker = loadBullmq().then(({ Worker: BullWorker }) => {
-        if (closed) return undefined;
-        const created = new BullWorker<BatchJobData>(
-          name,
-          async (job: Job<BatchJobData>) => {
-            const running = handler(
-              { runId: job.data.runId, ...(job.data.batch === undefined ? {} : { batch: job.data.batch }) },
-              controller.signal,
-            );
-            const settled = running.then(
-              () => undefined,
-              () => undefined,
-            );
-            active.add(settled);
-            try {
-              await running;
-            } finally {
-              active.delete(settled);
-            }
-            if (controller.signal.aborted)
-              throw new ReleasedOnClose(ErrorCode.CLOSED, "worker closed mid-batch: the batch was released");
-          },
-          {
-            connection: options.connection,
-            concurrency: Math.max(1, options.concurrency ?? 4),
-            lockDuration: options.lockDurationMs ?? 30_000,
-            // Check for stalled jobs as often as a lock can expire, so a killed worker's job
-            // moves on within about one lock duration rather than BullMQ's 30 s default.
-            stalledInterval: options.lockDurationMs ?? 30_000,
-            // A killed worker's job is recovered as often as it takes: leases decide who works.
-            maxStalledCount: 1000,
-            ...(options.prefix ? { prefix: options.prefix } : {}),
-            ...(options.limiter
-              ? { limiter: { max: options.limiter.max, duration: options.limiter.durationMs } }
-              : {}),
-          },
-        );
-        created.on("error", () => {
-          // Connection errors are retried by ioredis; BullMQ reports them here, not to the host.
-        });
-        return created;
+      workers = loadBullmq().then(({ Worker: BullWorker }) => {
+        if (closed) return [];
+        const workerFor = (queueName: string): Worker => {
+          const created = new BullWorker<BatchJobData>(
+            queueName,
+            async (job: Job<BatchJobData>) => {
+              const { runId, batch, parked, attempt } = job.data;
+              const running = handler(
+                {
+                  runId,
+                  ...(batch === undefined ? {} : { batch }),
+                  ...(parked === undefined ? {} : { parked }),
+                  ...(attempt === undefined ? {} : { attempt }),
+                },
+                controller.signal,
+              );
+              const settled = running.then(
+                () => undefined,
+                () => undefined,
+              );
+              active.add(settled);
+              try {
+                await running;
+              } finally {
+                active.delete(settled);
+              }
+              if (controller.signal.aborted)
+                throw new ReleasedOnClose(
+                  ErrorCode.CLOSED,
+                  "worker closed mid-batch: the batch was released",
+                );
+            },
+            {
+              connection: options.connection,
+              concurrency: Math.max(1, options.concurrency ?? 4),
+              lockDuration: options.lockDurationMs ?? 30_000,
+              // Check for stalled jobs as often as a lock can expire, so a killed worker's job
+              // moves on within about one lock duration rather than BullMQ's 30 s default.
+              stalledInterval: options.lockDurationMs ?? 30_000,
+              // A killed worker's job is recovered as often as it takes: leases decide who works.
+              maxStalledCount: 1000,
+              ...(options.prefix ? { prefix: options.prefix } : {}),
+              ...(options.limiter
+                ? { limiter: { max: options.limiter.max, duration: options.limiter.durationMs } }
+                : {}),
+            },
+          );
+          created.on("error", () => {
+            // Connection errors are retried by ioredis; BullMQ reports them here, not to the host.
+          });
+          return created;
+        };
+        return [workerFor(name), workerFor(parkedName)];
       });
     },
     async close(timeoutMs) {
       closed = true;
-      const running = await worker?.catch(() => undefined);
-      if (running !== undefined) {
+      const running = (await workers?.catch(() => undefined)) ?? [];
+      if (running.length > 0) {
         // Take no new job, then give the running ones the timeout to finish.
-        await running.pause(true).catch(() => undefined);
+        await Promise.all(running.map((w) => w.pause(true).catch(() => undefined)));
         const within = (ms: number): Promise<boolean> =>
           Promise.race([
             Promise.all(active).then(() => true),
@@ -195,14 +240,22 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
         }
         // Forced only when a job still runs (its connector ignored the abort): its lock expires
         // and BullMQ's stalled-job check hands the batch to another worker.
-        await running.close(!drained).catch(() => undefined);
+        await Promise.all(running.map((w) => w.close(!drained).catch(() => undefined)));
       }
-      const opened = await queue?.catch(() => undefined);
-      await opened?.close().catch(() => undefined);
+      for (const opening of queues.values()) {
+        const opened = await opening.catch(() => undefined);
+        await opened?.close().catch(() => undefined);
+      }
     },
     async ping() {
       // A cheap read that needs Redis to answer.
       await (await getQueue()).getJobCounts("waiting");
+    },
+    async activeJobs() {
+      const [batches, parked] = await Promise.all(
+        [name, parkedName].map(async (queueName) => (await getQueue(queueName)).getJobCounts("active")),
+      );
+      return (batches?.active ?? 0) + (parked?.active ?? 0);
     },
     async depth() {
       const counts = await (await getQueue()).getJobCounts("waiting", "prioritized", "delayed", "active");

@@ -16,6 +16,8 @@ export const RunCounts = z.object({
   rejected: z.int().min(0).default(0),
   deadLettered: z.int().min(0).default(0),
   waiting: z.int().min(0).default(0),
+  /** Records parked until their next attempt (a long retry): not settled yet. */
+  parked: z.int().min(0).default(0),
 });
 /** How the records of a run ended. */
 export type RunCounts = z.infer<typeof RunCounts>;

@@ -20,6 +20,31 @@ export const RetryPolicy = z.object({
    * wait is at least half its ceiling, so the total is bounded below); `none`: d.
    */
   jitter: z.enum(["full", "equal", "none"]).default("equal"),
+  /**
+   * An explicit schedule instead of the exponential form: retry `n` waits `delaysMs[n-1]`
+   * exactly (no jitter), and there are at most `delaysMs.length` retries (fewer when
+   * `maxAttempts` says so). E.g. `retryPresets.svix`: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+   */
+  delaysMs: z
+    .array(
+      z
+        .int()
+        .min(0)
+        .max(7 * 86_400_000),
+    )
+    .min(1)
+    .max(99)
+    .optional(),
+  /**
+   * A retry that waits this long or longer parks the record instead of sleeping in the worker:
+   * it is stored with its due time and resumed by a store sweep or a delayed job, holding no
+   * worker slot meanwhile (issue 20). The default parks nothing the default policy waits (≤ 30 s).
+   */
+  parkAfterMs: z
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(60_000),
 });
 /** How a step retries a failed attempt. */
 export type RetryPolicy = z.infer<typeof RetryPolicy>;

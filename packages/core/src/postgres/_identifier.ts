@@ -41,6 +41,7 @@ export interface Tables {
   pendingAuthorizations: string;
   schedules: string;
   scheduleFires: string;
+  parkedRecords: string;
 }
 
 /** Qualified table names in `schema`. @throws ValidationError for a bad schema name. */
@@ -69,5 +70,6 @@ export function tablesIn(schema: string): Tables {
     pendingAuthorizations: `${q}.pending_authorizations`,
     schedules: `${q}.schedules`,
     scheduleFires: `${q}.schedule_fires`,
+    parkedRecords: `${q}.parked_records`,
   };
 }

@@ -7,6 +7,7 @@ import { connectionQueries } from "./_connection-queries";
 import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
 import { loadPg } from "./_load-pg";
+import { parkedQueries } from "./_parked-queries";
 import { readinessQueries } from "./_readiness-queries";
 import { retentionQueries } from "./_retention-queries";
 import { runQueries } from "./_run-queries";
@@ -164,5 +165,6 @@ export function postgresStore(
     ...retentionQueries(db),
     ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),
     ...scheduleQueries(db),
+    ...parkedQueries(db),
   };
 }

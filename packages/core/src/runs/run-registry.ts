@@ -1,5 +1,6 @@
 import type { ActiveRun } from "./execute/active-run";
 import type { PreparedContexts } from "./execute/batch-executor";
+import { unsettledRecords } from "./execute/run-counts";
 import type { RecordContext } from "./records/record-context";
 
 /**
@@ -17,6 +18,7 @@ export class RunRegistry implements PreparedContexts {
   private readonly armedApprovals = new Set<string>();
   private readonly contexts = new Map<string, Promise<RecordContext>>();
   private readonly durableJobs = new Set<string>();
+  private readonly takeovers = new Map<string, Promise<ActiveRun>>();
 
   /** The controller that cancels the run in this process (made on first use). */
   controllerFor(runId: string): AbortController {
@@ -42,10 +44,26 @@ export class RunRegistry implements PreparedContexts {
     this.active.set(runId, run);
   }
 
-  /** Forgets the run's controller and in-memory state, unless records still wait for approval. */
+  /**
+   * The in-memory run this process executes, or the one `takeOver` prepares here — once, however
+   * many callers ask at the same time (parked records of one run resume side by side, and each
+   * must count into the same run).
+   */
+  activeOrTakeOver(runId: string, takeOver: () => Promise<ActiveRun>): Promise<ActiveRun> {
+    const active = this.active.get(runId);
+    if (active !== undefined) return Promise.resolve(active);
+    let pending = this.takeovers.get(runId);
+    if (pending === undefined) {
+      pending = takeOver().finally(() => this.takeovers.delete(runId));
+      this.takeovers.set(runId, pending);
+    }
+    return pending;
+  }
+
+  /** Forgets the run's controller and in-memory state, unless records still wait or are parked. */
   releaseUnlessWaiting(runId: string): void {
     const run = this.active.get(runId);
-    if (run === undefined || run.counts.waiting === 0) {
+    if (run === undefined || unsettledRecords(run.counts) === 0) {
       this.active.delete(runId);
       this.controllers.delete(runId);
     }

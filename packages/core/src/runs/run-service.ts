@@ -1,5 +1,6 @@
 import { NotFoundError } from "../errors";
 import type { Run } from "../model/run";
+import type { ParkedRecord } from "../store/types";
 import { type ApprovalDecisionDeps, decideApproval } from "./approvals/approval-decisions";
 import {
   type ApprovalTimeoutDeps,
@@ -13,6 +14,13 @@ import { ingestRecords } from "./create/run-input";
 import { startRecords } from "./create/start-records";
 import { deadLetterService } from "./dead-letters/dead-letter-service";
 import { runJobHandler } from "./execute/job-handler";
+import {
+  giveUpParked,
+  type ParkedSweepDeps,
+  resumeParkedJob,
+  singleFlight,
+  sweepParked,
+} from "./execute/parked-sweep";
 import { resumeSweep } from "./execute/resume-sweep";
 import type { ExecutorDeps } from "./execute/run-context";
 import type { RunQueue } from "./execute/run-queue";
@@ -20,6 +28,7 @@ import { cancelRun } from "./execute/run-state";
 import { runEventsPage } from "./queries/run-events-page";
 import { blueprintRunStats } from "./queries/run-stats";
 import { waitForRun } from "./queries/run-wait";
+import { dropParkedOfCancelledRun, listParked, parkedOf, retryParkedNow } from "./retries/parked-records";
 import { RunRegistry } from "./run-registry";
 import { poll, savePollCursor, storedCursor } from "./triggers/poll";
 import { checkScheduleTrigger } from "./triggers/schedule-trigger";
@@ -41,6 +50,8 @@ export interface RunServiceDeps extends ExecutorDeps {
   batchLeaseMs: number;
   /** Refuses new runs while the queue holds too much unfinished work. */
   admission: Admission;
+  /** Parked records (issue 20): how long a claim on one holds. */
+  parking: { leaseMs: number };
 }
 
 /** Builds the run and dead-letter APIs and connects the queue to the executor. */
@@ -49,6 +60,8 @@ export function runServices(deps: RunServiceDeps): {
   deadLetters: DeadLetterService;
   stopTimers: () => void;
   resume: () => Promise<number>;
+  /** Resumes the parked records that are due (single-flight); how many it resumed. */
+  resumeParked: () => Promise<number>;
 } {
   const { store, clock } = deps;
   const registry = new RunRegistry();
@@ -61,6 +74,7 @@ export function runServices(deps: RunServiceDeps): {
   const cancel = async (id: string): Promise<Run> => {
     const run = await cancelRun(store, id, clock());
     registry.abort(id);
+    if (run.status === "CANCELLED") await dropParkedOfCancelledRun(store, clock, run);
     registry.notifySettled(id);
     return run;
   };
@@ -69,10 +83,31 @@ export function runServices(deps: RunServiceDeps): {
     decideApproval(approvalDecisions, await load(id), signal);
   const approvalTimeouts: ApprovalTimeoutDeps = { store, clock, registry, decide: signalApproval };
   // Each run's executor deps arm the timeouts of its records that start waiting for approval.
+  // With a queue that delays jobs, each parked record also gets a delayed job for its due time.
   const executorDeps = (runId: string): ExecutorDeps => ({
     ...deps,
     onApprovalRequested: (request) => armApprovalTimeout(approvalTimeouts, runId, request),
+    ...(deps.queue.delayedJobs ? { onRecordParked: queueParkedJob } : {}),
   });
+  const queueParkedJob = (parked: ParkedRecord): void => {
+    const delayMs = Math.max(0, Date.parse(parked.dueAt) - clock().getTime());
+    deps.queue
+      .enqueue({ runId: parked.runId, parked: parked.id, attempt: parked.attempts, delayMs })
+      .catch(() => {
+        // The store sweep resumes the record anyway.
+      });
+  };
+  const parking: ParkedSweepDeps = {
+    store,
+    clock,
+    registry,
+    executorDeps,
+    durable: deps.durable,
+    workerId: deps.workerId,
+    leaseMs: deps.parking.leaseMs,
+    concurrency: deps.recordConcurrency,
+  };
+  const resumeParked = singleFlight(() => sweepParked(parking));
   const approvalDecisions: ApprovalDecisionDeps = { registry, executorDeps };
   const creation: CreateRunDeps = { ...deps, registry, cancel };
   const create = (
@@ -88,6 +123,7 @@ export function runServices(deps: RunServiceDeps): {
       executorDeps,
       batchLeaseMs: deps.batchLeaseMs,
       afterJob: (runId) => savePollCursor(triggers, runId),
+      resumeParked: (id, attempts) => resumeParkedJob(parking, id, attempts),
     }),
   );
 
@@ -103,6 +139,18 @@ export function runServices(deps: RunServiceDeps): {
     get: load,
     list: (filter) => store.listRuns(filter),
     cancel,
+    parked: async (id) => listParked(store, await load(id)),
+    async retryNow(id, recordKey) {
+      const made = await retryParkedNow(store, clock, deps.redactor, id, recordKey);
+      resumeParked().catch(() => {
+        // The periodic sweep tries again.
+      });
+      return made;
+    },
+    async cancelParked(id, recordKey, options = {}) {
+      await giveUpParked(parking, await parkedOf(store, await load(id), recordKey), options.by ?? "api");
+      return load(id);
+    },
     events: (id, request = {}) => runEventsPage(store, id, request),
     async metrics(id) {
       const run = await load(id);
@@ -144,5 +192,6 @@ export function runServices(deps: RunServiceDeps): {
     deadLetters: deadLetterService({ store, clock, createRun: create }),
     stopTimers: () => registry.stopTimers(),
     resume,
+    resumeParked,
   };
 }

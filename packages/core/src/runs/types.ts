@@ -1,7 +1,7 @@
 import type { Subscription } from "../connector";
 import type { DeadLetter } from "../model/dead-letter";
 import type { Run, RunEvent, RunMetrics } from "../model/run";
-import type { DeadLetterFilter, Page, RunEventFilter, RunFilter } from "../store/types";
+import type { DeadLetterFilter, Page, ParkedRecord, RunEventFilter, RunFilter } from "../store/types";
 import type { IngestEvent } from "./create/run-input";
 
 /**
@@ -67,6 +67,19 @@ export interface RunEventPageRequest extends RunEventFilter {
   cursor?: string;
 }
 
+/** A parked record as the run API shows it: when it runs again, after what (no payloads). */
+export type ParkedRecordView = Pick<
+  ParkedRecord,
+  "runId" | "position" | "step" | "recordKey" | "attempts" | "dueAt" | "parkedAt" | "error"
+>;
+
+/** A run's parked records, soonest due first. */
+export interface ParkedRecords {
+  items: ParkedRecordView[];
+  /** When the soonest is due; absent when none is parked. */
+  nextAttemptAt?: string;
+}
+
 /** The run API of the runtime. */
 export interface RunService {
   /**
@@ -76,8 +89,29 @@ export interface RunService {
   start(blueprintId: string, options?: StartRunOptions): Promise<Run>;
   get(id: string): Promise<Run>;
   list(filter?: RunFilter): Promise<Page<Run>>;
-  /** Stops new records promptly and aborts in-flight connector calls. */
+  /**
+   * Stops new records promptly and aborts in-flight connector calls. Parked records are dropped
+   * and their keys released, so a replay may run them again.
+   */
   cancel(id: string): Promise<Run>;
+  /**
+   * The run's records parked until their next attempt (a retry waiting `parkAfterMs` or more),
+   * soonest due first, with the time of the next attempt. `run.counts.parked` counts them.
+   */
+  parked(id: string): Promise<ParkedRecords>;
+  /**
+   * Makes the run's parked records (the one of `recordKey` when given) due now: they are resumed
+   * at the next sweep of any worker, which this call wakes in this process.
+   * @throws RecordNotParkedError (`RECORD_NOT_PARKED`) when no such record is parked.
+   */
+  retryNow(id: string, recordKey?: string): Promise<ParkedRecordView[]>;
+  /**
+   * Gives up the run's parked records (the one of `recordKey` when given): each becomes a dead
+   * letter now (replayable) and the run ends when nothing else is left. A record being resumed
+   * at that moment is left to its attempt.
+   * @throws RecordNotParkedError when no such record is parked.
+   */
+  cancelParked(id: string, recordKey?: string, options?: { by?: string }): Promise<Run>;
   /**
    * One page of the run's log, in order (`seq` ascending), shaped like every other list:
    * `nextCursor` is present when more events follow; pass it back as `cursor` for the next page.
@@ -94,8 +128,8 @@ export interface RunService {
   /** Figures of a finished run, or of a running one so far. */
   metrics(id: string): Promise<RunMetrics | undefined>;
   /**
-   * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records,
-   * with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
+   * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only records waiting
+   * for approval or parked until their next attempt, with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
    * another worker is seen at the next look at the store, within 200 ms.
    */
   wait(id: string, options?: { timeoutMs?: number; untilWaiting?: boolean }): Promise<Run>;

@@ -56,4 +56,39 @@ describe("withPayloadCodec", () => {
     expect(isEncryptedPayload((await inner.getDeadLetter(id))?.record)).toBe(true);
     expect(store.kind).toBe("memory");
   });
+
+  // issue 20: a parked record carries the record and its value at the step.
+  it("keeps a parked record's record and value encrypted in the inner store", async () => {
+    const inner = memoryStore();
+    const store = withPayloadCodec(inner, codec);
+    const run = sampleRun("bp_x", sampleProject().id);
+    await store.insertRun(run);
+    const record = { card: "4111111111111111" };
+    const parked = {
+      id: `${run.id}.0`,
+      runId: run.id,
+      blueprintId: "bp_x",
+      position: 0,
+      stepIndex: 0,
+      step: "send",
+      recordKey: "#0",
+      record,
+      value: { mapped: record.card },
+      attempts: 2,
+      dueAt: new Date(Date.now() - 1000).toISOString(),
+      parkedAt: new Date().toISOString(),
+      error: { code: "X", message: "m", retryable: true },
+    };
+    await store.parkRecord(parked);
+    const [raw] = await inner.listParkedRecords(run.id);
+    expect(isEncryptedPayload(raw?.record) && isEncryptedPayload(raw?.value)).toBe(true);
+    expect(await store.listParkedRecords(run.id)).toEqual([parked]);
+    const [claimed] = await store.claimDueParkedRecords({
+      owner: "w",
+      leaseMs: 1000,
+      now: new Date(),
+      limit: 5,
+    });
+    expect(claimed).toMatchObject({ record, value: parked.value });
+  });
 });

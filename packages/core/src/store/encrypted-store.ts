@@ -1,10 +1,12 @@
 import type { DeadLetter } from "../model/dead-letter";
 import type { IdempotencyRecord } from "../model/idempotency";
 import type { NewRunEvent, RunEvent } from "../model/run";
+import { encryptedParkedRecords } from "./encrypted-parked";
 import { encryptedScheduleRecords } from "./encrypted-schedules";
 import type { PayloadCodec } from "./payload-codec";
 import {
   type IdempotencyOutcome,
+  type ParkedRecordStore,
   RUN_EVENT_PAYLOAD,
   type RunStore,
   type ScheduleStore,
@@ -15,7 +17,8 @@ import {
 /**
  * A store whose payloads pass through a codec on their way in and out: run batches' records,
  * idempotency records' results, dead letters' records, run events' `RUN_EVENT_PAYLOAD` (an
- * approval wait's record) and the records of schedules' `start` actions are written in their
+ * approval wait's record), the records of schedules' `start` actions and parked records' values
+ * are written in their
  * at-rest form (ciphertext with {@link aesGcmPayloadCodec}) and read back as values. Everything else —
  * ids, states, leases, counts, the rest of events, errors — is the wrapped store's, unchanged, so any
  * `Store` (memory, PostgreSQL, a host's own) works. `createRuntime({ payloadCodec })` wraps its
@@ -110,6 +113,7 @@ export function withPayloadCodec<S extends Store>(store: S, codec: PayloadCodec)
         };
 
   const scheduleOverrides = encryptedScheduleRecords(store, codec);
+  const parkedOverrides = encryptedParkedRecords(store, codec);
 
   // A proxy, so members a store adds beyond the port (`migrate`, `schema`…) stay reachable.
   return new Proxy(store, {
@@ -120,6 +124,9 @@ export function withPayloadCodec<S extends Store>(store: S, codec: PayloadCodec)
       }
       if (typeof property === "string" && Object.hasOwn(scheduleOverrides, property)) {
         return scheduleOverrides[property as keyof ScheduleStore];
+      }
+      if (typeof property === "string" && Object.hasOwn(parkedOverrides, property)) {
+        return parkedOverrides[property as keyof ParkedRecordStore];
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;

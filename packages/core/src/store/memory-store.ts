@@ -13,6 +13,7 @@ import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
 import { memoryConnections } from "./_memory-connections";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import { memoryParkedStore } from "./memory-parked-store";
 import { memoryScheduleStore } from "./memory-schedule-store";
 import { pageLimit, pageOf } from "./pagination";
 import { RUN_EVENT_LEVEL_RANK } from "./run-event-levels";
@@ -88,6 +89,7 @@ export function memoryStore(): Store {
     kind: "memory",
     ...memoryConnections(),
     ...memoryScheduleStore(record),
+    ...memoryParkedStore(runs),
     async ping() {},
     async close() {},
 

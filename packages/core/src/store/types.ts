@@ -506,8 +506,87 @@ export interface ScheduleStore {
   pruneScheduleFires(scheduleId: string, pruning: ScheduleFirePruning): Promise<number>;
 }
 
+// ---- Parked records (issue 20: retries with long horizons) ----------------------------------
+
+/**
+ * A record waiting for its next attempt after a long retry delay: everything its resume needs,
+ * so it holds no worker, connection or memory meanwhile. `record` and `value` are run payloads
+ * (encoded at rest by a payload codec).
+ */
+export interface ParkedRecord {
+  /** `<runId>/<position>`: one parked row per record of a run (parking again replaces it). */
+  id: string;
+  runId: string;
+  blueprintId: string;
+  /** The record's position in its run (its idempotency owner is `<runId>/<position>`). */
+  position: number;
+  /** The batch of a durable run the record came in; absent for a run kept in memory. */
+  batch?: number;
+  /** The step whose call is retried, by index and id. */
+  stepIndex: number;
+  step: string;
+  recordKey: string;
+  /** The idempotency key the record holds while parked. */
+  key?: string;
+  /** The record as it entered the run (for its key's payload hash and its dead letter). */
+  record: unknown;
+  /** The record as the steps before `step` made it: where the resume starts. */
+  value: unknown;
+  /** Attempts made at the step so far. */
+  attempts: number;
+  /** When the next attempt is due (ISO). */
+  dueAt: string;
+  parkedAt: string;
+  /** The last attempt's failure (redacted). */
+  error: StoredError;
+  /** A worker resuming it holds this lease; a dead worker's record is free after it. */
+  lease?: { owner: string; expiresAt: string };
+}
+
+/** A worker's claim on parked records. */
+export interface ParkedRecordClaim {
+  owner: string;
+  leaseMs: number;
+  now: Date;
+}
+
+/**
+ * The port for parked records. A record is resumed by one worker at a time: claims are leases
+ * (PostgreSQL: due rows are claimed `FOR UPDATE SKIP LOCKED`).
+ */
+export interface ParkedRecordStore {
+  /** Stores the record, or replaces the one of the same id (parked again), unleased. */
+  parkRecord(record: ParkedRecord): Promise<void>;
+  /** Claims up to `limit` records due at `now` and free (no live lease), soonest due first. */
+  claimDueParkedRecords(claim: ParkedRecordClaim & { limit: number }): Promise<ParkedRecord[]>;
+  /**
+   * Claims one record, due or not, when it is free; `undefined` when gone or leased live (by any
+   * owner, the claimant included: a worker's sweep and its delayed jobs share its owner name).
+   */
+  claimParkedRecord(id: string, claim: ParkedRecordClaim): Promise<ParkedRecord | undefined>;
+  /** Drops the owner's lease, so the record may be claimed again at once. */
+  releaseParkedRecord(id: string, owner: string): Promise<void>;
+  /**
+   * Deletes the owner's record and, atomically with it, rewrites its run with `change` (the
+   * store bumps `version`). `undefined`, changing nothing, when the owner no longer holds it.
+   */
+  settleParkedRecord(id: string, owner: string, change: (run: Run) => Run): Promise<Run | undefined>;
+  /** The run's parked records, soonest due first. */
+  listParkedRecords(runId: string): Promise<ParkedRecord[]>;
+  /** Makes the run's parked records (those of `recordKey` when given) due at `now`; returns them. */
+  makeParkedRecordsDue(runId: string, now: Date, recordKey?: string): Promise<ParkedRecord[]>;
+  /** Deletes every parked record of the run (it was cancelled); returns them. */
+  deleteParkedRecords(runId: string): Promise<ParkedRecord[]>;
+}
+
 /** A complete store: the design-time model, execution state and readiness records. */
-export interface Store extends BlueprintStore, RunStore, ReadinessStore, ConnectionStore, ScheduleStore {
+export interface Store
+  extends BlueprintStore,
+    RunStore,
+    ReadinessStore,
+    ConnectionStore,
+    ScheduleStore,
+    ParkedRecordStore {
   /** A name for health reports and logs (`memory`, `postgres`). */
   readonly kind: string;
   /** Checks the store answers; throws when it does not. */

@@ -84,6 +84,7 @@ export function sampleRun(blueprintId: string, projectId: string, overrides: Par
       rejected: 0,
       deadLettered: 0,
       waiting: 0,
+      parked: 0,
     },
     version: 1,
     createdAt: at(),

@@ -11,6 +11,7 @@ import {
   sampleTestRun,
   sampleTrace,
 } from "./fixtures";
+import { describeParkedRecordStore } from "./parked-store-contract";
 import { describeScheduleStore } from "./schedule-store-contract";
 
 /** Options of {@link testStore}. */
@@ -44,6 +45,7 @@ export function testStore(
     });
 
     describeScheduleStore(() => store);
+    describeParkedRecordStore(() => store);
 
     describe("projects", () => {
       it("inserts, reads and lists with cursor pagination", async () => {
@@ -271,6 +273,7 @@ export function testStore(
         rejected: 0,
         deadLettered: 0,
         waiting: 0,
+        parked: 0,
       };
       it("stores a run's records in batches and refuses a batch index twice", async () => {
         const run = sampleRun(newId("bp"), "prj_x");

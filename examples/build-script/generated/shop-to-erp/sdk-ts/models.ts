@@ -22,6 +22,7 @@ export type Run = {
     rejected: number;
     deadLettered: number;
     waiting: number;
+    parked: number;
   };
   metrics?: {
     recordsIn: number;

@@ -1,9 +1,9 @@
 import { ErrorCode, SynapseError } from "../../errors";
 import type { Run } from "../../model/run";
-import type { ActiveRun } from "../execute/active-run";
 import { settleRun } from "../execute/finish-run";
-import { type ExecutorDeps, prepareRun } from "../execute/run-context";
+import type { ExecutorDeps } from "../execute/run-context";
 import { countOutcome } from "../execute/run-counts";
+import { takeOverRun } from "../execute/take-over-run";
 import { keyOwner } from "../idempotency/idempotency-key";
 import { processRecord } from "../records/record-pipeline";
 import type { RunRegistry } from "../run-registry";
@@ -57,7 +57,7 @@ export async function decideApproval(
         : `no record "${signal.recordKey}" waits at step "${signal.step}" of run "${run.id}"`,
     );
   }
-  const current = registry.activeRun(run.id) ?? (await takeOver(deps, executorDeps, run));
+  const current = registry.activeRun(run.id) ?? (await takeOverRun(registry, executorDeps, run));
   await current.done;
   const { wait, position, stepIndex, request } = pending;
   current.context.events.add(
@@ -95,17 +95,4 @@ export async function decideApproval(
   registry.notifySettled(run.id);
   registry.releaseUnlessWaiting(run.id);
   return settled;
-}
-
-/** Prepares a run this process did not start, to decide its approvals here. */
-async function takeOver(
-  deps: ApprovalDecisionDeps,
-  executorDeps: ExecutorDeps,
-  run: Run,
-): Promise<ActiveRun> {
-  const controller = deps.registry.controllerFor(run.id);
-  const context = await prepareRun(executorDeps, run, controller.signal);
-  const active: ActiveRun = { context, controller, counts: { ...run.counts }, done: Promise.resolve() };
-  deps.registry.setActive(run.id, active);
-  return active;
 }

@@ -133,9 +133,14 @@ async function claimAndExecute(
   return true;
 }
 
-/** Ends the run after its last batch; this process drops its context once the run ended. */
+/**
+ * Ends the run after its last batch. This process drops its context either way: the run ended, or
+ * only records waiting for approval or parked remain, and those are resumed apart (issue 20: a
+ * parked record holds no memory of a worker but its row).
+ */
 async function finishRun(deps: BatchExecutorDeps, context: RecordContext, run: Run): Promise<void> {
-  if (await finishBatchedRun(deps, context, run)) deps.contexts.forgetContext(run.id);
+  await finishBatchedRun(deps, context, run);
+  deps.contexts.forgetContext(run.id);
 }
 
 /** QUEUED → RUNNING; only the worker that made the move logs `run.started`. */

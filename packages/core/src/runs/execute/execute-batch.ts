@@ -71,6 +71,7 @@ export async function executeBatch(
   try {
     claims = await claimBatchKeys(batchContext, batch.records, batch.firstPosition, run.idempotencyKey);
     const taken = claims;
+    const parked = await parkedPositions(deps, batch);
     await forEachLimited(batch.records, deps.recordConcurrency, async (record, offset) => {
       const settled = await slots.unsettled.acquire();
       const release = await slots.running.acquire();
@@ -80,6 +81,14 @@ export async function executeBatch(
         return;
       }
       const position = batch.firstPosition + offset;
+      if (parked.has(position)) {
+        // Parked by an earlier claim of this batch whose worker died before completing it: the
+        // record waits in the store; only its count was lost with that worker.
+        countOutcome(counts, "parked");
+        release();
+        settled();
+        return;
+      }
       const claim = taken.take(offset);
       try {
         countOutcome(
@@ -87,6 +96,7 @@ export async function executeBatch(
           await processRecord(batchContext, {
             record,
             position,
+            batch: batch.index,
             ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
             ...(claim === undefined ? {} : { claim }),
           }),
@@ -143,4 +153,18 @@ export async function executeBatch(
     counts: addCounts(current.counts, counts),
     updatedAt: now,
   }));
+}
+
+/**
+ * Positions of the batch's records parked by an earlier claim of it (read only when the batch
+ * was claimed before: a first claim has none).
+ */
+async function parkedPositions(deps: ExecutorDeps, batch: RunBatch): Promise<Set<number>> {
+  if (batch.attempts <= 1) return new Set();
+  const last = batch.firstPosition + batch.records.length;
+  return new Set(
+    (await deps.store.listParkedRecords(batch.runId))
+      .filter((p) => p.batch === batch.index && p.position >= batch.firstPosition && p.position < last)
+      .map((p) => p.position),
+  );
 }

@@ -2,12 +2,13 @@ import type { Run } from "../../model/run";
 import type { Store } from "../../store/types";
 import type { RecordContext } from "../records/record-context";
 import type { ActiveRun } from "./active-run";
-import { finalStatus } from "./run-counts";
+import { finalStatus, unsettledRecords } from "./run-counts";
 import { isTerminal, updateRunWith } from "./run-state";
 
 /**
- * Writes an in-memory run's counts and, when no record waits for approval, its final status and
- * metrics, and frees its lease. Called after the record loop and after every approval decision.
+ * Writes an in-memory run's counts and, when no record waits for approval or is parked, its
+ * final status and metrics, and frees its lease. Called after the record loop, after every
+ * approval decision and after every parked record's resume.
  */
 export async function settleRun(
   deps: { store: Store; clock: () => Date; workerId: string },
@@ -15,7 +16,7 @@ export async function settleRun(
 ): Promise<Run> {
   const { context, counts, controller } = active;
   const cancelled = controller.signal.aborted;
-  const waiting = counts.waiting > 0 && !cancelled;
+  const waiting = unsettledRecords(counts) > 0 && !cancelled;
   const status = cancelled ? "CANCELLED" : waiting ? "RUNNING" : finalStatus(counts);
   if (!waiting) {
     context.events.add(status === "SUCCEEDED" ? "info" : "warn", "run.finished", { status, counts });
@@ -41,7 +42,7 @@ export async function settleRun(
 /**
  * Ends a durable run after its last batch: the closing event, then the final status and metrics
  * from the counts its batches added. A run that already ended, or has records waiting for
- * approval, only gets its metrics. A worker that dies in between leaves a RUNNING run with every
+ * approval or parked, only gets its metrics. A worker that dies in between leaves a RUNNING run with every
  * batch DONE, which the resume sweep finishes.
  * @returns whether this call ended the run.
  */
@@ -50,7 +51,7 @@ export async function finishBatchedRun(
   context: RecordContext,
   run: Run,
 ): Promise<boolean> {
-  if (isTerminal(run.status) || run.counts.waiting > 0) {
+  if (isTerminal(run.status) || unsettledRecords(run.counts) > 0) {
     await context.events.flush();
     const metrics = context.metrics.snapshot(run.counts);
     await updateRunWith(deps.store, run.id, (current) => ({ ...current, metrics }));
@@ -65,7 +66,7 @@ export async function finishBatchedRun(
   const now = deps.clock().toISOString();
   const metrics = context.metrics.snapshot(run.counts);
   await updateRunWith(deps.store, run.id, (current) =>
-    isTerminal(current.status)
+    isTerminal(current.status) || unsettledRecords(current.counts) > 0
       ? { ...current, metrics }
       : { ...current, status: finalStatus(current.counts), metrics, finishedAt: now, updatedAt: now },
   );

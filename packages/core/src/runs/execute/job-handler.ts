@@ -12,16 +12,23 @@ export interface JobHandlerDeps {
   batchLeaseMs: number;
   /** Called after a job's run work is done, before its waiters are woken (a poll's cursor). */
   afterJob: (runId: string) => Promise<void>;
+  /** Resumes a parked record named by a delayed job (parked-sweep.ts `resumeParkedJob`). */
+  resumeParked: (id: string, attempts?: number) => Promise<void>;
 }
 
 /**
  * The handler the run queue calls for each job: a job with records is an in-memory run
- * (run-executor.ts), one without is a durable run's batches (batch-executor.ts). The run's
+ * (run-executor.ts), one without is a durable run's batches (batch-executor.ts), a delayed job
+ * naming a parked record resumes that record (parked-sweep.ts). The run's
  * controller aborts when the queue closes; waiters are woken when the job ends.
  */
 export function runJobHandler(deps: JobHandlerDeps): RunJobHandler {
   const { registry } = deps;
   return async (job, queueSignal) => {
+    if (job.parked !== undefined) {
+      await deps.resumeParked(job.parked, job.attempt);
+      return;
+    }
     const controller = registry.controllerFor(job.runId);
     const onQueueAbort = (): void => controller.abort();
     queueSignal.addEventListener("abort", onQueueAbort, { once: true });

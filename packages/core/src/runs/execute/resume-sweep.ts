@@ -1,6 +1,7 @@
 import type { Run } from "../../model/run";
 import type { Store } from "../../store/types";
 import type { WrittenBatch } from "../create/run-batches";
+import { unsettledRecords } from "./run-counts";
 
 /** Runs read per page by the sweep. */
 const PAGE = 200;
@@ -44,7 +45,7 @@ async function resumeRun(deps: ResumeSweepDeps, run: Run): Promise<void> {
     (b) => b.state === "PENDING" && (b.lease === undefined || Date.parse(b.lease.expiresAt) <= now),
   );
   // All DONE but not ended (its worker died before the final status): a run-wide job ends it.
-  const unended = batches.every((b) => b.state === "DONE") && run.counts.waiting === 0;
+  const unended = batches.every((b) => b.state === "DONE") && unsettledRecords(run.counts) === 0;
   if (free.length > 0 || unended) await deps.enqueue(run.id, free);
   if (run.status === "RUNNING" && run.counts.waiting > 0) await deps.rearmApprovals(run);
 }

@@ -22,6 +22,7 @@ export interface ExecutorDeps extends PlanDeps {
   runLeaseMs: number;
   random?: () => number;
   onApprovalRequested?: RecordContext["onApprovalRequested"];
+  onRecordParked?: RecordContext["onRecordParked"];
 }
 
 /**
@@ -58,5 +59,6 @@ export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSign
     ...(connection === undefined ? {} : { connection }),
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.onApprovalRequested ? { onApprovalRequested: deps.onApprovalRequested } : {}),
+    ...(deps.onRecordParked ? { onRecordParked: deps.onRecordParked } : {}),
   };
 }

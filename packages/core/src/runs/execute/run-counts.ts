@@ -12,6 +12,7 @@ export function zeroCounts(total = 0): RunCounts {
     rejected: 0,
     deadLettered: 0,
     waiting: 0,
+    parked: 0,
   };
 }
 
@@ -26,7 +27,23 @@ export function addCounts(a: RunCounts, b: RunCounts): RunCounts {
     rejected: a.rejected + b.rejected,
     deadLettered: a.deadLettered + b.deadLettered,
     waiting: a.waiting + b.waiting,
+    // Runs stored before parking existed have no `parked`.
+    parked: (a.parked ?? 0) + (b.parked ?? 0),
   };
+}
+
+/**
+ * Records of the run not settled yet: waiting for an approval or parked until their next
+ * attempt. A run ends only when this is 0.
+ */
+export function unsettledRecords(counts: RunCounts): number {
+  return counts.waiting + (counts.parked ?? 0);
+}
+
+/** A parked record settled with `outcome`: it leaves `parked` and counts as its outcome. */
+export function settleParkedCount(counts: RunCounts, outcome: RecordOutcome): void {
+  counts.parked = Math.max(0, (counts.parked ?? 0) - 1);
+  countOutcome(counts, outcome);
 }
 
 /** Adds one record's outcome to the run's counts. */
@@ -53,6 +70,9 @@ export function countOutcome(counts: RunCounts, outcome: RecordOutcome): void {
       break;
     case "waiting":
       counts.waiting += 1;
+      break;
+    case "parked":
+      counts.parked = (counts.parked ?? 0) + 1;
       break;
   }
 }

@@ -14,6 +14,13 @@ export interface RunJob {
   attempt?: number;
   /** The caller's idempotency key, for single-record runs. */
   idempotencyKey?: string;
+  /**
+   * A parked record's id (issue 20): the job resumes that record when it is due. Only queued
+   * with `delayMs` on a queue with `delayedJobs`; `attempt` then holds the record's attempts.
+   */
+  parked?: string;
+  /** Deliver the job after this long (a queue with `delayedJobs` only). */
+  delayMs?: number;
 }
 
 /** What a queue calls for each job; the signal aborts when the queue closes. */
@@ -31,6 +38,11 @@ export interface RunQueue {
    * durable run, so batches spread over workers. @default false
    */
   readonly distributed?: boolean;
+  /**
+   * Whether the queue delivers jobs after a delay (`RunJob.delayMs`): parked records then get a
+   * delayed job each, besides the store sweep that resumes them anyway. @default false
+   */
+  readonly delayedJobs?: boolean;
   /** Accepts a job; resolves once the job is safely queued, not when it is done. */
   enqueue(job: RunJob): Promise<void>;
   /** Accepts many jobs in one round trip (a queue that has no such call gets `enqueue` per job). */
@@ -46,6 +58,8 @@ export interface RunQueue {
    * queue without it is not checked.
    */
   depth?(): Promise<number>;
+  /** Jobs running now in any worker (not waiting, not delayed): what holds worker slots. */
+  activeJobs?(): Promise<number>;
 }
 
 /** Options of {@link inlineQueue}. */
@@ -117,6 +131,9 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
     },
     async depth() {
       return pending.length + running.size;
+    },
+    async activeJobs() {
+      return running.size;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, NotFoundError, SynapseError } from "../../errors";
 import type { Run } from "../../model/run";
 import type { Store } from "../../store/types";
+import { unsettledRecords } from "../execute/run-counts";
 import { isTerminal } from "../execute/run-state";
 import type { RunRegistry } from "../run-registry";
 
@@ -20,7 +21,7 @@ export interface RunWaitDeps {
 }
 
 /**
- * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting records,
+ * Resolves when the run is SUCCEEDED, FAILED or CANCELLED (or RUNNING with only waiting or parked records,
  * with `untilWaiting`). A run settled by this process wakes the waiter at once; one settled by
  * another worker is seen at the next look at the store, within 200 ms.
  * @throws SynapseError `CONFLICT` when `timeoutMs` passes first.
@@ -39,7 +40,7 @@ export async function waitForRun(
     const waitingOnly =
       options.untilWaiting &&
       run.status === "RUNNING" &&
-      run.counts.waiting > 0 &&
+      unsettledRecords(run.counts) > 0 &&
       !registry.activeRun(id)?.controller.signal.aborted &&
       (await isLoopDone(registry, id)) &&
       (!deps.durable || (await store.listRunBatches(id)).every((b) => b.state === "DONE"));

@@ -1,6 +1,6 @@
 import type { Logger } from "../../logger";
 import type { Run } from "../../model/run";
-import type { Store } from "../../store/types";
+import type { ParkedRecord, Store } from "../../store/types";
 import type { ApprovalRequest } from "../approvals/approval-waits";
 import type { KeyClaim } from "../idempotency/idempotency-key";
 import type { ConnectorLimiter } from "../limits/connector-limiter";
@@ -18,7 +18,8 @@ export type RecordOutcome =
   | "rejected"
   | "failed"
   | "deadLettered"
-  | "waiting";
+  | "waiting"
+  | "parked";
 
 /** Idempotency settings of a runtime. */
 export interface IdempotencySettings {
@@ -54,6 +55,8 @@ export interface RecordContext {
   deferCompletion?: (completion: Promise<unknown>, position: number) => void;
   /** Told when a record starts waiting at an approval step (to arm its timeout). */
   onApprovalRequested?: (request: ApprovalRequest) => void;
+  /** Told when a record is parked until its next attempt (to queue a delayed job for it). */
+  onRecordParked?: (parked: ParkedRecord) => void;
 }
 
 /** Where a record starts: from the first step, or after an approval. */
@@ -61,10 +64,23 @@ export interface RecordStart {
   record: unknown;
   /** The idempotency key given by the caller, for single-record runs. */
   callerKey?: string;
-  /** Resume at this step index with this value (after an approval); the key is already claimed. */
-  resume?: { stepIndex: number; value: unknown; key: string | undefined; recordKey: string };
+  /**
+   * Resume at this step index with this value: after an approval (the key is still held), or
+   * from parking (`attempts` made at the step so far; `reclaim`: the key is claimed again, since
+   * its lease may have lapsed or its outcome been stored by a resume that died before settling).
+   */
+  resume?: {
+    stepIndex: number;
+    value: unknown;
+    key: string | undefined;
+    recordKey: string;
+    attempts?: number;
+    reclaim?: boolean;
+  };
   /** Position of the record in its run, for a key when the blueprint has none. */
   position: number;
+  /** The batch of a durable run the record came in (kept when it parks). */
+  batch?: number;
   /** The record's key as claimed with the rest of its batch (see `claimBatchKeys`). */
   claim?: KeyClaim;
 }

@@ -5,7 +5,8 @@ import { claimKey, previewKey, releaseKey } from "../idempotency/claim-key";
 import { keyOwner, recordIdempotencyKey } from "../idempotency/idempotency-key";
 import { completeKey } from "../idempotency/key-completion";
 import { classifyFailure } from "../retries/classify-error";
-import { AttemptsExhausted } from "../retries/with-retries";
+import { parkRecord } from "../retries/park-record";
+import { AttemptsExhausted, RetryParked } from "../retries/with-retries";
 import type { RecordContext, RecordInFlight, RecordOutcome, RecordStart } from "./record-context";
 import { failRecord } from "./record-failure";
 import { runStep } from "./step-runners";
@@ -50,7 +51,14 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
     lastResult: undefined,
     completedByTarget: false,
   });
-  if (start.resume) return inFlight(start.resume.key, start.resume.recordKey, start.resume.value);
+  const { resume } = start;
+  if (resume !== undefined) {
+    if (resume.reclaim && resume.key !== undefined && !ctx.run.dryRun) {
+      const claim = await claimKey(ctx, owner, resume.key, start.record, resume.recordKey);
+      if (claim !== "claimed") return claim;
+    }
+    return inFlight(resume.key, resume.recordKey, resume.value);
+  }
   let key: string | undefined;
   try {
     key = start.claim?.key ?? (await recordIdempotencyKey(ctx.plan, start));
@@ -92,6 +100,7 @@ async function runSteps(record: RecordInFlight, startedAt: number): Promise<Reco
       if (end === "waiting") return "waiting";
     } catch (error) {
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, true);
+      if (error instanceof RetryParked) return parkRecord(record, error);
       if (error instanceof CancelledError || ctx.signal.aborted) {
         await releaseKey(ctx, record.owner, record.key, {
           retryable: true,

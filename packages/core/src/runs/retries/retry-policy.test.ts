@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { connectorErrorFromStatus } from "../../connector-error";
 import { classifyFailure } from "./classify-error";
-import { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./retry-policy";
+import { attemptLimit, backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./retry-policy";
+import { retryPresets } from "./retry-presets";
 
 /** A seeded generator (mulberry32), so the draws are the same on every run. */
 function seeded(seed: number): () => number {
@@ -25,6 +26,7 @@ describe("retry policy", () => {
       multiplier: 2,
       maxDelayMs: 30_000,
       jitter: "equal",
+      parkAfterMs: 60_000,
     });
     expect(() => normaliseRetryPolicy({ maxAttempts: 0 })).toThrow(
       expect.objectContaining({ path: "/retry/maxAttempts" }),
@@ -82,13 +84,13 @@ describe("retry policy", () => {
       [date, 12_000],
     ] as const) {
       const decision = decideRetry(policy, 1, classifyFailure(error));
-      expect(decision).toEqual({ retry: true, delayMs: expected, source: "retry-after" });
+      expect(decision).toEqual({ retry: true, delayMs: expected, source: "retry-after", park: false });
       if (decision.retry && decision.delayMs < expected) early += 1;
     }
     expect(early).toBe(0);
     // The default's first ceiling is 500 ms; equal jitter at 0.5 draws 250 + 0.5 · 251.
     const fallback = decideRetry(policy, 1, classifyFailure(malformed), () => 0.5);
-    expect(fallback).toEqual({ retry: true, delayMs: 375, source: "backoff" });
+    expect(fallback).toEqual({ retry: true, delayMs: 375, source: "backoff", park: false });
     expect(decideRetry(normaliseRetryPolicy({ maxDelayMs: 5_000 }), 1, classifyFailure(seconds))).toEqual({
       retry: false,
       reason: "retry-after-too-long",
@@ -149,5 +151,79 @@ describe("retry policy", () => {
     // The old default, for comparison: full jitter over 200, 400, 800 ms waits 0–1.4 s.
     const old = normaliseRetryPolicy({ maxAttempts: 4, initialDelayMs: 200, jitter: "full" });
     expect(retryHorizon(old)).toEqual({ minMs: 0, maxMs: 1_400 });
+  });
+
+  // issue 20: retries with long horizons.
+  it("follows an explicit schedule exactly: the Svix preset retries 7 times over 27 h 35 min 5 s", () => {
+    const svix = normaliseRetryPolicy(retryPresets.svix);
+    expect(attemptLimit(svix)).toBe(8);
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((retry) =>
+      decideRetry(svix, retry, { retryable: true }, () => 0.5),
+    );
+    expect(delays.map((d) => (d.retry ? d.delayMs : -1))).toEqual([
+      5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
+    // The 5 s retry sleeps in the worker; every later one parks the record.
+    expect(delays.map((d) => d.retry && d.park)).toEqual([false, true, true, true, true, true, true]);
+    expect(decideRetry(svix, 8, { retryable: true })).toEqual({ retry: false, reason: "attempts-exhausted" });
+    expect(retryHorizon(svix)).toEqual({ minMs: 99_305_000, maxMs: 99_305_000 });
+    // maxAttempts may cut a schedule short, never lengthen it.
+    expect(attemptLimit(normaliseRetryPolicy({ delaysMs: [10, 20], maxAttempts: 2 }))).toBe(2);
+    expect(attemptLimit(normaliseRetryPolicy({ delaysMs: [10, 20] }))).toBe(3);
+  });
+
+  it("parks an exponential retry once its delay reaches parkAfterMs, and never with the default policy", () => {
+    const hours = normaliseRetryPolicy({
+      initialDelayMs: 60_000,
+      maxDelayMs: 4 * 3_600_000,
+      multiplier: 4,
+      jitter: "none",
+      parkAfterMs: 600_000,
+    });
+    const parks = [1, 2, 3, 4, 5].map((retry) => decideRetry(hours, retry, { retryable: true }));
+    expect(parks.map((d) => (d.retry ? [d.delayMs, d.park] : d.reason))).toEqual([
+      [60_000, false],
+      [240_000, false],
+      [960_000, true],
+      [3_840_000, true],
+      [14_400_000, true],
+    ]);
+    const defaults = normaliseRetryPolicy();
+    for (let attempt = 1; attempt < 10; attempt += 1) {
+      expect(decideRetry(defaults, attempt, { retryable: true })).toMatchObject({ park: false });
+    }
+  });
+
+  it("lets Retry-After win over a schedule (parking for it when long), up to the schedule's longest delay", () => {
+    const svix = normaliseRetryPolicy(retryPresets.svix);
+    expect(decideRetry(svix, 1, { retryable: true, retryAfterMs: 3 * 3_600_000 })).toEqual({
+      retry: true,
+      delayMs: 3 * 3_600_000,
+      source: "retry-after",
+      park: true,
+    });
+    expect(decideRetry(svix, 1, { retryable: true, retryAfterMs: 2_000 })).toMatchObject({
+      delayMs: 2_000,
+      park: false,
+    });
+    expect(decideRetry(svix, 1, { retryable: true, retryAfterMs: 11 * 3_600_000 })).toEqual({
+      retry: false,
+      reason: "retry-after-too-long",
+    });
+  });
+
+  it("refuses an empty, negative or oversized schedule with the field's path", () => {
+    expect(() => normaliseRetryPolicy({ delaysMs: [] })).toThrow(
+      expect.objectContaining({ path: "/retry/delaysMs" }),
+    );
+    expect(() => normaliseRetryPolicy({ delaysMs: [5, -1] })).toThrow(
+      expect.objectContaining({ path: "/retry/delaysMs/1" }),
+    );
+    expect(() => normaliseRetryPolicy({ delaysMs: [8 * 86_400_000] })).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT" }),
+    );
+    expect(() => normaliseRetryPolicy({ parkAfterMs: -5 })).toThrow(
+      expect.objectContaining({ path: "/retry/parkAfterMs" }),
+    );
   });
 });

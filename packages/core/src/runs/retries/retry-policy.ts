@@ -1,8 +1,8 @@
 import { RetryPolicy } from "../../model/step";
 import { parseInput } from "../../parse-input";
 
-/** A retry policy with every field filled in. */
-export type NormalisedRetryPolicy = Required<RetryPolicy>;
+/** A retry policy with every field filled in (`delaysMs` stays optional: the exponential form). */
+export type NormalisedRetryPolicy = Required<Omit<RetryPolicy, "delaysMs">> & Pick<RetryPolicy, "delaysMs">;
 
 /**
  * Validates a step's retry policy and fills in the defaults: 10 attempts, 500 ms initial delay
@@ -40,15 +40,36 @@ export function backoffDelay(
   }
 }
 
-/** What to do after a failed attempt. */
+/** Attempts in all: `maxAttempts`, or fewer when an explicit schedule lists fewer retries. */
+export function attemptLimit(policy: NormalisedRetryPolicy): number {
+  return policy.delaysMs === undefined
+    ? policy.maxAttempts
+    : Math.min(policy.maxAttempts, policy.delaysMs.length + 1);
+}
+
+/** The longest single wait the policy allows: a peer's Retry-After beyond it ends the retries. */
+export function longestDelay(policy: NormalisedRetryPolicy): number {
+  return policy.delaysMs === undefined ? policy.maxDelayMs : Math.max(policy.maxDelayMs, ...policy.delaysMs);
+}
+
+/** The delay before retry number `retry`: the schedule's entry, or the exponential backoff. */
+export function retryDelay(policy: NormalisedRetryPolicy, retry: number, random?: () => number): number {
+  const listed = policy.delaysMs?.[retry - 1];
+  return listed ?? backoffDelay(policy, retry, random);
+}
+
+/**
+ * What to do after a failed attempt. `park` is set when the wait reaches the policy's
+ * `parkAfterMs`: the record is stored until then instead of holding its worker.
+ */
 export type RetryDecision =
-  | { retry: true; delayMs: number; source: "backoff" | "retry-after" }
+  | { retry: true; delayMs: number; source: "backoff" | "retry-after"; park: boolean }
   | { retry: false; reason: "not-retryable" | "attempts-exhausted" | "retry-after-too-long" };
 
 /**
  * Decides whether and when to retry. A peer's `Retry-After` replaces the computed delay (never
- * retrying earlier than the peer asked); one longer than `maxDelayMs` ends the retries instead of
- * waiting past the policy's bound.
+ * retrying earlier than the peer asked); one longer than the policy's longest delay ends the
+ * retries instead of waiting past the policy's bound.
  */
 export function decideRetry(
   policy: NormalisedRetryPolicy,
@@ -57,12 +78,15 @@ export function decideRetry(
   random?: () => number,
 ): RetryDecision {
   if (!failure.retryable) return { retry: false, reason: "not-retryable" };
-  if (attempt >= policy.maxAttempts) return { retry: false, reason: "attempts-exhausted" };
+  if (attempt >= attemptLimit(policy)) return { retry: false, reason: "attempts-exhausted" };
+  const park = (delayMs: number): boolean => delayMs >= policy.parkAfterMs;
   if (failure.retryAfterMs !== undefined) {
-    if (failure.retryAfterMs > policy.maxDelayMs) return { retry: false, reason: "retry-after-too-long" };
-    return { retry: true, delayMs: failure.retryAfterMs, source: "retry-after" };
+    if (failure.retryAfterMs > longestDelay(policy)) return { retry: false, reason: "retry-after-too-long" };
+    const delayMs = failure.retryAfterMs;
+    return { retry: true, delayMs, source: "retry-after", park: park(delayMs) };
   }
-  return { retry: true, delayMs: backoffDelay(policy, attempt, random), source: "backoff" };
+  const delayMs = retryDelay(policy, attempt, random);
+  return { retry: true, delayMs, source: "backoff", park: park(delayMs) };
 }
 
 /**
@@ -72,10 +96,10 @@ export function decideRetry(
 export function retryHorizon(policy: NormalisedRetryPolicy): { minMs: number; maxMs: number } {
   let minMs = 0;
   let maxMs = 0;
-  for (let retry = 1; retry < policy.maxAttempts; retry += 1) {
-    minMs += backoffDelay(policy, retry, () => 0);
+  for (let retry = 1; retry < attemptLimit(policy); retry += 1) {
+    minMs += retryDelay(policy, retry, () => 0);
     // Every jitter draws at most the ceiling, which is the delay without jitter.
-    maxMs += backoffDelay({ ...policy, jitter: "none" }, retry);
+    maxMs += retryDelay({ ...policy, jitter: "none" }, retry);
   }
   return { minMs, maxMs };
 }

@@ -17,10 +17,27 @@ export class AttemptsExhausted extends Error {
 }
 
 /**
+ * Thrown when the next retry waits `parkAfterMs` or more: the record is to be parked (see
+ * park-record.ts) instead of sleeping here. `attempts` counts the attempts made so far.
+ */
+export class RetryParked extends Error {
+  constructor(
+    readonly planned: PlannedCall,
+    readonly failure: ClassifiedFailure,
+    readonly attempts: number,
+    readonly delayMs: number,
+    readonly delaySource: "backoff" | "retry-after",
+  ) {
+    super(failure.message);
+  }
+}
+
+/**
  * Makes attempts of a step's call under its retry policy: p-retry drives the attempts, our policy
  * decides each delay (exponential backoff with jitter, or the peer's Retry-After), and each retry
  * is a `step.retry` event. Ends with the call's answer, a CancelledError when the run is
- * cancelled, or {@link AttemptsExhausted}.
+ * cancelled, {@link RetryParked} when the next wait is long enough to park the record, or
+ * {@link AttemptsExhausted}. A record resumed from parking counts on from its attempts so far.
  */
 export async function withRetries<T>(
   record: RecordInFlight,
@@ -28,7 +45,8 @@ export async function withRetries<T>(
   attemptOnce: (attempt: number) => Promise<T>,
 ): Promise<T> {
   const { ctx } = record;
-  let attempt = 0;
+  const resume = record.start.resume;
+  let attempt = resume !== undefined && resume.stepIndex === planned.index ? (resume.attempts ?? 0) : 0;
   let last: ClassifiedFailure | undefined;
   const nextAttempt = (): Promise<T> => attemptOnce(++attempt);
   const retryAfter = async (error: unknown, failedAttempt: number): Promise<boolean> => {
@@ -36,6 +54,7 @@ export async function withRetries<T>(
     last = classifyFailure(error);
     const decision = decideRetry(planned.retry, failedAttempt, last, ctx.random);
     if (!decision.retry) return false;
+    if (decision.park) throw new RetryParked(planned, last, failedAttempt, decision.delayMs, decision.source);
     ctx.metrics.stepRetry(planned.step.id);
     ctx.events.add(
       "warn",
@@ -58,10 +77,11 @@ export async function withRetries<T>(
     try {
       return await nextAttempt();
     } catch (error) {
-      if (!(await retryAfter(error, 1))) throw error;
+      if (!(await retryAfter(error, attempt))) throw error;
     }
     return await pRetry(nextAttempt, {
-      retries: planned.retry.maxAttempts - 2,
+      // An upper bound only: decideRetry ends the attempts (it knows an explicit schedule's length).
+      retries: planned.retry.maxAttempts,
       minTimeout: 0,
       maxTimeout: 0,
       factor: 1,
@@ -69,10 +89,11 @@ export async function withRetries<T>(
       onFailedAttempt: ({ error }) => {
         last = classifyFailure(error);
       },
-      shouldRetry: ({ error, attemptNumber }) => retryAfter(error, attemptNumber + 1),
+      shouldRetry: ({ error }) => retryAfter(error, attempt),
     });
   } catch (error) {
     if (error instanceof CancelledError || ctx.signal.aborted) throw new CancelledError();
+    if (error instanceof RetryParked) throw error;
     throw new AttemptsExhausted(last ?? classifyFailure(error), attempt);
   }
 }
