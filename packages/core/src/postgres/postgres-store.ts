@@ -4,8 +4,10 @@ import type { Store, TransactionalIdempotency } from "../store/types";
 import { batchQueries } from "./_batch-queries";
 import { blueprintQueries } from "./_blueprint-queries";
 import { connectionQueries } from "./_connection-queries";
+import type { LimitBackend } from "../runs/limits/limit-backend";
 import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
+import { postgresLimitBackend } from "./_limit-queries";
 import { loadPg } from "./_load-pg";
 import { readinessQueries } from "./_readiness-queries";
 import { retentionQueries } from "./_retention-queries";
@@ -128,6 +130,7 @@ export function postgresStore(
   };
 
   const { completeIdempotencyKeyOn, ...idempotency } = idempotencyQueries(db);
+  let limits: LimitBackend | undefined;
   const idempotencyOnClient = { completeIdempotencyKeyOn };
 
   return {
@@ -164,5 +167,6 @@ export function postgresStore(
     ...retentionQueries(db),
     ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),
     ...scheduleQueries(db),
+    limitBackend: () => (limits ??= postgresLimitBackend(db, ready)),
   };
 }

@@ -1,3 +1,4 @@
+import type { LimitBackend } from "../runs/limits/limit-backend";
 import type { ConnectionFilter, PendingAuthorization, StoredConnection } from "../connections/connection";
 import type { Artifact } from "../model/artifact";
 import type { AuditEntry } from "../model/audit";
@@ -514,4 +515,9 @@ export interface Store extends BlueprintStore, RunStore, ReadinessStore, Connect
   ping(): Promise<void>;
   /** Releases connections the store opened itself; a store may refuse calls afterwards. */
   close(): Promise<void>;
+  /**
+   * Where the runtime's `recordLimits` keep their shared state when the queue has none (the
+   * PostgreSQL store's tables); absent: this process only.
+   */
+  limitBackend?(): LimitBackend;
 }

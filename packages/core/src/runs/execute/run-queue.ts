@@ -1,4 +1,5 @@
 import { ErrorCode, SynapseError } from "../../errors";
+import type { LimitBackend } from "../limits/limit-backend";
 
 /**
  * One unit of work: a run and the records it processes in memory, or, for a durable run whose
@@ -46,6 +47,11 @@ export interface RunQueue {
    * queue without it is not checked.
    */
   depth?(): Promise<number>;
+  /**
+   * Where the runtime's `recordLimits` keep their shared state with this queue (BullMQ: its
+   * Redis); absent: the store's, else this process only.
+   */
+  limitBackend?(): LimitBackend;
 }
 
 /** Options of {@link inlineQueue}. */
