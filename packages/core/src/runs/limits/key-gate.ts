@@ -34,13 +34,14 @@ export class KeyGate {
   takeSlot(key: string, limit: number, signal?: AbortSignal): Promise<SlotLease> {
     if (signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise<SlotLease>((resolve, reject) => {
-      let queue = this.waiting.get(key);
-      if (queue === undefined) {
-        queue = [];
-        this.waiting.set(key, queue);
-        void this.serve(key, limit, queue);
+      const queue = this.waiting.get(key);
+      if (queue !== undefined) {
+        queue.push({ resolve, reject, signal });
+        return;
       }
-      queue.push({ resolve, reject, signal });
+      const started = [{ resolve, reject, signal }];
+      this.waiting.set(key, started);
+      void this.serve(key, limit, started);
     });
   }
 
