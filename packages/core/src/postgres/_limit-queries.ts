@@ -36,7 +36,8 @@ export function postgresLimitBackend(db: Db, pool: () => Promise<Pool>): LimitBa
   return {
     kind: "postgres",
     async tryTakeSlot(key, limit, holder, leaseMs) {
-      // The lowest slot free or expired; two workers racing for it meet on the primary key and
+      // A free or expired slot, picked at random so racing workers seldom pick the same; two that
+      // do meet on the primary key and
       // the loser gets no row (it tries again), so a key never has more than `limit` holders.
       const taken = await db.query<{ slot: number }>(
         "takeLimitSlot",
@@ -44,7 +45,7 @@ export function postgresLimitBackend(db: Db, pool: () => Promise<Pool>): LimitBa
          SELECT $1, s, $2, now() + $4 * interval '1 millisecond'
            FROM generate_series(0, $3::integer - 1) AS s
           WHERE NOT EXISTS (SELECT 1 FROM ${slots} x WHERE x.limit_key = $1 AND x.slot = s AND x.expires_at > now())
-          ORDER BY s LIMIT 1
+          ORDER BY random() LIMIT 1
          ON CONFLICT (limit_key, slot) DO UPDATE
             SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
           WHERE held.expires_at <= now()

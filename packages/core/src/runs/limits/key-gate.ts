@@ -6,6 +6,13 @@ import type { LimitBackend, SlotLease } from "./limit-backend";
 /** How long a waiting key sleeps between tries of the backend, at most (a local release wakes it). */
 const MAX_RETRY_MS = 50;
 
+/**
+ * Records of one key that take over a slot released here before it goes back to the backend: it
+ * saves two round trips per record, and bounds how long this worker keeps a key's slot from
+ * other workers.
+ */
+const MAX_HANDOFFS = 32;
+
 interface Waiter {
   resolve: (lease: SlotLease) => void;
   reject: (error: unknown) => void;
@@ -15,13 +22,17 @@ interface Waiter {
 /**
  * This process's door to a {@link LimitBackend}: one queue of waiters per key, served first come
  * first served by a single loop per key (so a flood of waiting records costs one backend call per
- * try, not one per record), leases renewed by one heartbeat, and a local release waking the
- * key's loop at once.
+ * try, not one per record), a released slot handed to the key's next local waiter, leases renewed
+ * by one heartbeat.
  */
 export class KeyGate {
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly wake = new Map<string, () => void>();
   private readonly held = new Set<SlotLease>();
+  /** Slots this process holds per key: at the limit, only a local release can free one. */
+  private readonly heldPerKey = new Map<string, number>();
+  /** How many times in a row each held slot went straight to a local waiter. */
+  private readonly handoffs = new Map<SlotLease, number>();
   private heartbeat: NodeJS.Timeout | undefined;
   private holders = 0;
 
@@ -45,15 +56,19 @@ export class KeyGate {
     });
   }
 
-  /** Frees a slot and lets the key's next waiter in this process try at once. */
+  /**
+   * Frees a slot: the key's next waiter in this process takes it over at once (no backend round
+   * trip), up to {@link MAX_HANDOFFS} times in a row; then it goes back to the backend, where
+   * every worker may take it.
+   */
   release(lease: SlotLease): void {
-    this.held.delete(lease);
-    if (this.held.size === 0) this.stopHeartbeat();
-    this.backend.releaseSlot(lease).catch((error: unknown) => {
-      // The lease runs out by itself: a slot is lost for at most leaseMs.
-      this.options.logger.warn({ err: error, key: lease.key }, "releasing a limit slot failed");
-    });
-    this.wake.get(lease.key)?.();
+    if (!this.held.has(lease)) return;
+    const handed = this.handoffs.get(lease) ?? 0;
+    if (handed < MAX_HANDOFFS && this.handOver(lease)) {
+      this.handoffs.set(lease, handed + 1);
+      return;
+    }
+    this.giveBack(lease);
   }
 
   /** Waits until `key` may start one more record this second. */
@@ -81,6 +96,11 @@ export class KeyGate {
         head.reject(new CancelledError());
         continue;
       }
+      if ((this.heldPerKey.get(key) ?? 0) >= limit) {
+        // Asking the backend cannot succeed: wait for one of ours to be released.
+        await this.pause(key, this.options.leaseMs);
+        continue;
+      }
       let lease: SlotLease | undefined;
       let waitMs: number;
       try {
@@ -92,28 +112,63 @@ export class KeyGate {
       }
       if (lease !== undefined) {
         idleMs = 1;
-        queue.shift();
-        if (head.signal?.aborted) {
-          void this.backend.releaseSlot(lease).catch(() => {});
-          head.reject(new CancelledError());
-          continue;
-        }
         this.held.add(lease);
+        this.count(key, 1);
         this.startHeartbeat();
-        head.resolve(lease);
+        // Whoever waits first now gets it (a handed-over slot may have served the head meanwhile).
+        if (!this.handOver(lease)) this.giveBack(lease);
         continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, waitMs);
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.wake.set(key, done);
-      });
-      this.wake.delete(key);
+      await this.pause(key, waitMs);
     }
     this.waiting.delete(key);
+  }
+
+  /** Gives a held slot to the key's first waiter still waiting; false when none is. */
+  private handOver(lease: SlotLease): boolean {
+    const queue = this.waiting.get(lease.key);
+    while (queue !== undefined && queue.length > 0) {
+      const next = queue.shift()!;
+      if (next.signal?.aborted) {
+        next.reject(new CancelledError());
+        continue;
+      }
+      next.resolve(lease);
+      return true;
+    }
+    return false;
+  }
+
+  /** Returns a slot to the backend and lets the key's loop try again at once. */
+  private giveBack(lease: SlotLease): void {
+    this.held.delete(lease);
+    this.handoffs.delete(lease);
+    this.count(lease.key, -1);
+    if (this.held.size === 0) this.stopHeartbeat();
+    this.backend.releaseSlot(lease).catch((error: unknown) => {
+      // The lease runs out by itself: a slot is lost for at most leaseMs.
+      this.options.logger.warn({ err: error, key: lease.key }, "releasing a limit slot failed");
+    });
+    this.wake.get(lease.key)?.();
+  }
+
+  /** Sleeps up to `ms`, or until a slot of `key` is released here. */
+  private async pause(key: string, ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake.set(key, done);
+    });
+    this.wake.delete(key);
+  }
+
+  private count(key: string, delta: number): void {
+    const next = (this.heldPerKey.get(key) ?? 0) + delta;
+    if (next <= 0) this.heldPerKey.delete(key);
+    else this.heldPerKey.set(key, next);
   }
 
   /** A failing backend is tried again, slower each time up to a second: records wait, none is lost. */
