@@ -240,6 +240,13 @@ export { inlineQueue } from "./runs/execute/run-queue";
 export type { RateLimit } from "./runs/limits/token-bucket";
 export type { LimitBackend, SlotLease } from "./runs/limits/limit-backend";
 export { memoryLimitBackend } from "./runs/limits/memory-limit-backend";
+export type {
+  CoalescedIngest,
+  CoalesceOptions,
+  DebounceTrigger,
+  ThrottleTrigger,
+} from "./runs/triggers/coalesce-ingest";
+export { coalesceIngests } from "./runs/triggers/coalesce-ingest";
 export type { RecordLimit, RecordLimitsOptions } from "./runs/limits/record-limits-options";
 export type { RedactionOptions } from "./runs/observe/redactor";
 export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
