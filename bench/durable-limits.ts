@@ -67,7 +67,10 @@ async function workers(pgUrl: string, redis: { host: string; port: number }, nam
   await first.blueprints.approve(blueprint.id);
   return {
     async measure(count: number, round: string): Promise<number> {
-      const records = Array.from({ length: count }, (_, i) => ({ id: `${round}-${i}`, tenant: `t${i % TENANTS}` }));
+      const records = Array.from({ length: count }, (_, i) => ({
+        id: `${round}-${i}`,
+        tenant: `t${i % TENANTS}`,
+      }));
       const before = written;
       const started = Date.now();
       const run = await first.runs.start(blueprint.id, { records });

@@ -78,7 +78,9 @@ async function main(): Promise<void> {
           concurrency: CONCURRENCY,
         }),
         connectors: [target],
-        recordLimits: { limits: [{ name: "tenant", key: "record.tenant", concurrency: 2, ratePerSecond: 20 }] },
+        recordLimits: {
+          limits: [{ name: "tenant", key: "record.tenant", concurrency: 2, ratePerSecond: 20 }],
+        },
       }),
     );
   }

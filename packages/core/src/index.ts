@@ -237,9 +237,15 @@ export type { IngestEvent } from "./runs/create/run-input";
 export { CancelledError } from "./runs/execute/cancelled-error";
 export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/execute/run-queue";
 export { inlineQueue } from "./runs/execute/run-queue";
-export type { RateLimit } from "./runs/limits/token-bucket";
 export type { LimitBackend, SlotLease } from "./runs/limits/limit-backend";
 export { memoryLimitBackend } from "./runs/limits/memory-limit-backend";
+export type { RecordLimit, RecordLimitsOptions } from "./runs/limits/record-limits-options";
+export type { RateLimit } from "./runs/limits/token-bucket";
+export type { RedactionOptions } from "./runs/observe/redactor";
+export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
+export type { IdempotencySettings, RecordOutcome } from "./runs/records/record-context";
+export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retries/retry-policy";
+export { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./runs/retries/retry-policy";
 export type {
   CoalescedIngest,
   CoalesceOptions,
@@ -247,12 +253,6 @@ export type {
   ThrottleTrigger,
 } from "./runs/triggers/coalesce-ingest";
 export { coalesceIngests } from "./runs/triggers/coalesce-ingest";
-export type { RecordLimit, RecordLimitsOptions } from "./runs/limits/record-limits-options";
-export type { RedactionOptions } from "./runs/observe/redactor";
-export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
-export type { IdempotencySettings, RecordOutcome } from "./runs/records/record-context";
-export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retries/retry-policy";
-export { backoffDelay, decideRetry, normaliseRetryPolicy, retryHorizon } from "./runs/retries/retry-policy";
 export type {
   ApprovalSignal,
   BlueprintRunStats,

@@ -1,10 +1,10 @@
 import type { Pool, QueryResultRow } from "pg";
 import { StoreError } from "../errors";
+import type { LimitBackend } from "../runs/limits/limit-backend";
 import type { Store, TransactionalIdempotency } from "../store/types";
 import { batchQueries } from "./_batch-queries";
 import { blueprintQueries } from "./_blueprint-queries";
 import { connectionQueries } from "./_connection-queries";
-import type { LimitBackend } from "../runs/limits/limit-backend";
 import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
 import { postgresLimitBackend } from "./_limit-queries";

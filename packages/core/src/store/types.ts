@@ -1,4 +1,3 @@
-import type { LimitBackend } from "../runs/limits/limit-backend";
 import type { ConnectionFilter, PendingAuthorization, StoredConnection } from "../connections/connection";
 import type { Artifact } from "../model/artifact";
 import type { AuditEntry } from "../model/audit";
@@ -19,6 +18,7 @@ import type {
 } from "../model/run";
 import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
+import type { LimitBackend } from "../runs/limits/limit-backend";
 import type { Schedule, ScheduleFire, ScheduleFireState } from "../schedules/schedule";
 
 /** Cursor pagination: pass a page's `nextCursor` back to get the next page. */

@@ -65,5 +65,7 @@ export async function forEachFairly<T>(
       }
     }
   };
-  await Promise.all([...lanes.values()].flatMap((lane) => Array.from({ length: lane.width }, () => drain(lane))));
+  await Promise.all(
+    [...lanes.values()].flatMap((lane) => Array.from({ length: lane.width }, () => drain(lane))),
+  );
 }

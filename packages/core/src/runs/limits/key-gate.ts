@@ -174,7 +174,10 @@ export class KeyGate {
   /** A failing backend is tried again, slower each time up to a second: records wait, none is lost. */
   private backoff(failures: number, error: unknown, key: string): number {
     if (failures === 1)
-      this.options.logger.warn({ err: error, key }, "the record limit backend failed; waiting and trying again");
+      this.options.logger.warn(
+        { err: error, key },
+        "the record limit backend failed; waiting and trying again",
+      );
     return Math.min(1_000, 10 * 2 ** failures);
   }
 
@@ -185,11 +188,14 @@ export class KeyGate {
 
   private startHeartbeat(): void {
     if (this.heartbeat !== undefined) return;
-    this.heartbeat = setInterval(() => {
-      this.backend.renewSlots([...this.held], this.options.leaseMs).catch((error: unknown) => {
-        this.options.logger.warn({ err: error }, "renewing limit slots failed; trying again");
-      });
-    }, Math.max(100, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeat = setInterval(
+      () => {
+        this.backend.renewSlots([...this.held], this.options.leaseMs).catch((error: unknown) => {
+          this.options.logger.warn({ err: error }, "renewing limit slots failed; trying again");
+        });
+      },
+      Math.max(100, Math.floor(this.options.leaseMs / 3)),
+    );
     this.heartbeat.unref();
   }
 

@@ -63,7 +63,8 @@ export function recordLimiter(
       };
       try {
         for (const { limit, key } of keys) {
-          if (limit.concurrency !== undefined) leases.push(await gate.takeSlot(key, limit.concurrency, signal));
+          if (limit.concurrency !== undefined)
+            leases.push(await gate.takeSlot(key, limit.concurrency, signal));
         }
         for (const { limit, key } of keys) {
           if (limit.ratePerSecond !== undefined) await gate.takeRate(key, limit.ratePerSecond, signal);

@@ -54,9 +54,7 @@ export interface CompiledRecordLimit {
 
 const limitSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, "a name of 1 to 64 letters, digits, _ or -"),
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a name of 1 to 64 letters, digits, _ or -"),
     key: z.string().min(1),
     concurrency: z.number().int().min(1).optional(),
     ratePerSecond: z.number().int().min(1).optional(),

@@ -68,7 +68,10 @@ describe("recordLimits", () => {
     [{ limits: [{ name: "t", key: "record.(", concurrency: 1 }] }, "/recordLimits/limits/0/key"],
     [{ limits: [{ name: "t", key: "record.tenant" }] }, "/recordLimits/limits/0"],
     [{ limits: [{ name: "t", key: "record.tenant", concurrency: 0 }] }, "/recordLimits/limits/0/concurrency"],
-    [{ limits: [{ name: "t", key: "record.tenant", ratePerSecond: 1.5 }] }, "/recordLimits/limits/0/ratePerSecond"],
+    [
+      { limits: [{ name: "t", key: "record.tenant", ratePerSecond: 1.5 }] },
+      "/recordLimits/limits/0/ratePerSecond",
+    ],
     [
       {
         limits: [
@@ -79,12 +82,15 @@ describe("recordLimits", () => {
       "/recordLimits/limits/1/name",
     ],
     [{ limits: [], leaseMs: 10 }, "/recordLimits/leaseMs"],
-  ])("refuses malformed recordLimits with a ValidationError pointing at the field (%#)", async (recordLimits, path) => {
-    const probe = new WriteProbe();
-    const made = tenantRuntime(probe, { store: memoryStore(), recordLimits: recordLimits as never });
-    await expect(made).rejects.toBeInstanceOf(ValidationError);
-    await expect(made).rejects.toMatchObject({ code: "INVALID_INPUT", path });
-  });
+  ])(
+    "refuses malformed recordLimits with a ValidationError pointing at the field (%#)",
+    async (recordLimits, path) => {
+      const probe = new WriteProbe();
+      const made = tenantRuntime(probe, { store: memoryStore(), recordLimits: recordLimits as never });
+      await expect(made).rejects.toBeInstanceOf(ValidationError);
+      await expect(made).rejects.toMatchObject({ code: "INVALID_INPUT", path });
+    },
+  );
 });
 
 describe("memoryLimitBackend", () => {

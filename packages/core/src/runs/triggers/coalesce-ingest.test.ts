@@ -44,7 +44,10 @@ describe("coalesceIngests", () => {
 
   it("debounce: a burst that never goes quiet still runs after maxWaitMs", async () => {
     const runs = recordingRuns();
-    const hook = coalesceIngests(runs, "bp", { key: "tenant", debounce: { quietMs: 1_000, maxWaitMs: 3_000 } });
+    const hook = coalesceIngests(runs, "bp", {
+      key: "tenant",
+      debounce: { quietMs: 1_000, maxWaitMs: 3_000 },
+    });
     for (let n = 0; n < 10; n += 1) {
       void hook.ingest({ record: { id: `a-${n}`, tenant: "a" } });
       await vi.advanceTimersByTimeAsync(500);
@@ -68,7 +71,11 @@ describe("coalesceIngests", () => {
       [0, ["a-1"]],
       [1_000, ["a-2", "a-3", "a-4", "a-5"]],
     ]);
-    expect((await Promise.all(answers)).map((r) => r.id)).toEqual(["run_1", "run_2", ...Array(4).fill("run_3")]);
+    expect((await Promise.all(answers)).map((r) => r.id)).toEqual([
+      "run_1",
+      "run_2",
+      ...Array(4).fill("run_3"),
+    ]);
   });
 
   it("keeps records of different connections apart and starts a group at maxRecords", async () => {
@@ -78,7 +85,9 @@ describe("coalesceIngests", () => {
     void hook.ingest({ records: recordsOf("a", 2, "x"), connection: "con_2" });
     void hook.ingest({ record: { id: "a-2", tenant: "a" }, connection: "con_1" });
     await vi.advanceTimersByTimeAsync(0);
-    expect(runs.started.map((s) => [s.connection, ids(s.records)])).toEqual([["con_1", ["a-0", "a-1", "a-2"]]]);
+    expect(runs.started.map((s) => [s.connection, ids(s.records)])).toEqual([
+      ["con_1", ["a-0", "a-1", "a-2"]],
+    ]);
     await hook.flush();
     expect(runs.started.map((s) => [s.connection, ids(s.records)])[1]).toEqual(["con_2", ["ax-0", "ax-1"]]);
   });

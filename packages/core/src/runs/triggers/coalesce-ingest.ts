@@ -156,10 +156,13 @@ export function coalesceIngests(
       const window = windows.get(id);
       delay = window === undefined ? 0 : window.openedAt + options.throttle.windowMs - now();
     }
-    group.timer = setTimeout(() => {
-      if ("throttle" in options && !throttleAllows(id, options.throttle)) return schedule(id, group);
-      void fire(id);
-    }, Math.max(0, delay));
+    group.timer = setTimeout(
+      () => {
+        if ("throttle" in options && !throttleAllows(id, options.throttle)) return schedule(id, group);
+        void fire(id);
+      },
+      Math.max(0, delay),
+    );
     group.timer.unref?.();
   };
 
@@ -182,7 +185,10 @@ export function coalesceIngests(
   /** Joins happen in call order, so held records keep the order events arrived in. */
   let arrivals: Promise<unknown> = Promise.resolve();
 
-  const keyed = async (records: unknown[], connection: string | undefined): Promise<Map<string, unknown[]>> => {
+  const keyed = async (
+    records: unknown[],
+    connection: string | undefined,
+  ): Promise<Map<string, unknown[]>> => {
     const byKey = new Map<string, unknown[]>();
     for (const record of records) {
       const value: unknown = await keyOf.evaluate(record);
