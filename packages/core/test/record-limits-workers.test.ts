@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { LimitBackend, Runtime, Store } from "@synapseops/core";
 import { bullmqQueue, redisLimitBackend } from "@synapseops/core/bullmq";
 import { postgresStore } from "@synapseops/core/postgres";
@@ -125,6 +127,119 @@ describe.skipIf(Boolean(skip))("record limits over three workers", () => {
       await Promise.all(workers.map((w) => w.close()));
     }
   }, 90_000);
+});
+
+/** A write seen by a worker process, on the epoch clock. */
+interface ProcessWrite {
+  tenant: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Starts a worker process; resolves once it is ready, with a `stop` that returns its writes. */
+async function workerProcess(settings: Record<string, unknown>): Promise<() => Promise<ProcessWrite[]>> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      "--conditions=@synapseops/source",
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("./_limits-worker.ts", import.meta.url)),
+    ],
+    {
+      env: { ...process.env, SO_LIMITS_SETTINGS: JSON.stringify(settings) },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  let errors = "";
+  child.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("ready\n")) resolve();
+    });
+    void exited.then((code) => reject(new Error(`worker exited ${code}: ${errors.slice(0, 2000)}`)));
+  });
+  return async () => {
+    child.stdin?.write("stop\n");
+    const code = await exited;
+    const line = out.split("\n").find((text) => text.startsWith("{"));
+    if (line === undefined)
+      throw new Error(`worker exited ${code} without a report: ${errors.slice(0, 2000)}`);
+    return (JSON.parse(line) as { writes: ProcessWrite[] }).writes;
+  };
+}
+
+/** The most writes of one tenant in flight at once, over every process's writes. */
+function maxOverlap(writes: readonly ProcessWrite[], tenant: string): number {
+  const edges = writes
+    .filter((w) => w.tenant === tenant)
+    .flatMap((w) => [
+      { at: w.startedAt, delta: 1 },
+      { at: w.endedAt, delta: -1 },
+    ])
+    // An end before a start at the same instant: touching writes do not overlap.
+    .sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let now = 0;
+  let most = 0;
+  for (const edge of edges) {
+    now += edge.delta;
+    most = Math.max(most, now);
+  }
+  return most;
+}
+
+describe.skipIf(Boolean(skip))("record limits over worker processes", () => {
+  it("holds concurrency 2 per key over three processes (postgres store + BullMQ, limits on Redis)", async () => {
+    const schema = `${tag}_procs`;
+    const prefix = `${tag}_procs`;
+    prefixes.push(prefix);
+    const probe = new WriteProbe();
+    const here = await tenantRuntime(probe, {
+      store: store(schema),
+      queue: bullmqQueue({ connection: redis(), prefix, concurrency: 4, lockDurationMs: 5000 }),
+      batchSize: 50,
+      recordConcurrency: 8,
+      recordLimits: { limits: [LIMIT] },
+      workMs: 5,
+    });
+    const settings = {
+      pgUrl: pgService.url,
+      schema,
+      redis: redis(),
+      prefix,
+      blueprintId: here.blueprintId,
+      limit: LIMIT,
+    };
+    const stops = await Promise.all([workerProcess(settings), workerProcess(settings)]);
+    let others: ProcessWrite[] = [];
+    try {
+      // "ready" comes before a process's BullMQ worker has connected: give them a moment.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const run = await here.runtime.runs.start(here.blueprintId, { records: interleaved(100, "p") });
+      const done = await here.runtime.runs.wait(run.id, { timeoutMs: 90_000 });
+      expect(done.counts).toMatchObject({ total: 1000, completed: 1000, failed: 0 });
+    } finally {
+      await here.runtime.close();
+      others = (await Promise.all(stops.map((stop) => stop()))).flat();
+    }
+    const mine = probe.writes.map((w) => ({
+      tenant: w.tenant,
+      startedAt: performance.timeOrigin + w.startedAt,
+      endedAt: performance.timeOrigin + w.endedAt,
+    }));
+    const all = [...mine, ...others];
+    // The run's batches really spread over the processes.
+    expect(others.length).toBeGreaterThan(0);
+    expect(all).toHaveLength(1000);
+    const overlaps = TENANTS.map((t) => maxOverlap(all, t));
+    process.stdout.write(
+      `[figure] 3 processes: writes here ${mine.length}, in the others ${others.length}; max in flight per key ${overlaps.join(",")}\n`,
+    );
+    for (const most of overlaps) expect(most).toBeLessThanOrEqual(2);
+  }, 120_000);
 });
 
 /** The backend contract: a limit of N slots is never exceeded, a dead holder's lease lapses. */
