@@ -136,8 +136,14 @@ interface ProcessWrite {
   endedAt: number;
 }
 
-/** Starts a worker process; resolves once it is ready, with a `stop` that returns its writes. */
-async function workerProcess(settings: Record<string, unknown>): Promise<() => Promise<ProcessWrite[]>> {
+/**
+ * Starts a worker process; resolves once it printed `until` ("ready"), with a `stop` that returns
+ * its writes and the child itself.
+ */
+async function workerProcess(
+  settings: Record<string, unknown>,
+  until = "ready",
+): Promise<(() => Promise<ProcessWrite[]>) & { child: ChildProcess }> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -158,18 +164,21 @@ async function workerProcess(settings: Record<string, unknown>): Promise<() => P
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes("ready\n")) resolve();
+      if (out.includes(`${until}\n`)) resolve();
     });
     void exited.then((code) => reject(new Error(`worker exited ${code}: ${errors.slice(0, 2000)}`)));
   });
-  return async () => {
-    child.stdin?.write("stop\n");
-    const code = await exited;
-    const line = out.split("\n").find((text) => text.startsWith("{"));
-    if (line === undefined)
-      throw new Error(`worker exited ${code} without a report: ${errors.slice(0, 2000)}`);
-    return (JSON.parse(line) as { writes: ProcessWrite[] }).writes;
-  };
+  return Object.assign(
+    async () => {
+      child.stdin?.write("stop\n");
+      const code = await exited;
+      const line = out.split("\n").find((text) => text.startsWith("{"));
+      if (line === undefined)
+        throw new Error(`worker exited ${code} without a report: ${errors.slice(0, 2000)}`);
+      return (JSON.parse(line) as { writes: ProcessWrite[] }).writes;
+    },
+    { child },
+  );
 }
 
 /** The most writes of one tenant in flight at once, over every process's writes. */
@@ -240,6 +249,33 @@ describe.skipIf(Boolean(skip))("record limits over worker processes", () => {
     );
     for (const most of overlaps) expect(most).toBeLessThanOrEqual(2);
   }, 120_000);
+});
+
+describe.skipIf(Boolean(skip))("record limits when a worker is killed", () => {
+  it("frees the slots of a worker killed with SIGKILL once their lease ends (PostgreSQL)", async () => {
+    const schema = `${tag}_kill`;
+    const limit = { name: "tenant", key: "record.tenant", concurrency: 2 };
+    const probe = new WriteProbe();
+    const here = await tenantRuntime(probe, {
+      store: store(schema),
+      resumeOnStart: false,
+      recordLimits: { limits: [limit], leaseMs: 2_000 },
+    });
+    try {
+      // The other process takes both slots of t0 with writes that never end, and is killed.
+      const holder = await workerProcess(
+        { pgUrl: pgService.url, schema, blueprintId: here.blueprintId, limit, hold: 2, leaseMs: 2_000 },
+        "holding",
+      );
+      holder.child.kill("SIGKILL");
+      const run = await here.runtime.runs.start(here.blueprintId, { records: recordsOf("t0", 4, "k") });
+      const done = await here.runtime.runs.wait(run.id, { timeoutMs: 30_000 });
+      expect(done.counts).toMatchObject({ total: 4, completed: 4 });
+      expect(probe.maxInFlight.get("t0")).toBeLessThanOrEqual(2);
+    } finally {
+      await here.runtime.close();
+    }
+  }, 60_000);
 });
 
 /** The backend contract: a limit of N slots is never exceeded, a dead holder's lease lapses. */
