@@ -15,6 +15,9 @@
  * (3) schedule fire latency (issue 20): tick → run QUEUED of a 1-second schedule fired by a worker
  *     runtime (PostgreSQL store + bullmqQueue), p50 and p99, vs BullMQ's own job scheduler
  *     (tick → processor start); see durable-schedules.ts. `DURABLE_BENCH_ONLY=schedules` runs only it.
+ * (4) record limits (issue 20): records/s of a run over 3 bullmqQueue workers with `recordLimits`
+ *     on (50 tenants, a limit that never binds: its cost) vs the same workers without; see
+ *     durable-limits.ts. `DURABLE_BENCH_ONLY=limits` runs only it.
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
@@ -34,6 +37,7 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import { z } from "zod";
 import { emit, median, percentile } from "./_report";
+import { limitsThroughput } from "./durable-limits";
 import { scheduleFireLatencies } from "./durable-schedules";
 
 const SUITE = "durable";
@@ -336,12 +340,32 @@ async function scheduleCase(): Promise<void> {
   }
 }
 
+/** Throughput with record limits on vs off (issue 20). */
+async function limitsCase(): Promise<void> {
+  const { limited, unlimited } = await limitsThroughput(PG_URL, REDIS, RECORDS, ROUNDS);
+  emit({
+    suite: SUITE,
+    case: `${RECORDS} records of 50 tenants, bullmqQueue × 3 worker runtimes + postgres store, recordLimits on (tenant concurrency 8, on Redis)`,
+    metric: "records_per_second",
+    value: median(limited),
+    unit: "records/s",
+    baseline: "the same workers and run without recordLimits",
+    baseline_value: median(unlimited),
+    better: "higher",
+  });
+}
+
 export async function run(): Promise<void> {
   if (process.env.DURABLE_BENCH_ONLY === "schedules") {
     await scheduleCase();
     return;
   }
+  if (process.env.DURABLE_BENCH_ONLY === "limits") {
+    await limitsCase();
+    return;
+  }
   await scheduleCase();
+  await limitsCase();
   ({ postgresStore } = await import("@synapseops/core/postgres"));
   const contenders: Contender[] = [];
   const track = async (made: Promise<Contender>): Promise<Contender> => {

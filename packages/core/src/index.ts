@@ -238,6 +238,9 @@ export type { IngestEvent } from "./runs/create/run-input";
 export { CancelledError } from "./runs/execute/cancelled-error";
 export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/execute/run-queue";
 export { inlineQueue } from "./runs/execute/run-queue";
+export type { LimitBackend, SlotLease } from "./runs/limits/limit-backend";
+export { memoryLimitBackend } from "./runs/limits/memory-limit-backend";
+export type { RecordLimit, RecordLimitsOptions } from "./runs/limits/record-limits-options";
 export type { RateLimit } from "./runs/limits/token-bucket";
 export type { RedactionOptions, SecretRegistry } from "./runs/observe/redactor";
 export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
@@ -254,6 +257,13 @@ export {
 } from "./runs/retries/retry-policy";
 export type { RetryPolicyInput } from "./runs/retries/retry-presets";
 export { retryPresets } from "./runs/retries/retry-presets";
+export type {
+  CoalescedIngest,
+  CoalesceOptions,
+  DebounceTrigger,
+  ThrottleTrigger,
+} from "./runs/triggers/coalesce-ingest";
+export { coalesceIngests } from "./runs/triggers/coalesce-ingest";
 export type {
   ApprovalSignal,
   BlueprintRunStats,

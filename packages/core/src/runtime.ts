@@ -27,6 +27,10 @@ import {
 import { type AdmissionOptions, createAdmission } from "./runs/create/admission";
 import { inlineQueue, type RunQueue } from "./runs/execute/run-queue";
 import { connectorLimiters } from "./runs/limits/connector-limiter";
+import { KeyGate } from "./runs/limits/key-gate";
+import { memoryLimitBackend } from "./runs/limits/memory-limit-backend";
+import { recordLimiter } from "./runs/limits/record-limiter";
+import { parseRecordLimits, type RecordLimitsOptions } from "./runs/limits/record-limits-options";
 import type { RateLimit } from "./runs/limits/token-bucket";
 import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
 import { createCompileCache } from "./runs/plan/compile-cache";
@@ -147,6 +151,14 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
    * @example { con_erp: { concurrency: 4, rate: { ratePerSecond: 10, burst: 20 } } }
    */
   connectorLimits?: Record<string, { concurrency?: number; rate?: RateLimit }>;
+  /**
+   * Concurrency and rate limits per key of a record (a tenant, a connection, a connector ref),
+   * enforced over every worker — on BullMQ's Redis, else the PostgreSQL store, else in this
+   * process — with records of different keys served fairly (see docs/time-and-limits.md).
+   * @throws ValidationError at `/recordLimits/…` from `createRuntime` when malformed.
+   * @example { limits: [{ name: "tenant", key: "record.tenantId", concurrency: 2, ratePerSecond: 20 }] }
+   */
+  recordLimits?: RecordLimitsOptions;
   /**
    * Durable runs: records are written to the store in batches that workers lease with a
    * heartbeat, so a run survives its process and batches spread over the workers of a
@@ -309,6 +321,20 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   const redactor = new Redactor(options.redaction);
   const limiter = connectorLimiters(options.connectorLimits);
   const workerId = newId("run").replace("run_", "worker_");
+  const limits = options.recordLimits === undefined ? undefined : parseRecordLimits(options.recordLimits);
+  const records =
+    limits === undefined || limits.limits.length === 0
+      ? undefined
+      : recordLimiter(
+          limits.limits,
+          new KeyGate(
+            options.recordLimits?.backend ??
+              queue.limitBackend?.() ??
+              baseStore.limitBackend?.() ??
+              memoryLimitBackend(),
+            { leaseMs: limits.leaseMs, workerId, logger: logger.child({ component: "record-limits" }) },
+          ),
+        );
   const durable = options.durableRuns ?? !(store.kind === "memory" && queue.kind === "inline");
   const batchLeaseMs = options.batchLeaseMs ?? 30_000;
   const connectorCalls = connectorService({
@@ -344,6 +370,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       waitMs: options.idempotency?.waitMs ?? 5_000,
     },
     recordConcurrency: options.recordConcurrency ?? 8,
+    recordLimiter: records,
     workerId,
     runLeaseMs: 60_000,
     durable,

@@ -1,7 +1,9 @@
 import type { ConnectionOptions, Job, Queue, Worker } from "bullmq";
 import { ErrorCode, SynapseError } from "../errors";
 import type { RunJob, RunJobHandler, RunQueue } from "../runs/execute/run-queue";
+import type { LimitBackend } from "../runs/limits/limit-backend";
 import { loadBullmq } from "./_load-bullmq";
+import { type RedisScripting, redisLimitBackend } from "./redis-limit-backend";
 
 /** Options of {@link bullmqQueue}. */
 export interface BullmqQueueOptions {
@@ -93,6 +95,7 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
   // active jobs, and a later close(true) only returns that same promise, so a job that ignores
   // the abort would hold a graceful-then-forced close forever.
   const active = new Set<Promise<void>>();
+  let limits: LimitBackend | undefined;
 
   const getQueue = (queueName = name): Promise<Queue> => {
     if (closed) return Promise.reject(new SynapseError(ErrorCode.CLOSED, "the bullmq queue is closed"));
@@ -256,6 +259,14 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
         [name, parkedName].map(async (queueName) => (await getQueue(queueName)).getJobCounts("active")),
       );
       return (batches?.active ?? 0) + (parked?.active ?? 0);
+    },
+    limitBackend() {
+      // On the queue's own Redis connection, under the queue's prefix.
+      limits ??= redisLimitBackend(
+        async () => (await (await getQueue()).getBackend().client) as unknown as RedisScripting,
+        { prefix: `${options.prefix ?? "bull"}:${name}` },
+      );
+      return limits;
     },
     async depth() {
       const counts = await (await getQueue()).getJobCounts("waiting", "prioritized", "delayed", "active");

@@ -22,5 +22,7 @@ export type { BullmqQueueOptions } from "./bullmq-queue";
 export { bullmqQueue } from "./bullmq-queue";
 export type { RedisConnectionLockOptions, RedisLockClient } from "./redis-connection-lock";
 export { redisConnectionLock } from "./redis-connection-lock";
+export type { RedisLimitBackendOptions, RedisScripting } from "./redis-limit-backend";
+export { redisLimitBackend } from "./redis-limit-backend";
 export type { RedisConnectionOptions } from "./redis-url";
 export { redisConnection } from "./redis-url";

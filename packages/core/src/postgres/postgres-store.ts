@@ -1,11 +1,13 @@
 import type { Pool, QueryResultRow } from "pg";
 import { StoreError } from "../errors";
+import type { LimitBackend } from "../runs/limits/limit-backend";
 import type { Store, TransactionalIdempotency } from "../store/types";
 import { batchQueries } from "./_batch-queries";
 import { blueprintQueries } from "./_blueprint-queries";
 import { connectionQueries } from "./_connection-queries";
 import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
+import { postgresLimitBackend } from "./_limit-queries";
 import { loadPg } from "./_load-pg";
 import { parkedQueries } from "./_parked-queries";
 import { readinessQueries } from "./_readiness-queries";
@@ -129,6 +131,7 @@ export function postgresStore(
   };
 
   const { completeIdempotencyKeyOn, ...idempotency } = idempotencyQueries(db);
+  let limits: LimitBackend | undefined;
   const idempotencyOnClient = { completeIdempotencyKeyOn };
 
   return {
@@ -166,5 +169,6 @@ export function postgresStore(
     ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),
     ...scheduleQueries(db),
     ...parkedQueries(db),
+    limitBackend: () => (limits ??= postgresLimitBackend(db, ready)),
   };
 }

@@ -18,6 +18,7 @@ import type {
 } from "../model/run";
 import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
+import type { LimitBackend } from "../runs/limits/limit-backend";
 import type { Schedule, ScheduleFire, ScheduleFireState } from "../schedules/schedule";
 
 /** Cursor pagination: pass a page's `nextCursor` back to get the next page. */
@@ -593,4 +594,9 @@ export interface Store
   ping(): Promise<void>;
   /** Releases connections the store opened itself; a store may refuse calls afterwards. */
   close(): Promise<void>;
+  /**
+   * Where the runtime's `recordLimits` keep their shared state when the queue has none (the
+   * PostgreSQL store's tables); absent: this process only.
+   */
+  limitBackend?(): LimitBackend;
 }

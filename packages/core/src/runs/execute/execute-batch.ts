@@ -3,12 +3,12 @@ import type { Run } from "../../model/run";
 import { isStoreOutage } from "../../store/store-outage";
 import type { RunBatch } from "../../store/types";
 import { type BatchClaims, claimBatchKeys } from "../idempotency/batch-claims";
+import { forEachFairly } from "../limits/fair-dispatch";
 import type { Semaphore } from "../limits/semaphore";
 import type { RecordContext } from "../records/record-context";
 import { processRecord } from "../records/record-pipeline";
 import { watchForCancel } from "./cancel-watch";
 import { CancelledError } from "./cancelled-error";
-import { forEachLimited } from "./for-each-limited";
 import { leaseHeartbeat } from "./lease-heartbeat";
 import type { ExecutorDeps } from "./run-context";
 import { addCounts, countOutcome, zeroCounts } from "./run-counts";
@@ -72,7 +72,8 @@ export async function executeBatch(
     claims = await claimBatchKeys(batchContext, batch.records, batch.firstPosition, run.idempotencyKey);
     const taken = claims;
     const parked = await parkedPositions(deps, batch);
-    await forEachLimited(batch.records, deps.recordConcurrency, async (record, offset) => {
+    const fairness = { limiter: deps.recordLimiter, run, signal: controller.signal };
+    await forEachFairly(batch.records, deps.recordConcurrency, fairness, async (record, offset) => {
       const settled = await slots.unsettled.acquire();
       const release = await slots.running.acquire();
       if (controller.signal.aborted) {

@@ -2,6 +2,7 @@ import { NotFoundError } from "../../errors";
 import type { Logger } from "../../logger";
 import type { Run } from "../../model/run";
 import type { ConnectorLimiter } from "../limits/connector-limiter";
+import type { RecordLimiter } from "../limits/record-limiter";
 import { EventLog } from "../observe/event-log";
 import { MetricsRecorder } from "../observe/metrics-recorder";
 import type { PlanDeps } from "../plan/bind-connector";
@@ -17,6 +18,8 @@ export interface ExecutorDeps extends PlanDeps {
   limiter: (connectorRefId: string) => ConnectorLimiter;
   /** Records of one run processed at once. */
   recordConcurrency: number;
+  /** The runtime's `recordLimits`, when it has any: records wait for their keys, fairly. */
+  recordLimiter?: RecordLimiter | undefined;
   /** Who runs runs here, for run leases. */
   workerId: string;
   runLeaseMs: number;

@@ -1,6 +1,7 @@
 import { trace } from "@opentelemetry/api";
 import { toSynapseError } from "../../errors";
 import type { RunCounts } from "../../model/run";
+import { forEachFairly } from "../limits/fair-dispatch";
 import type { RecordContext, RecordStart } from "../records/record-context";
 import { processRecord } from "../records/record-pipeline";
 import { classifyFailure, storedError } from "../retries/classify-error";
@@ -8,7 +9,6 @@ import type { ActiveRun } from "./active-run";
 import { watchForCancel } from "./cancel-watch";
 import { CancelledError } from "./cancelled-error";
 import { settleRun } from "./finish-run";
-import { forEachLimited } from "./for-each-limited";
 import { leaseHeartbeat } from "./lease-heartbeat";
 import { type ExecutorDeps, prepareRun } from "./run-context";
 import { countOutcome } from "./run-counts";
@@ -86,7 +86,8 @@ export async function executeRun(
     }),
   );
   try {
-    await forEachLimited(records, deps.recordConcurrency, async (record, position) => {
+    const fairness = { limiter: deps.recordLimiter, run: leased, signal: controller.signal };
+    await forEachFairly(records, deps.recordConcurrency, fairness, async (record, position) => {
       if (controller.signal.aborted) return;
       const start: RecordStart = {
         record,

@@ -1,4 +1,5 @@
 import { ErrorCode, SynapseError } from "../../errors";
+import type { LimitBackend } from "../limits/limit-backend";
 
 /**
  * One unit of work: a run and the records it processes in memory, or, for a durable run whose
@@ -60,6 +61,11 @@ export interface RunQueue {
   depth?(): Promise<number>;
   /** Jobs running now in any worker (not waiting, not delayed): what holds worker slots. */
   activeJobs?(): Promise<number>;
+  /**
+   * Where the runtime's `recordLimits` keep their shared state with this queue (BullMQ: its
+   * Redis); absent: the store's, else this process only.
+   */
+  limitBackend?(): LimitBackend;
 }
 
 /** Options of {@link inlineQueue}. */

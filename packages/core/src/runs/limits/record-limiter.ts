@@ -1,0 +1,79 @@
+import { contentHash } from "../../json";
+import type { Run } from "../../model/run";
+import type { KeyGate } from "./key-gate";
+import type { SlotLease } from "./limit-backend";
+import type { CompiledRecordLimit } from "./record-limits-options";
+
+/** The longest key a limit keeps (Redis keys and PostgreSQL rows stay small). */
+const MAX_KEY_LENGTH = 200;
+
+/** One limit a record falls under, with its key. */
+export interface LimitKey {
+  limit: CompiledRecordLimit;
+  /** `<limit name>:<key value>`: where the limit's shared state for this key lives. */
+  key: string;
+}
+
+/** Applies the runtime's `recordLimits` to records: their keys, and the wait before a record starts. */
+export interface RecordLimiter {
+  /** The limits `record` of `run` falls under (empty: it starts without waiting). */
+  keysOf(record: unknown, run: Run): Promise<LimitKey[]>;
+  /**
+   * Waits until the record may start: a slot of each concurrency limit (in the configured
+   * order, so two records never wait on each other's slots), then a start in each rate window.
+   * @returns what frees the record's slots when it settles.
+   */
+  enter(keys: readonly LimitKey[], signal?: AbortSignal): Promise<() => void>;
+}
+
+/** The record limiter of a runtime; undefined when no limit is configured (records never wait). */
+export function recordLimiter(
+  limits: readonly CompiledRecordLimit[],
+  gate: KeyGate,
+): RecordLimiter | undefined {
+  if (limits.length === 0) return undefined;
+  return {
+    async keysOf(record, run) {
+      const input = {
+        record,
+        run: {
+          id: run.id,
+          blueprintId: run.blueprintId,
+          projectId: run.projectId,
+          revision: run.revision,
+          environment: run.environment,
+          connection: run.connection,
+        },
+      };
+      const keys: LimitKey[] = [];
+      for (const limit of limits) {
+        const value: unknown = await limit.key.evaluate(input);
+        if (value === undefined || value === null) continue;
+        const text = typeof value === "string" ? value : JSON.stringify(value);
+        // A long key is replaced by its hash: the same value still shares the same state.
+        const stored = text.length > MAX_KEY_LENGTH ? `#${contentHash(text)}` : text;
+        keys.push({ limit, key: `${limit.name}:${stored}` });
+      }
+      return keys;
+    },
+    async enter(keys, signal) {
+      const leases: SlotLease[] = [];
+      const release = (): void => {
+        for (const lease of leases.splice(0)) gate.release(lease);
+      };
+      try {
+        for (const { limit, key } of keys) {
+          if (limit.concurrency !== undefined)
+            leases.push(await gate.takeSlot(key, limit.concurrency, signal));
+        }
+        for (const { limit, key } of keys) {
+          if (limit.ratePerSecond !== undefined) await gate.takeRate(key, limit.ratePerSecond, signal);
+        }
+      } catch (error) {
+        release();
+        throw error;
+      }
+      return release;
+    },
+  };
+}
