@@ -15,6 +15,8 @@
  * (3) schedule fire latency (issue 20): tick → run QUEUED of a 1-second schedule fired by a worker
  *     runtime (PostgreSQL store + bullmqQueue), p50 and p99, vs BullMQ's own job scheduler
  *     (tick → processor start); see durable-schedules.ts. `DURABLE_BENCH_ONLY=schedules` runs only it.
+ * (4) the webhook path (issue 21): one arrival → one durable run, latency and statements/commits
+ *     per arrival vs DBOS and graphile-worker; see durable-webhook.ts. `DURABLE_BENCH_ONLY=webhook`.
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
@@ -35,6 +37,7 @@ import PgBoss from "pg-boss";
 import { z } from "zod";
 import { emit, median, percentile } from "./_report";
 import { scheduleFireLatencies } from "./durable-schedules";
+import { webhookArrivalCase } from "./durable-webhook";
 
 const SUITE = "durable";
 const QUICK = process.env.DURABLE_BENCH_QUICK === "1";
@@ -341,7 +344,12 @@ export async function run(): Promise<void> {
     await scheduleCase();
     return;
   }
+  if (process.env.DURABLE_BENCH_ONLY === "webhook") {
+    await webhookArrivalCase();
+    return;
+  }
   await scheduleCase();
+  await webhookArrivalCase();
   ({ postgresStore } = await import("@synapseops/core/postgres"));
   const contenders: Contender[] = [];
   const track = async (made: Promise<Contender>): Promise<Contender> => {
