@@ -18,6 +18,8 @@
  * (4) record limits (issue 20): records/s of a run over 3 bullmqQueue workers with `recordLimits`
  *     on (50 tenants, a limit that never binds: its cost) vs the same workers without; see
  *     durable-limits.ts. `DURABLE_BENCH_ONLY=limits` runs only it.
+ * (5) the webhook path (issue 21): one arrival → one durable run, latency and statements/commits
+ *     per arrival vs DBOS and graphile-worker; see durable-webhook.ts. `DURABLE_BENCH_ONLY=webhook`.
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
@@ -39,6 +41,7 @@ import { z } from "zod";
 import { emit, median, percentile } from "./_report";
 import { limitsThroughput } from "./durable-limits";
 import { scheduleFireLatencies } from "./durable-schedules";
+import { webhookArrivalCase } from "./durable-webhook";
 
 const SUITE = "durable";
 const QUICK = process.env.DURABLE_BENCH_QUICK === "1";
@@ -364,8 +367,13 @@ export async function run(): Promise<void> {
     await limitsCase();
     return;
   }
+  if (process.env.DURABLE_BENCH_ONLY === "webhook") {
+    await webhookArrivalCase();
+    return;
+  }
   await scheduleCase();
   await limitsCase();
+  await webhookArrivalCase();
   ({ postgresStore } = await import("@synapseops/core/postgres"));
   const contenders: Contender[] = [];
   const track = async (made: Promise<Contender>): Promise<Contender> => {

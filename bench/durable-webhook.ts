@@ -1,0 +1,297 @@
+/**
+ * The webhook path (issue 21): one arrival → one durable run → the caller learns it is done.
+ * Measured side by side in one process, each engine on its own PostgreSQL database, engines
+ * alternating in rounds, `IN_FLIGHT` arrivals at a time:
+ * - ours: `runs.ingest(blueprint, { record })` on the PostgreSQL store (inline queue, idempotency
+ *   on) → `runs.wait` returns SUCCEEDED;
+ * - DBOS: one workflow with one step, `DBOS.startWorkflow` + `getResult()`;
+ * - graphile-worker: `addJob` → the job's `job:complete` event (its row written back).
+ * Per engine: latency p50/p99 (ms), and per arrival the statements sent (every `pg` client query,
+ * BEGIN/COMMIT included, background polling included) and the write commits (COMMITs and
+ * autocommit INSERT/UPDATE/DELETE/SELECT-of-a-function), counted by wrapping `pg.Client#query`, plus
+ * `pg_stat_database.xact_commit` of the engine's database before and after.
+ */
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { DBOS } from "@dbos-inc/dbos-sdk";
+import { createRuntime, defineConnector, type Runtime, silentLogger } from "@synapseops/core";
+import { type Runner, run as runGraphileWorker } from "graphile-worker";
+import pg from "pg";
+import { z } from "zod";
+import { emit, percentile } from "./_report";
+
+const SUITE = "durable";
+const QUICK = process.env.DURABLE_BENCH_QUICK === "1";
+const ARRIVALS_PER_ROUND = QUICK ? 40 : 200;
+const ROUNDS = QUICK ? 1 : 5;
+const IN_FLIGHT = 8;
+const POOL = 10;
+const ADMIN_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** What one engine does for one arrival, and how it is set up and torn down. */
+interface Engine {
+  name: string;
+  database: string;
+  arrive(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Counts what every `pg` client sends, so each engine's statements per arrival can be read off. */
+const sent = { statements: 0, writeCommits: 0 };
+const WRITE = /^\s*(insert|update|delete|with|select\s+\S+\s*\()/i;
+const inTransaction = new WeakSet<object>();
+function countStatements(): () => void {
+  const original = pg.Client.prototype.query;
+  // biome-ignore lint/suspicious/noExplicitAny: the overloads of pg's query are not worth restating.
+  pg.Client.prototype.query = function (this: pg.Client, config: any, ...rest: any[]) {
+    const text = typeof config === "string" ? config : (config?.text ?? "");
+    sent.statements += 1;
+    if (/^\s*begin/i.test(text)) inTransaction.add(this);
+    else if (/^\s*(commit|end)\b/i.test(text)) {
+      inTransaction.delete(this);
+      sent.writeCommits += 1;
+    } else if (/^\s*rollback/i.test(text)) inTransaction.delete(this);
+    else if (!inTransaction.has(this) && WRITE.test(text)) sent.writeCommits += 1;
+    // biome-ignore lint/suspicious/noExplicitAny: see above.
+    return (original as any).call(this, config, ...rest);
+  } as typeof original;
+  return () => {
+    pg.Client.prototype.query = original;
+  };
+}
+
+function urlFor(database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function xactCommits(admin: pg.Client, database: string): Promise<number> {
+  const { rows } = await admin.query<{ n: string }>(
+    "select xact_commit::text as n from pg_stat_database where datname = $1",
+    [database],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Ours: one record ingested, waited for. */
+async function oursEngine(database: string): Promise<Engine> {
+  const { postgresStore } = await import("@synapseops/core/postgres");
+  let written = 0;
+  const target = defineConnector({
+    type: "bench-webhook-target",
+    version: "1.0.0",
+    configSchema: z.object({}),
+    capabilities: {
+      async write() {
+        written += 1;
+        return undefined;
+      },
+    },
+  });
+  const pool = new pg.Pool({ connectionString: urlFor(database), max: POOL });
+  const runtime: Runtime = createRuntime({
+    store: postgresStore({ pool }),
+    connectors: [target],
+    logger: silentLogger(),
+  });
+  const project = await runtime.projects.create({ name: "bench" });
+  const ref = await runtime.connectorRefs.put(project.id, { type: "bench-webhook-target", name: "sink" });
+  const blueprint = await runtime.blueprints.create(project.id, {
+    name: "webhook",
+    body: {
+      source: { connector: ref.id },
+      target: { connector: ref.id },
+      idempotencyKey: "id",
+      mappings: [{ id: "identity", expression: "$" }],
+      steps: [
+        { id: "map", kind: "map", mapping: "identity" },
+        { id: "send", kind: "send", connector: ref.id },
+      ],
+    },
+  });
+  await runtime.blueprints.approve(blueprint.id);
+  return {
+    name: "ours",
+    database,
+    async arrive(id) {
+      const before = written;
+      const run = await runtime.runs.ingest(blueprint.id, { record: { id, amount: 1 } });
+      const done = await runtime.runs.wait(run.id, { timeoutMs: 60_000 });
+      if (done.status !== "SUCCEEDED" || written === before)
+        throw new Error(`ours: run ended ${done.status}`);
+    },
+    async close() {
+      await runtime.close();
+      await runtime.store.close();
+      await pool.end();
+    },
+  };
+}
+
+/** DBOS: a workflow of one step per arrival, started and awaited. */
+async function dbosEngine(database: string): Promise<Engine> {
+  let effects = 0;
+  const effect = async (id: string): Promise<string> => {
+    effects += 1;
+    return id;
+  };
+  const workflow = DBOS.registerWorkflow(
+    async (id: string) => DBOS.runStep(() => effect(id), { name: "effect" }),
+    { name: "webhook" },
+  );
+  DBOS.setConfig({
+    name: "synapseops-bench",
+    systemDatabaseUrl: urlFor(database),
+    systemDatabasePoolSize: POOL,
+    logLevel: "error",
+    runAdminServer: false,
+  });
+  await DBOS.launch();
+  return {
+    name: "DBOS",
+    database,
+    async arrive(id) {
+      const before = effects;
+      const handle = await DBOS.startWorkflow(workflow, { workflowID: id })(id);
+      if ((await handle.getResult()) !== id || effects === before) throw new Error("DBOS: wrong result");
+    },
+    close: () => DBOS.shutdown(),
+  };
+}
+
+/** graphile-worker: a job per arrival, done when its completion is written back. */
+async function graphileEngine(database: string): Promise<Engine> {
+  const waiting = new Map<string, () => void>();
+  const runner: Runner = await runGraphileWorker({
+    connectionString: urlFor(database),
+    concurrency: IN_FLIGHT,
+    maxPoolSize: POOL,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger: new (await import("graphile-worker")).Logger(() => () => {}),
+    taskList: { webhook: async () => {} },
+  });
+  runner.events.on("job:complete", ({ job, error }) => {
+    const id = (job.payload as { id?: string } | null)?.id;
+    if (id && !error) waiting.get(id)?.();
+  });
+  return {
+    name: "graphile-worker",
+    database,
+    async arrive(id) {
+      const done = new Promise<void>((resolve) => waiting.set(id, resolve));
+      await runner.addJob("webhook", { id });
+      await done;
+      waiting.delete(id);
+    },
+    close: () => runner.stop(),
+  };
+}
+
+interface Tally {
+  latencies: number[];
+  arrivals: number;
+  statements: number;
+  writeCommits: number;
+  xactCommits: number;
+}
+
+/** `count` arrivals, `IN_FLIGHT` at a time, into `tally`. */
+async function round(engine: Engine, admin: pg.Client, tally: Tally, label: string, count: number) {
+  const commitsBefore = await xactCommits(admin, engine.database);
+  const before = { ...sent };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < count) {
+        const id = `${label}-${next++}`;
+        const started = performance.now();
+        await engine.arrive(id);
+        tally.latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  tally.statements += sent.statements - before.statements;
+  tally.writeCommits += sent.writeCommits - before.writeCommits;
+  // Statistics reach pg_stat_database when a backend reports (at most every second).
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  tally.xactCommits += (await xactCommits(admin, engine.database)) - commitsBefore;
+  tally.arrivals += count;
+}
+
+/** The webhook-arrival case of `npm run bench -- durable`. */
+export async function webhookArrivalCase(): Promise<void> {
+  const tag = randomUUID().slice(0, 8);
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  const names = {
+    ours: `bench_wh_${tag}_ours`,
+    dbos: `bench_wh_${tag}_dbos`,
+    graphile: `bench_wh_${tag}_gw`,
+  };
+  for (const database of Object.values(names)) await admin.query(`create database ${database}`);
+  const restore = countStatements();
+  const engines: Engine[] = [];
+  try {
+    engines.push(
+      await oursEngine(names.ours),
+      await dbosEngine(names.dbos),
+      await graphileEngine(names.graphile),
+    );
+    const tallies = new Map<Engine, Tally>(
+      engines.map((e) => [e, { latencies: [], arrivals: 0, statements: 0, writeCommits: 0, xactCommits: 0 }]),
+    );
+    const warm: Tally = { latencies: [], arrivals: 0, statements: 0, writeCommits: 0, xactCommits: 0 };
+    for (const engine of engines) await round(engine, admin, warm, `warm-${engine.name}`, 20);
+    for (let r = 0; r < ROUNDS; r += 1) {
+      // Rotate the order so drift on the shared machine hits every engine alike.
+      const order = engines.map((_, i) => engines[(i + r) % engines.length]!);
+      for (const engine of order)
+        await round(engine, admin, tallies.get(engine)!, `r${r}-${engine.name}`, ARRIVALS_PER_ROUND);
+    }
+    const ours = tallies.get(engines[0]!)!;
+    for (const baseline of engines.slice(1)) {
+      const theirs = tallies.get(baseline)!;
+      const what = `${ARRIVALS_PER_ROUND * ROUNDS} webhook arrivals, ${IN_FLIGHT} in flight, one record each, postgres (pool ${POOL})`;
+      for (const p of [50, 99]) {
+        emit({
+          suite: SUITE,
+          case: `${what}: ingest → durable → runs.wait`,
+          metric: `latency_p${p}_ms`,
+          value: percentile(ours.latencies, p),
+          unit: "ms",
+          baseline:
+            baseline.name === "DBOS"
+              ? "DBOS 5.3 (@dbos-inc/dbos-sdk): startWorkflow(one step) + getResult"
+              : "graphile-worker 0.17: addJob → job:complete",
+          baseline_value: percentile(theirs.latencies, p),
+          better: "lower",
+        });
+      }
+      for (const [metric, key] of [
+        ["statements_per_arrival", "statements"],
+        ["write_commits_per_arrival", "writeCommits"],
+        ["xact_commits_per_arrival", "xactCommits"],
+      ] as const) {
+        emit({
+          suite: SUITE,
+          case: `${what}: ${metric.replaceAll("_", " ")}`,
+          metric,
+          value: ours[key] / ours.arrivals,
+          unit: "per arrival",
+          baseline: baseline.name,
+          baseline_value: theirs[key] / theirs.arrivals,
+          better: "lower",
+        });
+      }
+    }
+  } finally {
+    for (const engine of engines) await engine.close().catch(() => undefined);
+    restore();
+    for (const database of Object.values(names)) {
+      await admin.query(`drop database if exists ${database} with (force)`).catch(() => undefined);
+    }
+    await admin.end();
+  }
+}
