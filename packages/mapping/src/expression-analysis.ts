@@ -28,7 +28,10 @@ export interface ReferenceNeeds {
   groupsBy: boolean;
   /** Whether the expression (or a host function it calls) may list a sequence's keys. */
   sequenceKeys: boolean;
-  /** Whether a `?:`/`??` may have copied a regex literal, which each parse must restore (cloned-regexes.ts). */
+  /**
+   * Whether a `?:`/`??` may have copied a regex literal, which each parse must restore
+   * (cloned-regexes.ts).
+   */
   clonedRegexes: boolean;
 }
 

@@ -19,7 +19,9 @@ export function cachedProgram(
   threshold: number | undefined,
   build: () => ExpressionProgram,
 ): ExpressionProgram {
-  const key = `${registryVersion()}:${threshold ?? "never"}:${limits.timeoutMs}:${limits.maxDepth}:${limits.maxSequenceLength}:${limits.maxOutputSize}:${source}`;
+  const { timeoutMs, maxDepth, maxSequenceLength, maxOutputSize } = limits;
+  const options = `${threshold ?? "never"}:${timeoutMs}:${maxDepth}:${maxSequenceLength}:${maxOutputSize}`;
+  const key = `${registryVersion()}:${options}:${source}`;
   const found = programs.get(key);
   if (found !== undefined) {
     // Re-inserted so the Map's order stays least recently used first.

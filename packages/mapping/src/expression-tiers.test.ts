@@ -82,7 +82,7 @@ describe("tiered evaluation (issue 21)", () => {
     expect(expression.counters).toEqual({ warmUp: 1, fast: 0, reference: 0 });
   });
 
-  it("outside the fast path, the hot tier is the reference with fast sub-expressions, giving the same results", async () => {
+  it("outside the fast path, the hot tier is the reference with fast parts, with the same results", async () => {
     // A transform keeps the whole expression off the fast path; its `$sum(…) * 2` part runs fast once hot.
     const source = '{"order": $ ~> |items|{"net": price * 2}|, "total": $sum(items.price) * 2}';
     const expression = compileExpression(source, { tierUpAfter: 2 });

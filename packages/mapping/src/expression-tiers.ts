@@ -86,7 +86,10 @@ export class ExpressionProgram {
 /** The evaluators of the hot tier. */
 interface HotTier {
   fast: FastProgram | undefined;
-  /** Runs what the fast path does not: the whole expression (with fast sub-expressions), or one deopted evaluation. */
+  /**
+   * Runs what the fast path does not: the whole expression (with fast sub-expressions), or one
+   * deopted evaluation.
+   */
   reference: ReferenceEvaluator;
 }
 

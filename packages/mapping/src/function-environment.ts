@@ -11,9 +11,15 @@ import { type JsonataFrame, probeEnvironment } from "./guards/jsonata-environmen
  * Instances get copies of the definitions (see `bindAll`).
  */
 export interface FunctionEnvironment {
-  /** Binds them on a reference instance: `$string` refuses oversized values first (the host's own `$string` still wins). */
+  /**
+   * Binds them on a reference instance, `$string` refusing oversized values first (the host's
+   * own `$string` still wins).
+   */
   setUpReference(expression: jsonata.Expression): void;
-  /** The environment the fast path resolves functions in: built-ins, our guarded ones and the host's (no `$string` guard: the fast path checks that bound itself). */
+  /**
+   * The environment the fast path resolves functions in: built-ins, our guarded ones and the
+   * host's (no `$string` guard: the fast path checks that bound itself).
+   */
   readonly frame: JsonataFrame;
 }
 
