@@ -80,6 +80,7 @@ export const api = {
   revision: (id, revision) => call("GET", `/blueprints/${enc(id)}/revisions/${revision}`),
   diff: (id, from, to) => call("GET", `/blueprints/${enc(id)}/diff?from=${from}&to=${to}`),
   testMapping: (id, body) => call("POST", `/blueprints/${enc(id)}/mapping-tests`, body),
+  mappingFunctions: () => call("GET", "/mapping/functions"),
   startRun: (id, body) => call("POST", `/blueprints/${enc(id)}/runs`, body),
   runs: (id) => call("GET", `/blueprints/${enc(id)}/runs?limit=500`),
   run: (id) => call("GET", `/runs/${enc(id)}`),

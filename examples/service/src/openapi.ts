@@ -116,10 +116,11 @@ function componentSchemas(): Record<string, JsonSchema> {
     },
     MappingTestResult: {
       type: "object",
-      required: ["mapping", "revision", "fields", "inputIssues", "outputIssues"],
+      required: ["mapping", "revision", "expression", "fields", "inputIssues", "outputIssues"],
       properties: {
         mapping: { type: "string" },
         revision: { type: "integer" },
+        expression: { type: "string", description: "The JSONata the rules compile to (or the raw expression)." },
         output: {},
         error: { type: "string" },
         fields: {
@@ -149,6 +150,32 @@ function componentSchemas(): Record<string, JsonSchema> {
         },
         inputIssues: { type: "array", items: outputIssue },
         outputIssues: { type: "array", items: outputIssue },
+      },
+    },
+    MappingFunctionList: {
+      type: "object",
+      required: ["items"],
+      properties: {
+        items: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["name", "doc", "signature", "examples"],
+            properties: {
+              name: { type: "string" },
+              doc: { type: "string" },
+              signature: { type: "string" },
+              examples: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["expr"],
+                  properties: { expr: { type: "string" }, input: {}, output: {} },
+                },
+              },
+            },
+          },
+        },
       },
     },
     RunEventList: pageOf("RunEvent"),

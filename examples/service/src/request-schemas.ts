@@ -1,4 +1,4 @@
-import { ConnectorRefInput, ProjectInput, STORE_INT_MAX } from "@synapseops/core";
+import { ConnectorRefInput, MappingRule, ProjectInput, STORE_INT_MAX } from "@synapseops/core";
 import { z } from "zod";
 
 /** The request schemas of the API, as zod; routes turn them into Fastify (Ajv) schemas. */
@@ -68,6 +68,11 @@ export const MappingTestBody = z.object({
   mapping: z.string().min(1).max(128).optional(),
   /** @default the head revision */
   revision: z.number().int().min(1).max(STORE_INT_MAX).optional(),
+  /**
+   * Rules to try instead of the mapping's own (the visual builder's unsaved rules): the
+   * revision's schemas and lookups still apply. Nothing is saved.
+   */
+  rules: z.array(MappingRule).max(1000).optional(),
 });
 
 export const DeadLetterQuery = PageQuery.extend({

@@ -9,6 +9,7 @@ import { blueprintRoutes } from "./routes/blueprints";
 import { connectionRoutes } from "./routes/connections";
 import { consoleRoutes } from "./routes/console";
 import { eventRoutes } from "./routes/events";
+import { mappingRoutes } from "./routes/mapping";
 import { metaRoutes } from "./routes/meta";
 import { projectRoutes } from "./routes/projects";
 import { runListRoutes } from "./routes/run-list";
@@ -92,6 +93,7 @@ export async function buildServer(
   metaRoutes(app, context, operations);
   projectRoutes(app, context);
   blueprintRoutes(app, context);
+  mappingRoutes(app);
   runRoutes(app, context);
   runListRoutes(app, context);
   eventRoutes(app, context);
