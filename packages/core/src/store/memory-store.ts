@@ -424,7 +424,10 @@ export function memoryStore(): Store {
         (dl) =>
           (filter?.runId === undefined || dl.runId === filter.runId) &&
           (filter?.blueprintId === undefined || dl.blueprintId === filter.blueprintId) &&
-          (filter?.replayed === undefined || (dl.replayedAt !== undefined) === filter.replayed),
+          (filter?.replayed === undefined || (dl.replayedAt !== undefined) === filter.replayed) &&
+          (filter?.errorCode === undefined || dl.error.code === filter.errorCode) &&
+          (filter?.since === undefined || dl.createdAt >= filter.since.toISOString()) &&
+          (filter?.until === undefined || dl.createdAt < filter.until.toISOString()),
       );
       return cloneJson(pageOf(items, byId, filter));
     },

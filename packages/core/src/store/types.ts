@@ -140,6 +140,12 @@ export interface DeadLetterFilter extends PageRequest {
   blueprintId?: string;
   /** `false`: only those not replayed yet. */
   replayed?: boolean;
+  /** Only those whose error has this `code` (`HTTP_422`, `MAPPING_FAILED`…). */
+  errorCode?: string;
+  /** Only those created at or after this instant. */
+  since?: Date;
+  /** Only those created before this instant. */
+  until?: Date;
 }
 
 /** A request to claim an idempotency key for one execution. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, LeaseLostError, NotFoundError, SynapseError } from "../errors";
 import { newId } from "../ids";
-import { RUN_EVENT_PAYLOAD, type Store } from "../store/types";
+import { type DeadLetterFilter, RUN_EVENT_PAYLOAD, type Store } from "../store/types";
 import { connectionStoreContract } from "./_connection-store-contract";
 import {
   sampleAudit,
@@ -541,6 +541,38 @@ export function testStore(
           store.markDeadLettersReplayed([b.id, "dl_missing"], "r", new Date()),
         ).rejects.toBeInstanceOf(NotFoundError);
         expect((await store.getDeadLetter(b.id))?.replayedAt).toBeUndefined();
+      });
+
+      // issue 23: the console filters dead letters by error code and time range.
+      it("filters dead letters by error code and creation time", async () => {
+        const blueprintId = newId("bp");
+        const letter = (code: string, createdAt: string) => ({
+          id: newId("dl"),
+          runId: newId("run"),
+          blueprintId,
+          step: "send",
+          record: { id: 1 },
+          error: { code, message: "refused" },
+          attempts: 1,
+          createdAt,
+        });
+        const early = letter("HTTP_422", "2030-01-01T10:00:00.000Z");
+        const late = letter("HTTP_422", "2030-01-01T12:00:00.000Z");
+        const other = letter("HTTP_503", "2030-01-01T11:00:00.000Z");
+        for (const dl of [early, late, other]) await store.insertDeadLetter(dl);
+        const ids = async (filter: Omit<DeadLetterFilter, "blueprintId">) =>
+          (await store.listDeadLetters({ blueprintId, ...filter })).items.map((d) => d.id);
+        expect(await ids({ errorCode: "HTTP_422" })).toEqual([early.id, late.id]);
+        expect(await ids({ errorCode: "HTTP_404" })).toEqual([]);
+        expect(await ids({ since: new Date("2030-01-01T11:00:00Z") })).toEqual([late.id, other.id].sort());
+        expect(await ids({ until: new Date("2030-01-01T11:00:00Z") })).toEqual([early.id]);
+        expect(
+          await ids({
+            errorCode: "HTTP_422",
+            since: new Date("2030-01-01T09:00:00Z"),
+            until: new Date("2030-01-01T12:00:00Z"),
+          }),
+        ).toEqual([early.id]);
       });
 
       // issue 16: run payloads are purged after a configured age.
