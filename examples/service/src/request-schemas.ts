@@ -75,11 +75,29 @@ export const MappingTestBody = z.object({
   rules: z.array(MappingRule).max(1000).optional(),
 });
 
+// A pattern rather than `format: date-time`: the service's Ajv has no formats, and would ignore it.
+const IsoInstant = z
+  .string()
+  .max(40)
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/,
+    "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)",
+  );
+
+/** Which dead letters: by error code and creation time (ISO 8601, UTC; `until` excluded). */
+export const DeadLetterFilterFields = z.object({
+  errorCode: z.string().min(1).max(100).optional(),
+  since: IsoInstant.optional(),
+  until: IsoInstant.optional(),
+});
 export const DeadLetterQuery = PageQuery.extend({
   blueprintId: EntityId.optional(),
   runId: EntityId.optional(),
   replayed: z.enum(["true", "false"]).optional(),
+  ...DeadLetterFilterFields.shape,
 });
+/** Replays a blueprint's not yet replayed dead letters that match (every one without a filter). */
+export const ReplayMatchingBody = DeadLetterFilterFields;
 export const ReplayBody = z.object({ deadLetterIds: z.array(EntityId).min(1).max(500) });
 
 export const SandboxParams = z.object({ channel: z.string().min(1).max(100) });
@@ -111,15 +129,6 @@ export const CreateUserBody = z.object({
   /** Project id (or `*`) → role. */
   grants: z.record(ProjectScope, RoleName),
 });
-
-// A pattern rather than `format: date-time`: the service's Ajv has no formats, and would ignore it.
-const IsoInstant = z
-  .string()
-  .max(40)
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/,
-    "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)",
-  );
 
 export const AllRunsQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),

@@ -8,6 +8,7 @@ import { authRoutes } from "./routes/auth";
 import { blueprintRoutes } from "./routes/blueprints";
 import { connectionRoutes } from "./routes/connections";
 import { consoleRoutes } from "./routes/console";
+import { deadLetterRoutes } from "./routes/dead-letters";
 import { eventRoutes } from "./routes/events";
 import { mappingRoutes } from "./routes/mapping";
 import { metaRoutes } from "./routes/meta";
@@ -96,6 +97,7 @@ export async function buildServer(
   mappingRoutes(app);
   runRoutes(app, context);
   runListRoutes(app, context);
+  deadLetterRoutes(app, context);
   eventRoutes(app, context);
   sandboxRoutes(app, context);
   scheduleRoutes(app, context);
