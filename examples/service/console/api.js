@@ -86,8 +86,10 @@ export const api = {
   run: (id) => call("GET", `/runs/${enc(id)}`),
   allRuns: (params) => call("GET", `/runs?${params}`),
   logs: (id) => call("GET", `/runs/${enc(id)}/logs?limit=500`),
-  deadLetters: (blueprintId) => call("GET", `/dead-letters?blueprintId=${enc(blueprintId)}&limit=500`),
+  deadLetters: (params) => call("GET", `/dead-letters?${params}`),
   replay: (ids) => call("POST", "/dead-letters/replay", { deadLetterIds: ids }),
+  replayMatching: (blueprintId, filter) =>
+    call("POST", `/blueprints/${enc(blueprintId)}/dead-letters/replay`, filter),
   sandbox: (channel) => call("GET", `/sandbox/${enc(channel)}`),
   setSandbox: (channel, rejectWhen) => call("PUT", `/sandbox/${enc(channel)}`, { rejectWhen }),
   exportUrl: (id) => `/blueprints/${enc(id)}/export`,

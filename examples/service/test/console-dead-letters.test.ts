@@ -1,0 +1,93 @@
+// issue 23: dead letters in the console, in Debian's headless Chromium — filtered by error code,
+// the filtered set replayed with one button (one run), what the filter left out still pending.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { DeadLetter, Page as ApiPage, Run } from "@synapseops/core";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sampleOrders } from "../src/fixtures";
+import { chromiumMissing, launchChromium } from "./_browser";
+import { layoutProblems, seriousViolations } from "./_page-checks";
+import { generatedDraft, startService, type TestService } from "./helpers";
+
+const DOCS = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === "1" ? "../docs/" : "../test-output/console-dead-letters/",
+    import.meta.url,
+  ),
+);
+mkdirSync(DOCS, { recursive: true });
+const missing = chromiumMissing;
+
+let service: TestService;
+let browser: Browser;
+let blueprintId = "";
+
+beforeAll(async () => {
+  if (missing) return;
+  service = await startService();
+  const { project, blueprint } = await generatedDraft(service.api, "erp-dl-console");
+  blueprintId = blueprint.id;
+  await service.api.post(`/blueprints/${blueprint.id}/approve`);
+  await service.api.post("/users", {
+    name: "ed",
+    password: "ed-long-password",
+    grants: { [project.id]: "editor" },
+  });
+  // o-1003 is refused by the target (CONNECTOR_FAILED); o-1004's price is no number (a mapping error).
+  await service.api.put("/sandbox/erp-dl-console", { rejectWhen: 'sku = "BROKEN"' });
+  const run = await service.api.post<Run>(`/blueprints/${blueprint.id}/runs`, {
+    records: [...sampleOrders, { id: "o-1004", email: "x@example.com", total_price: "twelve", sku: "PEN" }],
+  });
+  await service.api.waitForRun(run.body.id);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+it.skipIf(missing)(
+  "filters dead letters by error code and replays the filtered set",
+  async () => {
+    const errors: string[] = [];
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${service.baseUrl}/console/`);
+    await page.fill('input[name="username"]', "ed");
+    await page.fill('input[name="password"]', "ed-long-password");
+    await page.click('button:has-text("Sign in")');
+    await page.locator("#user", { hasText: "ed" }).waitFor();
+    await page.goto(`${service.baseUrl}/console/#/blueprints/${blueprintId}/dead-letters`);
+    const rows = page.locator('[data-testid="dead-letters"] tr[data-dead-letter]');
+    await expect.poll(() => rows.count()).toBe(2);
+
+    await page.fill('input[name="errorCode"]', "CONNECTOR_FAILED");
+    await page.click('form[aria-label="Filter dead letters"] button:has-text("Filter")');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.textContent()).toContain("o-1003");
+    await page.locator('button[data-action="replay-matching"]', { hasText: "(1)" }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.evaluate('document.getElementById("toasts")?.replaceChildren(); window.scrollTo(0, 0)');
+    await page.screenshot({ path: `${DOCS}console-dead-letter-filters.png`, fullPage: true });
+
+    // The target accepts again; one button replays what the filter shows.
+    await service.api.put("/sandbox/erp-dl-console", { rejectWhen: null });
+    await page.click('button[data-action="replay-matching"]');
+    await page.locator('[data-testid="run-detail"] .badge', { hasText: "SUCCEEDED" }).waitFor({ timeout: 15_000 });
+    const pending = await service.api.get<ApiPage<DeadLetter>>(
+      `/dead-letters?blueprintId=${blueprintId}&replayed=false`,
+    );
+    expect(pending.body.items.map((d) => d.recordKey)).toEqual(["o-1004"]);
+
+    await page.setViewportSize({ width: 760, height: 900 });
+    await page.click("[data-tab=dead-letters]");
+    await page.locator('form[aria-label="Filter dead letters"]').waitFor();
+    expect(await layoutProblems(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  },
+  90_000,
+);
