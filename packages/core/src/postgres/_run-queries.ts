@@ -95,6 +95,13 @@ export function runQueries(db: Db): RunQueries {
       if (filter?.blueprintId !== undefined) where.push(`blueprint_id = ${params.add(filter.blueprintId)}`);
       if (filter?.projectId !== undefined) where.push(`project_id = ${params.add(filter.projectId)}`);
       if (filter?.status !== undefined) where.push(`status = ${params.add(filter.status)}`);
+      // Both searches match the expression indexes of migration 0006.
+      if (filter?.idempotencyKey !== undefined)
+        where.push(`doc->>'idempotencyKey' = ${params.add(filter.idempotencyKey)}`);
+      if (filter?.recordKey !== undefined)
+        where.push(
+          `id IN (SELECT run_id FROM ${t.events} WHERE doc->>'recordKey' = ${params.add(filter.recordKey)})`,
+        );
       if (after !== undefined) where.push(`id < ${params.add(after)}`);
       const rows = await queryDocs<Run>(
         db,

@@ -238,7 +238,10 @@ export function memoryStore(): Store {
         (run) =>
           (filter?.blueprintId === undefined || run.blueprintId === filter.blueprintId) &&
           (filter?.projectId === undefined || run.projectId === filter.projectId) &&
-          (filter?.status === undefined || run.status === filter.status),
+          (filter?.status === undefined || run.status === filter.status) &&
+          (filter?.idempotencyKey === undefined || run.idempotencyKey === filter.idempotencyKey) &&
+          (filter?.recordKey === undefined ||
+            (events.get(run.id) ?? []).some((event) => event.recordKey === filter.recordKey)),
       ).reverse();
       return cloneJson(pageOf(items, byId, filter, "desc"));
     },

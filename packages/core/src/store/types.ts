@@ -112,6 +112,10 @@ export interface RunFilter extends PageRequest {
   blueprintId?: string;
   projectId?: string;
   status?: RunStatus;
+  /** Only the run started with this idempotency key (a single-record run's own key). */
+  idempotencyKey?: string;
+  /** Only runs that logged an event for this record key (a record's idempotency key, or `#<position>`). */
+  recordKey?: string;
 }
 
 /**

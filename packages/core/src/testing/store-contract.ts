@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, LeaseLostError, NotFoundError, SynapseError } from "../errors";
 import { newId } from "../ids";
-import { type DeadLetterFilter, RUN_EVENT_PAYLOAD, type Store } from "../store/types";
+import { type DeadLetterFilter, RUN_EVENT_PAYLOAD, type RunFilter, type Store } from "../store/types";
 import { connectionStoreContract } from "./_connection-store-contract";
 import {
   sampleAudit,
@@ -386,6 +386,34 @@ export function testStore(
         expect((await store.listRuns({ blueprintId, status: "RUNNING" })).items.map((r) => r.id)).toEqual([
           first.id,
         ]);
+      });
+
+      // issue 23: the console finds runs by a record key or a run's idempotency key.
+      it("finds runs by idempotency key and by the record keys of their events", async () => {
+        const blueprintId = newId("bp");
+        const keyed = sampleRun(blueprintId, "prj_x", { idempotencyKey: "order-77" });
+        const batch = sampleRun(blueprintId, "prj_x");
+        const later = sampleRun(blueprintId, "prj_x");
+        for (const run of [keyed, batch, later]) await store.insertRun(run);
+        const at = new Date().toISOString();
+        await store.appendRunEvents(batch.id, [
+          { at, level: "info", type: "record.completed", recordKey: "o-1", data: {} },
+          { at, level: "info", type: "record.completed", recordKey: "o-2", data: {} },
+        ]);
+        await store.appendRunEvents(later.id, [
+          { at, level: "info", type: "run.started", data: {} },
+          { at, level: "error", type: "record.failed", recordKey: "o-2", data: {} },
+        ]);
+        const ids = async (filter: RunFilter) => (await store.listRuns({ blueprintId, ...filter })).items.map((r) => r.id);
+        expect(await ids({ idempotencyKey: "order-77" })).toEqual([keyed.id]);
+        expect(await ids({ idempotencyKey: "order-78" })).toEqual([]);
+        expect(await ids({ recordKey: "o-1" })).toEqual([batch.id]);
+        // Newest first, in pages, as every run list.
+        expect(await ids({ recordKey: "o-2" })).toEqual([later.id, batch.id]);
+        const page = await store.listRuns({ blueprintId, recordKey: "o-2", limit: 1 });
+        const rest = await store.listRuns({ blueprintId, recordKey: "o-2", limit: 1, cursor: page.nextCursor! });
+        expect([...page.items, ...rest.items].map((r) => r.id)).toEqual([later.id, batch.id]);
+        expect(await ids({ recordKey: "o-3" })).toEqual([]);
       });
 
       it("gives a run lease to one owner until it expires", async () => {
