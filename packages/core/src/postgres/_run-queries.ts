@@ -98,10 +98,14 @@ export function runQueries(db: Db): RunQueries {
       // Both searches match the expression indexes of migration 0006.
       if (filter?.idempotencyKey !== undefined)
         where.push(`doc->>'idempotencyKey' = ${params.add(filter.idempotencyKey)}`);
-      if (filter?.recordKey !== undefined)
+      if (filter?.recordKey !== undefined) {
+        // Its log names the record, or it finished the record's key (owner `<runId>/<position>`).
+        const key = params.add(filter.recordKey);
         where.push(
-          `id IN (SELECT run_id FROM ${t.events} WHERE doc->>'recordKey' = ${params.add(filter.recordKey)})`,
+          `id IN (SELECT run_id FROM ${t.events} WHERE doc->>'recordKey' = ${key}
+                  UNION SELECT split_part(doc->>'finishedBy', '/', 1) FROM ${t.idempotency} WHERE key = ${key})`,
         );
+      }
       if (after !== undefined) where.push(`id < ${params.add(after)}`);
       const rows = await queryDocs<Run>(
         db,

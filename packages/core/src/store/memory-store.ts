@@ -233,6 +233,15 @@ export function memoryStore(): Store {
       return cloneJson(runs.get(id));
     },
     async listRuns(filter) {
+      // A run processed a record when its log names the record, or it finished the record's
+      // idempotency key (owners are `<runId>/<position>`): successful records log nothing.
+      const finishedIn = new Set(
+        [...idempotency.values()]
+          .filter((record) => record.key === filter?.recordKey && record.finishedBy !== undefined)
+          .map((record) => record.finishedBy!.split("/")[0]),
+      );
+      const processed = (runId: string, recordKey: string): boolean =>
+        finishedIn.has(runId) || (events.get(runId) ?? []).some((event) => event.recordKey === recordKey);
       const items = sortedValues(
         runs,
         (run) =>
@@ -240,8 +249,7 @@ export function memoryStore(): Store {
           (filter?.projectId === undefined || run.projectId === filter.projectId) &&
           (filter?.status === undefined || run.status === filter.status) &&
           (filter?.idempotencyKey === undefined || run.idempotencyKey === filter.idempotencyKey) &&
-          (filter?.recordKey === undefined ||
-            (events.get(run.id) ?? []).some((event) => event.recordKey === filter.recordKey)),
+          (filter?.recordKey === undefined || processed(run.id, filter.recordKey)),
       ).reverse();
       return cloneJson(pageOf(items, byId, filter, "desc"));
     },

@@ -414,6 +414,21 @@ export function testStore(
         const rest = await store.listRuns({ blueprintId, recordKey: "o-2", limit: 1, cursor: page.nextCursor! });
         expect([...page.items, ...rest.items].map((r) => r.id)).toEqual([later.id, batch.id]);
         expect(await ids({ recordKey: "o-3" })).toEqual([]);
+        // A record that succeeded logs nothing: the run that finished its key is found by it.
+        const done = sampleRun(blueprintId, "prj_x");
+        await store.insertRun(done);
+        const claim = {
+          scope: `${blueprintId}:send`,
+          key: "o-9",
+          payloadHash: "h",
+          owner: `${done.id}/0`,
+          leaseMs: 1000,
+          ttlMs: 60_000,
+          now: new Date(),
+        };
+        await store.claimIdempotencyKey(claim);
+        await store.completeIdempotencyKey({ ...claim, result: {} });
+        expect(await ids({ recordKey: "o-9" })).toEqual([done.id]);
       });
 
       it("gives a run lease to one owner until it expires", async () => {

@@ -9,3 +9,5 @@ CREATE INDEX runs_idempotency_key_idx ON runs ((doc->>'idempotencyKey'), id)
   WHERE doc ? 'idempotencyKey';
 CREATE INDEX run_events_record_key_idx ON run_events ((doc->>'recordKey'), run_id)
   WHERE doc ? 'recordKey';
+-- A record's key finds the run that finished it: the primary key leads with the scope.
+CREATE INDEX idempotency_records_key_idx ON idempotency_records (key);
