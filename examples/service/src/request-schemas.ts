@@ -140,4 +140,8 @@ export const AllRunsQuery = PageQuery.extend({
   until: IsoInstant.optional(),
   /** A run id: that run, if it matches the other filters. */
   q: z.string().min(1).max(128).optional(),
+  /** Runs that processed the record with this key (its idempotency key, or `#<position>`). */
+  recordKey: z.string().min(1).max(255).optional(),
+  /** The run started with this idempotency key. */
+  idempotencyKey: z.string().min(1).max(255).optional(),
 });
