@@ -1,5 +1,6 @@
-// issue 23: dead letters in the console, in Debian's headless Chromium — filtered by error code,
-// the filtered set replayed with one button (one run), what the filter left out still pending.
+// issue 23: operating in the console, in Debian's headless Chromium — dead letters filtered by
+// error code, the filtered set replayed with one button (one run), what the filter left out
+// still pending; then runs found by a record's key.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DeadLetter, Page as ApiPage, Run } from "@synapseops/core";
@@ -12,7 +13,7 @@ import { generatedDraft, startService, type TestService } from "./helpers";
 
 const DOCS = fileURLToPath(
   new URL(
-    process.env.UPDATE_SCREENSHOTS === "1" ? "../docs/" : "../test-output/console-dead-letters/",
+    process.env.UPDATE_SCREENSHOTS === "1" ? "../docs/" : "../test-output/console-operations/",
     import.meta.url,
   ),
 );
@@ -49,7 +50,7 @@ afterAll(async () => {
 });
 
 it.skipIf(missing)(
-  "filters dead letters by error code and replays the filtered set",
+  "filters dead letters by error code, replays the filtered set and finds runs by record key",
   async () => {
     const errors: string[] = [];
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -82,8 +83,28 @@ it.skipIf(missing)(
     );
     expect(pending.body.items.map((d) => d.recordKey)).toEqual(["o-1004"]);
 
+    // Runs by record key: o-1003's first run (dead-lettered) and its replay (completed).
+    const runsOf1003 = (await service.api.get<ApiPage<Run>>("/runs?recordKey=o-1003")).body.items;
+    expect(runsOf1003).toHaveLength(2);
+    await page.goto(`${service.baseUrl}/console/#/runs`);
+    await page.locator('[data-testid="all-runs"] tbody tr[data-run]').first().waitFor();
+    await page.selectOption('select[name="by"]', "recordKey");
+    await page.fill('input[name="q"]', "o-1003");
+    await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
+    await expect
+      .poll(async () =>
+        (await page.locator('[data-testid="all-runs"] tbody tr[data-run]').evaluateAll((rows) =>
+          rows.map((row) => row.getAttribute("data-run")),
+        )),
+      )
+      .toEqual(runsOf1003.map((r) => r.id));
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.evaluate('document.getElementById("toasts")?.replaceChildren()');
+    await page.screenshot({ path: `${DOCS}console-run-search.png` });
+
+    await page.goto(`${service.baseUrl}/console/#/blueprints/${blueprintId}/dead-letters`);
     await page.setViewportSize({ width: 760, height: 900 });
-    await page.click("[data-tab=dead-letters]");
     await page.locator('form[aria-label="Filter dead letters"]').waitFor();
     expect(await layoutProblems(page)).toEqual([]);
     expect(errors).toEqual([]);
