@@ -145,3 +145,17 @@ export const AllRunsQuery = PageQuery.extend({
   /** The run started with this idempotency key. */
   idempotencyKey: z.string().min(1).max(255).optional(),
 });
+
+export const AlertRuleBody = z.object({
+  blueprintId: EntityId,
+  /** `failureRate` (0–1), `deadLetters` (a count) or `lagSeconds` (the oldest queued run's age). */
+  metric: z.enum(["failureRate", "deadLetters", "lagSeconds"]),
+  /** The rule fires at or above this. */
+  threshold: z.number().min(0).max(1_000_000_000),
+  /** @default 15 */
+  windowMinutes: z.number().int().min(1).max(10_080).optional(),
+  /** A notification connector ref of the project (`slack`, `teams`). */
+  channel: EntityId,
+  /** @default 60 */
+  quietMinutes: z.number().int().min(0).max(10_080).optional(),
+});

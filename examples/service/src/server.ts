@@ -4,6 +4,7 @@ import { answerClientError, refuseHostileInput, requireHost } from "./http-error
 import type { RegisteredOperation } from "./operation";
 import { sendProblem, sendRouteNotFound } from "./problem";
 import { requestValidatorCompiler } from "./request-validation";
+import { alertRoutes } from "./routes/alerts";
 import { authRoutes } from "./routes/auth";
 import { blueprintRoutes } from "./routes/blueprints";
 import { connectionRoutes } from "./routes/connections";
@@ -98,6 +99,7 @@ export async function buildServer(
   runRoutes(app, context);
   runListRoutes(app, context);
   deadLetterRoutes(app, context);
+  alertRoutes(app, context);
   eventRoutes(app, context);
   sandboxRoutes(app, context);
   scheduleRoutes(app, context);
