@@ -21,7 +21,12 @@ mkdirSync(DOCS, { recursive: true });
 const missing = chromiumMissing;
 
 // A payload whose SKU sits in a nested object the source schema does not describe.
-const PASTED = { id: "o-2001", email: "Lin@Example.com", total_price: "19.90", item: { sku: "CHAIR", qty: 2 } };
+const PASTED = {
+  id: "o-2001",
+  email: "Lin@Example.com",
+  total_price: "19.90",
+  item: { sku: "CHAIR", qty: 2 },
+};
 
 let service: TestService;
 let browser: Browser;
@@ -97,7 +102,9 @@ it.skipIf(missing)(
     const preview = page.locator('[data-testid="builder-preview"]');
     await preview.locator('tr[data-field="amount"]', { hasText: "19.9" }).waitFor();
     expect(await preview.locator('tr[data-field="amount"] .chip').textContent()).toBe("to_float → 19.9");
-    expect(await preview.locator('tr[data-field="customerEmail"]').textContent()).toContain("lin@example.com");
+    expect(await preview.locator('tr[data-field="customerEmail"]').textContent()).toContain(
+      "lin@example.com",
+    );
     expect(await preview.locator('[data-testid="problem-count"]').textContent()).toBe("valid");
 
     expect(await seriousViolations(page)).toEqual([]);
@@ -138,6 +145,8 @@ it.skipIf(missing)(
     // The narrow window: the two columns and the rule table stay inside it.
     const narrow = await signedIn(760);
     await narrow.locator('[data-testid="builder-preview"] [data-testid="problem-count"]').waitFor();
+    // The saved rule reading the sample-only field shows it connected on a fresh page.
+    await narrow.locator('[data-source-field="item.sku"].connected').waitFor();
     expect(await layoutProblems(narrow)).toEqual([]);
     expect(await seriousViolations(narrow)).toEqual([]);
     await narrow.screenshot({ path: `${DOCS}console-mapping-builder-narrow.png`, fullPage: true });

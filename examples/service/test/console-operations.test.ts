@@ -3,7 +3,7 @@
 // still pending; then runs found by a record's key.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DeadLetter, Page as ApiPage, Run } from "@synapseops/core";
+import type { Page as ApiPage, DeadLetter, Run } from "@synapseops/core";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
@@ -77,7 +77,9 @@ it.skipIf(missing)(
     // The target accepts again; one button replays what the filter shows.
     await service.api.put("/sandbox/erp-dl-console", { rejectWhen: null });
     await page.click('button[data-action="replay-matching"]');
-    await page.locator('[data-testid="run-detail"] .badge', { hasText: "SUCCEEDED" }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="run-detail"] .badge', { hasText: "SUCCEEDED" })
+      .waitFor({ timeout: 15_000 });
     const pending = await service.api.get<ApiPage<DeadLetter>>(
       `/dead-letters?blueprintId=${blueprintId}&replayed=false`,
     );
@@ -92,10 +94,11 @@ it.skipIf(missing)(
     await page.fill('input[name="q"]', "o-1003");
     await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
     await expect
-      .poll(async () =>
-        (await page.locator('[data-testid="all-runs"] tbody tr[data-run]').evaluateAll((rows) =>
-          rows.map((row) => row.getAttribute("data-run")),
-        )),
+      .poll(
+        async () =>
+          await page
+            .locator('[data-testid="all-runs"] tbody tr[data-run]')
+            .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-run"))),
       )
       .toEqual(runsOf1003.map((r) => r.id));
     expect(await seriousViolations(page)).toEqual([]);

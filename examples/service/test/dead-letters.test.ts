@@ -34,7 +34,9 @@ it("filters dead letters by blueprint, error code and time, and replays the filt
     records: [...sampleOrders, { id: "o-1004", email: "x@example.com", total_price: "twelve", sku: "PEN" }],
   });
   await api.waitForRun(first.body.id);
-  await api.waitForRun((await api.post<Run>(`/blueprints/${other.id}/runs`, { records: sampleOrders })).body.id);
+  await api.waitForRun(
+    (await api.post<Run>(`/blueprints/${other.id}/runs`, { records: sampleOrders })).body.id,
+  );
   await new Promise((resolve) => setTimeout(resolve, 20)); // a boundary no letter shares
   const between = new Date().toISOString();
   // Run 2, later: another refused record.
@@ -59,7 +61,9 @@ it("filters dead letters by blueprint, error code and time, and replays the filt
 
   // The target accepts again: replay the refused letters of the blueprint only, in one run.
   await api.put("/sandbox/erp-dl-filters", { rejectWhen: null });
-  const replay = await api.post<Run>(`/blueprints/${blueprint.id}/dead-letters/replay`, { errorCode: refused });
+  const replay = await api.post<Run>(`/blueprints/${blueprint.id}/dead-letters/replay`, {
+    errorCode: refused,
+  });
   expect(replay.status).toBe(202);
   expect(replay.headers.get("location")).toBe(`/runs/${replay.body.id}`);
   const replayed = await api.waitForRun<Run>(replay.body.id);

@@ -36,7 +36,7 @@ it("previews unsaved rules on a sample: the JSONata they compile to, each field 
     input: { id: "o-9", total_price: "7.50" },
     rules,
   });
-  expect(tested.status).toBe(200);
+  expect(tested.status, JSON.stringify(tested.body)).toBe(200);
   expect(tested.body.output).toEqual({ orderId: "o-9", amount: 7.5 });
   expect(tested.body.expression).toContain("$to_float(total_price)");
   expect(tested.body.fields.find((f) => f.target === "amount")?.steps).toEqual([

@@ -92,7 +92,8 @@ it("finds runs by record key and by idempotency key, in pages", async () => {
   const second = await start({ records: [order("o-3002"), order("o-3003")] });
   const keyed = await start({ records: [order("o-3004")], idempotencyKey: "checkout-9" });
 
-  const ids = async (query: string) => (await api.get<Page<Run>>(`/runs?${query}`)).body.items.map((r) => r.id);
+  const ids = async (query: string) =>
+    (await api.get<Page<Run>>(`/runs?${query}`)).body.items.map((r) => r.id);
   // The record key is the record's idempotency key (the blueprint's `id` expression).
   expect(await ids("recordKey=o-3001")).toEqual([first.id]);
   expect(await ids("recordKey=o-3002")).toEqual([second.id, first.id]);

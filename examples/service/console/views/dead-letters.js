@@ -46,7 +46,11 @@ export async function renderDeadLetters(body, { blueprint, head, connectors, ref
   };
   const replayAll = h(
     "button",
-    { class: "secondary", "data-action": "replay-matching", disabled: pending.length === 0 || f.state === "replayed" },
+    {
+      class: "secondary",
+      "data-action": "replay-matching",
+      disabled: pending.length === 0 || f.state === "replayed",
+    },
     `Replay all matching (${pending.length}${page.nextCursor ? "+" : ""})`,
   );
   replayAll.addEventListener("click", () =>
@@ -155,7 +159,12 @@ export async function renderDeadLetters(body, { blueprint, head, connectors, ref
 
 /** Error code, time range and replay state; Filter re-renders the tab with them. */
 function filterForm(blueprintId, f, refresh) {
-  const code = h("input", { name: "errorCode", id: "dl-code", value: f.errorCode ?? "", placeholder: "CONNECTOR_FAILED" });
+  const code = h("input", {
+    name: "errorCode",
+    id: "dl-code",
+    value: f.errorCode ?? "",
+    placeholder: "CONNECTOR_FAILED",
+  });
   const since = h("input", { type: "datetime-local", name: "since", id: "dl-since", value: f.since ?? "" });
   const until = h("input", { type: "datetime-local", name: "until", id: "dl-until", value: f.until ?? "" });
   const state = h(

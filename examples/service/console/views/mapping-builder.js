@@ -5,7 +5,7 @@
 
 import { api, can, parseJsonField } from "../api.js";
 import { h, json, mount, toast } from "../dom.js";
-import { schemaFields, sampleFields } from "./builder-fields.js";
+import { sampleFields, schemaFields } from "./builder-fields.js";
 import { renderRules } from "./builder-rules.js";
 import { field, submit } from "./forms.js";
 import { showResult } from "./playground.js";
@@ -29,7 +29,7 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
   library ??= (await api.mappingFunctions()).items;
   const state = {
     rules: structuredClone(mapping.rules ?? []),
-    source: schemaFields(mapping.inputSchema ?? spec.source.schema),
+    source: withRuleSources(schemaFields(mapping.inputSchema ?? spec.source.schema), mapping.rules ?? []),
     target: schemaFields(mapping.outputSchema ?? spec.target.schema),
     picked: undefined, // the source field waiting for its target
   };
@@ -50,7 +50,12 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
   const keepSample = h("input", { type: "checkbox", name: "keep-sample", checked: true });
   const save = h(
     "button",
-    { type: "button", class: "primary", "data-action": "save-mapping", disabled: !can("editor", blueprint.projectId) },
+    {
+      type: "button",
+      class: "primary",
+      "data-action": "save-mapping",
+      disabled: !can("editor", blueprint.projectId),
+    },
     "Save as a new revision",
   );
   let last; // the latest preview of the pasted sample
@@ -58,10 +63,9 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
   const connect = (from, target) => {
     const rule = { target, from };
     const at = state.rules.findIndex((r) => r.target === target);
-    change(at === -1 ? [...state.rules, rule] : state.rules.map((r, i) => (i === at ? rule : r)));
     state.picked = undefined;
+    change(at === -1 ? [...state.rules, rule] : state.rules.map((r, i) => (i === at ? rule : r)));
     mount(hint, `Connected ${from} → ${target}.`);
-    drawFields();
   };
 
   function drawFields() {
@@ -128,7 +132,8 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
 
   function change(rules) {
     state.rules = rules;
-    renderRules(rulesBox, { rules, functions: library, docBox, change: (next) => (change(next), drawFields()) });
+    renderRules(rulesBox, { rules, functions: library, docBox, change });
+    drawFields(); // connected fields are marked
     schedulePreview();
   }
 
@@ -147,7 +152,10 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
       const request = (record) =>
         api.testMapping(blueprint.id, { input: record, mapping: mapping.id, rules: state.rules });
       const samples = (mapping.samples ?? []).slice(0, MAX_PREVIEWED_SAMPLES);
-      const [tested, ...golden] = await Promise.all([request(input), ...samples.map((s) => request(s.input))]);
+      const [tested, ...golden] = await Promise.all([
+        request(input),
+        ...samples.map((s) => request(s.input)),
+      ]);
       if (mine !== sequence) return; // a newer edit is being previewed
       last = { input, output: tested.output };
       mount(expression, tested.expression);
@@ -158,11 +166,24 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
       last = undefined;
       mount(expression, "—");
       mount(preview);
-      mount(errors, h("div", { class: "problem", role: "alert" }, h("strong", null, error.problem?.code ?? "Error"), " ", error.message));
+      mount(
+        errors,
+        h(
+          "div",
+          { class: "problem", role: "alert" },
+          h("strong", null, error.problem?.code ?? "Error"),
+          " ",
+          error.message,
+        ),
+      );
     }
   }
 
-  const readFields = h("button", { type: "button", class: "secondary", "data-action": "read-sample" }, "Read fields from the sample");
+  const readFields = h(
+    "button",
+    { type: "button", class: "secondary", "data-action": "read-sample" },
+    "Read fields from the sample",
+  );
   readFields.addEventListener("click", () =>
     submit(readFields, errors, async () => {
       const fields = sampleFields(parseJsonField(sample.value, "Sample payload"));
@@ -174,14 +195,23 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
       schedulePreview();
     }),
   );
-  const clear = h("button", { type: "button", class: "secondary", "data-action": "clear-rules" }, "Clear rules");
-  clear.addEventListener("click", () => (change([]), drawFields()));
+  const clear = h(
+    "button",
+    { type: "button", class: "secondary", "data-action": "clear-rules" },
+    "Clear rules",
+  );
+  clear.addEventListener("click", () => change([]));
   sample.addEventListener("input", schedulePreview);
   save.addEventListener("click", () =>
     submit(save, errors, async () => {
       const { expression: _raw, ...kept } = mapping;
       const samples = [...(mapping.samples ?? [])];
-      if (keepSample.checked && last && last.output !== undefined && !samples.some((s) => same(s.input, last.input)))
+      if (
+        keepSample.checked &&
+        last &&
+        last.output !== undefined &&
+        !samples.some((s) => same(s.input, last.input))
+      )
         samples.push({ name: "from the mapping builder", input: last.input, output: last.output });
       const next = { ...kept, rules: state.rules, samples };
       const saved = await api.editBlueprint(blueprint.id, {
@@ -207,7 +237,11 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
       "div",
       { class: "card builder", "data-testid": "builder-fields" },
       h("h2", null, "Connect fields"),
-      h("p", { class: "muted" }, "Pick a source field, then the target field it fills — or drag one onto the other."),
+      h(
+        "p",
+        { class: "muted" },
+        "Pick a source field, then the target field it fills — or drag one onto the other.",
+      ),
       hint,
       h(
         "div",
@@ -224,19 +258,36 @@ export async function renderMappingBuilder(body, { blueprint, head, refresh }) {
       { class: "card" },
       h("h2", null, "Golden samples"),
       goldens,
-      h("label", { class: "check" }, keepSample, "Keep the pasted sample as a golden sample, with the output below"),
+      h(
+        "label",
+        { class: "check" },
+        keepSample,
+        "Keep the pasted sample as a golden sample, with the output below",
+      ),
       h("div", { class: "actions" }, save),
     ),
     preview,
   );
-  drawFields();
   change(state.rules);
+}
+
+/** The fields plus the source paths saved rules read that the schema does not list (a sample's). */
+function withRuleSources(fields, rules) {
+  const known = new Set(fields.map((f) => f.path));
+  const extra = rules
+    .map((r) => r.from)
+    .filter((from) => from !== undefined && !known.has(from))
+    .map((from) => ({ path: from, type: "read by a rule", required: false }));
+  return [...fields, ...extra];
 }
 
 /** Each golden sample: whether the rules still give its expected output. */
 function showGoldens(element, samples, results) {
   if (samples.length === 0)
-    return mount(element, h("p", { class: "muted" }, "No golden sample yet: keep the pasted one when you save."));
+    return mount(
+      element,
+      h("p", { class: "muted" }, "No golden sample yet: keep the pasted one when you save."),
+    );
   return mount(
     element,
     h(
@@ -249,7 +300,15 @@ function showGoldens(element, samples, results) {
           { "data-golden": String(i), "data-ok": String(ok) },
           h("span", { class: `pill ${ok ? "pill-ok" : "pill-bad"}` }, ok ? "matches" : "differs"),
           ` ${s.name ?? `sample ${i + 1}`}`,
-          ok ? null : h("details", null, h("summary", null, "expected and got"), json(s.output), json(results[i].output)),
+          ok
+            ? null
+            : h(
+                "details",
+                null,
+                h("summary", null, "expected and got"),
+                json(s.output),
+                json(results[i].output),
+              ),
         );
       }),
     ),

@@ -217,11 +217,13 @@ export function runQueries(db: Db): RunQueries {
       if (filter?.runId !== undefined) where.push(`run_id = ${params.add(filter.runId)}`);
       if (filter?.blueprintId !== undefined) where.push(`blueprint_id = ${params.add(filter.blueprintId)}`);
       if (filter?.replayed !== undefined) where.push(`(doc ? 'replayedAt') = ${params.add(filter.replayed)}`);
-      if (filter?.errorCode !== undefined) where.push(`doc->'error'->>'code' = ${params.add(filter.errorCode)}`);
+      if (filter?.errorCode !== undefined)
+        where.push(`doc->'error'->>'code' = ${params.add(filter.errorCode)}`);
       // createdAt is always written by toISOString, so instants compare as text.
       if (filter?.since !== undefined)
         where.push(`doc->>'createdAt' >= ${params.add(filter.since.toISOString())}`);
-      if (filter?.until !== undefined) where.push(`doc->>'createdAt' < ${params.add(filter.until.toISOString())}`);
+      if (filter?.until !== undefined)
+        where.push(`doc->>'createdAt' < ${params.add(filter.until.toISOString())}`);
       if (after !== undefined) where.push(`id > ${params.add(after)}`);
       const rows = await queryDocs<DeadLetter>(
         db,

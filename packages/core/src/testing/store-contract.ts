@@ -404,14 +404,20 @@ export function testStore(
           { at, level: "info", type: "run.started", data: {} },
           { at, level: "error", type: "record.failed", recordKey: "o-2", data: {} },
         ]);
-        const ids = async (filter: RunFilter) => (await store.listRuns({ blueprintId, ...filter })).items.map((r) => r.id);
+        const ids = async (filter: RunFilter) =>
+          (await store.listRuns({ blueprintId, ...filter })).items.map((r) => r.id);
         expect(await ids({ idempotencyKey: "order-77" })).toEqual([keyed.id]);
         expect(await ids({ idempotencyKey: "order-78" })).toEqual([]);
         expect(await ids({ recordKey: "o-1" })).toEqual([batch.id]);
         // Newest first, in pages, as every run list.
         expect(await ids({ recordKey: "o-2" })).toEqual([later.id, batch.id]);
         const page = await store.listRuns({ blueprintId, recordKey: "o-2", limit: 1 });
-        const rest = await store.listRuns({ blueprintId, recordKey: "o-2", limit: 1, cursor: page.nextCursor! });
+        const rest = await store.listRuns({
+          blueprintId,
+          recordKey: "o-2",
+          limit: 1,
+          cursor: page.nextCursor!,
+        });
         expect([...page.items, ...rest.items].map((r) => r.id)).toEqual([later.id, batch.id]);
         expect(await ids({ recordKey: "o-3" })).toEqual([]);
         // A record that succeeded logs nothing: the run that finished its key is found by it.
