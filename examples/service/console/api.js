@@ -90,6 +90,9 @@ export const api = {
   replay: (ids) => call("POST", "/dead-letters/replay", { deadLetterIds: ids }),
   replayMatching: (blueprintId, filter) =>
     call("POST", `/blueprints/${enc(blueprintId)}/dead-letters/replay`, filter),
+  alerts: (projectId) => call("GET", `/projects/${enc(projectId)}/alerts`),
+  createAlert: (projectId, body) => call("POST", `/projects/${enc(projectId)}/alerts`, body),
+  deleteAlert: (id) => call("DELETE", `/alerts/${enc(id)}`),
   sandbox: (channel) => call("GET", `/sandbox/${enc(channel)}`),
   setSandbox: (channel, rejectWhen) => call("PUT", `/sandbox/${enc(channel)}`, { rejectWhen }),
   exportUrl: (id) => `/blueprints/${enc(id)}/export`,

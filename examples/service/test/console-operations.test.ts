@@ -1,7 +1,10 @@
 // issue 23: operating in the console, in Debian's headless Chromium — dead letters filtered by
 // error code, the filtered set replayed with one button (one run), what the filter left out
-// still pending; then runs found by a record's key.
+// still pending; then runs found by a record's key; an alert rule added on the project's Alerts
+// page and sent to a local webhook peer when a dead letter arrives.
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Page as ApiPage, DeadLetter, Run } from "@synapseops/core";
 import type { Browser } from "playwright-core";
@@ -23,12 +26,14 @@ const missing = chromiumMissing;
 let service: TestService;
 let browser: Browser;
 let blueprintId = "";
+let projectId = "";
 
 beforeAll(async () => {
   if (missing) return;
   service = await startService();
   const { project, blueprint } = await generatedDraft(service.api, "erp-dl-console");
   blueprintId = blueprint.id;
+  projectId = project.id;
   await service.api.post(`/blueprints/${blueprint.id}/approve`);
   await service.api.post("/users", {
     name: "ed",
@@ -114,4 +119,59 @@ it.skipIf(missing)(
     await page.close();
   },
   90_000,
+);
+
+it.skipIf(missing)(
+  "adds an alert rule on the Alerts page and shows its alert after a dead letter",
+  async () => {
+    const messages: string[] = [];
+    const peer = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        messages.push(JSON.parse(body).text);
+        response.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
+    const hook = `http://127.0.0.1:${(peer.address() as AddressInfo).port}/hook`;
+    await service.api.post(`/projects/${projectId}/connectors`, {
+      type: "slack",
+      name: "ops-alerts",
+      config: { webhookUrl: hook },
+    });
+
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await page.goto(`${service.baseUrl}/console/`);
+    await page.fill('input[name="username"]', "ed");
+    await page.fill('input[name="password"]', "ed-long-password");
+    await page.click('button:has-text("Sign in")');
+    await page.locator("#user", { hasText: "ed" }).waitFor();
+    await page.goto(`${service.baseUrl}/console/#/projects/${projectId}/alerts`);
+    await page.selectOption('select[name="metric"]', "deadLetters");
+    await page.fill('input[name="threshold"]', "1");
+    await page.click('button:has-text("Add rule")');
+    const row = page.locator('[data-testid="alert-rules"] tr[data-alert]');
+    await row.filter({ hasText: "deadLetters ≥ 1" }).waitFor();
+    expect(await row.textContent()).toContain("never");
+
+    // A dead letter (a price that is no number): the peer gets the alert; the page shows it.
+    const run = await service.api.post<Run>(`/blueprints/${blueprintId}/runs`, {
+      records: [{ id: "o-5001", email: "q@example.com", total_price: "twelve", sku: "PEN" }],
+    });
+    await service.api.waitForRun(run.body.id);
+    await expect.poll(() => messages.length).toBe(1);
+    expect(messages[0]).toMatch(/dead letters \d+ ≥ 1 over the last 15 min/);
+    await page.reload();
+    await row.filter({ hasText: "s ago" }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.evaluate('document.getElementById("toasts")?.replaceChildren()');
+    await page.screenshot({ path: `${DOCS}console-alerts.png`, fullPage: true });
+    await page.setViewportSize({ width: 760, height: 900 });
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.close();
+    await new Promise((resolve) => peer.close(resolve));
+  },
+  60_000,
 );
