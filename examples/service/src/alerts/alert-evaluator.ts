@@ -48,18 +48,21 @@ export function alertEvaluator(options: {
 
   async function check(ruleId: string): Promise<void> {
     const rule = rules.watching().find((r) => r.id === ruleId);
-    if (rule === undefined) return; // deleted meanwhile
-    const now = clock();
-    const value = await measure(runtime, rule, now);
-    rules.update(rule.id, { lastValue: value, lastCheckedAt: now.toISOString() });
-    if (value < rule.threshold) return;
-    const quietUntil =
-      rule.lastFiredAt === undefined ? 0 : Date.parse(rule.lastFiredAt) + rule.quietMinutes * 60_000;
-    if (now.getTime() < quietUntil) {
-      rules.update(rule.id, { quieted: rule.quieted + 1 });
+    if (rule === undefined) {
+      chains.delete(ruleId); // deleted meanwhile
       return;
     }
+    const now = clock();
     try {
+      const value = await measure(runtime, rule, now);
+      rules.update(rule.id, { lastValue: value, lastCheckedAt: now.toISOString() });
+      if (value < rule.threshold) return;
+      const quietUntil =
+        rule.lastFiredAt === undefined ? 0 : Date.parse(rule.lastFiredAt) + rule.quietMinutes * 60_000;
+      if (now.getTime() < quietUntil) {
+        rules.update(rule.id, { quieted: rule.quieted + 1 });
+        return;
+      }
       const blueprint = await runtime.blueprints.get(rule.blueprintId);
       const { connector, config, context } = await runtime.connectors.prepare(rule.channel);
       if (connector.write === undefined)
@@ -67,7 +70,8 @@ export function alertEvaluator(options: {
       await connector.write(config, alertMessage(rule, value, blueprint.name), context);
       rules.update(rule.id, { lastFiredAt: now.toISOString(), lastError: undefined });
     } catch (error) {
-      rules.update(rule.id, { lastError: (error as Error).message });
+      // A check that could not measure or send says why on the rule (GET /projects/{id}/alerts).
+      rules.update(rule.id, { lastError: (error as Error).message, lastCheckedAt: now.toISOString() });
     }
   }
 

@@ -1,4 +1,4 @@
-import { ValidationError } from "@synapseops/core";
+import { NotFoundError, ValidationError } from "@synapseops/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { alertEvaluator } from "../alerts/alert-evaluator";
@@ -26,8 +26,9 @@ export function alertRoutes(app: FastifyInstance, { runtime, live }: ServiceCont
   const ruleProject = async (request: FastifyRequest) => {
     try {
       return rules.get((request.params as Id).id).projectId;
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined; // the route's own 404 for grants on every project
+      throw error;
     }
   };
   const tags = ["alerts"];
