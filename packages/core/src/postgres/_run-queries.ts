@@ -96,13 +96,16 @@ export function runQueries(db: Db): RunQueries {
       if (filter?.projectId !== undefined) where.push(`project_id = ${params.add(filter.projectId)}`);
       if (filter?.status !== undefined) where.push(`status = ${params.add(filter.status)}`);
       // Both searches match the expression indexes of migration 0006.
+      // `doc ? …` repeats the partial indexes' predicate, so the planner can use them.
       if (filter?.idempotencyKey !== undefined)
-        where.push(`doc->>'idempotencyKey' = ${params.add(filter.idempotencyKey)}`);
+        where.push(
+          `doc ? 'idempotencyKey' AND doc->>'idempotencyKey' = ${params.add(filter.idempotencyKey)}`,
+        );
       if (filter?.recordKey !== undefined) {
         // Its log names the record, or it finished the record's key (owner `<runId>/<position>`).
         const key = params.add(filter.recordKey);
         where.push(
-          `id IN (SELECT run_id FROM ${t.events} WHERE doc->>'recordKey' = ${key}
+          `id IN (SELECT run_id FROM ${t.events} WHERE doc ? 'recordKey' AND doc->>'recordKey' = ${key}
                   UNION SELECT split_part(doc->>'finishedBy', '/', 1) FROM ${t.idempotency} WHERE key = ${key})`,
         );
       }
