@@ -93,15 +93,20 @@ it.skipIf(missing)(
     await page.selectOption('select[data-transform-for="amount"]', "to_float");
     await page.locator('[data-testid="function-doc"]', { hasText: "to_float" }).waitFor();
     await page.selectOption('select[data-transform-for="customerEmail"]', "lower");
+    // A transform with an argument: round to one decimal.
+    await page.fill('input[data-args-for="amount"]', "1");
+    await page.selectOption('select[data-transform-for="amount"]', "round");
 
     // The compiled JSONata and the live preview: each field's value and how it got it.
     const jsonata = page.locator('[data-testid="builder-jsonata"]');
     await jsonata.filter({ hasText: "$lower(email)" }).waitFor();
-    expect(await jsonata.textContent()).toContain("$to_float(total_price)");
+    await jsonata.filter({ hasText: "$round($to_float(total_price), 1)" }).waitFor();
     expect(await jsonata.textContent()).toContain("item.sku");
     const preview = page.locator('[data-testid="builder-preview"]');
     await preview.locator('tr[data-field="amount"]', { hasText: "19.9" }).waitFor();
-    expect(await preview.locator('tr[data-field="amount"] .chip').textContent()).toBe("to_float → 19.9");
+    await expect
+      .poll(() => preview.locator('tr[data-field="amount"] .chip').allTextContents())
+      .toEqual(["to_float → 19.9", "round(1) → 19.9"]);
     expect(await preview.locator('tr[data-field="customerEmail"]').textContent()).toContain(
       "lin@example.com",
     );
@@ -127,7 +132,7 @@ it.skipIf(missing)(
     expect(mapping.rules).toEqual([
       { target: "orderId", from: "id" },
       { target: "customerEmail", from: "email", transforms: ["lower"] },
-      { target: "amount", from: "total_price", transforms: ["to_float"] },
+      { target: "amount", from: "total_price", transforms: ["to_float", { fn: "round", args: [1] }] },
       { target: "sku", from: "item.sku" },
     ]);
     expect(mapping.samples.map((s) => s.input)).toEqual([PASTED]);

@@ -43,6 +43,13 @@ export function renderRules(element, { rules, functions, docBox, change }) {
   const replaceRule = (index, rule) => change(rules.map((r, i) => (i === index ? rule : r)));
   const rows = rules.map((rule, index) => {
     const transforms = rule.transforms ?? [];
+    // Extra arguments of the next transform picked: JSON values, comma separated (`2`, `"status"`).
+    const args = h("input", {
+      class: "transform-args",
+      "data-args-for": rule.target,
+      "aria-label": `Arguments of the next transform of ${rule.target} (JSON, comma separated)`,
+      placeholder: "args",
+    });
     const picker = h(
       "select",
       {
@@ -54,7 +61,18 @@ export function renderRules(element, { rules, functions, docBox, change }) {
           const name = event.target.value;
           if (!name) return;
           showFunctionDoc(docBox, byName.get(name));
-          replaceRule(index, { ...rule, transforms: [...transforms, name] });
+          let extra;
+          try {
+            extra = args.value.trim() === "" ? undefined : JSON.parse(`[${args.value}]`);
+          } catch {
+            event.target.value = "";
+            docBox.prepend(
+              h("strong", { class: "error-text" }, `Arguments ${args.value} are not JSON values. `),
+            );
+            return;
+          }
+          const transform = extra === undefined ? name : { fn: name, args: extra };
+          replaceRule(index, { ...rule, transforms: [...transforms, transform] });
         },
       },
       h("option", { value: "" }, "add transform…"),
@@ -89,6 +107,7 @@ export function renderRules(element, { rules, functions, docBox, change }) {
               ),
             ),
           ),
+          args,
           picker,
         ),
       ),
