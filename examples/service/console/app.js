@@ -4,6 +4,7 @@
 import { api, session } from "./api.js";
 import { h, mount, toast } from "./dom.js";
 import { connectLive, disconnectLive } from "./live.js";
+import { renderAlerts } from "./views/alerts.js";
 import { renderAllRuns } from "./views/all-runs.js";
 import { renderBlueprint } from "./views/blueprint.js";
 import { renderConnections } from "./views/connections.js";
@@ -22,7 +23,8 @@ export async function refresh() {
 async function route() {
   const [, kind, id, tab, item] = location.hash.split("/");
   try {
-    if (kind === "projects" && id && tab === "connections")
+    if (kind === "projects" && id && tab === "alerts") await renderAlerts(main, decodeURIComponent(id));
+    else if (kind === "projects" && id && tab === "connections")
       await renderConnections(main, decodeURIComponent(id));
     else if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
     else if (kind === "runs") await renderAllRuns(main);

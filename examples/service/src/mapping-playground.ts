@@ -1,5 +1,6 @@
-import { type BlueprintBody, NotFoundError, type Runtime } from "@synapseops/core";
+import { type BlueprintBody, type MappingRule, NotFoundError, type Runtime } from "@synapseops/core";
 import {
+  compileMapping,
   type Explanation,
   MappingError,
   MappingErrorCode,
@@ -22,6 +23,8 @@ const LIMIT_CODES = new Set<string>([
 export interface MappingTestResult {
   mapping: string;
   revision: number;
+  /** The JSONata the rules compile to (or the mapping's raw expression). */
+  expression: string;
   output?: unknown;
   error?: string;
   fields: Explanation["fields"];
@@ -32,8 +35,8 @@ export interface MappingTestResult {
 }
 
 /**
- * Maps one sample record with a blueprint's mapping (head revision by default) and explains
- * every target field; schema problems of the sample and of the output are reported, not thrown,
+ * Maps one sample record with a blueprint's mapping (head revision by default, or unsaved `rules`
+ * in its place) and explains every target field; schema problems of the sample and of the output are reported, not thrown,
  * so the console can show them beside the fields. The explanation runs in a worker thread with
  * a hard deadline (issue 16); a mapping that goes past a limit fails the request with a typed
  * `MappingError` (400 problem+json).
@@ -41,7 +44,7 @@ export interface MappingTestResult {
 export async function testBlueprintMapping(
   runtime: Runtime,
   blueprintId: string,
-  request: { input: unknown; mapping?: string; revision?: number },
+  request: { input: unknown; mapping?: string; revision?: number; rules?: MappingRule[] },
 ): Promise<MappingTestResult> {
   const blueprint = await runtime.blueprints.get(blueprintId);
   const revision = request.revision ?? blueprint.revision;
@@ -52,7 +55,13 @@ export async function testBlueprintMapping(
     throw new NotFoundError("mapping", `${blueprintId}@${revision}/${request.mapping ?? "(first)"}`);
   }
   // The output schema is checked below, field by field, instead of failing the whole mapping.
-  const { outputSchema, inputSchema, ...definition } = mapping;
+  const { outputSchema, inputSchema, ...stored } = mapping;
+  // Unsaved rules (the visual builder) replace the stored rules or expression for this answer.
+  const { expression: _stored, ...withoutExpression } = stored;
+  const definition = request.rules === undefined ? stored : { ...withoutExpression, rules: request.rules };
+  // Compiling first turns a bad rule into a 400 that points at it (`/rules/3/transforms/0`).
+  const expression =
+    definition.rules === undefined ? (definition.expression ?? "") : compileMapping(definition.rules);
   const explanation = await mappingSandbox().explain(definition, request.input, {
     timeoutMs: PLAYGROUND_TIMEOUT_MS,
   });
@@ -61,10 +70,11 @@ export async function testBlueprintMapping(
       path: `/mappings/${mapping.id}`,
     });
   }
-  const rules = mapping.rules ?? [];
+  const rules = definition.rules ?? [];
   return {
     mapping: mapping.id,
     revision,
+    expression,
     ...(explanation.output === undefined ? {} : { output: explanation.output }),
     ...(explanation.error === undefined ? {} : { error: explanation.error }),
     fields: explanation.fields,

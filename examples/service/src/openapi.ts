@@ -116,10 +116,14 @@ function componentSchemas(): Record<string, JsonSchema> {
     },
     MappingTestResult: {
       type: "object",
-      required: ["mapping", "revision", "fields", "inputIssues", "outputIssues"],
+      required: ["mapping", "revision", "expression", "fields", "inputIssues", "outputIssues"],
       properties: {
         mapping: { type: "string" },
         revision: { type: "integer" },
+        expression: {
+          type: "string",
+          description: "The JSONata the rules compile to (or the raw expression).",
+        },
         output: {},
         error: { type: "string" },
         fields: {
@@ -149,6 +153,68 @@ function componentSchemas(): Record<string, JsonSchema> {
         },
         inputIssues: { type: "array", items: outputIssue },
         outputIssues: { type: "array", items: outputIssue },
+      },
+    },
+    AlertRule: {
+      type: "object",
+      required: [
+        "id",
+        "projectId",
+        "blueprintId",
+        "metric",
+        "threshold",
+        "windowMinutes",
+        "channel",
+        "quietMinutes",
+        "createdAt",
+        "quieted",
+      ],
+      properties: {
+        id: { type: "string" },
+        projectId: { type: "string" },
+        blueprintId: { type: "string" },
+        metric: { type: "string", enum: ["failureRate", "deadLetters", "lagSeconds"] },
+        threshold: { type: "number" },
+        windowMinutes: { type: "integer" },
+        channel: { type: "string" },
+        quietMinutes: { type: "integer" },
+        createdAt: { type: "string" },
+        lastValue: { type: "number" },
+        lastCheckedAt: { type: "string" },
+        lastFiredAt: { type: "string" },
+        quieted: { type: "integer" },
+        lastError: { type: "string" },
+      },
+    },
+    AlertRuleList: {
+      type: "object",
+      required: ["items"],
+      properties: { items: { type: "array", items: ref("AlertRule") } },
+    },
+    MappingFunctionList: {
+      type: "object",
+      required: ["items"],
+      properties: {
+        items: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["name", "doc", "signature", "examples"],
+            properties: {
+              name: { type: "string" },
+              doc: { type: "string" },
+              signature: { type: "string" },
+              examples: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["expr"],
+                  properties: { expr: { type: "string" }, input: {}, output: {} },
+                },
+              },
+            },
+          },
+        },
       },
     },
     RunEventList: pageOf("RunEvent"),

@@ -1,4 +1,4 @@
-import { ConnectorRefInput, ProjectInput, STORE_INT_MAX } from "@synapseops/core";
+import { ConnectorRefInput, MappingRule, ProjectInput, STORE_INT_MAX } from "@synapseops/core";
 import { z } from "zod";
 
 /** The request schemas of the API, as zod; routes turn them into Fastify (Ajv) schemas. */
@@ -68,13 +68,36 @@ export const MappingTestBody = z.object({
   mapping: z.string().min(1).max(128).optional(),
   /** @default the head revision */
   revision: z.number().int().min(1).max(STORE_INT_MAX).optional(),
+  /**
+   * Rules to try instead of the mapping's own (the visual builder's unsaved rules): the
+   * revision's schemas and lookups still apply. Nothing is saved.
+   */
+  rules: z.array(MappingRule).max(1000).optional(),
 });
 
+// A pattern rather than `format: date-time`: the service's Ajv has no formats, and would ignore it.
+const IsoInstant = z
+  .string()
+  .max(40)
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/,
+    "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)",
+  );
+
+/** Which dead letters: by error code and creation time (ISO 8601, UTC; `until` excluded). */
+export const DeadLetterFilterFields = z.object({
+  errorCode: z.string().min(1).max(100).optional(),
+  since: IsoInstant.optional(),
+  until: IsoInstant.optional(),
+});
 export const DeadLetterQuery = PageQuery.extend({
   blueprintId: EntityId.optional(),
   runId: EntityId.optional(),
   replayed: z.enum(["true", "false"]).optional(),
+  ...DeadLetterFilterFields.shape,
 });
+/** Replays a blueprint's not yet replayed dead letters that match (every one without a filter). */
+export const ReplayMatchingBody = DeadLetterFilterFields;
 export const ReplayBody = z.object({ deadLetterIds: z.array(EntityId).min(1).max(500) });
 
 export const SandboxParams = z.object({ channel: z.string().min(1).max(100) });
@@ -107,15 +130,6 @@ export const CreateUserBody = z.object({
   grants: z.record(ProjectScope, RoleName),
 });
 
-// A pattern rather than `format: date-time`: the service's Ajv has no formats, and would ignore it.
-const IsoInstant = z
-  .string()
-  .max(40)
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/,
-    "an ISO 8601 UTC instant (2026-01-31T12:00:00Z)",
-  );
-
 export const AllRunsQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
   projectId: EntityId.optional(),
@@ -126,4 +140,22 @@ export const AllRunsQuery = PageQuery.extend({
   until: IsoInstant.optional(),
   /** A run id: that run, if it matches the other filters. */
   q: z.string().min(1).max(128).optional(),
+  /** Runs that processed the record with this key (its idempotency key, or `#<position>`). */
+  recordKey: z.string().min(1).max(255).optional(),
+  /** The run started with this idempotency key. */
+  idempotencyKey: z.string().min(1).max(255).optional(),
+});
+
+export const AlertRuleBody = z.object({
+  blueprintId: EntityId,
+  /** `failureRate` (0–1), `deadLetters` (a count) or `lagSeconds` (the oldest queued run's age). */
+  metric: z.enum(["failureRate", "deadLetters", "lagSeconds"]),
+  /** The rule fires at or above this. */
+  threshold: z.number().min(0).max(1_000_000_000),
+  /** @default 15 */
+  windowMinutes: z.number().int().min(1).max(10_080).optional(),
+  /** A notification connector ref of the project (`slack`, `teams`). */
+  channel: EntityId,
+  /** @default 60 */
+  quietMinutes: z.number().int().min(0).max(10_080).optional(),
 });

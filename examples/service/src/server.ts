@@ -4,11 +4,14 @@ import { answerClientError, refuseHostileInput, requireHost } from "./http-error
 import type { RegisteredOperation } from "./operation";
 import { sendProblem, sendRouteNotFound } from "./problem";
 import { requestValidatorCompiler } from "./request-validation";
+import { alertRoutes } from "./routes/alerts";
 import { authRoutes } from "./routes/auth";
 import { blueprintRoutes } from "./routes/blueprints";
 import { connectionRoutes } from "./routes/connections";
 import { consoleRoutes } from "./routes/console";
+import { deadLetterRoutes } from "./routes/dead-letters";
 import { eventRoutes } from "./routes/events";
+import { mappingRoutes } from "./routes/mapping";
 import { metaRoutes } from "./routes/meta";
 import { projectRoutes } from "./routes/projects";
 import { runListRoutes } from "./routes/run-list";
@@ -92,8 +95,11 @@ export async function buildServer(
   metaRoutes(app, context, operations);
   projectRoutes(app, context);
   blueprintRoutes(app, context);
+  mappingRoutes(app);
   runRoutes(app, context);
   runListRoutes(app, context);
+  deadLetterRoutes(app, context);
+  alertRoutes(app, context);
   eventRoutes(app, context);
   sandboxRoutes(app, context);
   scheduleRoutes(app, context);

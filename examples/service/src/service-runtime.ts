@@ -1,4 +1,4 @@
-import { memory } from "@synapseops/connectors";
+import { memory, slack, teams } from "@synapseops/connectors";
 import {
   type AdmissionOptions,
   type ConnectionsOptions,
@@ -56,8 +56,8 @@ export interface ServiceRuntime {
 
 /**
  * Wires the runtime: the memory store and inline queue by default; PostgreSQL and BullMQ when
- * their URLs are given (their packages are loaded only then). Connector types: `memory` (a source)
- * and `sandbox` (a target you can make fail).
+ * their URLs are given (their packages are loaded only then). Connector types: `memory` (a source),
+ * `sandbox` (a target you can make fail), `slack` and `teams` (alert channels).
  */
 export async function createServiceRuntime(options: ServiceRuntimeOptions = {}): Promise<ServiceRuntime> {
   const sandbox = sandboxTarget();
@@ -80,7 +80,8 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
     oauthProviders: Object.keys(options.connections?.providers ?? {}),
     adminToken: { token, generated: given === undefined },
   };
-  const connectors = [memory(), sandbox.connector];
+  // slack and teams: notification channels alert rules send through.
+  const connectors = [memory(), sandbox.connector, slack(), teams()];
   const namespace = options.namespace ?? "synapseops";
   const logger = {
     ...(options.logger ? { logger: options.logger } : {}),

@@ -2,14 +2,14 @@
 // who cannot approve (403 from the API, the button disabled), an approver who approves, a run
 // seen live (started through the API while the page only listens), layout at 1,360 and 760 px,
 // and axe-core. `UPDATE_SCREENSHOTS=1` writes its screenshots to docs/ (the README's pictures).
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Run } from "@synapseops/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
 import { chromiumMissing, launchChromium } from "./_browser";
+import { layoutProblems, seriousViolations } from "./_page-checks";
 import { generatedDraft, startService, type TestService } from "./helpers";
 
 // The README's pictures are refreshed on request only, so test runs leave the checkout clean.
@@ -21,7 +21,6 @@ const DOCS = fileURLToPath(
 );
 mkdirSync(DOCS, { recursive: true });
 const missing = chromiumMissing;
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let service: TestService;
 let browser: Browser;
@@ -65,42 +64,6 @@ async function signedIn(name: string, width = 1360): Promise<Page> {
   await page.goto(`${service.baseUrl}/console/#/blueprints/${blueprintId}`);
   await page.locator('button[data-action="approve"]').waitFor();
   return page;
-}
-
-/** Nothing wider than the window, and no two of the page's blocks on top of each other. */
-async function layoutProblems(page: Page): Promise<string[]> {
-  return page.evaluate(`(() => {
-    const problems = [];
-    if (document.documentElement.scrollWidth > window.innerWidth) {
-      const wide = [...document.body.querySelectorAll("*")]
-        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-        .filter((el) => !(el.parentElement && el.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
-        .slice(0, 3)
-        .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " to " + Math.round(el.getBoundingClientRect().right));
-      problems.push("page scrolls sideways: " + document.documentElement.scrollWidth + " > " + window.innerWidth + " (" + wide.join("; ") + ")");
-    }
-    for (const el of document.querySelectorAll("main .card, main table, main form, .topbar > *")) {
-      const box = el.getBoundingClientRect();
-      if (box.right > window.innerWidth + 1) problems.push((el.className || el.tagName) + " overflows to " + Math.round(box.right));
-    }
-    const cards = [...document.querySelectorAll("main .card")].map((el) => el.getBoundingClientRect());
-    cards.forEach((a, i) => cards.slice(i + 1).forEach((b, j) => {
-      const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-      if (overlap) problems.push("cards " + i + " and " + (i + j + 1) + " overlap");
-    }));
-    return problems;
-  })()`);
-}
-
-/** axe-core's serious and critical violations on the page as it is. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
-    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-  };
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 it.skipIf(missing)(

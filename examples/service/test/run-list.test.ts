@@ -80,3 +80,27 @@ it("lists runs across blueprints, newest first, by status, blueprint, time and i
   });
   expect(((await seen.json()) as Page<Run>).items).toEqual([]);
 }, 60_000);
+
+it("finds runs by record key and by idempotency key, in pages", async () => {
+  const { api } = service;
+  const { blueprint } = await generatedDraft(api, "erp-list-search");
+  await api.post(`/blueprints/${blueprint.id}/approve`);
+  const order = (id: string) => ({ id, email: `${id}@example.com`, total_price: "1.00", sku: "PEN" });
+  const start = async (body: unknown) =>
+    api.waitForRun<Run>((await api.post<Run>(`/blueprints/${blueprint.id}/runs`, body)).body.id);
+  const first = await start({ records: [order("o-3001"), order("o-3002")] });
+  const second = await start({ records: [order("o-3002"), order("o-3003")] });
+  const keyed = await start({ records: [order("o-3004")], idempotencyKey: "checkout-9" });
+
+  const ids = async (query: string) =>
+    (await api.get<Page<Run>>(`/runs?${query}`)).body.items.map((r) => r.id);
+  // The record key is the record's idempotency key (the blueprint's `id` expression).
+  expect(await ids("recordKey=o-3001")).toEqual([first.id]);
+  expect(await ids("recordKey=o-3002")).toEqual([second.id, first.id]);
+  expect(await ids("recordKey=o-3002&limit=1")).toEqual([second.id]);
+  const page = await api.get<Page<Run>>("/runs?recordKey=o-3002&limit=1");
+  expect(await ids(`recordKey=o-3002&limit=1&cursor=${page.body.nextCursor}`)).toEqual([first.id]);
+  expect(await ids("recordKey=o-9999")).toEqual([]);
+  expect(await ids("idempotencyKey=checkout-9")).toEqual([keyed.id]);
+  expect(await ids(`idempotencyKey=checkout-9&blueprintId=${blueprint.id}&status=FAILED`)).toEqual([]);
+});

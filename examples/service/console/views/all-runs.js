@@ -1,11 +1,18 @@
-// Every run the signed-in user may see, across blueprints: newest first, filtered by status,
-// time and run id, in pages ("Load more"), updated live as runs start and finish.
+// Every run the signed-in user may see, across blueprints: newest first, filtered by status and
+// time, searched by run id, record key or idempotency key, in pages ("Load more"), updated live
+// as runs start and finish.
 
 import { api } from "../api.js";
 import { ago, badge, h, mount } from "../dom.js";
 import { watchAll } from "../live.js";
 
 const STATUSES = ["", "QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"];
+/** What the search box holds: the query parameter and its label. */
+const SEARCH_BY = [
+  ["q", "run id"],
+  ["recordKey", "record key"],
+  ["idempotencyKey", "idempotency key"],
+];
 
 /** Renders the list into `element`; `filters` are the form's values (kept across live updates). */
 export async function renderAllRuns(element, filters = {}) {
@@ -20,7 +27,19 @@ export async function renderAllRuns(element, filters = {}) {
     id: "runs-since",
     value: filters.since ?? "",
   });
-  const q = h("input", { name: "q", id: "runs-q", placeholder: "run id", value: filters.q ?? "" });
+  const by = h(
+    "select",
+    { name: "by", id: "runs-by", "aria-label": "Search by" },
+    SEARCH_BY.map(([value, label]) => h("option", { value, selected: value === (filters.by ?? "q") }, label)),
+  );
+  const q = h("input", {
+    name: "q",
+    id: "runs-q",
+    type: "search",
+    "aria-label": "Search",
+    placeholder: "run id or key",
+    value: filters.q ?? "",
+  });
   const rows = h("tbody");
   const more = h("button", { type: "button", class: "secondary", hidden: true }, "Load more");
   const form = h(
@@ -30,11 +49,12 @@ export async function renderAllRuns(element, filters = {}) {
     status,
     h("label", { for: "runs-since" }, "Since"),
     since,
-    h("label", { for: "runs-q" }, "Run id"),
+    h("label", { for: "runs-by" }, "Search"),
+    by,
     q,
     h("button", { type: "submit", class: "primary" }, "Filter"),
   );
-  const current = () => ({ status: status.value, since: since.value, q: q.value.trim() });
+  const current = () => ({ status: status.value, since: since.value, by: by.value, q: q.value.trim() });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     renderAllRuns(element, current());
@@ -45,7 +65,7 @@ export async function renderAllRuns(element, filters = {}) {
     const f = current();
     if (f.status) params.set("status", f.status);
     if (f.since) params.set("since", new Date(f.since).toISOString());
-    if (f.q) params.set("q", f.q);
+    if (f.q) params.set(f.by || "q", f.q);
     if (cursor) params.set("cursor", cursor);
     return params;
   };

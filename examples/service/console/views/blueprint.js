@@ -2,6 +2,7 @@ import { api, can } from "../api.js";
 import { badge, h, json, mount, toast } from "../dom.js";
 import { renderDeadLetters } from "./dead-letters.js";
 import { submit } from "./forms.js";
+import { renderMappingBuilder } from "./mapping-builder.js";
 import { renderPlayground } from "./playground.js";
 import { renderRevisions } from "./revisions.js";
 import { renderRuns } from "./runs.js";
@@ -9,6 +10,7 @@ import { renderRuns } from "./runs.js";
 const TABS = [
   ["overview", "Overview"],
   ["revisions", "Revisions"],
+  ["builder", "Mapping builder"],
   ["playground", "Mapping playground"],
   ["runs", "Runs"],
   ["dead-letters", "Dead letters"],
@@ -120,6 +122,7 @@ export async function renderBlueprint(main, id, tab, item, refresh) {
   );
   const context = { blueprint, head, connectors, connectorName, refresh };
   if (tab === "revisions") await renderRevisions(body, context);
+  else if (tab === "builder") await renderMappingBuilder(body, context);
   else if (tab === "playground") await renderPlayground(body, context);
   else if (tab === "runs") await renderRuns(body, context, item);
   else if (tab === "dead-letters") await renderDeadLetters(body, context);

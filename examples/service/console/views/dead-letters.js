@@ -5,16 +5,40 @@ import { field, submit } from "./forms.js";
 
 const shortId = (id) => id.slice(-8);
 
-/** Dead letters of the blueprint with replay buttons, and the sandbox target's rejection rule. */
+/** The filter form's values per blueprint, kept while live updates re-render the tab. */
+const filters = new Map();
+
+/** The list's query: the blueprint, then the form's error code, time range and state. */
+function queryOf(blueprintId, f) {
+  const params = new URLSearchParams({ blueprintId, limit: "500" });
+  if (f.errorCode) params.set("errorCode", f.errorCode);
+  if (f.since) params.set("since", new Date(f.since).toISOString());
+  if (f.until) params.set("until", new Date(f.until).toISOString());
+  if (f.state) params.set("replayed", f.state === "replayed" ? "true" : "false");
+  return params;
+}
+
+/** The replay request for what the form shows: its error code and time range. */
+function replayFilterOf(f) {
+  return {
+    ...(f.errorCode ? { errorCode: f.errorCode } : {}),
+    ...(f.since ? { since: new Date(f.since).toISOString() } : {}),
+    ...(f.until ? { until: new Date(f.until).toISOString() } : {}),
+  };
+}
+
+/** Dead letters of the blueprint, filtered, with replay buttons, and the sandbox target's rule. */
 export async function renderDeadLetters(body, { blueprint, head, connectors, refresh }) {
   // New dead letters arrive over the live stream: shown without reloading.
   watchBlueprint(blueprint.id, location.hash, refresh);
-  const letters = (await api.deadLetters(blueprint.id)).items;
+  const f = filters.get(blueprint.id) ?? {};
+  const page = await api.deadLetters(queryOf(blueprint.id, f));
+  const letters = page.items;
   const pending = letters.filter((d) => !d.replayedAt);
-  const replay = async (button, ids) => {
+  const replay = async (button, start) => {
     const errors = body.querySelector(".replay-errors");
     await submit(button, errors, async () => {
-      const run = await api.replay(ids);
+      const run = await start();
       toast(`Replay run ${shortId(run.id)} started`);
       location.hash = `#/blueprints/${blueprint.id}/runs/${run.id}`;
       await refresh();
@@ -22,19 +46,21 @@ export async function renderDeadLetters(body, { blueprint, head, connectors, ref
   };
   const replayAll = h(
     "button",
-    { class: "secondary", disabled: pending.length === 0 },
-    `Replay all pending (${pending.length})`,
+    {
+      class: "secondary",
+      "data-action": "replay-matching",
+      disabled: pending.length === 0 || f.state === "replayed",
+    },
+    `Replay all matching (${pending.length}${page.nextCursor ? "+" : ""})`,
   );
   replayAll.addEventListener("click", () =>
-    replay(
-      replayAll,
-      pending.map((d) => d.id),
-    ),
+    replay(replayAll, () => api.replayMatching(blueprint.id, replayFilterOf(f))),
   );
 
   mount(
     body,
     await sandboxPanel(head, connectors, refresh),
+    filterForm(blueprint.id, f, refresh),
     h(
       "div",
       { class: "card" },
@@ -46,7 +72,11 @@ export async function renderDeadLetters(body, { blueprint, head, connectors, ref
       ),
       h("div", { class: "replay-errors" }),
       letters.length === 0
-        ? h("p", { class: "muted", "data-testid": "no-dead-letters" }, "No dead letters. 🎉")
+        ? h(
+            "p",
+            { class: "muted", "data-testid": "no-dead-letters" },
+            Object.values(f).some(Boolean) ? "No dead letter matches." : "No dead letters. 🎉",
+          )
         : h(
             "table",
             { class: "table", "data-testid": "dead-letters" },
@@ -70,7 +100,7 @@ export async function renderDeadLetters(body, { blueprint, head, connectors, ref
               null,
               letters.map((letter) => {
                 const button = h("button", { class: "primary small", "data-action": "replay" }, "Replay");
-                button.addEventListener("click", () => replay(button, [letter.id]));
+                button.addEventListener("click", () => replay(button, () => api.replay([letter.id])));
                 return [
                   h(
                     "tr",
@@ -124,6 +154,54 @@ export async function renderDeadLetters(body, { blueprint, head, connectors, ref
             ),
           ),
     ),
+  );
+}
+
+/** Error code, time range and replay state; Filter re-renders the tab with them. */
+function filterForm(blueprintId, f, refresh) {
+  const code = h("input", {
+    name: "errorCode",
+    id: "dl-code",
+    value: f.errorCode ?? "",
+    placeholder: "CONNECTOR_FAILED",
+  });
+  const since = h("input", { type: "datetime-local", name: "since", id: "dl-since", value: f.since ?? "" });
+  const until = h("input", { type: "datetime-local", name: "until", id: "dl-until", value: f.until ?? "" });
+  const state = h(
+    "select",
+    { name: "state", id: "dl-state" },
+    [
+      ["", "any"],
+      ["pending", "not replayed"],
+      ["replayed", "replayed"],
+    ].map(([value, label]) => h("option", { value, selected: value === (f.state ?? "") }, label)),
+  );
+  return h(
+    "form",
+    {
+      class: "card filters",
+      role: "search",
+      "aria-label": "Filter dead letters",
+      onsubmit: (event) => {
+        event.preventDefault();
+        filters.set(blueprintId, {
+          errorCode: code.value.trim(),
+          since: since.value,
+          until: until.value,
+          state: state.value,
+        });
+        refresh();
+      },
+    },
+    h("label", { for: "dl-code" }, "Error code"),
+    code,
+    h("label", { for: "dl-since" }, "Since"),
+    since,
+    h("label", { for: "dl-until" }, "Until"),
+    until,
+    h("label", { for: "dl-state" }, "State"),
+    state,
+    h("button", { type: "submit", class: "primary" }, "Filter"),
   );
 }
 

@@ -47,7 +47,8 @@ export async function renderPlayground(body, { blueprint, head }) {
   form.requestSubmit();
 }
 
-function showResult(element, tested) {
+/** The output of one mapped sample, each field's explanation and the schema problems inline. */
+export function showResult(element, tested) {
   const issuesAt = new Map();
   for (const issue of tested.outputIssues) {
     const key = issue.pointer.split("/")[1] ?? "";

@@ -180,7 +180,13 @@ export async function renderProject(main, projectId, refresh) {
       "div",
       { class: "card" },
       h("h2", null, "Connectors"),
-      h("p", null, h("a", { href: `#/projects/${projectId}/connections` }, "Customer connections →")),
+      h(
+        "p",
+        null,
+        h("a", { href: `#/projects/${projectId}/connections` }, "Customer connections →"),
+        " · ",
+        h("a", { href: `#/projects/${projectId}/alerts` }, "Alerts →"),
+      ),
       h(
         "ul",
         { class: "plain" },

@@ -14,9 +14,10 @@ const MAX_SCANNED_PAGES = 10;
 
 /**
  * `GET /runs`: one list across blueprints and projects, newest first, filtered by status,
- * project, blueprint and creation time, or a run id (`q`), in cursor pages. Status, project and
- * blueprint are the store's own filters; the time range is applied while paging (run ids are
- * time-ordered, so the scan stops at the first run older than `since`).
+ * project, blueprint and creation time, searched by record key, idempotency key or run id (`q`),
+ * in cursor pages. Status, project, blueprint and both keys are the store's own filters; the
+ * time range is applied while paging (run ids are time-ordered, so the scan stops at the first
+ * run older than `since`).
  */
 export function runListRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
   addOperation(
@@ -25,7 +26,8 @@ export function runListRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     "/runs",
     {
       operationId: "listRuns",
-      summary: "Runs across blueprints, newest first: status, project, blueprint, time range, run id",
+      summary:
+        "Runs across blueprints, newest first: status, project, blueprint, time range; by record key, idempotency key or run id",
       tags: ["runs"],
       query: AllRunsQuery,
       // Filtered below to the caller's projects.
@@ -40,6 +42,7 @@ export function runListRoutes(app: FastifyInstance, { runtime }: ServiceContext)
         (query.status === undefined || run.status === query.status) &&
         (query.projectId === undefined || run.projectId === query.projectId) &&
         (query.blueprintId === undefined || run.blueprintId === query.blueprintId) &&
+        (query.idempotencyKey === undefined || run.idempotencyKey === query.idempotencyKey) &&
         (query.since === undefined || run.createdAt >= query.since) &&
         (query.until === undefined || run.createdAt < query.until);
       if (query.q !== undefined) {
@@ -59,6 +62,8 @@ export function runListRoutes(app: FastifyInstance, { runtime }: ServiceContext)
           ...(query.status === undefined ? {} : { status: query.status }),
           ...(query.projectId === undefined ? {} : { projectId: query.projectId }),
           ...(query.blueprintId === undefined ? {} : { blueprintId: query.blueprintId }),
+          ...(query.recordKey === undefined ? {} : { recordKey: query.recordKey }),
+          ...(query.idempotencyKey === undefined ? {} : { idempotencyKey: query.idempotencyKey }),
         });
         items.push(...page.items.filter(visible));
         cursor = page.nextCursor;

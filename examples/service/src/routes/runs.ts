@@ -1,21 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
-import { roleIn } from "../auth/roles";
 import { routeProjects } from "../auth/route-projects";
 import { addOperation } from "../operation";
-import {
-  DeadLetterQuery,
-  IdParams,
-  ReplayBody,
-  RunEventsQuery,
-  RunListQuery,
-  StartRunBody,
-} from "../request-schemas";
+import { IdParams, RunEventsQuery, RunListQuery, StartRunBody } from "../request-schemas";
 import type { ServiceContext } from "../service-context";
 
 type Id = z.infer<typeof IdParams>;
 
-/** Runs of approved blueprints, their events and metrics; dead letters and their replay. */
+/** Runs of approved blueprints, their events and metrics. */
 export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
   const projectOf = routeProjects(runtime);
   addOperation(
@@ -121,66 +113,6 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       const run = await runtime.runs.get(id);
       const metrics = await runtime.runs.metrics(id);
       return { runId: run.id, status: run.status, counts: run.counts, ...(metrics ? { metrics } : {}) };
-    },
-  );
-
-  addOperation(
-    app,
-    "GET",
-    "/dead-letters",
-    {
-      operationId: "listDeadLetters",
-      summary: "List dead letters: records that exhausted their attempts",
-      tags: ["dead letters"],
-      query: DeadLetterQuery,
-      access: { project: "any" },
-      responses: { 200: { description: "A page of dead letters.", schema: "DeadLetterPage" } },
-    },
-    async (request) => {
-      const { replayed, ...filter } = request.query as z.infer<typeof DeadLetterQuery>;
-      const page = await runtime.deadLetters.list({
-        ...filter,
-        ...(replayed === undefined ? {} : { replayed: replayed === "true" }),
-      });
-      // Only dead letters of projects the caller has a role in.
-      const grants = request.principal!.grants;
-      const projects = new Map<string, string | undefined>();
-      const items = [];
-      for (const letter of page.items) {
-        if (!projects.has(letter.blueprintId)) {
-          const blueprint = await runtime.blueprints.get(letter.blueprintId).catch(() => undefined);
-          projects.set(letter.blueprintId, blueprint?.projectId);
-        }
-        const projectId = projects.get(letter.blueprintId);
-        if (projectId !== undefined && roleIn(grants, projectId) !== undefined) items.push(letter);
-      }
-      return { ...page, items };
-    },
-  );
-
-  addOperation(
-    app,
-    "POST",
-    "/dead-letters/replay",
-    {
-      operationId: "replayDeadLetters",
-      summary: "Replay dead letters of one blueprint: a new run of those records",
-      tags: ["dead letters"],
-      body: ReplayBody,
-      access: { action: "deadLetter.replay", project: projectOf.deadLetters },
-      responses: {
-        202: {
-          description: "The replay run, queued.",
-          schema: "Run",
-          headers: { Location: { description: "The run's URL." } },
-        },
-      },
-    },
-    async (request, reply) => {
-      const run = await runtime.deadLetters.replay(
-        (request.body as z.infer<typeof ReplayBody>).deadLetterIds,
-      );
-      return reply.status(202).header("location", `/runs/${run.id}`).send(run);
     },
   );
 }

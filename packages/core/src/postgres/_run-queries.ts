@@ -95,6 +95,20 @@ export function runQueries(db: Db): RunQueries {
       if (filter?.blueprintId !== undefined) where.push(`blueprint_id = ${params.add(filter.blueprintId)}`);
       if (filter?.projectId !== undefined) where.push(`project_id = ${params.add(filter.projectId)}`);
       if (filter?.status !== undefined) where.push(`status = ${params.add(filter.status)}`);
+      // Both searches match the expression indexes of migration 0008.
+      // `doc ? …` repeats the partial indexes' predicate, so the planner can use them.
+      if (filter?.idempotencyKey !== undefined)
+        where.push(
+          `doc ? 'idempotencyKey' AND doc->>'idempotencyKey' = ${params.add(filter.idempotencyKey)}`,
+        );
+      if (filter?.recordKey !== undefined) {
+        // Its log names the record, or it finished the record's key (owner `<runId>/<position>`).
+        const key = params.add(filter.recordKey);
+        where.push(
+          `id IN (SELECT run_id FROM ${t.events} WHERE doc ? 'recordKey' AND doc->>'recordKey' = ${key}
+                  UNION SELECT split_part(doc->>'finishedBy', '/', 1) FROM ${t.idempotency} WHERE key = ${key})`,
+        );
+      }
       if (after !== undefined) where.push(`id < ${params.add(after)}`);
       const rows = await queryDocs<Run>(
         db,
@@ -206,6 +220,13 @@ export function runQueries(db: Db): RunQueries {
       if (filter?.runId !== undefined) where.push(`run_id = ${params.add(filter.runId)}`);
       if (filter?.blueprintId !== undefined) where.push(`blueprint_id = ${params.add(filter.blueprintId)}`);
       if (filter?.replayed !== undefined) where.push(`(doc ? 'replayedAt') = ${params.add(filter.replayed)}`);
+      if (filter?.errorCode !== undefined)
+        where.push(`doc->'error'->>'code' = ${params.add(filter.errorCode)}`);
+      // createdAt is always written by toISOString, so instants compare as text.
+      if (filter?.since !== undefined)
+        where.push(`doc->>'createdAt' >= ${params.add(filter.since.toISOString())}`);
+      if (filter?.until !== undefined)
+        where.push(`doc->>'createdAt' < ${params.add(filter.until.toISOString())}`);
       if (after !== undefined) where.push(`id > ${params.add(after)}`);
       const rows = await queryDocs<DeadLetter>(
         db,

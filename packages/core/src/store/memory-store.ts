@@ -235,12 +235,23 @@ export function memoryStore(): Store {
       return cloneJson(runs.get(id));
     },
     async listRuns(filter) {
+      // A run processed a record when its log names the record, or it finished the record's
+      // idempotency key (owners are `<runId>/<position>`): successful records log nothing.
+      const finishedIn = new Set(
+        [...idempotency.values()]
+          .filter((record) => record.key === filter?.recordKey && record.finishedBy !== undefined)
+          .map((record) => record.finishedBy!.split("/")[0]),
+      );
+      const processed = (runId: string, recordKey: string): boolean =>
+        finishedIn.has(runId) || (events.get(runId) ?? []).some((event) => event.recordKey === recordKey);
       const items = sortedValues(
         runs,
         (run) =>
           (filter?.blueprintId === undefined || run.blueprintId === filter.blueprintId) &&
           (filter?.projectId === undefined || run.projectId === filter.projectId) &&
-          (filter?.status === undefined || run.status === filter.status),
+          (filter?.status === undefined || run.status === filter.status) &&
+          (filter?.idempotencyKey === undefined || run.idempotencyKey === filter.idempotencyKey) &&
+          (filter?.recordKey === undefined || processed(run.id, filter.recordKey)),
       ).reverse();
       return cloneJson(pageOf(items, byId, filter, "desc"));
     },
@@ -426,7 +437,10 @@ export function memoryStore(): Store {
         (dl) =>
           (filter?.runId === undefined || dl.runId === filter.runId) &&
           (filter?.blueprintId === undefined || dl.blueprintId === filter.blueprintId) &&
-          (filter?.replayed === undefined || (dl.replayedAt !== undefined) === filter.replayed),
+          (filter?.replayed === undefined || (dl.replayedAt !== undefined) === filter.replayed) &&
+          (filter?.errorCode === undefined || dl.error.code === filter.errorCode) &&
+          (filter?.since === undefined || dl.createdAt >= filter.since.toISOString()) &&
+          (filter?.until === undefined || dl.createdAt < filter.until.toISOString()),
       );
       return cloneJson(pageOf(items, byId, filter));
     },

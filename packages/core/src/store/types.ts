@@ -113,6 +113,10 @@ export interface RunFilter extends PageRequest {
   blueprintId?: string;
   projectId?: string;
   status?: RunStatus;
+  /** Only the run started with this idempotency key (a single-record run's own key). */
+  idempotencyKey?: string;
+  /** Only runs that logged an event for this record key (a record's idempotency key, or `#<position>`). */
+  recordKey?: string;
 }
 
 /**
@@ -141,6 +145,12 @@ export interface DeadLetterFilter extends PageRequest {
   blueprintId?: string;
   /** `false`: only those not replayed yet. */
   replayed?: boolean;
+  /** Only those whose error has this `code` (`HTTP_422`, `MAPPING_FAILED`…). */
+  errorCode?: string;
+  /** Only those created at or after this instant. */
+  since?: Date;
+  /** Only those created before this instant. */
+  until?: Date;
 }
 
 /** A request to claim an idempotency key for one execution. */

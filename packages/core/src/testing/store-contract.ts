@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, LeaseLostError, NotFoundError, SynapseError } from "../errors";
 import { newId } from "../ids";
-import { RUN_EVENT_PAYLOAD, type Store } from "../store/types";
+import { type DeadLetterFilter, RUN_EVENT_PAYLOAD, type RunFilter, type Store } from "../store/types";
 import { connectionStoreContract } from "./_connection-store-contract";
 import {
   sampleAudit,
@@ -391,6 +391,55 @@ export function testStore(
         ]);
       });
 
+      // issue 23: the console finds runs by a record key or a run's idempotency key.
+      it("finds runs by idempotency key and by the record keys of their events", async () => {
+        const blueprintId = newId("bp");
+        const keyed = sampleRun(blueprintId, "prj_x", { idempotencyKey: "order-77" });
+        const batch = sampleRun(blueprintId, "prj_x");
+        const later = sampleRun(blueprintId, "prj_x");
+        for (const run of [keyed, batch, later]) await store.insertRun(run);
+        const at = new Date().toISOString();
+        await store.appendRunEvents(batch.id, [
+          { at, level: "info", type: "record.completed", recordKey: "o-1", data: {} },
+          { at, level: "info", type: "record.completed", recordKey: "o-2", data: {} },
+        ]);
+        await store.appendRunEvents(later.id, [
+          { at, level: "info", type: "run.started", data: {} },
+          { at, level: "error", type: "record.failed", recordKey: "o-2", data: {} },
+        ]);
+        const ids = async (filter: RunFilter) =>
+          (await store.listRuns({ blueprintId, ...filter })).items.map((r) => r.id);
+        expect(await ids({ idempotencyKey: "order-77" })).toEqual([keyed.id]);
+        expect(await ids({ idempotencyKey: "order-78" })).toEqual([]);
+        expect(await ids({ recordKey: "o-1" })).toEqual([batch.id]);
+        // Newest first, in pages, as every run list.
+        expect(await ids({ recordKey: "o-2" })).toEqual([later.id, batch.id]);
+        const page = await store.listRuns({ blueprintId, recordKey: "o-2", limit: 1 });
+        const rest = await store.listRuns({
+          blueprintId,
+          recordKey: "o-2",
+          limit: 1,
+          cursor: page.nextCursor!,
+        });
+        expect([...page.items, ...rest.items].map((r) => r.id)).toEqual([later.id, batch.id]);
+        expect(await ids({ recordKey: "o-3" })).toEqual([]);
+        // A record that succeeded logs nothing: the run that finished its key is found by it.
+        const done = sampleRun(blueprintId, "prj_x");
+        await store.insertRun(done);
+        const claim = {
+          scope: `${blueprintId}:send`,
+          key: "o-9",
+          payloadHash: "h",
+          owner: `${done.id}/0`,
+          leaseMs: 1000,
+          ttlMs: 60_000,
+          now: new Date(),
+        };
+        await store.claimIdempotencyKey(claim);
+        await store.completeIdempotencyKey({ ...claim, result: {} });
+        expect(await ids({ recordKey: "o-9" })).toEqual([done.id]);
+      });
+
       it("gives a run lease to one owner until it expires", async () => {
         const run = sampleRun(newId("bp"), "prj_x");
         await store.insertRun(run);
@@ -544,6 +593,38 @@ export function testStore(
           store.markDeadLettersReplayed([b.id, "dl_missing"], "r", new Date()),
         ).rejects.toBeInstanceOf(NotFoundError);
         expect((await store.getDeadLetter(b.id))?.replayedAt).toBeUndefined();
+      });
+
+      // issue 23: the console filters dead letters by error code and time range.
+      it("filters dead letters by error code and creation time", async () => {
+        const blueprintId = newId("bp");
+        const letter = (code: string, createdAt: string) => ({
+          id: newId("dl"),
+          runId: newId("run"),
+          blueprintId,
+          step: "send",
+          record: { id: 1 },
+          error: { code, message: "refused" },
+          attempts: 1,
+          createdAt,
+        });
+        const early = letter("HTTP_422", "2030-01-01T10:00:00.000Z");
+        const late = letter("HTTP_422", "2030-01-01T12:00:00.000Z");
+        const other = letter("HTTP_503", "2030-01-01T11:00:00.000Z");
+        for (const dl of [early, late, other]) await store.insertDeadLetter(dl);
+        const ids = async (filter: Omit<DeadLetterFilter, "blueprintId">) =>
+          (await store.listDeadLetters({ blueprintId, ...filter })).items.map((d) => d.id);
+        expect(await ids({ errorCode: "HTTP_422" })).toEqual([early.id, late.id]);
+        expect(await ids({ errorCode: "HTTP_404" })).toEqual([]);
+        expect(await ids({ since: new Date("2030-01-01T11:00:00Z") })).toEqual([late.id, other.id].sort());
+        expect(await ids({ until: new Date("2030-01-01T11:00:00Z") })).toEqual([early.id]);
+        expect(
+          await ids({
+            errorCode: "HTTP_422",
+            since: new Date("2030-01-01T09:00:00Z"),
+            until: new Date("2030-01-01T12:00:00Z"),
+          }),
+        ).toEqual([early.id]);
       });
 
       // issue 16: run payloads are purged after a configured age.
