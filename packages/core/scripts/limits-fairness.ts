@@ -7,8 +7,8 @@
  * `limits-fairness: quiet record start latency p50/p99 alone X/Y ms, during the flood X/Y ms, …`
  * and exits 1 when the flood delays the quiet records' p99 by 1 s or more.
  *
- * Run: `node --conditions=@synapseops/source --import tsx packages/core/scripts/limits-fairness.ts`
- * (`FAIRNESS_CONCURRENCY` sets each worker's BullMQ concurrency: 40 by default, see the guide).
+ * Run: `npm run limits-fairness` (`FAIRNESS_CONCURRENCY` sets each worker's BullMQ concurrency:
+ * 40 by default, see docs/time-and-limits.md; `FAIRNESS_FLOOD`, `FAIRNESS_SAMPLES`).
  */
 import { createRuntime, defineConnector, type Runtime } from "@synapseops/core";
 import { bullmqQueue } from "@synapseops/core/bullmq";

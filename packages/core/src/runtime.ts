@@ -322,6 +322,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   const limiter = connectorLimiters(options.connectorLimits);
   const workerId = newId("run").replace("run_", "worker_");
   const limits = options.recordLimits === undefined ? undefined : parseRecordLimits(options.recordLimits);
+  const limitsLogger = logger.child({ component: "record-limits" });
   const records =
     limits === undefined || limits.limits.length === 0
       ? undefined
@@ -332,8 +333,9 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
               queue.limitBackend?.() ??
               baseStore.limitBackend?.() ??
               memoryLimitBackend(),
-            { leaseMs: limits.leaseMs, workerId, logger: logger.child({ component: "record-limits" }) },
+            { leaseMs: limits.leaseMs, workerId, logger: limitsLogger },
           ),
+          limitsLogger,
         );
   const durable = options.durableRuns ?? !(store.kind === "memory" && queue.kind === "inline");
   const batchLeaseMs = options.batchLeaseMs ?? 30_000;

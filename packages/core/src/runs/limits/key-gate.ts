@@ -96,27 +96,37 @@ export class KeyGate {
         head.reject(new CancelledError());
         continue;
       }
-      if ((this.heldPerKey.get(key) ?? 0) >= limit) {
+      const free = limit - (this.heldPerKey.get(key) ?? 0);
+      if (free <= 0) {
         // Asking the backend cannot succeed: wait for one of ours to be released.
         await this.pause(key, this.options.leaseMs);
         continue;
       }
-      let lease: SlotLease | undefined;
+      // As many tries at once as there are waiters and slots this process could still hold.
+      const tries = await Promise.allSettled(
+        Array.from({ length: Math.min(free, queue.length) }, () =>
+          this.backend.tryTakeSlot(key, limit, this.nextHolder(), this.options.leaseMs),
+        ),
+      );
+      const leases = tries.flatMap((t) =>
+        t.status === "fulfilled" && t.value !== undefined ? [t.value] : [],
+      );
+      const failed = tries.find((t) => t.status === "rejected");
       let waitMs: number;
-      try {
-        lease = await this.backend.tryTakeSlot(key, limit, this.nextHolder(), this.options.leaseMs);
+      if (failed !== undefined) waitMs = this.backoff(++failures, failed.reason, key);
+      else {
         failures = 0;
         waitMs = idleMs = Math.min(MAX_RETRY_MS, idleMs * 2);
-      } catch (error) {
-        waitMs = this.backoff(++failures, error, key);
       }
-      if (lease !== undefined) {
+      if (leases.length > 0) {
         idleMs = 1;
-        this.held.add(lease);
-        this.count(key, 1);
+        for (const lease of leases) {
+          this.held.add(lease);
+          this.count(key, 1);
+        }
         this.startHeartbeat();
-        // Whoever waits first now gets it (a handed-over slot may have served the head meanwhile).
-        if (!this.handOver(lease)) this.giveBack(lease);
+        // Whoever waits first now gets each (a handed-over slot may have served some meanwhile).
+        for (const lease of leases) if (!this.handOver(lease)) this.giveBack(lease);
         continue;
       }
       await this.pause(key, waitMs);

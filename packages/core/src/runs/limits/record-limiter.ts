@@ -1,4 +1,5 @@
 import { contentHash } from "../../json";
+import type { Logger } from "../../logger";
 import type { Run } from "../../model/run";
 import type { KeyGate } from "./key-gate";
 import type { SlotLease } from "./limit-backend";
@@ -30,6 +31,7 @@ export interface RecordLimiter {
 export function recordLimiter(
   limits: readonly CompiledRecordLimit[],
   gate: KeyGate,
+  logger: Logger,
 ): RecordLimiter | undefined {
   if (limits.length === 0) return undefined;
   return {
@@ -47,7 +49,17 @@ export function recordLimiter(
       };
       const keys: LimitKey[] = [];
       for (const limit of limits) {
-        const value: unknown = await limit.key.evaluate(input);
+        let value: unknown;
+        try {
+          value = await limit.key.evaluate(input);
+        } catch (error) {
+          // The record still runs (nothing is dropped), outside this limit, and the host hears of it.
+          logger.warn(
+            { err: error, limit: limit.name, runId: run.id },
+            "a record limit's key expression failed on a record; the record runs outside that limit",
+          );
+          continue;
+        }
         if (value === undefined || value === null) continue;
         const text = typeof value === "string" ? value : JSON.stringify(value);
         // A long key is replaced by its hash: the same value still shares the same state.

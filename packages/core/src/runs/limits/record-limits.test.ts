@@ -63,6 +63,22 @@ describe("recordLimits", () => {
     expect(probe.maxInFlight.get("other")).toBeGreaterThan(1);
   });
 
+  it("runs a record whose key expression fails, outside that limit (nothing dropped)", async () => {
+    const probe = new WriteProbe();
+    const { runtime, blueprintId } = await tenantRuntime(probe, {
+      store: memoryStore(),
+      recordLimits: { limits: [{ name: "num", key: "$number(record.tenant)", concurrency: 1 }] },
+    });
+    closing.push(runtime);
+    // "7" casts; "x" makes $number throw.
+    const run = await runtime.runs.start(blueprintId, {
+      records: [...recordsOf("7", 3), ...recordsOf("x", 3)],
+    });
+    const done = await runtime.runs.wait(run.id, { timeoutMs: 20_000 });
+    expect(done.counts).toMatchObject({ total: 6, completed: 6, failed: 0 });
+    expect(probe.maxInFlight.get("7")).toBe(1);
+  });
+
   it.each([
     [{ limits: [{ name: "bad name", key: "record.tenant", concurrency: 1 }] }, "/recordLimits/limits/0/name"],
     [{ limits: [{ name: "t", key: "record.(", concurrency: 1 }] }, "/recordLimits/limits/0/key"],
