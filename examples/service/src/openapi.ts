@@ -217,6 +217,28 @@ function componentSchemas(): Record<string, JsonSchema> {
         },
       },
     },
+    ParkedRecord: {
+      type: "object",
+      required: ["runId", "position", "step", "attempts", "dueAt", "parkedAt"],
+      properties: {
+        runId: { type: "string" },
+        position: { type: "integer" },
+        step: { type: "string" },
+        recordKey: { type: "string" },
+        attempts: { type: "integer" },
+        dueAt: { type: "string" },
+        parkedAt: { type: "string" },
+        error: { type: "object", additionalProperties: true },
+      },
+    },
+    ParkedRecords: {
+      type: "object",
+      required: ["items"],
+      properties: {
+        items: { type: "array", items: ref("ParkedRecord") },
+        nextAttemptAt: { type: "string" },
+      },
+    },
     RunEventList: pageOf("RunEvent"),
     RunMetricsReport: {
       type: "object",
@@ -235,6 +257,7 @@ function componentSchemas(): Record<string, JsonSchema> {
         channel: { type: "string" },
         received: { type: "array", items: {} },
         rejectWhen: { type: "string" },
+        unavailable: { type: "boolean" },
       },
     },
     Health: {

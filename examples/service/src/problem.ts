@@ -48,6 +48,7 @@ const STATUS: Record<string, number> = {
   [ErrorCode.LIFECYCLE]: 409,
   [ErrorCode.APPROVAL_NOT_PENDING]: 409,
   [ErrorCode.CANCELLED]: 409,
+  [ErrorCode.RECORD_NOT_PARKED]: 409,
   // RFC 9110 §15.5.21: the request is well-formed, the blueprint it acts on is not.
   [ErrorCode.BLUEPRINT_INVALID]: 422,
   [ErrorCode.IDEMPOTENCY_CONFLICT]: 422,

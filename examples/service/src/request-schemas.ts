@@ -50,6 +50,8 @@ export const StartRunBody = z.object({
   /** The idempotency key of a single-record run. */
   idempotencyKey: z.string().min(1).max(255).optional(),
 });
+/** Which parked records of a run an action applies to: one record's key, or all when absent. */
+export const ParkedRecordsBody = z.object({ recordKey: z.string().min(1).max(255).optional() }).strict();
 export const RunListQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
 });
@@ -103,7 +105,9 @@ export const ReplayBody = z.object({ deadLetterIds: z.array(EntityId).min(1).max
 export const SandboxParams = z.object({ channel: z.string().min(1).max(100) });
 export const SandboxBody = z.object({
   /** A JSONata predicate; records for which it holds are rejected. `null` clears it. */
-  rejectWhen: z.string().max(1000).nullable(),
+  rejectWhen: z.string().max(1000).nullable().optional(),
+  /** `true`: every write answers a retryable 503 until set back to `false`. */
+  unavailable: z.boolean().optional(),
 });
 
 const RoleName = z.enum(["viewer", "editor", "approver", "admin"]);

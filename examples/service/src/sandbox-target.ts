@@ -10,6 +10,8 @@ export interface SandboxChannel {
   received: unknown[];
   /** A JSONata predicate over a record; records for which it holds are rejected. */
   rejectWhen?: string;
+  /** Whether the channel answers every write with a retryable 503 (a target that is down). */
+  unavailable?: boolean;
 }
 
 /** An in-process stand-in for a target system (an ERP, a finance API) whose failures you control. */
@@ -19,17 +21,22 @@ export interface SandboxTarget {
   channel(name: string): SandboxChannel;
   /** Sets (or with `undefined` clears) the rule that makes the channel reject records. */
   setRejectWhen(name: string, rejectWhen: string | undefined): SandboxChannel;
+  /** Takes the channel down (every write a retryable 503) or brings it back. */
+  setUnavailable(name: string, unavailable: boolean): SandboxChannel;
 }
 
 interface ChannelState {
   received: unknown[];
   rule?: { source: string };
+  unavailable?: boolean;
 }
 
 /**
  * A target system that accepts records into named channels and rejects those matching a rule
  * with a non-retryable 422, so a run produces a dead letter on demand — and accepts it again
- * once the rule is cleared, so the dead letter can be replayed. The console and the tests use it.
+ * once the rule is cleared, so the dead letter can be replayed; a channel taken down answers a
+ * retryable 503, so retries (and records parked for a later attempt) can be seen. The console and
+ * the tests use it.
  */
 export function sandboxTarget(): SandboxTarget {
   const channels = new Map<string, ChannelState>();
@@ -43,11 +50,12 @@ export function sandboxTarget(): SandboxTarget {
   };
   // Reading does not create a channel: only writes and rules do.
   const view = (name: string): SandboxChannel => {
-    const { received, rule } = channels.get(name) ?? { received: [] };
+    const { received, rule, unavailable } = channels.get(name) ?? { received: [] };
     return {
       channel: name,
       received: structuredClone(received),
       ...(rule ? { rejectWhen: rule.source } : {}),
+      ...(unavailable ? { unavailable } : {}),
     };
   };
   const connector = defineConnector({
@@ -57,6 +65,12 @@ export function sandboxTarget(): SandboxTarget {
     capabilities: {
       async write(config, record) {
         const channel = state(config.channel);
+        if (channel.unavailable) {
+          throw new ConnectorError(`sandbox channel "${config.channel}" is unavailable`, {
+            retryable: true,
+            status: 503,
+          });
+        }
         // The rule comes from an API caller: it runs in a worker with a hard deadline (issue 16).
         const rejected =
           channel.rule !== undefined &&
@@ -86,6 +100,12 @@ export function sandboxTarget(): SandboxTarget {
         compileExpression(rejectWhen, { timeoutMs: SANDBOX_RULE_TIMEOUT_MS });
         channel.rule = { source: rejectWhen };
       }
+      return view(name);
+    },
+    setUnavailable(name, unavailable) {
+      const channel = state(name);
+      if (unavailable) channel.unavailable = true;
+      else delete channel.unavailable;
       return view(name);
     },
   };

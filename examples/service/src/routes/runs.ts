@@ -2,12 +2,12 @@ import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { routeProjects } from "../auth/route-projects";
 import { addOperation } from "../operation";
-import { IdParams, RunEventsQuery, RunListQuery, StartRunBody } from "../request-schemas";
+import { IdParams, ParkedRecordsBody, RunEventsQuery, RunListQuery, StartRunBody } from "../request-schemas";
 import type { ServiceContext } from "../service-context";
 
 type Id = z.infer<typeof IdParams>;
 
-/** Runs of approved blueprints, their events and metrics. */
+/** Runs of approved blueprints, their events and metrics; cancelling runs and their parked records. */
 export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
   const projectOf = routeProjects(runtime);
   addOperation(
@@ -113,6 +113,85 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       const run = await runtime.runs.get(id);
       const metrics = await runtime.runs.metrics(id);
       return { runId: run.id, status: run.status, counts: run.counts, ...(metrics ? { metrics } : {}) };
+    },
+  );
+
+  addOperation(
+    app,
+    "POST",
+    "/runs/:id/cancel",
+    {
+      operationId: "cancelRun",
+      summary: "Cancel a run: records not yet done are not started, parked ones are dropped",
+      tags: ["runs"],
+      params: IdParams,
+      access: { action: "run.cancel", project: projectOf.run },
+      responses: { 200: { description: "The run, CANCELLED (or already ended).", schema: "Run" } },
+    },
+    async (request) => runtime.runs.cancel((request.params as Id).id),
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/runs/:id/parked",
+    {
+      operationId: "listParkedRecords",
+      summary: "A run's records parked until their next attempt, soonest due first",
+      tags: ["runs"],
+      params: IdParams,
+      access: { project: projectOf.run },
+      responses: {
+        200: { description: "The parked records and the next attempt time.", schema: "ParkedRecords" },
+      },
+    },
+    async (request) => runtime.runs.parked((request.params as Id).id),
+  );
+
+  addOperation(
+    app,
+    "POST",
+    "/runs/:id/parked/retry-now",
+    {
+      operationId: "retryParkedNow",
+      summary: "Make a run's parked records (or the one of recordKey) due now",
+      tags: ["runs"],
+      params: IdParams,
+      body: ParkedRecordsBody,
+      access: { action: "run.start", project: projectOf.run },
+      responses: {
+        200: { description: "The records made due (409 when none is parked).", schema: "ParkedRecords" },
+      },
+    },
+    async (request) => {
+      const { recordKey } = (request.body ?? {}) as z.infer<typeof ParkedRecordsBody>;
+      return { items: await runtime.runs.retryNow((request.params as Id).id, recordKey) };
+    },
+  );
+
+  addOperation(
+    app,
+    "POST",
+    "/runs/:id/parked/cancel",
+    {
+      operationId: "cancelParkedRecords",
+      summary: "Give up a run's parked records (or the one of recordKey): each becomes a dead letter",
+      tags: ["runs"],
+      params: IdParams,
+      body: ParkedRecordsBody,
+      access: { action: "run.cancel", project: projectOf.run },
+      responses: {
+        200: {
+          description: "The run after the records were given up (409 when none is parked).",
+          schema: "Run",
+        },
+      },
+    },
+    async (request) => {
+      const { recordKey } = (request.body ?? {}) as z.infer<typeof ParkedRecordsBody>;
+      return runtime.runs.cancelParked((request.params as Id).id, recordKey, {
+        by: request.principal!.actor,
+      });
     },
   );
 }

@@ -30,7 +30,8 @@ export function sandboxRoutes(app: FastifyInstance, { sandbox }: ServiceContext)
     "/sandbox/:channel",
     {
       operationId: "setSandboxRejection",
-      summary: "Make a sandbox channel reject records matching a JSONata predicate (null: accept all)",
+      summary:
+        "Make a sandbox channel reject records matching a JSONata predicate (null: accept all), or be unavailable",
       tags: ["sandbox"],
       params: SandboxParams,
       body: SandboxBody,
@@ -38,8 +39,12 @@ export function sandboxRoutes(app: FastifyInstance, { sandbox }: ServiceContext)
       responses: { 200: { description: "The channel.", schema: "SandboxChannel" } },
     },
     async (request) => {
-      const { rejectWhen } = request.body as z.infer<typeof SandboxBody>;
-      return sandbox.setRejectWhen((request.params as Params).channel, rejectWhen ?? undefined);
+      const { rejectWhen, unavailable } = request.body as z.infer<typeof SandboxBody>;
+      const { channel } = request.params as Params;
+      // Each field left out leaves that setting alone; `rejectWhen: null` clears the rule.
+      if (unavailable !== undefined) sandbox.setUnavailable(channel, unavailable);
+      if (rejectWhen !== undefined) return sandbox.setRejectWhen(channel, rejectWhen ?? undefined);
+      return sandbox.channel(channel);
     },
   );
 }
