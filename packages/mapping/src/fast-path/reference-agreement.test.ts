@@ -69,6 +69,14 @@ const cases: [string, string, unknown][] = [
   ],
   ["a concatenation on the right of ~>", '"x" ~> "a" & "b"', {}],
   [
+    // issue 17 (seed 20261207): the `&` right of `~>` fell back to the exit hook, whose await on
+    // every sub-expression reordered jsonata's concurrently evaluated groups, so the error took
+    // another `$map` call's position (43 instead of 55, see test/differential/call-sites.ts).
+    "a concatenation on the right of ~> inside concurrently evaluated groups",
+    "items{sku: $map((*).(1), function($x){ $map((1 ~> $map(function($x){ 1 }) & 1), function($i){ 1 }) })}",
+    { items: [{ sku: "SKU-1" }, { sku: "SKU-1", price: 0.1 }, { sku: "A" }] },
+  ],
+  [
     "an error inside a fast sub-expression keeps its position",
     '[$replace(p, /1/, ""), $number("x" & p) + 1]',
     { p: "a1" },

@@ -1,6 +1,8 @@
+import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
 import { MappingError, MappingErrorCode } from "../../src/index";
-import { check, MODES, prepare, same } from "./compare";
+import { callSitePositions, forgetCallSites } from "./call-sites";
+import { check, MODES, observe, prepare, same } from "./compare";
 import { fuzz } from "./run";
 
 describe("differential fuzzing against jsonata (issue 17)", () => {
@@ -74,6 +76,62 @@ describe("differential fuzzing against jsonata (issue 17)", () => {
     const prepared = prepare('{"k": $ ~> |items|{"x": 1}|, "l": (items - 1)}');
     const categories = await check(prepared, { items: "Ünï" });
     for (const mode of MODES) expect(categories[mode]).not.toMatch(/^differs|^broken/);
+  });
+
+  // issue 17 (seed 20261207, points 2 and 3): jsonata reports, for an error leaving a built-in
+  // it did not call directly, the call site of that built-in that ran last in the process. Each
+  // evaluation starts from cleared call sites, so a case does not depend on the ones before it.
+  it("a case's error does not depend on what ran before it", async () => {
+    const stale = async (): Promise<unknown> => {
+      try {
+        return await jsonata('"a" ~> $number').evaluate({});
+      } catch (error) {
+        return (error as { position?: number }).position;
+      }
+    };
+    const earlier = '      $number("1")';
+    forgetCallSites();
+    expect(await stale()).toBeUndefined();
+    await jsonata(earlier).evaluate({});
+    // jsonata itself: the earlier call's position (just past its "(") leaks into the later error.
+    expect(await stale()).toBe(earlier.indexOf("(") + 1);
+    const prepared = prepare('"a" ~> $number');
+    expect(await check(prepared, {})).toEqual({ fast: "agree: error", reference: "agree: error" });
+    const observed = await observe(prepared, {});
+    expect(observed.jsonata).toMatch(/^error D3030 @undefined/);
+    await jsonata(earlier).evaluate({});
+    expect(await observe(prepared, {})).toEqual(observed);
+  });
+
+  // issue 17 (seed 20261207): concurrent groups both call $map; which call site an error reports
+  // depends on which call started last, which our guards' awaits can shift.
+  it("excludes a raced call-site position only when both positions are calls of that function", async () => {
+    const expression =
+      "items{sku: $map((*).(1), function($x){ $map((1 ~> $map(function($x){ 1 }) & 1), function($i){ 1 }) })}";
+    expect([...callSitePositions(jsonata(expression).ast(), "map")].sort()).toEqual([15, 16, 43, 44, 54, 55]);
+    const input = { items: [{ sku: "SKU-1" }, { sku: "SKU-1", price: 0.1 }, { sku: "A" }] };
+    const standIn = (code: string, position: number, token: string) => ({
+      kind: "error" as const,
+      code,
+      position,
+      token,
+      ours: new MappingError(MappingErrorCode.RUNTIME, "stand-in", { jsonataCode: code, position, token }),
+    });
+    // jsonata reports T0410 at 55 on this input; 43 is the tail call's `$map`.
+    const raced = prepare(expression);
+    raced.compiled.reference = standIn("T0410", 43, "map");
+    expect((await check(raced, input)).reference).toBe("excluded: call site racing in a constructor");
+    const notACall = prepare(expression);
+    notACall.compiled.reference = standIn("T0410", 36, "map");
+    expect((await check(notACall, input)).reference).toBe("differs: error");
+    const otherCode = prepare(expression);
+    otherCode.compiled.reference = standIn("T0412", 43, "map");
+    expect((await check(otherCode, input)).reference).toBe("differs: error");
+    // No group-by, no constructor: nothing runs concurrently, so no race explains a position.
+    const sequential = prepare("$map([1], function($x){ $map(1, 2) })");
+    expect(sequential.concurrent).toBe(false);
+    sequential.compiled.reference = standIn("T0410", 5, "map");
+    expect((await check(sequential, {})).reference).toBe("differs: error");
   });
 
   // issue 17, point 6: under small limits both modes must fail alike (one definition of what
