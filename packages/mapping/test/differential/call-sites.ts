@@ -29,10 +29,10 @@ export function forgetCallSites(): void {
 }
 
 /**
- * The positions jsonata can store for calls of `name` in this AST: each call's own position and
- * its procedure's (the trampoline stores the latter for a tail call).
+ * The positions jsonata can store for calls (of `name`, or of any function) in this AST: each
+ * call's own position and its procedure's (the trampoline stores the latter for a tail call).
  */
-export function callSitePositions(ast: unknown, name: string): Set<number> {
+export function callSitePositions(ast: unknown, name?: string): Set<number> {
   const positions = new Set<number>();
   const walk = (node: unknown): void => {
     if (typeof node !== "object" || node === null || node instanceof RegExp) return;
@@ -42,9 +42,12 @@ export function callSitePositions(ast: unknown, name: string): Set<number> {
     }
     const record = node as Record<string, unknown>;
     const procedure = record.procedure as Record<string, unknown> | undefined;
-    if ((record.type === "function" || record.type === "partial") && procedure?.value === name) {
+    if (
+      (record.type === "function" || record.type === "partial") &&
+      (name === undefined || procedure?.value === name)
+    ) {
       if (typeof record.position === "number") positions.add(record.position);
-      if (typeof procedure.position === "number") positions.add(procedure.position);
+      if (typeof procedure?.position === "number") positions.add(procedure.position);
     }
     for (const [key, child] of Object.entries(record)) if (key !== "value") walk(child);
   };
