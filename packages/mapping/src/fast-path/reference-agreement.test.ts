@@ -148,6 +148,24 @@ describe("agreement with jsonata (issue 17)", () => {
     });
   }
 
+  // issue 17: why a group-by over an empty array stays with the reference. jsonata groups it as
+  // `[undefined]` by pushing `undefined` into that very array, and later reads in the same
+  // evaluation see the push ("n": 1, "l": [undefined]). The fast path must not write into the
+  // caller's data and cannot make every later read see a write it did not do; the reference
+  // runs such a case on a copy where empty arrays are fresh.
+  it("a group-by over an empty array: later reads see jsonata's push, the caller's input does not", async () => {
+    const expression = '{"g": line_items{"k": 1}, "n": $count(line_items), "l": line_items}';
+    const expected = await reference(expression, { line_items: [] });
+    expect(expected).toEqual({ value: { g: { k: 1 }, n: 1, l: [undefined] } });
+    for (const fastPath of [true, false]) {
+      const input = { line_items: [] as unknown[] };
+      const compiled = compileExpression(expression, { fastPath });
+      expect({ value: await compiled.evaluate(input) }).toEqual(expected);
+      expect(input.line_items.length).toBe(0);
+      expect(compiled.counters.fast).toBe(0);
+    }
+  });
+
   it("keeps -0 distinct from 0", async () => {
     // issue 17: the fast path wrote the literal -0 as 0.
     expect(Object.is(await compileExpression("-0").evaluate({}), -0)).toBe(true);
