@@ -6,7 +6,11 @@
  * process, shared by every expression and every evaluation. So an error that leaves a built-in
  * the expression did not call directly (`x ~> $uppercase`, `$map(xs, $number)`) reports
  * whatever call of it ran last in the process, and where branches run concurrently, the call
- * that started last (issue 17, points 2 and 3 of the seed-20261207 run).
+ * that started last. And `Promise.all` does not stop a constructor's other branches when one
+ * fails: they run on in the background, into the next evaluation, and their calls overwrite the
+ * stored positions it reads. That made jsonata's "first evaluation" differ from later ones and a
+ * reproducer's rerun differ from the run that found it (issue 17, points 2 and 3 of the
+ * seed-20261207 run).
  */
 import { builtinFunction, JSONATA_BUILTIN_NAMES } from "../../src/guards/jsonata-environment";
 
@@ -17,11 +21,14 @@ const shared = JSONATA_BUILTIN_NAMES.map((name) => builtinFunction(name)).filter
 ) as unknown as CallSiteState[];
 
 /**
- * Clears the call site every built-in remembers, so the next evaluation reports what it would
- * as the first one in a fresh process, whatever ran before. The fuzzer calls this before every
- * evaluation, jsonata's and ours, so a case does not depend on the cases before it.
+ * Lets the branches earlier evaluations left running finish (they are promise callbacks only:
+ * they all run before the event loop's next turn), then clears the call site every built-in
+ * remembers. The next evaluation then reports what it would as the first one in a fresh
+ * process, whatever ran before. The fuzzer awaits this before every evaluation, jsonata's and
+ * ours, so a case does not depend on the cases before it.
  */
-export function forgetCallSites(): void {
+export async function forgetCallSites(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
   for (const fn of shared) {
     fn.position = undefined;
     fn.token = undefined;

@@ -113,7 +113,7 @@ export function prepare(expression: string, limits: CaseLimits = {}): PreparedCa
 
 async function runReference(prepared: PreparedCase, input: unknown): Promise<Observed> {
   if ("kind" in prepared.reference) return prepared.reference;
-  forgetCallSites();
+  await forgetCallSites();
   try {
     return { kind: "value", value: await prepared.reference.evaluate(structuredClone(input)) };
   } catch (error) {
@@ -123,7 +123,7 @@ async function runReference(prepared: PreparedCase, input: unknown): Promise<Obs
 
 async function runOurs(compiled: CompiledExpression | Observed, input: unknown): Promise<Observed> {
   if ("kind" in compiled) return compiled;
-  forgetCallSites();
+  await forgetCallSites();
   try {
     return { kind: "value", value: await compiled.evaluate(input) };
   } catch (error) {
@@ -272,7 +272,7 @@ async function racingPairExplains(
   if (actual.kind !== "error") return false;
   for (const variant of singlePairVariants(prepared.expression)) {
     let observed: Observed;
-    forgetCallSites();
+    await forgetCallSites();
     try {
       observed = { kind: "value", value: await variant.evaluate(structuredClone(input)) };
     } catch (error) {

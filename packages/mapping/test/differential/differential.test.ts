@@ -90,7 +90,7 @@ describe("differential fuzzing against jsonata (issue 17)", () => {
       }
     };
     const earlier = '      $number("1")';
-    forgetCallSites();
+    await forgetCallSites();
     expect(await stale()).toBeUndefined();
     await jsonata(earlier).evaluate({});
     // jsonata itself: the earlier call's position (just past its "(") leaks into the later error.
