@@ -172,6 +172,23 @@ describe("differential fuzzing against jsonata (issue 17)", () => {
     expect(await outcome([{ position: 40 }, { position: 40 }], 81)).toBe("differs: error");
   });
 
+  // issue 17 (seed 1207, 41 cases): a fast sub-expression called `$lowercase` itself, so jsonata's
+  // function object never got this call's position, which the indirect `~> $lowercase` reports.
+  it("a function also used as a value keeps its direct calls with the reference", async () => {
+    for (const [expression, input] of [
+      ["(1 = $lowercase(customer.first) ~> (items ? $uppercase : $lowercase))", true],
+      [
+        '$map($substringBefore($lowercase(""), "a"), function($x){ $map(1 ~> (tags ? $uppercase : $lowercase), function($i){ 1 }) })',
+        {},
+      ],
+    ] as const) {
+      expect(await check(prepare(expression), input)).toEqual({
+        fast: "agree: error",
+        reference: "agree: error",
+      });
+    }
+  });
+
   // issue 17, point 6: under small limits both modes must fail alike (one definition of what
   // counts toward maxSequenceLength and maxDepth), whatever jsonata does.
   it("both modes hit small sequence and depth limits alike", async () => {
