@@ -16,6 +16,7 @@ const { values } = parseArgs({
     out: { type: "string", default: "fuzz-reproducers.json" },
     "max-sequence": { type: "string" },
     "max-depth": { type: "string" },
+    minutes: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -27,6 +28,7 @@ if (values.help) {
   --out FILE        where the counts and minimal reproducers go (default fuzz-reproducers.json)
   --max-sequence N  run our modes with maxSequenceLength N (both must fail alike)
   --max-depth N     run our modes with maxDepth N
+  --minutes M       stop after M minutes (the report then counts the cases run)
 Exits 1 when some case disagrees outside the documented table (docs/mapping-expressions.md).`);
   process.exit(0);
 }
@@ -39,6 +41,7 @@ const report = await fuzz({
   expressions: Math.ceil(Number(values.cases) / inputsPerExpression),
   inputsPerExpression,
   maxReproducers: 200,
+  stopAt: values.minutes === undefined ? undefined : started + Number(values.minutes) * 60_000,
   limits: {
     maxSequenceLength: values["max-sequence"] === undefined ? undefined : Number(values["max-sequence"]),
     maxDepth: values["max-depth"] === undefined ? undefined : Number(values["max-depth"]),

@@ -1,4 +1,5 @@
 import { registeredFunctions } from "./function-registry";
+import { JSONATA_BUILTIN_NAMES } from "./guards/jsonata-environment";
 import { isSimplePath, isSingleCall, isWrapped } from "./rules-scan";
 import { type ArrayNode, buildTargetTree, type LeafNode, type ObjectNode, ruleError } from "./rules-tree";
 import type { MappingRule, Transform } from "./types";
@@ -6,15 +7,7 @@ import type { MappingRule, Transform } from "./types";
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 // JSONata's own functions; transforms may name them (`trim`, `round`, `split`, …).
-const JSONATA_BUILTINS = new Set(
-  (
-    "sum count max min average string substring substringBefore substringAfter lowercase uppercase length trim pad " +
-    "match contains replace split join formatNumber formatBase formatInteger parseInteger number floor ceil round abs " +
-    "sqrt power random boolean not map zip filter single reduce sift keys lookup append exists spread merge reverse " +
-    "each error assert type sort shuffle distinct base64encode base64decode encodeUrlComponent encodeUrl " +
-    "decodeUrlComponent decodeUrl eval toMillis fromMillis clone now millis"
-  ).split(" "),
-);
+const JSONATA_BUILTINS = new Set(JSONATA_BUILTIN_NAMES);
 
 /** A region of the compiled expression that belongs to a rule, for mapping errors back to it. */
 export interface RuleSpan {

@@ -12,10 +12,12 @@ import {
   deopt,
   type Evaluator,
   type Frame,
+  frameFromTuple,
   isDeepEqual,
   isNumeric,
   nullObject,
   type Sequence,
+  type Tuple,
   toBoolean,
 } from "./runtime";
 
@@ -267,7 +269,7 @@ export function compileGrouping(group: unknown, compiler: Compiler): Evaluator {
 
 function groupObject(pairs: { key: Evaluator; value: Evaluator }[]): Evaluator {
   return (input, frame) => {
-    if ((input as Sequence | undefined)?.tupleStream) throw deopt();
+    if ((input as Sequence | undefined)?.tupleStream) return groupTuples(pairs, input as Tuple[], frame);
     // The reference pushes `undefined` into an empty input array, which may be the caller's
     // data (issue 17): the reference runs such a case on its own copy (see isolateEmptyArrays).
     if (Array.isArray(input) && input.length === 0) throw deopt();
@@ -296,6 +298,57 @@ function groupObject(pairs: { key: Evaluator; value: Evaluator }[]): Evaluator {
     }
     return result;
   };
+}
+
+/**
+ * Groups a tuple stream (`items#$i{…}`, `items@$o{…}`) as the reference's
+ * `evaluateGroupExpression` does with `reduce`: keys see each tuple's bindings, and each group's
+ * value sees its tuples merged (`reduceTupleStream`), every binding a sequence of the group's
+ * values. An empty stream gives `{}` (nothing is pushed into it). The reference takes `@` out
+ * of a group's merged tuple with `delete`, and a group of one tuple merges to that tuple
+ * itself: a later group holding the same tuple then sees it without `@`. Our tuples are ours
+ * (made per evaluation), so the same deletion reproduces that here.
+ */
+function groupTuples(pairs: { key: Evaluator; value: Evaluator }[], tuples: Tuple[], frame: Frame): unknown {
+  const groups: Record<string, { data: unknown; exprIndex: number }> = Object.create(null);
+  for (const tuple of tuples) {
+    frame.context.tick();
+    const bound = frameFromTuple(frame, tuple);
+    for (let pairIndex = 0; pairIndex < pairs.length; pairIndex++) {
+      const key = pairs[pairIndex]!.key(tuple["@"], bound);
+      if (key === undefined) continue;
+      if (typeof key !== "string" || RESERVED_KEYS.has(key)) throw deopt();
+      const existing = groups[key];
+      if (existing !== undefined) {
+        if (existing.exprIndex !== pairIndex) throw deopt();
+        existing.data = append(existing.data, tuple, frame.context);
+      } else {
+        groups[key] = { data: tuple, exprIndex: pairIndex };
+      }
+    }
+  }
+  const result = nullObject();
+  for (const key of Object.keys(groups)) {
+    const group = groups[key]!;
+    const merged = mergeTuples(group.data, frame);
+    const context = merged["@"];
+    delete merged["@"];
+    const value = pairs[group.exprIndex]!.value(context, frameFromTuple(frame, merged));
+    if (value !== undefined) result[key] = value;
+  }
+  return result;
+}
+
+/** The reference's `reduceTupleStream`: one tuple, each name bound to the sequence of its values. */
+function mergeTuples(data: unknown, frame: Frame): Tuple {
+  if (!Array.isArray(data)) return data as Tuple;
+  const merged: Tuple = nullObject();
+  Object.assign(merged, data[0]);
+  for (let index = 1; index < data.length; index++) {
+    const tuple = data[index] as Tuple;
+    for (const name of Object.keys(tuple)) merged[name] = append(merged[name], tuple[name], frame.context);
+  }
+  return merged;
 }
 
 /** Compiles a `condition` node (`a ? b : c`). */

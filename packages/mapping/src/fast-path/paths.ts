@@ -10,17 +10,17 @@ import {
   createSequence,
   deopt,
   type Evaluator,
-  Frame,
+  type Frame,
+  frameFromTuple,
   isArrayOfNumbers,
   isFunctionValue,
   isNumeric,
   isSequence,
   nullObject,
   type Sequence,
+  type Tuple,
   toBoolean,
 } from "./runtime";
-
-type Tuple = Record<string, unknown>;
 
 interface CompiledStep {
   evaluate: Evaluator;
@@ -34,12 +34,6 @@ interface CompiledStep {
 }
 
 type CompiledStage = { kind: "filter"; filter: FilterEvaluator } | { kind: "index"; name: string };
-
-function frameFromTuple(frame: Frame, tuple: Tuple): Frame {
-  const next = new Frame(frame, frame.context);
-  for (const key of Object.keys(tuple)) next.bind(key, tuple[key]);
-  return next;
-}
 
 function compileStages(stages: Stage[] | undefined, compiler: Compiler): CompiledStage[] {
   return (stages ?? []).map((stage) => {
@@ -56,10 +50,6 @@ function compileStages(stages: Stage[] | undefined, compiler: Compiler): Compile
 export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
   const stepNodes = node.steps ?? [];
   if (stepNodes.length === 0) throw new Unsupported("empty path");
-  if (node.group !== undefined && stepNodes.some((step) => step.tuple === true || step.focus !== undefined)) {
-    // The reference groups the tuple bindings then: not compiled.
-    throw new Unsupported("group-by of a tuple stream");
-  }
   const grouping = node.group === undefined ? undefined : compileGrouping(node.group, compiler);
   let tupleSeen = false;
   const steps: CompiledStep[] = stepNodes.map((step) => {
@@ -95,7 +85,8 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
   const pathIsTuple = node.tuple === true;
   const last = steps.length - 1;
 
-  const general: Evaluator = (input, frame) => {
+  // `group` groups the path's result, or its tuples when it is a tuple stream (as the reference).
+  const general = (input: unknown, frame: Frame, group?: Evaluator): unknown => {
     let inputSequence: unknown = Array.isArray(input) && !firstIsVariable ? input : createSequence(input);
     let resultSequence: unknown;
     let isTupleStream = false;
@@ -137,10 +128,11 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
       kept.keepSingleton = true;
       resultSequence = kept;
     }
+    if (group !== undefined) return group(isTupleStream ? tupleBindings : resultSequence, frame);
     return resultSequence;
   };
   if (grouping === undefined) return general;
-  return (input, frame) => grouping(general(input, frame), frame);
+  return (input, frame) => general(input, frame, grouping);
 }
 
 /** A field chase (see {@link compileFieldChase}) for a path, when it has that shape. */

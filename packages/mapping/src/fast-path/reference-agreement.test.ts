@@ -69,6 +69,14 @@ const cases: [string, string, unknown][] = [
   ],
   ["a concatenation on the right of ~>", '"x" ~> "a" & "b"', {}],
   [
+    // issue 17 (seed 20261207): the `&` right of `~>` fell back to the exit hook, whose await on
+    // every sub-expression reordered jsonata's concurrently evaluated groups, so the error took
+    // another `$map` call's position (43 instead of 55, see test/differential/call-sites.ts).
+    "a concatenation on the right of ~> inside concurrently evaluated groups",
+    "items{sku: $map((*).(1), function($x){ $map((1 ~> $map(function($x){ 1 }) & 1), function($i){ 1 }) })}",
+    { items: [{ sku: "SKU-1" }, { sku: "SKU-1", price: 0.1 }, { sku: "A" }] },
+  ],
+  [
     "an error inside a fast sub-expression keeps its position",
     '[$replace(p, /1/, ""), $number("x" & p) + 1]',
     { p: "a1" },
@@ -89,6 +97,74 @@ describe("agreement with jsonata (issue 17)", () => {
       }
     });
   }
+
+  // issue 17 (seed-20261207 follow-up): a group-by of a tuple stream runs on the fast path, as
+  // the reference's `reduceTupleStream` does it — including its `delete` of `@` from a group of
+  // one tuple, which a later group holding that tuple then sees ("b" below gets no value).
+  const tupleGroups: [string, unknown][] = [
+    ["items#$i{sku: $i}", { items: [{ sku: "A" }, { sku: "B" }, { sku: "A" }, {}] }],
+    [
+      "items#$i{sku: $sum(qty) + $sum($i), 'n': $count($)}",
+      {
+        items: [
+          { sku: "A", qty: 2 },
+          { sku: "A", qty: 5 },
+        ],
+      },
+    ],
+    [
+      "items@$o{$o.sku: $o.qty}",
+      {
+        items: [
+          { sku: "A", qty: 2 },
+          { sku: "B", qty: 1 },
+          { sku: "A", qty: 5 },
+        ],
+      },
+    ],
+    ['items#$i{"a": $, "b": $}', { items: [{ sku: "Z" }] }],
+    [
+      "items#$i[qty > 1]{sku: [$i]}",
+      {
+        items: [
+          { sku: "A", qty: 2 },
+          { sku: "B", qty: 1 },
+          { sku: "A", qty: 5 },
+        ],
+      },
+    ],
+    ["items#$i{sku: $i}", { items: [] }],
+    ["items#$i{sku: $i, qty: $i}", { items: [{ sku: "A", qty: "A" }] }],
+  ];
+  for (const [expression, input] of tupleGroups) {
+    it(`a group-by of a tuple stream on the fast path: ${expression}`, async () => {
+      const expected = await reference(expression, input);
+      expect(await ours(expression, input, true)).toEqual(expected);
+      expect(await ours(expression, input, false)).toEqual(expected);
+      const compiled = compileExpression(expression);
+      await compiled.evaluate(input).catch(() => undefined);
+      // An error (D1009 for the last case) deopts to the reference, which raises it.
+      expect(compiled.counters.fast).toBe("error" in expected ? 0 : 1);
+    });
+  }
+
+  // issue 17: why a group-by over an empty array stays with the reference. jsonata groups it as
+  // `[undefined]` by pushing `undefined` into that very array, and later reads in the same
+  // evaluation see the push ("n": 1, "l": [undefined]). The fast path must not write into the
+  // caller's data and cannot make every later read see a write it did not do; the reference
+  // runs such a case on a copy where empty arrays are fresh.
+  it("a group-by over an empty array: later reads see jsonata's push, the caller's input does not", async () => {
+    const expression = '{"g": line_items{"k": 1}, "n": $count(line_items), "l": line_items}';
+    const expected = await reference(expression, { line_items: [] });
+    expect(expected).toEqual({ value: { g: { k: 1 }, n: 1, l: [undefined] } });
+    for (const fastPath of [true, false]) {
+      const input = { line_items: [] as unknown[] };
+      const compiled = compileExpression(expression, { fastPath });
+      expect({ value: await compiled.evaluate(input) }).toEqual(expected);
+      expect(input.line_items.length).toBe(0);
+      expect(compiled.counters.fast).toBe(0);
+    }
+  });
 
   it("keeps -0 distinct from 0", async () => {
     // issue 17: the fast path wrote the literal -0 as 0.

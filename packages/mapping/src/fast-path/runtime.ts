@@ -320,3 +320,13 @@ export function normaliseSequence(result: unknown, keepArray: boolean): unknown 
   }
   return result;
 }
+
+/** A tuple of a tuple stream (`#$i`, `@$x`): the item under `@`, then each binding's value. */
+export type Tuple = Record<string, unknown>;
+
+/** The reference's `createFrameFromTuple`: a frame binding each of the tuple's names. */
+export function frameFromTuple(frame: Frame, tuple: Tuple): Frame {
+  const next = new Frame(frame, frame.context);
+  for (const key of Object.keys(tuple)) next.bind(key, tuple[key]);
+  return next;
+}

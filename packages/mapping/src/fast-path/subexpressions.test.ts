@@ -11,13 +11,14 @@ const input = {
   customer: { first: "Ada", last: "Lovelace" },
 };
 
-// A group-by over a tuple stream (`#$i`) keeps these expressions off the whole-expression fast
-// path (#4); a plain group-by runs on it since issue 17.
+// Sorting a tuple stream (`#$i^(…)`) keeps these expressions off the whole-expression fast path
+// (#4); a plain group-by runs on it since issue 17, a group-by of a tuple stream since its
+// seed-20261207 follow-up.
 const expressions = [
-  "{ 'bySku': lines#$i{sku: $sum(quantity)}, 'name': customer.first & ' ' & customer.last }",
-  "{ 'bySku': lines#$i{sku: $count(quantity)}, 'prices': lines.$string(price) }",
-  "lines#$i{sku: $sum(quantity)} ~> $each(function($v, $k) { $k & '=' & $string($v * 2 + 1) })",
-  "( $n := 2; { 'g': lines#$i{sku: quantity}, 'x': lines.(quantity * $n + 1) } )",
+  "{ 'bySku': lines#$i^(>quantity){sku: $sum(quantity)}, 'name': customer.first & ' ' & customer.last }",
+  "{ 'bySku': lines#$i^(>quantity){sku: $count(quantity)}, 'prices': lines.$string(price) }",
+  "lines#$i^(>quantity){sku: $sum(quantity)} ~> $each(function($v, $k) { $k & '=' & $string($v * 2 + 1) })",
+  "( $n := 2; { 'g': lines#$i^(>quantity){sku: quantity}, 'x': lines.(quantity * $n + 1) } )",
   "$replace('hat', /(h)(at)/i, function($m) { $uppercase($m.match) })",
 ];
 
@@ -30,9 +31,10 @@ describe("fast sub-expressions inside the reference evaluator (#4)", () => {
   });
 
   it("falls back to the reference for a sub-expression that deopts, with its exact error", async () => {
-    const compiled = compileExpression("{ 'g': lines#$i{sku: quantity}, 'bad': lines.(sku + 1) }", {
-      fastPath: true,
-    });
+    const compiled = compileExpression(
+      "{ 'g': lines#$i^(>quantity){sku: quantity}, 'bad': lines.(sku + 1) }",
+      { fastPath: true },
+    );
     const error = (await compiled.evaluate(input).catch((caught: unknown) => caught)) as MappingError;
     expect(error.code).toBe(MappingErrorCode.RUNTIME);
     expect(error.jsonataCode).toBe("T2001");
@@ -40,7 +42,7 @@ describe("fast sub-expressions inside the reference evaluator (#4)", () => {
 
   it("keeps the output guard inside a fast sub-expression", async () => {
     const compiled = compileExpression(
-      "{ 'g': lines#$i{sku: quantity}, 's': ($s := $pad('', 600, 'x'); $s & $s & $s) }",
+      "{ 'g': lines#$i^(>quantity){sku: quantity}, 's': ($s := $pad('', 600, 'x'); $s & $s & $s) }",
       { fastPath: true, maxOutputSize: 1000 },
     );
     const error = (await compiled.evaluate(input).catch((caught: unknown) => caught)) as MappingError;

@@ -47,10 +47,11 @@ const ROLE_KEYS = [
 export function installFastSubexpressions(expression: jsonata.Expression, functions: JsonataFrame): number {
   const ast = expression.ast() as AstNode;
   const bound = boundNames(ast);
+  const values = namesUsedAsValues(ast);
   let count = 0;
 
   const replace = (node: AstNode): AstNode | undefined => {
-    if (!eligible(node, bound, functions)) return undefined;
+    if (!eligible(node, bound, values, functions)) return undefined;
     const program = compileSubexpression(node, functions);
     if (program === undefined) return undefined;
     const name = `synapseops fast ${count++}`;
@@ -147,7 +148,36 @@ function sameFunction(value: unknown, resolved: unknown, name: string): boolean 
  * path, big enough, without lambdas (no recursion, so no depth to count), without bindings
  * that would land in the enclosing frame, calling only functions nothing rebinds.
  */
-function eligible(node: AstNode, bound: ReadonlySet<string>, functions: JsonataFrame): boolean {
+/**
+ * Variables the expression reads as values rather than calls (`x ~> (c ? $uppercase :
+ * $lowercase)`, `$map(xs, $string)`). jsonata gives an error leaving a function applied that
+ * way the position and name its latest direct call stamped on the function object (see
+ * test/differential/call-sites.ts): a direct call of such a function must stay with the
+ * reference, which stamps them (issue 17, seed 1207: 41 errors reported without a position).
+ */
+function namesUsedAsValues(ast: AstNode): Set<string> {
+  const names = new Set<string>();
+  const walk = (node: unknown, key: string): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, key);
+      return;
+    }
+    if (typeof node !== "object" || node === null || node instanceof RegExp) return;
+    const current = node as AstNode;
+    if (current.type === "variable" && key !== "procedure" && typeof current.value === "string")
+      names.add(current.value);
+    for (const [childKey, child] of Object.entries(current)) if (childKey !== "value") walk(child, childKey);
+  };
+  walk(ast, "");
+  return names;
+}
+
+function eligible(
+  node: AstNode,
+  bound: ReadonlySet<string>,
+  values: ReadonlySet<string>,
+  functions: JsonataFrame,
+): boolean {
   if (!COMPILED_TYPES.has(node.type) || ROLE_KEYS.some((key) => node[key] !== undefined)) return false;
   if (countNodes(node) < MIN_SIZE) return false;
   let ok = true;
@@ -167,6 +197,7 @@ function eligible(node: AstNode, bound: ReadonlySet<string>, functions: JsonataF
       if (
         typeof name !== "string" ||
         bound.has(name) ||
+        values.has(name) ||
         ENVIRONMENT_BOUND.has(name) ||
         functions.lookup(name) === undefined
       ) {

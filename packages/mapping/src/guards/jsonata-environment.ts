@@ -61,6 +61,15 @@ export function isJsonataFunction(value: unknown): value is JsonataFunction {
   );
 }
 
+/** The names of JSONata 2.2.2's own functions (`$sum`, `$map`, …). */
+export const JSONATA_BUILTIN_NAMES: readonly string[] = (
+  "sum count max min average string substring substringBefore substringAfter lowercase uppercase length trim pad " +
+  "match contains replace split join formatNumber formatBase formatInteger parseInteger number floor ceil round abs " +
+  "sqrt power random boolean not map zip filter single reduce sift keys lookup append exists spread merge reverse " +
+  "each error assert type sort shuffle distinct base64encode base64decode encodeUrlComponent encodeUrl " +
+  "decodeUrlComponent decodeUrl eval toMillis fromMillis clone now millis"
+).split(" ");
+
 let builtins: JsonataFrame | undefined;
 
 /** A built-in JSONata function by name (`pad`, `string`…), as the engine defines it. */

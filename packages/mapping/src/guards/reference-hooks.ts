@@ -51,8 +51,9 @@ const ROLE_KEYS = [
  * Rewrites a reference instance's AST so that every string concatenation `a & b` becomes
  * `$«guard»(a & b)`, a call to a function that refuses strings over `maxOutputSize`. This checks
  * exactly where strings grow, instead of an exit hook on every sub-expression (which costs the
- * reference evaluator an `await` per sub-expression). Returns `false` when some `&` could not be
- * rewritten (it carries a path-step role); the caller then installs the exit hook instead.
+ * reference evaluator an `await` per sub-expression, and those awaits reorder the branches jsonata
+ * evaluates concurrently). Returns `false` when some `&` could not be rewritten (it carries a
+ * path-step role); the caller then installs the exit hook instead.
  */
 export function guardConcatenations(expression: jsonata.Expression, maxOutputSize: number): boolean {
   expression.registerFunction(STRING_GUARD_NAME, (value: unknown) => {
@@ -81,23 +82,25 @@ export function guardConcatenations(expression: jsonata.Expression, maxOutputSiz
       }
     }
     if (record.type !== "binary" || record.value !== "&") return node;
-    // `x ~> a & b` must stay a non-function right side (T2006): as a call it would be applied
-    // as a chain (issue 17). The exit hook checks it instead.
-    if (key === "rhs" && parent?.type === "apply") {
-      complete = false;
-      return node;
-    }
     if (ROLE_KEYS.some((key) => key in record)) {
       complete = false;
       return node;
     }
-    return {
+    const guarded = {
       type: "function",
       value: "(",
       position: record.position,
       arguments: [record],
       procedure: { type: "variable", value: STRING_GUARD_NAME, position: record.position },
     };
+    // `x ~> a & b` must stay a non-function right side (T2006): a call there would be applied
+    // with `x` as its first argument. A block keeps it a value. Falling back to the exit hook
+    // instead added an await to every sub-expression, which reorders the branches jsonata runs
+    // concurrently and so changes which call site's position an error reports (issue 17).
+    if (key === "rhs" && parent?.type === "apply") {
+      return { type: "block", position: record.position, expressions: [guarded] };
+    }
+    return guarded;
   };
   rewrite(expression.ast(), "", undefined);
   return complete;

@@ -25,6 +25,8 @@ export interface FuzzOptions {
   onProgress?: (done: number, counts: FuzzCounts) => void;
   /** Limits of our modes (defaults: the engine's). */
   limits?: CaseLimits;
+  /** Stop starting new expressions at this time (epoch ms): a long run sized to a window. */
+  stopAt?: number;
 }
 
 export type FuzzCounts = Record<Mode, Record<string, number>>;
@@ -56,6 +58,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const seen = new Set<string>();
   let cases = 0;
   for (let index = 0; index < options.expressions; index++) {
+    if (options.stopAt !== undefined && Date.now() >= options.stopAt) break;
     const tree = generateExpression(random);
     const prepared = prepare(render(tree), options.limits);
     for (let inputIndex = 0; inputIndex < perExpression; inputIndex++) {
