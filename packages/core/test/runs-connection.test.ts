@@ -257,3 +257,65 @@ describe("runs per customer connection", () => {
     }
   });
 });
+
+describe("limits per customer connection (issues 20 and 22)", () => {
+  it("caps each connection's records in flight, while another connection's run goes on beside it", async () => {
+    let inFlight = new Map<string, number>();
+    const most = new Map<string, number>();
+    let together = 0;
+    const slowTarget = defineConnector({
+      type: "crm",
+      version: "1.0.0",
+      configSchema: z.object({}),
+      secrets: ["apiKey"],
+      capabilities: {
+        async write(_config, _record, context) {
+          const key = context.secrets.apiKey!;
+          inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+          most.set(key, Math.max(most.get(key) ?? 0, inFlight.get(key)!));
+          if (inFlight.size === 2) together += 1;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight.set(key, inFlight.get(key)! - 1);
+          if (inFlight.get(key) === 0) inFlight = new Map([...inFlight].filter(([, n]) => n > 0));
+          return { ok: true };
+        },
+      },
+    });
+    const runtime = createRuntime({
+      store: memoryStore(),
+      connectors: [slowTarget],
+      connections: { keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]) },
+      recordLimits: { limits: [{ name: "per-connection", key: "run.connection", concurrency: 1 }] },
+    });
+    const project = await runtime.projects.create({ name: "limited" });
+    const ref = await runtime.connectorRefs.put(project.id, { type: "crm", name: "CRM" });
+    const blueprint = await runtime.blueprints.create(project.id, {
+      name: "push",
+      body: {
+        source: { connector: ref.id },
+        target: { connector: ref.id },
+        steps: [{ id: "push", kind: "send", connector: ref.id }],
+      },
+    });
+    await runtime.blueprints.approve(blueprint.id);
+    const [a, b] = await Promise.all(
+      ["acme", "globex"].map((customerId) =>
+        runtime.connections.create({
+          type: "apiKey",
+          connectorRefId: ref.id,
+          customerId,
+          apiKey: `key-${customerId}`,
+        }),
+      ),
+    );
+    const records = Array.from({ length: 8 }, (_, n) => ({ n }));
+    const runs = await Promise.all(
+      [a!, b!].map((c) => runtime.runs.start(blueprint.id, { records, connection: c.id })),
+    );
+    const done = await Promise.all(runs.map((run) => runtime.runs.wait(run.id, { timeoutMs: 20_000 })));
+    expect(done.map((run) => run.counts.completed)).toEqual([8, 8]);
+    expect(Object.fromEntries(most)).toEqual({ "key-acme": 1, "key-globex": 1 });
+    expect(together).toBeGreaterThan(0); // one limit per connection, not one for all
+    await runtime.close();
+  });
+});
