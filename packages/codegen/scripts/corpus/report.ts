@@ -23,6 +23,20 @@ export function summarise(
   return table;
 }
 
+/** How much of the selection a journal covers, and the code each result came from. */
+function progressLines(sweep: SweepResult): string[] {
+  const progress = sweep.progress!;
+  const done = sweep.documents.length;
+  return [
+    `- ${done === progress.selected ? "Complete" : "**Partial**"}: ${done} of ${progress.selected} selected documents have a result (journal: ${progress.journals.map((j) => `\`${j}\``).join(", ")})`,
+    `- Produced with commits: ${Object.entries(progress.commits)
+      .sort((a, b) => b[1] - a[1])
+      .map(([commit, n]) => `\`${commit}\` (${n})`)
+      .join(", ")}`,
+    `- Document time: ${(progress.documentMs / 1000).toFixed(0)} s summed over documents (runs were stopped and resumed: no wall time)`,
+  ];
+}
+
 const pct = (a: number, b: number): string => (b === 0 ? "—" : `${((100 * a) / b).toFixed(1)} %`);
 
 /** The Markdown report. */
@@ -39,7 +53,11 @@ export function renderSweep(sweep: SweepResult, command: string): string {
     `- Command: \`${command}\``,
     `- Documents: ${docs.length} (2.0: ${byVersion("2.0")}, 3.0: ${byVersion("3.0")}, 3.1: ${byVersion("3.1")}; small/medium/large: ${["small", "medium", "large"].map((s) => docs.filter((d) => d.size === s).length).join("/")}), ${docs.filter((d) => d.valid).length} valid per swagger-parser`,
     `- Operations: ${docs.reduce((a, d) => a + d.operations, 0)}`,
-    `- Wall time: ${(sweep.wallMs / 1000).toFixed(0)} s (jobs ${sweep.options.jobs}, seed ${sweep.options.seed})`,
+    ...(sweep.progress
+      ? progressLines(sweep)
+      : [
+          `- Wall time: ${(sweep.wallMs / 1000).toFixed(0)} s (jobs ${sweep.options.jobs}, seed ${sweep.options.seed})`,
+        ]),
     `- mypy: ${sweep.options.checks.includes("mypy") ? (sweep.mypy ?? "not installed (checks skipped)") : "not in checks"}`,
     `- Mock 5xx answers to our own requests: ${docs.reduce((a, d) => a + d.mock5xx, 0)}`,
     `- Credentials sent to another origin: ${docs.reduce((a, d) => a + d.crossOriginCredentials, 0)}`,
