@@ -14,6 +14,15 @@ export function sendableRequestBody<T extends { method: string; requestBody?: un
 }
 
 /**
+ * Whether a response to the operation can carry a body: never to HEAD (RFC 9110 §9.3.2), even
+ * when the document gives its response a JSON schema (Open Banking's `headAtms`; issue 19). The
+ * suite checks no HEAD body against a schema, so an empty one is no failure.
+ */
+export function answersWithBody(op: { method: string }): boolean {
+  return op.method.toLowerCase() !== "head";
+}
+
+/**
  * The path a client sends for a path template: without its fragment. AWS documents one path per
  * action as `/tags/{arn}#tagKeys` or `/#X-Amz-Target=…`; a `#` left in a URL turns the query
  * after it into a fragment no client sends (issue 19: Postman's `…/tags/x#tagKeys?tagKeys=…`).

@@ -37,14 +37,9 @@ export class Router {
       const template = sentPath(operation.path);
       const requires = [...new URLSearchParams(operation.path.slice(template.length + 1))];
       const source = template
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
-          const param = /^\{([^}]+)\}$/.exec(part);
-          if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-          names.push(param[1]!);
-          return "([^/]+)";
-        })
-        .join("");
+        .split("/")
+        .map((segment) => segmentSource(segment, operation, names))
+        .join("/");
       const route: Route = {
         operation,
         regex: new RegExp(`^${source}/?$`),
@@ -91,6 +86,41 @@ export class Router {
     for (const list of this.routes.values()) if (list.some((route) => route.regex.test(path))) return true;
     return false;
   }
+}
+
+/**
+ * A segment's pattern. Parameters side by side in one segment (`{pageName}{mediaTypeExtension}`,
+ * healthcare.gov; issue 19) split at an enum's values: a parameter with string enum values
+ * captures only those, and one before another parameter captures as little as it can — a greedy
+ * split left the extension `n` of `page.json`.
+ */
+function segmentSource(segment: string, operation: OperationDescriptor, names: string[]): string {
+  const parts = segment.split(/(\{[^}]+\})/).filter((part) => part !== "");
+  const shared = parts.filter((part) => /^\{[^}]+\}$/.test(part)).length > 1;
+  return parts
+    .map((part, i) => {
+      const param = /^\{([^}]+)\}$/.exec(part);
+      if (!param) return escapeRegExp(part);
+      names.push(param[1]!);
+      if (!shared) return "([^/]+)";
+      const values = stringEnum(operation, param[1]!);
+      if (values) return `(${values.map(escapeRegExp).join("|")})`;
+      return i < parts.length - 1 ? "([^/]+?)" : "([^/]+)";
+    })
+    .join("");
+}
+
+/** The string enum values of a path parameter, when its schema lists them. */
+function stringEnum(operation: OperationDescriptor, name: string): string[] | undefined {
+  const schema = operation.parameters.find((p) => p.in === "path" && p.name === name)?.schema as
+    | { enum?: unknown[] }
+    | undefined;
+  const values = schema?.enum?.filter((v): v is string => typeof v === "string" && v !== "");
+  return values && values.length > 0 ? values : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A fragment pair holds when a header or query parameter of that name has the value (any, when empty). */

@@ -6,6 +6,7 @@ import {
   type ParameterDescriptor,
   resolveRef,
 } from "@synapseops/core";
+import { answersWithBody } from "../_http";
 
 /*
  * What a document says about the behaviours the golden categories test: shared by the profile
@@ -189,12 +190,15 @@ export function errorResponse(
   return undefined;
 }
 
-/** Whether the operation documents any 4xx/5xx/default response with a body schema. */
+/** Whether the operation documents any 4xx/5xx/default response with a body schema (HEAD has none). */
 export function documentsErrorBody(operation: OperationDescriptor): boolean {
-  return operation.responses.some(
-    (r) =>
-      /^([45]\d\d|[45]XX|default)$/i.test(r.status) &&
-      r.content.some((m) => /json/i.test(m.contentType) && m.schema !== undefined),
+  return (
+    answersWithBody(operation) &&
+    operation.responses.some(
+      (r) =>
+        /^([45]\d\d|[45]XX|default)$/i.test(r.status) &&
+        r.content.some((m) => /json/i.test(m.contentType) && m.schema !== undefined),
+    )
   );
 }
 

@@ -1,4 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
+import { answersWithBody } from "../../_http";
 import { pickSample } from "../../schema/pick-sample";
 import { impliedType, sampleFromSchema } from "../../schema/sample";
 import type { SchemaValidator } from "../../schema/validator";
@@ -134,9 +135,11 @@ export function testScript(
       "});",
     );
   }
-  // 204, 205 and 304 carry no body whatever the document declares for them.
+  // 204, 205 and 304 carry no body whatever the document declares for them, nor does any
+  // answer to HEAD (Open Banking's `headAtms`; issue 19).
   const success = op.responses.find(
     (r) =>
+      answersWithBody(op) &&
       /^2/.test(r.status) &&
       !BODILESS_STATUSES.has(r.status) &&
       r.content.some((m) => /json/i.test(m.contentType)),
