@@ -79,3 +79,18 @@ export function isIgnoredParameter(param: { in: string; name: string }): boolean
     param.name === "" || (param.in === "header" && /^(accept|content-type|authorization)$/i.test(param.name))
   );
 }
+
+/**
+ * Whether a request sends the parameter: a required one, or an optional header fetch fills by
+ * itself when the caller does not (`Accept-Language: *`, `User-Agent: node`, Fetch standard
+ * "HTTP-network-or-cache fetch") — the runtime's value can break the document's schema
+ * (pims.io's `Accept-Language` enum `de, en, fr`; issue 19), a sample of it cannot.
+ */
+export function isSentParameter(param: { in: string; name: string; required: boolean }): boolean {
+  if (isIgnoredParameter(param)) return false;
+  return (
+    param.required ||
+    param.in === "path" ||
+    (param.in === "header" && /^(accept-language|accept-encoding|user-agent)$/i.test(param.name))
+  );
+}

@@ -21,10 +21,12 @@ interface Route {
   requires: [string, string][];
 }
 
-/** The request parts a template's fragment can point at. */
+/** The request parts a template's fragment can point at, and the operation meant, if known. */
 export interface RouteRequest {
   headers: Headers;
   query: URLSearchParams;
+  /** The operation to take among equally specific templates (see `MockServerOptions.operationHint`). */
+  operationId?: string;
 }
 
 /** Matches request paths against the operations' templates; static segments win over parameters. */
@@ -68,17 +70,30 @@ export class Router {
   }
 
   private find(method: string, path: string, request?: RouteRequest): RouteMatch | undefined {
-    for (const route of this.routes.get(method.toLowerCase()) ?? []) {
-      const found = route.regex.exec(path);
-      if (!found || (request && !route.requires.every(([key, value]) => holds(request, key, value))))
-        continue;
-      const pathParams: Record<string, string> = {};
-      route.names.forEach((name, index) => {
-        pathParams[name] = safeDecode(found[index + 1] ?? "");
-      });
-      return { operation: route.operation, pathParams };
-    }
-    return undefined;
+    const fits = (route: Route): boolean =>
+      route.regex.test(path) &&
+      (!request || route.requires.every(([key, value]) => holds(request, key, value)));
+    const routes = this.routes.get(method.toLowerCase()) ?? [];
+    const first = routes.find(fits);
+    if (!first) return undefined;
+    // Templates that differ only in parameter names are one template to the router: the hint
+    // says which operation the client meant.
+    const hinted =
+      request?.operationId === undefined
+        ? undefined
+        : routes.find(
+            (route) =>
+              route.operation.operationId === request.operationId &&
+              route.regex.source === first.regex.source &&
+              fits(route),
+          );
+    const route = hinted ?? first;
+    const found = route.regex.exec(path)!;
+    const pathParams: Record<string, string> = {};
+    route.names.forEach((name, index) => {
+      pathParams[name] = safeDecode(found[index + 1] ?? "");
+    });
+    return { operation: route.operation, pathParams };
   }
 
   /** Whether any method serves this path (for 405 vs 404). */

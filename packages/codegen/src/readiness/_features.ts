@@ -112,6 +112,18 @@ function findNextField(doc: OpenApiDocument, schema: unknown, depth = 0): string
   return undefined;
 }
 
+/**
+ * Whether a parameter can carry a count (an offset, a page number, a size): a number, or a
+ * string with no format, enum or pattern. Spinitron's `start` is a `date-time` filter beside
+ * its `page` parameter; taken for the offset, page 2 was `start=2` (issue 19).
+ */
+function holdsCount(doc: OpenApiDocument, parameter: ParameterDescriptor): boolean {
+  const schema = resolveRef<Obj>(doc, parameter.schema) ?? {};
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  if (type === "integer" || type === "number" || type === undefined) return true;
+  return type === "string" && schema.format === undefined && !schema.enum && !schema.pattern;
+}
+
 /** How a GET operation paginates, or undefined when it does not. */
 export function paginationShape(
   doc: OpenApiDocument,
@@ -120,9 +132,9 @@ export function paginationShape(
   if (operation.method !== "get") return undefined;
   const query = operation.parameters.filter((p) => p.in === "query");
   const cursor = query.find((p) => CURSOR_PARAM.test(p.name));
-  const offset = query.find((p) => OFFSET_PARAM.test(p.name));
-  const page = query.find((p) => PAGE_PARAM.test(p.name));
-  const limit = query.find((p) => LIMIT_PARAM.test(p.name));
+  const offset = query.find((p) => OFFSET_PARAM.test(p.name) && holdsCount(doc, p));
+  const page = query.find((p) => PAGE_PARAM.test(p.name) && holdsCount(doc, p));
+  const limit = query.find((p) => LIMIT_PARAM.test(p.name) && holdsCount(doc, p));
   const success = operation.responses.find((r) => /^2(\d\d|XX)$/i.test(r.status));
   const link = Object.keys(success?.headers ?? {}).some((name) => name.toLowerCase() === "link");
   const schema = successSchema(operation);

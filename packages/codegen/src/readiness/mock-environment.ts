@@ -43,8 +43,11 @@ export async function startMockEnvironment(
     if (attempt === 2) return { delayMs: slowMs };
     return undefined;
   };
+  const caseOperations = new Map(suite.cases.map((c) => [c.id, c.operation]));
   const options: MockServerOptions = {
     enforceSecurity: true,
+    // The case's operation: the mock serves it where templates differ only in parameter names.
+    operationHint: (request) => caseOperations.get(request.headers.get(CASE_HEADER) ?? ""),
     credentials,
     webhooks: { secret: webhookSecret },
     faults,

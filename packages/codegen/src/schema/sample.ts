@@ -118,11 +118,23 @@ function sampleResolved(
   const useExamples = options.useExamples !== false;
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
-    return schema.enum.find((value) => value !== null) ?? schema.enum[0];
+    return (
+      schema.enum.find((value) => value !== null && fitsType(schema, value)) ??
+      schema.enum.find((value) => value !== null) ??
+      schema.enum[0]
+    );
   }
-  if (useExamples && schema.example !== undefined) return schema.example;
-  if (useExamples && Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
-  if (useExamples && schema.default !== undefined) return schema.default;
+  if (useExamples) {
+    const given = [
+      schema.example,
+      ...(Array.isArray(schema.examples) ? schema.examples : []),
+      schema.default,
+    ];
+    // An example of another type than its schema's (Vimeo's `active: {type: boolean, example:
+    // "true"}`) is no sample: the body would break its own schema (issue 19).
+    const example = given.find((value) => value !== undefined && fitsType(schema, value));
+    if (example !== undefined) return example;
+  }
   if (Array.isArray(schema.allOf)) {
     const parts = schema.allOf.map((part) => sample(doc, part, options, depth, stack));
     // A part cut by a cycle leaves its required properties out: no sample rather than one that
@@ -193,6 +205,28 @@ function sampleResolved(
  */
 export function impliedType(schema: Obj): string | undefined {
   return pickType(schema);
+}
+
+/** Whether a value has the schema's (implied) type; a schema with no type takes anything. */
+function fitsType(schema: Obj, value: unknown): boolean {
+  if (value === null)
+    return schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes("null"));
+  switch (pickType(schema)) {
+    case "boolean":
+      return typeof value === "boolean";
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "string":
+      return typeof value === "string";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && !Array.isArray(value);
+    default:
+      return true;
+  }
 }
 
 function pickType(schema: Obj): string | undefined {
