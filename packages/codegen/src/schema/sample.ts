@@ -136,7 +136,16 @@ function sampleResolved(
     if (example !== undefined) return example;
   }
   if (Array.isArray(schema.allOf)) {
-    const parts = schema.allOf.map((part) => sample(doc, part, options, depth, stack));
+    // One part's `required` can name a property another part defines (Nexmo's status base
+    // requires `channel`, each channel's part gives its enum; issue 19): each part fills the
+    // names any part requires, and the defining part's value wins over a bare required filler.
+    const defs = schema.allOf.map((part) => (resolveRef<Obj>(doc, part) ?? {}) as Obj);
+    const required = new Set(
+      [schema, ...defs].flatMap((s) => (Array.isArray(s.required) ? (s.required as string[]) : [])),
+    );
+    const parts = schema.allOf.map((part, i) =>
+      sample(doc, requiring(part, defs[i]!, required), options, depth, stack),
+    );
     // A part cut by a cycle leaves its required properties out: no sample rather than one that
     // breaks the schema, so an optional property holding it is left out (issue 19: Bing's
     // `thumbnail.image` without `_type`).
@@ -146,12 +155,15 @@ function sampleResolved(
     const base = Object.keys(own).some((k) => k === "properties" || k === "type")
       ? sampleResolved(doc, own, options, depth, stack)
       : undefined;
-    if (
-      [base, ...parts].every(
-        (p) => p === undefined || (typeof p === "object" && p !== null && !Array.isArray(p)),
-      )
-    ) {
-      return Object.assign({}, ...[base, ...parts].filter((p) => p !== undefined));
+    const values = [base, ...parts];
+    if (values.every((p) => p === undefined || (typeof p === "object" && p !== null && !Array.isArray(p)))) {
+      const merged: Obj = Object.assign({}, ...values.filter((p) => p !== undefined));
+      [own, ...defs].forEach((def, i) => {
+        const value = values[i] as Obj | undefined;
+        for (const key of Object.keys((def.properties ?? {}) as Obj))
+          if (value && key in value) merged[key] = value[key];
+      });
+      return merged;
     }
     return parts.find((p) => p !== undefined) ?? base;
   }
@@ -205,6 +217,14 @@ function sampleResolved(
  */
 export function impliedType(schema: Obj): string | undefined {
   return pickType(schema);
+}
+
+/** An `allOf` part that also requires the names other parts require, when it defines them. */
+function requiring(raw: unknown, part: Obj, required: ReadonlySet<string>): unknown {
+  const properties = (part.properties ?? {}) as Obj;
+  const own = Array.isArray(part.required) ? (part.required as string[]) : [];
+  const missing = [...required].filter((name) => name in properties && !own.includes(name));
+  return missing.length === 0 ? raw : { ...part, required: [...own, ...missing] };
 }
 
 /** Whether a value has the schema's (implied) type; a schema with no type takes anything. */

@@ -35,7 +35,34 @@ export function formSample(doc: OpenApiDocument, validator: SchemaValidator, sch
       break;
     }
   }
-  return value;
+  return formReady(doc, schema, value) as Obj;
+}
+
+const TYPING_KEYWORDS = ["type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const"];
+
+/**
+ * A form body whose schema-less values are sent: their sample `{}` encodes to nothing in
+ * `a[b]=1` form, so a required field would read as missing — Twilio's `Data` ("a JSON string")
+ * and its `Types: {type: array, items: {}}` (issue 19). They carry `{}` as text instead. Every
+ * output that sends a form body (Postman, the contract tests, the readiness suites) uses this.
+ */
+export function formReady(doc: OpenApiDocument, schema: unknown, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const properties = resolveRef<Obj>(doc, schema)?.properties as Obj | undefined;
+  const typeless = (raw: unknown): boolean => {
+    const field = resolveRef<Obj>(doc, raw) ?? {};
+    return !TYPING_KEYWORDS.some((key) => key in field);
+  };
+  const empty = (field: unknown): boolean =>
+    field !== null && typeof field === "object" && Object.keys(field).length === 0;
+  const out: Obj = { ...(value as Obj) };
+  for (const [name, field] of Object.entries(out)) {
+    const fieldSchema = resolveRef<Obj>(doc, properties?.[name]) ?? {};
+    if (typeless(fieldSchema) && empty(field)) out[name] = JSON.stringify(field);
+    else if (Array.isArray(field) && typeless(fieldSchema.items))
+      out[name] = field.map((item) => (empty(item) ? JSON.stringify(item) : item));
+  }
+  return out;
 }
 
 /**

@@ -6,7 +6,16 @@ import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
-import { checkedSample, deepPairs, pathValue, queryPairs, scalar, testScript, validSample } from "./_request";
+import {
+  checkedSample,
+  deepPairs,
+  formReady,
+  pathValue,
+  queryPairs,
+  scalar,
+  testScript,
+  validSample,
+} from "./_request";
 import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
 import type { PostmanOptions } from "./types";
 
@@ -165,7 +174,7 @@ function requestItem(
     } else if (type === "application/x-www-form-urlencoded") {
       request.body = {
         mode: "urlencoded",
-        urlencoded: Object.entries((value ?? {}) as Obj)
+        urlencoded: Object.entries(formReady(doc, media?.schema ?? body.schema, value ?? {}) as Obj)
           .flatMap(([k, v]) => deepPairs(k, v))
           .map(([key, v]) => ({ key, value: v, type: "text" })),
       };
