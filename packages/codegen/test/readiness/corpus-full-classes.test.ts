@@ -307,3 +307,45 @@ describe("the Postman collection against the mock on the full corpus's classes (
     }
   }, 60_000);
 });
+
+describe("API keys ANDed in one place (issue 19, FEC)", () => {
+  it("share one mock credential, and an invalid one leaves no valid key in that place", async () => {
+    const keyed = {
+      openapi: "3.0.3",
+      info: { title: "Keys", version: "1" },
+      servers: [{ url: "http://keys.example" }],
+      security: [{ headerKey: [], queryKey: [], legacyKey: [] }],
+      paths: {
+        "/cases": {
+          get: {
+            operationId: "listCases",
+            responses: {
+              "200": { description: "cases", content: json({ type: "object" }) },
+              "403": { description: "refused" },
+            },
+          },
+        },
+      },
+      components: {
+        securitySchemes: {
+          headerKey: { type: "apiKey", in: "header", name: "X-Api-Key" },
+          queryKey: { type: "apiKey", in: "query", name: "api_key" },
+          legacyKey: { type: "apiKey", in: "query", name: "api_key" },
+        },
+      },
+    } as unknown as OpenApiDocument;
+    const suite = buildGoldenSuite(keyed, { retry: { attemptTimeoutMs: 500 } });
+    const run = await runSuite(suite, {
+      environment: { name: "mock", kind: "mock" },
+      store: memoryStore(),
+      projectId: "keys",
+    });
+    const auth = run.results.filter((r) => r.category === "auth");
+    expect(auth.map((r) => r.id)).toEqual(
+      expect.arrayContaining(["auth:legacyKey:valid", "auth:legacyKey:invalid"]),
+    );
+    expect(auth.filter((r) => r.status === "failed").map((r) => `${r.id}: ${r.failure?.message}`)).toEqual(
+      [],
+    );
+  }, 60_000);
+});
