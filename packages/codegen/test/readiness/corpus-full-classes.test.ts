@@ -20,7 +20,9 @@ import { paginationShape } from "../../src/readiness/_features";
 // - a `start` query parameter that is a `date-time` filter beside `page` (Spinitron): taken for
 //   the offset, page 2 was `start=2` (400);
 // - a required form field `{type: array, items: {}}` (Twilio Events' `Types`): its sample `[{}]`
-//   encodes to nothing, so every output's request read as missing it (400).
+//   encodes to nothing, so every output's request read as missing it (400);
+// - `required` beside `type: array` (VTEX's SKU complement): Postman's shape test asked the
+//   array for the object's members.
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -153,6 +155,22 @@ const document = {
             content: json({ type: "object", properties: { sid: { type: "string" } } }),
           },
           "400": { description: "bad request", content: json({ type: "object", required: ["code"] }) },
+        },
+      },
+    },
+    "/complements/{complementId}": {
+      get: {
+        operationId: "getComplement",
+        parameters: [{ name: "complementId", in: "path", required: true, schema: { type: "integer" } }],
+        responses: {
+          "200": {
+            description: "the complements",
+            content: json({
+              type: "array",
+              required: ["Id"],
+              items: { type: "object", properties: { Id: { type: "integer" } } },
+            }),
+          },
         },
       },
     },

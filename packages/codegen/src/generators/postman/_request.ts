@@ -175,7 +175,9 @@ export function testScript(
   const schema = resolveRef<Obj>(doc, media?.schema);
   if (success && schema) {
     const type = impliedType(schema);
-    const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+    // `required` binds objects only: VTEX's `{type: array, required: [Id, …]}` is an array of
+    // anything with no required member (JSON Schema 2020-12 §10.3.2.3; issue 19).
+    const required = type === "object" && Array.isArray(schema.required) ? (schema.required as string[]) : [];
     if (type === "object" || type === "array") {
       lines.push(
         'pm.test("response has the documented shape", function () {',
