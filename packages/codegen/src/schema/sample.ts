@@ -1,6 +1,7 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import { sampleForPattern } from "./_pattern";
+import { unicodePattern } from "./_unicode-pattern";
 
 type Obj = { [key: string]: unknown };
 
@@ -343,9 +344,21 @@ function sampleString(schema: Obj): string {
   }
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
-  if (value.length < min) value = value.padEnd(min, "x");
+  if (value.length < min) value = lengthened(value, min, schema);
   if (value.length > max) value = value.slice(0, max);
   return value;
+}
+
+/**
+ * A sample padded to `min` characters, keeping its pattern: repeating its last character first
+ * (AWS's `^(dra-[0-9a-f]{8,})$` with `minLength: 13` wants `dra-000000000`, not `dra-00000000x`;
+ * issue 19), then the first, then `x`.
+ */
+function lengthened(value: string, min: number, schema: Obj): string {
+  const regex = typeof schema.pattern === "string" ? compiledPattern(schema.pattern) : undefined;
+  const fills = [value.at(-1), value[0], "x"].filter((c): c is string => c !== undefined);
+  const candidates = fills.map((fill) => value.padEnd(min, fill));
+  return candidates.find((candidate) => !regex || regex.test(candidate)) ?? candidates.at(-1)!;
 }
 
 /** Compiled patterns by source (null: JavaScript cannot compile it): big documents repeat them. */
@@ -354,11 +367,8 @@ const compiledPatterns = new Map<string, RegExp | null>();
 function compiledPattern(pattern: string): RegExp | undefined {
   let regex = compiledPatterns.get(pattern);
   if (regex === undefined) {
-    try {
-      regex = new RegExp(pattern, "u");
-    } catch {
-      regex = null;
-    }
+    const source = unicodePattern(pattern);
+    regex = source === undefined ? null : new RegExp(source, "u");
     compiledPatterns.set(pattern, regex);
   }
   return regex ?? undefined;
