@@ -101,7 +101,7 @@ export function codeCommit(root: string): string {
       cwd: root,
       encoding: "utf8",
     }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "packages"], {
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", "packages"], {
       cwd: root,
       encoding: "utf8",
     }).trim();
