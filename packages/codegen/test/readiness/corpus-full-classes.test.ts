@@ -22,7 +22,9 @@ import { paginationShape } from "../../src/readiness/_features";
 // - a required form field `{type: array, items: {}}` (Twilio Events' `Types`): its sample `[{}]`
 //   encodes to nothing, so every output's request read as missing it (400);
 // - `required` beside `type: array` (VTEX's SKU complement): Postman's shape test asked the
-//   array for the object's members.
+//   array for the object's members;
+// - paths that differ in an empty segment (TomTom's `/wms/` and `/wms//`): Postman dropped it,
+//   and GetCapabilities reached GetMap (400).
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -172,6 +174,29 @@ const document = {
             }),
           },
         },
+      },
+    },
+    "/wms/": {
+      get: {
+        operationId: "getMap",
+        parameters: [
+          { name: "request", in: "query", required: true, schema: { type: "string", enum: ["GetMap"] } },
+        ],
+        responses: { "200": { description: "a map", content: json({ type: "object" }) } },
+      },
+    },
+    "/wms//": {
+      get: {
+        operationId: "getCapabilities",
+        parameters: [
+          {
+            name: "request",
+            in: "query",
+            required: true,
+            schema: { type: "string", enum: ["GetCapabilities"] },
+          },
+        ],
+        responses: { "200": { description: "what the service can do", content: json({ type: "object" }) } },
       },
     },
     "/atms": {

@@ -97,9 +97,11 @@ function requestItem(
   const pathVariables: Obj[] = [];
   const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
   const path = sentPath(op.path);
+  // Empty segments are the document's too: TomTom's `/wms/` and `/wms//` are two operations, and
+  // `/health/` differs from `/health` to a strict server (issue 19).
   const segments = path
+    .replace(/^\//, "")
     .split("/")
-    .filter(Boolean)
     .map((segment) => {
       const whole = /^\{([^}]+)\}$/.exec(segment);
       if (whole) {
@@ -190,8 +192,6 @@ function requestItem(
       };
     }
   }
-  // `/health/` and `/health` are different paths to a strict server: keep a trailing slash.
-  if (path.length > 1 && path.endsWith("/")) segments.push("");
   const chosen = chosenRequirement(doc, op.security);
   // The other credentials of an AND requirement replace any same-named documented parameter.
   for (const [list, extra, fold] of [
