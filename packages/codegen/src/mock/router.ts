@@ -19,6 +19,8 @@ interface Route {
    * the header or query value it names tells the operations apart (issue 19).
    */
   requires: [string, string][];
+  /** Path parameters the template's query carries: `[query key, parameter name]`. */
+  fromQuery: [string, string][];
 }
 
 /** The request parts a template's fragment can point at, and the operation meant, if known. */
@@ -36,8 +38,19 @@ export class Router {
   constructor(operations: readonly OperationDescriptor[]) {
     for (const operation of operations) {
       const names: string[] = [];
-      const template = sentPath(operation.path);
-      const requires = [...new URLSearchParams(operation.path.slice(template.length + 1))];
+      const sent = sentPath(operation.path);
+      const requires = [...new URLSearchParams(operation.path.slice(sent.length + 1))];
+      // A query in the template (icons8's `/categories?platform={platform}&language={language}`)
+      // is sent as a query: its literal pairs are required like a fragment's, and its `{name}`
+      // values are path parameters read from the request's query (issue 19).
+      const queryAt = sent.indexOf("?");
+      const template = queryAt < 0 ? sent : sent.slice(0, queryAt);
+      const fromQuery: [string, string][] = [];
+      for (const [key, value] of queryAt < 0 ? [] : new URLSearchParams(sent.slice(queryAt + 1))) {
+        const param = /^\{([^}]+)\}$/.exec(value);
+        if (param) fromQuery.push([key, param[1]!]);
+        else requires.push([key, value]);
+      }
       const source = template
         .split("/")
         .map((segment) => segmentSource(segment, operation, names))
@@ -47,7 +60,8 @@ export class Router {
         regex: new RegExp(`^${source}/?$`),
         names,
         literalLength: template.replace(/\{[^}]+\}/g, "").length,
-        requires,
+        requires: [...requires, ...fromQuery.map(([key]): [string, string] => [key, ""])],
+        fromQuery,
       };
       const list = this.routes.get(operation.method) ?? [];
       list.push(route);
@@ -93,6 +107,10 @@ export class Router {
     route.names.forEach((name, index) => {
       pathParams[name] = safeDecode(found[index + 1] ?? "");
     });
+    for (const [key, name] of route.fromQuery) {
+      const value = request?.query.get(key);
+      if (value !== null && value !== undefined) pathParams[name] = value;
+    }
     return { operation: route.operation, pathParams };
   }
 

@@ -24,7 +24,9 @@ import { paginationShape } from "../../src/readiness/_features";
 // - `required` beside `type: array` (VTEX's SKU complement): Postman's shape test asked the
 //   array for the object's members;
 // - paths that differ in an empty segment (TomTom's `/wms/` and `/wms//`): Postman dropped it,
-//   and GetCapabilities reached GetMap (400).
+//   and GetCapabilities reached GetMap (400);
+// - a query written into the path template (icons8's `/categories?platform={platform}`, its
+//   parameters `in: path`): the mock matched no route (404).
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -199,6 +201,20 @@ const document = {
         responses: { "200": { description: "what the service can do", content: json({ type: "object" }) } },
       },
     },
+    "/icons/categories?platform={platform}": {
+      get: {
+        operationId: "listCategories",
+        parameters: [
+          {
+            name: "platform",
+            in: "path",
+            required: true,
+            schema: { type: "string", enum: ["ios7", "win10"] },
+          },
+        ],
+        responses: { "200": { description: "categories", content: json({ type: "object" }) } },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -240,6 +256,11 @@ describe("the mock's router on parameters sharing a path segment (issue 19, heal
     const response = await mock.fetch("http://pages.example/es/about.json");
     expect(response.status, await response.clone().text()).toBe(200);
     expect(((await response.json()) as { title?: unknown }).title).toEqual(expect.any(String));
+  });
+
+  it("reads a parameter of a query written into the template from the request's query", async () => {
+    expect((await mock.fetch("http://pages.example/icons/categories?platform=win10")).status).toBe(200);
+    expect((await mock.fetch("http://pages.example/icons/categories?platform=dos")).status).toBe(400);
   });
 
   it("matches no route when the enum value is missing", async () => {
