@@ -26,7 +26,8 @@ import { paginationShape } from "../../src/readiness/_features";
 // - paths that differ in an empty segment (TomTom's `/wms/` and `/wms//`): Postman dropped it,
 //   and GetCapabilities reached GetMap (400);
 // - a query written into the path template (icons8's `/categories?platform={platform}`, its
-//   parameters `in: path`): the mock matched no route (404).
+//   parameters `in: path`): the mock matched no route (404);
+// - a form body whose schema is an `allOf` (mineskin): the mock checked none of its fields.
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -215,6 +216,31 @@ const document = {
         responses: { "200": { description: "categories", content: json({ type: "object" }) } },
       },
     },
+    "/skins": {
+      post: {
+        operationId: "generateSkin",
+        requestBody: {
+          required: true,
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: {
+                allOf: [
+                  {
+                    type: "object",
+                    required: ["model"],
+                    properties: { model: { type: "string", enum: ["slim", "classic"] } },
+                  },
+                ],
+              },
+            },
+          },
+        },
+        responses: {
+          "200": { description: "a skin", content: json({ type: "object" }) },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -261,6 +287,17 @@ describe("the mock's router on parameters sharing a path segment (issue 19, heal
   it("reads a parameter of a query written into the template from the request's query", async () => {
     expect((await mock.fetch("http://pages.example/icons/categories?platform=win10")).status).toBe(200);
     expect((await mock.fetch("http://pages.example/icons/categories?platform=dos")).status).toBe(400);
+  });
+
+  it("checks the fields of a form body whose schema is an allOf (mineskin)", async () => {
+    const post = (body: string) =>
+      mock.fetch("http://pages.example/skins", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+    expect((await post("model=slim")).status).toBe(200);
+    expect((await post("model=square")).status).toBe(400);
   });
 
   it("matches no route when the enum value is missing", async () => {
@@ -364,7 +401,7 @@ describe("the Postman collection against the mock on the full corpus's classes (
       );
       expect(summary.run.failures.map((f) => `${f.source?.name}: ${f.error.message}`)).toEqual([]);
       expect(summary.run.executions.map((e) => e.response?.code)).toEqual(
-        listOperations(document).map((op) => (op.method === "post" ? 201 : 200)),
+        listOperations(document).map((op) => (op.operationId === "createSubscription" ? 201 : 200)),
       );
     } finally {
       await close();
