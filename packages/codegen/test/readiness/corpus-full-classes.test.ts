@@ -27,7 +27,9 @@ import { paginationShape } from "../../src/readiness/_features";
 //   and GetCapabilities reached GetMap (400);
 // - a query written into the path template (icons8's `/categories?platform={platform}`, its
 //   parameters `in: path`): the mock matched no route (404);
-// - a form body whose schema is an `allOf` (mineskin): the mock checked none of its fields.
+// - a form body whose schema is an `allOf` (mineskin): the mock checked none of its fields;
+// - a page-numbered bare array with `minItems: 1` and no size parameter (discourse): no empty
+//   page can end it, so the walk asked past the end and met the first item again.
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -241,6 +243,23 @@ const document = {
         },
       },
     },
+    "/users": {
+      get: {
+        operationId: "listUsers",
+        parameters: [{ name: "page", in: "query", schema: { type: "integer" } }],
+        responses: {
+          "200": {
+            description: "a page of users",
+            content: json({
+              type: "array",
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: "object", required: ["id"], properties: { id: { type: "integer" } } },
+            }),
+          },
+        },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -355,6 +374,7 @@ describe("the golden suite against its own mock on the full corpus's classes (is
       param: "page",
     });
     expect(run.results.find((r) => r.id === "pagination:getSpins")?.status).toBe("passed");
+    expect(run.results.find((r) => r.id === "pagination:listUsers")?.status).toBe("passed");
   });
 
   it("sends an optional Accept-Language with a valid value, not fetch's `*`", () => {
