@@ -29,7 +29,9 @@ import { paginationShape } from "../../src/readiness/_features";
 //   parameters `in: path`): the mock matched no route (404);
 // - a form body whose schema is an `allOf` (mineskin): the mock checked none of its fields;
 // - a page-numbered bare array with `minItems: 1` and no size parameter (discourse): no empty
-//   page can end it, so the walk asked past the end and met the first item again.
+//   page can end it, so the walk asked past the end and met the first item again;
+// - objects in a form-style query array (AWS ElastiCache's `Tags`): sent as JSON text, which the
+//   mock did not read back (400 "must be object").
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -260,6 +262,23 @@ const document = {
         },
       },
     },
+    "/tags": {
+      get: {
+        operationId: "addTags",
+        parameters: [
+          {
+            name: "Tags",
+            in: "query",
+            required: true,
+            schema: {
+              type: "array",
+              items: { allOf: [{ type: "object", properties: { Key: { type: "string" } } }] },
+            },
+          },
+        ],
+        responses: { "200": { description: "tagged", content: json({ type: "object" }) } },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -317,6 +336,12 @@ describe("the mock's router on parameters sharing a path segment (issue 19, heal
       });
     expect((await post("model=slim")).status).toBe(200);
     expect((await post("model=square")).status).toBe(400);
+  });
+
+  it("reads objects in a form query array from the JSON text our outputs send", async () => {
+    const tags = (value: string) => mock.fetch(`http://pages.example/tags?Tags=${encodeURIComponent(value)}`);
+    expect((await tags('{"Key":"env"}')).status).toBe(200);
+    expect((await tags('{"Key":1}')).status).toBe(400);
   });
 
   it("matches no route when the enum value is missing", async () => {
