@@ -187,6 +187,21 @@ describe("sampleFromSchema on the full corpus's classes (issue 19)", () => {
     expect(validator.validate(schema, value)).toEqual([]);
   });
 
+  it("keeps an enum's value where another allOf part defines the property loosely (GitHub)", () => {
+    const schema = {
+      allOf: [
+        {
+          type: "object",
+          properties: { reason: { type: "string", nullable: true, enum: ["resolved", null] } },
+        },
+        { type: "object", properties: { reason: { type: "string", nullable: true } } },
+      ],
+    };
+    const value = sampleFromSchema(doc, schema);
+    expect(value).toEqual({ reason: "resolved" });
+    expect(validator.validate(schema, value)).toEqual([]);
+  });
+
   it("takes no example of another type than its schema's (Vimeo's `active: \"true\"`)", () => {
     const schema = { $ref: "#/components/schemas/Picture" };
     const value = sampleFromSchema(doc, schema) as Record<string, unknown>;

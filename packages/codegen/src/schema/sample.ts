@@ -159,10 +159,19 @@ function sampleResolved(
     const values = [base, ...parts];
     if (values.every((p) => p === undefined || (typeof p === "object" && p !== null && !Array.isArray(p)))) {
       const merged: Obj = Object.assign({}, ...values.filter((p) => p !== undefined));
+      // Where several parts define a property, a value from an enum or const fits the looser
+      // parts too (GitHub's `active_lock_reason`: an enum in one part, a plain string in another).
+      const enumerated = new Set<string>();
       [own, ...defs].forEach((def, i) => {
         const value = values[i] as Obj | undefined;
-        for (const key of Object.keys((def.properties ?? {}) as Obj))
-          if (value && key in value) merged[key] = value[key];
+        for (const [key, raw] of Object.entries((def.properties ?? {}) as Obj)) {
+          if (!value || !(key in value)) continue;
+          const property = (resolveRef<Obj>(doc, raw) ?? {}) as Obj;
+          const fixed = Array.isArray(property.enum) || property.const !== undefined;
+          if (enumerated.has(key) && !fixed) continue;
+          merged[key] = value[key];
+          if (fixed) enumerated.add(key);
+        }
       });
       return merged;
     }
