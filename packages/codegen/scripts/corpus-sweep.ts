@@ -30,7 +30,7 @@
  *  --baseline docs/corpus-baseline.json --out <tmp>.md --json <tmp>.json`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { baselineOf, regressions, type SweepBaseline } from "./corpus/baseline";
 import { codeCommit, sweepFromJournals } from "./corpus/journal";
@@ -87,6 +87,12 @@ function parseArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
+/** A path as the report shows it: relative to the repository, absolute outside it. */
+function shownPath(path: string): string {
+  const inRepo = relative(ROOT, path);
+  return inRepo.startsWith("..") ? path : inRepo;
+}
+
 function orderOf(text: string): "id" | "stratified" {
   if (text === "id" || text === "stratified") return text;
   throw new Error(`--order ${text}: expected id or stratified`);
@@ -125,7 +131,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     .slice(2)
     .map((a) => ` ${a}`)
     .join("")}`;
-  writeFileSync(options.out, renderSweep(sweep, command));
+  writeFileSync(options.out, renderSweep(sweep, command, shownPath(options.json)));
   writeFileSync(
     options.json,
     `${JSON.stringify(
@@ -142,7 +148,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     )}\n`,
   );
   process.stdout.write(
-    `${renderSweep(sweep, command).split("## Failing")[0]}\nwrote ${options.out} and ${options.json}\n`,
+    `${renderSweep(sweep, command, shownPath(options.json)).split("## Failing")[0]}\nwrote ${options.out} and ${options.json}\n`,
   );
   if (options.writeBaseline)
     writeFileSync(options.writeBaseline, `${JSON.stringify(baselineOf(sweep), null, 2)}\n`);
