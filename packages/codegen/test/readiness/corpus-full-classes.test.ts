@@ -31,7 +31,9 @@ import { paginationShape } from "../../src/readiness/_features";
 // - a page-numbered bare array with `minItems: 1` and no size parameter (discourse): no empty
 //   page can end it, so the walk asked past the end and met the first item again;
 // - objects in a form-style query array (AWS ElastiCache's `Tags`): sent as JSON text, which the
-//   mock did not read back (400 "must be object").
+//   mock did not read back (400 "must be object");
+// - a "wrong type" string for a form list of strings (SalesLoft's `data`): `data=x` is a valid
+//   one-item list, so the validation case expected a refusal no server owes.
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -279,6 +281,27 @@ const document = {
         responses: { "200": { description: "tagged", content: json({ type: "object" }) } },
       },
     },
+    "/bulk": {
+      post: {
+        operationId: "addJobData",
+        requestBody: {
+          required: true,
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: {
+                type: "object",
+                required: ["data"],
+                properties: { data: { type: "array", items: { type: "string" } } },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": { description: "added", content: json({ type: "object" }) },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -412,6 +435,13 @@ describe("the golden suite against its own mock on the full corpus's classes (is
     const exchange = run.results.find((r) => r.id === "schema:createSubscription")?.exchanges[0];
     expect(new URLSearchParams(String(exchange?.request.body)).getAll("Types[]")).toEqual(["{}"]);
     expect(exchange?.response?.status).toBe(201);
+  });
+
+  it("does not call a string a wrong type for a form list of strings", () => {
+    const validation = run.results.filter((r) => r.id.startsWith("validation:addJobData"));
+    expect(validation.map((r) => r.failure?.message ?? r.status)).not.toContainEqual(
+      expect.stringContaining("wrong type"),
+    );
   });
 
   it("checks the HEAD answer's status but not its (absent) body against the schema", () => {
