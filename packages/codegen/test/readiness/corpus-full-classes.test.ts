@@ -33,7 +33,8 @@ import { paginationShape } from "../../src/readiness/_features";
 // - objects in a form-style query array (AWS ElastiCache's `Tags`): sent as JSON text, which the
 //   mock did not read back (400 "must be object");
 // - a "wrong type" string for a form list of strings (SalesLoft's `data`): `data=x` is a valid
-//   one-item list, so the validation case expected a refusal no server owes.
+//   one-item list, so the validation case expected a refusal no server owes; and its required
+//   `recording: {type: object}` without properties encoded to nothing (400).
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -290,8 +291,11 @@ const document = {
             "application/x-www-form-urlencoded": {
               schema: {
                 type: "object",
-                required: ["data"],
-                properties: { data: { type: "array", items: { type: "string" } } },
+                required: ["data", "recording"],
+                properties: {
+                  data: { type: "array", items: { type: "string" } },
+                  recording: { type: "object" },
+                },
               },
             },
           },

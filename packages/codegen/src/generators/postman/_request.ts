@@ -58,7 +58,10 @@ export function formReady(doc: OpenApiDocument, schema: unknown, value: unknown)
   const out: Obj = { ...(value as Obj) };
   for (const [name, field] of Object.entries(out)) {
     const fieldSchema = resolveRef<Obj>(doc, properties?.[name]) ?? {};
-    if (typeless(fieldSchema) && empty(field)) out[name] = JSON.stringify(field);
+    // SalesLoft's required `recording: {type: object}` with no properties: sent as `{}` too, which
+    // the mock reads back as JSON (issue 19).
+    const bare = typeless(fieldSchema) || (fieldSchema.type === "object" && !fieldSchema.properties);
+    if (bare && empty(field)) out[name] = JSON.stringify(field);
     else if (Array.isArray(field) && typeless(fieldSchema.items))
       out[name] = field.map((item) => (empty(item) ? JSON.stringify(item) : item));
   }
