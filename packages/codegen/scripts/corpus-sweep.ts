@@ -7,9 +7,17 @@
  * check pass/fail with the first error, mock 5xx answers to our own requests, and credentials
  * sent to another origin than the mock's (must be 0).
  *
- * npm run corpus -- [--sample N] [--only <glob>] [--jobs N] [--seed S] [--checks a,b] [--out file.md]
- *   [--json file.json] [--scratch dir] [--write-baseline file] [--baseline file (exit 1 when a pass
- *   rate falls)]
+ * npm run corpus -- [--sample N] [--only <glob>] [--shard i/n] [--order id|stratified] [--jobs N]
+ *   [--seed S] [--checks a,b] [--out file.md] [--json file.json] [--scratch dir]
+ *   [--journal file.jsonl [--resume]] [--check-timeout seconds] [--write-baseline file]
+ *   [--baseline file (exit 1 when a pass rate falls)]
+ * npm run corpus -- --report a.jsonl[,b.jsonl] [--only|--sample|--shard] [--out] [--json]
+ *
+ * The full corpus takes hours: `--journal` appends each document's result (and the commit it was
+ * produced with) as it finishes, `--resume` skips what the journal has, `--order stratified` makes
+ * a partial run a fair sample, `--shard i/n` splits the corpus between machines, and `--report`
+ * builds the table from journals without running anything (a later journal's checks — a separate
+ * mypy pass — are added to an earlier one's).
  *
  * The command line only; the sweep is in corpus/: documents (the corpus and `--only`), sampling
  * (the stratified sample), sweep-document (one document's checks, with readiness-check,
@@ -22,16 +30,25 @@
  *  --baseline docs/corpus-baseline.json --out <tmp>.md --json <tmp>.json`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { baselineOf, regressions, type SweepBaseline } from "./corpus/baseline";
+import { codeCommit, sweepFromJournals } from "./corpus/journal";
 import { renderSweep } from "./corpus/report";
-import { runSweep } from "./corpus/run";
-import type { Check, SweepOptions } from "./corpus/types";
+import { runSweep, selectDocuments } from "./corpus/run";
+import { parseShard } from "./corpus/sampling";
+import type { Check, SweepOptions, SweepResult } from "./corpus/types";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-type CliOptions = SweepOptions & { out: string; json: string; baseline?: string; writeBaseline?: string };
+type CliOptions = SweepOptions & {
+  out: string;
+  json: string;
+  baseline?: string;
+  writeBaseline?: string;
+  /** Journals to build the table from, without running. */
+  report?: string[];
+};
 
 function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = {
@@ -55,32 +72,66 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === "--scratch") options.scratch = value();
     else if (arg === "--baseline") options.baseline = value();
     else if (arg === "--write-baseline") options.writeBaseline = value();
+    else if (arg === "--journal") options.journal = value();
+    else if (arg === "--resume") options.resume = true;
+    else if (arg === "--shard") options.shard = parseShard(value());
+    else if (arg === "--order") options.order = orderOf(value());
+    else if (arg === "--check-timeout") options.checkTimeoutMs = 1000 * Number(value());
+    else if (arg === "--report") options.report = value().split(",");
     else
       throw new Error(
-        `unknown option ${arg} (--sample N, --only <glob>, --jobs N, --seed S, --checks a,b, --out file, --json file, --scratch dir, --baseline file, --write-baseline file)`,
+        `unknown option ${arg} (--sample N, --only <glob>, --shard i/n, --order id|stratified, --jobs N, --seed S, --checks a,b, --out file, --json file, --scratch dir, --journal file, --resume, --check-timeout s, --report journals, --baseline file, --write-baseline file)`,
       );
   }
+  if (options.resume && !options.journal) throw new Error("--resume needs --journal <file>");
   return options;
+}
+
+/** A path as the report shows it: relative to the repository, absolute outside it. */
+function shownPath(path: string): string {
+  const inRepo = relative(ROOT, path);
+  return inRepo.startsWith("..") ? path : inRepo;
+}
+
+function orderOf(text: string): "id" | "stratified" {
+  if (text === "id" || text === "stratified") return text;
+  throw new Error(`--order ${text}: expected id or stratified`);
+}
+
+/** The table of the journals over the selected documents (sorted by id for reading). */
+function journalSweep(journals: readonly string[], options: CliOptions): SweepResult {
+  const selection = selectDocuments({ ...options, order: "id" });
+  return sweepFromJournals(journals, selection, {
+    seed: options.seed ?? 19,
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.sample !== undefined ? { sample: options.sample } : {}),
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const options = parseArgs(process.argv.slice(2));
-  const sweep = await runSweep({
-    ...options,
-    onDocument(result, done, total) {
-      const failed = Object.entries(result.checks)
-        .filter(([, r]) => r?.status === "fail")
-        .map(([c]) => c);
-      process.stdout.write(
-        `[${done}/${total}] ${result.id} ${result.ms} ms ${failed.length ? `FAIL ${failed.join(",")}` : "ok"}\n`,
-      );
-    },
-  });
+  const ran = options.report
+    ? undefined
+    : await runSweep({
+        ...options,
+        commit: codeCommit(ROOT),
+        onDocument(result, done, total) {
+          const failed = Object.entries(result.checks)
+            .filter(([, r]) => r?.status === "fail")
+            .map(([c]) => c);
+          process.stdout.write(
+            `[${done}/${total}] ${result.id} ${result.ms} ms ${failed.length ? `FAIL ${failed.join(",")}` : "ok"}\n`,
+          );
+        },
+      });
+  // With a journal the table covers everything it holds, not only what this run added.
+  const journals = options.report ?? (options.journal ? [options.journal] : undefined);
+  const sweep = journals ? journalSweep(journals, options) : ran!;
   const command = `npm run corpus --${process.argv
     .slice(2)
     .map((a) => ` ${a}`)
     .join("")}`;
-  writeFileSync(options.out, renderSweep(sweep, command));
+  writeFileSync(options.out, renderSweep(sweep, command, shownPath(options.json)));
   writeFileSync(
     options.json,
     `${JSON.stringify(
@@ -97,7 +148,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     )}\n`,
   );
   process.stdout.write(
-    `${renderSweep(sweep, command).split("## Failing")[0]}\nwrote ${options.out} and ${options.json}\n`,
+    `${renderSweep(sweep, command, shownPath(options.json)).split("## Failing")[0]}\nwrote ${options.out} and ${options.json}\n`,
   );
   if (options.writeBaseline)
     writeFileSync(options.writeBaseline, `${JSON.stringify(baselineOf(sweep), null, 2)}\n`);

@@ -14,6 +14,15 @@ export function sendableRequestBody<T extends { method: string; requestBody?: un
 }
 
 /**
+ * Whether a response to the operation can carry a body: never to HEAD (RFC 9110 §9.3.2), even
+ * when the document gives its response a JSON schema (Open Banking's `headAtms`; issue 19). The
+ * suite checks no HEAD body against a schema, so an empty one is no failure.
+ */
+export function answersWithBody(op: { method: string }): boolean {
+  return op.method.toLowerCase() !== "head";
+}
+
+/**
  * The path a client sends for a path template: without its fragment. AWS documents one path per
  * action as `/tags/{arn}#tagKeys` or `/#X-Amz-Target=…`; a `#` left in a URL turns the query
  * after it into a fragment no client sends (issue 19: Postman's `…/tags/x#tagKeys?tagKeys=…`).
@@ -68,5 +77,20 @@ export function cookieValue(header: string | null | undefined, name: string): st
 export function isIgnoredParameter(param: { in: string; name: string }): boolean {
   return (
     param.name === "" || (param.in === "header" && /^(accept|content-type|authorization)$/i.test(param.name))
+  );
+}
+
+/**
+ * Whether a request sends the parameter: a required one, or an optional header fetch fills by
+ * itself when the caller does not (`Accept-Language: *`, `User-Agent: node`, Fetch standard
+ * "HTTP-network-or-cache fetch") — the runtime's value can break the document's schema
+ * (pims.io's `Accept-Language` enum `de, en, fr`; issue 19), a sample of it cannot.
+ */
+export function isSentParameter(param: { in: string; name: string; required: boolean }): boolean {
+  if (isIgnoredParameter(param)) return false;
+  return (
+    param.required ||
+    param.in === "path" ||
+    (param.in === "header" && /^(accept-language|accept-encoding|user-agent)$/i.test(param.name))
   );
 }

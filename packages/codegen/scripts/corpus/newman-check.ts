@@ -1,5 +1,6 @@
 import type { OpenApiDocument } from "@synapseops/core";
 import { createMockServer } from "../../src/mock/server";
+import { mockCredential, securitySchemes } from "../../src/readiness/_credentials";
 import { camelCase } from "../../src/schema/names";
 import type { CrossOriginLedger } from "./cross-origin";
 
@@ -41,13 +42,10 @@ function mockCredentials(document: OpenApiDocument): {
 } {
   const credentials: Record<string, string> = {};
   const variables: { key: string; value: string }[] = [];
-  const schemes = (document.components?.securitySchemes ?? {}) as Record<
-    string,
-    { type?: string; scheme?: string }
-  >;
-  for (const [name, scheme] of Object.entries(schemes)) {
+  for (const [name, scheme] of Object.entries(securitySchemes(document))) {
     const basic = scheme.type === "http" && scheme.scheme?.toLowerCase() === "basic";
-    credentials[name] = basic ? `mock-user:mock-${name}-password` : `mock-${name}-credential`;
+    // The readiness environment's values: same-place API keys share one.
+    credentials[name] = mockCredential(name, scheme);
     if (basic)
       variables.push(
         { key: `${camelCase(name)}Username`, value: "mock-user" },

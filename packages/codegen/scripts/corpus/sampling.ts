@@ -52,3 +52,57 @@ export function stratifiedSample(
   }
   return picked.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
+
+/**
+ * Every document, in an order whose every prefix is close to a stratified sample (version ×
+ * size, shuffled by seed within a stratum): one of each stratum first, then whichever stratum is
+ * furthest behind its share. A long sweep stopped part-way still describes the whole corpus.
+ */
+export function stratifiedOrder(documents: readonly CorpusDocument[], seed = 19): CorpusDocument[] {
+  const strata = new Map<string, CorpusDocument[]>();
+  for (const doc of documents) {
+    const key = `${doc.version}/${doc.size}`;
+    strata.set(key, [...(strata.get(key) ?? []), doc]);
+  }
+  const random = seeded(seed);
+  const queues = [...strata.keys()].sort().map((key) => {
+    const members = [...strata.get(key)!].sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (let i = members.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [members[i], members[j]] = [members[j]!, members[i]!];
+    }
+    return { members, taken: 0 };
+  });
+  const ordered: CorpusDocument[] = [];
+  for (const queue of queues) ordered.push(queue.members[queue.taken++]!);
+  while (ordered.length < documents.length) {
+    let behind: (typeof queues)[number] | undefined;
+    for (const queue of queues) {
+      if (queue.taken >= queue.members.length) continue;
+      const share = (queue.taken + 0.5) / queue.members.length;
+      if (!behind || share < (behind.taken + 0.5) / behind.members.length) behind = queue;
+    }
+    ordered.push(behind!.members[behind!.taken++]!);
+  }
+  return ordered;
+}
+
+/**
+ * Whether a document belongs to shard `index` of `count` (1-based, `--shard 2/4`): by a hash of
+ * its id, so a shard keeps its documents when the corpus gains or loses others.
+ */
+export function inShard(id: string, index: number, count: number): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % count === index - 1;
+}
+
+/** Parses `--shard i/n` (1 ≤ i ≤ n). */
+export function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count)
+    throw new Error(`--shard ${text}: expected i/n with 1 ≤ i ≤ n (e.g. 2/4)`);
+  return { index, count };
+}

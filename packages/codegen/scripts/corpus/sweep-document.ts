@@ -14,7 +14,8 @@ import { readinessAgainstMock } from "./readiness-check";
 import type { Check, CorpusDocument, DocumentResult, SweepOptions } from "./types";
 
 /** What one document's checks need beside the document. */
-export interface DocumentSweepOptions extends Required<Pick<SweepOptions, "newmanOperations" | "scratch">> {
+export interface DocumentSweepOptions
+  extends Required<Pick<SweepOptions, "newmanOperations" | "scratch" | "checkTimeoutMs">> {
   enabled: ReadonlySet<Check>;
   /** How to run mypy; undefined when it is not installed. */
   mypy: string[] | undefined;
@@ -97,11 +98,13 @@ export async function sweepDocument(
   });
   const ledger = new CrossOriginLedger();
   await check("readiness", async () => {
-    result.mock5xx += (await readinessAgainstMock(loaded, ledger)).mock5xx;
+    const run = readinessAgainstMock(loaded, ledger);
+    result.mock5xx += (await within(options.checkTimeoutMs, "readiness", run)).mock5xx;
   });
   await check("newman", async () => {
     if (collection === undefined) throw new Error("postman failed");
-    result.mock5xx += (await newmanAgainstMock(loaded, collection, ledger)).mock5xx;
+    const run = newmanAgainstMock(loaded, collection, ledger);
+    result.mock5xx += (await within(options.checkTimeoutMs, "newman", run)).mock5xx;
   });
   result.crossOriginCredentials = ledger.count;
   const requested = options.enabled.has("readiness") || options.enabled.has("newman");
@@ -117,6 +120,23 @@ export async function sweepDocument(
       : { status: "fail", error: `${ledger.count} requests carried a credential to another origin` };
   result.ms = Math.round(performance.now() - started);
   return { result, ...(tsDir ? { tsDir } : {}) };
+}
+
+/**
+ * A check's promise, or a failure once `ms` passed: one document must not stall a sweep of
+ * thousands (the abandoned run finishes in the background and closes its mock itself).
+ */
+async function within<T>(ms: number, name: string, run: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} timed out after ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+    run.catch(() => undefined);
+  }
 }
 
 /** Whether swagger-parser validates the document (the denominator of the issue's goal). */

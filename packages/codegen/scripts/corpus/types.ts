@@ -68,6 +68,18 @@ export interface SweepOptions {
   newmanOperations?: number;
   /** Scratch folder for generated files (two sweeps at once need two). @default SWEEP_DIR */
   scratch?: string;
+  /** Append each document's result to this JSONL journal as it finishes (see journal.ts). */
+  journal?: string;
+  /** Skip the documents the journal already has a result for. */
+  resume?: boolean;
+  /** Only the documents of this deterministic slice (`--shard 2/4`). */
+  shard?: { index: number; count: number };
+  /** `id` (sorted) or `stratified` (every prefix a stratified sample, for long runs). @default "id" */
+  order?: "id" | "stratified";
+  /** Longest a readiness or newman check may run before it fails as timed out. @default 600 s */
+  checkTimeoutMs?: number;
+  /** The code commit journal lines name (see `codeCommit`). @default "unknown" */
+  commit?: string;
   onDocument?: (result: DocumentResult, done: number, total: number) => void;
 }
 
@@ -77,4 +89,16 @@ export interface SweepResult {
   /** How mypy ran (`python3 -m mypy`); undefined when it is not installed or not in the checks. */
   mypy: string | undefined;
   options: { sample?: number; only?: string; seed: number; jobs: number; checks: readonly Check[] };
+  /** When the table comes from a journal: how much of the selection it covers, and with which code. */
+  progress?: SweepProgress;
+}
+
+/** A journal's coverage: documents with a result of those selected, per commit, and where from. */
+export interface SweepProgress {
+  selected: number;
+  journals: readonly string[];
+  /** Documents per code commit their result was produced with. */
+  commits: Record<string, number>;
+  /** Sum of the documents' own times (not wall time: runs were stopped and resumed). */
+  documentMs: number;
 }

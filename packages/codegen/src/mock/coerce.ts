@@ -35,6 +35,15 @@ export function coerceValue(doc: OpenApiDocument, schema: unknown, value: unknow
     return value === ""
       ? []
       : value.split(",").map((item) => coerceValue(doc, resolved.items, item, depth + 1));
+  // An object outside deepObject style has no standard text form: our outputs send it as JSON
+  // (AWS ElastiCache's `Tags` items in a form query; issue 19), so JSON text is read back.
+  if (types.has("object") && value.startsWith("{")) {
+    try {
+      return coerceValue(doc, resolved, JSON.parse(value) as unknown, depth + 1);
+    } catch {
+      return value;
+    }
+  }
   return value;
 }
 

@@ -19,12 +19,16 @@ interface Route {
    * the header or query value it names tells the operations apart (issue 19).
    */
   requires: [string, string][];
+  /** Path parameters the template's query carries: `[query key, parameter name]`. */
+  fromQuery: [string, string][];
 }
 
-/** The request parts a template's fragment can point at. */
+/** The request parts a template's fragment can point at, and the operation meant, if known. */
 export interface RouteRequest {
   headers: Headers;
   query: URLSearchParams;
+  /** The operation to take among equally specific templates (see `MockServerOptions.operationHint`). */
+  operationId?: string;
 }
 
 /** Matches request paths against the operations' templates; static segments win over parameters. */
@@ -34,23 +38,30 @@ export class Router {
   constructor(operations: readonly OperationDescriptor[]) {
     for (const operation of operations) {
       const names: string[] = [];
-      const template = sentPath(operation.path);
-      const requires = [...new URLSearchParams(operation.path.slice(template.length + 1))];
+      const sent = sentPath(operation.path);
+      const requires = [...new URLSearchParams(operation.path.slice(sent.length + 1))];
+      // A query in the template (icons8's `/categories?platform={platform}&language={language}`)
+      // is sent as a query: its literal pairs are required like a fragment's, and its `{name}`
+      // values are path parameters read from the request's query (issue 19).
+      const queryAt = sent.indexOf("?");
+      const template = queryAt < 0 ? sent : sent.slice(0, queryAt);
+      const fromQuery: [string, string][] = [];
+      for (const [key, value] of queryAt < 0 ? [] : new URLSearchParams(sent.slice(queryAt + 1))) {
+        const param = /^\{([^}]+)\}$/.exec(value);
+        if (param) fromQuery.push([key, param[1]!]);
+        else requires.push([key, value]);
+      }
       const source = template
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
-          const param = /^\{([^}]+)\}$/.exec(part);
-          if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-          names.push(param[1]!);
-          return "([^/]+)";
-        })
-        .join("");
+        .split("/")
+        .map((segment) => segmentSource(segment, operation, names))
+        .join("/");
       const route: Route = {
         operation,
         regex: new RegExp(`^${source}/?$`),
         names,
         literalLength: template.replace(/\{[^}]+\}/g, "").length,
-        requires,
+        requires: [...requires, ...fromQuery.map(([key]): [string, string] => [key, ""])],
+        fromQuery,
       };
       const list = this.routes.get(operation.method) ?? [];
       list.push(route);
@@ -73,17 +84,34 @@ export class Router {
   }
 
   private find(method: string, path: string, request?: RouteRequest): RouteMatch | undefined {
-    for (const route of this.routes.get(method.toLowerCase()) ?? []) {
-      const found = route.regex.exec(path);
-      if (!found || (request && !route.requires.every(([key, value]) => holds(request, key, value))))
-        continue;
-      const pathParams: Record<string, string> = {};
-      route.names.forEach((name, index) => {
-        pathParams[name] = safeDecode(found[index + 1] ?? "");
-      });
-      return { operation: route.operation, pathParams };
+    const fits = (route: Route): boolean =>
+      route.regex.test(path) &&
+      (!request || route.requires.every(([key, value]) => holds(request, key, value)));
+    const routes = this.routes.get(method.toLowerCase()) ?? [];
+    const first = routes.find(fits);
+    if (!first) return undefined;
+    // Templates that differ only in parameter names are one template to the router: the hint
+    // says which operation the client meant.
+    const hinted =
+      request?.operationId === undefined
+        ? undefined
+        : routes.find(
+            (route) =>
+              route.operation.operationId === request.operationId &&
+              route.regex.source === first.regex.source &&
+              fits(route),
+          );
+    const route = hinted ?? first;
+    const found = route.regex.exec(path)!;
+    const pathParams: Record<string, string> = {};
+    route.names.forEach((name, index) => {
+      pathParams[name] = safeDecode(found[index + 1] ?? "");
+    });
+    for (const [key, name] of route.fromQuery) {
+      const value = request?.query.get(key);
+      if (value !== null && value !== undefined) pathParams[name] = value;
     }
-    return undefined;
+    return { operation: route.operation, pathParams };
   }
 
   /** Whether any method serves this path (for 405 vs 404). */
@@ -91,6 +119,41 @@ export class Router {
     for (const list of this.routes.values()) if (list.some((route) => route.regex.test(path))) return true;
     return false;
   }
+}
+
+/**
+ * A segment's pattern. Parameters side by side in one segment (`{pageName}{mediaTypeExtension}`,
+ * healthcare.gov; issue 19) split at an enum's values: a parameter with string enum values
+ * captures only those, and one before another parameter captures as little as it can — a greedy
+ * split left the extension `n` of `page.json`.
+ */
+function segmentSource(segment: string, operation: OperationDescriptor, names: string[]): string {
+  const parts = segment.split(/(\{[^}]+\})/).filter((part) => part !== "");
+  const shared = parts.filter((part) => /^\{[^}]+\}$/.test(part)).length > 1;
+  return parts
+    .map((part, i) => {
+      const param = /^\{([^}]+)\}$/.exec(part);
+      if (!param) return escapeRegExp(part);
+      names.push(param[1]!);
+      if (!shared) return "([^/]+)";
+      const values = stringEnum(operation, param[1]!);
+      if (values) return `(${values.map(escapeRegExp).join("|")})`;
+      return i < parts.length - 1 ? "([^/]+?)" : "([^/]+)";
+    })
+    .join("");
+}
+
+/** The string enum values of a path parameter, when its schema lists them. */
+function stringEnum(operation: OperationDescriptor, name: string): string[] | undefined {
+  const schema = operation.parameters.find((p) => p.in === "path" && p.name === name)?.schema as
+    | { enum?: unknown[] }
+    | undefined;
+  const values = schema?.enum?.filter((v): v is string => typeof v === "string" && v !== "");
+  return values && values.length > 0 ? values : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A fragment pair holds when a header or query parameter of that name has the value (any, when empty). */

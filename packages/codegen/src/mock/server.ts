@@ -115,7 +115,12 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
     let path = url.pathname;
     if (basePath && (path === basePath || path.startsWith(`${basePath}/`)))
       path = path.slice(basePath.length) || "/";
-    const match = router.match(request.method, path, { headers: request.headers, query: url.searchParams });
+    const hint = options.operationHint?.(request);
+    const match = router.match(request.method, path, {
+      headers: request.headers,
+      query: url.searchParams,
+      ...(hint === undefined ? {} : { operationId: hint }),
+    });
     const operation = match?.operation;
     const record = (status: number): void => {
       requests.push({

@@ -96,6 +96,18 @@ export interface MockServerOptions {
    * document's first server URL (`https://api.x.com/v1` → `/v1`), and both forms are accepted.
    */
   basePath?: string;
+  /**
+   * The operation a request means when path templates that differ only in their parameters'
+   * names match it alike (Google's `/v1/admin/{name}/subscriptions` and
+   * `/v1/admin/{parent}/subscriptions`, both GET; issue 19): a real server tells them apart by
+   * the value, the mock cannot. The readiness environment names the operation of the case that
+   * sent the request; without a hint the first in document order answers.
+   * @example
+   * ```ts
+   * createMockServer(doc, { operationHint: (r) => r.headers.get("x-operation") ?? undefined });
+   * ```
+   */
+  operationHint?: (request: Request) => string | undefined;
 }
 
 /** A fault the mock injects for one request. */

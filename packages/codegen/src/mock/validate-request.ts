@@ -101,7 +101,13 @@ export function validateRequest(
   return problems;
 }
 
-function isObjectSchema(doc: OpenApiDocument, schema: unknown): boolean {
-  const resolved = resolveRef<{ type?: unknown; properties?: unknown }>(doc, schema);
-  return resolved?.type === "object" || resolved?.properties !== undefined;
+/** Whether a form's schema is an object: its own type or properties, or an `allOf` part's (mineskin; issue 19). */
+function isObjectSchema(doc: OpenApiDocument, schema: unknown, depth = 0): boolean {
+  const resolved = resolveRef<{ type?: unknown; properties?: unknown; allOf?: unknown }>(doc, schema);
+  if (resolved?.type === "object" || resolved?.properties !== undefined) return true;
+  return (
+    depth < 8 &&
+    Array.isArray(resolved?.allOf) &&
+    resolved.allOf.some((part) => isObjectSchema(doc, part, depth + 1))
+  );
 }

@@ -71,9 +71,31 @@ export function applyCredentials(
   }
 }
 
-/** A credential a mock accepts for a scheme, and what a client sends for it (basic: `user:password`). */
+/**
+ * Where a scheme's credential goes in a request: `header:authorization` for HTTP, OAuth2 and
+ * OpenID Connect, `query:api_key` or `header:x-api-key` for an API key. Schemes with one place
+ * share what a request can carry there.
+ */
+export function credentialPlace(scheme: Scheme | undefined): string | undefined {
+  if (scheme?.type === "apiKey") {
+    if (!scheme.name) return undefined;
+    const where = scheme.in ?? "header";
+    return `${where}:${where === "header" ? scheme.name.toLowerCase() : scheme.name}`;
+  }
+  return ["http", "oauth2", "openIdConnect"].includes(scheme?.type ?? "")
+    ? "header:authorization"
+    : undefined;
+}
+
+/**
+ * A credential a mock accepts for a scheme, and what a client sends for it (basic:
+ * `user:password`). API keys that go to the same place share one value: FEC ANDs `apiKey` and
+ * `ApiKeyQueryAuth`, both `api_key` in the query, and a request can carry only one (issue 19).
+ */
 export function mockCredential(name: string, scheme: Scheme | undefined): string {
   if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "basic")
     return `mock-user:mock-${name}-password`;
+  const place = credentialPlace(scheme);
+  if (scheme?.type === "apiKey" && place) return `mock-${place.replace(":", "-")}-credential`;
   return `mock-${name}-credential`;
 }

@@ -6,6 +6,7 @@ import {
   type ParameterDescriptor,
   resolveRef,
 } from "@synapseops/core";
+import { answersWithBody } from "../_http";
 
 /*
  * What a document says about the behaviours the golden categories test: shared by the profile
@@ -111,6 +112,18 @@ function findNextField(doc: OpenApiDocument, schema: unknown, depth = 0): string
   return undefined;
 }
 
+/**
+ * Whether a parameter can carry a count (an offset, a page number, a size): a number, or a
+ * string with no format, enum or pattern. Spinitron's `start` is a `date-time` filter beside
+ * its `page` parameter; taken for the offset, page 2 was `start=2` (issue 19).
+ */
+function holdsCount(doc: OpenApiDocument, parameter: ParameterDescriptor): boolean {
+  const schema = resolveRef<Obj>(doc, parameter.schema) ?? {};
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  if (type === "integer" || type === "number" || type === undefined) return true;
+  return type === "string" && schema.format === undefined && !schema.enum && !schema.pattern;
+}
+
 /** How a GET operation paginates, or undefined when it does not. */
 export function paginationShape(
   doc: OpenApiDocument,
@@ -119,9 +132,9 @@ export function paginationShape(
   if (operation.method !== "get") return undefined;
   const query = operation.parameters.filter((p) => p.in === "query");
   const cursor = query.find((p) => CURSOR_PARAM.test(p.name));
-  const offset = query.find((p) => OFFSET_PARAM.test(p.name));
-  const page = query.find((p) => PAGE_PARAM.test(p.name));
-  const limit = query.find((p) => LIMIT_PARAM.test(p.name));
+  const offset = query.find((p) => OFFSET_PARAM.test(p.name) && holdsCount(doc, p));
+  const page = query.find((p) => PAGE_PARAM.test(p.name) && holdsCount(doc, p));
+  const limit = query.find((p) => LIMIT_PARAM.test(p.name) && holdsCount(doc, p));
   const success = operation.responses.find((r) => /^2(\d\d|XX)$/i.test(r.status));
   const link = Object.keys(success?.headers ?? {}).some((name) => name.toLowerCase() === "link");
   const schema = successSchema(operation);
@@ -189,12 +202,15 @@ export function errorResponse(
   return undefined;
 }
 
-/** Whether the operation documents any 4xx/5xx/default response with a body schema. */
+/** Whether the operation documents any 4xx/5xx/default response with a body schema (HEAD has none). */
 export function documentsErrorBody(operation: OperationDescriptor): boolean {
-  return operation.responses.some(
-    (r) =>
-      /^([45]\d\d|[45]XX|default)$/i.test(r.status) &&
-      r.content.some((m) => /json/i.test(m.contentType) && m.schema !== undefined),
+  return (
+    answersWithBody(operation) &&
+    operation.responses.some(
+      (r) =>
+        /^([45]\d\d|[45]XX|default)$/i.test(r.status) &&
+        r.content.some((m) => /json/i.test(m.contentType) && m.schema !== undefined),
+    )
   );
 }
 

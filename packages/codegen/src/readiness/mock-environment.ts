@@ -43,8 +43,11 @@ export async function startMockEnvironment(
     if (attempt === 2) return { delayMs: slowMs };
     return undefined;
   };
+  const caseOperations = new Map(suite.cases.map((c) => [c.id, c.operation]));
   const options: MockServerOptions = {
     enforceSecurity: true,
+    // The case's operation: the mock serves it where templates differ only in parameter names.
+    operationHint: (request) => caseOperations.get(request.headers.get(CASE_HEADER) ?? ""),
     credentials,
     webhooks: { secret: webhookSecret },
     faults,
@@ -52,7 +55,10 @@ export async function startMockEnvironment(
       ? {
           rateLimit: {
             limit: Math.max(1, Math.floor(suite.limits.rateLimitBurst / 2)),
-            windowMs: 1000,
+            // Long enough that a burst from a loaded machine lands in one window (a 1 s window
+            // let Adyen's 30 requests spread over two and never see a 429; issue 19), short
+            // enough that its Retry-After stays within the suite's wait.
+            windowMs: Math.min(4, suite.limits.maxRetryAfterSeconds) * 1000,
             key: (request: Request) => request.headers.get(CASE_HEADER) ?? "",
           },
         }

@@ -1,4 +1,5 @@
 import RandExpModule from "randexp";
+import { unicodePattern } from "./_unicode-pattern";
 
 // randexp is CommonJS with `exports.default`; under ESM interop the class may sit one level down.
 const RandExp = ((RandExpModule as unknown as { default?: typeof RandExpModule }).default ??
@@ -29,12 +30,9 @@ export function sampleForPattern(pattern: string): string | undefined {
 const samples = new Map<string, string | undefined>();
 
 function generate(pattern: string): string | undefined {
-  let regex: RegExp;
-  try {
-    regex = new RegExp(pattern, "u");
-  } catch {
-    return undefined;
-  }
+  const source = unicodePattern(pattern);
+  if (source === undefined) return undefined;
+  const regex = new RegExp(source, "u");
   for (const alphanumericFirst of [true, false]) {
     try {
       const generator = new RandExp(regex);

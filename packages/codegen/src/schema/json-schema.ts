@@ -1,4 +1,5 @@
 import type { OpenApiDocument } from "@synapseops/core";
+import { unicodePattern } from "./_unicode-pattern";
 
 /** The `$id` the converted document is registered under in Ajv. */
 export const DOCUMENT_ID = "urn:synapseops:openapi";
@@ -8,7 +9,8 @@ type Obj = { [key: string]: unknown };
 /**
  * An OpenAPI schema as JSON Schema 2020-12 for Ajv: 3.0's `nullable` and boolean
  * `exclusiveMinimum`/`exclusiveMaximum` rewritten, and local `$ref`s made absolute against
- * {@link DOCUMENT_ID} so that any sub-schema compiles on its own. 3.1 schemas pass through but
+ * {@link DOCUMENT_ID} so that any sub-schema compiles on its own, and patterns in Unicode mode
+ * (see `unicodePattern`). 3.1 schemas pass through but
  * for the refs. Returns a new value; the input is not changed. With `origins`, each converted
  * object is mapped to the document object it came from (to point validation errors into the document).
  */
@@ -36,6 +38,11 @@ export function toJsonSchema(
     }
     if (key === "const" || key === "enum" || key === "default") {
       out[key] = value;
+      continue;
+    }
+    if (key === "pattern" && typeof value === "string") {
+      const pattern = unicodePattern(value);
+      if (pattern !== undefined) out.pattern = pattern;
       continue;
     }
     // `oneOf` is checked as `anyOf`: real documents' branches often overlap (Cat and Dog both fit

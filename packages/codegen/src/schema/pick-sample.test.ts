@@ -94,3 +94,30 @@ describe("pickSample: documented examples only when they validate", () => {
     }
   });
 });
+
+describe("pickSample: values no schema admits are left out (issue 19, Visual Studio)", () => {
+  it("removes an optional property and array items whose enum breaks their type", () => {
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {},
+      components: {
+        schemas: {
+          Environment: {
+            type: "object",
+            required: ["id", "ports"],
+            properties: {
+              id: { type: "string" },
+              ownerType: { type: "integer", enum: ["0 (User)", "1 (Organization)"] },
+              ports: { type: "array", items: { type: "integer", enum: ["0 (Public)"] } },
+            },
+          },
+        },
+      },
+    } as unknown as OpenApiDocument;
+    const validator = createSchemaValidator(doc);
+    const schema = { $ref: "#/components/schemas/Environment" };
+    const picked = pickSample(doc, validator, schema, { direction: "response" });
+    expect(picked).toEqual({ valid: true, value: { id: "string", ports: [] } });
+  });
+});

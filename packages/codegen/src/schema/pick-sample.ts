@@ -53,30 +53,43 @@ export function pickSample(
 }
 
 /**
- * The sample with the properties the validator names left out, one at a time, until it fits
- * (undefined when it never does). Some schemas admit a property no value can hold — Azure's
- * `allOf` bases with `additionalProperties: {type: object}` turn every boolean of the derived
- * schema into a breach (issue 19, Graph RBAC's `allowGuestsSignIn`): a body without them still
- * conforms, a body with them cannot.
+ * The sample with what the validator names left out, one at a time, until it fits (undefined
+ * when it never does): a property deleted, an array element spliced out, and an object that
+ * misses a required property (it held no valid value) removed in turn. Some schemas admit a
+ * property no value can hold — Azure's `allOf` bases with `additionalProperties: {type: object}`
+ * turn every boolean of the derived schema into a breach (issue 19, Graph RBAC's
+ * `allowGuestsSignIn`), Visual Studio's `{type: integer, enum: ["0 (User)"]}` — a body without
+ * them still conforms, a body with them cannot.
  */
 function pruneToFit(validator: SchemaValidator, schema: unknown, sample: unknown): unknown {
   if (sample === null || typeof sample !== "object") return undefined;
   const value = structuredClone(sample);
-  for (let attempt = 0; attempt < 32; attempt++) {
+  for (let attempt = 0; attempt < 64; attempt++) {
     const problem = validator.validate(schema, value)[0];
     if (!problem) return value;
     const path = problem.path
       .split("/")
       .slice(1)
       .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
-    const key = path.pop();
-    if (key === undefined) return undefined;
-    const parent = path.reduce<unknown>((node, part) => (node as Obj | null)?.[part], value);
-    if (parent === null || typeof parent !== "object" || Array.isArray(parent) || !(key in parent))
-      return undefined;
-    delete (parent as Obj)[key];
+    if (!removeAt(value, path)) return undefined;
   }
   return undefined;
+}
+
+/** Removes what a path points at (not the root): false when nothing is there. */
+function removeAt(root: unknown, path: readonly string[]): boolean {
+  const key = path.at(-1);
+  if (key === undefined) return false;
+  const parent = path.slice(0, -1).reduce<unknown>((node, part) => (node as Obj | null)?.[part], root);
+  if (Array.isArray(parent)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0 || index >= parent.length) return false;
+    parent.splice(index, 1);
+    return true;
+  }
+  if (parent === null || typeof parent !== "object" || !(key in parent)) return false;
+  delete (parent as Obj)[key];
+  return true;
 }
 
 /** Whether a sample of the schema's required tree could break it: combinators, or examples and defaults the sampler would copy unchecked. */

@@ -147,3 +147,67 @@ describe("sampleFromSchema: optional strings no value fits", () => {
     expect(value.raw).toBe("YWJj");
   });
 });
+
+describe("sampleFromSchema on the full corpus's classes (issue 19)", () => {
+  const doc = {
+    openapi: "3.0.3",
+    info: { title: "t", version: "1" },
+    paths: {},
+    components: {
+      schemas: {
+        StatusBase: {
+          type: "object",
+          required: ["channel", "status"],
+          properties: { status: { type: "string", enum: ["submitted"] } },
+        },
+        SmsStatus: {
+          allOf: [
+            { $ref: "#/components/schemas/StatusBase" },
+            { properties: { channel: { type: "string", enum: ["sms"] } } },
+          ],
+        },
+        Picture: {
+          type: "object",
+          required: ["active", "size", "tags"],
+          properties: {
+            active: { type: "boolean", example: "true" },
+            size: { type: "integer", example: "large", default: 3 },
+            tags: { type: "array", items: { type: "string" }, example: "a,b" },
+          },
+        },
+      },
+    },
+  } as unknown as OpenApiDocument;
+  const validator = createSchemaValidator(doc);
+
+  it("fills a property one allOf part defines and another requires (Nexmo's `channel`)", () => {
+    const schema = { $ref: "#/components/schemas/SmsStatus" };
+    const value = sampleFromSchema(doc, schema, { optionalProperties: false });
+    expect(value).toEqual({ channel: "sms", status: "submitted" });
+    expect(validator.validate(schema, value)).toEqual([]);
+  });
+
+  it("keeps an enum's value where another allOf part defines the property loosely (GitHub)", () => {
+    const schema = {
+      allOf: [
+        {
+          type: "object",
+          properties: { reason: { type: "string", nullable: true, enum: ["resolved", null] } },
+        },
+        { type: "object", properties: { reason: { type: "string", nullable: true } } },
+      ],
+    };
+    const value = sampleFromSchema(doc, schema);
+    expect(value).toEqual({ reason: "resolved" });
+    expect(validator.validate(schema, value)).toEqual([]);
+  });
+
+  it("takes no example of another type than its schema's (Vimeo's `active: \"true\"`)", () => {
+    const schema = { $ref: "#/components/schemas/Picture" };
+    const value = sampleFromSchema(doc, schema) as Record<string, unknown>;
+    expect(value.active).toBe(true);
+    expect(value.size).toBe(3);
+    expect(Array.isArray(value.tags)).toBe(true);
+    expect(validator.validate(schema, value)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import { sampleForPattern } from "./_pattern";
+import { unicodePattern } from "./_unicode-pattern";
 
 type Obj = { [key: string]: unknown };
 
@@ -118,13 +119,34 @@ function sampleResolved(
   const useExamples = options.useExamples !== false;
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
-    return schema.enum.find((value) => value !== null) ?? schema.enum[0];
+    return (
+      schema.enum.find((value) => value !== null && fitsType(schema, value)) ??
+      schema.enum.find((value) => value !== null) ??
+      schema.enum[0]
+    );
   }
-  if (useExamples && schema.example !== undefined) return schema.example;
-  if (useExamples && Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
-  if (useExamples && schema.default !== undefined) return schema.default;
+  if (useExamples) {
+    const given = [
+      schema.example,
+      ...(Array.isArray(schema.examples) ? schema.examples : []),
+      schema.default,
+    ];
+    // An example of another type than its schema's (Vimeo's `active: {type: boolean, example:
+    // "true"}`) is no sample: the body would break its own schema (issue 19).
+    const example = given.find((value) => value !== undefined && fitsType(schema, value));
+    if (example !== undefined) return example;
+  }
   if (Array.isArray(schema.allOf)) {
-    const parts = schema.allOf.map((part) => sample(doc, part, options, depth, stack));
+    // One part's `required` can name a property another part defines (Nexmo's status base
+    // requires `channel`, each channel's part gives its enum; issue 19): each part fills the
+    // names any part requires, and the defining part's value wins over a bare required filler.
+    const defs = schema.allOf.map((part) => (resolveRef<Obj>(doc, part) ?? {}) as Obj);
+    const required = new Set(
+      [schema, ...defs].flatMap((s) => (Array.isArray(s.required) ? (s.required as string[]) : [])),
+    );
+    const parts = schema.allOf.map((part, i) =>
+      sample(doc, requiring(part, defs[i]!, required), options, depth, stack),
+    );
     // A part cut by a cycle leaves its required properties out: no sample rather than one that
     // breaks the schema, so an optional property holding it is left out (issue 19: Bing's
     // `thumbnail.image` without `_type`).
@@ -134,12 +156,24 @@ function sampleResolved(
     const base = Object.keys(own).some((k) => k === "properties" || k === "type")
       ? sampleResolved(doc, own, options, depth, stack)
       : undefined;
-    if (
-      [base, ...parts].every(
-        (p) => p === undefined || (typeof p === "object" && p !== null && !Array.isArray(p)),
-      )
-    ) {
-      return Object.assign({}, ...[base, ...parts].filter((p) => p !== undefined));
+    const values = [base, ...parts];
+    if (values.every((p) => p === undefined || (typeof p === "object" && p !== null && !Array.isArray(p)))) {
+      const merged: Obj = Object.assign({}, ...values.filter((p) => p !== undefined));
+      // Where several parts define a property, a value from an enum or const fits the looser
+      // parts too (GitHub's `active_lock_reason`: an enum in one part, a plain string in another).
+      const enumerated = new Set<string>();
+      [own, ...defs].forEach((def, i) => {
+        const value = values[i] as Obj | undefined;
+        for (const [key, raw] of Object.entries((def.properties ?? {}) as Obj)) {
+          if (!value || !(key in value)) continue;
+          const property = (resolveRef<Obj>(doc, raw) ?? {}) as Obj;
+          const fixed = Array.isArray(property.enum) || property.const !== undefined;
+          if (enumerated.has(key) && !fixed) continue;
+          merged[key] = value[key];
+          if (fixed) enumerated.add(key);
+        }
+      });
+      return merged;
     }
     return parts.find((p) => p !== undefined) ?? base;
   }
@@ -193,6 +227,36 @@ function sampleResolved(
  */
 export function impliedType(schema: Obj): string | undefined {
   return pickType(schema);
+}
+
+/** An `allOf` part that also requires the names other parts require, when it defines them. */
+function requiring(raw: unknown, part: Obj, required: ReadonlySet<string>): unknown {
+  const properties = (part.properties ?? {}) as Obj;
+  const own = Array.isArray(part.required) ? (part.required as string[]) : [];
+  const missing = [...required].filter((name) => name in properties && !own.includes(name));
+  return missing.length === 0 ? raw : { ...part, required: [...own, ...missing] };
+}
+
+/** Whether a value has the schema's (implied) type; a schema with no type takes anything. */
+function fitsType(schema: Obj, value: unknown): boolean {
+  if (value === null)
+    return schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes("null"));
+  switch (pickType(schema)) {
+    case "boolean":
+      return typeof value === "boolean";
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "string":
+      return typeof value === "string";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && !Array.isArray(value);
+    default:
+      return true;
+  }
 }
 
 function pickType(schema: Obj): string | undefined {
@@ -289,9 +353,21 @@ function sampleString(schema: Obj): string {
   }
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
-  if (value.length < min) value = value.padEnd(min, "x");
+  if (value.length < min) value = lengthened(value, min, schema);
   if (value.length > max) value = value.slice(0, max);
   return value;
+}
+
+/**
+ * A sample padded to `min` characters, keeping its pattern: repeating its last character first
+ * (AWS's `^(dra-[0-9a-f]{8,})$` with `minLength: 13` wants `dra-000000000`, not `dra-00000000x`;
+ * issue 19), then the first, then `x`.
+ */
+function lengthened(value: string, min: number, schema: Obj): string {
+  const regex = typeof schema.pattern === "string" ? compiledPattern(schema.pattern) : undefined;
+  const fills = [value.at(-1), value[0], "x"].filter((c): c is string => c !== undefined);
+  const candidates = fills.map((fill) => value.padEnd(min, fill));
+  return candidates.find((candidate) => !regex || regex.test(candidate)) ?? candidates.at(-1)!;
 }
 
 /** Compiled patterns by source (null: JavaScript cannot compile it): big documents repeat them. */
@@ -300,11 +376,8 @@ const compiledPatterns = new Map<string, RegExp | null>();
 function compiledPattern(pattern: string): RegExp | undefined {
   let regex = compiledPatterns.get(pattern);
   if (regex === undefined) {
-    try {
-      regex = new RegExp(pattern, "u");
-    } catch {
-      regex = null;
-    }
+    const source = unicodePattern(pattern);
+    regex = source === undefined ? null : new RegExp(source, "u");
     compiledPatterns.set(pattern, regex);
   }
   return regex ?? undefined;

@@ -1,4 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
+import { answersWithBody } from "../../_http";
 import { pickSample } from "../../schema/pick-sample";
 import { impliedType, sampleFromSchema } from "../../schema/sample";
 import type { SchemaValidator } from "../../schema/validator";
@@ -34,7 +35,37 @@ export function formSample(doc: OpenApiDocument, validator: SchemaValidator, sch
       break;
     }
   }
-  return value;
+  return formReady(doc, schema, value) as Obj;
+}
+
+const TYPING_KEYWORDS = ["type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const"];
+
+/**
+ * A form body whose schema-less values are sent: their sample `{}` encodes to nothing in
+ * `a[b]=1` form, so a required field would read as missing — Twilio's `Data` ("a JSON string")
+ * and its `Types: {type: array, items: {}}` (issue 19). They carry `{}` as text instead. Every
+ * output that sends a form body (Postman, the contract tests, the readiness suites) uses this.
+ */
+export function formReady(doc: OpenApiDocument, schema: unknown, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const properties = resolveRef<Obj>(doc, schema)?.properties as Obj | undefined;
+  const typeless = (raw: unknown): boolean => {
+    const field = resolveRef<Obj>(doc, raw) ?? {};
+    return !TYPING_KEYWORDS.some((key) => key in field);
+  };
+  const empty = (field: unknown): boolean =>
+    field !== null && typeof field === "object" && Object.keys(field).length === 0;
+  const out: Obj = { ...(value as Obj) };
+  for (const [name, field] of Object.entries(out)) {
+    const fieldSchema = resolveRef<Obj>(doc, properties?.[name]) ?? {};
+    // SalesLoft's required `recording: {type: object}` with no properties: sent as `{}` too, which
+    // the mock reads back as JSON (issue 19).
+    const bare = typeless(fieldSchema) || (fieldSchema.type === "object" && !fieldSchema.properties);
+    if (bare && empty(field)) out[name] = JSON.stringify(field);
+    else if (Array.isArray(field) && typeless(fieldSchema.items))
+      out[name] = field.map((item) => (empty(item) ? JSON.stringify(item) : item));
+  }
+  return out;
 }
 
 /**
@@ -134,9 +165,11 @@ export function testScript(
       "});",
     );
   }
-  // 204, 205 and 304 carry no body whatever the document declares for them.
+  // 204, 205 and 304 carry no body whatever the document declares for them, nor does any
+  // answer to HEAD (Open Banking's `headAtms`; issue 19).
   const success = op.responses.find(
     (r) =>
+      answersWithBody(op) &&
       /^2/.test(r.status) &&
       !BODILESS_STATUSES.has(r.status) &&
       r.content.some((m) => /json/i.test(m.contentType)),
@@ -145,7 +178,9 @@ export function testScript(
   const schema = resolveRef<Obj>(doc, media?.schema);
   if (success && schema) {
     const type = impliedType(schema);
-    const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+    // `required` binds objects only: VTEX's `{type: array, required: [Id, …]}` is an array of
+    // anything with no required member (JSON Schema 2020-12 §10.3.2.3; issue 19).
+    const required = type === "object" && Array.isArray(schema.required) ? (schema.required as string[]) : [];
     if (type === "object" || type === "array") {
       lines.push(
         'pm.test("response has the documented shape", function () {',

@@ -6,7 +6,16 @@ import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
-import { checkedSample, deepPairs, pathValue, queryPairs, scalar, testScript, validSample } from "./_request";
+import {
+  checkedSample,
+  deepPairs,
+  formReady,
+  pathValue,
+  queryPairs,
+  scalar,
+  testScript,
+  validSample,
+} from "./_request";
 import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
 import type { PostmanOptions } from "./types";
 
@@ -88,9 +97,11 @@ function requestItem(
   const pathVariables: Obj[] = [];
   const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
   const path = sentPath(op.path);
+  // Empty segments are the document's too: TomTom's `/wms/` and `/wms//` are two operations, and
+  // `/health/` differs from `/health` to a strict server (issue 19).
   const segments = path
+    .replace(/^\//, "")
     .split("/")
-    .filter(Boolean)
     .map((segment) => {
       const whole = /^\{([^}]+)\}$/.exec(segment);
       if (whole) {
@@ -165,7 +176,7 @@ function requestItem(
     } else if (type === "application/x-www-form-urlencoded") {
       request.body = {
         mode: "urlencoded",
-        urlencoded: Object.entries((value ?? {}) as Obj)
+        urlencoded: Object.entries(formReady(doc, media?.schema ?? body.schema, value ?? {}) as Obj)
           .flatMap(([k, v]) => deepPairs(k, v))
           .map(([key, v]) => ({ key, value: v, type: "text" })),
       };
@@ -181,8 +192,6 @@ function requestItem(
       };
     }
   }
-  // `/health/` and `/health` are different paths to a strict server: keep a trailing slash.
-  if (path.length > 1 && path.endsWith("/")) segments.push("");
   const chosen = chosenRequirement(doc, op.security);
   // The other credentials of an AND requirement replace any same-named documented parameter.
   for (const [list, extra, fold] of [

@@ -1,5 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
-import { isIgnoredParameter, sendableRequestBody, sentPath } from "../../_http";
+import { isSentParameter, sendableRequestBody, sentPath } from "../../_http";
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
@@ -34,7 +34,7 @@ export function contractCase(
   const query: [string, string][] = [];
   const headers: Record<string, string> = {};
   for (const param of op.parameters) {
-    if ((!param.required && param.in !== "path") || isIgnoredParameter(param)) continue;
+    if (!isSentParameter(param)) continue;
     const value = validSample(doc, validator, param.schema, param.example);
     if (param.in === "path")
       path = path.replaceAll(`{${param.name}}`, pathValue(param.name, value, param.style, param.explode));

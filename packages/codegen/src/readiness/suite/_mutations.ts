@@ -15,14 +15,25 @@ export interface BodyMutation {
 const NOT_IN_ENUM = "synapseops-not-in-enum";
 
 /** A value of another type than the schema's (a string for numbers/booleans/objects, a number for strings). */
-function wrongTypeValue(doc: OpenApiDocument, schema: unknown): unknown {
+function wrongTypeValue(doc: OpenApiDocument, schema: unknown, kind: "json" | "form"): unknown {
   const resolved = resolveRef<Obj>(doc, schema);
   const type = Array.isArray(resolved?.type) ? resolved?.type[0] : resolved?.type;
   if (type === "string") return { synapseops: "not a string" };
   if (type === "integer" || type === "number" || type === "boolean") return "not-a-number";
+  // In a form, `data=x` is a one-item list: a string is no wrong type for a list of strings
+  // (SalesLoft's `data`; issue 19).
+  if (type === "array" && kind === "form" && takesText(doc, resolved?.items)) return undefined;
   if (type === "array") return "not-an-array";
   if (type === "object" || resolved?.properties) return "not-an-object";
   return undefined;
+}
+
+/** Whether a list item schema accepts a bare string (a string type, or no type nor properties). */
+function takesText(doc: OpenApiDocument, items: unknown): boolean {
+  const resolved = resolveRef<Obj>(doc, items) ?? {};
+  const type = resolved.type;
+  if (type === undefined) return resolved.properties === undefined;
+  return type === "string" || (Array.isArray(type) && type.includes("string"));
 }
 
 /**
@@ -53,7 +64,7 @@ export function bodyMutations(
     }
   }
   for (const field of Object.keys(body)) {
-    const wrong = wrongTypeValue(doc, properties[field]);
+    const wrong = wrongTypeValue(doc, properties[field], kind);
     if (wrong === undefined) continue;
     const value = { ...body, [field]: wrong };
     if (invalid(value)) {

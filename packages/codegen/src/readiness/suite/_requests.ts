@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
+import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
 import { sendableRequestBody } from "../../_http";
-import { checkedSample, queryPairs } from "../../generators/postman/_request";
+import { checkedSample, formReady, queryPairs } from "../../generators/postman/_request";
 import { contractCase } from "../../generators/tests/index";
 import type { SchemaValidator } from "../../schema/validator";
 import { securitySchemes } from "../_credentials";
@@ -70,26 +70,6 @@ export function sampleRequest(
     body: { kind, schema, value, contentType: declared.contentType },
     satisfiable: sample.valid,
   };
-}
-
-/**
- * A form body whose schema-less fields are sent: their sample `{}` encodes to nothing in
- * `a[b]=1` form, so a required one would read as missing (Twilio's `Data`, "a JSON string";
- * issue 19). They carry `{}` as text instead.
- */
-function formReady(doc: OpenApiDocument, schema: unknown, value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const properties = resolveRef<{ properties?: Record<string, unknown> }>(doc, schema)?.properties ?? {};
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const [name, field] of Object.entries(out)) {
-    const fieldSchema = resolveRef<Record<string, unknown>>(doc, properties[name]) ?? {};
-    const typeless = !["type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const"].some(
-      (key) => key in fieldSchema,
-    );
-    const empty = field !== null && typeof field === "object" && Object.keys(field).length === 0;
-    if (typeless && empty) out[name] = JSON.stringify(field);
-  }
-  return out;
 }
 
 /** `query:<name>` / `header:<lower-case name>` of the API keys the operation's security names. */

@@ -1,5 +1,5 @@
 import type { OperationDescriptor } from "@synapseops/core";
-import { isCarriedInRequest, securitySchemes } from "../_credentials";
+import { credentialPlace, isCarriedInRequest, securitySchemes } from "../_credentials";
 import { usedSecuritySchemes } from "../_features";
 import type { CaseContext, CaseResponse, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, label } from "./_context";
@@ -173,16 +173,19 @@ function alternativeCases(context: BuildContext, names: readonly string[]): Gold
 }
 
 /**
- * The invalid credentials that leave a scheme out: its own, and for a scheme in the Authorization
- * header every other such scheme too — the header carries one credential, so a valid one of
- * another scheme would stand in for it.
+ * The invalid credentials that leave a scheme out: its own, and every other scheme's that goes
+ * to the same place — the Authorization header, or one API key parameter (FEC's `apiKey` and
+ * `ApiKeyQueryAuth`, both `api_key`; issue 19) — since a valid one there would stand in for it.
  */
 function invalidFor(
   schemes: Record<string, { type?: string; in?: string; name?: string }>,
   scheme: string,
 ): Record<string, string> {
-  const inHeader = (name: string): boolean => authorizationHeaders(schemes, { [name]: [] }) > 0;
-  const names = inHeader(scheme) ? Object.keys(schemes).filter(inHeader) : [scheme];
+  const place = credentialPlace(schemes[scheme]);
+  const names =
+    place === undefined
+      ? [scheme]
+      : Object.keys(schemes).filter((name) => credentialPlace(schemes[name]) === place);
   return Object.fromEntries(names.map((name) => [name, INVALID_CREDENTIAL]));
 }
 

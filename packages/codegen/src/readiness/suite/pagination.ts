@@ -51,6 +51,7 @@ export function paginationCases(context: BuildContext): CategoryCases {
         let offset = 0;
         let page = 1;
         let total: number | undefined;
+        let firstSize: number | undefined;
         for (let index = 0; index < context.limits.maxPages; index++) {
           const response = await ctx.send(request);
           if (response.status < 200 || response.status >= 300)
@@ -82,10 +83,15 @@ export function paginationCases(context: BuildContext): CategoryCases {
               );
             seen.set(identity, index + 1);
           }
+          // Without a size of its own, the first page's is the size: a shorter page is the last.
+          // A list whose schema forbids an empty page (discourse's `minItems: 1`) has no other
+          // way to say it ended (issue 19).
+          if (index === 0) firstSize = items.length;
+          const size = limit ?? firstSize;
           const next: NextPage = nextPage(shape, response, items, {
             offset,
             page,
-            ...(limit !== undefined ? { limit } : {}),
+            ...(size !== undefined ? { limit: size } : {}),
           });
           if (!next) {
             if (total !== undefined && seen.size !== total)
