@@ -6,11 +6,11 @@
  * the same workers with no limit. Rounds alternate the two sides; medians are reported.
  */
 import { randomUUID } from "node:crypto";
-import { createRuntime, defineConnector, type Runtime, silentLogger } from "@synapseops/core";
+import { createRuntime, type Runtime, silentLogger } from "@synapseops/core";
 import { bullmqQueue } from "@synapseops/core/bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { z } from "zod";
+import { countingTarget, keyedBlueprint } from "./_durable-fixtures";
 
 const TENANTS = 50;
 
@@ -23,23 +23,12 @@ export interface LimitsThroughput {
 /** Three workers on their own schema and prefix; `limited` turns recordLimits on. */
 async function workers(pgUrl: string, redis: { host: string; port: number }, name: string, limited: boolean) {
   const { postgresStore } = await import("@synapseops/core/postgres");
-  let written = 0;
-  const target = defineConnector({
-    type: "bench-limits-target",
-    version: "1.0.0",
-    configSchema: z.object({}),
-    capabilities: {
-      async write() {
-        written += 1;
-        return undefined;
-      },
-    },
-  });
+  const target = countingTarget();
   const runtimes: Runtime[] = Array.from({ length: 3 }, () =>
     createRuntime({
       store: postgresStore({ connectionString: pgUrl }, { schema: name }),
       queue: bullmqQueue({ connection: redis, prefix: name, concurrency: 4 }),
-      connectors: [target],
+      connectors: [target.connector],
       logger: silentLogger(),
       recordConcurrency: 8,
       batchSize: 100,
@@ -49,35 +38,20 @@ async function workers(pgUrl: string, redis: { host: string; port: number }, nam
     }),
   );
   const first = runtimes[0]!;
-  const project = await first.projects.create({ name: "bench-limits" });
-  const ref = await first.connectorRefs.put(project.id, { type: "bench-limits-target", name: "sink" });
-  const blueprint = await first.blueprints.create(project.id, {
-    name: "bench-limits",
-    body: {
-      source: { connector: ref.id },
-      target: { connector: ref.id },
-      idempotencyKey: "id",
-      mappings: [{ id: "identity", expression: "$" }],
-      steps: [
-        { id: "map", kind: "map", mapping: "identity" },
-        { id: "send", kind: "send", connector: ref.id },
-      ],
-    },
-  });
-  await first.blueprints.approve(blueprint.id);
+  const blueprintId = await keyedBlueprint(first);
   return {
     async measure(count: number, round: string): Promise<number> {
       const records = Array.from({ length: count }, (_, i) => ({
         id: `${round}-${i}`,
         tenant: `t${i % TENANTS}`,
       }));
-      const before = written;
+      const before = target.written();
       const started = Date.now();
-      const run = await first.runs.start(blueprint.id, { records });
+      const run = await first.runs.start(blueprintId, { records });
       const done = await first.runs.wait(run.id, { timeoutMs: 300_000 });
       const elapsed = Date.parse(done.finishedAt ?? new Date().toISOString()) - started;
-      if (done.status !== "SUCCEEDED" || written - before !== count)
-        throw new Error(`${name}: run ended ${done.status}, ${written - before} writes of ${count}`);
+      if (done.status !== "SUCCEEDED" || target.written() - before !== count)
+        throw new Error(`${name}: run ended ${done.status}, ${target.written() - before} writes of ${count}`);
       return (count / elapsed) * 1000;
     },
     async close() {

@@ -14,10 +14,10 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { createRuntime, defineConnector, type Runtime, silentLogger } from "@synapseops/core";
+import { createRuntime, type Runtime, silentLogger } from "@synapseops/core";
 import { type Runner, run as runGraphileWorker } from "graphile-worker";
 import pg from "pg";
-import { z } from "zod";
+import { countingTarget, keyedBlueprint } from "./_durable-fixtures";
 import { emit, percentile } from "./_report";
 
 const SUITE = "durable";
@@ -77,48 +77,22 @@ async function xactCommits(admin: pg.Client, database: string): Promise<number> 
 /** Ours: one record ingested, waited for. */
 async function oursEngine(database: string): Promise<Engine> {
   const { postgresStore } = await import("@synapseops/core/postgres");
-  let written = 0;
-  const target = defineConnector({
-    type: "bench-webhook-target",
-    version: "1.0.0",
-    configSchema: z.object({}),
-    capabilities: {
-      async write() {
-        written += 1;
-        return undefined;
-      },
-    },
-  });
+  const target = countingTarget();
   const pool = new pg.Pool({ connectionString: urlFor(database), max: POOL });
   const runtime: Runtime = createRuntime({
     store: postgresStore({ pool }),
-    connectors: [target],
+    connectors: [target.connector],
     logger: silentLogger(),
   });
-  const project = await runtime.projects.create({ name: "bench" });
-  const ref = await runtime.connectorRefs.put(project.id, { type: "bench-webhook-target", name: "sink" });
-  const blueprint = await runtime.blueprints.create(project.id, {
-    name: "webhook",
-    body: {
-      source: { connector: ref.id },
-      target: { connector: ref.id },
-      idempotencyKey: "id",
-      mappings: [{ id: "identity", expression: "$" }],
-      steps: [
-        { id: "map", kind: "map", mapping: "identity" },
-        { id: "send", kind: "send", connector: ref.id },
-      ],
-    },
-  });
-  await runtime.blueprints.approve(blueprint.id);
+  const blueprintId = await keyedBlueprint(runtime);
   return {
     name: "ours",
     database,
     async arrive(id) {
-      const before = written;
-      const run = await runtime.runs.ingest(blueprint.id, { record: { id, amount: 1 } });
+      const before = target.written();
+      const run = await runtime.runs.ingest(blueprintId, { record: { id, amount: 1 } });
       const done = await runtime.runs.wait(run.id, { timeoutMs: 60_000 });
-      if (done.status !== "SUCCEEDED" || written === before)
+      if (done.status !== "SUCCEEDED" || target.written() === before)
         throw new Error(`ours: run ended ${done.status}`);
     },
     async close() {

@@ -24,20 +24,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import {
-  type BlueprintBodyInput,
-  createRuntime,
-  defineConnector,
-  type RunQueue,
-  type Runtime,
-  silentLogger,
-} from "@synapseops/core";
+import { createRuntime, type RunQueue, silentLogger } from "@synapseops/core";
 import { bullmqQueue } from "@synapseops/core/bullmq";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { z } from "zod";
+import { countingTarget, keyedBlueprint } from "./_durable-fixtures";
 import { emit, median, percentile } from "./_report";
 import { limitsThroughput } from "./durable-limits";
 import { scheduleFireLatencies } from "./durable-schedules";
@@ -73,23 +66,6 @@ interface Contender {
   close(): Promise<void>;
 }
 
-/** An empty target that counts writes. */
-function countingTarget() {
-  let written = 0;
-  const connector = defineConnector({
-    type: "bench-target",
-    version: "1.0.0",
-    configSchema: z.object({}),
-    capabilities: {
-      async write() {
-        written += 1;
-        return undefined;
-      },
-    },
-  });
-  return { connector, written: () => written };
-}
-
 /** A runtime on the PostgreSQL store (`schema`), with the queue given and the bench's limits. */
 function benchRuntime(
   schema: string,
@@ -105,25 +81,6 @@ function benchRuntime(
     batchSize: BATCH,
     ...(queue ? { queue } : {}),
   });
-}
-
-/** An approved identity blueprint keyed on `id`, sending to the counting target. */
-async function keyedBlueprint(runtime: Runtime): Promise<string> {
-  const project = await runtime.projects.create({ name: "bench" });
-  const ref = await runtime.connectorRefs.put(project.id, { type: "bench-target", name: "sink" });
-  const body: BlueprintBodyInput = {
-    source: { connector: ref.id },
-    target: { connector: ref.id },
-    idempotencyKey: "id",
-    mappings: [{ id: "identity", expression: "$" }],
-    steps: [
-      { id: "map", kind: "map", mapping: "identity" },
-      { id: "send", kind: "send", connector: ref.id },
-    ],
-  };
-  const blueprint = await runtime.blueprints.create(project.id, { name: "bench", body });
-  await runtime.blueprints.approve(blueprint.id);
-  return blueprint.id;
 }
 
 /**
