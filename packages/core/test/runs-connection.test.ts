@@ -7,6 +7,7 @@ import {
   defineConnector,
   memoryStore,
   NotFoundError,
+  type Runtime,
   staticKeyProvider,
   ValidationError,
 } from "@synapseops/core";
@@ -36,6 +37,23 @@ function keyedTarget() {
   return { connector, calls };
 }
 
+/** An approved blueprint that sends every record to a ref of connector `type` (one attempt unless `retried`). */
+async function pushBlueprint(runtime: Runtime, type: string, options: { retried?: boolean } = {}) {
+  const project = await runtime.projects.create({ name: "per-customer" });
+  const ref = await runtime.connectorRefs.put(project.id, { type, name: type });
+  const policy = options.retried ? {} : { policy: { retry: { maxAttempts: 1 } } };
+  const blueprint = await runtime.blueprints.create(project.id, {
+    name: "push",
+    body: {
+      source: { connector: ref.id },
+      target: { connector: ref.id },
+      steps: [{ id: "push", kind: "send", connector: ref.id, ...policy }],
+    },
+  });
+  await runtime.blueprints.approve(blueprint.id);
+  return { project, ref, blueprint };
+}
+
 async function setup() {
   const target = keyedTarget();
   const runtime = createRuntime({
@@ -43,17 +61,7 @@ async function setup() {
     connectors: [target.connector],
     connections: { keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]) },
   });
-  const project = await runtime.projects.create({ name: "per-customer" });
-  const ref = await runtime.connectorRefs.put(project.id, { type: "crm", name: "CRM" });
-  const blueprint = await runtime.blueprints.create(project.id, {
-    name: "push",
-    body: {
-      source: { connector: ref.id },
-      target: { connector: ref.id },
-      steps: [{ id: "push", kind: "send", connector: ref.id, policy: { retry: { maxAttempts: 1 } } }],
-    },
-  });
-  await runtime.blueprints.approve(blueprint.id);
+  const { project, ref, blueprint } = await pushBlueprint(runtime, "crm");
   const connect = (customerId: string, apiKey: string) =>
     runtime.connections.create({ type: "apiKey", connectorRefId: ref.id, customerId, apiKey });
   return { runtime, project, ref, blueprint, target, connect };
@@ -210,17 +218,7 @@ describe("runs per customer connection", () => {
       },
     });
     try {
-      const project = await runtime.projects.create({ name: "two customers" });
-      const ref = await runtime.connectorRefs.put(project.id, { type: "api", name: "API" });
-      const blueprint = await runtime.blueprints.create(project.id, {
-        name: "push",
-        body: {
-          source: { connector: ref.id },
-          target: { connector: ref.id },
-          steps: [{ id: "push", kind: "send", connector: ref.id, policy: { retry: { maxAttempts: 1 } } }],
-        },
-      });
-      await runtime.blueprints.approve(blueprint.id);
+      const { ref, blueprint } = await pushBlueprint(runtime, "api");
       const connect = (customer: string) =>
         runtime.connections.create({
           type: "clientCredentials",
@@ -287,17 +285,7 @@ describe("limits per customer connection (issues 20 and 22)", () => {
       connections: { keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]) },
       recordLimits: { limits: [{ name: "per-connection", key: "run.connection", concurrency: 1 }] },
     });
-    const project = await runtime.projects.create({ name: "limited" });
-    const ref = await runtime.connectorRefs.put(project.id, { type: "crm", name: "CRM" });
-    const blueprint = await runtime.blueprints.create(project.id, {
-      name: "push",
-      body: {
-        source: { connector: ref.id },
-        target: { connector: ref.id },
-        steps: [{ id: "push", kind: "send", connector: ref.id }],
-      },
-    });
-    await runtime.blueprints.approve(blueprint.id);
+    const { ref, blueprint } = await pushBlueprint(runtime, "crm", { retried: true });
     const [a, b] = await Promise.all(
       ["acme", "globex"].map((customerId) =>
         runtime.connections.create({
