@@ -69,14 +69,25 @@ export function cookieValue(header: string | null | undefined, name: string): st
 }
 
 /**
+ * Whether a name can name an HTTP header: a field name is a token (RFC 9110 §5.1, §5.6.2). No
+ * client can send `ADVICEment API Key` (rapidapi's dynamicdocs; fetch and Postman refuse it, and
+ * the mock's `Headers.get` threw: a 500), so nothing may require it (issue 19).
+ */
+export function isHeaderName(name: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name);
+}
+
+/**
  * Parameters a server never reads as documented (issue 19): OpenAPI 3 §4.8.12.1 says header
  * parameters named `Accept`, `Content-Type` or `Authorization` SHALL be ignored (content
- * negotiation and security schemes own those headers), and a parameter without a name names
- * nothing (`Headers.get("")` even throws).
+ * negotiation and security schemes own those headers), a parameter without a name names
+ * nothing (`Headers.get("")` even throws), and a header name that is no HTTP token cannot be sent.
  */
 export function isIgnoredParameter(param: { in: string; name: string }): boolean {
   return (
-    param.name === "" || (param.in === "header" && /^(accept|content-type|authorization)$/i.test(param.name))
+    param.name === "" ||
+    (param.in === "header" &&
+      (/^(accept|content-type|authorization)$/i.test(param.name) || !isHeaderName(param.name)))
   );
 }
 

@@ -1,5 +1,6 @@
 import type { OpenApiDocument, OperationDescriptor } from "@synapseops/core";
 import { cookieValue } from "../_http";
+import { isCarriedInRequest } from "../readiness/_credentials";
 
 /**
  * Whether a request carries credentials for at least one of the operation's security
@@ -43,9 +44,9 @@ export function hasCredentials(
       if (headerHolds !== undefined && usesAuthorization(scheme)) return headerHolds;
       const expected = accepted[name];
       if (scheme.type === "apiKey") {
-        // A key scheme without a name says nowhere to carry it (and `Headers.get("")` throws):
-        // like mutual TLS, nothing a request can show (issue 19).
-        if (!scheme.name) return true;
+        // A key scheme without a name, or in a header no request can name (`Headers.get("")`
+        // throws): like mutual TLS, nothing a request can show (issue 19).
+        if (!scheme.name || !isCarriedInRequest(scheme)) return true;
         const value =
           scheme.in === "query"
             ? query.get(scheme.name)

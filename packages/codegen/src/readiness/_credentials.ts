@@ -1,4 +1,5 @@
 import type { OpenApiDocument, OperationDescriptor } from "@synapseops/core";
+import { isHeaderName } from "../_http";
 
 type Scheme = { type?: string; in?: string; name?: string; scheme?: string };
 
@@ -9,10 +10,13 @@ export function securitySchemes(doc: OpenApiDocument): Record<string, Scheme> {
 
 /**
  * Whether a request can carry (or leave out) a credential of the scheme: not for mutual TLS
- * (the connection carries it) nor an API key without a name (issue 19).
+ * (the connection carries it), an API key without a name, nor one in a header whose name is no
+ * HTTP token (rapidapi's `ADVICEment API Key`; issue 19).
  */
 export function isCarriedInRequest(scheme: Scheme | undefined): boolean {
-  return scheme?.type !== "mutualTLS" && !(scheme?.type === "apiKey" && !scheme.name);
+  if (scheme?.type === "mutualTLS") return false;
+  if (scheme?.type !== "apiKey") return true;
+  return !!scheme.name && (scheme.in === "query" || scheme.in === "cookie" || isHeaderName(scheme.name));
 }
 
 /**
@@ -26,7 +30,7 @@ export function placeCredential(
   query: [string, string][],
 ): void {
   if (scheme.type === "apiKey") {
-    if (!scheme.name) return;
+    if (!scheme.name || !isCarriedInRequest(scheme)) return;
     if (scheme.in === "query") {
       // The key replaces a same-named query parameter the sample filled in: sent once (issue 19).
       for (let i = query.length - 1; i >= 0; i--) if (query[i]![0] === scheme.name) query.splice(i, 1);
@@ -78,7 +82,7 @@ export function applyCredentials(
  */
 export function credentialPlace(scheme: Scheme | undefined): string | undefined {
   if (scheme?.type === "apiKey") {
-    if (!scheme.name) return undefined;
+    if (!scheme.name || !isCarriedInRequest(scheme)) return undefined;
     const where = scheme.in ?? "header";
     return `${where}:${where === "header" ? scheme.name.toLowerCase() : scheme.name}`;
   }

@@ -529,3 +529,53 @@ describe("API keys ANDed in one place (issue 19, FEC)", () => {
     );
   }, 60_000);
 });
+
+describe("header names no request can send (issue 19, rapidapi's dynamicdocs)", () => {
+  // `ADVICEment API Key` is no HTTP token (RFC 9110 §5.1): fetch, Postman and `Headers.get`
+  // refuse it, and the mock answered 500. Neither the mock nor any output may require it.
+  const spaced = {
+    openapi: "3.0.3",
+    info: { title: "Spaced", version: "1" },
+    servers: [{ url: "http://spaced.example" }],
+    security: [{ spacedKey: [] }],
+    paths: {
+      "/documents": {
+        post: {
+          operationId: "compileDocument",
+          parameters: [{ name: "Odd Header", in: "header", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: json({ type: "object" }) },
+          responses: {
+            "200": { description: "compiled", content: json({ type: "object" }) },
+            "401": { description: "refused" },
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { spacedKey: { type: "apiKey", in: "header", name: "ADVICEment API Key" } },
+    },
+  } as unknown as OpenApiDocument;
+
+  it("the mock requires neither and answers 200, not 500", async () => {
+    const mock = createMockServer(spaced, { enforceSecurity: true, credentials: { spacedKey: "k" } });
+    const response = await mock.fetch("http://spaced.example/documents", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+  });
+
+  it("the golden suite sends neither and fails no case", async () => {
+    const suite = buildGoldenSuite(spaced, { retry: { attemptTimeoutMs: 500 } });
+    const run = await runSuite(suite, {
+      environment: { name: "mock", kind: "mock" },
+      store: memoryStore(),
+      projectId: "spaced",
+    });
+    expect(
+      run.results.filter((r) => r.status === "failed").map((r) => `${r.id}: ${r.failure?.message}`),
+    ).toEqual([]);
+    expect(run.results.some((r) => r.status === "passed")).toBe(true);
+  }, 60_000);
+});

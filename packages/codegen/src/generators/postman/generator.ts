@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
-import { sendableRequestBody, sentPath } from "../../_http";
+import { isIgnoredParameter, sendableRequestBody, sentPath } from "../../_http";
 import { isBinarySchema } from "../../schema/binary";
 import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
@@ -16,76 +16,11 @@ import {
   testScript,
   validSample,
 } from "./_request";
+import { chosenRequirement, credentialVariables } from "./_security";
 import { POSTMAN_SCHEMA_URL, postmanDefaults } from "./config";
 import type { PostmanOptions } from "./types";
 
 type Obj = Record<string, unknown>;
-
-/** Collection auth for a security scheme, with the variable that holds its credential. */
-function schemeAuth(name: string, scheme: Obj): Obj {
-  const variable = `{{${camelCase(name)}}}`;
-  if (scheme.type === "apiKey") {
-    const where = scheme.in === "query" ? "query" : "header";
-    return {
-      type: "apikey",
-      apikey: [
-        { key: "key", value: String(scheme.name ?? name), type: "string" },
-        { key: "value", value: variable, type: "string" },
-        { key: "in", value: where, type: "string" },
-      ],
-    };
-  }
-  if (scheme.type === "http" && String(scheme.scheme).toLowerCase() === "basic") {
-    return {
-      type: "basic",
-      basic: [
-        { key: "username", value: `{{${camelCase(name)}Username}}`, type: "string" },
-        { key: "password", value: `{{${camelCase(name)}Password}}`, type: "string" },
-      ],
-    };
-  }
-  return { type: "bearer", bearer: [{ key: "token", value: variable, type: "string" }] };
-}
-
-function authFor(doc: OpenApiDocument, security: readonly Record<string, string[]>[]): Obj | undefined {
-  return chosenRequirement(doc, security)?.auth;
-}
-
-/**
- * The requirement a request satisfies: the first whose first scheme is defined. Postman's `auth`
- * holds one scheme; the API keys of an AND requirement beyond it (two keys, a key and a bearer token)
- * are sent as explicit headers, query parameters or cookies beside it — else every request 401s (issue 19).
- */
-function chosenRequirement(
-  doc: OpenApiDocument,
-  security: readonly Record<string, string[]>[],
-): { auth: Obj; query: Obj[]; header: Obj[] } | undefined {
-  const schemes = (doc.components?.securitySchemes ?? {}) as Obj;
-  for (const requirement of security) {
-    // Postman's auth takes the scheme that owns Authorization (bearer, basic, oauth2); API keys go beside it.
-    const isKey = (n: string): boolean => resolveRef<Obj>(doc, schemes[n])?.type === "apiKey";
-    const [name, ...others] = Object.keys(requirement).sort((a, b) => Number(isKey(a)) - Number(isKey(b)));
-    if (name === undefined) return { auth: { type: "noauth" }, query: [], header: [] };
-    const scheme = resolveRef<Obj>(doc, schemes[name]);
-    if (!scheme) continue;
-    const query: Obj[] = [];
-    const header: Obj[] = [];
-    const cookies: string[] = [];
-    for (const other of others) {
-      const extra = resolveRef<Obj>(doc, schemes[other]);
-      // A second Authorization scheme cannot be sent beside the first: one header holds one.
-      if (extra?.type !== "apiKey") continue;
-      const variable = `{{${camelCase(other)}}}`;
-      const key = String(extra.name ?? other);
-      if (extra.in === "query") query.push({ key, value: variable });
-      else if (extra.in === "cookie") cookies.push(`${key}=${variable}`);
-      else header.push({ key, value: variable });
-    }
-    if (cookies.length) header.push({ key: "Cookie", value: cookies.join("; ") });
-    return { auth: schemeAuth(name, scheme), query, header };
-  }
-  return undefined;
-}
 
 function requestItem(
   doc: OpenApiDocument,
@@ -139,7 +74,7 @@ function requestItem(
   const header: Obj[] = [];
   for (const param of op.parameters) {
     if (param.in !== "query" && param.in !== "header") continue;
-    if (param.in === "header" && /^(authorization|content-type|accept)$/i.test(param.name)) continue;
+    if (isIgnoredParameter(param)) continue;
     const value = validSample(doc, validator, param.schema, param.example);
     const pairs =
       param.in === "query"
@@ -247,7 +182,7 @@ export function generatePostman(
   const validator = createSchemaValidator(doc);
   const wanted = options.operations ? new Set(options.operations) : undefined;
   const withTests = options.tests ?? postmanDefaults.tests;
-  const collectionAuth = authFor(doc, (doc.security ?? []) as Record<string, string[]>[]);
+  const collectionAuth = chosenRequirement(doc, (doc.security ?? []) as Record<string, string[]>[])?.auth;
   const folders = new Map<string, Obj[]>();
   const loose: Obj[] = [];
   for (const op of context.operations) {
@@ -272,15 +207,7 @@ export function generatePostman(
     ...loose,
   ];
   const variable: Obj[] = [{ key: "baseUrl", value: serverUrl(doc), type: "string" }];
-  for (const [name, raw] of Object.entries((doc.components?.securitySchemes ?? {}) as Obj)) {
-    const scheme = resolveRef<Obj>(doc, raw) ?? {};
-    if (scheme.type === "http" && String(scheme.scheme).toLowerCase() === "basic") {
-      variable.push(
-        { key: `${camelCase(name)}Username`, value: "user", type: "string" },
-        { key: `${camelCase(name)}Password`, value: "password", type: "secret" },
-      );
-    } else variable.push({ key: camelCase(name), value: "change-me", type: "secret" });
-  }
+  variable.push(...credentialVariables(doc));
   const id = createHash("sha256").update(context.inputHash).digest("hex");
   const collection = {
     info: {
