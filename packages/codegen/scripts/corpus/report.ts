@@ -37,6 +37,19 @@ function progressLines(sweep: SweepResult): string[] {
   ];
 }
 
+/**
+ * 5xx answers the document declares as an operation's only answer: the document's, not counted
+ * against the mock (scripts/corpus/documented-5xx.ts), and named so nothing is hidden.
+ */
+function documented5xxLine(docs: SweepResult["documents"]): string[] {
+  const declaring = docs.filter((d) => (d.documented5xx ?? 0) > 0);
+  if (declaring.length === 0) return [];
+  const total = declaring.reduce((a, d) => a + (d.documented5xx ?? 0), 0);
+  return [
+    `- 5xx answers the document declares as the operation's only answer (the document's, not the mock's): ${total}, in ${declaring.map((d) => `\`${d.id}\``).join(", ")}`,
+  ];
+}
+
 const pct = (a: number, b: number): string => (b === 0 ? "—" : `${((100 * a) / b).toFixed(1)} %`);
 
 /** The Markdown report. */
@@ -64,6 +77,7 @@ export function renderSweep(
         ]),
     `- mypy: ${sweep.options.checks.includes("mypy") ? (sweep.mypy ?? "not installed (checks skipped)") : "not in checks"}`,
     `- Mock 5xx answers to our own requests: ${docs.reduce((a, d) => a + d.mock5xx, 0)}`,
+    ...documented5xxLine(docs),
     `- Credentials sent to another origin: ${docs.reduce((a, d) => a + d.crossOriginCredentials, 0)}`,
     "",
     "| check | pass | fail | skipped | pass rate | pass rate (swagger-parser valid) |",

@@ -8,6 +8,7 @@ import {
 import { generateContractTests, generatePostman, generateSdkPython, generateSdkTs } from "../../src/index";
 import { firstLine, slug, spreadOperations, writeFiles } from "./_util";
 import { CrossOriginLedger } from "./cross-origin";
+import type { FiveXx } from "./documented-5xx";
 import { strictMypy } from "./mypy";
 import { newmanAgainstMock } from "./newman-check";
 import { readinessAgainstMock } from "./readiness-check";
@@ -53,7 +54,7 @@ export async function sweepDocument(
       result.checks[name] ??= { status: "pass" };
       return result.checks[name]?.status === "pass";
     } catch (error) {
-      result.mock5xx += (error as { mock5xx?: number }).mock5xx ?? 0;
+      count5xx(result, error as Partial<FiveXx>);
       result.checks[name] = { status: "fail", error: firstLine(error) };
       return false;
     }
@@ -99,12 +100,12 @@ export async function sweepDocument(
   const ledger = new CrossOriginLedger();
   await check("readiness", async () => {
     const run = readinessAgainstMock(loaded, ledger);
-    result.mock5xx += (await within(options.checkTimeoutMs, "readiness", run)).mock5xx;
+    count5xx(result, await within(options.checkTimeoutMs, "readiness", run));
   });
   await check("newman", async () => {
     if (collection === undefined) throw new Error("postman failed");
     const run = newmanAgainstMock(loaded, collection, ledger);
-    result.mock5xx += (await within(options.checkTimeoutMs, "newman", run)).mock5xx;
+    count5xx(result, await within(options.checkTimeoutMs, "newman", run));
   });
   result.crossOriginCredentials = ledger.count;
   const requested = options.enabled.has("readiness") || options.enabled.has("newman");
@@ -120,6 +121,12 @@ export async function sweepDocument(
       : { status: "fail", error: `${ledger.count} requests carried a credential to another origin` };
   result.ms = Math.round(performance.now() - started);
   return { result, ...(tsDir ? { tsDir } : {}) };
+}
+
+/** Adds a check's 5xx answers to the document's: the mock's own, and those the document declares. */
+function count5xx(result: DocumentResult, fiveXx: Partial<FiveXx>): void {
+  result.mock5xx += fiveXx.mock5xx ?? 0;
+  if (fiveXx.documented5xx) result.documented5xx = (result.documented5xx ?? 0) + fiveXx.documented5xx;
 }
 
 /**

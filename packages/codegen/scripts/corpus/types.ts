@@ -45,8 +45,13 @@ export interface DocumentResult {
   /** Whether swagger-parser validates the document (the denominator of the issue's goal). */
   valid: boolean | undefined;
   checks: Partial<Record<Check, CheckResult>>;
-  /** Mock 5xx answers to requests the suite or the collection made (injected retry faults excluded). */
+  /**
+   * Mock 5xx answers to requests the suite or the collection made (injected retry faults
+   * excluded), but for those below.
+   */
   mock5xx: number;
+  /** 5xx answers of operations that document only 5xx (appwrite's `500`): the document's, not the mock's. */
+  documented5xx?: number;
   /** Requests that carried a credential to another origin than the mock's. */
   crossOriginCredentials: number;
   ms: number;
