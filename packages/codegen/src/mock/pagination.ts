@@ -1,5 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
-import { type PaginationShape, schemaProperties } from "../readiness/_features";
+import { type PaginationShape, positionKind, schemaProperties } from "../readiness/_features";
 import type { SchemaValidator } from "../schema/validator";
 
 /** Items in the synthesised collection of a list operation. */
@@ -72,6 +72,45 @@ function deleteAt(target: unknown, path: readonly string[]): void {
 }
 
 /**
+ * The last page's next marker: the marker object null (Asana), else the field null, else absent,
+ * else empty — the first the list schema accepts. Each try starts from the sample's marker object,
+ * so its other members stay: apideck's `links` requires `current` beside `next`, and a `links`
+ * rebuilt as `{next: null}` broke the schema, the page fell back to the plain sample and page 3
+ * repeated page 1's first item (issue 19).
+ */
+function endMarker(
+  validator: SchemaValidator,
+  listSchema: unknown,
+  body: unknown,
+  nextField: readonly string[],
+): void {
+  const parent = nextField.slice(0, -1);
+  const original = clone(parent.reduce<unknown>((v, k) => (v as Obj | null | undefined)?.[k], body));
+  const restore = (): void => {
+    if (parent.length > 0) setAt(body, parent, clone(original));
+  };
+  const tries: (() => void)[] = [
+    ...(parent.length > 0 ? [() => setAt(body, parent, null)] : []),
+    () => {
+      restore();
+      setAt(body, nextField, null);
+    },
+    () => {
+      restore();
+      deleteAt(body, nextField);
+    },
+    () => {
+      restore();
+      setAt(body, nextField, "");
+    },
+  ];
+  for (const attempt of tries) {
+    attempt();
+    if (validator.validate(listSchema, body).length === 0) return;
+  }
+}
+
+/**
  * One page of a consistent page set for a list operation: a collection of distinct items
  * synthesised from the documented sample, sliced by the request's position (cursor token,
  * `starting_after` id, offset or page number) and size (its limit parameter, else 2), with the
@@ -100,21 +139,12 @@ export function mockPage(
   const size = Number.isInteger(limitValue) && limitValue > 0 ? limitValue : DEFAULT_PAGE_SIZE;
   const position = query.get(param);
   let offset = 0;
-  // A Link list with a page parameter numbers its pages; without one, the mock's own token. A
-  // next marker going back in an offset or page parameter (Red Hat's `links.next` + `offset`)
-  // counts too: a token there is no integer (issue 19).
-  const numbered =
-    shape.kind === "cursor" && shape.param
-      ? /^(offset|skip|start)$/i.test(shape.param)
-        ? "offset"
-        : /^(page|page_?number)$/i.test(shape.param)
-          ? "page"
-          : undefined
-      : undefined;
-  const positionKind = numbered ?? (shape.kind === "link" ? (shape.param ? "page" : "cursor") : shape.kind);
+  const kind = positionKind(shape);
+  // A number in a cursor's parameter (Red Hat's `links.next` + `offset`; issue 19).
+  const numbered = shape.kind === "cursor" && kind !== "cursor";
   if (position !== null) {
-    if (positionKind === "offset") offset = Math.max(0, Number(position) || 0);
-    else if (positionKind === "page") offset = Math.max(0, (Number(position) || 1) - 1) * size;
+    if (kind === "offset") offset = Math.max(0, Number(position) || 0);
+    else if (kind === "page") offset = Math.max(0, (Number(position) || 1) - 1) * size;
     else if (/^p\d+$/.test(position)) offset = Number(position.slice(1));
     else {
       // `starting_after=<id>`: the page after that item.
@@ -125,9 +155,9 @@ export function mockPage(
   const page = items.slice(offset, offset + size);
   const more = offset + size < items.length;
   const nextPosition =
-    positionKind === "offset"
+    kind === "offset"
       ? String(offset + size)
-      : positionKind === "page"
+      : kind === "page"
         ? String(offset / size + 2)
         : `p${offset + size}`;
   const nextUrl = new URL(requestUrl);
@@ -147,7 +177,7 @@ export function mockPage(
       // `format: uri` takes an absolute URL (NetBox's `next`): a relative one broke the page's own
       // schema, and the fallback sample pointed the client at https://example.com (issue 19).
       const absolute = typeof field?.format === "string" && /^(uri|url|iri)$/.test(field.format);
-      const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "") || numbered !== undefined;
+      const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "") || numbered;
       const marker =
         numbered && (fieldType === "integer" || fieldType === "number")
           ? Number(nextPosition)
@@ -157,14 +187,7 @@ export function mockPage(
               : `${nextUrl.pathname}${nextUrl.search}`
             : nextPosition;
       if (more) setAt(body, shape.nextField, marker);
-      else {
-        // The end: the marker object null (Asana), else the field null, else absent, else empty.
-        if (shape.nextField.length > 1) setAt(body, shape.nextField.slice(0, -1), null);
-        if (shape.nextField.length === 1 || validator.validate(listSchema, body).length > 0)
-          setAt(body, shape.nextField, null);
-        if (validator.validate(listSchema, body).length > 0) deleteAt(body, shape.nextField);
-        if (validator.validate(listSchema, body).length > 0) setAt(body, shape.nextField, "");
-      }
+      else endMarker(validator, listSchema, body, shape.nextField);
     }
   }
   if (listSchema !== undefined && validator.validate(listSchema, body).length > 0) return undefined;

@@ -44,6 +44,22 @@ export interface PaginationShape {
   itemsField?: string[];
 }
 
+/**
+ * How the position parameter counts: `offset` (items skipped), `page` (1-based page number), or
+ * `cursor` (an opaque token). A Link list with a page parameter numbers its pages; a next marker
+ * going back in an offset or page parameter (Red Hat's `links.next` + `offset`, metadapi's
+ * `links.next` + required `offset`) counts too. The mock serves and the suite starts walks by
+ * this one rule: the walk's first page was the sample's `offset=1`, an empty page (issue 19).
+ */
+export function positionKind(shape: PaginationShape): "offset" | "page" | "cursor" {
+  if (shape.kind === "cursor" && shape.param) {
+    if (/^(offset|skip|start)$/i.test(shape.param)) return "offset";
+    if (/^(page|page_?number)$/i.test(shape.param)) return "page";
+  }
+  if (shape.kind === "link") return shape.param ? "page" : "cursor";
+  return shape.kind;
+}
+
 /** The properties of an object schema, through `$ref`s and `allOf`. */
 export function schemaProperties(doc: OpenApiDocument, schema: unknown, depth = 0): Record<string, unknown> {
   const resolved = resolveRef<Obj>(doc, schema);

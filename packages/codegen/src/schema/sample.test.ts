@@ -210,4 +210,8 @@ describe("sampleFromSchema on the full corpus's classes (issue 19)", () => {
     expect(Array.isArray(value.tags)).toBe(true);
     expect(validator.validate(schema, value)).toEqual([]);
   });
+
+  it("samples a string for `format: \"\"`, which is no format (hhs.gov's required `q`)", () => {
+    expect(sampleFromSchema(doc, { type: "string", format: "" })).toBe("string");
+  });
 });

@@ -340,7 +340,9 @@ function sampleNumber(schema: Obj, type: string): number {
 
 function sampleString(schema: Obj): string {
   const format = typeof schema.format === "string" ? schema.format : undefined;
-  let value = (format && FORMAT_SAMPLES[format]) ?? "string";
+  // `format: ""` (hhs.gov) is no format: `"" && …` sampled an empty string, which a required
+  // query parameter cannot be (issue 19).
+  let value = (format ? FORMAT_SAMPLES[format] : undefined) ?? "string";
   if (typeof schema.pattern === "string") {
     const regex = compiledPattern(schema.pattern);
     if (regex && !regex.test(value)) {

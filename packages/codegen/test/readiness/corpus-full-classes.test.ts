@@ -34,7 +34,13 @@ import { paginationShape } from "../../src/readiness/_features";
 //   mock did not read back (400 "must be object");
 // - a "wrong type" string for a form list of strings (SalesLoft's `data`): `data=x` is a valid
 //   one-item list, so the validation case expected a refusal no server owes; and its required
-//   `recording: {type: object}` without properties encoded to nothing (400).
+//   `recording: {type: object}` without properties encoded to nothing (400);
+// - a next link in a marker object that requires another member (apideck's `links` requires
+//   `current`): the last page's `{next: null}` broke the schema, the mock fell back to its plain
+//   sample, and page 3 repeated page 1's item;
+// - a required `offset` beside a `links.next` URL (metadapi): the walk started at the sampled
+//   `offset=1`, an empty page, and then followed the plain sample's `next: "string"` (400);
+// - `format: ""` on a required query parameter (hhs.gov's `q`): sampled as an empty string (400).
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -306,6 +312,71 @@ const document = {
         },
       },
     },
+    "/listings": {
+      get: {
+        operationId: "listListings",
+        parameters: [
+          { name: "cursor", in: "query", schema: { type: "string" } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1 } },
+        ],
+        responses: {
+          "200": {
+            description: "a page of listings",
+            content: json({
+              type: "object",
+              required: ["data"],
+              properties: {
+                data: {
+                  type: "array",
+                  items: { type: "object", required: ["id"], properties: { id: { type: "string" } } },
+                },
+                links: {
+                  type: "object",
+                  required: ["current"],
+                  properties: { current: { type: "string" }, next: { type: "string" } },
+                },
+              },
+            }),
+          },
+        },
+      },
+    },
+    "/msa-groups": {
+      get: {
+        operationId: "listMsaGroups",
+        parameters: [
+          {
+            name: "limit",
+            in: "query",
+            required: true,
+            schema: { type: "integer", minimum: 1, maximum: 50 },
+          },
+          { name: "offset", in: "query", required: true, schema: { type: "integer", minimum: 0 } },
+          { name: "q", in: "query", required: true, schema: { type: "string", format: "" } },
+        ],
+        responses: {
+          "200": {
+            description: "a page of groups",
+            content: json({
+              type: "object",
+              properties: {
+                data: {
+                  type: "array",
+                  minItems: 1,
+                  items: {
+                    type: "object",
+                    required: ["msaCode"],
+                    properties: { msaCode: { type: "string" } },
+                  },
+                },
+                links: { type: "object", properties: { next: { type: "string" } } },
+              },
+            }),
+          },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -427,6 +498,14 @@ describe("the golden suite against its own mock on the full corpus's classes (is
     });
     expect(run.results.find((r) => r.id === "pagination:getSpins")?.status).toBe("passed");
     expect(run.results.find((r) => r.id === "pagination:listUsers")?.status).toBe("passed");
+  });
+
+  it("walks a cursor list whose marker object requires another member, and a required offset from 0", () => {
+    for (const id of ["pagination:listListings", "pagination:listMsaGroups"])
+      expect(run.results.find((r) => r.id === id)?.status, id).toBe("passed");
+    const first = run.results.find((r) => r.id === "pagination:listMsaGroups")?.exchanges[0]?.request.url;
+    expect(new URL(String(first), "http://x").searchParams.get("offset")).toBe("0");
+    expect(new URL(String(first), "http://x").searchParams.get("q")).toBe("string");
   });
 
   it("sends an optional Accept-Language with a valid value, not fetch's `*`", () => {

@@ -1,5 +1,5 @@
 import { resolveRef } from "@synapseops/core";
-import { type PaginationShape, paginationShape, schemaProperties } from "../_features";
+import { type PaginationShape, paginationShape, positionKind, schemaProperties } from "../_features";
 import { isSameOrigin, originOf } from "../_origin";
 import type { CaseRequest, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, label } from "./_context";
@@ -150,8 +150,9 @@ export function paginationCases(context: BuildContext): CategoryCases {
 
 /** The first page's position: page 1, offset 0, else the sample's own value (a cursor). */
 function firstPosition(shape: PaginationShape, query: readonly [string, string][]): string | undefined {
-  if (shape.kind === "page" || (shape.kind === "link" && shape.param)) return "1";
-  if (shape.kind === "offset") return "0";
+  const kind = positionKind(shape);
+  if (kind === "page") return "1";
+  if (kind === "offset") return "0";
   return query.find(([name]) => name === shape.param)?.[1];
 }
 
