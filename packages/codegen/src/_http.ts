@@ -33,6 +33,18 @@ export function sentPath(template: string): string {
   return hash < 0 ? template : template.slice(0, hash);
 }
 
+/**
+ * The names a path template's own query fills (`/search/articles?query={query}`, medium.com,
+ * with `query` declared `in: query`): a client fills them in the template and does not send
+ * them again in the query — `query={query}&query=startup` reached the mock as two values (400),
+ * and a request leaving the parameter out had to change the path itself (issue 19).
+ */
+export function templateQueryNames(template: string): Set<string> {
+  const sent = sentPath(template);
+  const at = sent.indexOf("?");
+  return new Set(at < 0 ? [] : [...sent.slice(at + 1).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!));
+}
+
 /** Whether a documented media range (`*\/*`, `image/*`) covers a content type. */
 export function mediaMatches(pattern: string, type: string): boolean {
   if (pattern === "*/*") return true;

@@ -40,7 +40,10 @@ import { paginationShape } from "../../src/readiness/_features";
 //   sample, and page 3 repeated page 1's item;
 // - a required `offset` beside a `links.next` URL (metadapi): the walk started at the sampled
 //   `offset=1`, an empty page, and then followed the plain sample's `next: "string"` (400);
-// - `format: ""` on a required query parameter (hhs.gov's `q`): sampled as an empty string (400).
+// - `format: ""` on a required query parameter (hhs.gov's `q`): sampled as an empty string (400);
+// - a query the path template writes for a parameter `in: query` (medium's
+//   `/search/articles?query={query}`): sent as `query={query}&query=startup` (400), and the
+//   validation case "left it out" while the template still carried it (200).
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -373,6 +376,16 @@ const document = {
               },
             }),
           },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
+    "/search/articles?query={query}": {
+      get: {
+        operationId: "searchArticles",
+        parameters: [{ name: "query", in: "query", required: true, schema: { type: "string" } }],
+        responses: {
+          "200": { description: "articles", content: json({ type: "object" }) },
           "400": { description: "bad request", content: json({ type: "object" }) },
         },
       },

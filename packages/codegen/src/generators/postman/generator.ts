@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
-import { isIgnoredParameter, sendableRequestBody, sentPath } from "../../_http";
+import { isIgnoredParameter, sendableRequestBody, sentPath, templateQueryNames } from "../../_http";
 import { isBinarySchema } from "../../schema/binary";
 import { camelCase, docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
@@ -31,6 +31,7 @@ function requestItem(
 ): Obj {
   const pathVariables: Obj[] = [];
   const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
+  const inTemplate = templateQueryNames(op.path);
   const path = sentPath(op.path);
   // Empty segments are the document's too: TomTom's `/wms/` and `/wms//` are two operations, and
   // `/health/` differs from `/health` to a strict server (issue 19).
@@ -59,6 +60,10 @@ function requestItem(
       }
       // A parameter inside a segment (`{name}.json`) gets its sample value inline.
       return segment.replace(/\{([^}]+)\}/g, (_, name: string) => {
+        // A query the template writes (`?query={query}`) is filled here, not sent again below.
+        const inQuery = inTemplate.has(name) ? params.get(`query:${name}`) : undefined;
+        if (inQuery)
+          return encodeURIComponent(scalar(validSample(doc, validator, inQuery.schema, inQuery.example)));
         const param = params.get(`path:${name}`);
         return param
           ? pathValue(
@@ -74,7 +79,7 @@ function requestItem(
   const header: Obj[] = [];
   for (const param of op.parameters) {
     if (param.in !== "query" && param.in !== "header") continue;
-    if (isIgnoredParameter(param)) continue;
+    if (isIgnoredParameter(param) || (param.in === "query" && inTemplate.has(param.name))) continue;
     const value = validSample(doc, validator, param.schema, param.example);
     const pairs =
       param.in === "query"

@@ -1,5 +1,5 @@
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
-import { isSentParameter, sendableRequestBody, sentPath } from "../../_http";
+import { isSentParameter, sendableRequestBody, sentPath, templateQueryNames } from "../../_http";
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
@@ -33,11 +33,14 @@ export function contractCase(
   let path = sentPath(op.path);
   const query: [string, string][] = [];
   const headers: Record<string, string> = {};
+  const inTemplate = templateQueryNames(op.path);
   for (const param of op.parameters) {
     if (!isSentParameter(param)) continue;
     const value = validSample(doc, validator, param.schema, param.example);
     if (param.in === "path")
       path = path.replaceAll(`{${param.name}}`, pathValue(param.name, value, param.style, param.explode));
+    else if (param.in === "query" && inTemplate.has(param.name))
+      path = path.replaceAll(`{${param.name}}`, encodeURIComponent(scalar(value)));
     else if (param.in === "query")
       query.push(
         ...(param.contentType

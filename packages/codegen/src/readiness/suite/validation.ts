@@ -1,4 +1,5 @@
 import type { OperationDescriptor } from "@synapseops/core";
+import { templateQueryNames } from "../../_http";
 import type { CaseContext, CaseRequest, CaseResponse, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, documentedResponse, label } from "./_context";
 import { bodyMutations } from "./_mutations";
@@ -49,7 +50,11 @@ export function invalidRequests(
   }
   // A required query parameter that is the operation's API key comes with the credential.
   const keys = apiKeyParameters(context.doc, op);
-  const required = op.parameters.find((p) => p.in === "query" && p.required && !keys.has(`query:${p.name}`));
+  // One the path template fills (medium's `?query={query}`) cannot be left out without another path.
+  const inTemplate = templateQueryNames(op.path);
+  const required = op.parameters.find(
+    (p) => p.in === "query" && p.required && !keys.has(`query:${p.name}`) && !inTemplate.has(p.name),
+  );
   if (required) {
     out.push({
       what: `no required query parameter "${required.name}"`,
