@@ -211,7 +211,14 @@ describe("sampleFromSchema on the full corpus's classes (issue 19)", () => {
     expect(validator.validate(schema, value)).toEqual([]);
   });
 
-  it("samples a string for `format: \"\"`, which is no format (hhs.gov's required `q`)", () => {
+  it('samples a string for `format: ""`, which is no format (hhs.gov\'s required `q`)', () => {
     expect(sampleFromSchema(doc, { type: "string", format: "" })).toBe("string");
+  });
+
+  it("lengthens a date-time to its minLength with fractional seconds (unicourt's 25 characters)", () => {
+    const schema = { type: "string", format: "date-time", minLength: 25, maxLength: 35 };
+    const value = sampleFromSchema(doc, schema);
+    expect(String(value)).toHaveLength(25);
+    expect(validator.validate(schema, value)).toEqual([]);
   });
 });

@@ -368,9 +368,28 @@ function sampleString(schema: Obj): string {
 function lengthened(value: string, min: number, schema: Obj): string {
   const regex = typeof schema.pattern === "string" ? compiledPattern(schema.pattern) : undefined;
   const fills = [value.at(-1), value[0], "x"].filter((c): c is string => c !== undefined);
-  const candidates = fills.map((fill) => value.padEnd(min, fill));
-  return candidates.find((candidate) => !regex || regex.test(candidate)) ?? candidates.at(-1)!;
+  const extra = min - value.length;
+  // A time is lengthened by fractional seconds, which keep its format: unicourt's `date-time`
+  // with `minLength: 25` was padded to `…00ZZZZZ`, which no validator accepts (issue 19).
+  const fraction =
+    TIME_END.test(value) && extra >= 2
+      ? [
+          value.replace(
+            TIME_END,
+            (_, time: string, zone: string) => `${time}.${"0".repeat(extra - 1)}${zone}`,
+          ),
+        ]
+      : [];
+  const candidates = [...fraction, ...fills.map((fill) => value.padEnd(min, fill))];
+  return (
+    candidates.find((candidate) => stringFits(schema, candidate)) ??
+    candidates.find((candidate) => !regex || regex.test(candidate)) ??
+    candidates.at(-1)!
+  );
 }
+
+/** The seconds and zone that end a `date-time` or `time` sample. */
+const TIME_END = /(\d\d:\d\d:\d\d)(Z|[+-]\d\d:\d\d)$/;
 
 /** Compiled patterns by source (null: JavaScript cannot compile it): big documents repeat them. */
 const compiledPatterns = new Map<string, RegExp | null>();
