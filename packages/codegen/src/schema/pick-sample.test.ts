@@ -121,3 +121,34 @@ describe("pickSample: values no schema admits are left out (issue 19, Visual Stu
     expect(picked).toEqual({ valid: true, value: { id: "string", ports: [] } });
   });
 });
+
+describe("pickSample: properties `additionalProperties: false` forbids (issue 19, Azure Logic)", () => {
+  it("leaves out what a base and a derived schema each forbid, so the body conforms", () => {
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {},
+      components: {
+        schemas: {
+          Resource: {
+            type: "object",
+            additionalProperties: false,
+            properties: { id: { type: "string" }, name: { type: "string" } },
+          },
+          Gateway: {
+            type: "object",
+            additionalProperties: false,
+            allOf: [{ $ref: "#/components/schemas/Resource" }],
+            properties: { properties: { type: "object", properties: { machine: { type: "string" } } } },
+          },
+        },
+      },
+    } as unknown as OpenApiDocument;
+    const validator = createSchemaValidator(doc);
+    const schema = { $ref: "#/components/schemas/Gateway" };
+    const picked = pickSample(doc, validator, schema, { direction: "response" });
+    expect(picked.valid).toBe(true);
+    expect(validator.validate(schema, picked.value)).toEqual([]);
+    expect(validator.validate(schema, { id: "x" })[0]).toMatchObject({ path: "", property: "id" });
+  });
+});

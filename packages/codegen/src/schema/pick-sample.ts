@@ -58,7 +58,8 @@ export function pickSample(
  * misses a required property (it held no valid value) removed in turn. Some schemas admit a
  * property no value can hold — Azure's `allOf` bases with `additionalProperties: {type: object}`
  * turn every boolean of the derived schema into a breach (issue 19, Graph RBAC's
- * `allowGuestsSignIn`), Visual Studio's `{type: integer, enum: ["0 (User)"]}` — a body without
+ * `allowGuestsSignIn`), Azure Logic's base and derived schemas that each say
+ * `additionalProperties: false`, Visual Studio's `{type: integer, enum: ["0 (User)"]}` — a body without
  * them still conforms, a body with them cannot.
  */
 function pruneToFit(validator: SchemaValidator, schema: unknown, sample: unknown): unknown {
@@ -71,6 +72,9 @@ function pruneToFit(validator: SchemaValidator, schema: unknown, sample: unknown
       .split("/")
       .slice(1)
       .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+    // A property `additionalProperties: false` forbids (Azure's `allOf` base and derived schema
+    // each forbid the other's properties: only `{}` fits; issue 19) is named beside the object.
+    if (problem.property !== undefined) path.push(problem.property);
     if (!removeAt(value, path)) return undefined;
   }
   return undefined;

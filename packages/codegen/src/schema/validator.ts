@@ -13,6 +13,8 @@ export interface SchemaProblem {
   /** JSON pointer into the validated value. */
   path: string;
   message: string;
+  /** The property `additionalProperties` forbids there (Ajv names it beside the object's path). */
+  property?: string;
 }
 
 /** Validates values against the schemas of one OpenAPI document (compiled once each, lazily). */
@@ -68,10 +70,14 @@ export function createSchemaValidator(doc: OpenApiDocument): SchemaValidator {
     validate(schema, value) {
       const fn = compile(schema);
       if (!fn || fn(value)) return [];
-      return (fn.errors ?? []).map((error: ErrorObject) => ({
-        path: error.instancePath,
-        message: `${error.instancePath || "/"} ${error.message ?? "is invalid"}${error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : ""}`,
-      }));
+      return (fn.errors ?? []).map((error: ErrorObject) => {
+        const extra = error.keyword === "additionalProperties" ? error.params.additionalProperty : undefined;
+        return {
+          path: error.instancePath,
+          message: `${error.instancePath || "/"} ${error.message ?? "is invalid"}${error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : ""}${typeof extra === "string" ? ` (${extra})` : ""}`,
+          ...(typeof extra === "string" ? { property: extra } : {}),
+        };
+      });
     },
   };
 }
