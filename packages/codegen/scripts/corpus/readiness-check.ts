@@ -1,5 +1,6 @@
 import { listOperations, type OpenApiDocument } from "@synapseops/core";
 import { buildGoldenSuite, runSuite, startMockEnvironment } from "../../src/index";
+import { DOCUMENT_ERROR } from "../../src/readiness/suite/schema";
 import type { CrossOriginLedger } from "./cross-origin";
 import { documentsOnly5xx, type FiveXx } from "./documented-5xx";
 
@@ -11,7 +12,7 @@ import { documentsOnly5xx, type FiveXx } from "./documented-5xx";
 export async function readinessAgainstMock(
   document: OpenApiDocument,
   ledger: CrossOriginLedger,
-): Promise<FiveXx> {
+): Promise<FiveXx & { documentErrors: string[] }> {
   const suite = buildGoldenSuite(document);
   const mock = await startMockEnvironment(suite);
   ledger.origins.add(new URL(mock.baseUrl).origin);
@@ -41,15 +42,19 @@ export async function readinessAgainstMock(
       for (const exchange of r.exchanges)
         if ((exchange.response?.status ?? 0) >= 500 && !r.id.startsWith("timeouts-retries:")) fiveXx[key]++;
     }
+    // Cases the suite marks n/a because the document contradicts itself: the document's, listed.
+    const documentErrors = run.results
+      .filter((r) => r.status === "n/a" && r.reason?.startsWith(DOCUMENT_ERROR))
+      .map((r) => `${r.id}: ${r.reason}`);
     const failed = run.results.find((r) => r.status === "failed");
     if (failed) {
       const status = failed.exchanges.at(-1)?.response?.status;
       const error = new Error(
         `${run.summary.failed} failed; first ${failed.id}: ${failed.failure?.message ?? ""}${status ? ` [${status}]` : ""}`,
       );
-      throw Object.assign(error, fiveXx);
+      throw Object.assign(error, fiveXx, { documentErrors });
     }
-    return fiveXx;
+    return { ...fiveXx, documentErrors };
   } finally {
     await mock.close();
   }

@@ -50,6 +50,21 @@ function documented5xxLine(docs: SweepResult["documents"]): string[] {
   ];
 }
 
+/**
+ * Readiness cases counted as the document's (`n/a`: its schema admits no value; the rule is in
+ * src/schema/unsatisfiable.ts), each named with its reason.
+ */
+function documentErrorLines(docs: SweepResult["documents"]): string[] {
+  const declaring = docs.filter((d) => (d.documentErrors?.length ?? 0) > 0);
+  if (declaring.length === 0) return [];
+  return [
+    `- Readiness cases counted as the document's own error (n/a, not a pass): ${declaring.reduce((a, d) => a + d.documentErrors!.length, 0)} in ${declaring.length} documents`,
+    ...declaring.map(
+      (d) => `  - \`${d.id}\`: ${d.documentErrors!.slice(0, 3).join("; ").replace(/\|/g, "\\|")}`,
+    ),
+  ];
+}
+
 const pct = (a: number, b: number): string => (b === 0 ? "—" : `${((100 * a) / b).toFixed(1)} %`);
 
 /** The Markdown report. */
@@ -78,6 +93,7 @@ export function renderSweep(
     `- mypy: ${sweep.options.checks.includes("mypy") ? (sweep.mypy ?? "not installed (checks skipped)") : "not in checks"}`,
     `- Mock 5xx answers to our own requests: ${docs.reduce((a, d) => a + d.mock5xx, 0)}`,
     ...documented5xxLine(docs),
+    ...documentErrorLines(docs),
     `- Credentials sent to another origin: ${docs.reduce((a, d) => a + d.crossOriginCredentials, 0)}`,
     "",
     "| check | pass | fail | skipped | pass rate | pass rate (swagger-parser valid) |",

@@ -54,7 +54,7 @@ export async function sweepDocument(
       result.checks[name] ??= { status: "pass" };
       return result.checks[name]?.status === "pass";
     } catch (error) {
-      count5xx(result, error as Partial<FiveXx>);
+      count5xx(result, error as Partial<FiveXx & { documentErrors: string[] }>);
       result.checks[name] = { status: "fail", error: firstLine(error) };
       return false;
     }
@@ -123,10 +123,15 @@ export async function sweepDocument(
   return { result, ...(tsDir ? { tsDir } : {}) };
 }
 
-/** Adds a check's 5xx answers to the document's: the mock's own, and those the document declares. */
-function count5xx(result: DocumentResult, fiveXx: Partial<FiveXx>): void {
+/**
+ * Adds a check's 5xx answers to the document's (the mock's own, and those the document declares)
+ * and the cases it counted as the document's own errors.
+ */
+function count5xx(result: DocumentResult, fiveXx: Partial<FiveXx & { documentErrors: string[] }>): void {
   result.mock5xx += fiveXx.mock5xx ?? 0;
   if (fiveXx.documented5xx) result.documented5xx = (result.documented5xx ?? 0) + fiveXx.documented5xx;
+  if (fiveXx.documentErrors?.length)
+    result.documentErrors = [...(result.documentErrors ?? []), ...fiveXx.documentErrors];
 }
 
 /**

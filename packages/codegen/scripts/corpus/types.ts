@@ -52,6 +52,8 @@ export interface DocumentResult {
   mock5xx: number;
   /** 5xx answers of operations that document only 5xx (appwrite's `500`): the document's, not the mock's. */
   documented5xx?: number;
+  /** Readiness cases `n/a` because the document contradicts itself (a schema no value fits): its own errors. */
+  documentErrors?: string[];
   /** Requests that carried a credential to another origin than the mock's. */
   crossOriginCredentials: number;
   ms: number;

@@ -1,5 +1,6 @@
 import type { OperationDescriptor } from "@synapseops/core";
 import { answersWithBody } from "../../_http";
+import { unsatisfiableReason } from "../../schema/unsatisfiable";
 import type { GoldenCase } from "../types";
 import {
   type BuildContext,
@@ -10,6 +11,12 @@ import {
   label,
 } from "./_context";
 import { sampleRequest, spread } from "./_requests";
+
+/**
+ * How an `n/a` reason begins when the document contradicts itself (a schema that admits no
+ * value): the corpus sweep counts such cases as the document's, and says so (issue 19).
+ */
+export const DOCUMENT_ERROR = "the document's own error";
 
 /**
  * `schema`: a valid request per operation (sampled evenly, GETs first) must be answered with a
@@ -28,12 +35,19 @@ export function schemaCases(context: BuildContext): CategoryCases {
   const kept = spread(ordered, context.limits.maxCasesPerCategory);
   const cases = kept.map((op): GoldenCase => {
     const sample = sampleRequest(doc, validator, op);
+    const success = op.responses.find((r) => /^2/.test(r.status));
+    const successSchema = success?.content.find((m) => /json/i.test(m.contentType))?.schema;
+    const impossible = successSchema === undefined ? undefined : unsatisfiableReason(doc, successSchema);
     return {
       id: `schema:${op.operationId}`,
       category: "schema",
       name: `${label(op)} answers a documented status with a body matching its schema`,
       operation: op.operationId,
-      ...(sample.satisfiable ? {} : { notApplicable: "no request body satisfies the documented schema" }),
+      ...(sample.satisfiable
+        ? impossible
+          ? { notApplicable: `${DOCUMENT_ERROR}: no body can match its success schema (${impossible})` }
+          : {}
+        : { notApplicable: "no request body satisfies the documented schema" }),
       async run(ctx) {
         const response = await ctx.send(sample.request);
         expectDocumentedStatus(ctx, op, response);

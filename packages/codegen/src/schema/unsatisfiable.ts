@@ -1,0 +1,30 @@
+import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Why no object can satisfy a schema, when it provably cannot: `additionalProperties: false`
+ * allows only the schema's own `properties`, so a property required beside it (by itself or an
+ * `allOf` part) that it does not declare can never be present. Codat's `TransactionMetadataList`
+ * says `additionalProperties: false` beside `allOf: [{results}, PagingInfo]` (which requires
+ * `pageNumber`): every body breaks it — the document's own error, not the server's (issue 19).
+ * Undefined when this rule finds nothing (the schema may still admit no value).
+ */
+export function unsatisfiableReason(doc: OpenApiDocument, schema: unknown): string | undefined {
+  const resolved = resolveRef<Obj>(doc, schema);
+  if (resolved?.additionalProperties !== false || resolved.patternProperties) return undefined;
+  const own = new Set(Object.keys((resolved.properties as Obj | undefined) ?? {}));
+  const required = new Set<string>(requiredOf(resolved));
+  for (const part of (resolved.allOf as unknown[] | undefined) ?? [])
+    for (const name of requiredOf(resolveRef<Obj>(doc, part))) required.add(name);
+  const forbidden = [...required].filter((name) => !own.has(name));
+  if (forbidden.length === 0) return undefined;
+  return `additionalProperties: false forbids the required ${forbidden
+    .slice(0, 3)
+    .map((n) => `"${n}"`)
+    .join(", ")}, which only an allOf part declares`;
+}
+
+function requiredOf(schema: Obj | undefined): string[] {
+  return Array.isArray(schema?.required) ? (schema.required as unknown[]).map(String) : [];
+}
