@@ -46,7 +46,10 @@ import { paginationShape } from "../../src/readiness/_features";
 //   validation case "left it out" while the template still carried it (200);
 // - a required query parameter of an operation told apart by its fragment (box's `PUT
 //   /files/{file_id}#remove_shared_link` beside `PUT /files/{file_id}`): left out, the request is
-//   the sibling's, and its 200 is no missed refusal.
+//   the sibling's, and its 200 is no missed refusal;
+// - literal query pairs in the template beside a query parameter (freetv's
+//   `/services?funcs=GetLatestNews&mobile=1` and `language`): Postman appended `?language=US`
+//   after the template's own `?`, so `language` was never read (400).
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -411,6 +414,18 @@ const document = {
         requestBody: { content: json({ type: "object", properties: { shared_link: { nullable: true } } }) },
         responses: {
           "200": { description: "updated", content: json({ type: "object" }) },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
+    "/services?funcs=GetLatestNews&mobile=1": {
+      get: {
+        operationId: "getLatestNews",
+        parameters: [
+          { name: "language", in: "query", required: true, schema: { type: "string", example: "US" } },
+        ],
+        responses: {
+          "200": { description: "news", content: json({ type: "object" }) },
           "400": { description: "bad request", content: json({ type: "object" }) },
         },
       },

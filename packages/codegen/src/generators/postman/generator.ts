@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolveRef } from "@synapseops/core";
 import { isIgnoredParameter, sendableRequestBody, sentPath, templateQueryNames } from "../../_http";
 import { isBinarySchema } from "../../schema/binary";
-import { camelCase, docText } from "../../schema/names";
+import { docText } from "../../schema/names";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
@@ -32,7 +32,21 @@ function requestItem(
   const pathVariables: Obj[] = [];
   const params = new Map(op.parameters.map((p) => [`${p.in}:${p.name}`, p]));
   const inTemplate = templateQueryNames(op.path);
-  const path = sentPath(op.path);
+  const sent = sentPath(op.path);
+  // A query written into the template (freetv's `/services?funcs=GetLatestNews&mobile=1`) goes
+  // into Postman's query list: left in the last segment, `?language=US` followed a second `?`
+  // and was never read (issue 19). Its `{name}` values are filled from their parameters.
+  const queryAt = sent.indexOf("?");
+  const path = queryAt < 0 ? sent : sent.slice(0, queryAt);
+  const templateQuery = [...new URLSearchParams(queryAt < 0 ? "" : sent.slice(queryAt + 1))].map(
+    ([key, value]): Obj => ({
+      key,
+      value: value.replace(/\{([^}]+)\}/g, (_, name: string) => {
+        const param = params.get(`query:${name}`) ?? params.get(`path:${name}`);
+        return param ? scalar(validSample(doc, validator, param.schema, param.example)) : "1";
+      }),
+    }),
+  );
   // Empty segments are the document's too: TomTom's `/wms/` and `/wms//` are two operations, and
   // `/health/` differs from `/health` to a strict server (issue 19).
   const segments = path
@@ -61,9 +75,6 @@ function requestItem(
       // A parameter inside a segment (`{name}.json`) gets its sample value inline.
       return segment.replace(/\{([^}]+)\}/g, (_, name: string) => {
         // A query the template writes (`?query={query}`) is filled here, not sent again below.
-        const inQuery = inTemplate.has(name) ? params.get(`query:${name}`) : undefined;
-        if (inQuery)
-          return encodeURIComponent(scalar(validSample(doc, validator, inQuery.schema, inQuery.example)));
         const param = params.get(`path:${name}`);
         return param
           ? pathValue(
@@ -75,7 +86,7 @@ function requestItem(
           : "1";
       });
     });
-  const query: Obj[] = [];
+  const query: Obj[] = [...templateQuery];
   const header: Obj[] = [];
   for (const param of op.parameters) {
     if (param.in !== "query" && param.in !== "header") continue;
