@@ -1,7 +1,8 @@
-import { listOperations, memoryStore, type OpenApiDocument, type TestRun } from "@synapseops/core";
+import { listOperations, type OpenApiDocument, type TestRun } from "@synapseops/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGoldenSuite, createMockServer, generatePostman, runSuite } from "../../src/index";
+import { createMockServer } from "../../src/index";
 import { paginationShape } from "../../src/readiness/_features";
+import { collectionAgainstMock, failedCases, suiteAgainstMock } from "./_corpus-classes";
 
 // issue 19, the classes the 400-document and full-corpus sweeps found beyond the CI sample, each
 // in a small document of our own:
@@ -527,19 +528,11 @@ describe("the mock's bodies keep to their own schema (issue 19, Vimeo, Visual St
 describe("the golden suite against its own mock on the full corpus's classes (issue 19)", () => {
   let run: TestRun;
   beforeAll(async () => {
-    const suite = buildGoldenSuite(document, { retry: { attemptTimeoutMs: 500 }, maxCasesPerCategory: 40 });
-    run = await runSuite(suite, {
-      environment: { name: "mock", kind: "mock" },
-      store: memoryStore(),
-      projectId: "full",
-    });
+    run = await suiteAgainstMock(document, { maxCasesPerCategory: 40 });
   }, 60_000);
 
   it("fails no case", () => {
-    const failed = run.results
-      .filter((r) => r.status === "failed")
-      .map((r) => `${r.id}: ${r.failure?.message}`);
-    expect(failed).toEqual([]);
+    expect(failedCases(run)).toEqual([]);
   });
 
   it("pages by `page`, not by a `start` that is a date-time filter", () => {
@@ -595,36 +588,13 @@ describe("the golden suite against its own mock on the full corpus's classes (is
   });
 });
 
-interface Summary {
-  run: {
-    failures: { error: { message: string }; source?: { name?: string } }[];
-    executions: { request: { url: { toString(): string } }; response?: { code: number } }[];
-  };
-}
-/** newman has no type declarations: imported by a variable specifier, its shape declared above. */
-const NEWMAN = "newman";
-
 describe("the Postman collection against the mock on the full corpus's classes (issue 19)", () => {
   it("passes every request's tests", async () => {
-    const [file] = generatePostman({ document, operations: listOperations(document), inputHash: "full" });
-    const collection = JSON.parse(String(file?.contents)) as unknown;
-    const { url, close } = await createMockServer(document).listen();
-    try {
-      const { run } = (await import(NEWMAN)) as {
-        run: (options: object, done: (error: Error | null, summary: Summary) => void) => void;
-      };
-      const summary = await new Promise<Summary>((resolve, reject) =>
-        run({ collection, envVar: [{ key: "baseUrl", value: url }], reporters: [] }, (error, result) =>
-          error ? reject(error) : resolve(result),
-        ),
-      );
-      expect(summary.run.failures.map((f) => `${f.source?.name}: ${f.error.message}`)).toEqual([]);
-      expect(summary.run.executions.map((e) => e.response?.code)).toEqual(
-        listOperations(document).map((op) => (op.operationId === "createSubscription" ? 201 : 200)),
-      );
-    } finally {
-      await close();
-    }
+    const { summary } = await collectionAgainstMock(document);
+    expect(summary.run.failures.map((f) => `${f.source?.name}: ${f.error.message}`)).toEqual([]);
+    expect(summary.run.executions.map((e) => e.response?.code)).toEqual(
+      listOperations(document).map((op) => (op.operationId === "createSubscription" ? 201 : 200)),
+    );
   }, 60_000);
 });
 
@@ -654,12 +624,7 @@ describe("API keys ANDed in one place (issue 19, FEC)", () => {
         },
       },
     } as unknown as OpenApiDocument;
-    const suite = buildGoldenSuite(keyed, { retry: { attemptTimeoutMs: 500 } });
-    const run = await runSuite(suite, {
-      environment: { name: "mock", kind: "mock" },
-      store: memoryStore(),
-      projectId: "keys",
-    });
+    const run = await suiteAgainstMock(keyed);
     const auth = run.results.filter((r) => r.category === "auth");
     expect(auth.map((r) => r.id)).toEqual(
       expect.arrayContaining(["auth:legacyKey:valid", "auth:legacyKey:invalid"]),
@@ -707,12 +672,7 @@ describe("header names no request can send (issue 19, rapidapi's dynamicdocs)", 
   });
 
   it("the golden suite sends neither and fails no case", async () => {
-    const suite = buildGoldenSuite(spaced, { retry: { attemptTimeoutMs: 500 } });
-    const run = await runSuite(suite, {
-      environment: { name: "mock", kind: "mock" },
-      store: memoryStore(),
-      projectId: "spaced",
-    });
+    const run = await suiteAgainstMock(spaced);
     expect(
       run.results.filter((r) => r.status === "failed").map((r) => `${r.id}: ${r.failure?.message}`),
     ).toEqual([]);

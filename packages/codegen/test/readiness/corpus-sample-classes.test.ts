@@ -1,7 +1,8 @@
-import { listOperations, memoryStore, type OpenApiDocument, type TestRun } from "@synapseops/core";
+import type { OpenApiDocument, TestRun } from "@synapseops/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGoldenSuite, createMockServer, generatePostman, runSuite } from "../../src/index";
+import { createMockServer } from "../../src/index";
 import { findItemsField } from "../../src/readiness/_features";
+import { collectionAgainstMock, failedCases, suiteAgainstMock } from "./_corpus-classes";
 
 // issue 19, the classes left on the corpus CI sample (readiness 92 %, newman 94 %), each in a
 // small document of our own. Where the mock and our suite or collection disagreed:
@@ -174,19 +175,11 @@ const document = {
 describe("the golden suite against its own mock on the corpus sample's classes (issue 19)", () => {
   let run: TestRun;
   beforeAll(async () => {
-    const suite = buildGoldenSuite(document, { retry: { attemptTimeoutMs: 500 } });
-    run = await runSuite(suite, {
-      environment: { name: "mock", kind: "mock" },
-      store: memoryStore(),
-      projectId: "c",
-    });
+    run = await suiteAgainstMock(document);
   }, 60_000);
 
   it("fails no case: bodies fit their schemas, pages stay on the mock's origin", () => {
-    const failed = run.results
-      .filter((r) => r.status === "failed")
-      .map((r) => `${r.id}: ${r.failure?.message}`);
-    expect(failed).toEqual([]);
+    expect(failedCases(run)).toEqual([]);
     expect(run.results.find((r) => r.id === "pagination:listAccounts")?.status).toBe("passed");
     expect(run.results.filter((r) => r.id.startsWith("schema:")).length).toBeGreaterThan(0);
   });
@@ -200,12 +193,7 @@ describe("an operation documenting no response (issue 19, ReadMe's extension dem
       servers: [{ url: "http://bare.example" }],
       paths: { "/code-samples": { get: { operationId: "codeSamples" } } },
     } as unknown as OpenApiDocument;
-    const suite = buildGoldenSuite(bare, { retry: { attemptTimeoutMs: 500 } });
-    const run = await runSuite(suite, {
-      environment: { name: "mock", kind: "mock" },
-      store: memoryStore(),
-      projectId: "bare",
-    });
+    const run = await suiteAgainstMock(bare);
     const retries = run.results.find((r) => r.id === "timeouts-retries:codeSamples");
     expect(retries?.status, retries?.failure?.message).toBe("passed");
   }, 60_000);
@@ -264,42 +252,15 @@ describe("the mock's bodies on the corpus sample's classes (issue 19)", () => {
   });
 });
 
-interface Summary {
-  run: {
-    failures: { error: { message: string }; source?: { name?: string } }[];
-    executions: {
-      item: { name: string };
-      request: { url: { toString(): string } };
-      response?: { code: number };
-    }[];
-  };
-}
-/** newman has no type declarations: imported by a variable specifier, its shape declared above. */
-const NEWMAN = "newman";
-
 describe("the Postman collection against the mock on the corpus sample's classes (issue 19)", () => {
   it("passes every request's tests: fragment-free URLs, no GET body", async () => {
-    const [file] = generatePostman({ document, operations: listOperations(document), inputHash: "classes" });
-    const collection = JSON.parse(String(file?.contents)) as unknown;
-    expect(String(file?.contents)).not.toContain("#tagKeys");
-    const { url, close } = await createMockServer(document).listen();
-    try {
-      const { run } = (await import(NEWMAN)) as {
-        run: (options: object, done: (error: Error | null, summary: Summary) => void) => void;
-      };
-      const summary = await new Promise<Summary>((resolve, reject) =>
-        run({ collection, envVar: [{ key: "baseUrl", value: url }], reporters: [] }, (error, result) =>
-          error ? reject(error) : resolve(result),
-        ),
-      );
-      const apps = summary.run.executions.find((e) => e.request.url.toString().includes("/apps/"));
-      expect(apps?.request.url.toString()).toMatch(/\/apps\/1$/);
-      const untag = summary.run.executions.find((e) => e.request.url.toString().includes("/tags/"));
-      expect(untag?.request.url.toString()).toContain("tagKeys=");
-      expect(summary.run.failures.map((f) => `${f.source?.name}: ${f.error.message}`)).toEqual([]);
-      expect(summary.run.executions.every((e) => (e.response?.code ?? 0) < 300)).toBe(true);
-    } finally {
-      await close();
-    }
+    const { summary, collectionText } = await collectionAgainstMock(document);
+    expect(collectionText).not.toContain("#tagKeys");
+    const apps = summary.run.executions.find((e) => e.request.url.toString().includes("/apps/"));
+    expect(apps?.request.url.toString()).toMatch(/\/apps\/1$/);
+    const untag = summary.run.executions.find((e) => e.request.url.toString().includes("/tags/"));
+    expect(untag?.request.url.toString()).toContain("tagKeys=");
+    expect(summary.run.failures.map((f) => `${f.source?.name}: ${f.error.message}`)).toEqual([]);
+    expect(summary.run.executions.every((e) => (e.response?.code ?? 0) < 300)).toBe(true);
   }, 60_000);
 });
