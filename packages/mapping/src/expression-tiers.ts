@@ -112,10 +112,30 @@ export class TieredEvaluator {
   }
 
   /**
-   * Evaluates on the current tier; `counters` learns which evaluator finished. Errors are
-   * thrown as the evaluators raise them (the caller maps them to `MappingError`s).
+   * The fast path's result when this evaluation runs there and finishes, computed synchronously;
+   * otherwise {@link NOT_FAST}, and {@link TieredEvaluator.evaluateOffFastPath} runs it. Split so
+   * that a steady-state evaluation costs its caller no promise of ours (issue 17, steady state).
+   * `counters` learns which evaluator finished; errors are thrown as the evaluators raise them
+   * (the caller maps them to `MappingError`s).
    */
-  async evaluate(
+  tryFast(
+    data: unknown,
+    bindings: Record<string, unknown> | undefined,
+    limits: ResolvedLimits,
+    started: number,
+    signal: AbortSignal | undefined,
+    counters: TierCounters,
+  ): unknown {
+    const hot = this.tierUp();
+    if (hot?.fast === undefined) return NOT_FAST;
+    const result = runFast(hot.fast, data, bindings, limits, started, signal);
+    if (result === DEOPTIMISED) return NOT_FAST;
+    counters.fast++;
+    return result;
+  }
+
+  /** Runs an evaluation {@link TieredEvaluator.tryFast} left: on the first tier, or on the reference. */
+  async evaluateOffFastPath(
     data: unknown,
     bindings: Record<string, unknown> | undefined,
     limits: ResolvedLimits,
@@ -123,18 +143,11 @@ export class TieredEvaluator {
     signal: AbortSignal | undefined,
     counters: TierCounters,
   ): Promise<unknown> {
-    const hot = this.tierUp();
+    const hot = this.hot;
     if (hot === undefined) {
       if (this.program.threshold === undefined) counters.reference++;
       else counters.warmUp++;
       return await this.warm.evaluate(data, bindings, limits, signal);
-    }
-    if (hot.fast !== undefined) {
-      const result = runFast(hot.fast, data, bindings, limits, started, signal);
-      if (result !== DEOPTIMISED) {
-        counters.fast++;
-        return result;
-      }
     }
     counters.reference++;
     // The reference gets what is left of the time. Reference instances are kept per timeout,
@@ -167,6 +180,9 @@ export class TieredEvaluator {
 }
 
 const DEOPTIMISED = Symbol("deoptimised");
+
+/** What {@link TieredEvaluator.tryFast} returns when the evaluation is not the fast path's. */
+export const NOT_FAST: unique symbol = Symbol("not on the fast path");
 
 /**
  * Runs the fast path. Our guards firing (time, output size, abort) end the evaluation; anything

@@ -9,7 +9,7 @@ import {
   resolveLimits,
   tierUpThreshold,
 } from "./expression-options";
-import { ExpressionProgram, type TierCounters, TieredEvaluator } from "./expression-tiers";
+import { ExpressionProgram, NOT_FAST, type TierCounters, TieredEvaluator } from "./expression-tiers";
 import { functionEnvironment } from "./function-environment";
 import { checkOutput } from "./guards/output-check";
 import { referenceOptions } from "./reference-evaluator";
@@ -129,7 +129,10 @@ export function compileExpression(
     // the caller's data (a run's live record) never changes under it (issue 17).
     const data = program.needs.hostMayWrite ? copyOf(input) : input;
     try {
-      const result = await evaluator.evaluate(data, bindings, callLimits, started, signal, counters);
+      let result = evaluator.tryFast(data, bindings, callLimits, started, signal, counters);
+      if (result === NOT_FAST) {
+        result = await evaluator.evaluateOffFastPath(data, bindings, callLimits, started, signal, counters);
+      }
       checkOutput(result, limits.maxOutputSize);
       return result;
     } catch (error) {

@@ -72,6 +72,15 @@ const expressions = [
   "$string",
   "$uppercase()",
   "tags.$uppercase()",
+  // Field chases meeting an array run the generated path loops (issue 17, steady state).
+  "line_items.tax_lines.price",
+  "( $ls := line_items; $ls.quantity )",
+  "( $ls := line_items; $sum($ls.tax_lines.price) )",
+  "( $one := [line_items[0]]; $one.sku )",
+  "( $e := []; $e.sku )",
+  "( $n := nested; $n.a )",
+  "( $f := function() { 1 }; $f.a )",
+  "( $s := line_items.sku; $s.x )",
 ];
 
 describe("generated fast path (#4)", () => {

@@ -409,7 +409,14 @@ class Generator {
     this.emit(`else ${result} = ${value};`);
     this.emit("}");
     this.emit(`if (${general}) {`);
-    const full = this.embed(node, input, scope);
+    // Over an array (`line_items.quantity`, `$lines.lineTotal`) the path algorithm runs as
+    // generated code too: the closure cost a frame and a call per step on every record (issue 17,
+    // steady state). A single field of the context is left to the closure: it meets an array
+    // only when the context is one, and each copy of the loops costs code size.
+    const full =
+      start !== undefined || steps.length > 1
+        ? this.plainPath(start === undefined ? steps : [start, ...steps], input, scope)
+        : this.embed(node, input, scope);
     this.emit(`${result} = ${full};`);
     this.emit("}");
     return result;

@@ -34,31 +34,46 @@ const PROBLEM: unique symbol = Symbol("output problem");
 
 /** Returns the running size after `node`; throws `PROBLEM` on anything `checkOutput` refuses. */
 function measure(node: unknown, depth: number, limit: number, size: number): number {
-  if (typeof node === "string") {
-    size += node.length + 2;
-  } else if (typeof node !== "object" || node === null) {
-    size += 8;
+  if (typeof node !== "object" || node === null) return leafSize(node, limit, size);
+  if (depth > MAX_OUTPUT_NESTING) throw PROBLEM;
+  // Leaves are sized in the loops, not by a call each: most of a mapping's result is leaves,
+  // and this walk runs after every evaluation (issue 17, steady state).
+  if (Array.isArray(node)) {
+    if (Object.hasOwn(node, "push")) delete (node as { push?: unknown }).push;
+    size += 2 + node.length;
+    for (let index = 0; index < node.length; index++) {
+      const item: unknown = node[index];
+      size =
+        typeof item === "object" && item !== null
+          ? measure(item, depth + 1, limit, size)
+          : leafSize(item, limit, size);
+    }
   } else {
-    if (depth > MAX_OUTPUT_NESTING) throw PROBLEM;
-    if (Array.isArray(node)) {
-      if (Object.hasOwn(node, "push")) delete (node as { push?: unknown }).push;
-      size += 2 + node.length;
-      for (let index = 0; index < node.length; index++) size = measure(node[index], depth + 1, limit, size);
-    } else {
-      const proto = Object.getPrototypeOf(node) as object | null;
-      if (proto !== null && isDataPrototype(proto)) throw PROBLEM;
-      size += 2;
-      // `for…in` walks V8's enum cache; `Object.keys` allocated an array per object and made
-      // this walk half of its cost (issue 17, steady state). Only a prototype can add keys.
-      for (const key in node) {
-        if (proto !== null && !Object.hasOwn(node, key)) continue;
-        if (key === "__proto__" || key === "constructor" || key === "prototype") throw PROBLEM;
-        size = measure((node as Record<string, unknown>)[key], depth + 1, limit, size + key.length + 4);
-      }
+    const proto = Object.getPrototypeOf(node) as object | null;
+    if (proto !== null && isDataPrototype(proto)) throw PROBLEM;
+    size += 2;
+    // `for…in` walks V8's enum cache; `Object.keys` allocated an array per object and made
+    // this walk half of its cost (issue 17, steady state). Only a prototype can add keys.
+    for (const key in node) {
+      if (proto !== null && !Object.hasOwn(node, key)) continue;
+      if (key === "__proto__" || key === "constructor" || key === "prototype") throw PROBLEM;
+      const item: unknown = (node as Record<string, unknown>)[key];
+      size += key.length + 4;
+      size =
+        typeof item === "object" && item !== null
+          ? measure(item, depth + 1, limit, size)
+          : leafSize(item, limit, size);
     }
   }
   if (size > limit) throw PROBLEM;
   return size;
+}
+
+/** {@link measure} of a string or other scalar. */
+function leafSize(leaf: unknown, limit: number, size: number): number {
+  const after = size + (typeof leaf === "string" ? leaf.length + 2 : 8);
+  if (after > limit) throw PROBLEM;
+  return after;
 }
 
 function describeProblem(value: unknown, maxOutputSize: number): void {
