@@ -9,6 +9,7 @@ import type { MetricsRecorder } from "../observe/metrics-recorder";
 import type { Redactor } from "../observe/redactor";
 import type { RunConnection } from "../plan/run-connection";
 import type { RunPlan } from "../plan/run-plan";
+import type { StepTrace, StepTraceSettings } from "./step-trace";
 
 /** How one record ended. */
 export type RecordOutcome =
@@ -47,6 +48,8 @@ export interface RecordContext {
   /** The run's customer connection: its credentials, per run, for calls to its connector ref. */
   connection?: RunConnection;
   random?: () => number;
+  /** Set when the runtime keeps a per-step trace of each record (`createRuntime({ stepTrace })`). */
+  stepTrace?: StepTraceSettings;
   /**
    * Takes a record's key completion instead of waiting for it: the record's slot goes to the
    * next record while the completion commits (with others, on a grouping store). Whoever sets
@@ -101,4 +104,6 @@ export interface RecordInFlight {
   lastResult: unknown;
   /** Set when the target completed the key in its own transaction (see WriteIdempotency). */
   completedByTarget: boolean;
+  /** The record's step trace, when the runtime keeps them. */
+  readonly trace?: StepTrace;
 }

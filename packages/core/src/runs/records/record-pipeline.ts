@@ -10,6 +10,7 @@ import { AttemptsExhausted, RetryParked } from "../retries/with-retries";
 import type { RecordContext, RecordInFlight, RecordOutcome, RecordStart } from "./record-context";
 import { failRecord } from "./record-failure";
 import { runStep } from "./step-runners";
+import { StepTrace } from "./step-trace";
 
 /** OpenTelemetry through the API package only: a no-op unless the host installed an SDK. */
 const tracer = trace.getTracer("@synapseops/core");
@@ -50,6 +51,7 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
     value,
     lastResult: undefined,
     completedByTarget: false,
+    ...(ctx.stepTrace === undefined ? {} : { trace: new StepTrace(ctx, ctx.stepTrace) }),
   });
   const { resume } = start;
   if (resume !== undefined) {
@@ -83,7 +85,15 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
 }
 
 async function runSteps(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
-  const { ctx } = record;
+  try {
+    return await runStepsInOrder(record, startedAt);
+  } finally {
+    record.trace?.write(record.recordKey);
+  }
+}
+
+async function runStepsInOrder(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
+  const { ctx, trace } = record;
   const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
     await completeKey(record, outcome, result);
     ctx.metrics.recordLatency(performance.now() - startedAt);
@@ -93,13 +103,16 @@ async function runSteps(record: RecordInFlight, startedAt: number): Promise<Reco
   for (let index = firstStep; index < ctx.plan.steps.length; index += 1) {
     const planned = ctx.plan.steps[index]!;
     const stepStarted = performance.now();
+    trace?.begin(planned, record.value);
     try {
       const end = await runStep(record, planned);
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, false);
+      trace?.succeeded(end, record);
       if (end === "filtered") return finish("filtered");
       if (end === "waiting") return "waiting";
     } catch (error) {
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, true);
+      trace?.failed(error, error instanceof CancelledError || ctx.signal.aborted);
       if (error instanceof RetryParked) return parkRecord(record, error);
       if (error instanceof CancelledError || ctx.signal.aborted) {
         await releaseKey(ctx, record.owner, record.key, {
