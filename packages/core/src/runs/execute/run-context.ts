@@ -8,8 +8,7 @@ import { MetricsRecorder } from "../observe/metrics-recorder";
 import type { PlanDeps } from "../plan/bind-connector";
 import { resolveRunConnection } from "../plan/run-connection";
 import { compileRunPlan } from "../plan/run-plan";
-import type { IdempotencySettings, RecordContext } from "../records/record-context";
-import type { StepTraceSettings } from "../records/step-trace";
+import type { IdempotencySettings, RecordContext, StepTraceSettings } from "../records/record-context";
 
 /** What the executor needs from the runtime. */
 export interface ExecutorDeps extends PlanDeps {

@@ -9,7 +9,6 @@ import type { MetricsRecorder } from "../observe/metrics-recorder";
 import type { Redactor } from "../observe/redactor";
 import type { RunConnection } from "../plan/run-connection";
 import type { RunPlan } from "../plan/run-plan";
-import type { StepTrace, StepTraceSettings } from "./step-trace";
 
 /** How one record ended. */
 export type RecordOutcome =
@@ -104,6 +103,12 @@ export interface RecordInFlight {
   lastResult: unknown;
   /** Set when the target completed the key in its own transaction (see WriteIdempotency). */
   completedByTarget: boolean;
-  /** The record's step trace, when the runtime keeps them. */
-  readonly trace?: StepTrace;
+  /** The attempt number of the current step's connector call (for the step trace). */
+  stepAttempt: number;
+}
+
+/** The runtime's `stepTrace` option, settled (step-trace.ts reads it). */
+export interface StepTraceSettings {
+  /** The longest input or output kept per step, in characters of its JSON. */
+  maxValueChars: number;
 }

@@ -51,7 +51,7 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
     value,
     lastResult: undefined,
     completedByTarget: false,
-    ...(ctx.stepTrace === undefined ? {} : { trace: new StepTrace(ctx, ctx.stepTrace) }),
+    stepAttempt: 0,
   });
   const { resume } = start;
   if (resume !== undefined) {
@@ -85,15 +85,22 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
 }
 
 async function runSteps(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
+  const { stepTrace } = record.ctx;
+  if (stepTrace === undefined) return runStepsInOrder(record, startedAt, undefined);
+  const trace = new StepTrace(record.ctx, stepTrace);
   try {
-    return await runStepsInOrder(record, startedAt);
+    return await runStepsInOrder(record, startedAt, trace);
   } finally {
-    record.trace?.write(record.recordKey);
+    trace.write(record.recordKey);
   }
 }
 
-async function runStepsInOrder(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
-  const { ctx, trace } = record;
+async function runStepsInOrder(
+  record: RecordInFlight,
+  startedAt: number,
+  trace: StepTrace | undefined,
+): Promise<RecordOutcome> {
+  const { ctx } = record;
   const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
     await completeKey(record, outcome, result);
     ctx.metrics.recordLatency(performance.now() - startedAt);
@@ -103,6 +110,7 @@ async function runStepsInOrder(record: RecordInFlight, startedAt: number): Promi
   for (let index = firstStep; index < ctx.plan.steps.length; index += 1) {
     const planned = ctx.plan.steps[index]!;
     const stepStarted = performance.now();
+    record.stepAttempt = 0;
     trace?.begin(planned, record.value);
     try {
       const end = await runStep(record, planned);
@@ -112,7 +120,7 @@ async function runStepsInOrder(record: RecordInFlight, startedAt: number): Promi
       if (end === "waiting") return "waiting";
     } catch (error) {
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, true);
-      trace?.failed(error, error instanceof CancelledError || ctx.signal.aborted);
+      trace?.failed(error, error instanceof CancelledError || ctx.signal.aborted, record);
       if (error instanceof RetryParked) return parkRecord(record, error);
       if (error instanceof CancelledError || ctx.signal.aborted) {
         await releaseKey(ctx, record.owner, record.key, {

@@ -2,7 +2,7 @@ import type { StoredError } from "../../model/run";
 import type { PlannedStep } from "../plan/run-plan";
 import { classifyFailure, storedError } from "../retries/classify-error";
 import { AttemptsExhausted, RetryParked } from "../retries/with-retries";
-import type { RecordContext, RecordInFlight } from "./record-context";
+import type { RecordContext, RecordInFlight, StepTraceSettings } from "./record-context";
 import type { StepEnd } from "./step-runners";
 
 /** The type of the run event that holds a record's step trace (one per pass through the steps). */
@@ -20,11 +20,6 @@ export interface StepTraceOptions {
    * @default 2_000
    */
   maxValueChars?: number;
-}
-
-/** What the step trace settles to once the runtime is created. */
-export interface StepTraceSettings {
-  maxValueChars: number;
 }
 
 /** Reads the runtime's `stepTrace` option: `true` for the defaults, an object to set them. */
@@ -85,26 +80,22 @@ export class StepTrace {
     };
   }
 
-  /** Told by each connector call's attempt (its number counts on after a park). */
-  attempt(attempt: number): void {
-    if (this.current) this.current.trace.attempts = attempt;
-  }
-
   succeeded(end: StepEnd, record: RecordInFlight): void {
     const trace = this.settle(end === undefined ? "ok" : end);
     if (trace === undefined) return;
+    trace.attempts = record.stepAttempt;
     if (trace.kind === "map" || trace.kind === "lookup") trace.output = this.bounded(record.value);
     else if (trace.kind === "send") trace.output = this.bounded(record.lastResult);
   }
 
-  failed(error: unknown, cancelled: boolean): void {
+  failed(error: unknown, cancelled: boolean, record: RecordInFlight): void {
     const parkedOrExhausted =
       error instanceof RetryParked || error instanceof AttemptsExhausted ? error : undefined;
     const trace = this.settle(
       cancelled ? "cancelled" : error instanceof RetryParked ? "parked" : "failed",
     );
     if (trace === undefined) return;
-    if (parkedOrExhausted) trace.attempts = parkedOrExhausted.attempts;
+    trace.attempts = parkedOrExhausted?.attempts ?? record.stepAttempt;
     if (!cancelled) trace.error = storedError(parkedOrExhausted?.failure ?? classifyFailure(error));
   }
 
