@@ -1,6 +1,7 @@
 import type { Runtime } from "@synapseops/core";
 import type { Identities } from "./auth/identities";
 import type { LiveEvents } from "./live/live-events";
+import type { QueueMonitor } from "./queue/queue-monitor";
 import type { SandboxTarget } from "./sandbox-target";
 
 /** What route modules get: the runtime they expose and the sandbox target. */
@@ -15,4 +16,6 @@ export interface ServiceContext {
   live: LiveEvents;
   /** The OAuth providers connections can use (`connections.providers`), the first by default. */
   oauthProviders?: readonly string[];
+  /** The run queue's counts and workers (`GET /queue`); inline when absent. */
+  queueMonitor?: QueueMonitor;
 }

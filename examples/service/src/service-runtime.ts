@@ -10,7 +10,11 @@ import {
 import { type Identities, identities } from "./auth/identities";
 import { ALL_PROJECTS } from "./auth/roles";
 import { type LiveEvents, liveEvents } from "./live/live-events";
+import { bullmqQueueMonitor, type QueueMonitor } from "./queue/queue-monitor";
 import { type SandboxTarget, sandboxTarget } from "./sandbox-target";
+
+/** The BullMQ queue runs go through (the runtime's default name, stated so the queue view reads the same). */
+const RUN_QUEUE = "synapseops-runs";
 
 /** Where the service keeps its state, from the environment. */
 export interface ServiceRuntimeOptions {
@@ -50,6 +54,8 @@ export interface ServiceRuntime {
   live: LiveEvents;
   /** The OAuth providers of `connections`, by name. */
   oauthProviders: readonly string[];
+  /** The run queue's counts and workers, when BullMQ carries runs. */
+  queueMonitor?: QueueMonitor;
   /** The bootstrap admin's API token, and whether it was generated (then print it once). */
   adminToken: { token: string; generated: boolean };
 }
@@ -88,6 +94,8 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
     ...(options.admission ? { admission: options.admission } : {}),
     // The runtime asks the service's role table before every design-time write.
     authorize: ids.authorize,
+    // issue 23: the console's per-record waterfall reads these traces (values redacted, capped).
+    stepTrace: { maxValueChars: 2_000 },
     ...(options.connections ? { connections: options.connections } : {}),
   };
   if (options.databaseUrl === undefined) {
@@ -112,11 +120,15 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   }
   const { bullmqQueue, redisConnection } = await import("@synapseops/core/bullmq");
   // The whole URL: credentials, TLS (rediss://) and the database index (redis://host:6379/3).
-  const queue = bullmqQueue({ connection: redisConnection(options.redisUrl), prefix: namespace });
+  const connection = redisConnection(options.redisUrl);
+  const queue = bullmqQueue({ connection, name: RUN_QUEUE, prefix: namespace });
+  // Parked records' delayed jobs wait in `<name>-parked` (see bullmqQueue).
+  const queueMonitor = await bullmqQueueMonitor(connection, namespace, [RUN_QUEUE, `${RUN_QUEUE}-parked`]);
   return {
     runtime: createRuntime({ connectors, store, queue, ...logger }),
     sandbox,
     engines: "postgres+bullmq",
+    queueMonitor,
     ...wiring,
   };
 }

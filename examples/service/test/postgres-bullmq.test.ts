@@ -42,6 +42,24 @@ it.skipIf(skip)(
     const run = await api.waitForRun<Run>(started.body.id, 30_000);
     expect(run.counts).toMatchObject({ total: 3, completed: 2, deadLettered: 1 });
 
+    // issue 23: the record's waterfall from the PostgreSQL store; the queue view from BullMQ's API.
+    const steps = await api.get<{ steps: { end: string; error?: { code: string } }[] }>(
+      `/runs/${run.id}/records/o-1003/steps`,
+    );
+    expect(steps.body.steps.at(-1)).toMatchObject({ end: "failed", error: { code: "CONNECTOR_FAILED" } });
+    const queue = await api.get<{
+      engine: string;
+      queues: { name: string; counts: Record<string, number> }[];
+      workers: unknown[];
+      stalled: number;
+    }>("/queue");
+    expect(queue.body.engine).toBe("bullmq");
+    expect(queue.body.queues.map((q) => q.name)).toEqual(["synapseops-runs", "synapseops-runs-parked"]);
+    // The run's batch job is done: BullMQ counts it (kept or removed on completion, never waiting).
+    expect(queue.body.queues[0]?.counts).toMatchObject({ waiting: 0, active: 0 });
+    expect(queue.body.workers.length).toBeGreaterThanOrEqual(1);
+    expect(queue.body.stalled).toBe(0);
+
     // What the API answered is what PostgreSQL holds.
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();

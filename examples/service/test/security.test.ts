@@ -84,6 +84,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/^\/connections\/:id/, `/connections/${ids.connectionId}`)
     .replace(/^\/schedules\/:id/, `/schedules/${ids.scheduleId}`)
     .replace(":revision", "1")
+    .replace(":key", "o-1001")
     .replace(":channel", ids.channel)
     .replace("*", "index.html")
     .replace(/\/diff$/, "/diff?from=1&to=1");

@@ -20,6 +20,11 @@ export async function renderSidebar(element, hash) {
       { href: "#/runs", class: `tree-project${hash.startsWith("#/runs") ? " active" : ""}` },
       "All runs",
     ),
+    h(
+      "a",
+      { href: "#/queue", class: `tree-project${hash.startsWith("#/queue") ? " active" : ""}` },
+      "Run queue",
+    ),
     withBlueprints.length === 0 ? h("p", { class: "muted small" }, "No projects yet.") : null,
     h(
       "ul",
