@@ -26,7 +26,9 @@ it("shows each record's steps: timing, attempts, redacted input and output, the 
   expect((await api.post(`/blueprints/${blueprint.id}/approve`)).status).toBe(200);
   await api.put("/sandbox/erp-steps", { rejectWhen: 'sku = "BROKEN"' });
   // A card number in a field: the trace keeps the record, with the card hidden (docs/data-protection.md).
-  const records = sampleOrders.map((order, i) => (i === 0 ? { ...order, note: "card 4111 1111 1111 1111" } : order));
+  const records = sampleOrders.map((order, i) =>
+    i === 0 ? { ...order, note: "card 4111 1111 1111 1111" } : order,
+  );
   const started = await api.post<Run>(`/blueprints/${blueprint.id}/runs`, { records });
   const run = await api.waitForRun<Run>(started.body.id, 10_000);
   expect(run.counts).toMatchObject({ completed: 2, deadLettered: 1 });
