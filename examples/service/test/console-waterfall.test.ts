@@ -5,12 +5,19 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Run } from "@synapseops/core";
+import { checkTestService } from "@synapseops/core/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
 import { chromiumMissing, launchChromium } from "./_browser";
 import { layoutProblems, seriousViolations } from "./_page-checks";
-import { generatedDraft, hourlyRetryBlueprint, startService, type TestService } from "./helpers";
+import {
+  dropNamespace,
+  generatedDraft,
+  hourlyRetryBlueprint,
+  startService,
+  type TestService,
+} from "./helpers";
 
 const DOCS = fileURLToPath(
   new URL(
@@ -54,10 +61,10 @@ afterAll(async () => {
   await service?.close();
 });
 
-async function signedIn(name: string, width = 1360): Promise<Page> {
+async function signedIn(name: string, width = 1360, at: TestService = service): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${service.baseUrl}/console/`);
+  await page.goto(`${at.baseUrl}/console/`);
   await page.fill('input[name="username"]', name);
   await page.fill('input[name="password"]', `${name}-long-password`);
   await page.click('button:has-text("Sign in")');
@@ -206,6 +213,53 @@ it.skipIf(missing)(
     await page.setViewportSize({ width: 760, height: 900 });
     expect(await layoutProblems(page)).toEqual([]);
     await page.close();
+    expect(pageErrors).toEqual([]);
+  },
+  90_000,
+);
+
+const postgres = await checkTestService("postgres");
+const redis = await checkTestService("redis");
+
+it.skipIf(missing || postgres.skip || redis.skip)(
+  "shows BullMQ's counts, the workers alive and stalled jobs in the queue view",
+  async () => {
+    const namespace = `console23_queue_${Date.now().toString(36)}`;
+    const bullmq = await startService({ databaseUrl: postgres.url, redisUrl: redis.url, namespace });
+    try {
+      await bullmq.api.post("/users", {
+        name: "ed",
+        password: "ed-long-password",
+        grants: { "*": "viewer" },
+      });
+      const { blueprint } = await generatedDraft(bullmq.api, "erp-queue");
+      await bullmq.api.post(`/blueprints/${blueprint.id}/approve`);
+      const run = await bullmq.api.post<Run>(`/blueprints/${blueprint.id}/runs`, { records: sampleOrders });
+      await bullmq.api.waitForRun(run.body.id, 30_000);
+
+      const page = await signedIn("ed", 1360, bullmq);
+      await page.goto(`${bullmq.baseUrl}/console/#/queue`);
+      const view = page.locator('[data-testid="queue"][data-engine="bullmq"]');
+      await view.waitFor();
+      const workers = Number(await view.locator('[data-stat="workers"] .stat-value').textContent());
+      expect(workers).toBeGreaterThanOrEqual(1);
+      await expect(view.locator('[data-stat="stalled"] .stat-value').textContent()).resolves.toBe("0");
+      const rows = await view
+        .locator("tr[data-queue]")
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-queue")));
+      expect(rows).toEqual(["synapseops-runs", "synapseops-runs-parked"]);
+      await expect(
+        view.locator('tr[data-queue="synapseops-runs"] td[data-count="waiting"]').textContent(),
+      ).resolves.toBe("0");
+      await checked(page);
+      await shot(page, "console-queue-bullmq");
+      await page.setViewportSize({ width: 760, height: 900 });
+      expect(await layoutProblems(page)).toEqual([]);
+      await page.close();
+    } finally {
+      await bullmq.close();
+      await dropNamespace(postgres.url, redis.url, namespace);
+    }
     expect(pageErrors).toEqual([]);
   },
   90_000,

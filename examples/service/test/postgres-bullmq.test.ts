@@ -3,7 +3,7 @@ import { checkTestService } from "@synapseops/core/testing";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
-import { generatedDraft, startService, type TestService } from "./helpers";
+import { dropNamespace, generatedDraft, startService, type TestService } from "./helpers";
 
 // The service on PostgreSQL (store) and BullMQ (queue), as DATABASE_URL / REDIS_URL select them.
 const postgres = await checkTestService("postgres");
@@ -14,16 +14,7 @@ let service: TestService | undefined;
 
 afterAll(async () => {
   await service?.close();
-  if (skip) return;
-  const client = new pg.Client({ connectionString: postgres.url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
-  await client.end();
-  const { Redis } = await import("ioredis");
-  const connection = new Redis(redis.url);
-  const keys = await connection.keys(`${namespace}:*`);
-  if (keys.length > 0) await connection.del(...keys);
-  connection.disconnect();
+  if (!skip) await dropNamespace(postgres.url, redis.url, namespace);
 });
 
 it.skipIf(skip)(

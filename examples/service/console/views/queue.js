@@ -29,7 +29,7 @@ export async function renderQueue(element) {
     element,
     h(
       "div",
-      { class: "card", "data-testid": "queue", "data-engine": "bullmq" },
+      { class: "card queue-view", "data-testid": "queue", "data-engine": "bullmq" },
       h("h2", null, "Run queue: BullMQ"),
       h(
         "div",
