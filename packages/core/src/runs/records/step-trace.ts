@@ -23,7 +23,9 @@ export interface StepTraceOptions {
 }
 
 /** Reads the runtime's `stepTrace` option: `true` for the defaults, an object to set them. */
-export function stepTraceSettings(option: boolean | StepTraceOptions | undefined): StepTraceSettings | undefined {
+export function stepTraceSettings(
+  option: boolean | StepTraceOptions | undefined,
+): StepTraceSettings | undefined {
   if (option === undefined || option === false) return undefined;
   const maxValueChars = option === true ? undefined : option.maxValueChars;
   return { maxValueChars: Math.max(0, Math.floor(maxValueChars ?? 2_000)) };
@@ -91,9 +93,7 @@ export class StepTrace {
   failed(error: unknown, cancelled: boolean, record: RecordInFlight): void {
     const parkedOrExhausted =
       error instanceof RetryParked || error instanceof AttemptsExhausted ? error : undefined;
-    const trace = this.settle(
-      cancelled ? "cancelled" : error instanceof RetryParked ? "parked" : "failed",
-    );
+    const trace = this.settle(cancelled ? "cancelled" : error instanceof RetryParked ? "parked" : "failed");
     if (trace === undefined) return;
     trace.attempts = parkedOrExhausted?.attempts ?? record.stepAttempt;
     if (!cancelled) trace.error = storedError(parkedOrExhausted?.failure ?? classifyFailure(error));
