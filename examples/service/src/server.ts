@@ -91,6 +91,7 @@ export async function buildServer(
   });
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler(sendRouteNotFound);
+  app.addHook("onClose", async () => context.state?.close());
   await registerAccess(app, context, options.access);
   authRoutes(app, context);
   metaRoutes(app, context, operations);

@@ -94,13 +94,18 @@ export async function hourlyRetryBlueprint(api: HttpClient, channel: string): Pr
   return edited.body;
 }
 
-/** Drops what a service on PostgreSQL and BullMQ left under `namespace`: its schema and its Redis keys. */
-export async function dropNamespace(postgresUrl: string, redisUrl: string, namespace: string): Promise<void> {
+/** Drops what a service on PostgreSQL (and BullMQ) left under `namespace`: its schema and its Redis keys. */
+export async function dropNamespace(
+  postgresUrl: string,
+  redisUrl: string | undefined,
+  namespace: string,
+): Promise<void> {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
   await client.end();
+  if (redisUrl === undefined) return;
   const { Redis } = await import("ioredis");
   const connection = new Redis(redisUrl);
   const keys = await connection.keys(`${namespace}:*`);
