@@ -54,7 +54,7 @@ async function plainLoop(): Promise<number> {
 /** A memory-store runtime with an approved blueprint: `expression` mapped, then sent to the sink. */
 async function approvedRuntime(
   expression: string,
-  options: { idempotency: boolean; recordConcurrency?: number },
+  options: { idempotency: boolean; recordConcurrency?: number; stepTrace?: boolean },
 ): Promise<{ runtime: Runtime; blueprintId: string; written: () => number }> {
   const sink = target();
   const runtime = createRuntime({
@@ -62,6 +62,7 @@ async function approvedRuntime(
     connectors: [sink.connector],
     logger: silentLogger(),
     ...(options.recordConcurrency === undefined ? {} : { recordConcurrency: options.recordConcurrency }),
+    ...(options.stepTrace ? { stepTrace: true } : {}),
   });
   const project = await runtime.projects.create({ name: "bench" });
   const ref = await runtime.connectorRefs.put(project.id, { type: "bench-target", name: "sink" });
@@ -80,8 +81,12 @@ async function approvedRuntime(
   return { runtime, blueprintId: blueprint.id, written: sink.written };
 }
 
-export async function throughRuntime(idempotency: boolean): Promise<number> {
-  const { runtime, blueprintId, written } = await approvedRuntime("$", { idempotency, recordConcurrency: 1 });
+export async function throughRuntime(idempotency: boolean, stepTrace = false): Promise<number> {
+  const { runtime, blueprintId, written } = await approvedRuntime("$", {
+    idempotency,
+    recordConcurrency: 1,
+    stepTrace,
+  });
   const started = performance.now();
   const run = await runtime.runs.start(blueprintId, { records });
   const done = await runtime.runs.wait(run.id);
@@ -129,10 +134,12 @@ export async function run(): Promise<void> {
   const loop: number[] = [];
   const plain: number[] = [];
   const keyed: number[] = [];
+  const traced: number[] = [];
   for (let i = 0; i < REPETITIONS; i += 1) {
     loop.push(await plainLoop());
     plain.push(await throughRuntime(false));
     keyed.push(await throughRuntime(true));
+    traced.push(await throughRuntime(false, true));
   }
   const loopMs = median(loop);
   const perRecordLoopUs = (loopMs * 1000) / RECORDS;
@@ -167,6 +174,17 @@ export async function run(): Promise<void> {
     unit: "µs",
     baseline: "goal: 5 µs over the plain loop",
     baseline_value: goalUs,
+    better: "lower",
+  });
+  // issue 23: the per-step trace (a redacted copy of each step's values, one event per record).
+  emit({
+    suite: "executor",
+    case: `identity map + memory target, ${RECORDS} records, idempotency off, step trace on`,
+    metric: "overhead_per_record",
+    value: ((median(traced) - loopMs) * 1000) / RECORDS,
+    unit: "µs",
+    baseline: "the same run with the step trace off",
+    baseline_value: overheadUs,
     better: "lower",
   });
   // Single-record runs: what a run costs as a whole (store writes, plan, events), the mapping

@@ -86,6 +86,12 @@ export const api = {
   run: (id) => call("GET", `/runs/${enc(id)}`),
   allRuns: (params) => call("GET", `/runs?${params}`),
   logs: (id) => call("GET", `/runs/${enc(id)}/logs?limit=500`),
+  cancelRun: (id) => call("POST", `/runs/${enc(id)}/cancel`),
+  parked: (id) => call("GET", `/runs/${enc(id)}/parked`),
+  retryParked: (id, recordKey) => call("POST", `/runs/${enc(id)}/parked/retry-now`, { recordKey }),
+  cancelParked: (id, recordKey) => call("POST", `/runs/${enc(id)}/parked/cancel`, { recordKey }),
+  recordSteps: (id, recordKey) => call("GET", `/runs/${enc(id)}/records/${enc(recordKey)}/steps`),
+  queue: () => call("GET", "/queue"),
   deadLetters: (params) => call("GET", `/dead-letters?${params}`),
   replay: (ids) => call("POST", "/dead-letters/replay", { deadLetterIds: ids }),
   replayMatching: (blueprintId, filter) =>

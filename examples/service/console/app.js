@@ -10,6 +10,7 @@ import { renderBlueprint } from "./views/blueprint.js";
 import { renderConnections } from "./views/connections.js";
 import { renderLogin } from "./views/login.js";
 import { renderHome, renderProject } from "./views/projects.js";
+import { renderQueue } from "./views/queue.js";
 import { renderSidebar } from "./views/sidebar.js";
 
 const main = document.getElementById("main");
@@ -28,6 +29,7 @@ async function route() {
       await renderConnections(main, decodeURIComponent(id));
     else if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
     else if (kind === "runs") await renderAllRuns(main);
+    else if (kind === "queue") await renderQueue(main);
     else if (kind === "blueprints" && id)
       await renderBlueprint(main, decodeURIComponent(id), tab ?? "overview", item, refresh);
     else await renderHome(main, refresh);

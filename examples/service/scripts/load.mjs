@@ -2,10 +2,11 @@
 /**
  * Load check of the service with access control on (issue 23): 50 concurrent clients, each with
  * its own API token, for 60 s against reads a console makes (a run, a blueprint, a project's
- * blueprints, the runs list). Prints p50/p99 latency, throughput and the error count as JSON.
+ * blueprints, the runs list, a record's step waterfall). Prints p50/p99 latency, throughput and the error count as JSON.
  * Not part of `npm test`. Usage, from the repository root:
  *
  *     node --import tsx examples/service/scripts/load.mjs [--connections 50] [--duration 60]
+ *     npm run load -w examples/service   # the same, 50 clients for 60 s
  *
  * The service runs in its own process (memory store, from sources). Its rate limit is raised for
  * the run: 50 clients on one machine are not the abuse it is there to stop.
@@ -89,6 +90,11 @@ try {
   const run = await call("POST", `/blueprints/${blueprint.id}/runs`, {
     records: sampleOrders,
   });
+  // The run's records are in the mix (their step waterfall): wait until it has finished.
+  for (let tries = 0; (await call("GET", `/runs/${run.id}`)).status !== "SUCCEEDED"; tries++) {
+    if (tries > 300) throw new Error("the load run did not finish in 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const tokens = [];
   for (let i = 0; i < connections; i++) {
     const issued = await call("POST", "/tokens", {
@@ -109,6 +115,7 @@ try {
       `/blueprints/${blueprint.id}`,
       `/projects/${project.id}/blueprints`,
       "/runs?limit=20",
+      `/runs/${run.id}/records/${sampleOrders[0].id}/steps`,
     ].map((path) => ({
       method: "GET",
       path,

@@ -239,6 +239,57 @@ function componentSchemas(): Record<string, JsonSchema> {
         nextAttemptAt: { type: "string" },
       },
     },
+    RecordStep: {
+      type: "object",
+      required: ["step", "kind", "startedAt", "durationMs", "attempts", "end", "input"],
+      properties: {
+        step: { type: "string" },
+        kind: { type: "string" },
+        startedAt: { type: "string" },
+        durationMs: { type: "number" },
+        attempts: { type: "integer" },
+        end: { type: "string", enum: ["ok", "filtered", "waiting", "parked", "failed", "cancelled"] },
+        input: { description: "Redacted; `{ truncated, chars, preview }` when longer than the cap." },
+        output: {},
+        error: { type: "object", additionalProperties: true },
+      },
+    },
+    RecordSteps: {
+      type: "object",
+      required: ["runId", "recordKey", "steps"],
+      properties: {
+        runId: { type: "string" },
+        recordKey: { type: "string" },
+        steps: { type: "array", items: ref("RecordStep") },
+      },
+    },
+    QueueView: {
+      type: "object",
+      required: ["engine"],
+      properties: {
+        engine: { type: "string", enum: ["inline", "bullmq"] },
+        queues: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["name", "counts"],
+            properties: {
+              name: { type: "string" },
+              counts: { type: "object", additionalProperties: { type: "integer" } },
+            },
+          },
+        },
+        workers: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["name"],
+            properties: { name: { type: "string" }, addr: { type: "string" }, age: { type: "integer" } },
+          },
+        },
+        stalled: { type: "integer", description: "Jobs BullMQ reported stalled since this process started." },
+      },
+    },
     RunEventList: pageOf("RunEvent"),
     RunMetricsReport: {
       type: "object",

@@ -51,6 +51,8 @@ export const StartRunBody = z.object({
   idempotencyKey: z.string().min(1).max(255).optional(),
 });
 /** Which parked records of a run an action applies to: one record's key, or all when absent. */
+/** A record of a run: its key (the idempotency key, or `#<position>`), as run events name it. */
+export const RunRecordParams = z.object({ id: EntityId, key: z.string().min(1).max(255) });
 export const ParkedRecordsBody = z.object({ recordKey: z.string().min(1).max(255).optional() }).strict();
 export const RunListQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),

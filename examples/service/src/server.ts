@@ -14,6 +14,7 @@ import { eventRoutes } from "./routes/events";
 import { mappingRoutes } from "./routes/mapping";
 import { metaRoutes } from "./routes/meta";
 import { projectRoutes } from "./routes/projects";
+import { queueRoutes } from "./routes/queue";
 import { runListRoutes } from "./routes/run-list";
 import { runRoutes } from "./routes/runs";
 import { sandboxRoutes } from "./routes/sandbox";
@@ -90,6 +91,7 @@ export async function buildServer(
   });
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler(sendRouteNotFound);
+  app.addHook("onClose", async () => context.state?.close());
   await registerAccess(app, context, options.access);
   authRoutes(app, context);
   metaRoutes(app, context, operations);
@@ -104,6 +106,7 @@ export async function buildServer(
   sandboxRoutes(app, context);
   scheduleRoutes(app, context);
   connectionRoutes(app, context);
+  queueRoutes(app, context);
   consoleRoutes(app);
   await app.ready();
   return app;

@@ -7,10 +7,16 @@ import {
   memoryStore,
   type Runtime,
 } from "@synapseops/core";
+import { type AlertRules, alertRules } from "./alerts/alert-rules";
 import { type Identities, identities } from "./auth/identities";
 import { ALL_PROJECTS } from "./auth/roles";
 import { type LiveEvents, liveEvents } from "./live/live-events";
+import { bullmqQueueMonitor, type QueueMonitor } from "./queue/queue-monitor";
 import { type SandboxTarget, sandboxTarget } from "./sandbox-target";
+import { memoryState, postgresState, type ServiceState } from "./state/service-state";
+
+/** The BullMQ queue runs go through (the runtime's default name, stated so the queue view reads the same). */
+const RUN_QUEUE = "synapseops-runs";
 
 /** Where the service keeps its state, from the environment. */
 export interface ServiceRuntimeOptions {
@@ -44,12 +50,18 @@ export interface ServiceRuntime {
   sandbox: SandboxTarget;
   /** "memory" or "postgres+bullmq" (or "postgres"), for the health answer and the logs. */
   engines: string;
-  /** Users, sessions and API tokens (in memory). */
+  /** Users, sessions and API tokens (users and tokens kept in `state`). */
   identities: Identities;
+  /** Alert rules (kept in `state`). */
+  alertRules: AlertRules;
+  /** Where users, tokens and alert rules are kept: PostgreSQL with `databaseUrl`, else nowhere. */
+  state: ServiceState;
   /** What the store is told about runs and dead letters, as it happens (`GET /events`). */
   live: LiveEvents;
   /** The OAuth providers of `connections`, by name. */
   oauthProviders: readonly string[];
+  /** The run queue's counts and workers, when BullMQ carries runs. */
+  queueMonitor?: QueueMonitor;
   /** The bootstrap admin's API token, and whether it was generated (then print it once). */
   adminToken: { token: string; generated: boolean };
 }
@@ -61,14 +73,23 @@ export interface ServiceRuntime {
  */
 export async function createServiceRuntime(options: ServiceRuntimeOptions = {}): Promise<ServiceRuntime> {
   const sandbox = sandboxTarget();
-  const ids = identities();
+  const namespace = options.namespace ?? "synapseops";
+  // Users, tokens and alert rules outlive a restart on PostgreSQL (issue 23).
+  const state =
+    options.databaseUrl === undefined ? memoryState : await postgresState(options.databaseUrl, namespace);
+  const ids = identities(Date.now, state);
+  await ids.restore();
+  const alerts = alertRules(state);
+  await alerts.restore();
   const given = options.bootstrapAdmin?.token;
-  const { token } = ids.issueToken({
+  const { token } = await ids.issueToken({
     name: "bootstrap admin",
     projectId: ALL_PROJECTS,
     role: "admin",
     createdBy: "service",
     ttlMs: 365 * 86_400_000,
+    // Issued again at every start: not kept, or each restart would add one.
+    ephemeral: true,
     ...(given ? { token: given } : {}),
   });
   if (options.bootstrapAdmin?.password)
@@ -76,18 +97,21 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   const live = liveEvents();
   const wiring = {
     identities: ids,
+    alertRules: alerts,
+    state,
     live,
     oauthProviders: Object.keys(options.connections?.providers ?? {}),
     adminToken: { token, generated: given === undefined },
   };
   // slack and teams: notification channels alert rules send through.
   const connectors = [memory(), sandbox.connector, slack(), teams()];
-  const namespace = options.namespace ?? "synapseops";
   const logger = {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.admission ? { admission: options.admission } : {}),
     // The runtime asks the service's role table before every design-time write.
     authorize: ids.authorize,
+    // issue 23: the console's per-record waterfall reads these traces (values redacted, capped).
+    stepTrace: { maxValueChars: 2_000 },
     ...(options.connections ? { connections: options.connections } : {}),
   };
   if (options.databaseUrl === undefined) {
@@ -112,11 +136,15 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
   }
   const { bullmqQueue, redisConnection } = await import("@synapseops/core/bullmq");
   // The whole URL: credentials, TLS (rediss://) and the database index (redis://host:6379/3).
-  const queue = bullmqQueue({ connection: redisConnection(options.redisUrl), prefix: namespace });
+  const connection = redisConnection(options.redisUrl);
+  const queue = bullmqQueue({ connection, name: RUN_QUEUE, prefix: namespace });
+  // Parked records' delayed jobs wait in `<name>-parked` (see bullmqQueue).
+  const queueMonitor = await bullmqQueueMonitor(connection, namespace, [RUN_QUEUE, `${RUN_QUEUE}-parked`]);
   return {
     runtime: createRuntime({ connectors, store, queue, ...logger }),
     sandbox,
     engines: "postgres+bullmq",
+    queueMonitor,
     ...wiring,
   };
 }

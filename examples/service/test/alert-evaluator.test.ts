@@ -49,7 +49,7 @@ it("sends again once the quiet period is over, and not before", async () => {
 
   let now = Date.now();
   const rules = alertRules();
-  const rule = rules.create(
+  const rule = await rules.create(
     project.id,
     {
       blueprintId: blueprint.id,
@@ -95,7 +95,7 @@ it("measures lag as the age of the oldest queued run", async () => {
       },
     },
   } as unknown as Runtime;
-  const rule = alertRules().create(
+  const rule = await alertRules().create(
     "prj_lag",
     { blueprintId: "bp_lag", metric: "lagSeconds", threshold: 60, channel: "con_x" },
     now,

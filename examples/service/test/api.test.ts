@@ -61,14 +61,20 @@ describe("the platform API over HTTP", () => {
       expect.objectContaining({ orderId: "o-1002", amount: 99 }),
     ]);
 
-    // issue 18: the run's events are a page like every other list.
-    const logs = await api.get<Page<RunEvent>>(`/runs/${run.id}/logs`);
+    // issue 18: the run's events are a page like every other list. Each record's step trace is a
+    // debug event (issue 23: the service keeps them for the console's waterfall): `level=info` leaves them out.
+    const all = await api.get<Page<RunEvent>>(`/runs/${run.id}/logs`);
+    expect(all.body.items.filter((e) => e.type === "record.steps").map((e) => e.recordKey)).toEqual([
+      "o-1001",
+      "o-1002",
+    ]);
+    const logs = await api.get<Page<RunEvent>>(`/runs/${run.id}/logs?level=info`);
     expect(logs.body.items.map((e) => e.type)).toEqual(["run.started", "run.finished"]);
     expect(logs.body.nextCursor).toBeUndefined();
-    const first = await api.get<Page<RunEvent>>(`/runs/${run.id}/logs?limit=1`);
+    const first = await api.get<Page<RunEvent>>(`/runs/${run.id}/logs?level=info&limit=1`);
     expect(first.body.items.map((e) => e.type)).toEqual(["run.started"]);
     const second = await api.get<Page<RunEvent>>(
-      `/runs/${run.id}/logs?limit=1&cursor=${first.body.nextCursor}`,
+      `/runs/${run.id}/logs?level=info&limit=1&cursor=${first.body.nextCursor}`,
     );
     expect(second.body.items.map((e) => e.type)).toEqual(["run.finished"]);
     expect(second.body.nextCursor).toBeUndefined();

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { Blueprint, Project } from "@synapseops/core";
+import type { Blueprint, BlueprintRevision, Project } from "@synapseops/core";
 import type { AccessOptions } from "../src/auth/access";
 import { orderSchema, salesOrderSchema } from "../src/fixtures";
 import { type HttpClient, httpClient } from "../src/http-client";
@@ -70,4 +70,45 @@ export async function generatedDraft(
   if (generated.status !== 201)
     throw new Error(`generate answered ${generated.status}: ${JSON.stringify(generated.body)}`);
   return { project, blueprint: generated.body };
+}
+
+/** An approved blueprint whose send step retries once after an hour, parked meanwhile. */
+export async function hourlyRetryBlueprint(api: HttpClient, channel: string): Promise<Blueprint> {
+  const { blueprint } = await generatedDraft(api, channel);
+  const head = await api.get<BlueprintRevision>(
+    `/blueprints/${blueprint.id}/revisions/${blueprint.revision}`,
+  );
+  const steps = head.body.body.steps.map((step) =>
+    step.kind === "send"
+      ? { ...step, policy: { retry: { delaysMs: [3_600_000], parkAfterMs: 60_000 } } }
+      : step,
+  );
+  const edited = await api.patch<Blueprint>(`/blueprints/${blueprint.id}`, {
+    expectedRevision: blueprint.revision,
+    patch: { steps },
+  });
+  if (edited.status !== 200)
+    throw new Error(`edit answered ${edited.status}: ${JSON.stringify(edited.body)}`);
+  const approved = await api.post(`/blueprints/${blueprint.id}/approve`);
+  if (approved.status !== 200) throw new Error(`approve answered ${approved.status}`);
+  return edited.body;
+}
+
+/** Drops what a service on PostgreSQL (and BullMQ) left under `namespace`: its schema and its Redis keys. */
+export async function dropNamespace(
+  postgresUrl: string,
+  redisUrl: string | undefined,
+  namespace: string,
+): Promise<void> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
+  await client.end();
+  if (redisUrl === undefined) return;
+  const { Redis } = await import("ioredis");
+  const connection = new Redis(redisUrl);
+  const keys = await connection.keys(`${namespace}:*`);
+  if (keys.length > 0) await connection.del(...keys);
+  connection.disconnect();
 }

@@ -1,11 +1,11 @@
 // Issues 20 and 23: a run whose target is down parks its records for an hour instead of holding
 // a worker; the API lists them, retries them now, gives them up (dead letters) and cancels runs,
 // each mutation under the role that decides it.
-import type { Blueprint, BlueprintRevision, DeadLetter, Page, Run } from "@synapseops/core";
+import type { DeadLetter, Page, Run } from "@synapseops/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
 import type { Problem } from "../src/problem";
-import { generatedDraft, startService, type TestService } from "./helpers";
+import { hourlyRetryBlueprint, startService, type TestService } from "./helpers";
 
 let service: TestService;
 beforeAll(async () => {
@@ -18,27 +18,6 @@ afterAll(async () => {
 interface ParkedRecords {
   items: { recordKey?: string; attempts: number; dueAt: string }[];
   nextAttemptAt?: string;
-}
-
-/** An approved blueprint whose send step retries once after an hour, parked meanwhile. */
-async function hourlyRetryBlueprint(channel: string): Promise<Blueprint> {
-  const { api } = service;
-  const { blueprint } = await generatedDraft(api, channel);
-  const head = await api.get<BlueprintRevision>(
-    `/blueprints/${blueprint.id}/revisions/${blueprint.revision}`,
-  );
-  const steps = head.body.body.steps.map((step) =>
-    step.kind === "send"
-      ? { ...step, policy: { retry: { delaysMs: [3_600_000], parkAfterMs: 60_000 } } }
-      : step,
-  );
-  const edited = await api.patch<Blueprint>(`/blueprints/${blueprint.id}`, {
-    expectedRevision: blueprint.revision,
-    patch: { steps },
-  });
-  expect(edited.status, JSON.stringify(edited.body)).toBe(200);
-  expect((await api.post(`/blueprints/${blueprint.id}/approve`)).status).toBe(200);
-  return edited.body;
 }
 
 /** Waits until the run has `count` parked records (a parked run stays RUNNING). */
@@ -58,7 +37,7 @@ async function parked(runId: string, count: number): Promise<ParkedRecords> {
 
 it("lists parked records, retries them now once the target is back, and the run succeeds", async () => {
   const { api } = service;
-  const blueprint = await hourlyRetryBlueprint("erp-parked");
+  const blueprint = await hourlyRetryBlueprint(service.api, "erp-parked");
   expect((await api.put("/sandbox/erp-parked", { unavailable: true })).body).toMatchObject({
     unavailable: true,
   });
@@ -88,7 +67,7 @@ it("lists parked records, retries them now once the target is back, and the run 
 
 it("gives up one parked record as a dead letter, and cancelling the run drops the rest", async () => {
   const { api } = service;
-  const blueprint = await hourlyRetryBlueprint("erp-parked-cancel");
+  const blueprint = await hourlyRetryBlueprint(service.api, "erp-parked-cancel");
   await api.put("/sandbox/erp-parked-cancel", { unavailable: true });
   const started = await api.post<Run>(`/blueprints/${blueprint.id}/runs`, { records: sampleOrders });
   const waiting = await parked(started.body.id, sampleOrders.length);

@@ -3,7 +3,7 @@ import { checkTestService } from "@synapseops/core/testing";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
-import { generatedDraft, startService, type TestService } from "./helpers";
+import { dropNamespace, generatedDraft, startService, type TestService } from "./helpers";
 
 // The service on PostgreSQL (store) and BullMQ (queue), as DATABASE_URL / REDIS_URL select them.
 const postgres = await checkTestService("postgres");
@@ -14,16 +14,7 @@ let service: TestService | undefined;
 
 afterAll(async () => {
   await service?.close();
-  if (skip) return;
-  const client = new pg.Client({ connectionString: postgres.url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
-  await client.end();
-  const { Redis } = await import("ioredis");
-  const connection = new Redis(redis.url);
-  const keys = await connection.keys(`${namespace}:*`);
-  if (keys.length > 0) await connection.del(...keys);
-  connection.disconnect();
+  if (!skip) await dropNamespace(postgres.url, redis.url, namespace);
 });
 
 it.skipIf(skip)(
@@ -41,6 +32,24 @@ it.skipIf(skip)(
     expect(started.status).toBe(202);
     const run = await api.waitForRun<Run>(started.body.id, 30_000);
     expect(run.counts).toMatchObject({ total: 3, completed: 2, deadLettered: 1 });
+
+    // issue 23: the record's waterfall from the PostgreSQL store; the queue view from BullMQ's API.
+    const steps = await api.get<{ steps: { end: string; error?: { code: string } }[] }>(
+      `/runs/${run.id}/records/o-1003/steps`,
+    );
+    expect(steps.body.steps.at(-1)).toMatchObject({ end: "failed", error: { code: "CONNECTOR_FAILED" } });
+    const queue = await api.get<{
+      engine: string;
+      queues: { name: string; counts: Record<string, number> }[];
+      workers: unknown[];
+      stalled: number;
+    }>("/queue");
+    expect(queue.body.engine).toBe("bullmq");
+    expect(queue.body.queues.map((q) => q.name)).toEqual(["synapseops-runs", "synapseops-runs-parked"]);
+    // The run's batch job is done: BullMQ counts it (kept or removed on completion, never waiting).
+    expect(queue.body.queues[0]?.counts).toMatchObject({ waiting: 0, active: 0 });
+    expect(queue.body.workers.length).toBeGreaterThanOrEqual(1);
+    expect(queue.body.stalled).toBe(0);
 
     // What the API answered is what PostgreSQL holds.
     const client = new pg.Client({ connectionString: postgres.url });

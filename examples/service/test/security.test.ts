@@ -84,6 +84,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/^\/connections\/:id/, `/connections/${ids.connectionId}`)
     .replace(/^\/schedules\/:id/, `/schedules/${ids.scheduleId}`)
     .replace(":revision", "1")
+    .replace(":key", "o-1001")
     .replace(":channel", ids.channel)
     .replace("*", "index.html")
     .replace(/\/diff$/, "/diff?from=1&to=1");
@@ -181,13 +182,13 @@ describe("access control of every route", () => {
   });
 
   it("answers 401 problem+json on every other route without a token, with a wrong one and with an expired one", async () => {
-    const expired = service.service.identities.issueToken({
+    const { token: expired } = await service.service.identities.issueToken({
       name: "expired",
       projectId: "*",
       role: "admin",
       createdBy: "test",
       ttlMs: -1,
-    }).token;
+    });
     canaries.push(expired);
     for (const route of apiRoutes()) {
       for (const token of [undefined, `syn_${randomBytes(32).toString("base64url")}`, expired]) {

@@ -245,6 +245,13 @@ export type { RateLimit } from "./runs/limits/token-bucket";
 export type { RedactionOptions, SecretRegistry } from "./runs/observe/redactor";
 export { DEFAULT_RUN_DETECTORS, REDACTED, Redactor } from "./runs/observe/redactor";
 export type { IdempotencySettings, RecordOutcome } from "./runs/records/record-context";
+export type {
+  RecordStepTrace,
+  StepTraceEnd,
+  StepTraceOptions,
+  TruncatedValue,
+} from "./runs/records/step-trace";
+export { RECORD_STEPS_EVENT } from "./runs/records/step-trace";
 export { RecordNotParkedError } from "./runs/retries/parked-records";
 export type { NormalisedRetryPolicy, RetryDecision } from "./runs/retries/retry-policy";
 export {

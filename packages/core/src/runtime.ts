@@ -34,6 +34,7 @@ import { parseRecordLimits, type RecordLimitsOptions } from "./runs/limits/recor
 import type { RateLimit } from "./runs/limits/token-bucket";
 import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
 import { createCompileCache } from "./runs/plan/compile-cache";
+import { type StepTraceOptions, stepTraceSettings } from "./runs/records/step-trace";
 import { runServices } from "./runs/run-service";
 import type { DeadLetterService, RunService } from "./runs/types";
 import { type ScheduleService, scheduleService } from "./schedules/schedule-service";
@@ -146,6 +147,16 @@ export interface RuntimeOptions<Connectors extends readonly Connector[] = readon
    * @default 8
    */
   recordConcurrency?: number;
+  /**
+   * Keep a per-step trace of every record (issue 23): each step's start, duration, attempts,
+   * input and output (redacted, at most `maxValueChars` each) and error, as one `record.steps`
+   * run event per pass through the steps — `runtime.runs.events(runId, { recordKey, type:
+   * "record.steps" })` reads a record's. Costs a redacted copy of each step's values and one
+   * event per record, so it is off unless asked for.
+   * @default false
+   * @example createRuntime({ store, stepTrace: { maxValueChars: 4_000 } })
+   */
+  stepTrace?: boolean | StepTraceOptions;
   /**
    * Per connector ref id: calls at once and a token-bucket rate limit, across all runs.
    * @example { con_erp: { concurrency: 4, rate: { ratePerSecond: 10, burst: 20 } } }
@@ -372,6 +383,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       waitMs: options.idempotency?.waitMs ?? 5_000,
     },
     recordConcurrency: options.recordConcurrency ?? 8,
+    stepTrace: stepTraceSettings(options.stepTrace),
     recordLimiter: records,
     workerId,
     runLeaseMs: 60_000,

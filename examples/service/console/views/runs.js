@@ -1,13 +1,12 @@
 import { api, parseJsonField } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
-import { ago, badge, h, json, mount, toast } from "../dom.js";
+import { ago, badge, h, mount, toast } from "../dom.js";
 import { watchBlueprint } from "../live.js";
 import { field, submit } from "./forms.js";
+import { ms, renderRunDetail } from "./run-detail.js";
 import { pretty, sampleOrders } from "./samples.js";
 
 const shortId = (id) => id.slice(-8);
-const ms = (value) =>
-  value === undefined ? "—" : value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`;
 
 /** The runs of a blueprint: start one, charts over them, the list, and one run's timeline. */
 export async function renderRuns(body, { blueprint, refresh }, selectedId) {
@@ -154,68 +153,8 @@ export async function renderRuns(body, { blueprint, refresh }, selectedId) {
     h("div", { class: "card" }, h("h2", null, "Runs"), table),
     selected ? detail : null,
   );
-  if (selected) await renderRunDetail(detail, selected);
+  if (selected) await renderRunDetail(detail, selected, refresh);
 
   // Runs change as they progress: the live stream says when, as long as the person stays here.
   watchBlueprint(blueprint.id, hash, refresh);
-}
-
-async function renderRunDetail(element, run) {
-  const { items: events } = await api.logs(run.id);
-  const t0 = Date.parse(run.startedAt ?? run.createdAt);
-  mount(
-    element,
-    h("h2", null, `Run ${shortId(run.id)} `, badge(run.status)),
-    h(
-      "div",
-      { class: "stats" },
-      stat("Records", run.counts.total),
-      stat("Completed", run.counts.completed),
-      stat("Failed", run.counts.failed),
-      stat("Dead letters", run.counts.deadLettered),
-      stat("Duplicates", run.counts.duplicates),
-      stat("Throughput", run.metrics ? `${run.metrics.throughputPerSecond.toFixed(1)} rec/s` : "—"),
-      stat("p95 latency", ms(run.metrics?.latencyMs.p95)),
-    ),
-    h("h3", null, "Timeline"),
-    h(
-      "ol",
-      { class: "timeline", "data-testid": "timeline" },
-      events.map((event) =>
-        h(
-          "li",
-          { class: `event level-${event.level}`, "data-type": event.type },
-          h("span", { class: "t" }, `+${Math.max(0, Date.parse(event.at) - t0)} ms`),
-          h("span", { class: "type" }, event.type),
-          event.step ? h("span", { class: "chip" }, `step ${event.step}`) : null,
-          event.recordKey ? h("span", { class: "chip" }, `record ${event.recordKey}`) : null,
-          eventSummary(event),
-        ),
-      ),
-    ),
-    run.metrics ? h("details", null, h("summary", null, "Metrics per step"), json(run.metrics.steps)) : null,
-  );
-}
-
-function eventSummary(event) {
-  const error = event.data?.error;
-  if (error) return h("div", { class: "event-detail" }, `${error.code}: ${error.message}`);
-  if (event.type === "run.finished")
-    return h("div", { class: "event-detail" }, `status ${event.data.status}`);
-  if (event.type === "run.started")
-    return h(
-      "div",
-      { class: "event-detail" },
-      `${event.data.records} record(s), revision r${event.data.revision}`,
-    );
-  return null;
-}
-
-function stat(label, value) {
-  return h(
-    "div",
-    { class: "stat" },
-    h("span", { class: "stat-value" }, String(value)),
-    h("span", { class: "stat-label" }, label),
-  );
 }

@@ -16,9 +16,18 @@ export async function renderSidebar(element, hash) {
       h("a", { href: "#/", class: "link-button" }, "+ New"),
     ),
     h(
-      "a",
-      { href: "#/runs", class: `tree-project${hash.startsWith("#/runs") ? " active" : ""}` },
-      "All runs",
+      "nav",
+      { class: "sidebar-links", "aria-label": "Operations" },
+      h(
+        "a",
+        { href: "#/runs", class: `tree-project${hash.startsWith("#/runs") ? " active" : ""}` },
+        "All runs",
+      ),
+      h(
+        "a",
+        { href: "#/queue", class: `tree-project${hash.startsWith("#/queue") ? " active" : ""}` },
+        "Run queue",
+      ),
     ),
     withBlueprints.length === 0 ? h("p", { class: "muted small" }, "No projects yet.") : null,
     h(

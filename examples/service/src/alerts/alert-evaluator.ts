@@ -55,12 +55,12 @@ export function alertEvaluator(options: {
     const now = clock();
     try {
       const value = await measure(runtime, rule, now);
-      rules.update(rule.id, { lastValue: value, lastCheckedAt: now.toISOString() });
+      await rules.update(rule.id, { lastValue: value, lastCheckedAt: now.toISOString() });
       if (value < rule.threshold) return;
       const quietUntil =
         rule.lastFiredAt === undefined ? 0 : Date.parse(rule.lastFiredAt) + rule.quietMinutes * 60_000;
       if (now.getTime() < quietUntil) {
-        rules.update(rule.id, { quieted: rule.quieted + 1 });
+        await rules.update(rule.id, { quieted: rule.quieted + 1 });
         return;
       }
       const blueprint = await runtime.blueprints.get(rule.blueprintId);
@@ -68,10 +68,10 @@ export function alertEvaluator(options: {
       if (connector.write === undefined)
         throw new Error(`connector "${connector.type}" cannot send messages`);
       await connector.write(config, alertMessage(rule, value, blueprint.name), context);
-      rules.update(rule.id, { lastFiredAt: now.toISOString(), lastError: undefined });
+      await rules.update(rule.id, { lastFiredAt: now.toISOString(), lastError: undefined });
     } catch (error) {
       // A check that could not measure or send says why on the rule (GET /projects/{id}/alerts).
-      rules.update(rule.id, { lastError: (error as Error).message, lastCheckedAt: now.toISOString() });
+      await rules.update(rule.id, { lastError: (error as Error).message, lastCheckedAt: now.toISOString() });
     }
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError } from "@synapseops/core";
+import { memoryState, type ServiceState } from "../state/service-state";
 
 /** What an alert rule watches, per blueprint. */
 export type AlertMetric = "failureRate" | "deadLetters" | "lagSeconds";
@@ -43,10 +44,14 @@ export interface AlertRule extends Required<AlertRuleInput> {
  * Alert rules, kept in memory like the service's users and tokens (a restart forgets them): a
  * host keeps its own rule store and plugs it in the same way.
  */
-export function alertRules() {
+export function alertRules(state: ServiceState = memoryState) {
   const rules = new Map<string, AlertRule>();
   return {
-    create(projectId: string, input: AlertRuleInput, now: Date): AlertRule {
+    /** Reads the rules the service state kept (at start). */
+    async restore(): Promise<void> {
+      for (const rule of (await state.load("alert-rule")) as AlertRule[]) rules.set(rule.id, rule);
+    },
+    async create(projectId: string, input: AlertRuleInput, now: Date): Promise<AlertRule> {
       const rule: AlertRule = {
         id: `alr_${randomUUID().replaceAll("-", "")}`,
         projectId,
@@ -59,6 +64,7 @@ export function alertRules() {
         createdAt: now.toISOString(),
         quieted: 0,
       };
+      await state.put("alert-rule", rule.id, rule);
       rules.set(rule.id, rule);
       return structuredClone(rule);
     },
@@ -78,15 +84,26 @@ export function alertRules() {
         .map((r) => structuredClone(r));
     },
     /** Records a check's outcome on a rule that still exists. */
-    update(id: string, change: { [K in keyof AlertRule]?: AlertRule[K] | undefined }): void {
+    async update(id: string, change: { [K in keyof AlertRule]?: AlertRule[K] | undefined }): Promise<void> {
       const rule = rules.get(id);
       if (rule === undefined) return;
       const next = { ...rule, ...change };
       if ("lastError" in change && change.lastError === undefined) delete next.lastError; // a sent alert clears it
       rules.set(id, next as AlertRule);
+      await state.put("alert-rule", id, next);
+      // Deleted while this was written: the delete wins.
+      if (!rules.has(id)) await state.delete("alert-rule", id);
     },
-    delete(id: string): void {
-      if (!rules.delete(id)) throw new NotFoundError("alert rule", id);
+    async delete(id: string): Promise<void> {
+      const rule = rules.get(id);
+      if (rule === undefined) throw new NotFoundError("alert rule", id);
+      rules.delete(id);
+      try {
+        await state.delete("alert-rule", id);
+      } catch (error) {
+        rules.set(id, rule); // not deleted after all
+        throw error;
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Authorize } from "@synapseops/core";
+import { memoryState, type ServiceState } from "../state/service-state";
 import { hashPassword, verifyPassword } from "./passwords";
 import { type Grants, type Role, roleAllows, roleIn, roleNeeded } from "./roles";
 
@@ -44,6 +45,19 @@ export interface TokenRequest {
   ttlMs?: number;
   /** A token chosen by the operator (the bootstrap admin's, from the environment). */
   token?: string;
+  /** Kept in memory only (the bootstrap admin's, issued again at every start). */
+  ephemeral?: boolean;
+}
+
+/** A user as the service state keeps it (the password only as its scrypt hash). */
+interface StoredUser {
+  info: UserInfo;
+  passwordHash: string;
+}
+/** A token as the service state keeps it (the token only as its SHA-256 digest). */
+interface StoredToken {
+  info: TokenInfo;
+  digest: string;
 }
 
 const DAY = 86_400_000;
@@ -55,13 +69,14 @@ const TOKEN_PREFIX = "syn_";
 const digest = (secret: string): string => createHash("sha256").update(secret).digest("hex");
 
 /**
- * Users, browser sessions and API tokens of the service, kept in memory (a host would keep them
- * in its own user store). Tokens and session ids are 256-bit random values stored as SHA-256
- * digests; passwords are scrypt hashes. Nothing here is ever returned by a route.
+ * Users, browser sessions and API tokens of the service, in memory and — users and tokens — in
+ * the service state (PostgreSQL when the service runs on it; a host would keep them in its own
+ * user store). Tokens and session ids are 256-bit random values stored as SHA-256 digests;
+ * passwords are scrypt hashes. Nothing here is ever returned by a route.
  */
-export function identities(clock: () => number = Date.now) {
-  const users = new Map<string, { info: UserInfo; passwordHash: string }>();
-  const tokens = new Map<string, { info: TokenInfo; digest: string }>();
+export function identities(clock: () => number = Date.now, state: ServiceState = memoryState) {
+  const users = new Map<string, StoredUser>();
+  const tokens = new Map<string, StoredToken>();
   const tokensByDigest = new Map<string, string>();
   const sessions = new Map<string, { user: string; expiresAt: number }>();
   // Unknown users cost a verification too, so timing does not tell which names exist.
@@ -93,9 +108,20 @@ export function identities(clock: () => number = Date.now) {
     authorize,
     grantsOf,
 
+    /** Reads the users and tokens the service state kept (at start). */
+    async restore(): Promise<void> {
+      for (const user of (await state.load("user")) as StoredUser[]) users.set(user.info.name, user);
+      for (const token of (await state.load("token")) as StoredToken[]) {
+        tokens.set(token.info.id, token);
+        tokensByDigest.set(token.digest, token.info.id);
+      }
+    },
+
     async createUser(name: string, password: string, grants: Grants): Promise<UserInfo> {
       const info: UserInfo = { name, grants: { ...grants }, createdAt: new Date(clock()).toISOString() };
-      users.set(name, { info, passwordHash: await hashPassword(password) });
+      const user: StoredUser = { info, passwordHash: await hashPassword(password) };
+      await state.put("user", name, user);
+      users.set(name, user);
       return info;
     },
 
@@ -147,7 +173,7 @@ export function identities(clock: () => number = Date.now) {
     },
 
     /** A new API token: the token (shown once) and what the API shows of it afterwards. */
-    issueToken(request: TokenRequest): { token: string; info: TokenInfo } {
+    async issueToken(request: TokenRequest): Promise<{ token: string; info: TokenInfo }> {
       const token = request.token ?? `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
       const now = clock();
       const info: TokenInfo = {
@@ -159,8 +185,10 @@ export function identities(clock: () => number = Date.now) {
         createdAt: new Date(now).toISOString(),
         expiresAt: new Date(now + (request.ttlMs ?? 30 * DAY)).toISOString(),
       };
-      tokens.set(info.id, { info, digest: digest(token) });
-      tokensByDigest.set(digest(token), info.id);
+      const stored: StoredToken = { info, digest: digest(token) };
+      if (!request.ephemeral) await state.put("token", info.id, stored);
+      tokens.set(info.id, stored);
+      tokensByDigest.set(stored.digest, info.id);
       return { token, info };
     },
 
@@ -176,9 +204,10 @@ export function identities(clock: () => number = Date.now) {
 
     getToken: (id: string): TokenInfo | undefined => tokens.get(id)?.info,
 
-    revokeToken(id: string): boolean {
+    async revokeToken(id: string): Promise<boolean> {
       const found = tokens.get(id);
       if (found === undefined) return false;
+      await state.delete("token", id);
       tokens.delete(id);
       tokensByDigest.delete(found.digest);
       return true;

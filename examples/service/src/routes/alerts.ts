@@ -17,8 +17,8 @@ const CHANNEL_TYPES = new Set(["slack", "teams", "email"]);
  * Alert rules per blueprint — failure rate, dead letters, lag — sent through a notification
  * connector of the project with a quiet period; checked as runs finish and dead letters arrive.
  */
-export function alertRoutes(app: FastifyInstance, { runtime, live }: ServiceContext): void {
-  const rules = alertRules();
+export function alertRoutes(app: FastifyInstance, { runtime, live, alertRules: kept }: ServiceContext): void {
+  const rules = kept ?? alertRules();
   const evaluator = alertEvaluator({ runtime, rules, live });
   evaluator.start();
   app.addHook("onClose", async () => evaluator.stop());
@@ -60,7 +60,7 @@ export function alertRoutes(app: FastifyInstance, { runtime, live }: ServiceCont
           `channel "${input.channel}" is not a slack, teams or email connector of project "${projectId}"`,
           { path: "/channel" },
         );
-      return reply.status(201).send(rules.create(projectId, input, new Date()));
+      return reply.status(201).send(await rules.create(projectId, input, new Date()));
     },
   );
 
@@ -95,7 +95,7 @@ export function alertRoutes(app: FastifyInstance, { runtime, live }: ServiceCont
       responses: { 204: { description: "Deleted." } },
     },
     async (request, reply) => {
-      rules.delete((request.params as Id).id);
+      await rules.delete((request.params as Id).id);
       return reply.status(204).send();
     },
   );

@@ -99,7 +99,7 @@ export function authRoutes(app: FastifyInstance, { identities: ids }: ServiceCon
     },
     async (request, reply) => {
       const body = request.body as z.infer<typeof CreateTokenBody>;
-      const { token, info } = ids.issueToken({
+      const { token, info } = await ids.issueToken({
         name: body.name,
         projectId: body.projectId,
         role: body.role,
@@ -155,7 +155,7 @@ export function authRoutes(app: FastifyInstance, { identities: ids }: ServiceCon
     },
     async (request, reply) => {
       const { id } = request.params as z.infer<typeof IdParams>;
-      if (!ids.revokeToken(id)) throw httpError(404, "NOT_FOUND", `token "${id}" not found`);
+      if (!(await ids.revokeToken(id))) throw httpError(404, "NOT_FOUND", `token "${id}" not found`);
       return reply.status(204).send();
     },
   );

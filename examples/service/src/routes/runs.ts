@@ -1,8 +1,16 @@
+import { RECORD_STEPS_EVENT, type RecordStepTrace } from "@synapseops/core";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { routeProjects } from "../auth/route-projects";
 import { addOperation } from "../operation";
-import { IdParams, ParkedRecordsBody, RunEventsQuery, RunListQuery, StartRunBody } from "../request-schemas";
+import {
+  IdParams,
+  ParkedRecordsBody,
+  RunEventsQuery,
+  RunListQuery,
+  RunRecordParams,
+  StartRunBody,
+} from "../request-schemas";
 import type { ServiceContext } from "../service-context";
 
 type Id = z.infer<typeof IdParams>;
@@ -93,6 +101,27 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
       const query = request.query as z.infer<typeof RunEventsQuery>;
       // A page like every other list (issue 18); an unknown run is a 404 from runs.events.
       return runtime.runs.events(id, query);
+    },
+  );
+
+  addOperation(
+    app,
+    "GET",
+    "/runs/:id/records/:key/steps",
+    {
+      operationId: "getRecordSteps",
+      summary: "A record's step waterfall: each step's timing, attempts, redacted input and output, error",
+      tags: ["runs"],
+      params: RunRecordParams,
+      access: { project: projectOf.run },
+      responses: { 200: { description: "The record's steps, in order.", schema: "RecordSteps" } },
+    },
+    async (request) => {
+      const { id, key } = request.params as z.infer<typeof RunRecordParams>;
+      // One `record.steps` event per pass through the steps (a park or an approval starts another).
+      const page = await runtime.runs.events(id, { recordKey: key, type: RECORD_STEPS_EVENT, limit: 500 });
+      const steps = page.items.flatMap((event) => event.data.steps as RecordStepTrace[]);
+      return { runId: id, recordKey: key, steps };
     },
   );
 

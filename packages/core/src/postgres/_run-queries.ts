@@ -187,6 +187,10 @@ export function runQueries(db: Db): RunQueries {
       if (filter.level !== undefined)
         where.push(`level_rank >= ${params.add(RUN_EVENT_LEVEL_RANK[filter.level])}`);
       if (filter.step !== undefined) where.push(`step = ${params.add(filter.step)}`);
+      // Matches the partial expression index of migration 0008 (its predicate repeated).
+      if (filter.recordKey !== undefined)
+        where.push(`doc ? 'recordKey' AND doc->>'recordKey' = ${params.add(filter.recordKey)}`);
+      if (filter.type !== undefined) where.push(`doc->>'type' = ${params.add(filter.type)}`);
       return queryDocs<RunEvent>(
         db,
         "listRunEvents",

@@ -343,7 +343,9 @@ export function memoryStore(): Store {
         (event) =>
           event.seq > (filter.after ?? 0) &&
           RUN_EVENT_LEVEL_RANK[event.level] >= minimum &&
-          (filter.step === undefined || event.step === filter.step),
+          (filter.step === undefined || event.step === filter.step) &&
+          (filter.recordKey === undefined || event.recordKey === filter.recordKey) &&
+          (filter.type === undefined || event.type === filter.type),
       );
       return cloneJson(items.slice(0, pageLimit({ limit: filter.limit ?? 100 })));
     },

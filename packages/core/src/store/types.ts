@@ -135,6 +135,10 @@ export interface RunEventFilter {
   /** Only events at this level or more severe. */
   level?: RunEventLevel;
   step?: string;
+  /** Only events of this record (its key, or `#<position>`, as the events name it). */
+  recordKey?: string;
+  /** Only events of this type (`record.steps`: the step traces). */
+  type?: string;
   /** Events at most, from 1 to 500. @default 100 */
   limit?: number;
 }

@@ -484,6 +484,28 @@ export function testStore(
         await expect(store.listRunEvents(runId, { limit: -1 })).rejects.toMatchObject({ path: "/limit" });
       });
 
+      // issue 23: a record's step traces are read by record key and type.
+      it("filters events by record key and type", async () => {
+        const runId = newId("run");
+        const at = new Date().toISOString();
+        await store.appendRunEvents(runId, [
+          { at, level: "debug", recordKey: "k-1", type: "record.steps", data: { pass: 1 } },
+          { at, level: "warn", recordKey: "k-1", step: "send", type: "step.retry", data: {} },
+          { at, level: "debug", recordKey: "k-2", type: "record.steps", data: { pass: 1 } },
+          { at, level: "debug", recordKey: "k-1", type: "record.steps", data: { pass: 2 } },
+        ]);
+        const traces = await store.listRunEvents(runId, { recordKey: "k-1", type: "record.steps" });
+        expect(traces.map((e) => [e.seq, e.data])).toEqual([
+          [1, { pass: 1 }],
+          [4, { pass: 2 }],
+        ]);
+        expect((await store.listRunEvents(runId, { recordKey: "k-1" })).map((e) => e.seq)).toEqual([1, 2, 4]);
+        expect((await store.listRunEvents(runId, { type: "record.steps" })).map((e) => e.seq)).toEqual([
+          1, 3, 4,
+        ]);
+        expect(await store.listRunEvents(runId, { recordKey: "k-3" })).toEqual([]);
+      });
+
       it("numbers concurrent appends without gaps or repeats", async () => {
         const runId = newId("run");
         const at = new Date().toISOString();

@@ -8,7 +8,7 @@ import { MetricsRecorder } from "../observe/metrics-recorder";
 import type { PlanDeps } from "../plan/bind-connector";
 import { resolveRunConnection } from "../plan/run-connection";
 import { compileRunPlan } from "../plan/run-plan";
-import type { IdempotencySettings, RecordContext } from "../records/record-context";
+import type { IdempotencySettings, RecordContext, StepTraceSettings } from "../records/record-context";
 
 /** What the executor needs from the runtime. */
 export interface ExecutorDeps extends PlanDeps {
@@ -24,6 +24,8 @@ export interface ExecutorDeps extends PlanDeps {
   workerId: string;
   runLeaseMs: number;
   random?: () => number;
+  /** The runtime's `stepTrace`, when it keeps per-step traces of records. */
+  stepTrace?: StepTraceSettings | undefined;
   onApprovalRequested?: RecordContext["onApprovalRequested"];
   onRecordParked?: RecordContext["onRecordParked"];
 }
@@ -61,6 +63,7 @@ export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSign
     limiter: deps.limiter,
     ...(connection === undefined ? {} : { connection }),
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.stepTrace ? { stepTrace: deps.stepTrace } : {}),
     ...(deps.onApprovalRequested ? { onApprovalRequested: deps.onApprovalRequested } : {}),
     ...(deps.onRecordParked ? { onRecordParked: deps.onRecordParked } : {}),
   };

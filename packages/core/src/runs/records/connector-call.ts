@@ -23,6 +23,7 @@ export async function callConnector<T>(
   const target = planned.target;
   const limiter = ctx.limiter(target.ref.id);
   return withRetries(record, planned, async (attempt) => {
+    record.stepAttempt = attempt;
     const span = tracer.startSpan("synapseops.step_attempt", {
       attributes: {
         "synapseops.step": planned.step.id,

@@ -47,6 +47,8 @@ export interface RecordContext {
   /** The run's customer connection: its credentials, per run, for calls to its connector ref. */
   connection?: RunConnection;
   random?: () => number;
+  /** Set when the runtime keeps a per-step trace of each record (`createRuntime({ stepTrace })`). */
+  stepTrace?: StepTraceSettings;
   /**
    * Takes a record's key completion instead of waiting for it: the record's slot goes to the
    * next record while the completion commits (with others, on a grouping store). Whoever sets
@@ -101,4 +103,12 @@ export interface RecordInFlight {
   lastResult: unknown;
   /** Set when the target completed the key in its own transaction (see WriteIdempotency). */
   completedByTarget: boolean;
+  /** The attempt number of the current step's connector call (for the step trace). */
+  stepAttempt: number;
+}
+
+/** The runtime's `stepTrace` option, settled (step-trace.ts reads it). */
+export interface StepTraceSettings {
+  /** The longest input or output kept per step, in characters of its JSON. */
+  maxValueChars: number;
 }

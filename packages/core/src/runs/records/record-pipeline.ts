@@ -10,6 +10,7 @@ import { AttemptsExhausted, RetryParked } from "../retries/with-retries";
 import type { RecordContext, RecordInFlight, RecordOutcome, RecordStart } from "./record-context";
 import { failRecord } from "./record-failure";
 import { runStep } from "./step-runners";
+import { StepTrace } from "./step-trace";
 
 /** OpenTelemetry through the API package only: a no-op unless the host installed an SDK. */
 const tracer = trace.getTracer("@synapseops/core");
@@ -50,6 +51,7 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
     value,
     lastResult: undefined,
     completedByTarget: false,
+    stepAttempt: 0,
   });
   const { resume } = start;
   if (resume !== undefined) {
@@ -83,6 +85,21 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
 }
 
 async function runSteps(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
+  const { stepTrace } = record.ctx;
+  if (stepTrace === undefined) return runStepsInOrder(record, startedAt, undefined);
+  const trace = new StepTrace(record.ctx, stepTrace);
+  try {
+    return await runStepsInOrder(record, startedAt, trace);
+  } finally {
+    trace.write(record.recordKey);
+  }
+}
+
+async function runStepsInOrder(
+  record: RecordInFlight,
+  startedAt: number,
+  trace: StepTrace | undefined,
+): Promise<RecordOutcome> {
   const { ctx } = record;
   const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
     await completeKey(record, outcome, result);
@@ -93,13 +110,17 @@ async function runSteps(record: RecordInFlight, startedAt: number): Promise<Reco
   for (let index = firstStep; index < ctx.plan.steps.length; index += 1) {
     const planned = ctx.plan.steps[index]!;
     const stepStarted = performance.now();
+    record.stepAttempt = 0;
+    trace?.begin(planned, record.value);
     try {
       const end = await runStep(record, planned);
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, false);
+      trace?.succeeded(end, record);
       if (end === "filtered") return finish("filtered");
       if (end === "waiting") return "waiting";
     } catch (error) {
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, true);
+      trace?.failed(error, error instanceof CancelledError || ctx.signal.aborted, record);
       if (error instanceof RetryParked) return parkRecord(record, error);
       if (error instanceof CancelledError || ctx.signal.aborted) {
         await releaseKey(ctx, record.owner, record.key, {
