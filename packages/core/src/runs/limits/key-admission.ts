@@ -2,7 +2,6 @@ import type { Logger } from "../../logger";
 import type { Run } from "../../model/run";
 import type { KeyGate } from "./key-gate";
 import type { SlotLease } from "./limit-backend";
-import type { LimitKey } from "./record-limiter";
 import type { CompiledRecordLimit } from "./record-limits-options";
 
 /**
@@ -43,7 +42,8 @@ export interface KeyAdmission {
 /** The admission of the runtime's record limits, over the same gate and backend. */
 export function keyAdmission(
   limits: readonly CompiledRecordLimit[],
-  keysOf: (record: unknown, run: Run) => Promise<LimitKey[]>,
+  /** The record limiter's `keysOf` (record-limiter.ts, which builds this admission). */
+  keysOf: (record: unknown, run: Run) => Promise<readonly { key: string }[]>,
   gate: KeyGate,
   logger: Logger,
 ): KeyAdmission {
