@@ -236,7 +236,13 @@ export type { AdmissionOptions } from "./runs/create/admission";
 export { DEFAULT_MAX_QUEUED_JOBS } from "./runs/create/admission";
 export type { IngestEvent } from "./runs/create/run-input";
 export { CancelledError } from "./runs/execute/cancelled-error";
-export type { InlineQueueOptions, RunJob, RunJobHandler, RunQueue } from "./runs/execute/run-queue";
+export type {
+  InlineQueueOptions,
+  JobDeferral,
+  RunJob,
+  RunJobHandler,
+  RunQueue,
+} from "./runs/execute/run-queue";
 export { inlineQueue } from "./runs/execute/run-queue";
 export type { LimitBackend, SlotLease } from "./runs/limits/limit-backend";
 export { memoryLimitBackend } from "./runs/limits/memory-limit-backend";

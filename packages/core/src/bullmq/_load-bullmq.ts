@@ -4,6 +4,8 @@ import { DependencyMissingError, ErrorCode, SynapseError } from "../errors";
 export interface BullmqModule {
   Queue: typeof import("bullmq").Queue;
   Worker: typeof import("bullmq").Worker;
+  /** Thrown by a processor that moved its job to the delayed set itself (a deferral). */
+  DelayedError: typeof import("bullmq").DelayedError;
 }
 
 /**
@@ -28,10 +30,11 @@ export async function loadBullmq(
   const mod = loaded as Partial<BullmqModule> & { default?: Partial<BullmqModule> };
   const Queue = mod.Queue ?? mod.default?.Queue;
   const Worker = mod.Worker ?? mod.default?.Worker;
-  if (Queue === undefined || Worker === undefined)
+  const DelayedError = mod.DelayedError ?? mod.default?.DelayedError;
+  if (Queue === undefined || Worker === undefined || DelayedError === undefined)
     throw new SynapseError(
       ErrorCode.INTERNAL,
-      'bullmq queue: the "bullmq" module has no Queue/Worker export',
+      'bullmq queue: the "bullmq" module has no Queue/Worker/DelayedError export',
     );
-  return { Queue, Worker };
+  return { Queue, Worker, DelayedError };
 }

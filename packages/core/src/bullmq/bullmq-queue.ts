@@ -1,6 +1,6 @@
 import type { ConnectionOptions, Job, Queue, Worker } from "bullmq";
 import { ErrorCode, SynapseError } from "../errors";
-import type { RunJob, RunJobHandler, RunQueue } from "../runs/execute/run-queue";
+import type { JobDeferral, RunJob, RunJobHandler, RunQueue } from "../runs/execute/run-queue";
 import type { LimitBackend } from "../runs/limits/limit-backend";
 import { loadBullmq } from "./_load-bullmq";
 import { type RedisScripting, redisLimitBackend } from "./redis-limit-backend";
@@ -56,7 +56,16 @@ interface BatchJobData {
   /** A parked record to resume (a delayed job), and its attempts when it was parked. */
   parked?: string;
   attempt?: number;
+  /** The limit keys the batch's records share (key-aware admission). */
+  admission?: string[];
 }
+
+/**
+ * The priority a deferred job comes back with: BullMQ serves its wait list (jobs without a
+ * priority) before any prioritized job, so a job deferred because its key is at its limit waits
+ * behind every fresh job, and a flooding key's batches never queue ahead of another key's.
+ */
+const DEFERRED_PRIORITY = 1;
 
 /** Thrown by the processor when the worker closed mid-batch, so BullMQ delivers it again. */
 class ReleasedOnClose extends SynapseError {
@@ -140,7 +149,11 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
       );
     return {
       name: "batch",
-      data: { runId: job.runId, ...(job.batch === undefined ? {} : { batch: job.batch }) },
+      data: {
+        runId: job.runId,
+        ...(job.batch === undefined ? {} : { batch: job.batch }),
+        ...(job.admission === undefined ? {} : { admission: job.admission }),
+      },
       opts: {
         // One job per batch and claim count: a sweep queueing a batch nobody claimed since is a
         // no-op, while a batch whose claimant froze or died (its lease expired) gets a new job.
@@ -157,6 +170,7 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
     kind: "bullmq",
     distributed: true,
     delayedJobs: true,
+    deferrals: true,
     async enqueue(job) {
       const { name: jobName, data, opts } = jobOf(job);
       await (await getQueue(job.parked === undefined ? name : parkedName)).add(jobName, data, opts);
@@ -169,19 +183,20 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
     },
     start(handler: RunJobHandler) {
       if (options.worker === false) return;
-      workers = loadBullmq().then(({ Worker: BullWorker }) => {
+      workers = loadBullmq().then(({ Worker: BullWorker, DelayedError }) => {
         if (closed) return [];
         const workerFor = (queueName: string): Worker => {
           const created = new BullWorker<BatchJobData>(
             queueName,
-            async (job: Job<BatchJobData>) => {
-              const { runId, batch, parked, attempt } = job.data;
+            async (job: Job<BatchJobData>, token?: string) => {
+              const { runId, batch, parked, attempt, admission } = job.data;
               const running = handler(
                 {
                   runId,
                   ...(batch === undefined ? {} : { batch }),
                   ...(parked === undefined ? {} : { parked }),
                   ...(attempt === undefined ? {} : { attempt }),
+                  ...(admission === undefined ? {} : { admission }),
                 },
                 controller.signal,
               );
@@ -190,10 +205,18 @@ export function bullmqQueue(options: BullmqQueueOptions): RunQueue {
                 () => undefined,
               );
               active.add(settled);
+              let deferral: JobDeferral | undefined;
               try {
-                await running;
+                deferral = await running;
               } finally {
                 active.delete(settled);
+              }
+              if (deferral !== undefined) {
+                // The same job (same id: nothing duplicated) waits in the delayed set, then
+                // behind fresh jobs; BullMQ counts no attempt for a DelayedError.
+                await job.changePriority({ priority: DEFERRED_PRIORITY });
+                await job.moveToDelayed(Date.now() + deferral.deferMs, token);
+                throw new DelayedError();
               }
               if (controller.signal.aborted)
                 throw new ReleasedOnClose(

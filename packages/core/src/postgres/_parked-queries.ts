@@ -73,6 +73,15 @@ export function parkedQueries(db: Db): ParkedRecordStore {
       const row = result.rows[0];
       return row === undefined ? undefined : toParked(row);
     },
+    async renewParkedRecord(id, { owner, leaseMs, now }) {
+      const result = await db.query(
+        "renewParkedRecord",
+        `UPDATE ${t.parkedRecords} SET lease_expires_at = $3::timestamptz
+         WHERE id = $1 AND lease_owner = $2`,
+        [id, owner, leaseUntil(now, leaseMs)],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
     async releaseParkedRecord(id, owner) {
       await db.query(
         "releaseParkedRecord",

@@ -109,7 +109,14 @@ export function runServices(deps: RunServiceDeps): {
   };
   const resumeParked = singleFlight(() => sweepParked(parking));
   const approvalDecisions: ApprovalDecisionDeps = { registry, executorDeps };
-  const creation: CreateRunDeps = { ...deps, registry, cancel };
+  // Key-aware admission (issue 20) needs a queue that delivers a deferred job again.
+  const admission = deps.queue.deferrals ? deps.recordLimiter?.admission : undefined;
+  const creation: CreateRunDeps = {
+    ...deps,
+    registry,
+    cancel,
+    ...(admission === undefined ? {} : { admissionKeys: admission.sharedKeys }),
+  };
   const create = (
     blueprintId: string,
     records: unknown[] | AsyncIterable<unknown>,
@@ -124,6 +131,7 @@ export function runServices(deps: RunServiceDeps): {
       batchLeaseMs: deps.batchLeaseMs,
       afterJob: (runId) => savePollCursor(triggers, runId),
       resumeParked: (id, attempts) => resumeParkedJob(parking, id, attempts),
+      admission,
     }),
   );
 

@@ -41,6 +41,12 @@ export function memoryParkedStore(runs: Map<string, Run>): ParkedRecordStore {
       if (record === undefined || !canTakeLease(record.lease, "", now)) return undefined;
       return claim(record, owner, leaseMs, now);
     },
+    async renewParkedRecord(id, { owner, leaseMs, now }) {
+      const record = parked.get(id);
+      if (record?.lease?.owner !== owner) return false;
+      claim(record, owner, leaseMs, now);
+      return true;
+    },
     async releaseParkedRecord(id, owner) {
       const record = parked.get(id);
       if (record?.lease?.owner === owner) delete record.lease;

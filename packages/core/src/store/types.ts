@@ -579,6 +579,11 @@ export interface ParkedRecordStore {
    * owner, the claimant included: a worker's sweep and its delayed jobs share its owner name).
    */
   claimParkedRecord(id: string, claim: ParkedRecordClaim): Promise<ParkedRecord | undefined>;
+  /**
+   * Extends the owner's claim to `now + leaseMs` (the heartbeat of a resume in progress); false
+   * when the owner no longer holds the record.
+   */
+  renewParkedRecord(id: string, claim: ParkedRecordClaim): Promise<boolean>;
   /** Drops the owner's lease, so the record may be claimed again at once. */
   releaseParkedRecord(id: string, owner: string): Promise<void>;
   /**

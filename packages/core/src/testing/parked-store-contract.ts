@@ -91,6 +91,27 @@ export function describeParkedRecordStore(current: () => Store): void {
       expect(retaken.map((p) => p.position).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     });
 
+    it("renews a claim for its owner only, so a renewed record is not claimed when the first lease would have ended", async () => {
+      const store = current();
+      const run = sampleRun("bp_parked", "prj_parked");
+      await store.insertRun(run);
+      const parked = parkedOf(run.id, run.blueprintId, 0, "2020-01-01T00:00:00.000Z");
+      await store.parkRecord(parked);
+      const claimedAt = at("2020-01-01T00:01:00.000Z");
+      expect(
+        await store.claimParkedRecord(parked.id, { owner: "a", leaseMs: 60_000, now: claimedAt }),
+      ).toBeDefined();
+      const renewal = { leaseMs: 60_000, now: at("2020-01-01T00:01:50.000Z") };
+      expect(await store.renewParkedRecord(parked.id, { owner: "b", ...renewal })).toBe(false);
+      expect(await store.renewParkedRecord(parked.id, { owner: "a", ...renewal })).toBe(true);
+      // The first lease ended at 00:02:00; the renewed one holds until 00:02:50.
+      const claim = (now: string) =>
+        store.claimDueParkedRecords({ owner: "c", leaseMs: 60_000, now: at(now), limit: 10 });
+      expect(await claim("2020-01-01T00:02:30.000Z")).toEqual([]);
+      expect((await claim("2020-01-01T00:03:00.000Z")).map((p) => p.id)).toEqual([parked.id]);
+      expect(await store.renewParkedRecord("run_other.0", { owner: "a", ...renewal })).toBe(false);
+    });
+
     it("settles a record atomically with its run, only for the lease owner and only once", async () => {
       const store = current();
       const run = sampleRun("bp_parked", "prj_parked");

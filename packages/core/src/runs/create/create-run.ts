@@ -28,6 +28,11 @@ export interface CreateRunDeps extends EnqueueDeps {
   cancel: (runId: string) => Promise<unknown>;
   /** Customer connections, for runs started with `connection`. */
   connections?: ConnectionResolver | undefined;
+  /**
+   * The record-limit keys shared by records of a run (limits/key-admission.ts), which its jobs
+   * carry for key-aware admission; absent when no limit is set or the queue cannot defer jobs.
+   */
+  admissionKeys?: ((records: readonly unknown[], run: Run) => Promise<string[] | undefined>) | undefined;
 }
 
 /** How a run is created: the start options and what triggered it. */
@@ -104,10 +109,12 @@ async function insertAndQueue(
   if (!deps.durable) {
     await store.insertRun(run);
     cancelOnAbort(deps, run.id, options.signal);
+    const admission = await deps.admissionKeys?.(records, run);
     await deps.queue.enqueue({
       runId: run.id,
       records,
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+      ...(admission === undefined ? {} : { admission }),
     });
     deps.admission.queued(1);
     return run;
@@ -115,10 +122,12 @@ async function insertAndQueue(
   // Batches before the run row: a crash in between leaves unreferenced batches, never a run
   // with part of its records.
   let batches: WrittenBatch[];
+  const keysOf = deps.admissionKeys;
+  const admissionOf = keysOf && ((batch: readonly unknown[]) => keysOf(batch, run));
   if (streamed === undefined) {
-    batches = await writeBatches(store, run.id, records, deps.batchSize);
+    batches = await writeBatches(store, run.id, records, deps.batchSize, admissionOf);
   } else {
-    const written = await writeStreamedBatches(store, run.id, streamed, deps.batchSize);
+    const written = await writeStreamedBatches(store, run.id, streamed, deps.batchSize, admissionOf);
     run.counts.total = written.total;
     batches = written.batches;
     requireRecords(run.counts.total);

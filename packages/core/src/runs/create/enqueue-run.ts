@@ -24,15 +24,29 @@ export async function enqueueDurableRun(
 ): Promise<void> {
   if (!deps.queue.distributed || batches.length === 0) {
     if (!deps.registry.claimRunWideJob(runId)) return;
-    await deps.queue.enqueue({ runId });
+    const admission = runWideKeys(batches);
+    await deps.queue.enqueue({ runId, ...(admission === undefined ? {} : { admission }) });
     deps.admission.queued(1);
     return;
   }
-  const jobs = batches.map((b) => ({ runId, batch: b.index, attempt: b.attempts }));
+  const jobs = batches.map((b) => ({
+    runId,
+    batch: b.index,
+    attempt: b.attempts,
+    ...(b.admission === undefined ? {} : { admission: b.admission }),
+  }));
   for (let start = 0; start < jobs.length; start += JOBS_PER_ENQUEUE) {
     const slice = jobs.slice(start, start + JOBS_PER_ENQUEUE);
     if (deps.queue.enqueueMany) await deps.queue.enqueueMany(slice);
     else for (const job of slice) await deps.queue.enqueue(job);
     deps.admission.queued(slice.length);
   }
+}
+
+/** The keys every batch of the run shares (a run-wide job is admitted by them), if any. */
+function runWideKeys(batches: readonly WrittenBatch[]): string[] | undefined {
+  const [first] = batches;
+  const id = (keys: string[] | undefined): string | undefined => keys?.join("\u0000");
+  if (first?.admission === undefined) return undefined;
+  return batches.every((b) => id(b.admission) === id(first.admission)) ? first.admission : undefined;
 }

@@ -7,6 +7,17 @@ const BATCHES_PER_WRITE = 100;
 export interface WrittenBatch {
   index: number;
   attempts: number;
+  /** The limit keys all its records share, for key-aware admission of its job. */
+  admission?: string[];
+}
+
+/** The limit keys a batch's records share (limits/key-admission.ts `sharedKeys`), if any. */
+export type AdmissionKeysOf = (records: readonly unknown[]) => Promise<string[] | undefined>;
+
+/** The batch as its job names it, with its records' shared keys when there are some. */
+async function written(batch: NewRunBatch, admissionOf: AdmissionKeysOf | undefined): Promise<WrittenBatch> {
+  const admission = await admissionOf?.(batch.records);
+  return { index: batch.index, attempts: 0, ...(admission === undefined ? {} : { admission }) };
 }
 
 /** Splits records into batches of `size`. */
@@ -28,12 +39,15 @@ export async function writeBatches(
   runId: string,
   records: readonly unknown[],
   batchSize: number,
+  admissionOf?: AdmissionKeysOf,
 ): Promise<WrittenBatch[]> {
   const all = toBatches(records, batchSize);
   for (let start = 0; start < all.length; start += BATCHES_PER_WRITE) {
     await store.insertRunBatches(runId, all.slice(start, start + BATCHES_PER_WRITE));
   }
-  return all.map((b) => ({ index: b.index, attempts: 0 }));
+  const batches: WrittenBatch[] = [];
+  for (const batch of all) batches.push(await written(batch, admissionOf));
+  return batches;
 }
 
 /**
@@ -46,21 +60,22 @@ export async function writeStreamedBatches(
   runId: string,
   records: AsyncIterable<unknown>,
   batchSize: number,
+  admissionOf?: AdmissionKeysOf,
 ): Promise<{ total: number; batches: WrittenBatch[] }> {
-  const written: WrittenBatch[] = [];
+  const done: WrittenBatch[] = [];
   let total = 0;
   let slice: NewRunBatch[] = [];
   let current: unknown[] = [];
   const close = (): void => {
     if (current.length === 0) return;
-    slice.push({ index: written.length + slice.length, firstPosition: total, records: current });
+    slice.push({ index: done.length + slice.length, firstPosition: total, records: current });
     total += current.length;
     current = [];
   };
   const write = async (): Promise<void> => {
     if (slice.length === 0) return;
     await store.insertRunBatches(runId, slice);
-    written.push(...slice.map((b) => ({ index: b.index, attempts: 0 })));
+    for (const batch of slice) done.push(await written(batch, admissionOf));
     slice = [];
   };
   for await (const record of records) {
@@ -70,5 +85,5 @@ export async function writeStreamedBatches(
   }
   close();
   await write();
-  return { total, batches: written };
+  return { total, batches: done };
 }

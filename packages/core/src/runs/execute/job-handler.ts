@@ -1,8 +1,9 @@
+import type { KeyAdmission } from "../limits/key-admission";
 import type { RunRegistry } from "../run-registry";
 import { type BatchExecutorDeps, executeBatches } from "./batch-executor";
 import type { ExecutorDeps } from "./run-context";
 import { executeRun } from "./run-executor";
-import type { RunJobHandler } from "./run-queue";
+import type { RunJob, RunJobHandler } from "./run-queue";
 
 /** What the queue's job handler needs. */
 export interface JobHandlerDeps {
@@ -14,6 +15,11 @@ export interface JobHandlerDeps {
   afterJob: (runId: string) => Promise<void>;
   /** Resumes a parked record named by a delayed job (parked-sweep.ts `resumeParkedJob`). */
   resumeParked: (id: string, attempts?: number) => Promise<void>;
+  /**
+   * Key-aware admission of jobs carrying their records' keys (limits/key-admission.ts); absent
+   * when no record limit is set or the queue cannot defer a job.
+   */
+  admission?: KeyAdmission | undefined;
 }
 
 /**
@@ -23,36 +29,52 @@ export interface JobHandlerDeps {
  * controller aborts when the queue closes; waiters are woken when the job ends.
  */
 export function runJobHandler(deps: JobHandlerDeps): RunJobHandler {
-  const { registry } = deps;
   return async (job, queueSignal) => {
     if (job.parked !== undefined) {
       await deps.resumeParked(job.parked, job.attempt);
-      return;
+      return undefined;
     }
-    const controller = registry.controllerFor(job.runId);
-    const onQueueAbort = (): void => controller.abort();
-    queueSignal.addEventListener("abort", onQueueAbort, { once: true });
+    // Before anything is claimed: a deferred job leaves no lease, claim or registry entry behind.
+    const admitted =
+      job.admission === undefined || deps.admission === undefined
+        ? undefined
+        : await deps.admission.admit(job.admission);
+    if (admitted !== undefined && "deferMs" in admitted) return admitted;
     try {
-      if (job.records === undefined) {
-        registry.markDurableJob(job.runId);
-        const batchDeps: BatchExecutorDeps = {
-          ...deps.executorDeps(job.runId),
-          batchLeaseMs: deps.batchLeaseMs,
-          contexts: registry,
-        };
-        await executeBatches(batchDeps, job, controller);
-      } else {
-        await executeRun(deps.executorDeps(job.runId), job, controller, (run) =>
-          registry.setActive(job.runId, run),
-        );
-      }
-      await deps.afterJob(job.runId);
+      await runJob(deps, job, queueSignal);
     } finally {
-      if (job.records === undefined && job.batch === undefined) registry.releaseRunWideJob(job.runId);
-      if (job.batch === undefined) registry.dropPollCursor(job.runId);
-      registry.notifySettled(job.runId);
-      queueSignal.removeEventListener("abort", onQueueAbort);
-      registry.releaseUnlessWaiting(job.runId);
+      admitted?.release();
     }
+    return undefined;
   };
+}
+
+/** Does a run's job (not a parked record's) and wakes its waiters. */
+async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSignal): Promise<void> {
+  const { registry } = deps;
+  const controller = registry.controllerFor(job.runId);
+  const onQueueAbort = (): void => controller.abort();
+  queueSignal.addEventListener("abort", onQueueAbort, { once: true });
+  try {
+    if (job.records === undefined) {
+      registry.markDurableJob(job.runId);
+      const batchDeps: BatchExecutorDeps = {
+        ...deps.executorDeps(job.runId),
+        batchLeaseMs: deps.batchLeaseMs,
+        contexts: registry,
+      };
+      await executeBatches(batchDeps, job, controller);
+    } else {
+      await executeRun(deps.executorDeps(job.runId), job, controller, (run) =>
+        registry.setActive(job.runId, run),
+      );
+    }
+    await deps.afterJob(job.runId);
+  } finally {
+    if (job.records === undefined && job.batch === undefined) registry.releaseRunWideJob(job.runId);
+    if (job.batch === undefined) registry.dropPollCursor(job.runId);
+    registry.notifySettled(job.runId);
+    queueSignal.removeEventListener("abort", onQueueAbort);
+    registry.releaseUnlessWaiting(job.runId);
+  }
 }

@@ -4,8 +4,6 @@ import { type ResumeParkedDeps, resumeParked } from "./resume-parked";
 
 /** What the parked-record sweep needs beyond resuming one record. */
 export interface ParkedSweepDeps extends ResumeParkedDeps {
-  /** How long a claim on a parked record holds (a dead worker's record is free after it). */
-  leaseMs: number;
   /** Parked records resumed at once by this worker. */
   concurrency: number;
 }

@@ -9,6 +9,7 @@ import type { RunRegistry } from "../run-registry";
 import type { ActiveRun } from "./active-run";
 import { CancelledError } from "./cancelled-error";
 import { finishBatchedRun, settleRun } from "./finish-run";
+import { leaseHeartbeat } from "./lease-heartbeat";
 import { type ExecutorDeps, prepareRun } from "./run-context";
 import { settleParkedCount, unsettledRecords } from "./run-counts";
 import { isTerminal } from "./run-state";
@@ -25,6 +26,11 @@ export interface ResumeParkedDeps {
   durable: boolean;
   /** Who claims parked records here (their lease owner). */
   workerId: string;
+  /**
+   * How long a claim on a parked record holds: renewed every third of it while the record is
+   * resumed, so a dead worker's record is free after it and a live one's slow attempt is not.
+   */
+  leaseMs: number;
 }
 
 /** What to do with a claimed parked record: its next attempt, or give it up (a cancel). */
@@ -62,6 +68,9 @@ export async function resumeParked(
       prepareRun(executorDeps, run, registry.controllerFor(run.id).signal),
     ));
   let outcome: RecordOutcome;
+  const stopHeartbeat = leaseHeartbeat(deps.leaseMs, () =>
+    store.renewParkedRecord(parked.id, { owner: workerId, leaseMs: deps.leaseMs, now: deps.clock() }),
+  );
   try {
     outcome = await nextStep(context, parked, action);
   } catch (error) {
@@ -69,6 +78,7 @@ export async function resumeParked(
     if (error instanceof CancelledError) return undefined;
     throw error;
   } finally {
+    stopHeartbeat();
     await context.events.flush();
     // A durable run's context is made again by its next resume: parked records hold no memory.
     if (active === undefined) registry.forgetContext(run.id);

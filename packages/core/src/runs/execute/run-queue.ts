@@ -22,10 +22,24 @@ export interface RunJob {
   parked?: string;
   /** Deliver the job after this long (a queue with `delayedJobs` only). */
   delayMs?: number;
+  /**
+   * The record-limit keys every record of the job shares (key-admission.ts): the job runs only
+   * while fewer jobs of these keys run than their limits' width, else it is deferred.
+   */
+  admission?: string[];
+}
+
+/**
+ * What a handler may answer instead of doing the job: "not now" (its keys are at their limit).
+ * The queue delivers the same job again after `deferMs`, behind jobs queued meanwhile, without
+ * counting an attempt; the job held no slot, claim or lease while it waits.
+ */
+export interface JobDeferral {
+  deferMs: number;
 }
 
 /** What a queue calls for each job; the signal aborts when the queue closes. */
-export type RunJobHandler = (job: RunJob, signal: AbortSignal) => Promise<void>;
+export type RunJobHandler = (job: RunJob, signal: AbortSignal) => Promise<JobDeferral | undefined>;
 
 /**
  * The port runs are dispatched through: the inline queue runs them in this process; a
@@ -44,6 +58,12 @@ export interface RunQueue {
    * delayed job each, besides the store sweep that resumes them anyway. @default false
    */
   readonly delayedJobs?: boolean;
+  /**
+   * Whether the queue honours a handler's {@link JobDeferral} (delivers the job again after its
+   * delay): key-aware admission defers jobs only on such a queue, so no job is ever dropped by
+   * a queue that ignores the answer. @default false
+   */
+  readonly deferrals?: boolean;
   /** Accepts a job; resolves once the job is safely queued, not when it is done. */
   enqueue(job: RunJob): Promise<void>;
   /** Accepts many jobs in one round trip (a queue that has no such call gets `enqueue` per job). */
@@ -90,14 +110,27 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const pending: RunJob[] = [];
   const running = new Set<Promise<void>>();
+  /** Deferred jobs waiting to be queued again (JobDeferral), dropped on close like `pending`. */
+  const deferred = new Set<NodeJS.Timeout>();
   const controller = new AbortController();
   let handler: RunJobHandler | undefined;
   let closed = false;
 
+  const defer = (job: RunJob, ms: number): void => {
+    const timer = setTimeout(() => {
+      deferred.delete(timer);
+      pending.push(job);
+      pump();
+    }, ms);
+    deferred.add(timer);
+  };
   const pump = (): void => {
     while (handler && !closed && running.size < concurrency && pending.length > 0) {
       const job = pending.shift()!;
       const task = handler(job, controller.signal)
+        .then((deferral) => {
+          if (deferral !== undefined) defer(job, deferral.deferMs);
+        })
         .catch(() => {
           // The handler records its own failures on the run; nothing may escape into the host.
         })
@@ -111,6 +144,7 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
 
   return {
     kind: "inline",
+    deferrals: true,
     async enqueue(job) {
       if (closed)
         throw new SynapseError(ErrorCode.CLOSED, "the inline queue is closed: the runtime is shutting down");
@@ -123,6 +157,8 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
     },
     async close(timeoutMs) {
       closed = true;
+      for (const timer of deferred) clearTimeout(timer);
+      deferred.clear();
       const drained = Promise.all(running).then(() => true);
       const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
       if (!(await Promise.race([drained, timedOut]))) {
@@ -136,7 +172,7 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
       if (closed) throw new SynapseError(ErrorCode.CLOSED, "the inline queue is closed");
     },
     async depth() {
-      return pending.length + running.size;
+      return pending.length + running.size + deferred.size;
     },
     async activeJobs() {
       return running.size;

@@ -71,6 +71,21 @@ export class KeyGate {
     this.giveBack(lease);
   }
 
+  /**
+   * Takes a slot of `key` if one is free now, without waiting (job admission, key-admission.ts);
+   * undefined when this process or the backend holds all `limit`. The slot is renewed like any
+   * other until {@link release}d.
+   */
+  async tryHold(key: string, limit: number): Promise<SlotLease | undefined> {
+    if ((this.heldPerKey.get(key) ?? 0) >= limit) return undefined;
+    const lease = await this.backend.tryTakeSlot(key, limit, this.nextHolder(), this.options.leaseMs);
+    if (lease === undefined) return undefined;
+    this.held.add(lease);
+    this.count(key, 1);
+    this.startHeartbeat();
+    return lease;
+  }
+
   /** Waits until `key` may start one more record this second. */
   async takeRate(key: string, perSecond: number, signal?: AbortSignal): Promise<void> {
     for (let failures = 0; ; ) {

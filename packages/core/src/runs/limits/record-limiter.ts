@@ -1,6 +1,7 @@
 import { contentHash } from "../../json";
 import type { Logger } from "../../logger";
 import type { Run } from "../../model/run";
+import { type KeyAdmission, keyAdmission } from "./key-admission";
 import type { KeyGate } from "./key-gate";
 import type { SlotLease } from "./limit-backend";
 import type { CompiledRecordLimit } from "./record-limits-options";
@@ -25,6 +26,8 @@ export interface RecordLimiter {
    * @returns what frees the record's slots when it settles.
    */
   enter(keys: readonly LimitKey[], signal?: AbortSignal): Promise<() => void>;
+  /** Which queue jobs may hold a worker slot now, by their records' keys (key-admission.ts). */
+  admission: KeyAdmission;
 }
 
 /** The record limiter of a runtime; undefined when no limit is configured (records never wait). */
@@ -34,40 +37,42 @@ export function recordLimiter(
   logger: Logger,
 ): RecordLimiter | undefined {
   if (limits.length === 0) return undefined;
-  return {
-    async keysOf(record, run) {
-      const input = {
-        record,
-        run: {
-          id: run.id,
-          blueprintId: run.blueprintId,
-          projectId: run.projectId,
-          revision: run.revision,
-          environment: run.environment,
-          connection: run.connection,
-        },
-      };
-      const keys: LimitKey[] = [];
-      for (const limit of limits) {
-        let value: unknown;
-        try {
-          value = await limit.key.evaluate(input);
-        } catch (error) {
-          // The record still runs (nothing is dropped), outside this limit, and the host hears of it.
-          logger.warn(
-            { err: error, limit: limit.name, runId: run.id },
-            "a record limit's key expression failed on a record; the record runs outside that limit",
-          );
-          continue;
-        }
-        if (value === undefined || value === null) continue;
-        const text = typeof value === "string" ? value : JSON.stringify(value);
-        // A long key is replaced by its hash: the same value still shares the same state.
-        const stored = text.length > MAX_KEY_LENGTH ? `#${contentHash(text)}` : text;
-        keys.push({ limit, key: `${limit.name}:${stored}` });
+  const keysOf = async (record: unknown, run: Run): Promise<LimitKey[]> => {
+    const input = {
+      record,
+      run: {
+        id: run.id,
+        blueprintId: run.blueprintId,
+        projectId: run.projectId,
+        revision: run.revision,
+        environment: run.environment,
+        connection: run.connection,
+      },
+    };
+    const keys: LimitKey[] = [];
+    for (const limit of limits) {
+      let value: unknown;
+      try {
+        value = await limit.key.evaluate(input);
+      } catch (error) {
+        // The record still runs (nothing is dropped), outside this limit, and the host hears of it.
+        logger.warn(
+          { err: error, limit: limit.name, runId: run.id },
+          "a record limit's key expression failed on a record; the record runs outside that limit",
+        );
+        continue;
       }
-      return keys;
-    },
+      if (value === undefined || value === null) continue;
+      const text = typeof value === "string" ? value : JSON.stringify(value);
+      // A long key is replaced by its hash: the same value still shares the same state.
+      const stored = text.length > MAX_KEY_LENGTH ? `#${contentHash(text)}` : text;
+      keys.push({ limit, key: `${limit.name}:${stored}` });
+    }
+    return keys;
+  };
+  return {
+    keysOf,
+    admission: keyAdmission(limits, keysOf, gate, logger),
     async enter(keys, signal) {
       const leases: SlotLease[] = [];
       const release = (): void => {
