@@ -78,7 +78,7 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
       return true;
     },
 
-    async startOneRecordRun({ runId, owner, leaseMs, now, claim, started }) {
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
       const fresh = claim === undefined ? undefined : decideIdempotencyClaim(undefined, claim);
       const at = now.toISOString();
       const result = await db.query<BatchRow & { records: string; run: string; claimed: boolean }>(
@@ -102,7 +102,7 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
            SELECT $5::text, $6::text, $7::timestamptz, $8::jsonb
            WHERE $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM r)
            ON CONFLICT DO NOTHING RETURNING key
-         ), ${appendEvents("r", "$1", "$9", "1")}
+         ), ${appendEvents("r", "$1", "$9", "$11::integer")}
          SELECT b.*, r.doc AS run, EXISTS (SELECT 1 FROM k) AS claimed, (SELECT count(*) FROM e) AS logged
          FROM b, r`,
         [
@@ -114,8 +114,9 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
           claim?.key ?? null,
           fresh?.record.expiresAt ?? null,
           fresh === undefined ? null : jsonParam(fresh.record),
-          eventRows([started]),
+          eventRows(events),
           at,
+          events.length,
         ],
       );
       const row = result.rows[0];

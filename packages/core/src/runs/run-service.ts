@@ -8,6 +8,7 @@ import {
   rearmApprovalTimeouts,
 } from "./approvals/approval-timeouts";
 import type { Admission } from "./create/admission";
+import { ApprovedRevisions } from "./create/approved-revisions";
 import { type CreateRunDeps, type CreateRunOptions, createRun } from "./create/create-run";
 import { enqueueDurableRun } from "./create/enqueue-run";
 import { ingestRecords } from "./create/run-input";
@@ -109,7 +110,7 @@ export function runServices(deps: RunServiceDeps): {
   };
   const resumeParked = singleFlight(() => sweepParked(parking));
   const approvalDecisions: ApprovalDecisionDeps = { registry, executorDeps };
-  const creation: CreateRunDeps = { ...deps, registry, cancel };
+  const creation: CreateRunDeps = { ...deps, registry, cancel, approvedRevisions: new ApprovedRevisions() };
   const create = (
     blueprintId: string,
     records: unknown[] | AsyncIterable<unknown>,

@@ -43,7 +43,7 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       ]);
       return true;
     },
-    async startOneRecordRun({ runId, owner, leaseMs, now, claim, started }) {
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
       const run = runs.get(runId);
       const batch = batches.get(runId)?.find((b) => b.index === 0);
       if (run?.status !== "QUEUED" || batch === undefined || batch.state === "DONE") return undefined;
@@ -64,7 +64,7 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
         claimed = decideIdempotencyClaim(undefined, claim);
         idempotency.set(state.keyOf(claim.scope, claim.key), claimed.record);
       }
-      state.appendEvents(runId, [started]);
+      state.appendEvents(runId, events);
       return {
         run: cloneJson(next),
         batch: cloneJson(batch),

@@ -370,8 +370,8 @@ export interface OneRecordStart {
   now: Date;
   /** The record's key claim: taken here only when the key is new (see the result). */
   claim?: IdempotencyClaim;
-  /** `run.started`, appended as the run's next event. */
-  started: NewRunEvent;
+  /** Events to append after what the run logged so far (`run.started`), in order. */
+  events: readonly NewRunEvent[];
 }
 
 /** What {@link OneRecordRunStore.startOneRecordRun} took. */
@@ -433,7 +433,7 @@ export interface OneRecordRunStore {
   createOneRecordRun(run: Run, record: unknown): Promise<boolean>;
   /**
    * Atomically: leases the PENDING batch 0 (free, expired or the owner's; one attempt more), moves
-   * the QUEUED run to RUNNING (`startedAt`), claims the key when it is new, appends `started`.
+   * the QUEUED run to RUNNING (`startedAt`), claims the key when it is new, appends `events`.
    * @returns undefined, writing nothing, when the run is not QUEUED or the batch cannot be leased.
    */
   startOneRecordRun(start: OneRecordStart): Promise<OneRecordStarted | undefined>;

@@ -1,5 +1,7 @@
+import type { Run } from "../../model/run";
 import type { RunRegistry } from "../run-registry";
 import { type BatchExecutorDeps, executeBatches } from "./batch-executor";
+import { executeOneRecordRun } from "./one-record-executor";
 import type { ExecutorDeps } from "./run-context";
 import { executeRun } from "./run-executor";
 import type { RunJobHandler } from "./run-queue";
@@ -40,7 +42,16 @@ export function runJobHandler(deps: JobHandlerDeps): RunJobHandler {
           batchLeaseMs: deps.batchLeaseMs,
           contexts: registry,
         };
-        await executeBatches(batchDeps, job, controller);
+        const held = registry.takeOneRecordRun(job.runId);
+        if (held === undefined) await executeBatches(batchDeps, job, controller);
+        else {
+          try {
+            const oneRecordDeps = { ...batchDeps, onSettled: (run: Run) => registry.keepSettled(run) };
+            await executeOneRecordRun(oneRecordDeps, held, job, controller);
+          } finally {
+            registry.endOneRecordRun(job.runId);
+          }
+        }
       } else {
         await executeRun(deps.executorDeps(job.runId), job, controller, (run) =>
           registry.setActive(job.runId, run),
