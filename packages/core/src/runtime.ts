@@ -34,6 +34,7 @@ import { parseRecordLimits, type RecordLimitsOptions } from "./runs/limits/recor
 import type { RateLimit } from "./runs/limits/token-bucket";
 import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
 import { createCompileCache } from "./runs/plan/compile-cache";
+import { createRevisionCache } from "./runs/plan/revision-cache";
 import { runServices } from "./runs/run-service";
 import type { DeadLetterService, RunService } from "./runs/types";
 import { type ScheduleService, scheduleService } from "./schedules/schedule-service";
@@ -364,6 +365,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     secrets: options.secrets,
     redactor,
     compiled: createCompileCache(),
+    revisions: createRevisionCache(),
     connections,
     limiter,
     idempotency: {

@@ -109,7 +109,7 @@ describe.each(factories)("one-record path on the $name store: a crash, then a re
 
 describe.each(factories)("one-record path on the $name store", (factory) => {
   it.skipIf(Boolean(factory.skip))(
-    "a warm ingest → wait takes five store calls: no blueprint, run or batch read, no wait poll",
+    "a warm ingest → wait takes four store calls: no blueprint, revision, run or batch read, no wait poll",
     async () => {
       const store = await factory.make();
       const calls: string[] = [];
@@ -150,7 +150,6 @@ describe.each(factories)("one-record path on the $name store", (factory) => {
         expect(target.effects).toHaveLength(2);
         expect([...calls]).toEqual([
           "createOneRecordRun",
-          "getRevision",
           "getConnectorRef",
           "startOneRecordRun",
           "finishOneRecordRun",

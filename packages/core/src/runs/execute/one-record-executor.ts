@@ -41,7 +41,7 @@ export async function executeOneRecordRun(
   job: RunJob,
   controller: AbortController,
 ): Promise<void> {
-  const { run, record } = held;
+  const { run } = held;
   let context: RecordContext;
   try {
     context = await deps.contexts.contextFor(run.id, () => prepareRun(deps, run, controller.signal));
