@@ -69,7 +69,7 @@ export function describeOneRecordRunStore(current: () => Store): void {
         leaseMs: 30_000,
         now: NOW,
         claim,
-        started: event("run.started"),
+        events: [event("run.started")],
       });
       expect(started?.run).toEqual(await store.getRun(run.id));
       expect(started?.run).toMatchObject({ status: "RUNNING", startedAt: NOW.toISOString(), version: 2 });
@@ -79,7 +79,7 @@ export function describeOneRecordRunStore(current: () => Store): void {
       expect(await store.getIdempotencyRecord(run.blueprintId, "k-new")).toEqual(started?.claim?.record);
       expect((await store.listRunEvents(run.id)).map((e) => [e.seq, e.type])).toEqual([[1, "run.started"]]);
       // Not QUEUED any more: nothing is taken twice.
-      const again = { runId: run.id, owner: "w2", leaseMs: 30_000, now: NOW, started: event("run.started") };
+      const again = { runId: run.id, owner: "w2", leaseMs: 30_000, now: NOW, events: [event("run.started")] };
       expect(await one.startOneRecordRun(again)).toBeUndefined();
       expect(await store.listRunEvents(run.id)).toHaveLength(1);
     });
@@ -95,7 +95,7 @@ export function describeOneRecordRunStore(current: () => Store): void {
         leaseMs: 30_000,
         now: NOW,
         claim: claimOf(run.id, run.blueprintId, "k-old"),
-        started: event("run.started"),
+        events: [event("run.started")],
       });
       expect(started?.run.status).toBe("RUNNING");
       expect(started?.claim).toBeUndefined();
@@ -113,7 +113,7 @@ export function describeOneRecordRunStore(current: () => Store): void {
         leaseMs: 30_000,
         now: NOW,
         claim,
-        started: event("run.started"),
+        events: [event("run.started")],
       });
       await store.appendRunEvents(run.id, [event("record.note")]);
       const later = new Date(NOW.getTime() + 1_000);
@@ -169,7 +169,7 @@ export function describeOneRecordRunStore(current: () => Store): void {
         owner: "w1",
         leaseMs: 30_000,
         now: NOW,
-        started: event("run.started"),
+        events: [event("run.started")],
       });
       const base = {
         runId: run.id,
