@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { createRuntime, type Runtime, silentLogger } from "@synapseops/core";
+import { createRuntime, inlineQueue, type Runtime, silentLogger } from "@synapseops/core";
 import { type Runner, run as runGraphileWorker } from "graphile-worker";
 import pg from "pg";
 import { countingTarget, keyedBlueprint } from "./_durable-fixtures";
@@ -81,6 +81,8 @@ async function oursEngine(database: string): Promise<Engine> {
   const pool = new pg.Pool({ connectionString: urlFor(database), max: POOL });
   const runtime: Runtime = createRuntime({
     store: postgresStore({ pool }),
+    // As many runs at once as arrive, as graphile-worker's `concurrency` below.
+    queue: inlineQueue({ concurrency: IN_FLIGHT }),
     connectors: [target.connector],
     logger: silentLogger(),
   });

@@ -35,6 +35,7 @@ import type { RateLimit } from "./runs/limits/token-bucket";
 import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
 import { createCompileCache } from "./runs/plan/compile-cache";
 import { type StepTraceOptions, stepTraceSettings } from "./runs/records/step-trace";
+import { createRevisionCache } from "./runs/plan/revision-cache";
 import { runServices } from "./runs/run-service";
 import type { DeadLetterService, RunService } from "./runs/types";
 import { type ScheduleService, scheduleService } from "./schedules/schedule-service";
@@ -375,6 +376,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     secrets: options.secrets,
     redactor,
     compiled: createCompileCache(),
+    revisions: createRevisionCache(),
     connections,
     limiter,
     idempotency: {

@@ -14,7 +14,7 @@ export type BatchQueries = Pick<
   | "listRunBatches"
 >;
 
-interface BatchRow {
+export interface BatchRow {
   idx: number;
   first_position: number;
   size: number;
@@ -25,11 +25,11 @@ interface BatchRow {
   counts: string | null;
 }
 
-const SUMMARY_COLUMNS = `idx, first_position, size, state, attempts, lease_owner,
+export const SUMMARY_COLUMNS = `idx, first_position, size, state, attempts, lease_owner,
   to_char(lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS lease_expires,
   counts::text AS counts`;
 
-function summaryOf(runId: string, row: BatchRow): RunBatchSummary {
+export function summaryOf(runId: string, row: BatchRow): RunBatchSummary {
   return {
     runId,
     index: row.idx,

@@ -38,7 +38,7 @@ interface Finish {
 }
 
 /** What a completion or failure merges into the record. */
-function finalChange(outcome: IdempotencyOutcome, state: FinalState): Record<string, unknown> {
+export function finalChange(outcome: IdempotencyOutcome, state: FinalState): Record<string, unknown> {
   return {
     state,
     finishedBy: outcome.owner,

@@ -9,6 +9,7 @@ import { idempotencyQueries } from "./_idempotency-queries";
 import { tablesIn } from "./_identifier";
 import { postgresLimitBackend } from "./_limit-queries";
 import { loadPg } from "./_load-pg";
+import { oneRecordQueries } from "./_one-record-queries";
 import { parkedQueries } from "./_parked-queries";
 import { readinessQueries } from "./_readiness-queries";
 import { retentionQueries } from "./_retention-queries";
@@ -164,6 +165,7 @@ export function postgresStore(
     ...idempotency,
     transactionalIdempotency: transactionalIdempotency(db, idempotencyOnClient),
     ...batchQueries(db),
+    oneRecordRuns: oneRecordQueries(db),
     ...readinessQueries(db),
     ...retentionQueries(db),
     ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),

@@ -1,7 +1,18 @@
+import { cloneJson } from "../json";
+import type { Run } from "../model/run";
 import type { ActiveRun } from "./execute/active-run";
 import type { PreparedContexts } from "./execute/batch-executor";
 import { unsettledRecords } from "./execute/run-counts";
 import type { RecordContext } from "./records/record-context";
+
+/** A one-record run this process created, kept for its executor (issue 21: no re-read). */
+export interface HeldOneRecordRun {
+  run: Run;
+  record: unknown;
+}
+
+/** Settled runs whose document is kept for `runs.wait` (the most recent ones). */
+const SETTLED_KEPT = 1024;
 
 /**
  * Everything this process holds about runs in memory, in one place: how to cancel them, the
@@ -19,6 +30,45 @@ export class RunRegistry implements PreparedContexts {
   private readonly contexts = new Map<string, Promise<RecordContext>>();
   private readonly durableJobs = new Set<string>();
   private readonly takeovers = new Map<string, Promise<ActiveRun>>();
+  private readonly oneRecordRuns = new Map<string, HeldOneRecordRun | "executing">();
+  private readonly settledRuns = new Map<string, Run>();
+
+  /** Keeps a one-record run this process created for its executor here. */
+  holdOneRecordRun(held: HeldOneRecordRun): void {
+    this.oneRecordRuns.set(held.run.id, held);
+  }
+
+  /** The held one-record run, given out once: it is then executing here until `endOneRecordRun`. */
+  takeOneRecordRun(runId: string): HeldOneRecordRun | undefined {
+    const held = this.oneRecordRuns.get(runId);
+    if (held === undefined || held === "executing") return undefined;
+    this.oneRecordRuns.set(runId, "executing");
+    return held;
+  }
+
+  /** The one-record run's executor here is done (settled, or handed to the batch path). */
+  endOneRecordRun(runId: string): void {
+    this.oneRecordRuns.delete(runId);
+  }
+
+  /** Whether this process holds or executes the one-record run: it will wake its waiters. */
+  settlesHere(runId: string): boolean {
+    return this.oneRecordRuns.has(runId);
+  }
+
+  /** Keeps the document a settled run was written with, for waiters (no read). */
+  keepSettled(run: Run): void {
+    this.settledRuns.delete(run.id);
+    this.settledRuns.set(run.id, run);
+    if (this.settledRuns.size > SETTLED_KEPT) this.settledRuns.delete(this.settledRuns.keys().next().value!);
+  }
+
+  /** The document this process wrote when the run settled, if it still keeps it. */
+  settledRun(runId: string): Run | undefined {
+    const run = this.settledRuns.get(runId);
+    // A copy per waiter, as a read from the store would give.
+    return run === undefined ? undefined : cloneJson(run);
+  }
 
   /** The controller that cancels the run in this process (made on first use). */
   controllerFor(runId: string): AbortController {

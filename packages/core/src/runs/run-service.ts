@@ -8,6 +8,7 @@ import {
   rearmApprovalTimeouts,
 } from "./approvals/approval-timeouts";
 import type { Admission } from "./create/admission";
+import { ApprovedRevisions } from "./create/approved-revisions";
 import { type CreateRunDeps, type CreateRunOptions, createRun } from "./create/create-run";
 import { enqueueDurableRun } from "./create/enqueue-run";
 import { ingestRecords } from "./create/run-input";
@@ -115,6 +116,7 @@ export function runServices(deps: RunServiceDeps): {
     ...deps,
     registry,
     cancel,
+    approvedRevisions: new ApprovedRevisions(),
     ...(admission === undefined ? {} : { admissionKeys: admission.sharedKeys }),
   };
   const create = (

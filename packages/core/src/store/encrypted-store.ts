@@ -119,6 +119,8 @@ export function withPayloadCodec<S extends Store>(store: S, codec: PayloadCodec)
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === "transactionalIdempotency") return wrappedTransactional;
+      // Its writes bypass the codec: runs through this wrapper take the batch path.
+      if (property === "oneRecordRuns") return undefined;
       if (typeof property === "string" && Object.hasOwn(overrides, property)) {
         return overrides[property as keyof RunStore];
       }

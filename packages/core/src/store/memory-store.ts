@@ -8,10 +8,11 @@ import type { DeadLetter } from "../model/dead-letter";
 import type { Environment } from "../model/environment";
 import type { IdempotencyRecord } from "../model/idempotency";
 import type { Project } from "../model/project";
-import type { Run, RunEvent } from "../model/run";
+import type { NewRunEvent, Run, RunEvent } from "../model/run";
 import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
 import { memoryConnections } from "./_memory-connections";
+import { memoryOneRecordRuns } from "./_memory-one-record-runs";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import { memoryParkedStore } from "./memory-parked-store";
 import { memoryScheduleStore } from "./memory-schedule-store";
@@ -85,8 +86,29 @@ export function memoryStore(): Store {
     return copyRecord(next);
   }
 
+  const appendEvents = (runId: string, newEvents: readonly NewRunEvent[]): RunEvent[] => {
+    const log = events.get(runId) ?? [];
+    const numbered = newEvents.map((event, index) => ({
+      ...cloneJson(event),
+      runId,
+      seq: log.length + index + 1,
+    }));
+    log.push(...numbered);
+    events.set(runId, log);
+    return cloneJson(numbered);
+  };
+
   return {
     kind: "memory",
+    oneRecordRuns: memoryOneRecordRuns({
+      blueprints,
+      runs,
+      batches,
+      idempotency,
+      keyOf,
+      appendEvents,
+      completeKey: (outcome) => finishIdempotency(outcome, "COMPLETED"),
+    }),
     ...memoryConnections(),
     ...memoryScheduleStore(record),
     ...memoryParkedStore(runs),
@@ -327,15 +349,7 @@ export function memoryStore(): Store {
     },
 
     async appendRunEvents(runId, newEvents) {
-      const log = events.get(runId) ?? [];
-      const numbered = newEvents.map((event, index) => ({
-        ...cloneJson(event),
-        runId,
-        seq: log.length + index + 1,
-      }));
-      log.push(...numbered);
-      events.set(runId, log);
-      return cloneJson(numbered);
+      return appendEvents(runId, newEvents);
     },
     async listRunEvents(runId, filter = {}) {
       const minimum = filter.level === undefined ? 0 : RUN_EVENT_LEVEL_RANK[filter.level];

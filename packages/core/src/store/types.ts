@@ -325,6 +325,8 @@ export interface RunStore {
 
   /** Present when keys can be completed inside a target's own transaction (see the type). */
   readonly transactionalIdempotency?: TransactionalIdempotency;
+  /** Present when single-record durable runs can take the three-write path (see the type). */
+  readonly oneRecordRuns?: OneRecordRunStore;
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyClaimResult>;
   /** Extends the owner's lease. @throws ConflictError when the owner lost it. */
   renewIdempotencyLease(
@@ -358,6 +360,93 @@ export interface RunStore {
   /** A source's stored sync position. */
   getCursor(scope: string): Promise<unknown>;
   putCursor(scope: string, value: unknown): Promise<void>;
+}
+
+// --- One-record runs (issue 21): kept in their own block. ---
+
+/** The start of a one-record run, written by {@link OneRecordRunStore.startOneRecordRun}. */
+export interface OneRecordStart {
+  runId: string;
+  /** The worker taking the run's single batch (index 0). */
+  owner: string;
+  /** How long the batch lease holds. */
+  leaseMs: number;
+  now: Date;
+  /** The record's key claim: taken here only when the key is new (see the result). */
+  claim?: IdempotencyClaim;
+  /** Events to append after what the run logged so far (`run.started`), in order. */
+  events: readonly NewRunEvent[];
+}
+
+/** What {@link OneRecordRunStore.startOneRecordRun} took. */
+export interface OneRecordStarted {
+  /** The run, now RUNNING. */
+  run: Run;
+  /** Its single batch, leased to the owner. */
+  batch: RunBatch;
+  /**
+   * The claim's result when the key was new; absent when the key exists already (the caller
+   * decides it the usual way, `claimIdempotencyKey`) or no claim was asked.
+   */
+  claim?: IdempotencyClaimResult;
+}
+
+/** The end of a one-record run, written by {@link OneRecordRunStore.finishOneRecordRun}. */
+export interface OneRecordFinish {
+  runId: string;
+  /** The owner of the batch lease (and, through the record's owner, of the key). */
+  owner: string;
+  now: Date;
+  /** The record's key completion, when the record left one to store. */
+  completion?: IdempotencyOutcome;
+  /** The batch's counts (its one record's outcome). */
+  batchCounts: RunCounts;
+  /** The run's counts after the batch. */
+  counts: RunCounts;
+  /** RUNNING while a record waits or is parked; otherwise the final status. */
+  status: RunStatus;
+  metrics?: Run["metrics"];
+  /** Events to append after what the run logged so far, in order (`run.finished` last). */
+  events: readonly NewRunEvent[];
+}
+
+/**
+ * What {@link OneRecordRunStore.finishOneRecordRun} did: `finished` with the run as written;
+ * `keyLost` when the owner no longer held the key (nothing was written); `batchLost` when the
+ * key was completed but the batch lease was lost (another worker re-runs the batch and finds
+ * the key completed by this record).
+ */
+export type OneRecordFinished =
+  | { outcome: "finished"; run: Run }
+  | { outcome: "keyLost" }
+  | { outcome: "batchLost" };
+
+/**
+ * A store capability (issue 21): a single-record durable run in three writes — create, start,
+ * finish — instead of the dozen of the batch path. Each method makes exactly the state change
+ * the batch path makes in several calls, so a crash between two of them leaves rows the resume
+ * sweep and the batch executor carry on from. The memory and PostgreSQL stores have it.
+ */
+export interface OneRecordRunStore {
+  /**
+   * Inserts the QUEUED run and its one batch (index 0, records `[record]`) atomically, only if
+   * the run's blueprint still names `run.revision` as approved and is not archived.
+   * @returns false, writing nothing, when that guard fails.
+   * @throws ConflictError when the run id exists.
+   */
+  createOneRecordRun(run: Run, record: unknown): Promise<boolean>;
+  /**
+   * Atomically: leases the PENDING batch 0 (free, expired or the owner's; one attempt more), moves
+   * the QUEUED run to RUNNING (`startedAt`), claims the key when it is new, appends `events`.
+   * @returns undefined, writing nothing, when the run is not QUEUED or the batch cannot be leased.
+   */
+  startOneRecordRun(start: OneRecordStart): Promise<OneRecordStarted | undefined>;
+  /**
+   * Atomically: completes the key (when given; nothing else is written if the owner lost it),
+   * marks the owner's batch DONE with `batchCounts`, writes the run's counts, metrics and status
+   * (a run ended meanwhile — cancelled — keeps its status) and appends `events`.
+   */
+  finishOneRecordRun(finish: OneRecordFinish): Promise<OneRecordFinished>;
 }
 
 /** Filters of {@link ReadinessStore.listTestRuns}. */

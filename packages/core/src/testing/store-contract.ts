@@ -11,6 +11,7 @@ import {
   sampleTestRun,
   sampleTrace,
 } from "./fixtures";
+import { describeOneRecordRunStore } from "./one-record-store-contract";
 import { describeParkedRecordStore } from "./parked-store-contract";
 import { describeScheduleStore } from "./schedule-store-contract";
 
@@ -46,6 +47,7 @@ export function testStore(
 
     describeScheduleStore(() => store);
     describeParkedRecordStore(() => store);
+    describeOneRecordRunStore(() => store);
 
     describe("projects", () => {
       it("inserts, reads and lists with cursor pagination", async () => {

@@ -8,7 +8,9 @@ import { checkIdempotencyKeyLength } from "../idempotency/idempotency-key";
 import type { ConnectionResolver } from "../plan/bind-connector";
 import { checkRunConnection } from "../plan/run-connection";
 import type { StartRunOptions } from "../types";
+import type { ApprovedRevisions } from "./approved-revisions";
 import { type EnqueueDeps, enqueueDurableRun } from "./enqueue-run";
+import { createOneRecordRun, takesOneRecordPath } from "./one-record-create";
 import { type WrittenBatch, writeBatches, writeStreamedBatches } from "./run-batches";
 import { requireRecords } from "./run-input";
 import { collect } from "./start-records";
@@ -33,6 +35,8 @@ export interface CreateRunDeps extends EnqueueDeps {
    * carry for key-aware admission; absent when no limit is set or the queue cannot defer jobs.
    */
   admissionKeys?: ((records: readonly unknown[], run: Run) => Promise<string[] | undefined>) | undefined;
+  /** Approved revisions read before: a one-record run is created without a read (issue 21). */
+  approvedRevisions: ApprovedRevisions;
 }
 
 /** How a run is created: the start options and what triggered it. */
@@ -80,7 +84,10 @@ async function insertAndQueue(
   // Streamed straight to the store only by a durable run; otherwise the run holds its records.
   const streamed = Array.isArray(given) || !deps.durable ? undefined : given;
   const records = Array.isArray(given) ? given : streamed === undefined ? await collect(given) : [];
-  const { projectId, revision } = await runnableRevision(store, blueprintId, options.dryRun ?? false);
+  const oneRecord = takesOneRecordPath(deps, { ...options, records: streamed ? undefined : records });
+  const cached = oneRecord ? deps.approvedRevisions.get(blueprintId) : undefined;
+  const { projectId, revision } =
+    cached ?? (await runnableRevision(deps, blueprintId, options.dryRun ?? false));
   if (streamed === undefined) requireRecords(records.length);
   if (options.connection !== undefined && options.connectionChecked !== true)
     await checkRunConnection(deps, projectId, options.connection);
@@ -106,6 +113,14 @@ async function insertAndQueue(
     ...(options.environment ? { environment: options.environment } : {}),
     ...(options.connection ? { connection: options.connection } : {}),
   };
+  if (oneRecord) {
+    if (await createOneRecordRun(deps, run, records[0])) {
+      cancelOnAbort(deps, run.id, options.signal);
+      return run;
+    }
+    // The blueprint changed since this process read it: read it again.
+    if (cached !== undefined) return insertAndQueue(deps, blueprintId, given, options);
+  }
   if (!deps.durable) {
     await store.insertRun(run);
     cancelOnAbort(deps, run.id, options.signal);
@@ -140,11 +155,11 @@ async function insertAndQueue(
 
 /** The revision a new run of the blueprint runs: the approved one (the head for a dry run). */
 async function runnableRevision(
-  store: Store,
+  deps: Pick<CreateRunDeps, "store" | "approvedRevisions">,
   blueprintId: string,
   dryRun: boolean,
 ): Promise<{ projectId: string; revision: number }> {
-  const blueprint = await store.getBlueprint(blueprintId);
+  const blueprint = await deps.store.getBlueprint(blueprintId);
   if (blueprint === undefined) throw new NotFoundError("blueprint", blueprintId);
   const revision = dryRun ? blueprint.revision : blueprint.approvedRevision;
   if (revision === undefined) {
@@ -160,6 +175,7 @@ async function runnableRevision(
       path: "/status",
     });
   }
+  if (!dryRun) deps.approvedRevisions.keep(blueprintId, { projectId: blueprint.projectId, revision });
   return { projectId: blueprint.projectId, revision };
 }
 

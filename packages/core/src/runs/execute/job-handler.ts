@@ -1,6 +1,8 @@
+import type { Run } from "../../model/run";
 import type { KeyAdmission } from "../limits/key-admission";
 import type { RunRegistry } from "../run-registry";
 import { type BatchExecutorDeps, executeBatches } from "./batch-executor";
+import { executeOneRecordRun } from "./one-record-executor";
 import type { ExecutorDeps } from "./run-context";
 import { executeRun } from "./run-executor";
 import type { RunJob, RunJobHandler } from "./run-queue";
@@ -63,7 +65,16 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
         batchLeaseMs: deps.batchLeaseMs,
         contexts: registry,
       };
-      await executeBatches(batchDeps, job, controller);
+      const held = registry.takeOneRecordRun(job.runId);
+      if (held === undefined) await executeBatches(batchDeps, job, controller);
+      else {
+        try {
+          const oneRecordDeps = { ...batchDeps, onSettled: (run: Run) => registry.keepSettled(run) };
+          await executeOneRecordRun(oneRecordDeps, held, job, controller);
+        } finally {
+          registry.endOneRecordRun(job.runId);
+        }
+      }
     } else {
       await executeRun(deps.executorDeps(job.runId), job, controller, (run) =>
         registry.setActive(job.runId, run),

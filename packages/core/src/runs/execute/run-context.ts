@@ -6,6 +6,7 @@ import type { RecordLimiter } from "../limits/record-limiter";
 import { EventLog } from "../observe/event-log";
 import { MetricsRecorder } from "../observe/metrics-recorder";
 import type { PlanDeps } from "../plan/bind-connector";
+import type { RevisionCache } from "../plan/revision-cache";
 import { resolveRunConnection } from "../plan/run-connection";
 import { compileRunPlan } from "../plan/run-plan";
 import type { IdempotencySettings, RecordContext, StepTraceSettings } from "../records/record-context";
@@ -28,6 +29,8 @@ export interface ExecutorDeps extends PlanDeps {
   stepTrace?: StepTraceSettings | undefined;
   onApprovalRequested?: RecordContext["onApprovalRequested"];
   onRecordParked?: RecordContext["onRecordParked"];
+  /** Revisions read before by this runtime's runs (read from the store without one). */
+  revisions?: RevisionCache;
 }
 
 /**
@@ -35,7 +38,9 @@ export interface ExecutorDeps extends PlanDeps {
  * (connectors bound, secrets resolved), its event log, metrics and logger.
  */
 export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSignal): Promise<RecordContext> {
-  const revision = await deps.store.getRevision(run.blueprintId, run.revision);
+  const revision = await (deps.revisions
+    ? deps.revisions.read(deps.store, run.blueprintId, run.revision)
+    : deps.store.getRevision(run.blueprintId, run.revision));
   if (revision === undefined)
     throw new NotFoundError("blueprint revision", `${run.blueprintId}@${run.revision}`);
   const environment =

@@ -36,6 +36,26 @@ export class EventLog {
     at: { step?: string; recordKey?: string } = {},
     payload?: unknown,
   ): void {
+    this.buffer.push(this.logged(level, type, data, at, payload));
+    if (this.buffer.length >= FLUSH_AT) void this.flush();
+  }
+
+  /**
+   * An event made as `add` makes it (redacted, mirrored to the logger) but not buffered: the
+   * closing event a caller writes with {@link writeWith}, which a failed write must not leave
+   * behind.
+   */
+  closing(level: RunEventLevel, type: string, data: Record<string, unknown> = {}): NewRunEvent {
+    return this.logged(level, type, data, {}, undefined);
+  }
+
+  private logged(
+    level: RunEventLevel,
+    type: string,
+    data: Record<string, unknown>,
+    at: { step?: string; recordKey?: string },
+    payload: unknown,
+  ): NewRunEvent {
     const redacted = this.redactor.redact(data);
     const event: NewRunEvent = {
       at: this.clock().toISOString(),
@@ -48,13 +68,39 @@ export class EventLog {
       ...(at.step === undefined ? {} : { step: at.step }),
       ...(at.recordKey === undefined ? {} : { recordKey: this.redactor.redactText(at.recordKey) }),
     };
-    this.buffer.push(event);
     const log = at.step === undefined ? this.logger : this.logger.child({ step: at.step });
     log[level](
       { event: type, ...redacted, ...(event.recordKey ? { recordKey: event.recordKey } : {}) },
       type,
     );
-    if (this.buffer.length >= FLUSH_AT) void this.flush();
+    return event;
+  }
+
+  /**
+   * Hands every event added so far, after those already being appended, to `write`, which stores
+   * them with other changes in one transaction (issue 21: a one-record run's start and finish).
+   * `closing` events (see {@link closing}) come last. When `write` throws, the buffered events go
+   * back to the front of the buffer for the next flush; the closing ones are dropped.
+   */
+  async writeWith<T>(
+    write: (events: readonly NewRunEvent[]) => Promise<T>,
+    closing: readonly NewRunEvent[] = [],
+  ): Promise<T> {
+    // Appends in flight go first; a failed one put its events back in the buffer, so they are
+    // written now, in order.
+    for (let current = this.flushing; ; current = this.flushing) {
+      await current;
+      if (this.flushing === current) break;
+    }
+    this.failure = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    try {
+      return await write(closing.length === 0 ? batch : [...batch, ...closing]);
+    } catch (error) {
+      this.buffer = [...batch, ...this.buffer];
+      throw error;
+    }
   }
 
   /**

@@ -11,6 +11,9 @@ import type { RunRegistry } from "../run-registry";
  */
 const WAIT_POLL_MAX_MS = 200;
 
+/** The longest pause between two looks at the registry for a run this process settles. */
+const WAIT_HERE_MAX_MS = 1_000;
+
 /** What waiting for a run needs. */
 export interface RunWaitDeps {
   store: Store;
@@ -34,6 +37,15 @@ export async function waitForRun(
   const { store, registry } = deps;
   const deadline =
     options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
+  // A one-record run this process executes (issue 21) wakes its waiters with the document its
+  // finish wrote: no look at the store. Anything else (handed to the batch path, ended elsewhere)
+  // is looked up below.
+  while (!options.untilWaiting) {
+    const kept = registry.settledRun(id);
+    if (kept !== undefined && !registry.hasPollCursor(id)) return kept;
+    if (!registry.settlesHere(id) || Date.now() >= deadline) break;
+    await registry.settledOrAfter(id, Math.min(WAIT_HERE_MAX_MS, deadline - Date.now()));
+  }
   for (let delay = 10; ; delay = Math.min(delay * 2, WAIT_POLL_MAX_MS)) {
     const run = await store.getRun(id);
     if (run === undefined) throw new NotFoundError("run", id);

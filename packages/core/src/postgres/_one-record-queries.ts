@@ -1,0 +1,192 @@
+import { ConflictError } from "../errors";
+import type { NewRunEvent, Run } from "../model/run";
+import { decideIdempotencyClaim } from "../store/idempotency-claim";
+import { RUN_EVENT_LEVEL_RANK } from "../store/run-event-levels";
+import type { OneRecordRunStore, RunBatch } from "../store/types";
+import { type BatchRow, SUMMARY_COLUMNS, summaryOf } from "./_batch-queries";
+import { finalChange } from "./_idempotency-queries";
+import { type Db, fromDoc, jsonParam } from "./_sql";
+
+const TERMINAL = `('SUCCEEDED', 'FAILED', 'CANCELLED')`;
+
+/** Events as `jsonb_to_recordset` rows: numbered 1… in order, with the columns the log indexes. */
+function eventRows(events: readonly NewRunEvent[]): string {
+  return jsonParam(
+    events.map((event, i) => ({
+      n: i + 1,
+      level_rank: RUN_EVENT_LEVEL_RANK[event.level],
+      step: event.step ?? null,
+      doc: event,
+    })),
+  );
+}
+
+/**
+ * The one-record path (issue 21): create, start and finish are one statement each — one round
+ * trip and one commit — whose parts are chained through data-modifying CTEs, each part written
+ * only when the one before it was (`WHERE EXISTS (SELECT 1 FROM <previous>)`). Row locks are
+ * taken in the order the parts run, and the event counter row last, as `appendRunEvents` takes it.
+ */
+export function oneRecordQueries(db: Db): OneRecordRunStore {
+  const t = db.tables;
+  // Appends `$events` (rows of eventRows, `$count` of them) when `gate` has a row, numbering
+  // them after the run's last event under the counter row's lock.
+  const appendEvents = (gate: string, runId: string, events: string, count: string): string => `
+    c AS (
+      INSERT INTO ${t.eventCounters} AS c (run_id, last_seq)
+      SELECT ${runId}, ${count} WHERE ${count} > 0 AND EXISTS (SELECT 1 FROM ${gate})
+      ON CONFLICT (run_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
+      RETURNING last_seq
+    ), e AS (
+      INSERT INTO ${t.events} (run_id, seq, level_rank, step, doc)
+      SELECT ${runId}, c.last_seq - ${count} + x.n, x.level_rank, x.step,
+             x.doc || jsonb_build_object('runId', ${runId}::text, 'seq', c.last_seq - ${count} + x.n)
+      FROM c, jsonb_to_recordset(${events}::jsonb) AS x(n integer, level_rank smallint, step text, doc jsonb)
+      RETURNING seq
+    )`;
+
+  return {
+    async createOneRecordRun(run, record) {
+      const result = await db.query<{ guarded: boolean; inserted: boolean }>(
+        "createOneRecordRun",
+        `WITH guard AS (
+           SELECT 1 FROM ${t.blueprints}
+           WHERE id = $2 AND status <> 'ARCHIVED' AND (doc->>'approvedRevision')::integer = $7
+         ), r AS (
+           INSERT INTO ${t.runs} (id, blueprint_id, project_id, status, version, doc)
+           SELECT $1, $2, $3, $4, $5, $6::jsonb FROM guard
+           ON CONFLICT DO NOTHING RETURNING id
+         ), b AS (
+           INSERT INTO ${t.runBatches} (run_id, idx, first_position, size, state, records)
+           SELECT id, 0, 0, 1, 'PENDING', $8::jsonb FROM r RETURNING idx
+         )
+         SELECT EXISTS (SELECT 1 FROM guard) AS guarded, EXISTS (SELECT 1 FROM b) AS inserted`,
+        [
+          run.id,
+          run.blueprintId,
+          run.projectId,
+          run.status,
+          run.version,
+          jsonParam(run),
+          run.revision,
+          jsonParam([record]),
+        ],
+      );
+      const row = result.rows[0];
+      if (row?.guarded !== true) return false;
+      if (!row.inserted) throw new ConflictError(`run "${run.id}" already exists`);
+      return true;
+    },
+
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
+      const fresh = claim === undefined ? undefined : decideIdempotencyClaim(undefined, claim);
+      const at = now.toISOString();
+      const result = await db.query<BatchRow & { records: string; run: string; claimed: boolean }>(
+        "startOneRecordRun",
+        `WITH b AS (
+           UPDATE ${t.runBatches}
+           SET lease_owner = $2, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval,
+               attempts = attempts + 1
+           WHERE run_id = $1 AND idx = 0 AND state = 'PENDING'
+             AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $3::timestamptz)
+             AND EXISTS (SELECT 1 FROM ${t.runs} WHERE id = $1 AND status = 'QUEUED')
+           RETURNING ${SUMMARY_COLUMNS}, records::text AS records
+         ), r AS (
+           UPDATE ${t.runs} SET status = 'RUNNING', version = version + 1,
+             doc = doc || jsonb_build_object('status', 'RUNNING', 'version', version + 1, 'updatedAt', $10::text,
+                                             'startedAt', coalesce(doc->>'startedAt', $10::text))
+           WHERE id = $1 AND status = 'QUEUED' AND EXISTS (SELECT 1 FROM b)
+           RETURNING doc::text AS doc
+         ), k AS (
+           INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
+           SELECT $5::text, $6::text, $7::timestamptz, $8::jsonb
+           WHERE $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM r)
+           ON CONFLICT DO NOTHING RETURNING key
+         ), ${appendEvents("r", "$1", "$9", "$11::integer")}
+         SELECT b.*, r.doc AS run, EXISTS (SELECT 1 FROM k) AS claimed, (SELECT count(*) FROM e) AS logged
+         FROM b, r`,
+        [
+          runId,
+          owner,
+          at,
+          String(leaseMs),
+          claim?.scope ?? null,
+          claim?.key ?? null,
+          fresh?.record.expiresAt ?? null,
+          fresh === undefined ? null : jsonParam(fresh.record),
+          eventRows(events),
+          at,
+          events.length,
+        ],
+      );
+      const row = result.rows[0];
+      if (row === undefined) return undefined;
+      const { size: _size, ...summary } = summaryOf(runId, row);
+      const batch: RunBatch = { ...summary, records: fromDoc<unknown[]>(row.records) };
+      return {
+        run: fromDoc<Run>(row.run),
+        batch,
+        ...(row.claimed && fresh !== undefined ? { claim: fresh } : {}),
+      };
+    },
+
+    async finishOneRecordRun({
+      runId,
+      owner,
+      now,
+      completion,
+      batchCounts,
+      counts,
+      status,
+      metrics,
+      events,
+    }) {
+      const at = now.toISOString();
+      const always = { counts, ...(metrics === undefined ? {} : { metrics }) };
+      const moving = { status, updatedAt: at, ...(status === "RUNNING" ? {} : { finishedAt: at }) };
+      const result = await db.query<{ key_ok: boolean; run: string | null }>(
+        "finishOneRecordRun",
+        `WITH k AS (
+           UPDATE ${t.idempotency} AS i
+           SET doc = (i.doc - 'leaseOwner' - 'leaseExpiresAt') || $7::jsonb
+           WHERE $4::text IS NOT NULL AND i.scope = $4 AND i.key = $5
+             AND i.doc->>'state' = 'IN_PROGRESS' AND i.doc->>'leaseOwner' = $6
+           RETURNING 1
+         ), ok AS (
+           SELECT ($4::text IS NULL OR EXISTS (SELECT 1 FROM k)) AS ok
+         ), b AS (
+           UPDATE ${t.runBatches} SET state = 'DONE', counts = $3::jsonb, lease_owner = NULL, lease_expires_at = NULL
+           WHERE run_id = $1 AND idx = 0 AND state = 'PENDING' AND lease_owner = $2 AND (SELECT ok FROM ok)
+           RETURNING 1
+         ), r AS (
+           UPDATE ${t.runs} SET
+             status = CASE WHEN status IN ${TERMINAL} THEN status ELSE $8 END,
+             version = version + 1,
+             doc = doc || $9::jsonb || jsonb_build_object('version', version + 1)
+                   || CASE WHEN status IN ${TERMINAL} THEN '{}'::jsonb ELSE $10::jsonb END
+           WHERE id = $1 AND EXISTS (SELECT 1 FROM b)
+           RETURNING doc::text AS doc
+         ), ${appendEvents("r", "$1", "$11", "$12::integer")}
+         SELECT (SELECT ok FROM ok) AS key_ok, (SELECT doc FROM r) AS run, (SELECT count(*) FROM e) AS logged`,
+        [
+          runId,
+          owner,
+          jsonParam(batchCounts),
+          completion?.scope ?? null,
+          completion?.key ?? null,
+          completion?.owner ?? null,
+          completion === undefined ? null : jsonParam(finalChange(completion, "COMPLETED")),
+          status,
+          jsonParam(always),
+          jsonParam(moving),
+          eventRows(events),
+          events.length,
+        ],
+      );
+      const row = result.rows[0];
+      if (row?.key_ok !== true) return { outcome: "keyLost" };
+      if (row.run === null) return { outcome: "batchLost" };
+      return { outcome: "finished", run: fromDoc<Run>(row.run) };
+    },
+  };
+}

@@ -1,0 +1,264 @@
+import { LeaseLostError, toSynapseError } from "../../errors";
+import type { Run } from "../../model/run";
+import { isStoreOutage } from "../../store/store-outage";
+import type { IdempotencyOutcome, OneRecordStarted, Store } from "../../store/types";
+import { keyClaim } from "../idempotency/claim-key";
+import { keyOwner, payloadHashOf, recordIdempotencyKey } from "../idempotency/idempotency-key";
+import type { RecordContext, RecordOutcome } from "../records/record-context";
+import { processRecord } from "../records/record-pipeline";
+import type { HeldOneRecordRun } from "../run-registry";
+import { type BatchExecutorDeps, executeBatches } from "./batch-executor";
+import { watchForCancel } from "./cancel-watch";
+import { CancelledError } from "./cancelled-error";
+import { leaseHeartbeat } from "./lease-heartbeat";
+import { prepareRun } from "./run-context";
+import { addCounts, countOutcome, finalStatus, unsettledRecords, zeroCounts } from "./run-counts";
+import type { RunJob } from "./run-queue";
+import { isTerminal } from "./run-state";
+
+// The one-record path (issue 21, docs/architecture-runs.md): the executor of the process that
+// created a single-record durable run takes it from the registry and makes the batch path's
+// state changes in two writes — start (RUNNING, batch lease, key claim, run.started) and finish
+// (key completion, batch DONE, run counts and status, events). Whatever it cannot do that way it
+// hands to the batch path, which carries on from the same rows.
+
+/** What the one-record executor needs beyond the batch executor's deps. */
+export interface OneRecordExecutorDeps extends BatchExecutorDeps {
+  /** Told of the run as its finish ended it (waiters here take it without a read). */
+  onSettled: (run: Run) => void;
+}
+
+/** Thrown inside a start that took nothing, so its events go back unwritten. */
+const NOT_STARTED = Symbol("not started");
+
+/**
+ * Executes a one-record run held by this process. A run this path cannot start (the run was
+ * cancelled, its batch taken by a sweep, its plan not made) goes to `executeBatches` instead.
+ */
+export async function executeOneRecordRun(
+  deps: OneRecordExecutorDeps,
+  held: HeldOneRecordRun,
+  job: RunJob,
+  controller: AbortController,
+): Promise<void> {
+  const { run } = held;
+  let context: RecordContext;
+  try {
+    context = await deps.contexts.contextFor(run.id, () => prepareRun(deps, run, controller.signal));
+  } catch {
+    // The batch path fails the run, or leaves it to a retry on a store outage, as for any run.
+    return executeBatches(deps, job, controller);
+  }
+  const started = await start(deps, context, held).catch((error: unknown) => {
+    deps.contexts.forgetContext(run.id);
+    throw error;
+  });
+  if (started === undefined) return executeBatches(deps, job, controller);
+  await runAndFinish(deps, context, held, started, controller);
+}
+
+/** The start write; undefined when the run is not QUEUED or its batch is leased elsewhere. */
+async function start(
+  deps: OneRecordExecutorDeps,
+  context: RecordContext,
+  { run, record }: HeldOneRecordRun,
+): Promise<(OneRecordStarted & { key: string | undefined }) | undefined> {
+  let key: string | undefined;
+  try {
+    key = await recordIdempotencyKey(context.plan, {
+      record,
+      position: 0,
+      ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
+    });
+  } catch {
+    // The record reports its invalid key itself when it runs.
+  }
+  const claim =
+    key === undefined ? undefined : keyClaim(context, keyOwner(run.id, 0), key, payloadHashOf(record));
+  const startedEvent = context.events.closing("info", "run.started", {
+    records: run.counts.total,
+    revision: run.revision,
+    dryRun: run.dryRun,
+  });
+  try {
+    const started = await context.events.writeWith(
+      async (events) => {
+        const taken = await deps.store.oneRecordRuns!.startOneRecordRun({
+          runId: run.id,
+          owner: deps.workerId,
+          leaseMs: deps.batchLeaseMs,
+          now: deps.clock(),
+          ...(claim === undefined ? {} : { claim }),
+          events,
+        });
+        if (taken === undefined) throw NOT_STARTED;
+        return taken;
+      },
+      [startedEvent],
+    );
+    return { ...started, key };
+  } catch (error) {
+    if (error === NOT_STARTED) return undefined;
+    throw error;
+  }
+}
+
+/** The record through the pipeline, then the finish write (or the batch handed back). */
+async function runAndFinish(
+  deps: OneRecordExecutorDeps,
+  context: RecordContext,
+  { run, record }: HeldOneRecordRun,
+  started: OneRecordStarted & { key: string | undefined },
+  runController: AbortController,
+): Promise<void> {
+  const lease = { runId: run.id, index: 0, owner: deps.workerId };
+  // A lost lease stops this record only; a cancelled run stops it too.
+  const controller = new AbortController();
+  const onRunAbort = (): void => controller.abort(runController.signal.reason);
+  runController.signal.addEventListener("abort", onRunAbort, { once: true });
+  const stopHeartbeat = leaseHeartbeat(
+    deps.batchLeaseMs,
+    () => deps.store.renewRunBatchLease({ ...lease, leaseMs: deps.batchLeaseMs, now: deps.clock() }),
+    () => controller.abort(new CancelledError()),
+  );
+  const stopWatching = watchForCancel(deps.store, run.id, runController);
+  const completion = capturedCompletion(context.store);
+  const recordContext: RecordContext = {
+    ...context,
+    store: completion.store,
+    signal: controller.signal,
+    // The completion is written by the finish below; the pipeline need not wait for it.
+    deferCompletion: (pending) => void pending.catch(() => {}),
+  };
+  const counts = zeroCounts();
+  let handedBack: unknown;
+  try {
+    const outcome: RecordOutcome = await processRecord(recordContext, {
+      record,
+      position: 0,
+      batch: 0,
+      ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
+      ...(started.claim && started.key !== undefined
+        ? { claim: { key: started.key, result: started.claim } }
+        : {}),
+    });
+    countOutcome(counts, outcome);
+  } catch (error) {
+    if (isStoreOutage(error) || error instanceof LeaseLostError) {
+      handedBack = error;
+      controller.abort(new CancelledError());
+    } else if (!(error instanceof CancelledError)) {
+      context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
+      counts.failed += 1;
+    }
+  } finally {
+    stopHeartbeat();
+    stopWatching();
+    runController.signal.removeEventListener("abort", onRunAbort);
+  }
+  if (controller.signal.aborted) {
+    // As a batch is handed back: an outcome the record reached is still stored, the batch is
+    // released for the batch path (a resume) and what was logged is written.
+    const unlessHandedBack = (error: unknown): void => {
+      if (handedBack === undefined) throw error;
+    };
+    await completion.writeAlone().catch(unlessHandedBack);
+    await deps.store.releaseRunBatch(run.id, 0, deps.workerId).catch(unlessHandedBack);
+    await context.events.flush().catch(unlessHandedBack);
+    deps.contexts.forgetContext(run.id);
+    if (handedBack !== undefined) throw handedBack;
+    return;
+  }
+  await finish(deps, context, run, counts, completion);
+}
+
+/** The finish write; a key or batch lost meanwhile hands the batch back (LeaseLostError). */
+async function finish(
+  deps: OneRecordExecutorDeps,
+  context: RecordContext,
+  run: Run,
+  batchCounts: ReturnType<typeof zeroCounts>,
+  completion: CapturedCompletion,
+): Promise<void> {
+  const counts = addCounts(run.counts, batchCounts);
+  const settled = unsettledRecords(counts) === 0;
+  const status = settled ? finalStatus(counts) : "RUNNING";
+  const closing = settled
+    ? [context.events.closing(status === "SUCCEEDED" ? "info" : "warn", "run.finished", { status, counts })]
+    : [];
+  try {
+    const written = await context.events.writeWith(async (events) => {
+      const finished = await deps.store.oneRecordRuns!.finishOneRecordRun({
+        runId: run.id,
+        owner: deps.workerId,
+        now: deps.clock(),
+        ...(completion.outcome === undefined ? {} : { completion: completion.outcome }),
+        batchCounts,
+        counts,
+        status,
+        metrics: context.metrics.snapshot(counts),
+        events,
+      });
+      if (finished.outcome !== "finished")
+        throw new LeaseLostError(`run "${run.id}" batch 0 or its record's key`, deps.workerId);
+      return finished.run;
+    }, closing);
+    completion.settle(undefined);
+    deps.contexts.forgetContext(run.id);
+    if (isTerminal(written.status)) deps.onSettled(written);
+  } catch (error) {
+    completion.settle(error);
+    // Handed back whole: the batch path (a resume) re-runs it, and a completed key is found.
+    await deps.store.releaseRunBatch(run.id, 0, deps.workerId).catch(() => {});
+    await context.events.flush().catch(() => {});
+    deps.contexts.forgetContext(run.id);
+    throw error;
+  }
+}
+
+/** The record's key completion, taken from the pipeline to be written with the finish. */
+interface CapturedCompletion {
+  /** The store the record runs with: its `completeIdempotencyKey` is captured. */
+  store: Store;
+  outcome: IdempotencyOutcome | undefined;
+  /** Settles the completion the pipeline holds: written (no error) or not. */
+  settle(error: unknown): void;
+  /** Writes the captured completion on its own (the finish will not run). */
+  writeAlone(): Promise<void>;
+}
+
+function capturedCompletion(store: Store): CapturedCompletion {
+  let resolve: () => void = () => {};
+  let reject: (error: unknown) => void = () => {};
+  const pending = new Promise<never>((ok, fail) => {
+    resolve = ok as () => void;
+    reject = fail;
+  });
+  pending.catch(() => {});
+  const captured: CapturedCompletion = {
+    outcome: undefined,
+    store: new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === "completeIdempotencyKey")
+          return (outcome: IdempotencyOutcome) => {
+            captured.outcome = outcome;
+            return pending;
+          };
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }),
+    settle: (error) => (error === undefined ? resolve() : reject(error)),
+    async writeAlone() {
+      if (captured.outcome === undefined) return;
+      try {
+        await store.completeIdempotencyKey(captured.outcome);
+        resolve();
+      } catch (error) {
+        reject(error);
+        throw error;
+      }
+    },
+  };
+  return captured;
+}

@@ -1,0 +1,111 @@
+import { ConflictError } from "../errors";
+import { cloneJson } from "../json";
+import type { Blueprint } from "../model/blueprint";
+import type { IdempotencyRecord } from "../model/idempotency";
+import type { NewRunEvent, Run, RunEvent } from "../model/run";
+import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import type { IdempotencyOutcome, OneRecordRunStore, RunBatch } from "./types";
+
+/** The memory store's maps the one-record path reads and writes. */
+export interface MemoryOneRecordState {
+  blueprints: Map<string, Blueprint>;
+  runs: Map<string, Run>;
+  batches: Map<string, RunBatch[]>;
+  idempotency: Map<string, IdempotencyRecord>;
+  keyOf(scope: string, key: string): string;
+  appendEvents(runId: string, events: readonly NewRunEvent[]): RunEvent[];
+  completeKey(outcome: IdempotencyOutcome): void;
+}
+
+const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+/**
+ * The memory store's {@link OneRecordRunStore}: every method decides and writes without
+ * awaiting anything, so each is atomic as the PostgreSQL store's single statements are.
+ */
+export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunStore {
+  const { blueprints, runs, batches, idempotency } = state;
+  return {
+    async createOneRecordRun(run, record) {
+      const blueprint = blueprints.get(run.blueprintId);
+      if (blueprint?.approvedRevision !== run.revision || blueprint.status === "ARCHIVED") return false;
+      if (runs.has(run.id)) throw new ConflictError(`run "${run.id}" already exists`);
+      runs.set(run.id, cloneJson(run));
+      batches.set(run.id, [
+        {
+          runId: run.id,
+          index: 0,
+          firstPosition: 0,
+          records: [cloneJson(record)],
+          state: "PENDING",
+          attempts: 0,
+        },
+      ]);
+      return true;
+    },
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
+      const run = runs.get(runId);
+      const batch = batches.get(runId)?.find((b) => b.index === 0);
+      if (run?.status !== "QUEUED" || batch === undefined || batch.state === "DONE") return undefined;
+      if (!canTakeLease(batch.lease, owner, now)) return undefined;
+      batch.lease = { owner, expiresAt: new Date(now.getTime() + leaseMs).toISOString() };
+      batch.attempts += 1;
+      const at = now.toISOString();
+      const next: Run = {
+        ...run,
+        status: "RUNNING",
+        startedAt: run.startedAt ?? at,
+        updatedAt: at,
+        version: run.version + 1,
+      };
+      runs.set(runId, next);
+      let claimed: ReturnType<typeof decideIdempotencyClaim> | undefined;
+      if (claim !== undefined && !idempotency.has(state.keyOf(claim.scope, claim.key))) {
+        claimed = decideIdempotencyClaim(undefined, claim);
+        idempotency.set(state.keyOf(claim.scope, claim.key), claimed.record);
+      }
+      state.appendEvents(runId, events);
+      return {
+        run: cloneJson(next),
+        batch: cloneJson(batch),
+        ...(claimed === undefined ? {} : { claim: cloneJson(claimed) }),
+      };
+    },
+    async finishOneRecordRun({
+      runId,
+      owner,
+      now,
+      completion,
+      batchCounts,
+      counts,
+      status,
+      metrics,
+      events,
+    }) {
+      if (completion !== undefined) {
+        const held = idempotency.get(state.keyOf(completion.scope, completion.key));
+        if (!holdsIdempotencyLease(held, completion.owner)) return { outcome: "keyLost" };
+        state.completeKey(completion);
+      }
+      const run = runs.get(runId);
+      const batch = batches.get(runId)?.find((b) => b.index === 0);
+      if (run === undefined || batch === undefined || batch.state === "DONE" || batch.lease?.owner !== owner)
+        return { outcome: "batchLost" };
+      batch.state = "DONE";
+      batch.counts = { ...batchCounts };
+      delete batch.lease;
+      const at = now.toISOString();
+      const ended = TERMINAL.has(run.status);
+      const next: Run = {
+        ...run,
+        counts: { ...counts },
+        ...(metrics === undefined ? {} : { metrics: cloneJson(metrics) }),
+        ...(ended ? {} : { status, updatedAt: at, ...(TERMINAL.has(status) ? { finishedAt: at } : {}) }),
+        version: run.version + 1,
+      };
+      runs.set(runId, next);
+      state.appendEvents(runId, events);
+      return { outcome: "finished", run: cloneJson(next) };
+    },
+  };
+}
