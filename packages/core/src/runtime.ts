@@ -34,8 +34,8 @@ import { parseRecordLimits, type RecordLimitsOptions } from "./runs/limits/recor
 import type { RateLimit } from "./runs/limits/token-bucket";
 import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
 import { createCompileCache } from "./runs/plan/compile-cache";
-import { type StepTraceOptions, stepTraceSettings } from "./runs/records/step-trace";
 import { createRevisionCache } from "./runs/plan/revision-cache";
+import { type StepTraceOptions, stepTraceSettings } from "./runs/records/step-trace";
 import { runServices } from "./runs/run-service";
 import type { DeadLetterService, RunService } from "./runs/types";
 import { type ScheduleService, scheduleService } from "./schedules/schedule-service";
