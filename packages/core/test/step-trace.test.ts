@@ -2,6 +2,7 @@
 import { memoryStore, type RecordStepTrace, type Runtime } from "@synapseops/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { approvedPayments, failures } from "./_executor-fixtures";
+import { storeFactories } from "./_stores";
 
 let runtime: Runtime | undefined;
 afterEach(async () => {
@@ -78,4 +79,32 @@ describe("step trace", () => {
     expect(await stepsOf(run.id, "a")).toEqual([]);
     expect((await runtime.runs.events(run.id)).items.length).toBeGreaterThan(0);
   });
+
+  // issue 21 × 23: a one-record durable run (the webhook path) writes its events inside the
+  // start and finish statements; its step trace must still be kept.
+  it.each(["memory", "postgres"] as const)(
+    "keeps the trace of a one-record durable run (%s)",
+    async (kind) => {
+      const [factory] = (await storeFactories()).filter((f) => f.name === kind);
+      if (factory!.skip) return void console.warn(`skipped: ${factory!.skip}`);
+      try {
+        const store = await factory!.make();
+        expect(store.oneRecordRuns).toBeDefined();
+        const setup = await approvedPayments(store, { runtime: { stepTrace: true, durableRuns: true } });
+        runtime = setup.runtime;
+        const run = await runtime.runs.ingest(setup.blueprintId, { record: { id: "solo", amount: 2 } });
+        expect((await runtime.runs.wait(run.id)).status).toBe("SUCCEEDED");
+        const steps = await stepsOf(run.id, "solo");
+        expect(steps.map((s) => [s.step, s.end])).toEqual([
+          ["map", "ok"],
+          ["positive", "ok"],
+          ["send", "ok"],
+        ]);
+      } finally {
+        await runtime?.close();
+        runtime = undefined;
+        await factory!.cleanup();
+      }
+    },
+  );
 });
