@@ -50,7 +50,9 @@ import { collectionAgainstMock, failedCases, suiteAgainstMock } from "./_corpus-
 //   the sibling's, and its 200 is no missed refusal;
 // - literal query pairs in the template beside a query parameter (freetv's
 //   `/services?funcs=GetLatestNews&mobile=1` and `language`): Postman appended `?language=US`
-//   after the template's own `?`, so `language` was never read (400).
+//   after the template's own `?`, so `language` was never read (400);
+// - a list whose documented example leaves the item array out (truora's `{check: …}` for
+//   `continuous_checks`): the mock answered the example, and the walk found no item array.
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -431,6 +433,31 @@ const document = {
         },
       },
     },
+    "/continuous-checks": {
+      get: {
+        operationId: "listContinuousChecks",
+        responses: {
+          "200": {
+            description: "a page of checks",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    continuous_checks: {
+                      type: "array",
+                      items: { type: "object", properties: { id: { type: "string" } } },
+                    },
+                    next: { type: "string" },
+                  },
+                },
+                examples: { one: { value: { check: { id: "CHK1" } } } },
+              },
+            },
+          },
+        },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -547,7 +574,11 @@ describe("the golden suite against its own mock on the full corpus's classes (is
   });
 
   it("walks a cursor list whose marker object requires another member, and a required offset from 0", () => {
-    for (const id of ["pagination:listListings", "pagination:listMsaGroups"])
+    for (const id of [
+      "pagination:listListings",
+      "pagination:listMsaGroups",
+      "pagination:listContinuousChecks",
+    ])
       expect(run.results.find((r) => r.id === id)?.status, id).toBe("passed");
     const first = run.results.find((r) => r.id === "pagination:listMsaGroups")?.exchanges[0]?.request.url;
     expect(new URL(String(first), "http://x").searchParams.get("offset")).toBe("0");
