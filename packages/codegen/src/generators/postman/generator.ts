@@ -10,6 +10,7 @@ import {
   checkedSample,
   deepPairs,
   formReady,
+  parameterSample,
   pathValue,
   queryPairs,
   scalar,
@@ -91,7 +92,7 @@ function requestItem(
   for (const param of op.parameters) {
     if (param.in !== "query" && param.in !== "header") continue;
     if (isIgnoredParameter(param) || (param.in === "query" && inTemplate.has(param.name))) continue;
-    const value = validSample(doc, validator, param.schema, param.example);
+    const value = parameterSample(doc, validator, param);
     const pairs =
       param.in === "query"
         ? param.contentType
