@@ -54,7 +54,9 @@ import { collectionAgainstMock, failedCases, suiteAgainstMock } from "./_corpus-
 // - a list whose documented example leaves the item array out (truora's `{check: …}` for
 //   `continuous_checks`): the mock answered the example, and the walk found no item array;
 // - a required query object, `form` and exploded (seldon's `body: {seldonMessages: […]}`, SQS's
-//   `Tags` map): its sample `{}` encoded to nothing, and the mock read no pair back (400).
+//   `Tags` map): its sample `{}` encoded to nothing, and the mock read no pair back (400);
+// - a body declared `*/*` with a string schema (apicurio's search by content): Postman sent the
+//   string raw under `Content-Type: application/json` (400 "not valid JSON").
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -499,6 +501,16 @@ const document = {
         ],
         responses: {
           "200": { description: "tagged", content: json({ type: "object" }) },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
+    "/search/artifacts": {
+      post: {
+        operationId: "searchByContent",
+        requestBody: { required: true, content: { "*/*": { schema: { type: "string" } } } },
+        responses: {
+          "200": { description: "found", content: json({ type: "object" }) },
           "400": { description: "bad request", content: json({ type: "object" }) },
         },
       },

@@ -119,11 +119,14 @@ function requestItem(
     bodySatisfiable = sampled.valid;
     const type = body.contentType;
     if (/json/i.test(type) || !/form/i.test(type)) {
-      header.push({ key: "Content-Type", value: type.includes("*") ? "application/json" : type });
+      // A media range (`*/*`) is sent as JSON, and so is its sample: apicurio's string sample went
+      // raw under `Content-Type: application/json` and the mock refused it (issue 19).
+      const sentType = type.includes("*") ? "application/json" : type;
+      header.push({ key: "Content-Type", value: sentType });
       request.body = {
         mode: "raw",
-        raw: typeof value === "string" && !/json/i.test(type) ? value : JSON.stringify(value, null, 2),
-        options: { raw: { language: /json/i.test(type) ? "json" : "text" } },
+        raw: typeof value === "string" && !/json/i.test(sentType) ? value : JSON.stringify(value, null, 2),
+        options: { raw: { language: /json/i.test(sentType) ? "json" : "text" } },
       };
     } else if (type === "application/x-www-form-urlencoded") {
       request.body = {
