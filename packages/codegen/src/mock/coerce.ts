@@ -31,6 +31,16 @@ export function coerceValue(doc: OpenApiDocument, schema: unknown, value: unknow
     return Number(value);
   if (types.has("boolean") && (value === "true" || value === "false")) return value === "true";
   if (types.has("null") && (value === "" || value === "null")) return null;
+  // An array inside an exploded object (seldon's `body.seldonMessages`) is sent as JSON text by
+  // our outputs, as objects are (below).
+  if (types.has("array") && value.startsWith("[")) {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (Array.isArray(parsed)) return coerceValue(doc, resolved, parsed, depth + 1);
+    } catch {
+      // not JSON: a comma list that starts with `[`
+    }
+  }
   if (types.has("array"))
     return value === ""
       ? []
@@ -79,7 +89,11 @@ function collectProperties(doc: OpenApiDocument, schema: Obj, depth = 0): Obj {
  * (form, no explode), space/pipe-delimited, and deepObject brackets (`created[gt]=1`,
  * `expand[]=a`, `items[0][price]=p`).
  */
-export function parseQuery(search: URLSearchParams, parameters: readonly ParameterDescriptor[]): Obj {
+export function parseQuery(
+  search: URLSearchParams,
+  parameters: readonly ParameterDescriptor[],
+  doc?: OpenApiDocument,
+): Obj {
   const out: Obj = {};
   const bracketed = parseBrackets(search);
   for (const param of parameters) {
@@ -89,7 +103,11 @@ export function parseQuery(search: URLSearchParams, parameters: readonly Paramet
       if (bracketed[param.name] !== undefined) out[param.name] = bracketed[param.name];
       continue;
     }
-    if (all.length === 0) continue;
+    if (all.length === 0) {
+      const exploded = doc ? explodedObject(doc, search, param, parameters) : undefined;
+      if (exploded) out[param.name] = exploded;
+      continue;
+    }
     if (param.contentType) {
       try {
         out[param.name] = JSON.parse(all[0]!);
@@ -104,6 +122,37 @@ export function parseQuery(search: URLSearchParams, parameters: readonly Paramet
     else out[param.name] = all.length === 1 ? all[0] : all;
   }
   return out;
+}
+
+/**
+ * An object parameter in `form` style, exploded: one pair per property, none named after the
+ * parameter (OpenAPI 3 §4.8.12.4) — its declared properties, and for a map (`additionalProperties`)
+ * every key no other parameter claims. Seldon's required `body` and SQS's `Tags` read as missing
+ * (issue 19). Undefined when no pair belongs to it.
+ */
+function explodedObject(
+  doc: OpenApiDocument,
+  search: URLSearchParams,
+  param: ParameterDescriptor,
+  parameters: readonly ParameterDescriptor[],
+): Obj | undefined {
+  if (param.style !== "form" || !param.explode || param.contentType) return undefined;
+  const schema = (resolveRef<Obj>(doc, param.schema) ?? {}) as Obj;
+  if (impliedObject(schema) === false) return undefined;
+  const declared = collectProperties(doc, schema, 0);
+  const claimed = new Set(parameters.filter((p) => p.in === "query").map((p) => p.name));
+  const isMap = schema.additionalProperties !== undefined && schema.additionalProperties !== false;
+  const out: Obj = {};
+  for (const [key, value] of search)
+    if (key in declared || (isMap && !claimed.has(key) && !key.includes("["))) out[key] = value;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function impliedObject(schema: Obj): boolean {
+  return (
+    schema.type === "object" ||
+    (schema.type === undefined && (!!schema.properties || !!schema.additionalProperties))
+  );
 }
 
 /** Nests `a[b][c]=v` and `a[]=v` keys into objects and arrays. */

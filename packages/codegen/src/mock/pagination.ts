@@ -1,5 +1,6 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
 import { type PaginationShape, positionKind, schemaProperties } from "../readiness/_features";
+import { pickSample } from "../schema/pick-sample";
 import type { SchemaValidator } from "../schema/validator";
 
 /** Items in the synthesised collection of a list operation. */
@@ -128,10 +129,17 @@ export function mockPage(
 ): MockPage | undefined {
   const itemsField = shape.itemsField ?? [];
   const base = clone(sample);
-  const sampleItems =
-    itemsField.length === 0 ? base : itemsField.reduce<unknown>((v, k) => (v as Obj | undefined)?.[k], base);
-  if (!Array.isArray(sampleItems)) return undefined;
   const schema = itemSchema(doc, listSchema, itemsField);
+  let sampleItems =
+    itemsField.length === 0 ? base : itemsField.reduce<unknown>((v, k) => (v as Obj | undefined)?.[k], base);
+  // A documented example that leaves the item array out (truora's `{check: …}` for a list of
+  // `continuous_checks`) still pages: the items are sampled from their schema (issue 19).
+  if (sampleItems === undefined && itemsField.length > 0 && base !== null && typeof base === "object") {
+    const item = pickSample(doc, validator, schema, { direction: "response" });
+    sampleItems = item.valid ? [item.value] : [];
+    setAt(base, itemsField, sampleItems);
+  }
+  if (!Array.isArray(sampleItems)) return undefined;
   const items = sampleItems.length > 0 ? collection(validator, schema, sampleItems[0]) : [];
   const query = requestUrl.searchParams;
   const param = shape.param ?? PAGE_PARAM;

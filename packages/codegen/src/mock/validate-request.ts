@@ -26,7 +26,7 @@ export function validateRequest(
   request: ParsedRequest,
 ): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  const query = parseQuery(request.query, operation.parameters);
+  const query = parseQuery(request.query, operation.parameters, doc);
   for (const param of operation.parameters) {
     if (isIgnoredParameter(param)) continue;
     let raw: unknown;

@@ -214,7 +214,7 @@ function checkParameters(
   headers: Headers,
   problems: ConformanceProblem[],
 ): void {
-  const query = parseQuery(search, operation.parameters);
+  const query = parseQuery(search, operation.parameters, shared.doc);
   for (const param of operation.parameters) {
     const raw = rawParameter(shared.doc, param, pathParams, query, headers);
     const pointer = `/request/${LOCATION[param.in]}/${escapeSegment(param.name)}`;

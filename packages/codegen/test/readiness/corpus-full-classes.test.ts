@@ -50,7 +50,13 @@ import { collectionAgainstMock, failedCases, suiteAgainstMock } from "./_corpus-
 //   the sibling's, and its 200 is no missed refusal;
 // - literal query pairs in the template beside a query parameter (freetv's
 //   `/services?funcs=GetLatestNews&mobile=1` and `language`): Postman appended `?language=US`
-//   after the template's own `?`, so `language` was never read (400).
+//   after the template's own `?`, so `language` was never read (400);
+// - a list whose documented example leaves the item array out (truora's `{check: …}` for
+//   `continuous_checks`): the mock answered the example, and the walk found no item array;
+// - a required query object, `form` and exploded (seldon's `body: {seldonMessages: […]}`, SQS's
+//   `Tags` map): its sample `{}` encoded to nothing, and the mock read no pair back (400);
+// - a body declared `*/*` with a string schema (apicurio's search by content): Postman sent the
+//   string raw under `Content-Type: application/json` (400 "not valid JSON").
 
 const json = (schema: unknown) => ({ "application/json": { schema } });
 
@@ -431,6 +437,84 @@ const document = {
         },
       },
     },
+    "/continuous-checks": {
+      get: {
+        operationId: "listContinuousChecks",
+        responses: {
+          "200": {
+            description: "a page of checks",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    continuous_checks: {
+                      type: "array",
+                      items: { type: "object", properties: { id: { type: "string" } } },
+                    },
+                    next: { type: "string" },
+                  },
+                },
+                examples: { one: { value: { check: { id: "CHK1" } } } },
+              },
+            },
+          },
+        },
+      },
+    },
+    "/aggregate": {
+      get: {
+        operationId: "aggregate",
+        parameters: [
+          {
+            name: "body",
+            in: "query",
+            required: true,
+            schema: {
+              type: "object",
+              properties: {
+                messages: {
+                  type: "array",
+                  items: { type: "object", properties: { text: { type: "string" } } },
+                },
+              },
+            },
+          },
+        ],
+        responses: {
+          "200": { description: "aggregated", content: json({ type: "object" }) },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
+    "/queues/tag": {
+      get: {
+        operationId: "tagQueue",
+        parameters: [
+          { name: "QueueUrl", in: "query", required: true, schema: { type: "string" } },
+          {
+            name: "Tags",
+            in: "query",
+            required: true,
+            schema: { type: "object", additionalProperties: { type: "string" } },
+          },
+        ],
+        responses: {
+          "200": { description: "tagged", content: json({ type: "object" }) },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
+    "/search/artifacts": {
+      post: {
+        operationId: "searchByContent",
+        requestBody: { required: true, content: { "*/*": { schema: { type: "string" } } } },
+        responses: {
+          "200": { description: "found", content: json({ type: "object" }) },
+          "400": { description: "bad request", content: json({ type: "object" }) },
+        },
+      },
+    },
     "/atms": {
       head: {
         operationId: "headAtms",
@@ -547,7 +631,11 @@ describe("the golden suite against its own mock on the full corpus's classes (is
   });
 
   it("walks a cursor list whose marker object requires another member, and a required offset from 0", () => {
-    for (const id of ["pagination:listListings", "pagination:listMsaGroups"])
+    for (const id of [
+      "pagination:listListings",
+      "pagination:listMsaGroups",
+      "pagination:listContinuousChecks",
+    ])
       expect(run.results.find((r) => r.id === id)?.status, id).toBe("passed");
     const first = run.results.find((r) => r.id === "pagination:listMsaGroups")?.exchanges[0]?.request.url;
     expect(new URL(String(first), "http://x").searchParams.get("offset")).toBe("0");
@@ -564,6 +652,14 @@ describe("the golden suite against its own mock on the full corpus's classes (is
     const exchange = run.results.find((r) => r.id === "schema:createSubscription")?.exchanges[0];
     expect(new URLSearchParams(String(exchange?.request.body)).getAll("Types[]")).toEqual(["{}"]);
     expect(exchange?.response?.status).toBe(201);
+  });
+
+  it("sends a required exploded query object as its properties, which the mock reads back", () => {
+    for (const id of ["schema:aggregate", "schema:tagQueue", "validation:aggregate", "validation:tagQueue"])
+      expect(run.results.find((r) => r.id === id)?.status, id).toBe("passed");
+    // The schema case takes any documented status: a documented 400 ("required") passed it too.
+    for (const id of ["schema:aggregate", "schema:tagQueue"])
+      expect(run.results.find((r) => r.id === id)?.exchanges[0]?.response?.status, id).toBe(200);
   });
 
   it("expects no refusal of a request that is a fragment sibling's (box)", () => {

@@ -38,6 +38,51 @@ export function formSample(doc: OpenApiDocument, validator: SchemaValidator, sch
   return formReady(doc, schema, value) as Obj;
 }
 
+/**
+ * A parameter's sample as sent. A required query object in `form` style, exploded, is one pair
+ * per property (OpenAPI 3 §4.8.12.4), so its sample `{}` encodes to nothing and the request
+ * reads as missing it — seldon's `body: SeldonMessageList`, SQS's `Tags` map (400; issue 19).
+ * It gets its first property whose sample keeps it valid, else one map entry. Postman, the
+ * contract tests and the suites send parameters by this; the mock reads such pairs back.
+ */
+export function parameterSample(
+  doc: OpenApiDocument,
+  validator: SchemaValidator,
+  param: {
+    in: string;
+    required: boolean;
+    style: string;
+    explode: boolean;
+    schema?: unknown;
+    example?: unknown;
+    contentType?: string;
+  },
+): unknown {
+  const value = validSample(doc, validator, param.schema, param.example);
+  const empty =
+    value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
+  if (
+    !empty ||
+    param.in !== "query" ||
+    !param.required ||
+    param.style !== "form" ||
+    !param.explode ||
+    param.contentType
+  )
+    return value;
+  const schema = resolveRef<Obj>(doc, param.schema) ?? {};
+  const candidates: Obj[] = Object.entries((schema.properties as Obj | undefined) ?? {}).map(
+    ([name, field]) => ({
+      [name]: sampleFromSchema(doc, field),
+    }),
+  );
+  if (schema.additionalProperties !== false && schema.additionalProperties !== undefined)
+    candidates.push({
+      key: sampleFromSchema(doc, schema.additionalProperties === true ? {} : schema.additionalProperties),
+    });
+  return candidates.find((candidate) => validator.validate(param.schema, candidate).length === 0) ?? value;
+}
+
 const TYPING_KEYWORDS = ["type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const"];
 
 /**

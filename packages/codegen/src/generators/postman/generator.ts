@@ -10,6 +10,7 @@ import {
   checkedSample,
   deepPairs,
   formReady,
+  parameterSample,
   pathValue,
   queryPairs,
   scalar,
@@ -91,7 +92,7 @@ function requestItem(
   for (const param of op.parameters) {
     if (param.in !== "query" && param.in !== "header") continue;
     if (isIgnoredParameter(param) || (param.in === "query" && inTemplate.has(param.name))) continue;
-    const value = validSample(doc, validator, param.schema, param.example);
+    const value = parameterSample(doc, validator, param);
     const pairs =
       param.in === "query"
         ? param.contentType
@@ -118,11 +119,14 @@ function requestItem(
     bodySatisfiable = sampled.valid;
     const type = body.contentType;
     if (/json/i.test(type) || !/form/i.test(type)) {
-      header.push({ key: "Content-Type", value: type.includes("*") ? "application/json" : type });
+      // A media range (`*/*`) is sent as JSON, and so is its sample: apicurio's string sample went
+      // raw under `Content-Type: application/json` and the mock refused it (issue 19).
+      const sentType = type.includes("*") ? "application/json" : type;
+      header.push({ key: "Content-Type", value: sentType });
       request.body = {
         mode: "raw",
-        raw: typeof value === "string" && !/json/i.test(type) ? value : JSON.stringify(value, null, 2),
-        options: { raw: { language: /json/i.test(type) ? "json" : "text" } },
+        raw: typeof value === "string" && !/json/i.test(sentType) ? value : JSON.stringify(value, null, 2),
+        options: { raw: { language: /json/i.test(sentType) ? "json" : "text" } },
       };
     } else if (type === "application/x-www-form-urlencoded") {
       request.body = {

@@ -3,7 +3,7 @@ import { isSentParameter, sendableRequestBody, sentPath, templateQueryNames } fr
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
-import { formSample, pathValue, queryPairs, scalar, validSample } from "../postman/_request";
+import { formSample, parameterSample, pathValue, queryPairs, scalar, validSample } from "../postman/_request";
 import { serverUrl } from "../sdk-ts/generator";
 import { multipartSample } from "./_multipart";
 import { suiteSource } from "./_suite-source";
@@ -36,7 +36,7 @@ export function contractCase(
   const inTemplate = templateQueryNames(op.path);
   for (const param of op.parameters) {
     if (!isSentParameter(param)) continue;
-    const value = validSample(doc, validator, param.schema, param.example);
+    const value = parameterSample(doc, validator, param);
     if (param.in === "path")
       path = path.replaceAll(`{${param.name}}`, pathValue(param.name, value, param.style, param.explode));
     else if (param.in === "query" && inTemplate.has(param.name))

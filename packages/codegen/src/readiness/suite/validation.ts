@@ -1,5 +1,6 @@
 import type { OperationDescriptor } from "@synapseops/core";
 import { sentPath, templateQueryNames } from "../../_http";
+import { parameterSample, queryPairs } from "../../generators/postman/_request";
 import type { CaseContext, CaseRequest, CaseResponse, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, documentedResponse, label } from "./_context";
 import { bodyMutations } from "./_mutations";
@@ -56,12 +57,22 @@ export function invalidRequests(
     (p) => p.in === "query" && p.required && !keys.has(`query:${p.name}`) && !inTemplate.has(p.name),
   );
   if (required && !hasSibling(context, op)) {
+    // The pairs it was sent as: an exploded object is one per property, none named after it.
+    const sentAs = new Set([
+      required.name,
+      ...queryPairs(
+        required.name,
+        parameterSample(context.doc, context.validator, required),
+        required.style,
+        required.explode,
+      ).map(([key]) => key),
+    ]);
     out.push({
       what: `no required query parameter "${required.name}"`,
       pointer: `/request/query/${required.name}`,
       request: {
         ...sample.request,
-        query: (sample.request.query ?? []).filter(([name]) => name !== required.name),
+        query: (sample.request.query ?? []).filter(([name]) => !sentAs.has(name)),
       },
     });
   }
