@@ -6,11 +6,14 @@ import { CHECKS, type Check, type CorpusDocument, type DocumentResult, type Swee
 /**
  * One line of a sweep journal (JSONL): a document's result, the code it was produced with and
  * the checks that were asked for — or a `started` mark written before the document's checks run,
- * so a resumed sweep can tell a document that killed the process from one never reached.
+ * so a resumed sweep can tell a document that killed the process from one never reached, and a
+ * `stopped` mark for each document a deliberately stopped sweep (SIGTERM, SIGINT) left unfinished,
+ * which cancels its `started` mark: stopping a run twice must not record its documents as failed.
  */
 export type JournalLine =
   | ({ kind: "result"; commit: string; at: string; checksRun: readonly Check[] } & DocumentResult)
-  | { kind: "started"; id: string; commit: string; at: string };
+  | { kind: "started"; id: string; commit: string; at: string }
+  | { kind: "stopped"; id: string; commit: string; at: string };
 
 export type JournalRecord = Extract<JournalLine, { kind: "result" }>;
 
@@ -41,7 +44,11 @@ export function readJournals(paths: readonly string[]): JournalContents {
         throw new Error(`${path}:${i + 1}: not a journal line (${(error as Error).message})`);
       }
       if (line.kind === "started") unfinished.set(line.id, (unfinished.get(line.id) ?? 0) + 1);
-      else {
+      else if (line.kind === "stopped") {
+        const starts = (unfinished.get(line.id) ?? 0) - 1;
+        if (starts > 0) unfinished.set(line.id, starts);
+        else unfinished.delete(line.id);
+      } else {
         results.set(line.id, mergeChecks(results.get(line.id), line));
         unfinished.delete(line.id);
       }
@@ -64,6 +71,9 @@ function mergeChecks(earlier: JournalRecord | undefined, later: JournalRecord): 
 
 /** Appends lines to a journal, one `appendFileSync` per line so a crash loses at most the line being written. */
 export class JournalWriter {
+  /** Documents started by this writer without a result yet. */
+  private readonly open = new Set<string>();
+
   constructor(
     readonly path: string,
     readonly commit: string,
@@ -73,10 +83,19 @@ export class JournalWriter {
   }
 
   started(id: string): void {
+    this.open.add(id);
     this.write({ kind: "started", id, commit: this.commit, at: new Date().toISOString() });
   }
 
+  /** Marks every document started without a result as stopped (the sweep is being stopped on purpose). */
+  stopped(): void {
+    for (const id of this.open)
+      this.write({ kind: "stopped", id, commit: this.commit, at: new Date().toISOString() });
+    this.open.clear();
+  }
+
   result(result: DocumentResult): void {
+    this.open.delete(result.id);
     this.write({
       kind: "result",
       commit: this.commit,

@@ -64,6 +64,8 @@ export interface SweepOptions {
   checks?: readonly Check[];
   /** Documents per tsc program. @default 20 */
   tscBatch?: number;
+  /** Documents per mypy invocation (1: each alone, as before batching). @default 20 */
+  mypyBatch?: number;
   /** Most operations per newman collection (sampled evenly). @default 40 */
   newmanOperations?: number;
   /** Scratch folder for generated files (two sweeps at once need two). @default SWEEP_DIR */

@@ -43,6 +43,21 @@ describe("the sweep journal", () => {
     expect(unfinished.has("a")).toBe(false);
   });
 
+  it("cancels the starts of documents a deliberately stopped run left unfinished", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "corpus-journal-")), "j.jsonl");
+    new JournalWriter(path, "abc1234", ["load"]).started("b");
+    const writer = new JournalWriter(path, "abc1234", ["load"]);
+    writer.started("a");
+    writer.started("b");
+    writer.result(result("a", { load: { status: "pass" } }));
+    writer.stopped();
+    const { results, unfinished } = readJournals([path]);
+    expect([...results.keys()]).toEqual(["a"]);
+    // "b" died once (the first writer) and was stopped once: one start still counts.
+    expect(unfinished.get("b")).toBe(1);
+    expect(readFileSync(path, "utf8").match(/"kind":"stopped"/g)).toHaveLength(1);
+  });
+
   it("refuses a journal whose middle is unreadable (it would be half-read)", () => {
     const path = join(mkdtempSync(join(tmpdir(), "corpus-journal-")), "j.jsonl");
     appendFileSync(path, "not json\n");
