@@ -120,11 +120,13 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
                 result.checks.mypy = r;
               })
             : undefined,
-        ]).then(() => journal?.result(result));
+        ]).then(() => {
+          journal?.result(result);
+          // Reported once complete: an "ok" before its batches ran would not say tsc or mypy passed.
+          options.onDocument?.(result, ++done, documents.length);
+        });
         const settled = batched.finally(() => waiting.delete(settled));
         waiting.add(settled);
-        done++;
-        options.onDocument?.(result, done, documents.length);
       }
     }),
   );

@@ -82,6 +82,7 @@ export interface SweepOptions {
   checkTimeoutMs?: number;
   /** The code commit journal lines name (see `codeCommit`). @default "unknown" */
   commit?: string;
+  /** Called once a document's result is complete (after its tsc and mypy batches). */
   onDocument?: (result: DocumentResult, done: number, total: number) => void;
 }
 
