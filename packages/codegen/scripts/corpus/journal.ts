@@ -58,15 +58,37 @@ export function readJournals(paths: readonly string[]): JournalContents {
 }
 
 /**
- * A later result of the same document keeps the earlier one's checks it did not run (a separate
- * mypy pass adds its column without erasing the other checks).
+ * A later result of the same document replaces the checks it ran and keeps the earlier one's
+ * others: a separate mypy pass adds its column without erasing the sweep's, nor its mock 5xx and
+ * cross-origin counts (a pass that sent no request says nothing about them). A pass that ran
+ * every check the earlier one did is a rerun and replaces it; otherwise both passes' time and
+ * commits are kept.
  */
 function mergeChecks(earlier: JournalRecord | undefined, later: JournalRecord): JournalRecord {
   if (!earlier) return later;
+  const ran = checksProduced(later);
   const checks = { ...earlier.checks };
   for (const [check, result] of Object.entries(later.checks) as [Check, DocumentResult["checks"][Check]][])
-    if (result && !(result.status === "skip" && result.reason === "not in checks")) checks[check] = result;
-  return { ...later, checks, checksRun: [...new Set([...earlier.checksRun, ...later.checksRun])] };
+    if (result && ran.has(check)) checks[check] = result;
+  const requested = ran.has("mock-5xx");
+  const rerun = earlier.checksRun.every((c) => ran.has(c));
+  return {
+    ...later,
+    checks,
+    checksRun: [...new Set([...earlier.checksRun, ...later.checksRun])],
+    mock5xx: requested ? later.mock5xx : earlier.mock5xx,
+    crossOriginCredentials: requested ? later.crossOriginCredentials : earlier.crossOriginCredentials,
+    ms: rerun ? later.ms : earlier.ms + later.ms,
+    commit: rerun || earlier.commit === later.commit ? later.commit : `${earlier.commit}, ${later.commit}`,
+  };
+}
+
+/** The checks a result speaks for: those its pass ran, and the request counts when it made requests. */
+function checksProduced(record: JournalRecord): Set<Check> {
+  const ran = new Set<Check>(record.checksRun);
+  if (ran.has("readiness") || ran.has("newman"))
+    for (const c of ["mock-5xx", "cross-origin"] as const) ran.add(c);
+  return ran;
 }
 
 /** Appends lines to a journal, one `appendFileSync` per line so a crash loses at most the line being written. */
