@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { firstLine } from "./_util";
@@ -28,7 +28,10 @@ export interface MypyRunner {
   cacheDir: string;
   /** Batch folders are made under it (and removed after their run). */
   workDir: string;
-  /** Longest one document may take alone; a batch of n gets n times that. */
+  /**
+   * Longest one mypy invocation may take, a batch's as one document's: a batch of ordinary SDKs
+   * takes seconds, and one that takes longer is checked again document by document.
+   */
   timeoutMs: number;
 }
 
@@ -71,7 +74,7 @@ export async function mypyBatch(
     runner,
     batchDir,
     members.map((m) => m.unique),
-    runner.timeoutMs * sdkDirs.length,
+    runner.timeoutMs,
   );
   rmSync(batchDir, { recursive: true, force: true });
   forgetCached(runner.cacheDir, members);
@@ -93,6 +96,22 @@ export async function mypyBatch(
     return { status: "pass" };
   };
   return new Map(sdkDirs.map((sdkDir) => [sdkDir, resultOf(sdkDir)]));
+}
+
+/**
+ * Generated Python SDKs larger than this are checked alone, beside the batches: their own check
+ * dominates (batching saves nothing), and one that takes many minutes (Stripe's 2 MB SDK) would
+ * hold up every document queued behind its batch.
+ */
+export const HEAVY_PYTHON_BYTES = 1_000_000;
+
+/** The bytes of `.py` files in an SDK folder's packages (what mypy reads). */
+export function pythonBytes(sdkDir: string): number {
+  let total = 0;
+  for (const pkg of packagesOf(sdkDir))
+    for (const file of readdirSync(join(sdkDir, pkg)))
+      if (file.endsWith(".py")) total += statSync(join(sdkDir, pkg, file)).size;
+  return total;
 }
 
 /** The folders of `root` that are Python packages (what the generator writes: one). */

@@ -4,7 +4,7 @@ import { firstLine } from "./_util";
 import { BatchQueue } from "./batch-queue";
 import { corpusDocuments, matching } from "./documents";
 import { JournalWriter, readJournals } from "./journal";
-import { findMypy, mypyBatch } from "./mypy";
+import { findMypy, HEAVY_PYTHON_BYTES, mypyBatch, pythonBytes } from "./mypy";
 import { inShard, stratifiedOrder, stratifiedSample } from "./sampling";
 import { sweepDocument } from "./sweep-document";
 import { typecheckBatch } from "./tsc";
@@ -84,11 +84,10 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
     workDir: join(scratch, ".mypy-batches"),
     timeoutMs: options.checkTimeoutMs ?? 600_000,
   };
-  const mypyQueue = new BatchQueue(
-    options.mypyBatch ?? 20,
-    (dirs, name) => mypyBatch(mypyRunner!, dirs, name),
-    "mypy",
-  );
+  const checkMypy = (dirs: readonly string[], name: string) => mypyBatch(mypyRunner!, dirs, name);
+  const mypyQueue = new BatchQueue(options.mypyBatch ?? 20, checkMypy, "mypy");
+  // The few largest SDKs run alone beside the batches (see HEAVY_PYTHON_BYTES): at most two mypy at once.
+  const heavyMypyQueue = new BatchQueue(1, checkMypy, "mypy-heavy");
   // Documents swept but waiting for a batch; bounded, so a stopped run leaves few unfinished.
   const waiting = new Set<Promise<void>>();
   const mostWaiting = 2 * Math.max(tsc.size, mypyQueue.size) + jobs;
@@ -116,7 +115,9 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
               })
             : undefined,
           pyDir
-            ? failedAs(mypyQueue.add(pyDir)).then((r) => {
+            ? failedAs(
+                (pythonBytes(pyDir) > HEAVY_PYTHON_BYTES ? heavyMypyQueue : mypyQueue).add(pyDir),
+              ).then((r) => {
                 result.checks.mypy = r;
               })
             : undefined,
@@ -132,6 +133,7 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
   );
   tsc.flush();
   mypyQueue.flush();
+  heavyMypyQueue.flush();
   await Promise.all(waiting);
   for (const signal of STOP_SIGNALS) process.off(signal, stop);
   return {
