@@ -9,7 +9,7 @@
  *
  * npm run corpus -- [--sample N] [--only <glob>] [--shard i/n] [--order id|stratified] [--jobs N]
  *   [--seed S] [--checks a,b] [--out file.md] [--json file.json] [--scratch dir]
- *   [--journal file.jsonl [--resume]] [--check-timeout seconds] [--write-baseline file]
+ *   [--journal file.jsonl [--resume]] [--check-timeout seconds] [--mypy-batch N] [--write-baseline file]
  *   [--baseline file (exit 1 when a pass rate falls)]
  * npm run corpus -- --report a.jsonl[,b.jsonl] [--only|--sample|--shard] [--out] [--json]
  *
@@ -17,7 +17,8 @@
  * produced with) as it finishes, `--resume` skips what the journal has, `--order stratified` makes
  * a partial run a fair sample, `--shard i/n` splits the corpus between machines, and `--report`
  * builds the table from journals without running anything (a later journal's checks — a separate
- * mypy pass — are added to an earlier one's).
+ * mypy pass — are added to an earlier one's). mypy checks `--mypy-batch` documents (default 20)
+ * in one invocation, as tsc does.
  *
  * The command line only; the sweep is in corpus/: documents (the corpus and `--only`), sampling
  * (the stratified sample), sweep-document (one document's checks, with readiness-check,
@@ -76,11 +77,12 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === "--resume") options.resume = true;
     else if (arg === "--shard") options.shard = parseShard(value());
     else if (arg === "--order") options.order = orderOf(value());
+    else if (arg === "--mypy-batch") options.mypyBatch = positive(arg, value());
     else if (arg === "--check-timeout") options.checkTimeoutMs = 1000 * Number(value());
     else if (arg === "--report") options.report = value().split(",");
     else
       throw new Error(
-        `unknown option ${arg} (--sample N, --only <glob>, --shard i/n, --order id|stratified, --jobs N, --seed S, --checks a,b, --out file, --json file, --scratch dir, --journal file, --resume, --check-timeout s, --report journals, --baseline file, --write-baseline file)`,
+        `unknown option ${arg} (--sample N, --only <glob>, --shard i/n, --order id|stratified, --jobs N, --seed S, --checks a,b, --out file, --json file, --scratch dir, --journal file, --resume, --check-timeout s, --mypy-batch N, --report journals, --baseline file, --write-baseline file)`,
       );
   }
   if (options.resume && !options.journal) throw new Error("--resume needs --journal <file>");
@@ -91,6 +93,13 @@ function parseArgs(argv: readonly string[]): CliOptions {
 function shownPath(path: string): string {
   const inRepo = relative(ROOT, path);
   return inRepo.startsWith("..") ? path : inRepo;
+}
+
+function positive(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${option} ${text}: expected a whole number of at least 1`);
+  return n;
 }
 
 function orderOf(text: string): "id" | "stratified" {

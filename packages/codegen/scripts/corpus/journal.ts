@@ -6,11 +6,14 @@ import { CHECKS, type Check, type CorpusDocument, type DocumentResult, type Swee
 /**
  * One line of a sweep journal (JSONL): a document's result, the code it was produced with and
  * the checks that were asked for — or a `started` mark written before the document's checks run,
- * so a resumed sweep can tell a document that killed the process from one never reached.
+ * so a resumed sweep can tell a document that killed the process from one never reached, and a
+ * `stopped` mark for each document a deliberately stopped sweep (SIGTERM, SIGINT) left unfinished,
+ * which cancels its `started` mark: stopping a run twice must not record its documents as failed.
  */
 export type JournalLine =
   | ({ kind: "result"; commit: string; at: string; checksRun: readonly Check[] } & DocumentResult)
-  | { kind: "started"; id: string; commit: string; at: string };
+  | { kind: "started"; id: string; commit: string; at: string }
+  | { kind: "stopped"; id: string; commit: string; at: string };
 
 export type JournalRecord = Extract<JournalLine, { kind: "result" }>;
 
@@ -41,7 +44,11 @@ export function readJournals(paths: readonly string[]): JournalContents {
         throw new Error(`${path}:${i + 1}: not a journal line (${(error as Error).message})`);
       }
       if (line.kind === "started") unfinished.set(line.id, (unfinished.get(line.id) ?? 0) + 1);
-      else {
+      else if (line.kind === "stopped") {
+        const starts = (unfinished.get(line.id) ?? 0) - 1;
+        if (starts > 0) unfinished.set(line.id, starts);
+        else unfinished.delete(line.id);
+      } else {
         results.set(line.id, mergeChecks(results.get(line.id), line));
         unfinished.delete(line.id);
       }
@@ -51,19 +58,44 @@ export function readJournals(paths: readonly string[]): JournalContents {
 }
 
 /**
- * A later result of the same document keeps the earlier one's checks it did not run (a separate
- * mypy pass adds its column without erasing the other checks).
+ * A later result of the same document replaces the checks it ran and keeps the earlier one's
+ * others: a separate mypy pass adds its column without erasing the sweep's, nor its mock 5xx and
+ * cross-origin counts (a pass that sent no request says nothing about them). A pass that ran
+ * every check the earlier one did is a rerun and replaces it; otherwise both passes' time and
+ * commits are kept.
  */
 function mergeChecks(earlier: JournalRecord | undefined, later: JournalRecord): JournalRecord {
   if (!earlier) return later;
+  const ran = checksProduced(later);
   const checks = { ...earlier.checks };
   for (const [check, result] of Object.entries(later.checks) as [Check, DocumentResult["checks"][Check]][])
-    if (result && !(result.status === "skip" && result.reason === "not in checks")) checks[check] = result;
-  return { ...later, checks, checksRun: [...new Set([...earlier.checksRun, ...later.checksRun])] };
+    if (result && ran.has(check)) checks[check] = result;
+  const requested = ran.has("mock-5xx");
+  const rerun = earlier.checksRun.every((c) => ran.has(c));
+  return {
+    ...later,
+    checks,
+    checksRun: [...new Set([...earlier.checksRun, ...later.checksRun])],
+    mock5xx: requested ? later.mock5xx : earlier.mock5xx,
+    crossOriginCredentials: requested ? later.crossOriginCredentials : earlier.crossOriginCredentials,
+    ms: rerun ? later.ms : earlier.ms + later.ms,
+    commit: rerun || earlier.commit === later.commit ? later.commit : `${earlier.commit}, ${later.commit}`,
+  };
+}
+
+/** The checks a result speaks for: those its pass ran, and the request counts when it made requests. */
+function checksProduced(record: JournalRecord): Set<Check> {
+  const ran = new Set<Check>(record.checksRun);
+  if (ran.has("readiness") || ran.has("newman"))
+    for (const c of ["mock-5xx", "cross-origin"] as const) ran.add(c);
+  return ran;
 }
 
 /** Appends lines to a journal, one `appendFileSync` per line so a crash loses at most the line being written. */
 export class JournalWriter {
+  /** Documents started by this writer without a result yet. */
+  private readonly open = new Set<string>();
+
   constructor(
     readonly path: string,
     readonly commit: string,
@@ -73,10 +105,19 @@ export class JournalWriter {
   }
 
   started(id: string): void {
+    this.open.add(id);
     this.write({ kind: "started", id, commit: this.commit, at: new Date().toISOString() });
   }
 
+  /** Marks every document started without a result as stopped (the sweep is being stopped on purpose). */
+  stopped(): void {
+    for (const id of this.open)
+      this.write({ kind: "stopped", id, commit: this.commit, at: new Date().toISOString() });
+    this.open.clear();
+  }
+
   result(result: DocumentResult): void {
+    this.open.delete(result.id);
     this.write({
       kind: "result",
       commit: this.commit,

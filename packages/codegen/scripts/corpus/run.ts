@@ -1,20 +1,25 @@
 import { mkdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
+import { firstLine } from "./_util";
+import { BatchQueue } from "./batch-queue";
 import { corpusDocuments, matching } from "./documents";
 import { JournalWriter, readJournals } from "./journal";
-import { findMypy } from "./mypy";
+import { findMypy, HEAVY_PYTHON_BYTES, mypyBatch, pythonBytes } from "./mypy";
 import { inShard, stratifiedOrder, stratifiedSample } from "./sampling";
 import { sweepDocument } from "./sweep-document";
 import { typecheckBatch } from "./tsc";
 import {
   CHECKS,
   type Check,
+  type CheckResult,
   type CorpusDocument,
   type DocumentResult,
   SWEEP_DIR,
   type SweepOptions,
   type SweepResult,
 } from "./types";
+
+const STOP_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 /**
  * The documents a sweep covers: all, `only` a glob, a stratified `sample`, one `shard`; in id
@@ -32,8 +37,9 @@ export function selectDocuments(options: SweepOptions = {}): CorpusDocument[] {
 
 /**
  * Runs the sweep over the selected documents through the enabled checks, `jobs` at a time; the
- * TypeScript SDKs are compiled in batches as they come. With a journal, each document's result is
- * appended once complete (after its tsc batch), and `resume` skips the documents it already has.
+ * TypeScript and Python SDKs are type-checked in batches as they come (tsc and mypy start-up
+ * dominate a per-document run). With a journal, each document's result is appended once complete
+ * (after its batches), and `resume` skips the documents it already has.
  */
 export async function runSweep(options: SweepOptions = {}): Promise<SweepResult> {
   const started = performance.now();
@@ -57,45 +63,43 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
       }
     documents = documents.filter((d) => !done.has(d.id));
   }
+  // A run stopped on purpose says so in the journal; its unfinished documents did not kill it.
+  const stop = (signal: NodeJS.Signals): void => {
+    journal?.stopped();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  if (journal) for (const signal of STOP_SIGNALS) process.once(signal, stop);
   const scratch = options.scratch ?? SWEEP_DIR;
   mkdirSync(scratch, { recursive: true });
   const mypy = enabled.has("mypy") ? await findMypy() : undefined;
   const results: DocumentResult[] = new Array(documents.length);
-  const pendingTs: { index: number; dir: string }[] = [];
-  const tscRuns: Promise<void>[] = [];
-  const batchSize = options.tscBatch ?? 20;
-  const flushTs = (force: boolean): void => {
-    while (pendingTs.length >= batchSize || (force && pendingTs.length > 0)) {
-      const batch = pendingTs.splice(0, batchSize);
-      tscRuns.push(
-        typecheckBatch(
-          scratch,
-          batch.map((b) => b.dir),
-          `batch${tscRuns.length}`,
-        ).then((errors) => {
-          for (const { index, dir } of batch) {
-            const lines = errors.get(dir) ?? [];
-            results[index]!.checks.tsc =
-              lines.length === 0
-                ? { status: "pass" }
-                : {
-                    status: "fail",
-                    error: `${lines.length} errors; first: ${relative(dir, join(scratch, lines[0]!))}`,
-                  };
-            journal?.result(results[index]!);
-          }
-        }),
-      );
-    }
+  const tsc = new BatchQueue(
+    options.tscBatch ?? 20,
+    (dirs, name) => typecheckBatch(scratch, dirs, name),
+    "batch",
+  );
+  const mypyRunner = mypy && {
+    mypy,
+    cacheDir: join(scratch, ".mypy_cache"),
+    workDir: join(scratch, ".mypy-batches"),
+    timeoutMs: options.checkTimeoutMs ?? 600_000,
   };
+  const checkMypy = (dirs: readonly string[], name: string) => mypyBatch(mypyRunner!, dirs, name);
+  const mypyQueue = new BatchQueue(options.mypyBatch ?? 20, checkMypy, "mypy");
+  // The few largest SDKs run alone beside the batches (see HEAVY_PYTHON_BYTES): at most two mypy at once.
+  const heavyMypyQueue = new BatchQueue(1, checkMypy, "mypy-heavy");
+  // Documents swept but waiting for a batch; bounded, so a stopped run leaves few unfinished.
+  const waiting = new Set<Promise<void>>();
+  const mostWaiting = 2 * Math.max(tsc.size, mypyQueue.size) + jobs;
   let next = 0;
   let done = 0;
   await Promise.all(
     Array.from({ length: Math.min(jobs, documents.length) }, async () => {
       while (next < documents.length) {
+        while (waiting.size >= mostWaiting) await Promise.race(waiting);
         const index = next++;
         journal?.started(documents[index]!.id);
-        const { result, tsDir } = await sweepDocument(documents[index]!, {
+        const { result, tsDir, pyDir } = await sweepDocument(documents[index]!, {
           enabled,
           mypy,
           newmanOperations: options.newmanOperations ?? 40,
@@ -103,20 +107,35 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
           scratch,
         });
         results[index] = result;
-        if (tsDir && enabled.has("tsc")) {
-          pendingTs.push({ index, dir: tsDir });
-          flushTs(false);
-        } else {
-          if (!enabled.has("tsc")) result.checks.tsc = { status: "skip", reason: "not in checks" };
+        if (!enabled.has("tsc")) result.checks.tsc = { status: "skip", reason: "not in checks" };
+        const batched = Promise.all([
+          tsDir && enabled.has("tsc")
+            ? failedAs(tsc.add(tsDir)).then((r) => {
+                result.checks.tsc = r;
+              })
+            : undefined,
+          pyDir
+            ? failedAs(
+                (pythonBytes(pyDir) > HEAVY_PYTHON_BYTES ? heavyMypyQueue : mypyQueue).add(pyDir),
+              ).then((r) => {
+                result.checks.mypy = r;
+              })
+            : undefined,
+        ]).then(() => {
           journal?.result(result);
-        }
-        done++;
-        options.onDocument?.(result, done, documents.length);
+          // Reported once complete: an "ok" before its batches ran would not say tsc or mypy passed.
+          options.onDocument?.(result, ++done, documents.length);
+        });
+        const settled = batched.finally(() => waiting.delete(settled));
+        waiting.add(settled);
       }
     }),
   );
-  flushTs(true);
-  await Promise.all(tscRuns);
+  tsc.flush();
+  mypyQueue.flush();
+  heavyMypyQueue.flush();
+  await Promise.all(waiting);
+  for (const signal of STOP_SIGNALS) process.off(signal, stop);
   return {
     documents: results,
     wallMs: Math.round(performance.now() - started),
@@ -129,6 +148,11 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
       checks: checksRun,
     },
   };
+}
+
+/** A batch that threw (tsc could not start, a disk full) fails its documents' check, not the sweep. */
+function failedAs(result: Promise<CheckResult>): Promise<CheckResult> {
+  return result.catch((error: unknown) => ({ status: "fail", error: firstLine(error) }));
 }
 
 /** The result of a document the sweep process died on `times` times: every check it ran fails. */

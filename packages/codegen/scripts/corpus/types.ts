@@ -71,6 +71,8 @@ export interface SweepOptions {
   checks?: readonly Check[];
   /** Documents per tsc program. @default 20 */
   tscBatch?: number;
+  /** Documents per mypy invocation (1: each alone, as before batching). @default 20 */
+  mypyBatch?: number;
   /** Most operations per newman collection (sampled evenly). @default 40 */
   newmanOperations?: number;
   /** Scratch folder for generated files (two sweeps at once need two). @default SWEEP_DIR */
@@ -87,6 +89,7 @@ export interface SweepOptions {
   checkTimeoutMs?: number;
   /** The code commit journal lines name (see `codeCommit`). @default "unknown" */
   commit?: string;
+  /** Called once a document's result is complete (after its tsc and mypy batches). */
   onDocument?: (result: DocumentResult, done: number, total: number) => void;
 }
 

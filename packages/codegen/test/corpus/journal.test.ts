@@ -43,6 +43,21 @@ describe("the sweep journal", () => {
     expect(unfinished.has("a")).toBe(false);
   });
 
+  it("cancels the starts of documents a deliberately stopped run left unfinished", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "corpus-journal-")), "j.jsonl");
+    new JournalWriter(path, "abc1234", ["load"]).started("b");
+    const writer = new JournalWriter(path, "abc1234", ["load"]);
+    writer.started("a");
+    writer.started("b");
+    writer.result(result("a", { load: { status: "pass" } }));
+    writer.stopped();
+    const { results, unfinished } = readJournals([path]);
+    expect([...results.keys()]).toEqual(["a"]);
+    // "b" died once (the first writer) and was stopped once: one start still counts.
+    expect(unfinished.get("b")).toBe(1);
+    expect(readFileSync(path, "utf8").match(/"kind":"stopped"/g)).toHaveLength(1);
+  });
+
   it("refuses a journal whose middle is unreadable (it would be half-read)", () => {
     const path = join(mkdtempSync(join(tmpdir(), "corpus-journal-")), "j.jsonl");
     appendFileSync(path, "not json\n");
@@ -52,18 +67,21 @@ describe("the sweep journal", () => {
 
   it("adds a later pass's checks (mypy) to an earlier one's without erasing them", () => {
     const dir = mkdtempSync(join(tmpdir(), "corpus-journal-"));
-    new JournalWriter(join(dir, "full.jsonl"), "c1", ["load", "readiness"]).result(
-      result("a", {
+    new JournalWriter(join(dir, "full.jsonl"), "c1", ["load", "readiness"]).result({
+      ...result("a", {
         load: { status: "pass" },
         readiness: { status: "pass" },
         mypy: { status: "skip", reason: "not in checks" },
+        "mock-5xx": { status: "fail", error: "2 mock answers were 5xx" },
       }),
-    );
+      mock5xx: 2,
+    });
     new JournalWriter(join(dir, "mypy.jsonl"), "c2", ["load", "mypy"]).result(
       result("a", {
         load: { status: "pass" },
         readiness: { status: "skip", reason: "not in checks" },
         mypy: { status: "fail", error: "1 errors" },
+        "mock-5xx": { status: "skip", reason: "no request made" },
       }),
     );
     const sweep = sweepFromJournals(
@@ -76,10 +94,29 @@ describe("the sweep journal", () => {
       load: { status: "pass" },
       readiness: { status: "pass" },
       mypy: { status: "fail", error: "1 errors" },
+      "mock-5xx": { status: "fail", error: "2 mock answers were 5xx" },
     });
-    expect(sweep.progress).toMatchObject({ selected: 2, commits: { c2: 1 } });
+    // Both passes' time and code; the sweep's mock count stays.
+    expect(sweep.documents[0]).toMatchObject({ mock5xx: 2, ms: 20 });
+    expect(sweep.progress).toMatchObject({ selected: 2, commits: { "c1, c2": 1 } });
     expect(sweep.options.checks).toEqual(["load", "mypy", "readiness"]);
     expect(readFileSync(join(dir, "full.jsonl"), "utf8").split("\n").filter(Boolean)).toHaveLength(1);
+  });
+
+  it("lets a rerun of the same checks replace the earlier result", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "corpus-journal-")), "j.jsonl");
+    const failed = { ...result("a", { readiness: { status: "fail", error: "boom" } }), mock5xx: 1 };
+    new JournalWriter(path, "c1", ["load", "readiness"]).result(failed);
+    new JournalWriter(path, "c2", ["load", "readiness"]).result(
+      result("a", { readiness: { status: "pass" } }),
+    );
+    const record = readJournals([path]).results.get("a");
+    expect(record).toMatchObject({
+      commit: "c2",
+      ms: 10,
+      mock5xx: 0,
+      checks: { readiness: { status: "pass" } },
+    });
   });
 });
 
