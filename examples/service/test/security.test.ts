@@ -83,6 +83,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/^\/tokens\/:id/, `/tokens/${ids.tokenId}`)
     .replace(/^\/connections\/:id/, `/connections/${ids.connectionId}`)
     .replace(/^\/schedules\/:id/, `/schedules/${ids.scheduleId}`)
+    .replace(":name", "production")
     .replace(":revision", "1")
     .replace(":key", "o-1001")
     .replace(":channel", ids.channel)
