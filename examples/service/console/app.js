@@ -8,9 +8,12 @@ import { renderAlerts } from "./views/alerts.js";
 import { renderAllRuns } from "./views/all-runs.js";
 import { renderBlueprint } from "./views/blueprint.js";
 import { renderConnections } from "./views/connections.js";
+import { renderConnectors } from "./views/connectors.js";
+import { renderEnvironments } from "./views/environments.js";
 import { renderLogin } from "./views/login.js";
 import { renderHome, renderProject } from "./views/projects.js";
 import { renderQueue } from "./views/queue.js";
+import { renderSchedules } from "./views/schedules.js";
 import { renderSidebar } from "./views/sidebar.js";
 
 const main = document.getElementById("main");
@@ -27,6 +30,12 @@ async function route() {
     if (kind === "projects" && id && tab === "alerts") await renderAlerts(main, decodeURIComponent(id));
     else if (kind === "projects" && id && tab === "connections")
       await renderConnections(main, decodeURIComponent(id));
+    else if (kind === "projects" && id && tab === "schedules")
+      await renderSchedules(main, decodeURIComponent(id));
+    else if (kind === "projects" && id && tab === "connectors")
+      await renderConnectors(main, decodeURIComponent(id));
+    else if (kind === "projects" && id && tab === "environments")
+      await renderEnvironments(main, decodeURIComponent(id));
     else if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
     else if (kind === "runs") await renderAllRuns(main);
     else if (kind === "queue") await renderQueue(main);

@@ -42,6 +42,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.CURSOR_INVALID]: 400,
   [ErrorCode.IDEMPOTENCY_KEY_INVALID]: 400,
   [ErrorCode.CONNECTOR_INVALID]: 400,
+  // A cron expression that does not parse or never fires, an unknown time zone (with its pointer).
+  [ErrorCode.SCHEDULE_INVALID]: 400,
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,

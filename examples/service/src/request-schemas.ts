@@ -1,4 +1,11 @@
-import { ConnectorRefInput, MappingRule, ProjectInput, STORE_INT_MAX } from "@synapseops/core";
+import {
+  ConnectorRefInput,
+  EnvironmentInput,
+  MappingRule,
+  ProjectInput,
+  ScheduleInput,
+  STORE_INT_MAX,
+} from "@synapseops/core";
 import { z } from "zod";
 
 /** The request schemas of the API, as zod; routes turn them into Fastify (Ajv) schemas. */
@@ -15,6 +22,11 @@ export const PageQuery = z.object({
 
 export const CreateProjectBody = ProjectInput;
 export const CreateConnectorBody = ConnectorRefInput;
+/** A schedule of the blueprint named in the path. */
+export const CreateScheduleBody = ScheduleInput.omit({ blueprintId: true });
+/** An environment of the project, its name in the path. */
+export const EnvironmentParams = z.object({ id: EntityId, name: EnvironmentInput.shape.name });
+export const PutEnvironmentBody = EnvironmentInput.omit({ name: true });
 
 const GenerateEndpointBody = z.object({
   /** Id of a connector ref of the project. */

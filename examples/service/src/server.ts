@@ -10,6 +10,7 @@ import { blueprintRoutes } from "./routes/blueprints";
 import { connectionRoutes } from "./routes/connections";
 import { consoleRoutes } from "./routes/console";
 import { deadLetterRoutes } from "./routes/dead-letters";
+import { environmentRoutes } from "./routes/environments";
 import { eventRoutes } from "./routes/events";
 import { mappingRoutes } from "./routes/mapping";
 import { metaRoutes } from "./routes/meta";
@@ -96,6 +97,7 @@ export async function buildServer(
   authRoutes(app, context);
   metaRoutes(app, context, operations);
   projectRoutes(app, context);
+  environmentRoutes(app, context);
   blueprintRoutes(app, context);
   mappingRoutes(app);
   runRoutes(app, context);

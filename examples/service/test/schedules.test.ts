@@ -1,4 +1,4 @@
-// issue 20: the service lists a blueprint's schedules, shows their ticks, pauses and resumes them.
+// issues 20, 23: the service creates, lists, shows, pauses, resumes and deletes a blueprint's schedules.
 import type { Schedule } from "@synapseops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatedDraft, startService, type TestService } from "./helpers";
@@ -47,5 +47,34 @@ describe("schedule routes", () => {
     const missing = await api.post<{ code: string }>("/schedules/sch_missing/pause");
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe("NOT_FOUND");
+  });
+
+  it("creates a schedule from the API, refuses a bad time zone at its field, and deletes it", async () => {
+    const { api } = service;
+    const { blueprint } = await generatedDraft(api);
+    const created = await api.post<Schedule>(`/blueprints/${blueprint.id}/schedules`, {
+      name: "nightly",
+      timing: { cron: "30 2 * * *", timeZone: "America/New_York" },
+      action: { kind: "poll" },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.blueprintId).toBe(blueprint.id);
+    expect(created.body.timing).toEqual({ cron: "30 2 * * *", timeZone: "America/New_York" });
+    const shown = await api.get<{ nextFireTimes: string[] }>(`/schedules/${created.body.id}`);
+    // 02:30 in New York is 06:30 or 07:30 UTC, depending on the season.
+    for (const at of shown.body.nextFireTimes) expect(at).toMatch(/T0[67]:30:00\.000Z$/);
+
+    const badZone = await api.post<{ code: string; pointer?: string }>(
+      `/blueprints/${blueprint.id}/schedules`,
+      { timing: { cron: "* * * * *", timeZone: "Mars/Olympus" }, action: { kind: "poll" } },
+    );
+    expect(badZone.status).toBe(400);
+    expect(badZone.body).toMatchObject({ code: "SCHEDULE_INVALID", pointer: "/timing/timeZone" });
+
+    const removed = await api.call("DELETE", `/schedules/${created.body.id}`);
+    expect(removed.status).toBe(204);
+    expect((await api.get(`/schedules/${created.body.id}`)).status).toBe(404);
+    const list = await api.get<{ items: Schedule[] }>(`/blueprints/${blueprint.id}/schedules`);
+    expect(list.body.items).toEqual([]);
   });
 });

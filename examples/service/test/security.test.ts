@@ -83,6 +83,7 @@ function pathOf(route: RouteEntry): string {
     .replace(/^\/tokens\/:id/, `/tokens/${ids.tokenId}`)
     .replace(/^\/connections\/:id/, `/connections/${ids.connectionId}`)
     .replace(/^\/schedules\/:id/, `/schedules/${ids.scheduleId}`)
+    .replace(":name", "production")
     .replace(":revision", "1")
     .replace(":key", "o-1001")
     .replace(":channel", ids.channel)
@@ -161,6 +162,15 @@ beforeAll(async () => {
   });
   ids.connectionId = connection.id;
   canaries.push(apiKey);
+  // A connector ref whose config holds a credential: write-only, so a canary too.
+  const configKey = `config-key-${randomBytes(16).toString("hex")}`;
+  const withSecret = await api.post(`/projects/${project.id}/connectors`, {
+    type: "memory",
+    name: "With a key",
+    config: { channel: "keyed", apiKey: configKey },
+  });
+  expect(withSecret.status).toBe(201);
+  canaries.push(configKey);
   // A schedule of the blueprint (hourly: it does not fire during the test), for the schedule routes.
   const schedule = await service.service.runtime.schedules.create({
     blueprintId: blueprint.id,

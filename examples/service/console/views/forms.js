@@ -31,6 +31,10 @@ export async function submit(button, errorBox, action) {
         h("strong", null, problem.code ?? "Error"),
         " ",
         problem.detail,
+        // One pointer without a list (a library error at one field): show where, too.
+        !problem.errors?.length && problem.pointer
+          ? h("div", null, "at ", h("code", null, problem.pointer))
+          : null,
         problem.errors?.length
           ? h(
               "ul",
@@ -44,4 +48,55 @@ export async function submit(button, errorBox, action) {
   } finally {
     button.disabled = false;
   }
+}
+
+/**
+ * A button of a table row that calls the API: disabled for roles without the right (the API
+ * refuses them anyway), its problem shown in `errorBox` like a form's.
+ */
+export function rowAction(label, { allowed, name, ariaLabel, errorBox, run }) {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary small",
+      disabled: !allowed,
+      "data-action": name,
+      ...(ariaLabel ? { "aria-label": ariaLabel } : {}),
+    },
+    label,
+  );
+  button.addEventListener("click", () => submit(button, errorBox, run));
+  return button;
+}
+
+/** A table with a header row; the last column's header is for screen readers only when it holds actions. */
+export function table(testId, headings, rows, { actions = false } = {}) {
+  return h(
+    "table",
+    { class: "table", "data-testid": testId },
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        headings.map((t) => h("th", null, t)),
+        actions ? h("th", null, h("span", { class: "sr-only" }, "Actions")) : null,
+      ),
+    ),
+    h("tbody", null, rows),
+  );
+}
+
+/** The breadcrumb of a project's page: Projects / <project> / <page>. */
+export function projectCrumbs(project, page) {
+  return h(
+    "div",
+    { class: "crumbs" },
+    h("a", { href: "#/" }, "Projects"),
+    " / ",
+    h("a", { href: `#/projects/${project.id}` }, project.name),
+    ` / ${page}`,
+  );
 }

@@ -186,6 +186,12 @@ export async function renderProject(main, projectId, refresh) {
         h("a", { href: `#/projects/${projectId}/connections` }, "Customer connections →"),
         " · ",
         h("a", { href: `#/projects/${projectId}/alerts` }, "Alerts →"),
+        " · ",
+        h("a", { href: `#/projects/${projectId}/schedules` }, "Schedules →"),
+        " · ",
+        h("a", { href: `#/projects/${projectId}/connectors` }, "Connector refs →"),
+        " · ",
+        h("a", { href: `#/projects/${projectId}/environments` }, "Environments →"),
       ),
       h(
         "ul",

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { roleIn } from "../auth/roles";
 import { routeProjects } from "../auth/route-projects";
+import { restoreHiddenSecrets, withHiddenSecrets } from "../connector-secrets";
 import { addOperation } from "../operation";
 import {
   CreateConnectorBody,
@@ -100,20 +101,33 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     "/projects/:id/connectors",
     {
       operationId: "addConnector",
-      summary: "Add a connector ref to a project (config checked by the connector's schema)",
+      summary:
+        "Add a connector ref to a project, or update one by `id` (config checked by the connector's schema; credential-looking config values are write-only: send `[REDACTED:secret]` back to keep one)",
       tags: ["projects"],
       params: IdParams,
       body: CreateConnectorBody,
       access: { action: "connector.write", project: projectOf.project },
-      responses: { 201: { description: "The connector ref.", schema: "ConnectorRef" } },
+      responses: {
+        200: { description: "The updated connector ref, secrets hidden.", schema: "ConnectorRef" },
+        201: { description: "The new connector ref, secrets hidden.", schema: "ConnectorRef" },
+      },
     },
     async (request, reply) => {
+      const { id } = request.params as Id;
+      const body = request.body as z.infer<typeof CreateConnectorBody>;
+      // Updating a ref of another project is refused by `put`; only a ref of this one lends its secrets.
+      const stored =
+        body.id === undefined ? undefined : await runtime.connectorRefs.get(body.id).catch(() => undefined);
+      const config = restoreHiddenSecrets(
+        body.config ?? {},
+        stored?.projectId === id ? stored.config : undefined,
+      );
       const ref = await runtime.connectorRefs.put(
-        (request.params as Id).id,
-        request.body as z.infer<typeof CreateConnectorBody>,
+        id,
+        { ...body, config },
         { actor: request.principal!.actor },
       );
-      return reply.status(201).send(ref);
+      return reply.status(stored ? 200 : 201).send(withHiddenSecrets(ref));
     },
   );
 
@@ -123,7 +137,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     "/projects/:id/connectors",
     {
       operationId: "listConnectors",
-      summary: "List a project's connector refs",
+      summary: "List a project's connector refs (credential-looking config values hidden)",
       tags: ["projects"],
       params: IdParams,
       access: { project: projectOf.project },
@@ -137,7 +151,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     async (request) => {
       const { id } = request.params as Id;
       await runtime.projects.get(id);
-      return runtime.connectorRefs.list(id);
+      return (await runtime.connectorRefs.list(id)).map(withHiddenSecrets);
     },
   );
 

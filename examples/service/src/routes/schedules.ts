@@ -4,7 +4,7 @@ import { z } from "zod";
 import { routeProjects } from "../auth/route-projects";
 import { toJsonSchema } from "../json-schema";
 import { addOperation } from "../operation";
-import { IdParams, PageQuery } from "../request-schemas";
+import { CreateScheduleBody, IdParams, PageQuery } from "../request-schemas";
 import type { ServiceContext } from "../service-context";
 
 type Id = z.infer<typeof IdParams>;
@@ -26,7 +26,7 @@ const TickJson = {
   },
 } as const;
 
-/** Schedules of blueprints (issue 20): list them, see their ticks, pause and resume them. */
+/** Schedules of blueprints (issues 20, 23): create, list, see their ticks, pause, resume, delete. */
 export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
   const projectOf = routeProjects(runtime);
   // A schedule acts in its blueprint's project; an unknown one resolves to none (see routeProjects).
@@ -61,6 +61,47 @@ export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext
       const { id } = request.params as Id;
       await runtime.blueprints.get(id);
       return runtime.schedules.list({ ...(request.query as z.infer<typeof PageQuery>), blueprintId: id });
+    },
+  );
+
+  addOperation(
+    app,
+    "POST",
+    "/blueprints/:id/schedules",
+    {
+      operationId: "createSchedule",
+      summary: "Create a schedule of a blueprint: a cron expression in a time zone, or an interval",
+      tags: ["schedules"],
+      access: { action: "schedule.write", project: projectOf.blueprint },
+      params: IdParams,
+      body: CreateScheduleBody,
+      responses: { 201: { description: "The schedule.", schema: ScheduleJson } },
+    },
+    async (request, reply) => {
+      const { id } = request.params as Id;
+      const schedule = await runtime.schedules.create(
+        { ...(request.body as z.infer<typeof CreateScheduleBody>), blueprintId: id },
+        { actor: request.principal!.actor },
+      );
+      return reply.status(201).header("location", `/schedules/${schedule.id}`).send(schedule);
+    },
+  );
+
+  addOperation(
+    app,
+    "DELETE",
+    "/schedules/:id",
+    {
+      operationId: "deleteSchedule",
+      summary: "Delete a schedule and its ticks (a run it started goes on)",
+      tags: ["schedules"],
+      access: { action: "schedule.write", project: projectOfSchedule },
+      params: IdParams,
+      responses: { 204: { description: "Deleted." } },
+    },
+    async (request, reply) => {
+      await runtime.schedules.delete((request.params as Id).id, { actor: request.principal!.actor });
+      return reply.status(204).send();
     },
   );
 
@@ -141,7 +182,8 @@ export function scheduleRoutes(app: FastifyInstance, { runtime }: ServiceContext
         params: IdParams,
         responses: { 200: { description: "The schedule.", schema: ScheduleJson } },
       },
-      async (request) => runtime.schedules[action]((request.params as Id).id),
+      async (request) =>
+        runtime.schedules[action]((request.params as Id).id, { actor: request.principal!.actor }),
     );
   }
 }
