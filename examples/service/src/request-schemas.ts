@@ -152,6 +152,8 @@ export const AllRunsQuery = PageQuery.extend({
   status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]).optional(),
   projectId: EntityId.optional(),
   blueprintId: EntityId.optional(),
+  /** Runs started on this customer connection (its id). */
+  connection: EntityId.optional(),
   /** Runs created at or after this instant (ISO 8601, UTC). */
   since: IsoInstant.optional(),
   /** Runs created before this instant (ISO 8601, UTC). */

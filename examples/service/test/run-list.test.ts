@@ -1,12 +1,17 @@
 // issue 23: one list of runs across blueprints — filters, a time range, a run id, cursor pages.
-import type { Page, Run } from "@synapseops/core";
+import { randomBytes } from "node:crypto";
+import { type Page, type Run, staticKeyProvider } from "@synapseops/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
+import type { Problem } from "../src/problem";
 import { generatedDraft, startService, type TestService } from "./helpers";
 
 let service: TestService;
 beforeAll(async () => {
-  service = await startService();
+  // Connections seal their credentials: a key of this test's own.
+  service = await startService({
+    connections: { keys: staticKeyProvider([{ id: "k1", key: randomBytes(32) }]) },
+  });
 });
 afterAll(async () => {
   await service?.close();
@@ -103,4 +108,39 @@ it("finds runs by record key and by idempotency key, in pages", async () => {
   expect(await ids("recordKey=o-9999")).toEqual([]);
   expect(await ids("idempotencyKey=checkout-9")).toEqual([keyed.id]);
   expect(await ids(`idempotencyKey=checkout-9&blueprintId=${blueprint.id}&status=FAILED`)).toEqual([]);
+});
+
+it("filters runs by the customer connection they ran on, and refuses a bad connection id", async () => {
+  const { api } = service;
+  const { project, blueprint } = await generatedDraft(api, "erp-list-connection");
+  await api.post(`/blueprints/${blueprint.id}/approve`);
+  const refs = (await api.get<{ id: string; name: string }[]>(`/projects/${project.id}/connectors`)).body;
+  const target = refs.find((ref) => ref.name !== "Shop")!;
+  const connection = await service.service.runtime.connections.create({
+    type: "apiKey",
+    apiKey: "runs23-key",
+    connectorRefId: target.id,
+    customerId: "cust-runs23",
+  });
+  const onConnection = await service.service.runtime.runs.start(blueprint.id, {
+    records: sampleOrders,
+    connection: connection.id,
+  });
+  const without = await service.service.runtime.runs.start(blueprint.id, { records: sampleOrders });
+  await api.waitForRun<Run>(onConnection.id);
+  await api.waitForRun<Run>(without.id);
+
+  const ids = async (query: string) =>
+    (await api.get<Page<Run>>(`/runs?${query}`)).body.items.map((r) => r.id);
+  expect(await ids(`blueprintId=${blueprint.id}`)).toEqual([without.id, onConnection.id]);
+  expect(await ids(`connection=${connection.id}`)).toEqual([onConnection.id]);
+  expect(await ids(`connection=${connection.id}&blueprintId=${blueprint.id}&status=CANCELLED`)).toEqual([]);
+  expect(await ids("connection=conn_nobody")).toEqual([]);
+
+  const tooLong = await api.get<Problem>(`/runs?connection=${"c".repeat(129)}`);
+  expect(tooLong.status).toBe(400);
+  expect(tooLong.body.pointer).toBe("/connection");
+  const empty = await api.get<Problem>("/runs?connection=");
+  expect(empty.status).toBe(400);
+  expect(empty.body.pointer).toBe("/connection");
 });

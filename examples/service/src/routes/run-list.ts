@@ -14,9 +14,9 @@ const MAX_SCANNED_PAGES = 10;
 
 /**
  * `GET /runs`: one list across blueprints and projects, newest first, filtered by status,
- * project, blueprint and creation time, searched by record key, idempotency key or run id (`q`),
- * in cursor pages. Status, project, blueprint and both keys are the store's own filters; the
- * time range is applied while paging (run ids are time-ordered, so the scan stops at the first
+ * project, blueprint, customer connection and creation time, searched by record key, idempotency
+ * key or run id (`q`), in cursor pages. Status, project, blueprint and both keys are the store's
+ * own filters; the connection and the time range are applied while paging (run ids are time-ordered, so the scan stops at the first
  * run older than `since`).
  */
 export function runListRoutes(app: FastifyInstance, { runtime }: ServiceContext): void {
@@ -27,7 +27,7 @@ export function runListRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     {
       operationId: "listRuns",
       summary:
-        "Runs across blueprints, newest first: status, project, blueprint, time range; by record key, idempotency key or run id",
+        "Runs across blueprints, newest first: status, project, blueprint, connection, time range; by record key, idempotency key or run id",
       tags: ["runs"],
       query: AllRunsQuery,
       // Filtered below to the caller's projects.
@@ -42,6 +42,7 @@ export function runListRoutes(app: FastifyInstance, { runtime }: ServiceContext)
         (query.status === undefined || run.status === query.status) &&
         (query.projectId === undefined || run.projectId === query.projectId) &&
         (query.blueprintId === undefined || run.blueprintId === query.blueprintId) &&
+        (query.connection === undefined || run.connection === query.connection) &&
         (query.idempotencyKey === undefined || run.idempotencyKey === query.idempotencyKey) &&
         (query.since === undefined || run.createdAt >= query.since) &&
         (query.until === undefined || run.createdAt < query.until);
