@@ -62,6 +62,14 @@ export const api = {
   },
   health: () => call("GET", "/health"),
   projects: () => call("GET", "/projects?limit=200"),
+  /** The projects the user can see, each with its blueprints (the sidebar's tree, the runs filter). */
+  projectsWithBlueprints: async () =>
+    Promise.all(
+      (await api.projects()).items.map(async (project) => ({
+        project,
+        blueprints: (await api.blueprints(project.id)).items,
+      })),
+    ),
   project: (id) => call("GET", `/projects/${enc(id)}`),
   createProject: (body) => call("POST", "/projects", body),
   connectors: (projectId) => call("GET", `/projects/${enc(projectId)}/connectors`),

@@ -25,7 +25,9 @@ export async function refresh() {
 }
 
 async function route() {
-  const [, kind, id, tab, item] = location.hash.split("/");
+  // A list's filters ride after `?` in the hash (`#/runs?status=FAILED`), so a filtered view reloads as it was.
+  const [path, search = ""] = location.hash.split("?");
+  const [, kind, id, tab, item] = path.split("/");
   try {
     if (kind === "projects" && id && tab === "alerts") await renderAlerts(main, decodeURIComponent(id));
     else if (kind === "projects" && id && tab === "connections")
@@ -37,7 +39,7 @@ async function route() {
     else if (kind === "projects" && id && tab === "environments")
       await renderEnvironments(main, decodeURIComponent(id));
     else if (kind === "projects" && id) await renderProject(main, decodeURIComponent(id), refresh);
-    else if (kind === "runs") await renderAllRuns(main);
+    else if (kind === "runs") await renderAllRuns(main, Object.fromEntries(new URLSearchParams(search)));
     else if (kind === "queue") await renderQueue(main);
     else if (kind === "blueprints" && id)
       await renderBlueprint(main, decodeURIComponent(id), tab ?? "overview", item, refresh);

@@ -27,6 +27,8 @@ let service: TestService;
 let browser: Browser;
 let blueprintId = "";
 let projectId = "";
+/** A blueprint of a second project of ed's, with one run: what the runs list's blueprint filter tells apart. */
+let otherBlueprintId = "";
 
 beforeAll(async () => {
   if (missing) return;
@@ -35,10 +37,18 @@ beforeAll(async () => {
   blueprintId = blueprint.id;
   projectId = project.id;
   await service.api.post(`/blueprints/${blueprint.id}/approve`);
+  const other = await generatedDraft(service.api, "erp-runs-other");
+  otherBlueprintId = other.blueprint.id;
+  await service.api.post(`/blueprints/${otherBlueprintId}/approve`);
+  const otherRun = await service.api.post<Run>(`/blueprints/${otherBlueprintId}/runs`, {
+    // Keys of its own, so the record-key search below still finds o-1003 in one blueprint only.
+    records: [{ id: "o-9001", email: "o@example.com", total_price: "1.00", sku: "PEN" }],
+  });
+  await service.api.waitForRun(otherRun.body.id);
   await service.api.post("/users", {
     name: "ed",
     password: "ed-long-password",
-    grants: { [project.id]: "editor" },
+    grants: { [project.id]: "editor", [other.project.id]: "viewer" },
   });
   // o-1003 is refused by the target (CONNECTOR_FAILED); o-1004's price is no number (a mapping error).
   await service.api.put("/sandbox/erp-dl-console", { rejectWhen: 'sku = "BROKEN"' });
@@ -110,6 +120,38 @@ it.skipIf(missing)(
     expect(await layoutProblems(page)).toEqual([]);
     await page.evaluate('document.getElementById("toasts")?.replaceChildren()');
     await page.screenshot({ path: `${DOCS}console-run-search.png` });
+
+    // By blueprint (a select of ed's blueprints): that blueprint's runs only, the filter kept in the
+    // hash so a reload shows the same list.
+    const runIds = () =>
+      page
+        .locator('[data-testid="all-runs"] tbody tr[data-run]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-run")));
+    const ofOther = (await service.api.get<ApiPage<Run>>(`/runs?blueprintId=${otherBlueprintId}`)).body.items;
+    expect(ofOther).toHaveLength(1);
+    await page.fill('input[name="q"]', "");
+    await page.selectOption('select[name="blueprintId"]', otherBlueprintId);
+    await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
+    await expect.poll(runIds).toEqual(ofOther.map((r) => r.id));
+    expect(new URL(page.url()).hash).toBe(`#/runs?blueprintId=${otherBlueprintId}`);
+    await page.reload();
+    await expect.poll(runIds).toEqual(ofOther.map((r) => r.id));
+    expect(await page.inputValue('select[name="blueprintId"]')).toBe(otherBlueprintId);
+
+    // Until: a time before every run leaves none; one after them all keeps the blueprint's run.
+    await page.fill('input[name="until"]', "2020-01-01T00:00");
+    await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
+    await page.locator('[data-testid="all-runs"] tbody td', { hasText: "No run matches." }).waitFor();
+    expect(await runIds()).toEqual([]);
+    expect(new URL(page.url()).hash).toContain("until=2020-01-01T00%3A00");
+    await page.fill('input[name="until"]', "2099-01-01T00:00");
+    await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
+    await expect.poll(runIds).toEqual(ofOther.map((r) => r.id));
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.setViewportSize({ width: 760, height: 900 });
+    expect(await layoutProblems(page)).toEqual([]);
+    await page.setViewportSize({ width: 1360, height: 900 });
 
     await page.goto(`${service.baseUrl}/console/#/blueprints/${blueprintId}/dead-letters`);
     await page.setViewportSize({ width: 760, height: 900 });

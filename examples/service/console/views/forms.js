@@ -12,6 +12,16 @@ export function field(label, control, hint) {
   );
 }
 
+/** A control of a filter bar with its label before it (the `.filters` row lays the pairs out). */
+export function labelled(label, control) {
+  return [h("label", { for: control.id }, label), control];
+}
+
+/** The options of a select from `[value, label]` pairs, the one equal to `selected` chosen. */
+export function options(pairs, selected) {
+  return pairs.map(([value, label]) => h("option", { value, selected: value === selected }, label));
+}
+
 /**
  * Runs a form action: disables the button meanwhile and shows a problem (with its pointer and
  * field errors) in the form's error box instead of losing it.

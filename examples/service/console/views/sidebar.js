@@ -3,10 +3,7 @@ import { badge, h, mount } from "../dom.js";
 
 /** Projects with their blueprints and statuses; the current one highlighted. */
 export async function renderSidebar(element, hash) {
-  const projects = (await api.projects()).items;
-  const withBlueprints = await Promise.all(
-    projects.map(async (project) => ({ project, blueprints: (await api.blueprints(project.id)).items })),
-  );
+  const withBlueprints = await api.projectsWithBlueprints();
   mount(
     element,
     h(
