@@ -147,6 +147,14 @@ it.skipIf(missing)(
     await page.fill('input[name="until"]', "2099-01-01T00:00");
     await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
     await expect.poll(runIds).toEqual(ofOther.map((r) => r.id));
+    // Connection: the run started on no customer connection, so a connection id hides it.
+    await page.fill('input[name="connection"]', "conn_nobody");
+    await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
+    await page.locator('[data-testid="all-runs"] tbody td', { hasText: "No run matches." }).waitFor();
+    expect(new URL(page.url()).hash).toContain("connection=conn_nobody");
+    await page.fill('input[name="connection"]', "");
+    await page.click('form[aria-label="Filter runs"] button:has-text("Filter")');
+    await expect.poll(runIds).toEqual(ofOther.map((r) => r.id));
     expect(await seriousViolations(page)).toEqual([]);
     expect(await layoutProblems(page)).toEqual([]);
     await page.setViewportSize({ width: 760, height: 900 });
