@@ -4,6 +4,7 @@ import type { Store } from "../../store/types";
 import { unsettledRecords } from "../execute/run-counts";
 import { isTerminal } from "../execute/run-state";
 import type { RunRegistry } from "../run-registry";
+import { savePollCursor } from "../triggers/poll";
 
 /**
  * The longest pause between two looks at the store of `runs.wait` for a run that another worker
@@ -19,7 +20,10 @@ export interface RunWaitDeps {
   store: Store;
   registry: RunRegistry;
   durable: boolean;
-  /** Whether the queue spreads runs over processes (then no poll cursor is held here). */
+  /**
+   * Whether the queue spreads runs over processes: then the job that ends a polled run may run
+   * in a process that holds no cursor, and the waiter that polled stores it.
+   */
   distributed: boolean;
 }
 
@@ -58,7 +62,14 @@ export async function waitForRun(
       (!deps.durable || (await store.listRunBatches(id)).every((b) => b.state === "DONE"));
     // A polled run is SUCCEEDED in the store a moment before its cursor is: a caller that polls
     // again right after wait() must not read the same records twice.
-    const cursorPending = run.status === "SUCCEEDED" && !deps.distributed && registry.hasPollCursor(id);
+    const cursorPending = run.status === "SUCCEEDED" && registry.hasPollCursor(id);
+    // On a distributed queue another process may have ended the run: store the cursor this
+    // process's poll read up to now, before the caller can poll again (a second store of the
+    // same cursor by this process's job handler changes nothing).
+    if (cursorPending && deps.distributed) {
+      await savePollCursor(deps, id);
+      return run;
+    }
     if ((isTerminal(run.status) && !cursorPending) || waitingOnly) return run;
     if (Date.now() >= deadline)
       throw new SynapseError(

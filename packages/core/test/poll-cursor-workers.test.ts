@@ -1,0 +1,61 @@
+import { createRuntime, type Runtime } from "@synapseops/core";
+import { bullmqQueue } from "@synapseops/core/bullmq";
+import { postgresStore } from "@synapseops/core/postgres";
+import { checkTestService } from "@synapseops/core/testing";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { approvedPayments } from "./_executor-fixtures";
+
+// A poll's cursor on a distributed queue: the process that polls holds the cursor its read went up
+// to, and the job that ends the run may run in another process, which holds none. The waiter that
+// polled must store it before `wait` returns, or the next poll reads the same records again.
+const pgService = await checkTestService("postgres");
+const redisService = await checkTestService("redis");
+const skip = pgService.skip || redisService.skip;
+const tag = `poll_cursor_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+
+afterAll(async () => {
+  if (skip) return;
+  const client = new pg.Client({ connectionString: pgService.url });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${tag}" CASCADE`);
+  await client.end();
+  const { Redis } = await import("ioredis");
+  const url = new URL(redisService.url);
+  const redis = new Redis({ host: url.hostname, port: Number(url.port || 6379) });
+  const keys = await redis.keys(`${tag}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe.skipIf(Boolean(skip))("poll cursor over a distributed queue (postgres + BullMQ)", () => {
+  it("stores the cursor when another process ran the polled run: the next poll reads nothing again", async () => {
+    const url = new URL(redisService.url);
+    const connection = { host: url.hostname, port: Number(url.port || 6379) };
+    const store = postgresStore({ connectionString: pgService.url }, { schema: tag });
+    // The poller starts runs only; the worker (another runtime on the same store) runs them.
+    const poller = await approvedPayments(store, {
+      runtime: { queue: bullmqQueue({ connection, prefix: tag, worker: false }) },
+    });
+    let worker: Runtime | undefined;
+    try {
+      worker = createRuntime({
+        store,
+        connectors: [poller.target.connector],
+        queue: bullmqQueue({ connection, prefix: tag }),
+      });
+      poller.target.source.push({ id: "p1", amount: 1 }, { id: "p2", amount: 2 });
+      const first = await poller.runtime.runs.poll(poller.blueprintId);
+      expect((await poller.runtime.runs.wait(first!.id, { timeoutMs: 20_000 })).counts.completed).toBe(2);
+      expect(await poller.runtime.runs.cursor(poller.blueprintId)).toBeDefined();
+      expect(await poller.runtime.runs.poll(poller.blueprintId)).toBeUndefined();
+      poller.target.source.push({ id: "p3", amount: 3 });
+      const second = await poller.runtime.runs.poll(poller.blueprintId);
+      expect((await poller.runtime.runs.wait(second!.id, { timeoutMs: 20_000 })).counts.total).toBe(1);
+      expect(poller.target.effects.map((e) => (e as { ref: string }).ref).sort()).toEqual(["p1", "p2", "p3"]);
+    } finally {
+      await worker?.close();
+      await poller.runtime.close();
+    }
+  });
+});
