@@ -91,3 +91,17 @@ async function bullmqFactory(url: string, pgSkip: string | false, schemas: strin
     },
   };
 }
+
+/** Drops a test's PostgreSQL schema and its Redis keys (`<tag>:*`), as the tests that share them name them. */
+export async function dropSchemaAndRedisPrefix(pgUrl: string, redisUrl: string, tag: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${tag}" CASCADE`);
+  await client.end();
+  const { Redis } = await import("ioredis");
+  const url = new URL(redisUrl);
+  const redis = new Redis({ host: url.hostname, port: Number(url.port || 6379) });
+  const keys = await redis.keys(`${tag}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}

@@ -2,9 +2,9 @@ import type { Runtime } from "@synapseops/core";
 import { bullmqQueue } from "@synapseops/core/bullmq";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordsOf, tenantRuntime, WriteProbe } from "./_limits-fixtures";
+import { dropSchemaAndRedisPrefix } from "./_stores";
 
 // Issue 20: key-aware admission across workers (PostgreSQL store + BullMQ). A flooding key's
 // batches must not hold every worker's queue slot while they wait for the key's limit: a batch
@@ -16,17 +16,7 @@ const skip = pgService.skip || redisService.skip;
 const tag = `fair20_admission_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 
 afterAll(async () => {
-  if (skip) return;
-  const client = new pg.Client({ connectionString: pgService.url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${tag}" CASCADE`);
-  await client.end();
-  const { Redis } = await import("ioredis");
-  const url = new URL(redisService.url);
-  const redis = new Redis({ host: url.hostname, port: Number(url.port || 6379) });
-  const keys = await redis.keys(`${tag}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  if (!skip) await dropSchemaAndRedisPrefix(pgService.url, redisService.url, tag);
 });
 
 describe.skipIf(Boolean(skip))("key-aware admission over two workers (postgres + BullMQ)", () => {

@@ -2,9 +2,9 @@ import { createRuntime, type Runtime } from "@synapseops/core";
 import { bullmqQueue } from "@synapseops/core/bullmq";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments } from "./_executor-fixtures";
+import { dropSchemaAndRedisPrefix } from "./_stores";
 
 // A poll's cursor on a distributed queue: the process that polls holds the cursor its read went up
 // to, and the job that ends the run may run in another process, which holds none. The waiter that
@@ -15,17 +15,7 @@ const skip = pgService.skip || redisService.skip;
 const tag = `poll_cursor_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 
 afterAll(async () => {
-  if (skip) return;
-  const client = new pg.Client({ connectionString: pgService.url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${tag}" CASCADE`);
-  await client.end();
-  const { Redis } = await import("ioredis");
-  const url = new URL(redisService.url);
-  const redis = new Redis({ host: url.hostname, port: Number(url.port || 6379) });
-  const keys = await redis.keys(`${tag}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  if (!skip) await dropSchemaAndRedisPrefix(pgService.url, redisService.url, tag);
 });
 
 describe.skipIf(Boolean(skip))("poll cursor over a distributed queue (postgres + BullMQ)", () => {
