@@ -6,9 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments } from "./_executor-fixtures";
 import { dropSchemaAndRedisPrefix } from "./_stores";
 
-// A poll's cursor on a distributed queue: the process that polls holds the cursor its read went up
-// to, and the job that ends the run may run in another process, which holds none. The waiter that
-// polled must store it before `wait` returns, or the next poll reads the same records again.
+// A poll's cursor on a distributed queue: the job that ends a polled run may run in another
+// process than the one that polled. The cursor travels with the run (`Run.sourceCursor`) and the
+// worker that ends the run stores it before the run is SUCCEEDED — whether or not anyone waits,
+// and whoever waits — or the next poll would read the same records again.
 const pgService = await checkTestService("postgres");
 const redisService = await checkTestService("redis");
 const skip = pgService.skip || redisService.skip;
@@ -43,6 +44,13 @@ describe.skipIf(Boolean(skip))("poll cursor over a distributed queue (postgres +
       const second = await poller.runtime.runs.poll(poller.blueprintId);
       expect((await poller.runtime.runs.wait(second!.id, { timeoutMs: 20_000 })).counts.total).toBe(1);
       expect(poller.target.effects.map((e) => (e as { ref: string }).ref).sort()).toEqual(["p1", "p2", "p3"]);
+
+      // Nobody waits in the polling process: the worker's runtime watches the run end.
+      poller.target.source.push({ id: "p4", amount: 4 });
+      const third = await poller.runtime.runs.poll(poller.blueprintId);
+      expect((await worker.runs.wait(third!.id, { timeoutMs: 20_000 })).status).toBe("SUCCEEDED");
+      expect(await poller.runtime.runs.poll(poller.blueprintId)).toBeUndefined();
+      expect(poller.target.effects).toHaveLength(4);
     } finally {
       await worker?.close();
       await poller.runtime.close();

@@ -86,6 +86,12 @@ export const Run = z.object({
   environment: z.string().optional(),
   /** The customer connection whose credentials the run's calls to its connector ref used. */
   connection: Id.optional(),
+  /**
+   * A polled run: the source cursor its poll read up to. Whichever worker ends the run stores it
+   * as the source's cursor just before the run is SUCCEEDED; a run that does not succeed leaves
+   * the stored cursor where it was, so its records are read again.
+   */
+  sourceCursor: z.unknown().optional(),
   error: StoredError.optional(),
   lease: Lease.optional(),
   version: z.int().min(1),

@@ -23,7 +23,6 @@ const SETTLED_KEPT = 1024;
 export class RunRegistry implements PreparedContexts {
   private readonly controllers = new Map<string, AbortController>();
   private readonly active = new Map<string, ActiveRun>();
-  private readonly pollCursors = new Map<string, unknown>();
   private readonly settleWaiters = new Map<string, Set<() => void>>();
   private readonly approvalTimers = new Set<NodeJS.Timeout>();
   private readonly armedApprovals = new Set<string>();
@@ -117,26 +116,6 @@ export class RunRegistry implements PreparedContexts {
       this.active.delete(runId);
       this.controllers.delete(runId);
     }
-  }
-
-  /** Keeps the cursor a poll read up to, to store once its run succeeded. */
-  holdPollCursor(runId: string, cursor: unknown): void {
-    this.pollCursors.set(runId, cursor);
-  }
-
-  /** The cursor held for the run. */
-  pollCursor(runId: string): unknown {
-    return this.pollCursors.get(runId);
-  }
-
-  /** Drops the run's cursor: stored, or not to be stored. */
-  dropPollCursor(runId: string): void {
-    this.pollCursors.delete(runId);
-  }
-
-  /** Whether a cursor still waits to be stored for the run. */
-  hasPollCursor(runId: string): boolean {
-    return this.pollCursors.has(runId);
   }
 
   /** Wakes every caller waiting for the run to settle. */

@@ -31,7 +31,7 @@ import { blueprintRunStats } from "./queries/run-stats";
 import { waitForRun } from "./queries/run-wait";
 import { dropParkedOfCancelledRun, listParked, parkedOf, retryParkedNow } from "./retries/parked-records";
 import { RunRegistry } from "./run-registry";
-import { poll, savePollCursor, storedCursor } from "./triggers/poll";
+import { poll, storedCursor } from "./triggers/poll";
 import { checkScheduleTrigger } from "./triggers/schedule-trigger";
 import { subscribe } from "./triggers/subscribe";
 import type { ApprovalSignal, DeadLetterService, RunService } from "./types";
@@ -131,7 +131,6 @@ export function runServices(deps: RunServiceDeps): {
       registry,
       executorDeps,
       batchLeaseMs: deps.batchLeaseMs,
-      afterJob: (runId) => savePollCursor(triggers, runId),
       resumeParked: (id, attempts) => resumeParkedJob(parking, id, attempts),
       admission,
     }),
@@ -167,12 +166,7 @@ export function runServices(deps: RunServiceDeps): {
       const current = registry.activeRun(id);
       return current ? current.context.metrics.snapshot(current.counts) : run.metrics;
     },
-    wait: (id, options) =>
-      waitForRun(
-        { store, registry, durable: deps.durable, distributed: deps.queue.distributed === true },
-        id,
-        options,
-      ),
+    wait: (id, options) => waitForRun({ store, registry, durable: deps.durable }, id, options),
     signal: signalApproval,
     ingest: async (blueprintId, event) =>
       create(blueprintId, ingestRecords(event), {

@@ -45,6 +45,8 @@ export type CreateRunOptions = Omit<StartRunOptions, "trigger"> & {
   replayOf?: string;
   /** The caller already checked `connection` (a poll resolved it to read the source). */
   connectionChecked?: boolean;
+  /** A poll's: the source cursor to store when the run succeeds (`Run.sourceCursor`). */
+  sourceCursor?: unknown;
 };
 
 /**
@@ -112,6 +114,7 @@ async function insertAndQueue(
     ...(options.replayOf ? { replayOf: options.replayOf } : {}),
     ...(options.environment ? { environment: options.environment } : {}),
     ...(options.connection ? { connection: options.connection } : {}),
+    ...(options.sourceCursor === undefined ? {} : { sourceCursor: options.sourceCursor }),
   };
   if (oneRecord) {
     if (await createOneRecordRun(deps, run, records[0])) {

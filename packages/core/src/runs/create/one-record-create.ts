@@ -21,12 +21,14 @@ export interface OneRecordCandidate {
   dryRun?: boolean | undefined;
   connection?: unknown;
   environment?: string | undefined;
+  sourceCursor?: unknown;
 }
 
 /**
  * Whether a new run may take the one-record path (issue 21): one record, durable, this process
  * executes it (not a distributed queue) and the store offers the path. Dry runs (a draft
- * revision), runs on a customer connection or an environment keep the batch path.
+ * revision), runs on a customer connection or an environment, and polled runs (their cursor is
+ * stored as they end: finish-run.ts) keep the batch path.
  */
 export function takesOneRecordPath(deps: OneRecordCreateDeps, candidate: OneRecordCandidate): boolean {
   return (
@@ -36,7 +38,8 @@ export function takesOneRecordPath(deps: OneRecordCreateDeps, candidate: OneReco
     candidate.records?.length === 1 &&
     candidate.dryRun !== true &&
     candidate.connection === undefined &&
-    candidate.environment === undefined
+    candidate.environment === undefined &&
+    candidate.sourceCursor === undefined
   );
 }
 

@@ -1,13 +1,15 @@
 import type { Run } from "../../model/run";
 import type { Store } from "../../store/types";
 import type { RecordContext } from "../records/record-context";
+import { storeSourceCursor } from "../triggers/source-cursor";
 import type { ActiveRun } from "./active-run";
 import { finalStatus, unsettledRecords } from "./run-counts";
 import { isTerminal, updateRunWith } from "./run-state";
 
 /**
  * Writes an in-memory run's counts and, when no record waits for approval or is parked, its
- * final status and metrics, and frees its lease. Called after the record loop, after every
+ * final status and metrics (a polled run that succeeded stores its source cursor first), and
+ * frees its lease. Called after the record loop, after every
  * approval decision and after every parked record's resume.
  */
 export async function settleRun(
@@ -22,6 +24,7 @@ export async function settleRun(
     context.events.add(status === "SUCCEEDED" ? "info" : "warn", "run.finished", { status, counts });
   }
   await context.events.flush();
+  if (status === "SUCCEEDED") await storeSourceCursor(deps.store, context.run);
   const now = deps.clock().toISOString();
   const metrics = context.metrics.snapshot(counts);
   const run = await updateRunWith(deps.store, context.run.id, (run) => {
@@ -40,8 +43,8 @@ export async function settleRun(
 }
 
 /**
- * Ends a durable run after its last batch: the closing event, then the final status and metrics
- * from the counts its batches added. A run that already ended, or has records waiting for
+ * Ends a durable run after its last batch: the closing event, then (a polled run that
+ * succeeded) its source cursor, then the final status and metrics from the counts its batches added. A run that already ended, or has records waiting for
  * approval or parked, only gets its metrics. A worker that dies in between leaves a RUNNING run with every
  * batch DONE, which the resume sweep finishes.
  * @returns whether this call ended the run.
@@ -63,6 +66,7 @@ export async function finishBatchedRun(
     counts: run.counts,
   });
   await context.events.flush();
+  if (status === "SUCCEEDED") await storeSourceCursor(deps.store, run);
   const now = deps.clock().toISOString();
   const metrics = context.metrics.snapshot(run.counts);
   await updateRunWith(deps.store, run.id, (current) =>

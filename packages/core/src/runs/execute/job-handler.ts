@@ -13,8 +13,6 @@ export interface JobHandlerDeps {
   /** The executor's deps for a run (with its approval timeouts armed). */
   executorDeps: (runId: string) => ExecutorDeps;
   batchLeaseMs: number;
-  /** Called after a job's run work is done, before its waiters are woken (a poll's cursor). */
-  afterJob: (runId: string) => Promise<void>;
   /** Resumes a parked record named by a delayed job (parked-sweep.ts `resumeParkedJob`). */
   resumeParked: (id: string, attempts?: number) => Promise<void>;
   /**
@@ -80,10 +78,8 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
         registry.setActive(job.runId, run),
       );
     }
-    await deps.afterJob(job.runId);
   } finally {
     if (job.records === undefined && job.batch === undefined) registry.releaseRunWideJob(job.runId);
-    if (job.batch === undefined) registry.dropPollCursor(job.runId);
     registry.notifySettled(job.runId);
     queueSignal.removeEventListener("abort", onQueueAbort);
     registry.releaseUnlessWaiting(job.runId);

@@ -4,7 +4,6 @@ import type { Store } from "../../store/types";
 import { unsettledRecords } from "../execute/run-counts";
 import { isTerminal } from "../execute/run-state";
 import type { RunRegistry } from "../run-registry";
-import { savePollCursor } from "../triggers/poll";
 
 /**
  * The longest pause between two looks at the store of `runs.wait` for a run that another worker
@@ -20,11 +19,6 @@ export interface RunWaitDeps {
   store: Store;
   registry: RunRegistry;
   durable: boolean;
-  /**
-   * Whether the queue spreads runs over processes: then the job that ends a polled run may run
-   * in a process that holds no cursor, and the waiter that polled stores it.
-   */
-  distributed: boolean;
 }
 
 /**
@@ -46,7 +40,7 @@ export async function waitForRun(
   // is looked up below.
   while (!options.untilWaiting) {
     const kept = registry.settledRun(id);
-    if (kept !== undefined && !registry.hasPollCursor(id)) return kept;
+    if (kept !== undefined) return kept;
     if (!registry.settlesHere(id) || Date.now() >= deadline) break;
     await registry.settledOrAfter(id, Math.min(WAIT_HERE_MAX_MS, deadline - Date.now()));
   }
@@ -60,17 +54,9 @@ export async function waitForRun(
       !registry.activeRun(id)?.controller.signal.aborted &&
       (await isLoopDone(registry, id)) &&
       (!deps.durable || (await store.listRunBatches(id)).every((b) => b.state === "DONE"));
-    // A polled run is SUCCEEDED in the store a moment before its cursor is: a caller that polls
-    // again right after wait() must not read the same records twice.
-    const cursorPending = run.status === "SUCCEEDED" && registry.hasPollCursor(id);
-    // On a distributed queue another process may have ended the run: store the cursor this
-    // process's poll read up to now, before the caller can poll again (a second store of the
-    // same cursor by this process's job handler changes nothing).
-    if (cursorPending && deps.distributed) {
-      await savePollCursor(deps, id);
-      return run;
-    }
-    if ((isTerminal(run.status) && !cursorPending) || waitingOnly) return run;
+    // A polled run's cursor is stored before it is SUCCEEDED (finish-run.ts): a caller that
+    // polls again right after wait() reads on from it.
+    if (isTerminal(run.status) || waitingOnly) return run;
     if (Date.now() >= deadline)
       throw new SynapseError(
         ErrorCode.CONFLICT,

@@ -33,7 +33,7 @@ export interface IdempotencySettings {
 
 /** What processing a record needs; one per run. */
 export interface RecordContext {
-  run: Pick<Run, "id" | "blueprintId" | "projectId" | "revision" | "dryRun">;
+  run: Pick<Run, "id" | "blueprintId" | "projectId" | "revision" | "dryRun" | "connection" | "sourceCursor">;
   plan: RunPlan;
   store: Store;
   events: EventLog;

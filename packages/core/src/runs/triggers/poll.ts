@@ -5,7 +5,6 @@ import type { Admission } from "../create/admission";
 import type { CreateRunOptions } from "../create/create-run";
 import type { PlanDeps } from "../plan/bind-connector";
 import { resolveRunConnection } from "../plan/run-connection";
-import type { RunRegistry } from "../run-registry";
 import type { ScheduleRunTrigger } from "../types";
 import { checkScheduleTrigger } from "./schedule-trigger";
 import { sourceCursorScope } from "./source-cursor";
@@ -18,7 +17,6 @@ const POLL_READ_TIMEOUT_MS = 60_000;
 export interface PollDeps extends PlanDeps {
   logger: Logger;
   admission: Admission;
-  registry: RunRegistry;
   createRun: (blueprintId: string, records: unknown[], options: CreateRunOptions) => Promise<Run>;
 }
 
@@ -39,8 +37,8 @@ export interface PollOptions {
 
 /**
  * Reads new records from the blueprint's source connector from the stored cursor (from the
- * beginning with `fromStart`) and runs them. The cursor read up to is held until the run
- * succeeds (see {@link savePollCursor}); undefined when there was nothing new. With a
+ * beginning with `fromStart`) and runs them. The cursor read up to travels with the run
+ * (`Run.sourceCursor`) and is stored when it succeeds; undefined when there was nothing new. With a
  * connection, the cursor is the (blueprint, connection) one.
  */
 export async function poll(
@@ -85,31 +83,14 @@ export async function poll(
     if (records.length >= max) break;
   }
   if (records.length === 0) return undefined;
-  const started = await deps.createRun(blueprintId, records, {
+  return deps.createRun(blueprintId, records, {
     trigger: scheduled ?? { kind: "poll" },
     ...(options.environment ? { environment: options.environment } : {}),
     // Checked above (it exists, it is of the project): not read again to create the run.
     ...(options.connection === undefined ? {} : { connection: options.connection, connectionChecked: true }),
+    // Stored by whichever worker ends the run, as it succeeds (finish-run.ts).
+    ...(cursor === undefined ? {} : { sourceCursor: cursor }),
   });
-  deps.registry.holdPollCursor(started.id, cursor);
-  return started;
-}
-
-/**
- * After a polled run's job: stores the cursor its poll read up to when the run SUCCEEDED, so the
- * next poll reads on from there (a failed run's records are read again).
- */
-export async function savePollCursor(
-  deps: Pick<PollDeps, "store" | "registry">,
-  runId: string,
-): Promise<void> {
-  const cursor = deps.registry.pollCursor(runId);
-  if (cursor === undefined) return;
-  const run = await deps.store.getRun(runId);
-  if (run?.status === "SUCCEEDED")
-    await deps.store.putCursor(sourceCursorScope(run.blueprintId, run.connection), cursor);
-  // Dropped only now: `runs.wait` holds a polled run back while its cursor is pending.
-  deps.registry.dropPollCursor(runId);
 }
 
 /** The cursor `poll` stored for the blueprint (through `connection`, when given); undefined before any. */
