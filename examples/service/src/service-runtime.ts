@@ -2,6 +2,7 @@ import { memory, slack, teams } from "@synapseops/connectors";
 import {
   type AdmissionOptions,
   type ConnectionsOptions,
+  type Connector,
   createRuntime,
   type Logger,
   memoryStore,
@@ -42,6 +43,11 @@ export interface ServiceRuntimeOptions {
    * redirect URI — the service's `/oauth/callback` (see docs/connections-and-oauth.md).
    */
   connections?: ConnectionsOptions;
+  /**
+   * Connector types beyond the service's own (an `http()` target of the host's, a plugin).
+   * @default []
+   */
+  connectors?: readonly Connector[];
 }
 
 /** The runtime the service exposes, plus the sandbox target it registers. */
@@ -104,7 +110,7 @@ export async function createServiceRuntime(options: ServiceRuntimeOptions = {}):
     adminToken: { token, generated: given === undefined },
   };
   // slack and teams: notification channels alert rules send through.
-  const connectors = [memory(), sandbox.connector, slack(), teams()];
+  const connectors = [memory(), sandbox.connector, slack(), teams(), ...(options.connectors ?? [])];
   const logger = {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.admission ? { admission: options.admission } : {}),

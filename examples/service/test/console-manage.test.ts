@@ -4,66 +4,38 @@
 // 760 px; a viewer sees the same pages with every button disabled. `UPDATE_SCREENSHOTS=1` writes
 // the screenshots to docs/.
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { ConnectorRef, Environment, Schedule } from "@synapseops/core";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { chromiumMissing, launchChromium } from "./_browser";
+import { chromiumMissing } from "./_browser";
+import { type ConsoleSession, screenshotDir, startConsole } from "./_console-session";
 import { layoutProblems, seriousViolations } from "./_page-checks";
-import { generatedDraft, startService, type TestService } from "./helpers";
+import { generatedDraft, type TestService } from "./helpers";
 
-const DOCS = fileURLToPath(
-  new URL(
-    process.env.UPDATE_SCREENSHOTS === "1" ? "../docs/" : "../test-output/console-manage/",
-    import.meta.url,
-  ),
-);
-mkdirSync(DOCS, { recursive: true });
+const DOCS = screenshotDir("console-manage");
 const missing = chromiumMissing;
 
+let session: ConsoleSession;
 let service: TestService;
-let browser: Browser;
 let projectId = "";
 let blueprintId = "";
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (missing) return;
-  service = await startService();
+  session = await startConsole();
+  service = session.service;
   const { project, blueprint } = await generatedDraft(
     service.api,
     `erp-manage-${randomBytes(3).toString("hex")}`,
   );
   projectId = project.id;
   blueprintId = blueprint.id;
-  for (const [name, role] of [
-    ["olga", "editor"],
-    ["vic", "viewer"],
-  ])
-    await service.api.post("/users", {
-      name,
-      password: `${name}-long-password`,
-      grants: { [projectId]: role },
-    });
-  browser = await launchChromium();
+  await session.addUsers(projectId, { olga: "editor", vic: "viewer" });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await service?.close();
+  await session?.close();
 });
-
-async function signedIn(name: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${service.baseUrl}/console/`);
-  await page.fill('input[name="username"]', name);
-  await page.fill('input[name="password"]', `${name}-long-password`);
-  await page.click('button:has-text("Sign in")');
-  await page.locator("#user", { hasText: name }).waitFor();
-  return page;
-}
 
 /** axe-core and the layout at both widths; a screenshot of each width. */
 async function checkPage(page: Page, shot: string): Promise<void> {
@@ -80,7 +52,7 @@ async function checkPage(page: Page, shot: string): Promise<void> {
 it.skipIf(missing)(
   "creates and pauses a schedule, adds a connector ref and an environment; a viewer can do none of it",
   async () => {
-    const page = await signedIn("olga");
+    const page = await session.signIn("olga");
 
     // Schedules: create one read in Paris time, see its next fire, pause it.
     await page.goto(`${service.baseUrl}/console/#/projects/${projectId}/schedules`);
@@ -162,7 +134,7 @@ it.skipIf(missing)(
     await page.close();
 
     // A viewer sees the three pages with every button disabled (the API refuses it anyway).
-    const viewer = await signedIn("vic");
+    const viewer = await session.signIn("vic");
     for (const [tab, ready] of [
       ["schedules", '[data-testid="schedules"]'],
       ["connectors", '[data-testid="connectors"]'],
@@ -175,7 +147,7 @@ it.skipIf(missing)(
       for (const button of await buttons.all()) expect(await button.isDisabled(), tab).toBe(true);
     }
     await viewer.close();
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   },
   60_000,
 );

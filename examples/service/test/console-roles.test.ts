@@ -2,65 +2,39 @@
 // who cannot approve (403 from the API, the button disabled), an approver who approves, a run
 // seen live (started through the API while the page only listens), layout at 1,360 and 760 px,
 // and axe-core. `UPDATE_SCREENSHOTS=1` writes its screenshots to docs/ (the README's pictures).
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Run } from "@synapseops/core";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
-import { chromiumMissing, launchChromium } from "./_browser";
+import { chromiumMissing } from "./_browser";
+import { type ConsoleSession, screenshotDir, startConsole } from "./_console-session";
 import { layoutProblems, seriousViolations } from "./_page-checks";
-import { generatedDraft, startService, type TestService } from "./helpers";
+import { generatedDraft, type TestService } from "./helpers";
 
-// The README's pictures are refreshed on request only, so test runs leave the checkout clean.
-const DOCS = fileURLToPath(
-  new URL(
-    process.env.UPDATE_SCREENSHOTS === "1" ? "../docs/" : "../test-output/console-roles/",
-    import.meta.url,
-  ),
-);
-mkdirSync(DOCS, { recursive: true });
+const DOCS = screenshotDir("console-roles");
 const missing = chromiumMissing;
 
+let session: ConsoleSession;
 let service: TestService;
-let browser: Browser;
 let blueprintId = "";
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (missing) return;
-  service = await startService();
+  session = await startConsole();
+  service = session.service;
   const { project, blueprint } = await generatedDraft(service.api, "erp-roles");
   blueprintId = blueprint.id;
   await service.api.post(`/blueprints/${blueprint.id}/validate`);
-  for (const [name, role] of [
-    ["vera", "viewer"],
-    ["april", "approver"],
-  ] as const) {
-    const created = await service.api.post("/users", {
-      name,
-      password: `${name}-long-password`,
-      grants: { [project.id]: role },
-    });
-    expect(created.status).toBe(201);
-  }
-  browser = await launchChromium();
+  await session.addUsers(project.id, { vera: "viewer", april: "approver" });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await service?.close();
+  await session?.close();
 });
 
 /** A fresh browser (its own cookies) signed in as `name`, on the blueprint's page. */
 async function signedIn(name: string, width = 1360): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${service.baseUrl}/console/`);
-  await page.fill('input[name="username"]', name);
-  await page.fill('input[name="password"]', `${name}-long-password`);
-  await page.click('button:has-text("Sign in")');
-  await page.locator("#user", { hasText: name }).waitFor();
+  const page = await session.signIn(name, width);
   await page.goto(`${service.baseUrl}/console/#/blueprints/${blueprintId}`);
   await page.locator('button[data-action="approve"]').waitFor();
   return page;
@@ -69,7 +43,7 @@ async function signedIn(name: string, width = 1360): Promise<Page> {
 it.skipIf(missing)(
   "a viewer cannot approve, an approver approves, and a run is seen live",
   async () => {
-    const login = await browser.newPage({ viewport: { width: 1360, height: 700 } });
+    const login = await session.browser.newPage({ viewport: { width: 1360, height: 700 } });
     await login.goto(`${service.baseUrl}/console/`);
     await login.locator("form.login").waitFor();
     expect(await seriousViolations(login)).toEqual([]);
@@ -153,7 +127,7 @@ it.skipIf(missing)(
     await narrow.screenshot({ path: `${DOCS}console-narrow.png`, fullPage: true });
     await narrow.close();
 
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   },
   120_000,
 );

@@ -17,86 +17,31 @@
  * Run: `npm run crash-test` tests the built packages (what hosts install: `@synapseops/core`
  * resolves to dist/); `npm run crash-test:source` the sources.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { ConnectorError, createRuntime, defineConnector, type Runtime } from "@synapseops/core";
-import { bullmqQueue } from "@synapseops/core/bullmq";
-import { postgresStore } from "@synapseops/core/postgres";
-import { Redis } from "ioredis";
+import { createRuntime, type Runtime } from "@synapseops/core";
 import pg from "pg";
-import { z } from "zod";
+import * as harness from "./_worker-harness";
 
-const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const REDIS_URL = new URL(process.env.SYNAPSEOPS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
 // Names this test's PostgreSQL and Redis connections, so its faults cut only its own (two crash
 // tests on one database must not cut each other's); the workers inherit it.
 const APP = process.env.CRASH_APP ?? `synapseops_crash_${process.pid}`;
 const RECORDS = Number(process.env.CRASH_RECORDS ?? 10_000);
 const MIN_KILLS = 20;
 const LEASE_MS = 2000;
+const ENGINES: harness.EngineOptions = { leaseMs: LEASE_MS, connectionName: APP };
 /** Retries waiting this long or more park the record; `off`: none does. */
 const PARK_AFTER_MS =
   process.env.CRASH_PARK_AFTER_MS === "off" ? undefined : Number(process.env.CRASH_PARK_AFTER_MS ?? 1000);
 
 /** The target: POSTs a record with its Idempotency-Key header. */
-const crashHttp = defineConnector({
-  type: "crash-http",
-  version: "1.0.0",
-  configSchema: z.object({ url: z.string() }),
-  capabilities: {
-    async write(config, record, context) {
-      let response: Response;
-      try {
-        response = await fetch(config.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            ...(context.idempotencyKey ? { "idempotency-key": context.idempotencyKey } : {}),
-          },
-          body: JSON.stringify(record),
-          signal: context.signal,
-        });
-      } catch (error) {
-        throw new ConnectorError(`target unreachable: ${String(error)}`, { retryable: true, cause: error });
-      }
-      if (!response.ok) {
-        const retryAfter = Number(response.headers.get("retry-after"));
-        throw new ConnectorError(`target answered ${response.status}`, {
-          retryable: true,
-          status: response.status,
-          ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-        });
-      }
-      return response.json();
-    },
-  },
-});
-
-const store = (schema: string) =>
-  postgresStore({ connectionString: `${PG_URL}?application_name=${APP}` }, { schema });
-const queue = (prefix: string, worker: boolean) =>
-  bullmqQueue({
-    connection: {
-      host: REDIS_URL.hostname,
-      port: Number(REDIS_URL.port || 6379),
-      maxRetriesPerRequest: null,
-      // BullMQ does not name its connections; ioredis sets this name on each (CLIENT SETNAME),
-      // so the Redis fault below finds exactly this test's clients.
-      connectionName: APP,
-    },
-    prefix,
-    concurrency: 4,
-    lockDurationMs: LEASE_MS,
-    worker,
-  });
+const crashHttp = harness.postingConnector("crash-http");
 
 /** A worker process: works on batches until it is killed. */
-async function worker(schema: string, prefix: string): Promise<void> {
+async function worker({ schema, prefix }: { schema: string; prefix: string }): Promise<void> {
   createRuntime({
-    store: store(schema),
-    queue: queue(prefix, true),
+    store: harness.scenarioStore(schema, ENGINES),
+    queue: harness.scenarioQueue(prefix, true, ENGINES),
     connectors: [crashHttp],
     batchSize: 50,
     batchLeaseMs: LEASE_MS,
@@ -159,13 +104,11 @@ function startTarget(honour: boolean): Promise<{
 }
 
 async function scenario(honour: boolean): Promise<boolean> {
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const schema = `synapseops_crash_${tag}`;
-  const prefix = `syn_crash_${tag}`;
+  const names = harness.scenarioNames("crash");
   const target = await startTarget(honour);
   const producer: Runtime = createRuntime({
-    store: store(schema),
-    queue: queue(prefix, false),
+    store: harness.scenarioStore(names.schema, ENGINES),
+    queue: harness.scenarioQueue(names.prefix, false, ENGINES),
     connectors: [crashHttp],
     batchSize: 50,
     batchLeaseMs: LEASE_MS,
@@ -204,13 +147,9 @@ async function scenario(honour: boolean): Promise<boolean> {
   });
   await producer.blueprints.approve(blueprint.id);
 
-  const self = fileURLToPath(import.meta.url);
-  const spawnWorker = (): ChildProcess =>
-    spawn(process.execPath, [...process.execArgv, self, "worker", schema, prefix], {
-      stdio: "inherit",
-      env: { ...process.env, CRASH_APP: APP },
-    });
-  const workers = [spawnWorker(), spawnWorker(), spawnWorker()];
+  const workers = harness.workerPool(import.meta.url, names, 3, {
+    spawn: { stdio: "inherit", env: { ...process.env, CRASH_APP: APP } },
+  });
   const records = Array.from({ length: RECORDS }, (_, i) => ({ id: `r${i}`, n: i }));
   const started = Date.now();
   const run = await producer.runs.start(blueprint.id, { records });
@@ -262,9 +201,7 @@ async function scenario(honour: boolean): Promise<boolean> {
     // 1/(kills+1) of the records applied; the other faults at fixed fractions of the run.
     const done = total / RECORDS;
     if (kills < MIN_KILLS + 5 && done >= kills / (MIN_KILLS + 6)) {
-      const index = Math.floor(Math.random() * workers.length);
-      workers[index]!.kill("SIGKILL");
-      workers[index] = spawnWorker();
+      workers.killOne();
       kills += 1;
     }
     for (const fault of pending.filter((f) => done >= f.at)) {
@@ -273,7 +210,7 @@ async function scenario(honour: boolean): Promise<boolean> {
     }
   }
   const elapsed = Date.now() - started;
-  for (const child of workers) child.kill("SIGKILL");
+  workers.stopAll();
   let lost = 0;
   let duplicated = 0;
   for (const record of records) {
@@ -284,7 +221,7 @@ async function scenario(honour: boolean): Promise<boolean> {
   const final = await producer.runs.get(run.id);
   const deadLetters = await producer.deadLetters.list({ runId: run.id });
   const counts = final.counts;
-  const parkings = await countParkings(schema, run.id);
+  const parkings = await countParkings(names.schema, run.id);
   // Exact counts: every record completed once in the run's counts, none failed, lost or parked.
   const exact =
     counts.total === RECORDS &&
@@ -312,7 +249,7 @@ async function scenario(honour: boolean): Promise<boolean> {
   }
   await producer.close({ timeoutMs: 1000 });
   target.server.close();
-  await cleanup(schema, prefix);
+  await harness.dropScenario(names);
   // With parking on, the outages must have parked records, or the run proved nothing about them.
   const parked = PARK_AFTER_MS === undefined || parkings > 0;
   return honour
@@ -322,7 +259,7 @@ async function scenario(honour: boolean): Promise<boolean> {
 
 /** How many times the run's records were parked (its `record.parked` events). */
 async function countParkings(schema: string, runId: string): Promise<number> {
-  const client = new pg.Client({ connectionString: PG_URL });
+  const client = new pg.Client({ connectionString: harness.PG_URL });
   await client.connect();
   const result = await client.query<{ n: string }>(
     `SELECT count(*) AS n FROM "${schema}".run_events WHERE run_id = $1 AND doc->>'type' = 'record.parked'`,
@@ -334,7 +271,7 @@ async function countParkings(schema: string, runId: string): Promise<number> {
 
 /** Terminates this test's PostgreSQL connections only (by application_name). */
 async function terminatePostgres(): Promise<number> {
-  const client = new pg.Client({ connectionString: PG_URL });
+  const client = new pg.Client({ connectionString: harness.PG_URL });
   await client.connect();
   const result = await client.query(
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
@@ -346,7 +283,7 @@ async function terminatePostgres(): Promise<number> {
 
 /** Kills the Redis connections of this test's workers and producer (named `APP` by ioredis). */
 async function killRedisClients(): Promise<number> {
-  const redis = new Redis({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
+  const redis = harness.redisClient();
   const list = String(await redis.client("LIST"));
   let killed = 0;
   for (const line of list.split("\n")) {
@@ -360,25 +297,8 @@ async function killRedisClients(): Promise<number> {
   return killed;
 }
 
-async function cleanup(schema: string, prefix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-  const redis = new Redis({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  redis.disconnect();
-}
-
-if (process.argv[2] === "worker") {
-  await worker(process.argv[3]!, process.argv[4]!);
-} else {
+await harness.runScenario(worker, async () => {
   const honoured = await scenario(true);
   const ignored = await scenario(false);
-  process.exit(honoured && ignored ? 0 : 1);
-}
+  return honoured && ignored;
+});

@@ -11,63 +11,24 @@
  *
  * Run: `npm run schedule-kill-test` (sources; `SCHEDULE_TICKS=20 SCHEDULE_KILLS=10` for a short run).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { ConnectorError, createRuntime, defineConnector, type Runtime } from "@synapseops/core";
-import { bullmqQueue } from "@synapseops/core/bullmq";
-import { postgresStore } from "@synapseops/core/postgres";
-import { Redis } from "ioredis";
-import pg from "pg";
-import { z } from "zod";
+import { createRuntime, type Runtime } from "@synapseops/core";
+import * as harness from "./_worker-harness";
 
-const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const REDIS_URL = new URL(process.env.SYNAPSEOPS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
 const TICKS = Number(process.env.SCHEDULE_TICKS ?? 300);
 const MIN_KILLS = Number(process.env.SCHEDULE_KILLS ?? 10);
 const LEASE_MS = 2000;
+const ENGINES: harness.EngineOptions = { leaseMs: LEASE_MS };
 
 /** The target: POSTs the record with the tick's Idempotency-Key. */
-const tickHttp = defineConnector({
-  type: "tick-http",
-  version: "1.0.0",
-  configSchema: z.object({ url: z.string() }),
-  capabilities: {
-    async write(config, record, context) {
-      const response = await fetch(config.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": context.idempotencyKey ?? "" },
-        body: JSON.stringify(record),
-        signal: context.signal,
-      }).catch((error: unknown) => {
-        throw new ConnectorError(`target unreachable: ${String(error)}`, { retryable: true, cause: error });
-      });
-      if (!response.ok) throw new ConnectorError(`target answered ${response.status}`, { retryable: true });
-      return response.json();
-    },
-  },
-});
-
-const store = (schema: string) => postgresStore({ connectionString: PG_URL }, { schema });
-const queue = (prefix: string, worker: boolean) =>
-  bullmqQueue({
-    connection: {
-      host: REDIS_URL.hostname,
-      port: Number(REDIS_URL.port || 6379),
-      maxRetriesPerRequest: null,
-    },
-    prefix,
-    concurrency: 4,
-    lockDurationMs: LEASE_MS,
-    worker,
-  });
+const tickHttp = harness.postingConnector("tick-http");
 
 /** A worker process: fires schedules and works on runs until it is killed. */
-async function worker(schema: string, prefix: string): Promise<void> {
+async function worker({ schema, prefix }: { schema: string; prefix: string }): Promise<void> {
   const runtime = createRuntime({
-    store: store(schema),
-    queue: queue(prefix, true),
+    store: harness.scenarioStore(schema, ENGINES),
+    queue: harness.scenarioQueue(prefix, true, ENGINES),
     connectors: [tickHttp],
     batchLeaseMs: LEASE_MS,
     schedules: { fire: true, tickLeaseMs: LEASE_MS, refreshMs: 1000 },
@@ -83,9 +44,7 @@ const percentile = (sorted: number[], p: number): number =>
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function scenario(): Promise<boolean> {
-  const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const schema = `synapseops_sched_${tag}`;
-  const prefix = `syn_sched_${tag}`;
+  const names = harness.scenarioNames("sched");
   // The target honours Idempotency-Key, as the runtime's exactly-once effect needs (a record
   // in flight when its worker is killed is sent again: at-least-once requests, counted apart).
   const effects = new Map<string, number>();
@@ -104,8 +63,8 @@ async function scenario(): Promise<boolean> {
   const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
 
   const producer: Runtime = createRuntime({
-    store: store(schema),
-    queue: queue(prefix, false),
+    store: harness.scenarioStore(names.schema, ENGINES),
+    queue: harness.scenarioQueue(names.prefix, false, ENGINES),
     connectors: [tickHttp],
     resumeOnStart: false,
   });
@@ -133,18 +92,14 @@ async function scenario(): Promise<boolean> {
   });
   await producer.blueprints.approve(blueprint.id);
 
-  const self = fileURLToPath(import.meta.url);
   let ready = 0;
-  const spawnWorker = (): ChildProcess => {
-    const child = spawn(process.execPath, [...process.execArgv, self, "worker", schema, prefix], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("worker ready")) ready += 1;
-    });
-    return child;
-  };
-  const workers = [spawnWorker(), spawnWorker(), spawnWorker()];
+  const workers = harness.workerPool(import.meta.url, names, 3, {
+    spawn: { stdio: ["ignore", "pipe", "inherit"] },
+    onSpawn: (child) =>
+      child.stdout?.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("worker ready")) ready += 1;
+      }),
+  });
   const bootDeadline = Date.now() + 60_000;
   while (ready < 3 && Date.now() < bootDeadline) await new Promise((r) => setTimeout(r, 100));
 
@@ -170,15 +125,11 @@ async function scenario(): Promise<boolean> {
     const sinceTick = (Date.now() + wait - firstTick) % 1000;
     await new Promise((r) => setTimeout(r, wait - sinceTick + 10 + Math.random() * 140));
     if (Date.now() >= lastTick) break;
-    const index = Math.floor(Math.random() * workers.length);
-    workers[index]!.kill("SIGKILL");
-    workers[index] = spawnWorker();
+    workers.killOne();
     kills += 1;
   }
   while (kills < MIN_KILLS) {
-    const index = Math.floor(Math.random() * workers.length);
-    workers[index]!.kill("SIGKILL");
-    workers[index] = spawnWorker();
+    workers.killOne();
     kills += 1;
   }
   await new Promise((r) => setTimeout(r, Math.max(0, lastTick + 1000 - Date.now())));
@@ -251,30 +202,11 @@ async function scenario(): Promise<boolean> {
     `schedule-kill-test: ${TICKS} ticks, ${kills} kills, fired ${windowFires.filter((f) => f.state === "FIRED").length}, missed ${missed}, duplicate runs ${duplicateRuns}, undelivered ${undelivered}, requests ${requests} (resent after kills ${requests - effects.size}), runs not SUCCEEDED ${notSucceeded}, takeovers ${takeovers}, fire latency p50 ${percentile(latencies, 50)} ms p99 ${percentile(latencies, 99)} ms max ${latencies.at(-1)} ms\n`,
   );
 
-  for (const child of workers) child.kill("SIGKILL");
+  workers.stopAll();
   await producer.close({ timeoutMs: 1000 });
   target.close();
-  await cleanup(schema, prefix);
+  await harness.dropScenario(names);
   return missed === 0 && duplicateRuns === 0 && undelivered === 0 && notSucceeded === 0 && kills >= MIN_KILLS;
 }
 
-async function cleanup(schema: string, prefix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-  const redis = new Redis({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  redis.disconnect();
-}
-
-if (process.argv[2] === "worker") {
-  await worker(process.argv[3]!, process.argv[4]!);
-} else {
-  process.exit((await scenario()) ? 0 : 1);
-}
+await harness.runScenario(worker, scenario);

@@ -32,4 +32,32 @@ describe("defineConnector", () => {
     ).toThrow(expect.objectContaining({ code: "CONNECTOR_INVALID", path: "/type" }));
     expect(() => defineConnector({ ...base, type: "empty", capabilities: {} })).toThrow(/no capability/);
   });
+
+  it("refuses secret fields that are not pointers to fields of the config schema", () => {
+    const configSchema = z.object({
+      hook: z.object({ url: z.url() }).optional(),
+      urls: z.record(z.string(), z.url()).default({}),
+      auth: z.discriminatedUnion("type", [z.object({ type: z.literal("basic"), password: z.string() })]),
+    });
+    const define = (secretFields: string[]) =>
+      defineConnector({
+        type: "hooks",
+        version: "1",
+        configSchema,
+        secretFields,
+        capabilities: { test: async () => {} },
+      });
+    expect(define(["/hook/url", "/urls/*", "/auth/password"]).secretFields).toEqual([
+      "/hook/url",
+      "/urls/*",
+      "/auth/password",
+    ]);
+    expect(() => define(["/hook/url", "hook"])).toThrow(
+      expect.objectContaining({ code: "CONNECTOR_INVALID", path: "/secretFields/1" }),
+    );
+    expect(() => define(["/hook/uri"])).toThrow(
+      /secret field "\/hook\/uri" is not a field of its config schema/,
+    );
+    expect(() => define(["/hook//url"])).toThrow(expect.objectContaining({ path: "/secretFields/0" }));
+  });
 });

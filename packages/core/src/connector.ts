@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { connectorSecretFields } from "./_secret-fields";
 import { ErrorCode, SynapseError, ValidationError } from "./errors";
 import { toJsonPointer } from "./json";
 import type { Logger } from "./logger";
@@ -146,6 +147,12 @@ export interface Connector<Config = unknown, Type extends string = string, Confi
   readonly configSchema: z.ZodType<Config, ConfigInput>;
   /** Names of the secrets the connector needs. */
   readonly secrets: readonly string[];
+  /**
+   * JSON pointers of the config fields whose values are credentials (`/webhookUrl`): connector
+   * ref answers hide them (see `connectorRefs.hideSecrets`). Absent: none beyond the key names
+   * every config's are hidden by.
+   */
+  readonly secretFields?: readonly string[];
   /** Validates a config against the schema and returns it typed. @throws ValidationError with a path. */
   parseConfig(config: unknown): Config;
 }
@@ -165,6 +172,16 @@ export interface ConnectorDefinition<Schema extends z.ZodType, Type extends stri
    * @default []
    */
   secrets?: readonly string[];
+  /**
+   * JSON pointers of config fields whose values are credentials though their names do not say
+   * so: a Slack webhook URL (`/webhookUrl`), a DSN under `/target`. Connector ref answers show
+   * `[REDACTED:secret]` in their place. Keys named like a credential (`password`, `apiKey`,
+   * `*Token`…) and the user-info and token parameters of every URL are hidden without listing.
+   * `*` stands for any key or index (`/baseUrls/*`).
+   * @default []
+   * @example ["/webhookUrl"]
+   */
+  secretFields?: readonly string[];
   /** The capabilities; at least one. */
   capabilities: ConnectorCapabilities<z.output<Schema>>;
 }
@@ -184,7 +201,8 @@ const CONNECTOR_TYPE = /^[a-z][a-z0-9._-]{0,62}$/;
  *   capabilities: { write: async (config, record) => `${config.prefix}${JSON.stringify(record)}` },
  * });
  * ```
- * @throws ValidationError `CONNECTOR_INVALID` for a bad type name or no capability.
+ * @throws ValidationError `CONNECTOR_INVALID` for a bad type name, no capability, or a secret
+ * field that is not a pointer to a field of the config schema (`/secretFields/<i>`).
  */
 export function defineConnector<Schema extends z.ZodType, const Type extends string = string>(
   definition: ConnectorDefinition<Schema, Type>,
@@ -212,12 +230,15 @@ export function defineConnector<Schema extends z.ZodType, const Type extends str
       },
     );
   }
+  const secretFields = definition.secretFields ?? [];
+  connectorSecretFields(definition.type, definition.configSchema, secretFields);
   return {
     ...definition.capabilities,
     type: definition.type,
     version: definition.version,
     configSchema: definition.configSchema as z.ZodType<z.output<Schema>, z.input<Schema>>,
     secrets: definition.secrets ?? [],
+    secretFields,
     parseConfig(config) {
       const parsed = definition.configSchema.safeParse(config);
       if (parsed.success) return parsed.data as z.output<Schema>;

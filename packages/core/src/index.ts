@@ -216,7 +216,9 @@ export type {
   ConnectorRefService,
   EnvironmentService,
   ProjectService,
+  PutConnectorRefOptions,
 } from "./projects/project-service";
+export { HIDDEN_CONFIG_SECRET } from "./redaction/config-secrets";
 export type { TextDetectorName } from "./redaction/detectors";
 export { redactionMarker } from "./redaction/detectors";
 export type {

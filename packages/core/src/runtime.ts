@@ -526,7 +526,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
 }
 
 /** Methods that return at once (no promise): kept as they are by {@link guardErrors}. */
-const SYNC_METHODS = new Set(["connections.subscribe"]);
+const SYNC_METHODS = new Set(["connections.subscribe", "connectorRefs.hideSecrets"]);
 
 /**
  * Wraps every async method of the runtime's services so whatever escapes (a driver error, a bug)

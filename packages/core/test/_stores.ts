@@ -94,14 +94,32 @@ async function bullmqFactory(url: string, pgSkip: string | false, schemas: strin
 
 /** Drops a test's PostgreSQL schema and its Redis keys (`<tag>:*`), as the tests that share them name them. */
 export async function dropSchemaAndRedisPrefix(pgUrl: string, redisUrl: string, tag: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${tag}" CASCADE`);
-  await client.end();
+  await dropSchemasAndPrefixes(pgUrl, redisUrl, [tag], [tag]);
+}
+
+/** Drops PostgreSQL schemas and deletes the Redis keys under each prefix (`<prefix>:*`). */
+export async function dropSchemasAndPrefixes(
+  pgUrl: string,
+  redisUrl: string,
+  schemas: readonly string[],
+  prefixes: readonly string[],
+): Promise<void> {
+  if (schemas.length > 0) {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }
+  if (prefixes.length === 0) return;
   const { Redis } = await import("ioredis");
   const url = new URL(redisUrl);
   const redis = new Redis({ host: url.hostname, port: Number(url.port || 6379) });
-  const keys = await redis.keys(`${tag}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
   redis.disconnect();
 }

@@ -1,54 +1,22 @@
 import type { RunQueue, Store } from "@synapseops/core";
-import { bullmqQueue } from "@synapseops/core/bullmq";
-import { postgresStore } from "@synapseops/core/postgres";
-import { checkTestService } from "@synapseops/core/testing";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments, paymentsBody } from "./_executor-fixtures";
+import { pgBullmq } from "./_pg-bullmq";
 
 // Issue 7: durable runs on the real PostgreSQL store and BullMQ workers.
-const pgService = await checkTestService("postgres");
-const redisService = await checkTestService("redis");
-const skip = pgService.skip || redisService.skip;
-const tag = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
-const schemas: string[] = [];
-const prefixes: string[] = [];
-
-const redis = (): { host: string; port: number } => {
-  const url = new URL(redisService.url);
-  return { host: url.hostname, port: Number(url.port || 6379) };
-};
-const freshStore = (schema = `synapseops_dur_${tag}_${schemas.length}`): Store => {
-  if (!schemas.includes(schema)) schemas.push(schema);
-  return postgresStore({ connectionString: pgService.url }, { schema });
-};
-const freshQueue = (prefix: string, concurrency = 4): RunQueue => {
-  if (!prefixes.includes(prefix)) prefixes.push(prefix);
-  return bullmqQueue({ connection: redis(), prefix, concurrency, lockDurationMs: 2000 });
-};
-
-afterAll(async () => {
-  if (skip) return;
-  const client = new pg.Client({ connectionString: pgService.url });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-  const { Redis } = await import("ioredis");
-  const r = new Redis(redis());
-  for (const prefix of prefixes) {
-    const keys = await r.keys(`${prefix}:*`);
-    if (keys.length > 0) await r.del(...keys);
-  }
-  r.disconnect();
-});
+const engines = await pgBullmq("dur");
+const { skip, tag } = engines;
+const freshStore = (schema: string): Store => engines.store(schema);
+const freshQueue = (prefix: string, concurrency = 4): RunQueue => engines.queue(prefix, { concurrency });
+afterAll(() => engines.cleanup());
 
 const records = (n: number, from = 0): { id: string; amount: number }[] =>
   Array.from({ length: n }, (_, i) => ({ id: `r${from + i}`, amount: 1 + ((from + i) % 7) }));
 
 describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", () => {
   it("spreads a run's batches over two workers and applies each record once", async () => {
-    const schema = `synapseops_dur_${tag}_spread`;
-    const prefix = `syn_test_${tag}_spread`;
+    const schema = `${tag}_spread`;
+    const prefix = `${tag}_q_spread`;
     const a = await approvedPayments(freshStore(schema), {
       honourKeys: true,
       runtime: { queue: freshQueue(prefix), batchSize: 10, batchLeaseMs: 2000 },
@@ -73,8 +41,8 @@ describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", ()
   });
 
   it("resumes a run after its worker is killed, skipping completed records", async () => {
-    const schema = `synapseops_dur_${tag}_resume`;
-    const prefix = `syn_test_${tag}_resume`;
+    const schema = `${tag}_resume`;
+    const prefix = `${tag}_q_resume`;
     // The first worker dies after 25 records: its connector stops answering and it never closes.
     const first = await approvedPayments(freshStore(schema), {
       honourKeys: true,
@@ -114,8 +82,8 @@ describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", ()
   }, 100_000);
 
   it("keeps an approval wait across a restart and applies its timeout", async () => {
-    const schema = `synapseops_dur_${tag}_approval`;
-    const prefix = `syn_test_${tag}_approval`;
+    const schema = `${tag}_approval`;
+    const prefix = `${tag}_q_approval`;
     const body = (source: string, target: string) => {
       const base = paymentsBody(source, target);
       return {
@@ -161,8 +129,8 @@ describe.skipIf(Boolean(skip))("durable runs on postgresStore + bullmqQueue", ()
   }, 60_000);
 
   it("1,000 concurrent duplicate starts of one key: exactly one application", async () => {
-    const prefix = `syn_test_${tag}_dupes`;
-    const { runtime, blueprintId, target } = await approvedPayments(freshStore(), {
+    const prefix = `${tag}_q_dupes`;
+    const { runtime, blueprintId, target } = await approvedPayments(freshStore(`${tag}_dupes`), {
       runtime: { queue: freshQueue(prefix, 32), idempotency: { waitMs: 20_000 } },
     });
     const starts = await Promise.all(

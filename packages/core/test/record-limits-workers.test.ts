@@ -1,47 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { LimitBackend, Runtime, Store } from "@synapseops/core";
-import { bullmqQueue, redisLimitBackend } from "@synapseops/core/bullmq";
-import { postgresStore } from "@synapseops/core/postgres";
-import { checkTestService } from "@synapseops/core/testing";
-import pg from "pg";
+import type { LimitBackend, Runtime } from "@synapseops/core";
+import { redisLimitBackend } from "@synapseops/core/bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordsOf, tenantRuntime, WriteProbe } from "./_limits-fixtures";
 import { keyFigures, maxStartsWithin } from "./_limits-measure";
+import { pgBullmq } from "./_pg-bullmq";
 
 // Issue 20 proof: per-key limits over three workers sharing one store and queue — concurrency 2
 // and 20/s per key for 10 keys: never more than 2 in flight for a key, rate within 5 % of 20/s
 // on Redis (BullMQ's); on PostgreSQL (the store's, with inline queues) never above it.
-const pgService = await checkTestService("postgres");
-const redisService = await checkTestService("redis");
-const skip = pgService.skip || redisService.skip;
-const tag = `limits20_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
-const schemas: string[] = [];
-const prefixes: string[] = [];
-
-const redis = (): { host: string; port: number } => {
-  const url = new URL(redisService.url);
-  return { host: url.hostname, port: Number(url.port || 6379) };
-};
-const store = (schema: string): Store => {
-  if (!schemas.includes(schema)) schemas.push(schema);
-  return postgresStore({ connectionString: pgService.url }, { schema });
-};
-
-afterAll(async () => {
-  if (skip) return;
-  const client = new pg.Client({ connectionString: pgService.url });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-  const { Redis } = await import("ioredis");
-  const r = new Redis(redis());
-  for (const prefix of prefixes) {
-    const keys = await r.keys(`${prefix}:*`);
-    if (keys.length > 0) await r.del(...keys);
-  }
-  r.disconnect();
-});
+const engines = await pgBullmq("limits20");
+const { skip, tag, redis, store } = engines;
+afterAll(() => engines.cleanup());
 
 const TENANTS = Array.from({ length: 10 }, (_, i) => `t${i}`);
 const LIMIT = { name: "tenant", key: "record.tenant", concurrency: 2, ratePerSecond: 20 };
@@ -79,14 +50,13 @@ describe.skipIf(Boolean(skip))("record limits over three workers", () => {
   it("holds concurrency 2 and 20/s per key on Redis (postgres store + BullMQ)", async () => {
     const schema = `${tag}_redis`;
     const prefix = `${tag}_redis`;
-    prefixes.push(prefix);
     const probe = new WriteProbe();
     const workers: Runtime[] = [];
     let blueprintId: string | undefined;
     for (let i = 0; i < 3; i += 1) {
       const made = await tenantRuntime(probe, {
         store: store(schema),
-        queue: bullmqQueue({ connection: redis(), prefix, concurrency: 4, lockDurationMs: 5000 }),
+        queue: engines.queue(prefix, { lockDurationMs: 5000 }),
         batchSize: 50,
         recordConcurrency: 8,
         recordLimits: { limits: [LIMIT] },
@@ -210,18 +180,17 @@ describe.skipIf(Boolean(skip))("record limits over worker processes", () => {
   it("holds concurrency 2 per key over three processes (postgres store + BullMQ, limits on Redis)", async () => {
     const schema = `${tag}_procs`;
     const prefix = `${tag}_procs`;
-    prefixes.push(prefix);
     const probe = new WriteProbe();
     const here = await tenantRuntime(probe, {
       store: store(schema),
-      queue: bullmqQueue({ connection: redis(), prefix, concurrency: 4, lockDurationMs: 5000 }),
+      queue: engines.queue(prefix, { lockDurationMs: 5000 }),
       batchSize: 50,
       recordConcurrency: 8,
       recordLimits: { limits: [LIMIT] },
       workMs: 5,
     });
     const settings = {
-      pgUrl: pgService.url,
+      pgUrl: engines.pgUrl,
       schema,
       redis: redis(),
       prefix,
@@ -270,7 +239,7 @@ describe.skipIf(Boolean(skip))("record limits when a worker is killed", () => {
     try {
       // The other process takes both slots of t0 with writes that never end, and is killed.
       const holder = await workerProcess(
-        { pgUrl: pgService.url, schema, blueprintId: here.blueprintId, limit, hold: 2, leaseMs: 2_000 },
+        { pgUrl: engines.pgUrl, schema, blueprintId: here.blueprintId, limit, hold: 2, leaseMs: 2_000 },
         "holding",
       );
       holder.child.kill("SIGKILL");
@@ -328,7 +297,7 @@ backendContract("redis", async () => {
   const { Redis } = await import("ioredis");
   const client = new Redis(redis());
   const prefix = `${tag}_backend`;
-  prefixes.push(prefix);
+  engines.trackPrefix(prefix);
   afterAll(() => client.disconnect());
   return redisLimitBackend(async () => client, { prefix });
 });

@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { roleIn } from "../auth/roles";
 import { routeProjects } from "../auth/route-projects";
-import { restoreHiddenSecrets, withHiddenSecrets } from "../connector-secrets";
 import { addOperation } from "../operation";
 import {
   CreateConnectorBody,
@@ -102,7 +101,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     {
       operationId: "addConnector",
       summary:
-        "Add a connector ref to a project, or update one by `id` (config checked by the connector's schema; credential-looking config values are write-only: send `[REDACTED:secret]` back to keep one)",
+        "Add a connector ref to a project, or update one by `id` (config checked by the connector's schema; secret config values — fields the connector declares secret, credential-named keys, URL credentials — are write-only: send back what was shown to keep one)",
       tags: ["projects"],
       params: IdParams,
       body: CreateConnectorBody,
@@ -115,19 +114,14 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     async (request, reply) => {
       const { id } = request.params as Id;
       const body = request.body as z.infer<typeof CreateConnectorBody>;
-      // Updating a ref of another project is refused by `put`; only a ref of this one lends its secrets.
       const stored =
         body.id === undefined ? undefined : await runtime.connectorRefs.get(body.id).catch(() => undefined);
-      const config = restoreHiddenSecrets(
-        body.config ?? {},
-        stored?.projectId === id ? stored.config : undefined,
-      );
-      const ref = await runtime.connectorRefs.put(
-        id,
-        { ...body, config },
-        { actor: request.principal!.actor },
-      );
-      return reply.status(stored ? 200 : 201).send(withHiddenSecrets(ref));
+      // Secret config values are write-only: the form comes back with the markers it was shown.
+      const ref = await runtime.connectorRefs.put(id, body, {
+        actor: request.principal!.actor,
+        keepHiddenSecrets: true,
+      });
+      return reply.status(stored ? 200 : 201).send(runtime.connectorRefs.hideSecrets(ref));
     },
   );
 
@@ -137,7 +131,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     "/projects/:id/connectors",
     {
       operationId: "listConnectors",
-      summary: "List a project's connector refs (credential-looking config values hidden)",
+      summary: "List a project's connector refs (secret config values hidden)",
       tags: ["projects"],
       params: IdParams,
       access: { project: projectOf.project },
@@ -151,7 +145,7 @@ export function projectRoutes(app: FastifyInstance, { runtime }: ServiceContext)
     async (request) => {
       const { id } = request.params as Id;
       await runtime.projects.get(id);
-      return (await runtime.connectorRefs.list(id)).map(withHiddenSecrets);
+      return (await runtime.connectorRefs.list(id)).map((ref) => runtime.connectorRefs.hideSecrets(ref));
     },
   );
 

@@ -1,8 +1,8 @@
-import { RECORD_STEPS_EVENT, type RecordStepTrace } from "@synapseops/core";
-import type { FastifyInstance } from "fastify";
+import { type AuthorizeAction, RECORD_STEPS_EVENT, type RecordStepTrace } from "@synapseops/core";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { routeProjects } from "../auth/route-projects";
-import { addOperation } from "../operation";
+import { addOperation, type ResponseSpec } from "../operation";
 import {
   IdParams,
   ParkedRecordsBody,
@@ -177,50 +177,61 @@ export function runRoutes(app: FastifyInstance, { runtime }: ServiceContext): vo
     async (request) => runtime.runs.parked((request.params as Id).id),
   );
 
-  addOperation(
-    app,
-    "POST",
-    "/runs/:id/parked/retry-now",
-    {
-      operationId: "retryParkedNow",
-      summary: "Make a run's parked records (or the one of recordKey) due now",
-      tags: ["runs"],
-      params: IdParams,
-      body: ParkedRecordsBody,
-      access: { action: "run.start", project: projectOf.run },
-      responses: {
-        200: { description: "The records made due (409 when none is parked).", schema: "ParkedRecords" },
-      },
+  const parkedRecordsRoute = parkedRecordsRouteOf(app, projectOf.run);
+  parkedRecordsRoute({
+    path: "retry-now",
+    operationId: "retryParkedNow",
+    summary: "Make a run's parked records (or the one of recordKey) due now",
+    action: "run.start",
+    response: { description: "The records made due (409 when none is parked).", schema: "ParkedRecords" },
+    act: async (runId, recordKey) => ({ items: await runtime.runs.retryNow(runId, recordKey) }),
+  });
+  parkedRecordsRoute({
+    path: "cancel",
+    operationId: "cancelParkedRecords",
+    summary: "Give up a run's parked records (or the one of recordKey): each becomes a dead letter",
+    action: "run.cancel",
+    response: {
+      description: "The run after the records were given up (409 when none is parked).",
+      schema: "Run",
     },
-    async (request) => {
-      const { recordKey } = (request.body ?? {}) as z.infer<typeof ParkedRecordsBody>;
-      return { items: await runtime.runs.retryNow((request.params as Id).id, recordKey) };
-    },
-  );
+    act: (runId, recordKey, actor) => runtime.runs.cancelParked(runId, recordKey, { by: actor }),
+  });
+}
 
-  addOperation(
-    app,
-    "POST",
-    "/runs/:id/parked/cancel",
-    {
-      operationId: "cancelParkedRecords",
-      summary: "Give up a run's parked records (or the one of recordKey): each becomes a dead letter",
-      tags: ["runs"],
-      params: IdParams,
-      body: ParkedRecordsBody,
-      access: { action: "run.cancel", project: projectOf.run },
-      responses: {
-        200: {
-          description: "The run after the records were given up (409 when none is parked).",
-          schema: "Run",
-        },
+/** What the routes acting on a run's parked records (`POST /runs/{id}/parked/<path>`) differ in. */
+interface ParkedRecordsAction {
+  path: string;
+  operationId: string;
+  summary: string;
+  action: AuthorizeAction;
+  response: ResponseSpec;
+  /** Acts on the run's parked records: all of them, or the one of `recordKey`. */
+  act(runId: string, recordKey: string | undefined, actor: string): Promise<unknown>;
+}
+
+/** Adds routes acting on a run's parked records: one body (`recordKey`), one access rule, one handler shape. */
+function parkedRecordsRouteOf(
+  app: FastifyInstance,
+  projectOfRun: (request: FastifyRequest) => Promise<string | undefined>,
+): (spec: ParkedRecordsAction) => void {
+  return (spec) =>
+    addOperation(
+      app,
+      "POST",
+      `/runs/:id/parked/${spec.path}`,
+      {
+        operationId: spec.operationId,
+        summary: spec.summary,
+        tags: ["runs"],
+        params: IdParams,
+        body: ParkedRecordsBody,
+        access: { action: spec.action, project: projectOfRun },
+        responses: { 200: spec.response },
       },
-    },
-    async (request) => {
-      const { recordKey } = (request.body ?? {}) as z.infer<typeof ParkedRecordsBody>;
-      return runtime.runs.cancelParked((request.params as Id).id, recordKey, {
-        by: request.principal!.actor,
-      });
-    },
-  );
+      async (request) => {
+        const { recordKey } = (request.body ?? {}) as z.infer<typeof ParkedRecordsBody>;
+        return spec.act((request.params as Id).id, recordKey, request.principal!.actor);
+      },
+    );
 }

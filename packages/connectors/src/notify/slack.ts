@@ -46,6 +46,8 @@ export function slack(): Connector<SlackConfig, "slack", SlackConnectorConfig> {
     type: "slack",
     version: "0.1.0",
     configSchema: SlackConfig,
+    // The URL is the credential: whoever has it can post to the channel.
+    secretFields: ["/webhookUrl"],
     capabilities: {
       async write(config, record, context) {
         const text = await messageText(config.text, record, "slack /text");

@@ -41,6 +41,8 @@ export function teams(): Connector<TeamsConfig, "teams", TeamsConnectorConfig> {
     type: "teams",
     version: "0.1.0",
     configSchema: TeamsConfig,
+    // The URL is the credential: whoever has it can post to the channel.
+    secretFields: ["/webhookUrl"],
     capabilities: {
       async write(config, record, context) {
         const text = await messageText(config.text, record, "teams /text");

@@ -9,6 +9,12 @@ import { type ConnectorRef, ConnectorRefInput } from "../model/connector-ref";
 import { type Environment, EnvironmentInput } from "../model/environment";
 import { type Project, ProjectInput } from "../model/project";
 import { parseInput } from "../parse-input";
+import {
+  hideConfigSecrets,
+  parseSecretField,
+  restoreConfigSecrets,
+  type SecretFieldPath,
+} from "../redaction/config-secrets";
 import type { ServiceDeps } from "../service-deps";
 import type { Page, PageRequest } from "../store/types";
 
@@ -70,18 +76,41 @@ type ConfigField<Input> = unknown extends Input
     ? { config?: Input }
     : { config: Input };
 
+/** What {@link ConnectorRefService.put} takes besides the ref. */
+export interface PutConnectorRefOptions extends ActorOptions {
+  /**
+   * The config comes back as {@link ConnectorRefService.hideSecrets} showed it (a console form
+   * saved unchanged): a value equal to what was shown for the stored one keeps the stored value,
+   * and a bare `[REDACTED:secret]` with nothing stored behind it is left out.
+   * @default false
+   */
+  keepHiddenSecrets?: boolean;
+}
+
 /** A project's configured connector instances. */
 export interface ConnectorRefService<Input = ConnectorRefInput> {
   /**
    * Adds a connector ref (or replaces the one with the same id). When the runtime has connectors,
    * the ref's type must be one of them and its config must pass that connector's schema.
-   * @throws ValidationError `CONNECTOR_INVALID` with a pointer (`/type`, `/config/…`).
+   * @throws ValidationError `CONNECTOR_INVALID` with a pointer (`/type`, `/config/…`), also for
+   * a hidden-secret marker that stands for nothing stored (with `keepHiddenSecrets`).
    */
-  put(projectId: string, input: Input, options?: ActorOptions): Promise<ConnectorRef>;
+  put(projectId: string, input: Input, options?: PutConnectorRefOptions): Promise<ConnectorRef>;
+  /** The ref with its config in clear, for the host's own use: answer with {@link hideSecrets}. */
   get(id: string): Promise<ConnectorRef>;
   /** The project's connector refs, whole: a handful per project, so not paginated like other lists. */
   list(projectId: string): Promise<ConnectorRef[]>;
   remove(id: string, options?: ActorOptions): Promise<void>;
+  /**
+   * The ref as an API or console may show it: `[REDACTED:secret]` for the values of the fields its
+   * connector declares secret (`secretFields`) and of credential-named keys, and URLs without
+   * their user-info or token parameters.
+   * @example
+   * ```ts
+   * const shown = runtime.connectorRefs.hideSecrets(await runtime.connectorRefs.get(id));
+   * ```
+   */
+  hideSecrets(ref: ConnectorRef): ConnectorRef;
 }
 
 /** Builds the project, environment and connector-ref APIs over a store. */
@@ -209,10 +238,22 @@ export function projectServices(deps: ServiceDeps): {
     },
   };
 
+  const secretFieldsOf = (type: string): SecretFieldPath[] =>
+    (deps.connectors.get(type)?.secretFields ?? []).map((pointer) =>
+      parseSecretField(pointer, `connector "${type}"`),
+    );
+
   const connectorRefs: ConnectorRefService = {
     async put(projectId, input, options) {
       await loadProject(projectId);
       const parsed = parseInput(ConnectorRefInput, input, "connector ref");
+      const existing = parsed.id === undefined ? undefined : await store.getConnectorRef(parsed.id);
+      if (existing !== undefined && existing.projectId !== projectId) {
+        throw new ValidationError(`connector "${parsed.id}" belongs to another project`, { path: "/id" });
+      }
+      if (options?.keepHiddenSecrets) {
+        parsed.config = restoreConfigSecrets(parsed.config, existing?.config, secretFieldsOf(parsed.type));
+      }
       const connector = deps.connectors.get(parsed.type);
       if (connector === undefined && deps.connectors.size > 0) {
         // issue 18: the types say which connectors there are; a ref typed from a string at run
@@ -235,10 +276,6 @@ export function projectServices(deps: ServiceDeps): {
         }
       }
       const id = parsed.id ?? newId("con");
-      const existing = await store.getConnectorRef(id);
-      if (existing !== undefined && existing.projectId !== projectId) {
-        throw new ValidationError(`connector "${id}" belongs to another project`, { path: "/id" });
-      }
       const now = clock().toISOString();
       const ref: ConnectorRef = {
         ...parsed,
@@ -272,6 +309,9 @@ export function projectServices(deps: ServiceDeps): {
     async list(projectId) {
       await loadProject(projectId);
       return store.listConnectorRefs(projectId);
+    },
+    hideSecrets(ref) {
+      return { ...ref, config: hideConfigSecrets(ref.config, secretFieldsOf(ref.type)) };
     },
     async remove(id, options) {
       const existing = await connectorRefs.get(id);

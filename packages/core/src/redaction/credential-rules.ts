@@ -30,6 +30,13 @@ export const SENSITIVE_KEYS: readonly string[] = [
   "credentials",
 ];
 
+/**
+ * Query parameters that carry a credential in a configured URL beyond the credential names:
+ * signatures of pre-signed URLs (`sig`, Azure SAS and Teams Workflows), function keys (`code`,
+ * Azure Functions) and a bare `key` (Google APIs). Normalised like {@link SENSITIVE_KEYS}.
+ */
+export const CREDENTIAL_QUERY_PARAMS: readonly string[] = ["sig", "signature", "code", "key", "auth"];
+
 /** A key or header name as the rules compare it: lower case, without `-`, `_` and spaces. */
 export const normaliseKey = (key: string): string => key.toLowerCase().replace(/[-_\s]/g, "");
 
