@@ -33,7 +33,9 @@ function copyRecord(record: IdempotencyRecord): IdempotencyRecord {
 
 /**
  * The embedded default store: everything in process memory, lost on exit. Values are copied in
- * and out, so callers never share objects with the store.
+ * and out, so a caller changing an object it gave or got never changes what is stored; an
+ * idempotency record's `result` and `error` are copied once on the way in and handed out frozen
+ * (changing them throws a `TypeError`), since every claim of a duplicate reads them.
  *
  * @example
  * ```ts
