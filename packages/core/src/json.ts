@@ -18,8 +18,3 @@ export function contentHash(value: unknown): string {
 export function toJsonPointer(path: readonly PropertyKey[]): string {
   return path.map((segment) => `/${String(segment).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 }
-
-/** A deep copy of a JSON-compatible value, so stores never share objects with callers. */
-export function cloneJson<T>(value: T): T {
-  return structuredClone(value);
-}

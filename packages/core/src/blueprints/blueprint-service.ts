@@ -1,9 +1,10 @@
 import { auditEntry } from "../audit";
 import { type AuthorizeAction, allowAll, assertAuthorized } from "../authorize";
+import { cloneJson } from "../clone-json";
 import { BlueprintInvalidError, ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { checkStoreInt } from "../input-guard";
-import { cloneJson, contentHash } from "../json";
+import { contentHash } from "../json";
 import { diffJson, type JsonPatchOperation } from "../json-patch";
 import { applyMergePatch } from "../merge-patch";
 import type { AuditAction } from "../model/audit";

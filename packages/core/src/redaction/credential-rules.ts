@@ -43,6 +43,15 @@ export const normaliseKey = (key: string): string => key.toLowerCase().replace(/
 /** Escapes a literal for use inside a regular expression. */
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+const CREDENTIAL_HINT = /:\/\/|bearer|basic|token|=/i;
+
+/**
+ * Whether a text may hold what {@link credentialTextPatterns} hide: each pattern needs `://`,
+ * `bearer`/`basic`/`token` or `=`, so a text with none of them skips the patterns (most record
+ * values; issue 21). Keep it in step with the patterns below.
+ */
+export const mayHoldCredentials = (text: string): boolean => CREDENTIAL_HINT.test(text);
+
 /**
  * Text patterns that carry credentials, each with the replacement that keeps the label and hides
  * the value: URL user-info passwords, `Bearer`/`Basic`/`Token` credentials, `key=value` pairs.

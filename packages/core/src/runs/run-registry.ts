@@ -1,4 +1,4 @@
-import { cloneJson } from "../json";
+import { cloneJson } from "../clone-json";
 import type { Run } from "../model/run";
 import type { ActiveRun } from "./execute/active-run";
 import type { PreparedContexts } from "./execute/batch-executor";

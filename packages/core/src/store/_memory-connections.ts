@@ -1,6 +1,6 @@
+import { cloneJson } from "../clone-json";
 import type { PendingAuthorization, StoredConnection } from "../connections/connection";
 import { ConflictError, NotFoundError } from "../errors";
-import { cloneJson } from "../json";
 import { pageOf } from "./pagination";
 import type { ConnectionStore } from "./types";
 

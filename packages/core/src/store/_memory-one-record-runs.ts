@@ -1,5 +1,5 @@
+import { cloneJson } from "../clone-json";
 import { ConflictError } from "../errors";
-import { cloneJson } from "../json";
 import type { Blueprint } from "../model/blueprint";
 import type { IdempotencyRecord } from "../model/idempotency";
 import type { NewRunEvent, Run, RunEvent } from "../model/run";

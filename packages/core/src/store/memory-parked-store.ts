@@ -1,5 +1,5 @@
+import { cloneJson } from "../clone-json";
 import { NotFoundError } from "../errors";
-import { cloneJson } from "../json";
 import type { Run } from "../model/run";
 import { canTakeLease } from "./idempotency-claim";
 import type { ParkedRecord, ParkedRecordStore } from "./types";

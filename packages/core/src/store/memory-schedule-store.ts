@@ -1,5 +1,5 @@
+import { cloneJson } from "../clone-json";
 import { ConflictError, NotFoundError } from "../errors";
-import { cloneJson } from "../json";
 import type { AuditEntry } from "../model/audit";
 import type { Schedule, ScheduleFire } from "../schedules/schedule";
 import { pageOf } from "./pagination";

@@ -1,5 +1,5 @@
+import { cloneJson, frozenJsonCopy } from "../clone-json";
 import { ConflictError, LeaseLostError, NotFoundError } from "../errors";
-import { cloneJson } from "../json";
 import type { Artifact } from "../model/artifact";
 import type { AuditEntry } from "../model/audit";
 import type { Blueprint, BlueprintRevision } from "../model/blueprint";
@@ -22,18 +22,20 @@ import { type IdempotencyOutcome, RUN_EVENT_PAYLOAD, type RunBatch, type Store }
 
 const byId = <T extends { id: string }>(item: T): string => item.id;
 
-/** A copy of an idempotency record: its fields are flat but for `result`, the only deep part. */
+/**
+ * A copy of an idempotency record for a caller. Its fields are flat but for `result` and
+ * `error`, which the store keeps frozen (copied once, on the way in) and shares: a record is
+ * read far more often than it is written — every claim of a duplicate reads it (issue 21).
+ */
 function copyRecord(record: IdempotencyRecord): IdempotencyRecord {
-  return {
-    ...record,
-    ...(record.result === undefined ? {} : { result: cloneJson(record.result) }),
-    ...(record.error === undefined ? {} : { error: { ...record.error } }),
-  };
+  return { ...record };
 }
 
 /**
  * The embedded default store: everything in process memory, lost on exit. Values are copied in
- * and out, so callers never share objects with the store.
+ * and out, so a caller changing an object it gave or got never changes what is stored; an
+ * idempotency record's `result` and `error` are copied once on the way in and handed out frozen
+ * (changing them throws a `TypeError`), since every claim of a duplicate reads them.
  *
  * @example
  * ```ts
@@ -73,14 +75,21 @@ export function memoryStore(): Store {
     if (!holdsIdempotencyLease(existing, outcome.owner) || existing === undefined) {
       throw new LeaseLostError(`idempotency key "${outcome.key}"`, outcome.owner);
     }
-    const { leaseOwner: _owner, leaseExpiresAt: _expires, ...rest } = existing;
+    // Built field by field: an object rest (`{ leaseOwner, ...rest }`) costs more than the rest
+    // of the completion together. The lease fields are left out.
+    const result = outcome.result === undefined ? existing.result : frozenJsonCopy(outcome.result);
+    const error = outcome.error === undefined ? existing.error : Object.freeze({ ...outcome.error });
     const next: IdempotencyRecord = {
-      ...rest,
+      scope: existing.scope,
+      key: existing.key,
+      payloadHash: existing.payloadHash,
       state,
+      ...(result === undefined ? {} : { result }),
+      ...(error === undefined ? {} : { error }),
       finishedBy: outcome.owner,
+      expiresAt: existing.expiresAt,
+      createdAt: existing.createdAt,
       updatedAt: outcome.now.toISOString(),
-      ...(outcome.result === undefined ? {} : { result: cloneJson(outcome.result) }),
-      ...(outcome.error === undefined ? {} : { error: { ...outcome.error } }),
     };
     idempotency.set(k, next);
     return copyRecord(next);

@@ -533,6 +533,24 @@ export function testStore(
         ...over,
       });
 
+      // issue 21: the memory store copies a result once and shares it (frozen) with every read.
+      it("keeps its own copy of a result: changing the given or a read value changes nothing stored", async () => {
+        const first = claim();
+        await store.claimIdempotencyKey(first);
+        const given = { order: { id: "o-1", lines: [{ sku: "a" }] } };
+        await store.completeIdempotencyKey({ ...first, result: given });
+        given.order.lines[0]!.sku = "changed by the caller";
+        const read = (await store.getIdempotencyRecord(first.scope, first.key))?.result as typeof given;
+        expect(read.order.lines[0]!.sku).toBe("a");
+        try {
+          read.order.lines[0]!.sku = "changed by a reader";
+        } catch {
+          // A store may hand out a frozen value: changing it is refused, which is as good.
+        }
+        const again = await store.claimIdempotencyKey({ ...first, owner: "w2" });
+        expect(again.record.result).toEqual({ order: { id: "o-1", lines: [{ sku: "a" }] } });
+      });
+
       it("claims, reports in-progress to others, completes and replays the result", async () => {
         const first = claim();
         expect((await store.claimIdempotencyKey(first)).outcome).toBe("claimed");

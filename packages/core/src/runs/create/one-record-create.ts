@@ -1,4 +1,4 @@
-import { cloneJson } from "../../json";
+import { cloneJson } from "../../clone-json";
 import type { Run } from "../../model/run";
 import type { Store } from "../../store/types";
 import type { RunQueue } from "../execute/run-queue";

@@ -1,15 +1,12 @@
-import { LeaseLostError, toSynapseError } from "../../errors";
 import type { Run } from "../../model/run";
-import { isStoreOutage } from "../../store/store-outage";
 import type { RunBatch } from "../../store/types";
 import { type BatchClaims, claimBatchKeys } from "../idempotency/batch-claims";
 import { forEachFairly } from "../limits/fair-dispatch";
 import type { Semaphore } from "../limits/semaphore";
 import type { RecordContext } from "../records/record-context";
 import { processRecord } from "../records/record-pipeline";
-import { watchForCancel } from "./cancel-watch";
 import { CancelledError } from "./cancelled-error";
-import { leaseHeartbeat } from "./lease-heartbeat";
+import { handBackBatch, runLeasedRecords } from "./leased-batch";
 import type { ExecutorDeps } from "./run-context";
 import { addCounts, countOutcome, zeroCounts } from "./run-counts";
 
@@ -40,43 +37,31 @@ export async function executeBatch(
   runController: AbortController,
   slots: RecordSlots,
 ): Promise<{ run: Run; remaining: number } | undefined> {
-  // A lost lease stops this batch only; a cancelled run stops every batch.
-  const controller = new AbortController();
-  const onRunAbort = (): void => controller.abort(runController.signal.reason);
-  runController.signal.addEventListener("abort", onRunAbort, { once: true });
   // Key completions commit while the next records run; the batch waits for them all below.
   const completions: Promise<unknown>[] = [];
   const settling = new Map<number, Promise<unknown>>();
-  const batchContext: RecordContext = {
-    ...context,
-    signal: controller.signal,
-    deferCompletion: (completion, position) => {
-      completions.push(completion);
-      settling.set(position, completion);
-      // Handled here so a failure waiting to be awaited is never an unhandled rejection.
-      completion.catch(() => {});
-    },
-  };
   const lease = { runId: batch.runId, index: batch.index, owner: deps.workerId };
-  const stopHeartbeat = leaseHeartbeat(
-    deps.batchLeaseMs,
-    () => deps.store.renewRunBatchLease({ ...lease, leaseMs: deps.batchLeaseMs, now: deps.clock() }),
-    () => controller.abort(new CancelledError()),
-  );
-  const stopWatching = watchForCancel(deps.store, run.id, runController);
   const counts = zeroCounts();
-  /** Why the batch is handed back whole instead of completed (a store outage, a lost lease). */
-  let handedBack: unknown;
   let claims: BatchClaims | undefined;
-  try {
+  const end = await runLeasedRecords(deps, context, lease, runController, counts, async (signal) => {
+    const batchContext: RecordContext = {
+      ...context,
+      signal,
+      deferCompletion: (completion, position) => {
+        completions.push(completion);
+        settling.set(position, completion);
+        // Handled here so a failure waiting to be awaited is never an unhandled rejection.
+        completion.catch(() => {});
+      },
+    };
     claims = await claimBatchKeys(batchContext, batch.records, batch.firstPosition, run.idempotencyKey);
     const taken = claims;
     const parked = await parkedPositions(deps, batch);
-    const fairness = { limiter: deps.recordLimiter, run, signal: controller.signal };
+    const fairness = { limiter: deps.recordLimiter, run, signal };
     await forEachFairly(batch.records, deps.recordConcurrency, fairness, async (record, offset) => {
       const settled = await slots.unsettled.acquire();
       const release = await slots.running.acquire();
-      if (controller.signal.aborted) {
+      if (signal.aborted) {
         release();
         settled();
         return;
@@ -115,35 +100,10 @@ export async function executeBatch(
     // A record counts as done only once its completion is stored; a failed one fails the batch
     // as a failed record would have.
     await Promise.all(completions);
-  } catch (error) {
-    if (isStoreOutage(error) || error instanceof LeaseLostError) {
-      // The store went away mid-batch (a restart, a cut connection), or a record's key lease ran
-      // out meanwhile (another worker may hold it now): stop the batch's other records and hand
-      // it back whole, so a worker re-runs it once the store answers again (completed records
-      // are skipped by idempotency). Completing it would lose the rest (issue 16).
-      handedBack = error;
-      controller.abort(new CancelledError());
-    } else {
-      context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
-      counts.failed += 1;
-    }
-  } finally {
-    stopHeartbeat();
-    stopWatching();
-    runController.signal.removeEventListener("abort", onRunAbort);
-  }
-  if (controller.signal.aborted) {
-    // Cancelled, lease lost or store down: hand the batch and the keys of its records that never
-    // ran back at once instead of letting their leases expire (best effort when the store is
-    // down: then the leases expire).
-    const unlessHandedBack = (error: unknown): void => {
-      if (handedBack === undefined) throw error;
-    };
-    await claims?.releaseUntaken().catch(unlessHandedBack);
-    await deps.store.releaseRunBatch(batch.runId, batch.index, deps.workerId).catch(unlessHandedBack);
-    await context.events.flush().catch(unlessHandedBack);
-    // A failed job: a distributed queue delivers it again; the sweep re-queues it otherwise.
-    if (handedBack !== undefined) throw handedBack;
+  });
+  if (end.aborted) {
+    // Cancelled, lease lost or store down: the keys of its records that never ran go back too.
+    await handBackBatch(deps, context, lease, end, async () => claims?.releaseUntaken());
     return undefined;
   }
   // Events first: whoever sees the run's counts complete must find its log complete too.

@@ -1,6 +1,5 @@
-import { LeaseLostError, toSynapseError } from "../../errors";
+import { LeaseLostError } from "../../errors";
 import type { Run } from "../../model/run";
-import { isStoreOutage } from "../../store/store-outage";
 import type { IdempotencyOutcome, OneRecordStarted, Store } from "../../store/types";
 import { keyClaim } from "../idempotency/claim-key";
 import { keyOwner, payloadHashOf, recordIdempotencyKey } from "../idempotency/idempotency-key";
@@ -8,9 +7,7 @@ import type { RecordContext, RecordOutcome } from "../records/record-context";
 import { processRecord } from "../records/record-pipeline";
 import type { HeldOneRecordRun } from "../run-registry";
 import { type BatchExecutorDeps, executeBatches } from "./batch-executor";
-import { watchForCancel } from "./cancel-watch";
-import { CancelledError } from "./cancelled-error";
-import { leaseHeartbeat } from "./lease-heartbeat";
+import { handBackBatch, runLeasedRecords } from "./leased-batch";
 import { prepareRun } from "./run-context";
 import { addCounts, countOutcome, finalStatus, unsettledRecords, zeroCounts } from "./run-counts";
 import type { RunJob } from "./run-queue";
@@ -111,28 +108,17 @@ async function runAndFinish(
   started: OneRecordStarted & { key: string | undefined },
   runController: AbortController,
 ): Promise<void> {
-  const lease = { runId: run.id, index: 0, owner: deps.workerId };
-  // A lost lease stops this record only; a cancelled run stops it too.
-  const controller = new AbortController();
-  const onRunAbort = (): void => controller.abort(runController.signal.reason);
-  runController.signal.addEventListener("abort", onRunAbort, { once: true });
-  const stopHeartbeat = leaseHeartbeat(
-    deps.batchLeaseMs,
-    () => deps.store.renewRunBatchLease({ ...lease, leaseMs: deps.batchLeaseMs, now: deps.clock() }),
-    () => controller.abort(new CancelledError()),
-  );
-  const stopWatching = watchForCancel(deps.store, run.id, runController);
+  const lease = { runId: run.id, index: 0 };
   const completion = capturedCompletion(context.store);
-  const recordContext: RecordContext = {
-    ...context,
-    store: completion.store,
-    signal: controller.signal,
-    // The completion is written by the finish below; the pipeline need not wait for it.
-    deferCompletion: (pending) => void pending.catch(() => {}),
-  };
   const counts = zeroCounts();
-  let handedBack: unknown;
-  try {
+  const end = await runLeasedRecords(deps, context, lease, runController, counts, async (signal) => {
+    const recordContext: RecordContext = {
+      ...context,
+      store: completion.store,
+      signal,
+      // The completion is written by the finish below; the pipeline need not wait for it.
+      deferCompletion: (pending) => void pending.catch(() => {}),
+    };
     const outcome: RecordOutcome = await processRecord(recordContext, {
       record,
       position: 0,
@@ -143,30 +129,14 @@ async function runAndFinish(
         : {}),
     });
     countOutcome(counts, outcome);
-  } catch (error) {
-    if (isStoreOutage(error) || error instanceof LeaseLostError) {
-      handedBack = error;
-      controller.abort(new CancelledError());
-    } else if (!(error instanceof CancelledError)) {
-      context.events.add("error", "run.crashed", { error: toSynapseError(error).toJSON() });
-      counts.failed += 1;
+  });
+  if (end.aborted) {
+    // As a batch is handed back: an outcome the record reached is still stored.
+    try {
+      await handBackBatch(deps, context, lease, end, () => completion.writeAlone());
+    } finally {
+      deps.contexts.forgetContext(run.id);
     }
-  } finally {
-    stopHeartbeat();
-    stopWatching();
-    runController.signal.removeEventListener("abort", onRunAbort);
-  }
-  if (controller.signal.aborted) {
-    // As a batch is handed back: an outcome the record reached is still stored, the batch is
-    // released for the batch path (a resume) and what was logged is written.
-    const unlessHandedBack = (error: unknown): void => {
-      if (handedBack === undefined) throw error;
-    };
-    await completion.writeAlone().catch(unlessHandedBack);
-    await deps.store.releaseRunBatch(run.id, 0, deps.workerId).catch(unlessHandedBack);
-    await context.events.flush().catch(unlessHandedBack);
-    deps.contexts.forgetContext(run.id);
-    if (handedBack !== undefined) throw handedBack;
     return;
   }
   await finish(deps, context, run, counts, completion);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { credentialTextPatterns, mayHoldCredentials } from "../../redaction/credential-rules";
 import { REDACTED, Redactor } from "./redactor";
 
 describe("Redactor", () => {
@@ -34,6 +35,42 @@ describe("Redactor", () => {
       `Authorization: Bearer ${REDACTED}`,
     );
     expect(redactor.redactText("GET /x?api_key=abcdef&page=2")).toBe(`GET /x?api_key=${REDACTED}&page=2`);
+  });
+
+  // issue 21: texts without a hint skip the credential patterns; the hint must cover them all.
+  it("skips the credential patterns only for texts none of them could change", () => {
+    const texts = [
+      "connect postgres://app:hunter22@db:5432/x failed",
+      "HTTPS://u:p4ss@host/",
+      "Authorization: Bearer eyJhbGciOi.xyz",
+      "BASIC dXNlcjpwYXNz",
+      "token abcdefgh",
+      "GET /x?api_key=abcdef&page=2",
+      "PASSWORD=hunter2",
+      "Access-Token=zzz",
+      "order o-17 of 12.50 EUR",
+      "https://example.com/path",
+    ];
+    for (const text of texts) {
+      const changed = credentialTextPatterns(REDACTED).some(
+        ([pattern, marker]) => text.replace(pattern, marker) !== text,
+      );
+      if (changed) expect(mayHoldCredentials(text), text).toBe(true);
+    }
+    expect(mayHoldCredentials("order o-17 of 12.50 EUR")).toBe(false);
+    expect(new Redactor().redactText("order o-17 of 12.50 EUR")).toBe("order o-17 of 12.50 EUR");
+  });
+
+  it("still hides sensitive keys past the number of keys it remembers", () => {
+    const redactor = new Redactor();
+    const many = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`field_${i}`, i]));
+    expect(redactor.redact({ ...many, Api_Key: "k", password: "p" })).toMatchObject({
+      field_0: 0,
+      field_4999: 4999,
+      Api_Key: REDACTED,
+      password: REDACTED,
+    });
+    expect(redactor.redact({ apiKey: "k", note: "fine" })).toEqual({ apiKey: REDACTED, note: "fine" });
   });
 
   it("turns errors into plain objects with their cause, without stacks, and survives cycles", () => {

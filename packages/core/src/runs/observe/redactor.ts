@@ -1,5 +1,10 @@
 import { ValidationError } from "../../errors";
-import { credentialTextPatterns, normaliseKey, SENSITIVE_KEYS } from "../../redaction/credential-rules";
+import {
+  credentialTextPatterns,
+  mayHoldCredentials,
+  normaliseKey,
+  SENSITIVE_KEYS,
+} from "../../redaction/credential-rules";
 import {
   applyTextDetector,
   isCardNumber,
@@ -68,6 +73,9 @@ export interface SecretRegistry {
 /** What replaces a hidden value. */
 export const REDACTED = "[REDACTED]";
 
+/** How many distinct keys a redactor remembers as sensitive or not. */
+const MAX_REMEMBERED_KEYS = 4_096;
+
 /** Text patterns that carry credentials: URL user-info, bearer/basic tokens, key=value pairs. */
 const TEXT_PATTERNS = credentialTextPatterns(REDACTED);
 
@@ -80,6 +88,8 @@ const TEXT_PATTERNS = credentialTextPatterns(REDACTED);
  */
 export class Redactor implements SecretRegistry {
   private readonly keys: Set<string>;
+  /** Keys met before and whether they are sensitive (the key set never changes). */
+  private readonly sensitiveByKey = new Map<string, boolean>();
   private readonly secrets: SecretSet;
   private readonly detectors: readonly TextDetectorName[];
 
@@ -133,7 +143,12 @@ export class Redactor implements SecretRegistry {
 
   /** Whether a key's value is always hidden. */
   isSensitiveKey(key: string): boolean {
-    return this.keys.has(normaliseKey(key));
+    // Records repeat their keys: each is normalised once (up to a bound, keys being data).
+    const known = this.sensitiveByKey.get(key);
+    if (known !== undefined) return known;
+    const sensitive = this.keys.has(normaliseKey(key));
+    if (this.sensitiveByKey.size < MAX_REMEMBERED_KEYS) this.sensitiveByKey.set(key, sensitive);
+    return sensitive;
   }
 
   /** Hides secrets, credentials and what the enabled detectors find in a text. */
@@ -166,6 +181,7 @@ export class Redactor implements SecretRegistry {
   private redactCredentialText(text: string): string {
     const secrets = this.secrets.pattern();
     let result = secrets === undefined ? text : text.replace(secrets, REDACTED);
+    if (!mayHoldCredentials(result)) return result;
     for (const [pattern, replacement] of TEXT_PATTERNS) result = result.replace(pattern, replacement);
     return result;
   }
