@@ -12,13 +12,14 @@
  * `pg_stat_database.xact_commit` of the engine's database before and after.
  */
 import { randomUUID } from "node:crypto";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { createRuntime, inlineQueue, type Runtime, silentLogger } from "@synapseops/core";
 import { type Runner, run as runGraphileWorker } from "graphile-worker";
 import pg from "pg";
 import { countingTarget, keyedBlueprint } from "./_durable-fixtures";
-import { emit, percentile } from "./_report";
+import { countPgTraffic, cpuMicrosSince, pgTraffic } from "./_pg-traffic";
+import { emit, median, percentile } from "./_report";
 
 const SUITE = "durable";
 const QUICK = process.env.DURABLE_BENCH_QUICK === "1";
@@ -34,30 +35,6 @@ interface Engine {
   database: string;
   arrive(id: string): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Counts what every `pg` client sends, so each engine's statements per arrival can be read off. */
-const sent = { statements: 0, writeCommits: 0 };
-const WRITE = /^\s*(insert|update|delete|with|select\s+\S+\s*\()/i;
-const inTransaction = new WeakSet<object>();
-function countStatements(): () => void {
-  const original = pg.Client.prototype.query;
-  // biome-ignore lint/suspicious/noExplicitAny: the overloads of pg's query are not worth restating.
-  pg.Client.prototype.query = function (this: pg.Client, config: any, ...rest: any[]) {
-    const text = typeof config === "string" ? config : (config?.text ?? "");
-    sent.statements += 1;
-    if (/^\s*begin/i.test(text)) inTransaction.add(this);
-    else if (/^\s*(commit|end)\b/i.test(text)) {
-      inTransaction.delete(this);
-      sent.writeCommits += 1;
-    } else if (/^\s*rollback/i.test(text)) inTransaction.delete(this);
-    else if (!inTransaction.has(this) && WRITE.test(text)) sent.writeCommits += 1;
-    // biome-ignore lint/suspicious/noExplicitAny: see above.
-    return (original as any).call(this, config, ...rest);
-  } as typeof original;
-  return () => {
-    pg.Client.prototype.query = original;
-  };
 }
 
 function urlFor(database: string): string {
@@ -171,12 +148,39 @@ interface Tally {
   statements: number;
   writeCommits: number;
   xactCommits: number;
+  /** Microseconds of this process's CPU while the engine's arrivals ran (all engines share it). */
+  cpuMicros: number;
+  /** Milliseconds of garbage-collection pauses while they ran. */
+  gcMs: number;
+  /** The event loop's delay p99 over its rounds (ms), one figure per round. */
+  loopDelayP99: number[];
 }
+
+/** Garbage-collection pause time of this process so far (ms), kept by a PerformanceObserver. */
+const gc = { ms: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gc.ms += entry.duration;
+}).observe({ entryTypes: ["gc"] });
+
+const emptyTally = (): Tally => ({
+  latencies: [],
+  arrivals: 0,
+  statements: 0,
+  writeCommits: 0,
+  xactCommits: 0,
+  cpuMicros: 0,
+  gcMs: 0,
+  loopDelayP99: [],
+});
 
 /** `count` arrivals, `IN_FLIGHT` at a time, into `tally`. */
 async function round(engine: Engine, admin: pg.Client, tally: Tally, label: string, count: number) {
   const commitsBefore = await xactCommits(admin, engine.database);
-  const before = { ...sent };
+  const before = { ...pgTraffic };
+  const cpuBefore = process.cpuUsage();
+  const gcBefore = gc.ms;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   let next = 0;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
@@ -188,8 +192,12 @@ async function round(engine: Engine, admin: pg.Client, tally: Tally, label: stri
       }
     }),
   );
-  tally.statements += sent.statements - before.statements;
-  tally.writeCommits += sent.writeCommits - before.writeCommits;
+  tally.cpuMicros += cpuMicrosSince(cpuBefore);
+  tally.gcMs += gc.ms - gcBefore;
+  loopDelay.disable();
+  tally.loopDelayP99.push(loopDelay.percentile(99) / 1e6);
+  tally.statements += pgTraffic.statements - before.statements;
+  tally.writeCommits += pgTraffic.writeCommits - before.writeCommits;
   // Statistics reach pg_stat_database when a backend reports (at most every second).
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   tally.xactCommits += (await xactCommits(admin, engine.database)) - commitsBefore;
@@ -207,7 +215,7 @@ export async function webhookArrivalCase(): Promise<void> {
     graphile: `bench_wh_${tag}_gw`,
   };
   for (const database of Object.values(names)) await admin.query(`create database ${database}`);
-  const restore = countStatements();
+  const restore = countPgTraffic();
   const engines: Engine[] = [];
   try {
     engines.push(
@@ -215,10 +223,8 @@ export async function webhookArrivalCase(): Promise<void> {
       await dbosEngine(names.dbos),
       await graphileEngine(names.graphile),
     );
-    const tallies = new Map<Engine, Tally>(
-      engines.map((e) => [e, { latencies: [], arrivals: 0, statements: 0, writeCommits: 0, xactCommits: 0 }]),
-    );
-    const warm: Tally = { latencies: [], arrivals: 0, statements: 0, writeCommits: 0, xactCommits: 0 };
+    const tallies = new Map<Engine, Tally>(engines.map((e) => [e, emptyTally()]));
+    const warm = emptyTally();
     for (const engine of engines) await round(engine, admin, warm, `warm-${engine.name}`, 20);
     for (let r = 0; r < ROUNDS; r += 1) {
       // Rotate the order so drift on the shared machine hits every engine alike.
@@ -249,6 +255,8 @@ export async function webhookArrivalCase(): Promise<void> {
         ["statements_per_arrival", "statements"],
         ["write_commits_per_arrival", "writeCommits"],
         ["xact_commits_per_arrival", "xactCommits"],
+        ["node_cpu_us_per_arrival", "cpuMicros"],
+        ["gc_ms_per_arrival", "gcMs"],
       ] as const) {
         emit({
           suite: SUITE,
@@ -261,6 +269,16 @@ export async function webhookArrivalCase(): Promise<void> {
           better: "lower",
         });
       }
+      emit({
+        suite: SUITE,
+        case: `${what}: event-loop delay p99 (median of rounds)`,
+        metric: "loop_delay_p99_ms",
+        value: median(ours.loopDelayP99),
+        unit: "ms",
+        baseline: baseline.name,
+        baseline_value: median(theirs.loopDelayP99),
+        better: "lower",
+      });
     }
   } finally {
     for (const engine of engines) await engine.close().catch(() => undefined);

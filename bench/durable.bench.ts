@@ -20,6 +20,8 @@
  *     durable-limits.ts. `DURABLE_BENCH_ONLY=limits` runs only it.
  * (5) the webhook path (issue 21): one arrival → one durable run, latency and statements/commits
  *     per arrival vs DBOS and graphile-worker; see durable-webhook.ts. `DURABLE_BENCH_ONLY=webhook`.
+ * (6) `DURABLE_BENCH_ONLY=bulk` runs only the PostgreSQL store against pg-boss's loop (1b), with
+ *     Node CPU µs and bytes sent (SQL + parameters, counted in the warm-up round) per record.
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
@@ -31,6 +33,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import { countingTarget, keyedBlueprint } from "./_durable-fixtures";
+import { countPgTraffic, cpuMicrosSince, pgTraffic } from "./_pg-traffic";
 import { emit, median, percentile } from "./_report";
 import { limitsThroughput } from "./durable-limits";
 import { scheduleFireLatencies } from "./durable-schedules";
@@ -280,6 +283,12 @@ interface Comparison {
   count: number;
   oursRates: number[];
   baselineRates: number[];
+  /** Microseconds of this process's CPU per record, per measured round. */
+  oursCpu: number[];
+  baselineCpu: number[];
+  /** Bytes sent to PostgreSQL per record in the warm-up round (SQL + parameters). */
+  oursBytes: number;
+  baselineBytes: number;
 }
 
 /** Schedule fire latency, ours vs BullMQ's job scheduler (issue 20). */
@@ -328,9 +337,12 @@ export async function run(): Promise<void> {
     await webhookArrivalCase();
     return;
   }
-  await scheduleCase();
-  await limitsCase();
-  await webhookArrivalCase();
+  const bulkOnly = process.env.DURABLE_BENCH_ONLY === "bulk";
+  if (!bulkOnly) {
+    await scheduleCase();
+    await limitsCase();
+    await webhookArrivalCase();
+  }
   ({ postgresStore } = await import("@synapseops/core/postgres"));
   const contenders: Contender[] = [];
   const track = async (made: Promise<Contender>): Promise<Contender> => {
@@ -340,30 +352,64 @@ export async function run(): Promise<void> {
   };
   try {
     const inline = await track(ours("pg", { bullmq: false, workers: 1 }));
-    const mq1 = await track(ours("mq1", { bullmq: true, workers: 1 }));
-    const mq3 = await track(ours("mq3", { bullmq: true, workers: 3 }));
     const comparisons: Record<string, Comparison> = {};
     const compare = (name: string, mine: Contender, baseline: Contender, count: number): void => {
-      comparisons[name] = { ours: mine, baseline, count, oursRates: [], baselineRates: [] };
+      comparisons[name] = {
+        ours: mine,
+        baseline,
+        count,
+        oursRates: [],
+        baselineRates: [],
+        oursCpu: [],
+        baselineCpu: [],
+        oursBytes: 0,
+        baselineBytes: 0,
+      };
     };
-    compare("work", inline, await track(pgBossWork()), RECORDS);
+    if (!bulkOnly) compare("work", inline, await track(pgBossWork()), RECORDS);
     const loop = await track(pgBossLoop());
     compare("loop", inline, loop, RECORDS);
     compare("loopLarge", inline, loop, LARGE);
-    compare("mq1", mq1, await track(rawBullmq(1)), RECORDS);
-    compare("mq3", mq3, await track(rawBullmq(3)), RECORDS);
-
-    // Warm-up round (JIT, connections, compiled mappings, pg-boss's first queue), not measured.
-    for (const [name, c] of Object.entries(comparisons)) {
-      await c.ours.measure(c.count, `warm-${name}-ours`);
-      await c.baseline.measure(c.count, `warm-${name}-base`);
+    if (!bulkOnly) {
+      const mq1 = await track(ours("mq1", { bullmq: true, workers: 1 }));
+      const mq3 = await track(ours("mq3", { bullmq: true, workers: 3 }));
+      compare("mq1", mq1, await track(rawBullmq(1)), RECORDS);
+      compare("mq3", mq3, await track(rawBullmq(3)), RECORDS);
     }
+
+    // Warm-up round (JIT, connections, compiled mappings, pg-boss's first queue), not measured;
+    // it counts the bytes each side sends (counting costs CPU, so not in the measured rounds).
+    const restore = countPgTraffic();
+    const bytesPerRecord = async (contender: Contender, count: number, round: string) => {
+      const before = pgTraffic.bytes;
+      await contender.measure(count, round);
+      return (pgTraffic.bytes - before) / count;
+    };
+    try {
+      for (const [name, c] of Object.entries(comparisons)) {
+        c.oursBytes = await bytesPerRecord(c.ours, c.count, `warm-${name}-ours`);
+        c.baselineBytes = await bytesPerRecord(c.baseline, c.count, `warm-${name}-base`);
+      }
+    } finally {
+      restore();
+    }
+    const timed = async (
+      contender: Contender,
+      count: number,
+      round: string,
+      rates: number[],
+      cpu: number[],
+    ) => {
+      const before = process.cpuUsage();
+      rates.push(await contender.measure(count, round));
+      cpu.push(cpuMicrosSince(before) / count);
+    };
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const [name, c] of Object.entries(comparisons)) {
         // Alternate which goes first so drift on the shared machine hits both alike.
         const sides = [
-          async () => c.oursRates.push(await c.ours.measure(c.count, `r${round}-${name}-ours`)),
-          async () => c.baselineRates.push(await c.baseline.measure(c.count, `r${round}-${name}-base`)),
+          () => timed(c.ours, c.count, `r${round}-${name}-ours`, c.oursRates, c.oursCpu),
+          () => timed(c.baseline, c.count, `r${round}-${name}-base`, c.baselineRates, c.baselineCpu),
         ];
         if (round % 2 === 1) sides.reverse();
         for (const side of sides) await side();
@@ -373,16 +419,17 @@ export async function run(): Promise<void> {
     const inlineCase = (count: number) =>
       `${count} records, postgres store, idempotency on, inline queue (batch ${BATCH}, ${RECORD_CONCURRENCY} records at once)`;
     const { work, loop: small, loopLarge, mq1: one, mq3: three } = comparisons as Record<string, Comparison>;
-    emit({
-      suite: SUITE,
-      case: inlineCase(RECORDS),
-      metric: "records_per_second",
-      value: median(work!.oursRates),
-      unit: "records/s",
-      baseline: `pg-boss 10 work: ${RECORDS} jobs, bulk insert + ${WORKER_CONCURRENCY} workers (batchSize ${BATCH}, polling 0.5 s), empty handler`,
-      baseline_value: median(work!.baselineRates),
-      better: "higher",
-    });
+    if (work)
+      emit({
+        suite: SUITE,
+        case: inlineCase(RECORDS),
+        metric: "records_per_second",
+        value: median(work!.oursRates),
+        unit: "records/s",
+        baseline: `pg-boss 10 work: ${RECORDS} jobs, bulk insert + ${WORKER_CONCURRENCY} workers (batchSize ${BATCH}, polling 0.5 s), empty handler`,
+        baseline_value: median(work!.baselineRates),
+        better: "higher",
+      });
     for (const c of [small!, loopLarge!]) {
       emit({
         suite: SUITE,
@@ -394,11 +441,33 @@ export async function run(): Promise<void> {
         baseline_value: median(c.baselineRates),
         better: "higher",
       });
+      const loopBaseline = `pg-boss 10 with no polling wait (${c.count} jobs)`;
+      emit({
+        suite: SUITE,
+        case: inlineCase(c.count),
+        metric: "node_cpu_us_per_record",
+        value: median(c.oursCpu),
+        unit: "µs of this process's CPU per record",
+        baseline: loopBaseline,
+        baseline_value: median(c.baselineCpu),
+        better: "lower",
+      });
+      emit({
+        suite: SUITE,
+        case: inlineCase(c.count),
+        metric: "bytes_sent_per_record",
+        value: c.oursBytes,
+        unit: "bytes of SQL + parameters per record (warm-up round)",
+        baseline: loopBaseline,
+        baseline_value: c.baselineBytes,
+        better: "lower",
+      });
     }
     for (const [workers, c] of [
-      [1, one!],
-      [3, three!],
+      [1, one],
+      [3, three],
     ] as const) {
+      if (c === undefined) continue;
       emit({
         suite: SUITE,
         case: `${RECORDS} records, bullmqQueue × ${workers} worker runtime(s) + postgres store, idempotency on`,

@@ -3,6 +3,7 @@ import type { IdempotencyRecord } from "../model/idempotency";
 import { decideIdempotencyClaim, holdsIdempotencyLease } from "../store/idempotency-claim";
 import type { IdempotencyClaim, IdempotencyClaimResult, IdempotencyOutcome, RunStore } from "../store/types";
 import { groupCommit } from "./_group-commit";
+import { type Finish, finishKeys, insertClaims } from "./_idempotency-groups";
 import { type Db, type DocRow, errorCode, fromDoc, jsonParam, type Queryable, queryDoc } from "./_sql";
 
 /** The idempotency-record methods of the RunStore. */
@@ -16,7 +17,7 @@ export type IdempotencyQueries = Pick<
   | "purgeExpiredIdempotencyRecords"
 > & {
   /** `completeIdempotencyKey` on the caller's connection, inside the caller's transaction. */
-  completeIdempotencyKeyOn(client: Queryable, outcome: IdempotencyOutcome): Promise<IdempotencyRecord>;
+  completeIdempotencyKeyOn(client: Queryable, outcome: IdempotencyOutcome): Promise<void>;
 };
 
 /**
@@ -30,23 +31,6 @@ const CLAIM_ROUNDS = 5;
  * lone call never waits behind a full round trip of others.
  */
 const GROUPING = { maxInFlight: 2, maxGroup: 500 };
-
-type FinalState = "COMPLETED" | "FAILED";
-interface Finish {
-  outcome: IdempotencyOutcome;
-  state: FinalState;
-}
-
-/** What a completion or failure merges into the record. */
-export function finalChange(outcome: IdempotencyOutcome, state: FinalState): Record<string, unknown> {
-  return {
-    state,
-    finishedBy: outcome.owner,
-    updatedAt: outcome.now.toISOString(),
-    ...(outcome.result === undefined ? {} : { result: outcome.result }),
-    ...(outcome.error === undefined ? {} : { error: outcome.error }),
-  };
-}
 
 const identity = (scope: string, key: string): string => `${scope}\u0000${key}`;
 
@@ -95,47 +79,25 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
   const lostLease = (key: string, owner: string): LeaseLostError =>
     new LeaseLostError(`idempotency key "${key}"`, owner);
 
-  // One UPDATE over a JSON array finishes any number of keys: same lease check per row (the
-  // WHERE clause is holdsIdempotencyLease), one round trip — one key on the caller's connection
+  // One UPDATE finishes any number of keys (see finishKeys): one key on the caller's connection
   // inside its transaction, or a group of completions and failures made at once. A key whose lease
   // was lost comes back rejected.
   const finishMany = async (
-    query: (
-      text: string,
-      params: unknown[],
-    ) => Promise<{ rows: (DocRow & { scope: string; key: string })[] }>,
+    query: (text: string, params: unknown[]) => Promise<{ rows: { scope: string; key: string }[] }>,
     items: readonly Finish[],
-  ): Promise<PromiseSettledResult<IdempotencyRecord>[]> => {
-    const result = await query(
-      `UPDATE ${t.idempotency} AS i
-       SET doc = (i.doc - 'leaseOwner' - 'leaseExpiresAt') || c.change::jsonb
-       FROM jsonb_to_recordset($1::jsonb) AS c(scope text, key text, owner text, change jsonb)
-       WHERE i.scope = c.scope AND i.key = c.key
-         AND i.doc->>'state' = 'IN_PROGRESS' AND i.doc->>'leaseOwner' = c.owner
-       RETURNING i.scope, i.key, i.doc::text AS doc`,
-      // One JSON parameter rather than text arrays: the changes are JSON already, and pg
-      // escapes every array element character by character.
-      [
-        jsonParam(
-          items.map((f) => ({
-            scope: f.outcome.scope,
-            key: f.outcome.key,
-            owner: f.outcome.owner,
-            change: finalChange(f.outcome, f.state),
-          })),
-        ),
-      ],
+  ): Promise<PromiseSettledResult<void>[]> => {
+    const { text, params } = finishKeys(t, items);
+    const result = await query(text, params);
+    const finished = new Set(result.rows.map((row) => identity(row.scope, row.key)));
+    return items.map(
+      ({ outcome }): PromiseSettledResult<void> =>
+        finished.has(identity(outcome.scope, outcome.key))
+          ? { status: "fulfilled", value: undefined }
+          : { status: "rejected", reason: lostLease(outcome.key, outcome.owner) },
     );
-    const finished = new Map(result.rows.map((row) => [identity(row.scope, row.key), row.doc]));
-    return items.map(({ outcome }): PromiseSettledResult<IdempotencyRecord> => {
-      const doc = finished.get(identity(outcome.scope, outcome.key));
-      return doc === undefined
-        ? { status: "rejected", reason: lostLease(outcome.key, outcome.owner) }
-        : { status: "fulfilled", value: fromDoc<IdempotencyRecord>(doc) };
-    });
   };
 
-  const finishGroup = groupCommit<Finish, IdempotencyRecord>(
+  const finishGroup = groupCommit<Finish, void>(
     (items) =>
       retryDeadlock(() =>
         finishMany((text, params) => db.query("completeIdempotencyKey", text, params), items),
@@ -176,28 +138,12 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
       const fresh = claims.map((claim) => decideIdempotencyClaim(undefined, claim));
       // Inserted in key order, so two groups that share keys lock them in the same order.
       const order = claims.map((_, i) => i).sort((a, b) => compareKeys(claims[a]!, claims[b]!));
+      const { text, params } = insertClaims(
+        t,
+        order.map((i) => fresh[i]!.record),
+      );
       const inserted = await retryDeadlock(() =>
-        db.query<{ scope: string; key: string }>(
-          "claimIdempotencyKey",
-          `INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
-           SELECT c.scope, c.key, c.expires_at, c.doc
-           FROM ROWS FROM (
-             jsonb_to_recordset($1::jsonb) AS (scope text, key text, expires_at timestamptz, doc jsonb)
-           ) WITH ORDINALITY AS c(scope, key, expires_at, doc, n)
-           ORDER BY c.n
-           ON CONFLICT DO NOTHING
-           RETURNING scope, key`,
-          [
-            jsonParam(
-              order.map((i) => ({
-                scope: claims[i]!.scope,
-                key: claims[i]!.key,
-                expires_at: fresh[i]!.record.expiresAt,
-                doc: fresh[i]!.record,
-              })),
-            ),
-          ],
-        ),
+        db.query<{ scope: string; key: string }>("claimIdempotencyKey", text, params),
       );
       const claimed = new Set(inserted.rows.map((row) => identity(row.scope, row.key)));
       return Promise.allSettled(
@@ -217,7 +163,6 @@ export function idempotencyQueries(db: Db): IdempotencyQueries {
       );
       // finishMany answers every item it is given.
       if (finished!.status === "rejected") throw finished!.reason;
-      return finished!.value;
     },
     claimIdempotencyKey(claim) {
       return claimGroup(claim);

@@ -4,7 +4,7 @@ import { decideIdempotencyClaim } from "../store/idempotency-claim";
 import { RUN_EVENT_LEVEL_RANK } from "../store/run-event-levels";
 import type { OneRecordRunStore, RunBatch } from "../store/types";
 import { type BatchRow, SUMMARY_COLUMNS, summaryOf } from "./_batch-queries";
-import { finalChange } from "./_idempotency-queries";
+import { finalChange } from "./_idempotency-groups";
 import { type Db, fromDoc, jsonParam } from "./_sql";
 
 const TERMINAL = `('SUCCEEDED', 'FAILED', 'CANCELLED')`;

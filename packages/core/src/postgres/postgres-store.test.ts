@@ -296,6 +296,65 @@ describe.skipIf(Boolean(service.skip))("postgresStore", () => {
       expect(IdempotencyRecord.parse(claim.record)).toEqual(claim.record);
     });
 
+    // Issue 21: grouped claims and finishes send compact rows (shared scope, times and owner
+    // starts) and PostgreSQL builds the documents; what is stored must be what a claim returned.
+    it("stores grouped claims and finishes exactly as decided, across scopes, owners and times", async () => {
+      const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+      const claims = [
+        { scope: "s1", key: "a", owner: "run_x/0", now: at(0) },
+        { scope: "s1", key: "b", owner: "run_x/1", now: at(0) },
+        { scope: "s1", key: "c", owner: "run_y/1", now: at(5) },
+        { scope: "s2", key: "a", owner: "plain-owner", now: at(7) },
+      ].map((c) => ({
+        ...c,
+        key: `${c.key}-${newId("run")}`,
+        payloadHash: `h-${c.key}`,
+        leaseMs: 60_000,
+        ttlMs: 600_000,
+      }));
+      const claimed = await Promise.all(claims.map((c) => store.claimIdempotencyKey(c)));
+      for (const [i, c] of claims.entries()) {
+        expect(claimed[i]?.outcome).toBe("claimed");
+        expect(await store.getIdempotencyRecord(c.scope, c.key)).toEqual(claimed[i]?.record);
+      }
+      const later = at(1_000);
+      const [a, b, c, d] = claims as [
+        (typeof claims)[0],
+        (typeof claims)[0],
+        (typeof claims)[0],
+        (typeof claims)[0],
+      ];
+      const finished = await Promise.allSettled([
+        store.completeIdempotencyKey({ ...a, now: later, result: { outcome: "completed", n: [1, null] } }),
+        store.failIdempotencyKey({ ...b, now: later, error: { code: "X", message: "boom" } }),
+        store.completeIdempotencyKey({ ...c, owner: "run_x/9", now: later }),
+        store.completeIdempotencyKey({ ...d, now: at(1_001) }),
+      ]);
+      expect(finished.map((f) => f.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+      expect(await store.getIdempotencyRecord(a.scope, a.key)).toEqual({
+        ...claimed[0]?.record,
+        leaseOwner: undefined,
+        leaseExpiresAt: undefined,
+        state: "COMPLETED",
+        finishedBy: "run_x/0",
+        updatedAt: later.toISOString(),
+        result: { outcome: "completed", n: [1, null] },
+      });
+      expect(await store.getIdempotencyRecord(b.scope, b.key)).toMatchObject({
+        state: "FAILED",
+        finishedBy: "run_x/1",
+        error: { code: "X", message: "boom" },
+      });
+      expect(await store.getIdempotencyRecord(c.scope, c.key)).toEqual(claimed[2]?.record);
+      const plain = await store.getIdempotencyRecord(d.scope, d.key);
+      expect(plain).toMatchObject({
+        state: "COMPLETED",
+        finishedBy: "plain-owner",
+        updatedAt: at(1_001).toISOString(),
+      });
+      expect(plain).not.toHaveProperty("result");
+    });
+
     it("keeps a stored null cursor apart from no cursor", async () => {
       const scope = newId("con");
       await store.putCursor(scope, null);

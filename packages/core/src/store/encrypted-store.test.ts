@@ -28,14 +28,14 @@ describe("withPayloadCodec", () => {
 
     const claim = { scope: "s", key: "k", payloadHash: "h", owner: "w", leaseMs: 1000, ttlMs: 60_000 };
     await store.claimIdempotencyKey({ ...claim, now: new Date() });
-    const done = await store.completeIdempotencyKey({
+    await store.completeIdempotencyKey({
       scope: "s",
       key: "k",
       owner: "w",
       now: new Date(),
       result: record,
     });
-    expect(done.result).toEqual(record);
+    expect((await store.getIdempotencyRecord("s", "k"))?.result).toEqual(record);
     expect(isEncryptedPayload((await inner.getIdempotencyRecord("s", "k"))?.result)).toBe(true);
     const again = await store.claimIdempotencyKey({ ...claim, owner: "v", now: new Date() });
     expect(again).toMatchObject({ outcome: "completed", record: { result: record } });

@@ -80,10 +80,10 @@ export function withPayloadCodec<S extends Store>(store: S, codec: PayloadCodec)
       return { ...found, record: await decodeRecord(found.record) };
     },
     async completeIdempotencyKey(outcome) {
-      return decodeRecord(await store.completeIdempotencyKey(await encodeResult(outcome)));
+      await store.completeIdempotencyKey(await encodeResult(outcome));
     },
     async failIdempotencyKey(outcome) {
-      return decodeRecord(await store.failIdempotencyKey(await encodeResult(outcome)));
+      await store.failIdempotencyKey(await encodeResult(outcome));
     },
     async getIdempotencyRecord(scope, key) {
       const record = await store.getIdempotencyRecord(scope, key);

@@ -50,10 +50,11 @@ export async function claimBatchKeys(
     seen.add(key);
     wanted.push({ offset, key });
   }
+  const now = ctx.clock();
   const results = await Promise.all(
     wanted.map(({ offset, key }) =>
       ctx.store.claimIdempotencyKey(
-        keyClaim(ctx, keyOwner(ctx.run.id, firstPosition + offset), key, payloadHashOf(records[offset])),
+        keyClaim(ctx, keyOwner(ctx.run.id, firstPosition + offset), key, payloadHashOf(records[offset]), now),
       ),
     ),
   );

@@ -9,12 +9,16 @@ import { payloadHashOf } from "./idempotency-key";
 // The idempotency claim: a record's key is claimed (or, in a dry run, previewed) before its
 // steps run and released when it fails. Completion is key-completion.ts.
 
-/** The claim `owner` makes for `key` of a record hashing to `payloadHash` in `ctx`'s run, as of now. */
+/**
+ * The claim `owner` makes for `key` of a record hashing to `payloadHash` in `ctx`'s run, as of
+ * `now` (a batch's claims share one instant, so a grouping store sends their times once).
+ */
 export function keyClaim(
   ctx: RecordContext,
   owner: string,
   key: string,
   payloadHash: string,
+  now: Date = ctx.clock(),
 ): IdempotencyClaim {
   return {
     scope: ctx.run.blueprintId,
@@ -23,7 +27,7 @@ export function keyClaim(
     owner,
     leaseMs: ctx.idempotency.leaseMs,
     ttlMs: ctx.idempotency.ttlMs,
-    now: ctx.clock(),
+    now,
   };
 }
 

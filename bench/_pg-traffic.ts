@@ -1,0 +1,53 @@
+/**
+ * What every `pg` client of this process sends, counted by wrapping `pg.Client#query`: statements
+ * (BEGIN/COMMIT and background polling included), write commits (COMMITs and autocommitted
+ * writes) and bytes (SQL text plus parameters as pg serialises them, about). The durable benches
+ * read it off per arrival or per record.
+ */
+import pg from "pg";
+
+/** Running totals since `countPgTraffic()`; read a copy before and after what is measured. */
+export const pgTraffic = { statements: 0, writeCommits: 0, bytes: 0 };
+
+const WRITE = /^\s*(insert|update|delete|with|select\s+\S+\s*\()/i;
+
+/** Bytes of one parameter as it goes over the wire (text format), about. */
+function paramBytes(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === "string") return Buffer.byteLength(value);
+  if (value instanceof Date) return 29;
+  if (Buffer.isBuffer(value)) return value.length;
+  if (typeof value === "object") return Buffer.byteLength(JSON.stringify(value));
+  return String(value).length;
+}
+
+/** Starts counting; the returned function puts `pg.Client#query` back. */
+export function countPgTraffic(): () => void {
+  const original = pg.Client.prototype.query;
+  const inTransaction = new WeakSet<object>();
+  // biome-ignore lint/suspicious/noExplicitAny: the overloads of pg's query are not worth restating.
+  pg.Client.prototype.query = function (this: pg.Client, config: any, ...rest: any[]) {
+    const text: string = typeof config === "string" ? config : (config?.text ?? "");
+    const values: unknown = Array.isArray(rest[0]) ? rest[0] : config?.values;
+    pgTraffic.statements += 1;
+    pgTraffic.bytes += Buffer.byteLength(text);
+    if (Array.isArray(values)) for (const value of values) pgTraffic.bytes += paramBytes(value);
+    if (/^\s*begin/i.test(text)) inTransaction.add(this);
+    else if (/^\s*(commit|end)\b/i.test(text)) {
+      inTransaction.delete(this);
+      pgTraffic.writeCommits += 1;
+    } else if (/^\s*rollback/i.test(text)) inTransaction.delete(this);
+    else if (!inTransaction.has(this) && WRITE.test(text)) pgTraffic.writeCommits += 1;
+    // biome-ignore lint/suspicious/noExplicitAny: see above.
+    return (original as any).call(this, config, ...rest);
+  } as typeof original;
+  return () => {
+    pg.Client.prototype.query = original;
+  };
+}
+
+/** Microseconds of this process's CPU (user + system) since `since` (a `process.cpuUsage()`). */
+export function cpuMicrosSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
