@@ -392,10 +392,10 @@ export function memoryStore(): Store {
       });
     },
     async completeIdempotencyKey(outcome) {
-      return finishIdempotency(outcome, "COMPLETED");
+      finishIdempotency(outcome, "COMPLETED");
     },
     async failIdempotencyKey(outcome) {
-      return finishIdempotency(outcome, "FAILED");
+      finishIdempotency(outcome, "FAILED");
     },
     async getIdempotencyRecord(scope, key) {
       const found = idempotency.get(keyOf(scope, key));

@@ -333,14 +333,13 @@ export interface RunStore {
     claim: Pick<IdempotencyClaim, "scope" | "key" | "owner" | "leaseMs" | "now">,
   ): Promise<void>;
   /**
-   * Marks COMPLETED with the result. Resolves once written; the value it resolves with is not
-   * part of the contract (the PostgreSQL store gives none): read a key's record through a claim
-   * or `getIdempotencyRecord`. Issue 21: sending every document back cost a bulk run bytes and
-   * parsing that nobody used. @throws ConflictError when the owner lost the lease.
+   * Marks COMPLETED with the result. Resolves once written, with nothing: read a key's record
+   * through a claim or `getIdempotencyRecord`. Issue 21: sending every document back cost a bulk
+   * run bytes and parsing that nobody used. @throws ConflictError when the owner lost the lease.
    */
-  completeIdempotencyKey(outcome: IdempotencyOutcome): Promise<unknown>;
+  completeIdempotencyKey(outcome: IdempotencyOutcome): Promise<void>;
   /** Marks FAILED: the next claim may run it again. @throws ConflictError when the owner lost it. */
-  failIdempotencyKey(outcome: IdempotencyOutcome): Promise<unknown>;
+  failIdempotencyKey(outcome: IdempotencyOutcome): Promise<void>;
   getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Deletes records whose `expiresAt` is past; returns how many. */
   purgeExpiredIdempotencyRecords(now: Date): Promise<number>;
