@@ -181,7 +181,9 @@ function sampleResolved(
       // `assignees` is `[{}]` in one part and items requiring `login` in another, and the looser
       // part's sample broke the stricter one (issue 19, signed webhook deliveries answered 400).
       for (const [key, raws] of definitions) {
-        if (raws.length < 2 || enumerated.has(key)) continue;
+        const value = merged[key];
+        if (raws.length < 2 || enumerated.has(key) || value === null || typeof value !== "object") continue;
+        if (raws.every((raw) => resolveRef(doc, raw) === resolveRef(doc, raws[0]))) continue;
         const joint = sample(doc, jointSchema(doc, raws), options, depth + 1, stack);
         if (joint !== undefined) merged[key] = joint;
       }
