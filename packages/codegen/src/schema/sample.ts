@@ -181,8 +181,7 @@ function sampleResolved(
       // `assignees` is `[{}]` in one part and items requiring `login` in another, and the looser
       // part's sample broke the stricter one (issue 19, signed webhook deliveries answered 400).
       for (const [key, raws] of definitions) {
-        const value = merged[key];
-        if (raws.length < 2 || enumerated.has(key) || value === null || typeof value !== "object") continue;
+        if (raws.length < 2 || enumerated.has(key)) continue;
         if (raws.every((raw) => resolveRef(doc, raw) === resolveRef(doc, raws[0]))) continue;
         const joint = sample(doc, jointSchema(doc, raws), options, depth + 1, stack);
         if (joint !== undefined) merged[key] = joint;
@@ -243,9 +242,17 @@ export function impliedType(schema: Obj): string | undefined {
   return pickType(schema);
 }
 
-/** One schema every definition holds for: arrays by their items' `allOf`, else an `allOf`. */
+/** One schema every definition holds for: scalars merged, arrays by their items' `allOf`, else an `allOf`. */
 function jointSchema(doc: OpenApiDocument, raws: readonly unknown[]): Obj {
   const resolved = raws.map((raw) => (resolveRef<Obj>(doc, raw) ?? {}) as Obj);
+  // Scalars by their keywords together: an `allOf` of them takes the first part's value, and
+  // GitHub's `closed_at` is a plain string in one part and a `date-time` in the other.
+  const scalar = (schema: Obj): boolean =>
+    !schema.allOf &&
+    !schema.anyOf &&
+    !schema.oneOf &&
+    !["object", "array"].includes(pickType(schema) ?? "object");
+  if (resolved.every(scalar)) return Object.assign({}, ...resolved) as Obj;
   if (!resolved.every((schema) => pickType(schema) === "array")) return { allOf: raws };
   const minItems = Math.max(
     0,

@@ -199,13 +199,17 @@ const document = {
                     allOf: [
                       {
                         type: "object",
-                        required: ["assignees"],
-                        properties: { assignees: { type: "array", items: {} } },
+                        required: ["assignees", "closed_at"],
+                        properties: {
+                          assignees: { type: "array", items: {} },
+                          closed_at: { type: "string" },
+                        },
                       },
                       {
                         type: "object",
                         required: ["assignees"],
                         properties: {
+                          closed_at: { type: "string", format: "date-time" },
                           assignees: {
                             type: "array",
                             items: {
