@@ -1,6 +1,7 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
 import { type PaginationShape, positionKind, schemaProperties } from "../readiness/_features";
 import { pickSample } from "../schema/pick-sample";
+import { unsatisfiableReason } from "../schema/unsatisfiable";
 import type { SchemaValidator } from "../schema/validator";
 
 /** Items in the synthesised collection of a list operation. */
@@ -17,6 +18,19 @@ type Obj = Record<string, unknown>;
 export interface MockPage {
   body: unknown;
   headers: Record<string, string>;
+}
+
+/** Whether a list schema may admit a body, by schema (the mock asks once per page). */
+const satisfiableBySchema = new WeakMap<object, boolean>();
+
+function satisfiable(doc: OpenApiDocument, schema: unknown): boolean {
+  if (schema === null || typeof schema !== "object") return true;
+  let known = satisfiableBySchema.get(schema);
+  if (known === undefined) {
+    known = unsatisfiableReason(doc, schema) === undefined;
+    satisfiableBySchema.set(schema, known);
+  }
+  return known;
 }
 
 function clone<T>(value: T): T {
@@ -144,7 +158,8 @@ export function mockPage(
   const query = requestUrl.searchParams;
   const param = shape.param ?? PAGE_PARAM;
   const limitValue = shape.limitParam ? Number(query.get(shape.limitParam)) : Number.NaN;
-  const size = Number.isInteger(limitValue) && limitValue > 0 ? limitValue : DEFAULT_PAGE_SIZE;
+  const size =
+    Number.isInteger(limitValue) && limitValue > 0 ? limitValue : (shape.pageSize ?? DEFAULT_PAGE_SIZE);
   const position = query.get(param);
   let offset = 0;
   const kind = positionKind(shape);
@@ -185,7 +200,10 @@ export function mockPage(
       // `format: uri` takes an absolute URL (NetBox's `next`): a relative one broke the page's own
       // schema, and the fallback sample pointed the client at https://example.com (issue 19).
       const absolute = typeof field?.format === "string" && /^(uri|url|iri)$/.test(field.format);
-      const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "") || numbered;
+      // A `format: uri` marker beside a cursor parameter (InfluxData's `links.next` + `after`)
+      // is a URL too: a bare token broke the page's schema, and the fallback sample's next link
+      // pointed at https://example.com (issue 19).
+      const asUrl = !shape.param || /ur[il]$/i.test(shape.nextField.at(-1) ?? "") || numbered || absolute;
       const marker =
         numbered && (fieldType === "integer" || fieldType === "number")
           ? Number(nextPosition)
@@ -198,6 +216,13 @@ export function mockPage(
       else endMarker(validator, listSchema, body, shape.nextField);
     }
   }
-  if (listSchema !== undefined && validator.validate(listSchema, body).length > 0) return undefined;
+  // A list schema no body can satisfy (ShipEngine's `links.first`, the document's own error) is
+  // no reason to fall back to a sample whose total and items disagree (issue 19).
+  if (
+    listSchema !== undefined &&
+    validator.validate(listSchema, body).length > 0 &&
+    satisfiable(doc, listSchema)
+  )
+    return undefined;
   return { body, headers };
 }

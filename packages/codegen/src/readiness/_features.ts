@@ -16,13 +16,14 @@ import { answersWithBody } from "../_http";
 type Obj = { [key: string]: unknown };
 
 /** Query parameters that carry a page position, by pagination kind. */
-const CURSOR_PARAM = /^(cursor|after|starting_after|page_?token|next_?token|continuation_?token|marker)$/i;
+const CURSOR_PARAM =
+  /^(cursor|after|starting_after|page_?token|next_?token|continuation_?token|marker|iterator)$/i;
 const OFFSET_PARAM = /^(offset|skip|start)$/i;
 const PAGE_PARAM = /^(page|page_?number)$/i;
 const LIMIT_PARAM = /^(limit|per_?page|page_?size|max_?results|count)$/i;
 /** Response body fields that carry the next page's cursor or URL. */
 const NEXT_FIELD =
-  /^(next_?cursor|next_?page_?token|next_?page_?uri|next_?page_?url|next_?page|next|next_?url)$/i;
+  /^(next_?cursor|next_?page_?token|next_?page_?uri|next_?page_?url|next_?page|next|next_?url|iterator)$/i;
 const HAS_MORE_FIELD = /^(has_?more|has_?next(_?page)?)$/i;
 /** Response headers that announce a rate limit. */
 const RATE_LIMIT_HEADER = /^(x-)?rate-?limit|^retry-after$/i;
@@ -42,6 +43,11 @@ export interface PaginationShape {
   hasMoreField?: string;
   /** Path of the array of items in the body (`[]`: the body is the array). */
   itemsField?: string[];
+  /**
+   * The page size an offset's `multipleOf` fixes when no parameter sets one (NYT Books' `offset`
+   * in steps of 20): the mock serves pages of that size and the walk steps by it.
+   */
+  pageSize?: number;
 }
 
 /**
@@ -111,11 +117,12 @@ function findNextField(doc: OpenApiDocument, schema: unknown, depth = 0): string
   const properties = schemaProperties(doc, schema);
   for (const name of Object.keys(properties)) {
     if (!NEXT_FIELD.test(name)) continue;
-    // An object marker (Asana's `next_page: { offset, uri }`): its token, else its URL.
+    // An object marker (Asana's `next_page: { offset, uri }`, HubSpot's `paging.next: { after,
+    // link }`): its token, else its URL.
     const inner = Object.keys(schemaProperties(doc, properties[name]));
     if (inner.length === 0) return [name];
     const child =
-      inner.find((n) => /^(offset|cursor|token|next_?cursor)$/i.test(n)) ??
+      inner.find((n) => /^(offset|cursor|token|next_?cursor|after)$/i.test(n)) ??
       inner.find((n) => /^(uri|url)$/i.test(n));
     return child ? [name, child] : undefined;
   }
@@ -140,6 +147,28 @@ function holdsCount(doc: OpenApiDocument, parameter: ParameterDescriptor): boole
   return type === "string" && schema.format === undefined && !schema.enum && !schema.pattern;
 }
 
+/**
+ * Whether a cursor parameter can carry an opaque token: a string with no date or time format and
+ * no enum. intellifi's `after` is a `date-time` filter; taken for the cursor, page 2 carried the
+ * mock's token and was refused (issue 19).
+ */
+function holdsToken(doc: OpenApiDocument, parameter: ParameterDescriptor): boolean {
+  const schema = resolveRef<Obj>(doc, parameter.schema) ?? {};
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  if (type !== undefined && type !== "string") return false;
+  return !schema.enum && !(typeof schema.format === "string" && /date|time/i.test(schema.format));
+}
+
+/** The fixed page size of an offset in steps of `multipleOf`, when no limit parameter sizes pages. */
+function offsetStep(
+  doc: OpenApiDocument,
+  offset: ParameterDescriptor,
+  limit: ParameterDescriptor | undefined,
+): { pageSize?: number } {
+  const step = resolveRef<Obj>(doc, offset.schema)?.multipleOf;
+  return !limit && typeof step === "number" && Number.isInteger(step) && step > 1 ? { pageSize: step } : {};
+}
+
 /** How a GET operation paginates, or undefined when it does not. */
 export function paginationShape(
   doc: OpenApiDocument,
@@ -147,7 +176,7 @@ export function paginationShape(
 ): PaginationShape | undefined {
   if (operation.method !== "get") return undefined;
   const query = operation.parameters.filter((p) => p.in === "query");
-  const cursor = query.find((p) => CURSOR_PARAM.test(p.name));
+  const cursor = query.find((p) => CURSOR_PARAM.test(p.name) && holdsToken(doc, p));
   const offset = query.find((p) => OFFSET_PARAM.test(p.name) && holdsCount(doc, p));
   const page = query.find((p) => PAGE_PARAM.test(p.name) && holdsCount(doc, p));
   const limit = query.find((p) => LIMIT_PARAM.test(p.name) && holdsCount(doc, p));
@@ -174,9 +203,11 @@ export function paginationShape(
   if (nextField && !cursor && !offset && !page) return undefined;
   // A next marker wins over counting: the server's token goes back in the offset/page parameter.
   if (nextField && (offset || page)) return { kind: "cursor", param: (offset ?? page)!.name, ...base };
-  if (offset) return { kind: "offset", param: offset.name, ...base };
+  if (offset) return { kind: "offset", param: offset.name, ...base, ...offsetStep(doc, offset, limit) };
   if (page) return { kind: "page", param: page.name, ...base };
-  if (cursor) return { kind: "cursor", param: cursor.name, ...base };
+  // A cursor parameter no response fills (Google Books' `pageToken` beside no `nextPageToken`)
+  // leads nowhere a client can follow: the walk stopped at page 1 and took the stated total for
+  // a gap (issue 19). It is no list to page.
   return undefined;
 }
 

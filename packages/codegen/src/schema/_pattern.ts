@@ -2,7 +2,7 @@ import RandExpModule from "randexp";
 import { unicodePattern } from "./_unicode-pattern";
 
 // randexp is CommonJS with `exports.default`; under ESM interop the class may sit one level down.
-const RandExp = ((RandExpModule as unknown as { default?: typeof RandExpModule }).default ??
+export const RandExp = ((RandExpModule as unknown as { default?: typeof RandExpModule }).default ??
   RandExpModule) as typeof RandExpModule;
 
 /** Characters a negated class or `.` draws from first: ids read better as `a1` than as `!`. */
@@ -33,9 +33,10 @@ function generate(pattern: string): string | undefined {
   const source = unicodePattern(pattern);
   if (source === undefined) return undefined;
   const regex = new RegExp(source, "u");
+  const greedy = new RegExp(withoutLazyQuantifiers(source), "u");
   for (const alphanumericFirst of [true, false]) {
     try {
-      const generator = new RandExp(regex);
+      const generator = new RandExp(greedy);
       generator.randInt = (min: number) => min;
       generator.max = 1;
       if (alphanumericFirst)
@@ -47,4 +48,50 @@ function generate(pattern: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `source` with every lazy quantifier made greedy (`{12}?` → `{12}`, `.+?` → `.+`): randexp reads
+ * that `?` as a quantifier of its own and fails (AWS Inspector2's and HealthLake's ARNs, issue 19),
+ * while laziness changes only which match is found, never which strings match.
+ */
+export function withoutLazyQuantifiers(source: string): string {
+  let out = "";
+  let inClass = false;
+  let afterQuantifier = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]!;
+    if (char === "\\") {
+      out += source.slice(i, i + 2);
+      i++;
+      afterQuantifier = false;
+      continue;
+    }
+    if (inClass) {
+      if (char === "]") inClass = false;
+      out += char;
+      continue;
+    }
+    if (char === "?" && afterQuantifier) {
+      afterQuantifier = false;
+      continue;
+    }
+    if (char === "[") inClass = true;
+    const braceEnd = char === "{" ? quantifierBraceEnd(source, i) : -1;
+    if (braceEnd > 0) {
+      out += source.slice(i, braceEnd + 1);
+      i = braceEnd;
+      afterQuantifier = true;
+      continue;
+    }
+    afterQuantifier = char === "*" || char === "+" || (char === "?" && !out.endsWith("("));
+    out += char;
+  }
+  return out;
+}
+
+/** Where `{n}`, `{n,}` or `{n,m}` starting at `start` ends, or -1 when the brace is a literal. */
+function quantifierBraceEnd(source: string, start: number): number {
+  const match = /^\{\d+(,\d*)?\}/.exec(source.slice(start));
+  return match ? start + match[0].length - 1 : -1;
 }

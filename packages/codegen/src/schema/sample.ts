@@ -132,8 +132,10 @@ function sampleResolved(
       schema.default,
     ];
     // An example of another type than its schema's (Vimeo's `active: {type: boolean, example:
-    // "true"}`) is no sample: the body would break its own schema (issue 19).
-    const example = given.find((value) => value !== undefined && fitsType(schema, value));
+    // "true"}`) is no sample: the body would break its own schema (issue 19). Nor is an empty
+    // string (VTEX's required `isConnected` with `default: ""`): a required query parameter
+    // cannot be empty (OpenAPI `allowEmptyValue`), and our own mock refused every request.
+    const example = given.find((value) => value !== undefined && value !== "" && fitsType(schema, value));
     if (example !== undefined) return example;
   }
   if (Array.isArray(schema.allOf)) {
@@ -162,10 +164,12 @@ function sampleResolved(
       // Where several parts define a property, a value from an enum or const fits the looser
       // parts too (GitHub's `active_lock_reason`: an enum in one part, a plain string in another).
       const enumerated = new Set<string>();
+      const definitions = new Map<string, unknown[]>();
       [own, ...defs].forEach((def, i) => {
         const value = values[i] as Obj | undefined;
         for (const [key, raw] of Object.entries((def.properties ?? {}) as Obj)) {
           if (!value || !(key in value)) continue;
+          definitions.set(key, [...(definitions.get(key) ?? []), raw]);
           const property = (resolveRef<Obj>(doc, raw) ?? {}) as Obj;
           const fixed = Array.isArray(property.enum) || property.const !== undefined;
           if (enumerated.has(key) && !fixed) continue;
@@ -173,6 +177,15 @@ function sampleResolved(
           if (fixed) enumerated.add(key);
         }
       });
+      // Otherwise a property several parts define is sampled from all of them: GitHub's
+      // `assignees` is `[{}]` in one part and items requiring `login` in another, and the looser
+      // part's sample broke the stricter one (issue 19, signed webhook deliveries answered 400).
+      for (const [key, raws] of definitions) {
+        if (raws.length < 2 || enumerated.has(key)) continue;
+        if (raws.every((raw) => resolveRef(doc, raw) === resolveRef(doc, raws[0]))) continue;
+        const joint = sample(doc, jointSchema(doc, raws), options, depth + 1, stack);
+        if (joint !== undefined) merged[key] = joint;
+      }
       return merged;
     }
     return parts.find((p) => p !== undefined) ?? base;
@@ -227,6 +240,25 @@ function sampleResolved(
  */
 export function impliedType(schema: Obj): string | undefined {
   return pickType(schema);
+}
+
+/** One schema every definition holds for: scalars merged, arrays by their items' `allOf`, else an `allOf`. */
+function jointSchema(doc: OpenApiDocument, raws: readonly unknown[]): Obj {
+  const resolved = raws.map((raw) => (resolveRef<Obj>(doc, raw) ?? {}) as Obj);
+  // Scalars by their keywords together: an `allOf` of them takes the first part's value, and
+  // GitHub's `closed_at` is a plain string in one part and a `date-time` in the other.
+  const scalar = (schema: Obj): boolean =>
+    !schema.allOf &&
+    !schema.anyOf &&
+    !schema.oneOf &&
+    !["object", "array"].includes(pickType(schema) ?? "object");
+  if (resolved.every(scalar)) return Object.assign({}, ...resolved) as Obj;
+  if (!resolved.every((schema) => pickType(schema) === "array")) return { allOf: raws };
+  const minItems = Math.max(
+    0,
+    ...resolved.map((schema) => (typeof schema.minItems === "number" ? schema.minItems : 0)),
+  );
+  return { type: "array", items: { allOf: resolved.map((schema) => schema.items ?? {}) }, minItems };
 }
 
 /** An `allOf` part that also requires the names other parts require, when it defines them. */
@@ -323,6 +355,13 @@ function sampleObject(
       typeof extra === "object" && extra !== null ? sample(doc, extra, options, depth + 1, stack) : "string";
     out[`key${index}`] = value ?? "string";
   }
+  // `maxProperties` (Amadeus' error `source`: one of `parameter`, `pointer`, `example`): optional
+  // properties go, last first, until it holds (issue 19: the mock fell back to a broken example).
+  if (typeof schema.maxProperties === "number")
+    for (const name of Object.keys(out).reverse()) {
+      if (Object.keys(out).length <= schema.maxProperties) break;
+      if (!required.has(name)) delete out[name];
+    }
   return out;
 }
 

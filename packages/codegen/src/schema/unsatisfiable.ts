@@ -1,4 +1,5 @@
 import { type OpenApiDocument, resolveRef } from "@synapseops/core";
+import { shortestMatchLength } from "./_pattern-length";
 
 type Obj = Record<string, unknown>;
 
@@ -8,9 +9,16 @@ type Obj = Record<string, unknown>;
  * `allOf` part) that it does not declare can never be present. Codat's `TransactionMetadataList`
  * says `additionalProperties: false` beside `allOf: [{results}, PagingInfo]` (which requires
  * `pageNumber`): every body breaks it — the document's own error, not the server's (issue 19).
- * Undefined when this rule finds nothing (the schema may still admit no value).
+ * Both rules hold for what a body must carry, through required properties (ShipEngine's
+ * `links.first` is a `link`: `additionalProperties: false` beside its part's required `href`).
+ * And a string whose `pattern` needs more characters than its `maxLength` allows: App Runner's
+ * `ServiceId` is a 36-character UUID pattern with `maxLength: 32`. Undefined when these rules find nothing (the schema may still admit no value).
  */
 export function unsatisfiableReason(doc: OpenApiDocument, schema: unknown): string | undefined {
+  return requiredReason(doc, schema, "", new Set(), 0);
+}
+
+function forbiddenRequiredReason(doc: OpenApiDocument, schema: unknown): string | undefined {
   const resolved = resolveRef<Obj>(doc, schema);
   if (resolved?.additionalProperties !== false || resolved.patternProperties) return undefined;
   const own = new Set(Object.keys((resolved.properties as Obj | undefined) ?? {}));
@@ -27,4 +35,54 @@ export function unsatisfiableReason(doc: OpenApiDocument, schema: unknown): stri
 
 function requiredOf(schema: Obj | undefined): string[] {
   return Array.isArray(schema?.required) ? (schema.required as unknown[]).map(String) : [];
+}
+
+/** How deep required properties are followed: bodies nest a few levels, cycles stop earlier. */
+const MAX_DEPTH = 8;
+
+/** The first value a body must carry (itself, then its required properties) that none can fit. */
+function requiredReason(
+  doc: OpenApiDocument,
+  schema: unknown,
+  pointer: string,
+  seen: Set<unknown>,
+  depth: number,
+): string | undefined {
+  const parts = allOfParts(doc, schema, new Set());
+  if (parts.some((part) => seen.has(part)) || depth > MAX_DEPTH) return undefined;
+  const inner = new Set([...seen, ...parts]);
+  const own =
+    parts.map((part) => forbiddenRequiredReason(doc, part)).find((reason) => reason !== undefined) ??
+    stringReason(parts);
+  if (own) return pointer ? `${pointer}: ${own}` : own;
+  for (const name of new Set(parts.flatMap(requiredOf)))
+    for (const part of parts) {
+      const property = (part.properties as Obj | undefined)?.[name];
+      if (property === undefined) continue;
+      const reason = requiredReason(doc, property, `${pointer}/${name}`, inner, depth + 1);
+      if (reason) return reason;
+    }
+  return undefined;
+}
+
+/** A schema and its `allOf` parts, resolved: every one of them holds for the same value. */
+function allOfParts(doc: OpenApiDocument, schema: unknown, seen: Set<unknown>): Obj[] {
+  const resolved = resolveRef<Obj>(doc, schema);
+  if (!resolved || seen.has(resolved)) return [];
+  seen.add(resolved);
+  const parts = Array.isArray(resolved.allOf) ? resolved.allOf : [];
+  return [resolved, ...parts.flatMap((part) => allOfParts(doc, part, seen))];
+}
+
+/** Why no string fits these parts together: a pattern longer than the shortest `maxLength`. */
+function stringReason(parts: readonly Obj[]): string | undefined {
+  const maxLength = Math.min(...parts.map((p) => (typeof p.maxLength === "number" ? p.maxLength : Infinity)));
+  if (!Number.isFinite(maxLength)) return undefined;
+  for (const part of parts) {
+    if (typeof part.pattern !== "string") continue;
+    const shortest = shortestMatchLength(part.pattern);
+    if (shortest !== undefined && shortest > maxLength)
+      return `pattern "${part.pattern}" needs at least ${shortest} characters, maxLength is ${maxLength}`;
+  }
+  return undefined;
 }

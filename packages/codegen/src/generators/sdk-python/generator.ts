@@ -2,6 +2,7 @@ import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@syn
 import { isIgnoredParameter, sendableRequestBody, sentPath } from "../../_http";
 import { NameAllocator, pascalCase, snakeCase, words } from "../../schema/names";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
+import { pageNumberParameter } from "../_page-number";
 import { serverUrl } from "../sdk-ts/generator";
 import { type PyModel, PyModels } from "./_emit-type";
 import { PY_RUNTIME_SOURCE } from "./_runtime";
@@ -219,7 +220,7 @@ function pagination(
   const schema = resolveRef<{ properties?: Record<string, unknown>; type?: unknown }>(doc, ok?.schema);
   const props = schema?.properties ?? {};
   const cursor = kwargs.find((k) => k.where === "query" && k.key === "starting_after");
-  const page = kwargs.find((k) => k.where === "query" && k.key === "page");
+  const page = pageNumberParameter(doc, op) && kwargs.find((k) => k.where === "query" && k.key === "page");
   if (returns === "object" || returns === "None") return undefined;
   const sig = `self${signature.length ? `, *, ${signature.join(", ")}` : ""}`;
   if (cursor && "has_more" in props && "data" in props) {

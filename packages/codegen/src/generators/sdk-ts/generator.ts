@@ -3,6 +3,7 @@ import { isIgnoredParameter, sendableRequestBody } from "../../_http";
 import { GENERATED_HEADER } from "../../header";
 import { camelCase, docText, NameAllocator, pascalCase, tsPropertyKey } from "../../schema/names";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
+import { pageNumberParameter } from "../_page-number";
 import { emitType, type TypeEmitContext } from "./_emit-type";
 import { RUNTIME_SOURCE } from "./_runtime";
 import { resolveSdkTsOptions } from "./config";
@@ -210,7 +211,11 @@ function paginationHelper(
     ].join("\n");
   }
   const okType = resolveRef<{ type?: unknown }>(doc, ok?.schema)?.type;
-  if (query.has("page") && okType === "array" && !op.parameters.some((p) => p.required && p.in === "query")) {
+  if (
+    pageNumberParameter(doc, op) &&
+    okType === "array" &&
+    !op.parameters.some((p) => p.required && p.in === "query")
+  ) {
     return [
       `/** Every page of \`${fn}\`, by page number until a page comes back empty. */`,
       `export function ${name}(client: Client, args: ${Args}${argsRequired ? "" : " = {}"}, options?: RequestOptions): AsyncGenerator<${Result}, void, undefined> {`,

@@ -87,7 +87,7 @@ export function paginationCases(context: BuildContext): CategoryCases {
           // A list whose schema forbids an empty page (discourse's `minItems: 1`) has no other
           // way to say it ended (issue 19).
           if (index === 0) firstSize = items.length;
-          const size = limit ?? firstSize;
+          const size = limit ?? shape.pageSize ?? firstSize;
           const next: NextPage = nextPage(shape, response, items, {
             offset,
             page,
