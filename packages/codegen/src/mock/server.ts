@@ -121,18 +121,24 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
       query: url.searchParams,
       ...(hint === undefined ? {} : { operationId: hint }),
     });
-    // Among templates alike but for parameter names, the operation whose parameters the request
-    // fits (its body is read later; issue 19).
-    const fitsParameters = (m: RouteMatch): boolean =>
+    // Among templates alike but for parameter names, the operation the whole request fits, else
+    // the one its parameters fit (VTEX's `/{endpoint}/pvt/orders/{id}/cancel` twice, told apart
+    // by their bodies; thenounproject's `{id}` and `{slug}` by their types; issue 19).
+    const alike = matches.length > 1 && options.validateRequests !== false;
+    const sentText = alike && request.body ? await request.clone().text() : undefined;
+    const problems = (m: RouteMatch) =>
       validateRequest(document, validator, m.operation, {
         pathParams: m.pathParams,
         query: url.searchParams,
         headers: request.headers,
-      }).every((problem) => problem.path.startsWith("/body"));
-    const match =
-      matches.length > 1 && options.validateRequests !== false
-        ? (matches.find(fitsParameters) ?? matches[0])
-        : matches[0];
+        ...(sentText !== undefined ? { bodyText: sentText } : {}),
+        ...(request.headers.get("content-type") ? { contentType: request.headers.get("content-type")! } : {}),
+      });
+    const match = alike
+      ? (matches.find((m) => problems(m).length === 0) ??
+        matches.find((m) => problems(m).every((problem) => problem.path.startsWith("/body"))) ??
+        matches[0])
+      : matches[0];
     const operation = match?.operation;
     const record = (status: number): void => {
       requests.push({

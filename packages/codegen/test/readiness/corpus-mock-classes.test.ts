@@ -15,7 +15,8 @@ import { collectionAgainstMock, failedCases, suiteAgainstMock } from "./_corpus-
 // - required form and multipart bodies with no required field (seldon, exude), a required binary
 //   body (whatsapp's `/media`, qakka): sent empty, refused as missing;
 // - templates alike but for parameter names (thenounproject's `/collection/{id}` and
-//   `/collection/{slug}`, storagetransfer, xero): the mock took the first and refused the other's;
+//   `/collection/{slug}`, storagetransfer, xero; VTEX's two `…/orders/{id}/cancel` told apart by
+//   their bodies): the mock took the first and refused the other's;
 // - a literal segment with spaces (apisetu): the mock compared it with the encoded URL (404);
 // - a required query whose example is "" (VTEX): `keyword=` reads as missing;
 // - a required parameter no value fits (visagecloud's array with a string `enum`);
@@ -120,6 +121,26 @@ const document = {
         parameters: [
           { name: "slug", in: "path", required: true, schema: { type: "string", pattern: "^[a-z]+$" } },
         ],
+        responses: { "200": ok, "400": problem },
+      },
+    },
+    "/orders/{orderId}/cancel": {
+      post: {
+        operationId: "cancelFulfillmentOrder",
+        requestBody: {
+          required: true,
+          content: json({ type: "object", required: ["code"], properties: { code: { type: "integer" } } }),
+        },
+        responses: { "200": ok, "400": problem },
+      },
+    },
+    "/orders/{marketplaceOrderId}/cancel": {
+      post: {
+        operationId: "cancelMarketplaceOrder",
+        requestBody: {
+          required: true,
+          content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string" } } }),
+        },
         responses: { "200": ok, "400": problem },
       },
     },
@@ -257,6 +278,15 @@ describe("our own requests against our own mock (issue 19: mock 5xx, false 400s,
       expect((await fetch(`${url}/collection/12`)).status).toBe(200);
       expect((await fetch(`${url}/collection/icons`)).status).toBe(200);
       expect((await fetch(`${url}/collection/Icons`)).status).toBe(400);
+      const cancel = (body: unknown) =>
+        fetch(`${url}/orders/1-01/cancel`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      expect((await cancel({ reason: "unavailable" })).status).toBe(200);
+      expect((await cancel({ code: 3 })).status).toBe(200);
+      expect((await cancel({})).status).toBe(400);
       expect(
         (await fetch(`${url}/Your%20Pull%20DOC%20Request%20API%20Path`, { method: "POST" })).status,
       ).toBe(200);
