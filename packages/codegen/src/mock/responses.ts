@@ -5,6 +5,7 @@ import {
   preferredMedia,
   type ResponseDescriptor,
 } from "@synapseops/core";
+import { finalResponses } from "../_http";
 import { pickSample } from "../schema/pick-sample";
 import type { SchemaValidator } from "../schema/validator";
 
@@ -16,12 +17,15 @@ export interface MockResponseBody {
   headers: Record<string, string>;
 }
 
-/** The documented response for a wanted status (`200`, else the first 2XX, else `default`). */
+/**
+ * The documented response for a wanted status (`200`, else the first 2XX, else `default`), among
+ * the final ones: a 1xx cannot answer a request ({@link finalResponses}).
+ */
 export function pickResponse(
   operation: OperationDescriptor,
   wanted?: number,
 ): ResponseDescriptor | undefined {
-  const responses = operation.responses;
+  const responses = finalResponses(operation.responses);
   if (wanted !== undefined) {
     return (
       responses.find((r) => r.status === String(wanted)) ??

@@ -1,5 +1,5 @@
 import type { OperationDescriptor } from "@synapseops/core";
-import { sentPath } from "../_http";
+import { isHeaderName, sentPath } from "../_http";
 
 /** An operation matched to a request path, with its raw path parameter values. */
 export interface RouteMatch {
@@ -78,30 +78,35 @@ export class Router {
 
   /** The operation for a method and path (without the server's base path), if any. */
   match(method: string, path: string, request?: RouteRequest): RouteMatch | undefined {
-    // Fragments only tell operations apart: a request none of them fits (its required query
-    // parameter left out, say) still reaches the path's first operation, which refuses it.
-    return (request && this.find(method, path, request)) || this.find(method, path);
+    return this.matchAll(method, path, request)[0];
   }
 
-  private find(method: string, path: string, request?: RouteRequest): RouteMatch | undefined {
+  /**
+   * Every operation the request can mean, best first. Templates that differ only in parameter
+   * names (`/collection/{id}` and `/collection/{slug}`, thenounproject; Google's `/v1/{jobName}`
+   * and `/v1/{name}`) are one template to the router: the hinted operation alone, else all of
+   * them, for the server to take the first whose parameters the request fits (issue 19).
+   */
+  matchAll(method: string, path: string, request?: RouteRequest): RouteMatch[] {
+    // Fragments only tell operations apart: a request none of them fits (its required query
+    // parameter left out, say) still reaches the path's first operation, which refuses it.
+    const found = request ? this.find(method, path, request) : [];
+    return found.length > 0 ? found : this.find(method, path).slice(0, 1);
+  }
+
+  private find(method: string, path: string, request?: RouteRequest): RouteMatch[] {
     const fits = (route: Route): boolean =>
       route.regex.test(path) &&
       (!request || route.requires.every(([key, value]) => holds(request, key, value)));
     const routes = this.routes.get(method.toLowerCase()) ?? [];
     const first = routes.find(fits);
-    if (!first) return undefined;
-    // Templates that differ only in parameter names are one template to the router: the hint
-    // says which operation the client meant.
-    const hinted =
-      request?.operationId === undefined
-        ? undefined
-        : routes.find(
-            (route) =>
-              route.operation.operationId === request.operationId &&
-              route.regex.source === first.regex.source &&
-              fits(route),
-          );
-    const route = hinted ?? first;
+    if (!first) return [];
+    const alike = routes.filter((route) => route.regex.source === first.regex.source && fits(route));
+    const hinted = alike.find((route) => route.operation.operationId === request?.operationId);
+    return (hinted ? [hinted] : alike).map((route) => this.matched(route, path, request));
+  }
+
+  private matched(route: Route, path: string, request?: RouteRequest): RouteMatch {
     const found = route.regex.exec(path)!;
     const pathParams: Record<string, string> = {};
     route.names.forEach((name, index) => {
@@ -133,7 +138,7 @@ function segmentSource(segment: string, operation: OperationDescriptor, names: s
   return parts
     .map((part, i) => {
       const param = /^\{([^}]+)\}$/.exec(part);
-      if (!param) return escapeRegExp(part);
+      if (!param) return literalSource(part);
       names.push(param[1]!);
       if (!shared) return "([^/]+)";
       const values = stringEnum(operation, param[1]!);
@@ -152,13 +157,32 @@ function stringEnum(operation: OperationDescriptor, name: string): string[] | un
   return values && values.length > 0 ? values : undefined;
 }
 
+/**
+ * A literal segment as written or as a URL carries it: apisetu's `/Your Pull DOC Request API Path`
+ * arrives as `/Your%20Pull%20DOC…` (WHATWG URL path encoding), and was a 404 (issue 19).
+ */
+function literalSource(part: string): string {
+  let encoded = part;
+  try {
+    encoded = new URL(`http://mock.invalid/${part}`).pathname.slice(1);
+  } catch {
+    // not a URL path: matched as written
+  }
+  return encoded === part ? escapeRegExp(part) : `(?:${escapeRegExp(part)}|${escapeRegExp(encoded)})`;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** A fragment pair holds when a header or query parameter of that name has the value (any, when empty). */
+/**
+ * A fragment pair holds when a header or query parameter of that name has the value (any, when
+ * empty). A key that is no header name (masterpassqr's `/send/#env/v1/partners/{partnerId}/…`,
+ * a whole path after the `#`) is looked up in the query only: `Headers.get` throws on it, and
+ * the mock answered 500 (issue 19).
+ */
 function holds(request: RouteRequest, key: string, value: string): boolean {
-  const header = key === "" ? null : request.headers.get(key);
+  const header = isHeaderName(key) ? request.headers.get(key) : null;
   const found = [header, ...request.query.getAll(key)].filter((v): v is string => v !== null);
   return value === "" ? found.length > 0 : found.includes(value);
 }

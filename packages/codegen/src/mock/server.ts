@@ -6,7 +6,7 @@ import { documentedError, validationStatus } from "./error-body";
 import { IdempotencyKeys } from "./idempotency";
 import { mockPage } from "./pagination";
 import { buildResponseBody, pickResponse, responseMedia, statusNumber } from "./responses";
-import { Router } from "./router";
+import { type RouteMatch, Router } from "./router";
 import { hasCredentials } from "./security";
 import type { MockListener, MockServer, MockServerOptions } from "./types";
 import { validateRequest } from "./validate-request";
@@ -116,11 +116,29 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
     if (basePath && (path === basePath || path.startsWith(`${basePath}/`)))
       path = path.slice(basePath.length) || "/";
     const hint = options.operationHint?.(request);
-    const match = router.match(request.method, path, {
+    const matches = router.matchAll(request.method, path, {
       headers: request.headers,
       query: url.searchParams,
       ...(hint === undefined ? {} : { operationId: hint }),
     });
+    // Among templates alike but for parameter names, the operation the whole request fits, else
+    // the one its parameters fit (VTEX's `/{endpoint}/pvt/orders/{id}/cancel` twice, told apart
+    // by their bodies; thenounproject's `{id}` and `{slug}` by their types; issue 19).
+    const alike = matches.length > 1 && options.validateRequests !== false;
+    const sentText = alike && request.body ? await request.clone().text() : undefined;
+    const problems = (m: RouteMatch) =>
+      validateRequest(document, validator, m.operation, {
+        pathParams: m.pathParams,
+        query: url.searchParams,
+        headers: request.headers,
+        ...(sentText !== undefined ? { bodyText: sentText } : {}),
+        ...(request.headers.get("content-type") ? { contentType: request.headers.get("content-type")! } : {}),
+      });
+    const match = alike
+      ? (matches.find((m) => problems(m).length === 0) ??
+        matches.find((m) => problems(m).every((problem) => problem.path.startsWith("/body"))) ??
+        matches[0])
+      : matches[0];
     const operation = match?.operation;
     const record = (status: number): void => {
       requests.push({
@@ -267,7 +285,8 @@ export function createMockServer(document: OpenApiDocument, options: MockServerO
         ? documented(operation, statusNumber(documented5xx.status, 500), 500)
         : problem(500, "Internal Server Error", "injected by the mock's errorRate");
     }
-    const prefer = /code=(\d{3})/.exec(request.headers.get("prefer") ?? "");
+    // A final status only: a `Response` cannot hold a 1xx (RFC 9110 §15.2).
+    const prefer = /code=([2-5]\d\d)/.exec(request.headers.get("prefer") ?? "");
     let response = documented(operation, prefer ? Number(prefer[1]) : undefined, 200);
     const shape =
       options.pagination !== false && !prefer && response.status < 300
@@ -356,14 +375,19 @@ async function serve(
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
-    const hasBody = chunks.length > 0 && req.method !== "GET" && req.method !== "HEAD";
-    const response = await handle(
-      new Request(`http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, {
-        method: req.method ?? "GET",
-        headers,
-        ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
-      }),
-    );
+    const method = req.method ?? "GET";
+    const hasBody = chunks.length > 0 && method !== "GET" && method !== "HEAD";
+    // Fetch forbids a Request with CONNECT, TRACE or TRACK (Fetch standard, "forbidden method"),
+    // but Postman sends httpbin's documented TRACE: it is read as a GET that keeps its own
+    // method, not refused with a 500 (issue 19).
+    const forbidden = /^(CONNECT|TRACE|TRACK)$/i.test(method);
+    const request = new Request(`http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, {
+      method: forbidden ? "GET" : method,
+      headers,
+      ...(hasBody && !forbidden ? { body: Buffer.concat(chunks) } : {}),
+    });
+    if (forbidden) Object.defineProperty(request, "method", { value: method.toUpperCase() });
+    const response = await handle(request);
     res.statusCode = response.status;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.end(req.method === "HEAD" ? undefined : Buffer.from(await response.arrayBuffer()));

@@ -12,6 +12,7 @@ import { createSchemaValidator } from "../schema/validator";
 import { ReadinessConfigError } from "./errors";
 import { detectProfile } from "./profile";
 import type { BuildContext, CategoryCases } from "./suite/_context";
+import { markUnsendable } from "./suite/_unsendable";
 import { authCases } from "./suite/auth";
 import { errorCases } from "./suite/error-bodies";
 import { idempotencyCases } from "./suite/idempotency";
@@ -91,6 +92,7 @@ export function buildGoldenSuite(doc: OpenApiDocument, options: GoldenSuiteOptio
       continue;
     }
     const built = BUILDERS[category](context);
+    built.cases = markUnsendable(built.cases, operations);
     if (detected && decision.requirement === "required" && built.cases.every((c) => c.notApplicable)) {
       const reasons = [...new Set(built.cases.map((c) => c.notApplicable))];
       const why = reasons.length > 0 ? reasons.join("; ") : (built.none ?? "no applicable operation");

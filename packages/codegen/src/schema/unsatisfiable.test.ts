@@ -58,3 +58,13 @@ describe("schemas no object can satisfy (issue 19, codat)", () => {
     expect(schemaCase?.notApplicable).toMatch(/^the document's own error: .*"pageNumber"/);
   });
 });
+
+describe("an enum of no value of the schema's type (issue 19, visagecloud)", () => {
+  it("names an array whose own enum lists strings; none where a value fits", () => {
+    const purposes = { type: "array", items: { type: "string", enum: ["A", "B"] }, enum: ["A", "B"] };
+    expect(unsatisfiableReason(document, purposes)).toBe('type: array beside an enum of no array ("A", "B")');
+    expect(unsatisfiableReason(document, { type: "integer", enum: ["0 (User)", 1] })).toBeUndefined();
+    expect(unsatisfiableReason(document, { type: "string", enum: [null], nullable: true })).toBeUndefined();
+    expect(unsatisfiableReason(document, { type: "array", enum: [["A"]] })).toBeUndefined();
+  });
+});

@@ -20,6 +20,8 @@ export function unsatisfiableReason(doc: OpenApiDocument, schema: unknown): stri
 
 function forbiddenRequiredReason(doc: OpenApiDocument, schema: unknown): string | undefined {
   const resolved = resolveRef<Obj>(doc, schema);
+  const typeless = enumOfAnotherType(resolved);
+  if (typeless) return typeless;
   if (resolved?.additionalProperties !== false || resolved.patternProperties) return undefined;
   const own = new Set(Object.keys((resolved.properties as Obj | undefined) ?? {}));
   const required = new Set<string>(requiredOf(resolved));
@@ -85,4 +87,29 @@ function stringReason(parts: readonly Obj[]): string | undefined {
       return `pattern "${part.pattern}" needs at least ${shortest} characters, maxLength is ${maxLength}`;
   }
   return undefined;
+}
+
+/**
+ * An `enum` none of whose values has the schema's `type`: visagecloud's `purposes` is
+ * `{type: array, items: {enum: [FEATURES, …]}, enum: [FEATURES, …]}` — the array itself must be
+ * one of the strings, so no value fits (issue 19).
+ */
+function enumOfAnotherType(schema: Obj | undefined): string | undefined {
+  const type = schema?.type;
+  if (typeof type !== "string" || !Array.isArray(schema?.enum) || schema.enum.length === 0) return undefined;
+  const fits = (value: unknown): boolean =>
+    value === null
+      ? schema.nullable === true
+      : type === "array"
+        ? Array.isArray(value)
+        : type === "object"
+          ? typeof value === "object" && !Array.isArray(value)
+          : type === "integer"
+            ? Number.isInteger(value)
+            : typeof value === type;
+  if (schema.enum.some(fits)) return undefined;
+  return `type: ${type} beside an enum of no ${type} (${schema.enum
+    .slice(0, 3)
+    .map((v) => JSON.stringify(v))
+    .join(", ")})`;
 }

@@ -1,8 +1,9 @@
 import { type OpenApiDocument, type OperationDescriptor, resolveRef } from "@synapseops/core";
-import { answersWithBody } from "../../_http";
+import { answersWithBody, finalResponses, fragmentPathParameters } from "../../_http";
 import { pickSample } from "../../schema/pick-sample";
 import { impliedType, sampleFromSchema } from "../../schema/sample";
 import type { SchemaValidator } from "../../schema/validator";
+import { firstPropertySample, isEmptyObject } from "./_filled-sample";
 
 type Obj = Record<string, unknown>;
 
@@ -59,10 +60,16 @@ export function parameterSample(
   },
 ): unknown {
   const value = validSample(doc, validator, param.schema, param.example);
-  const empty =
-    value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
+  // An empty value is no value (OpenAPI 3 `allowEmptyValue` defaults to false): VTEX's required
+  // `keyword` with `example: ""` went as `keyword=` and read as missing (400; issue 19).
+  if (value === "" && param.required) {
+    const resolved = resolveRef<Obj>(doc, param.schema) ?? {};
+    const { example: _example, default: _default, ...bare } = resolved;
+    const other = sampleFromSchema(doc, bare);
+    return other !== "" && validator.validate(param.schema, other).length === 0 ? other : value;
+  }
   if (
-    !empty ||
+    !isEmptyObject(value) ||
     param.in !== "query" ||
     !param.required ||
     param.style !== "form" ||
@@ -70,17 +77,7 @@ export function parameterSample(
     param.contentType
   )
     return value;
-  const schema = resolveRef<Obj>(doc, param.schema) ?? {};
-  const candidates: Obj[] = Object.entries((schema.properties as Obj | undefined) ?? {}).map(
-    ([name, field]) => ({
-      [name]: sampleFromSchema(doc, field),
-    }),
-  );
-  if (schema.additionalProperties !== false && schema.additionalProperties !== undefined)
-    candidates.push({
-      key: sampleFromSchema(doc, schema.additionalProperties === true ? {} : schema.additionalProperties),
-    });
-  return candidates.find((candidate) => validator.validate(param.schema, candidate).length === 0) ?? value;
+  return firstPropertySample(doc, validator, param.schema) ?? value;
 }
 
 const TYPING_KEYWORDS = ["type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const"];
@@ -189,8 +186,25 @@ const BODILESS_STATUSES = new Set(["204", "205", "304"]);
 export function testScript(
   doc: OpenApiDocument,
   op: OperationDescriptor,
-  options: { bodySatisfiable?: boolean } = {},
+  options: { bodySatisfiable?: boolean; unsatisfiableParameters?: readonly string[] } = {},
 ): string[] {
+  const impossible = options.unsatisfiableParameters ?? [];
+  if (impossible.length > 0) {
+    return [
+      `pm.test(${JSON.stringify(`no value fits ${impossible.join(", ")}: refused`)}, function () {`,
+      "  pm.expect(pm.response.code).to.be.within(400, 499);",
+      "});",
+    ];
+  }
+  // The document's own error: the path cannot carry these parameters, so the request is refused.
+  const lost = fragmentPathParameters(op);
+  if (lost.length > 0) {
+    return [
+      `pm.test(${JSON.stringify(`the document puts ${lost.join(", ")} after the path's "#", which no client sends: refused`)}, function () {`,
+      "  pm.expect(pm.response.code).to.be.within(400, 499);",
+      "});",
+    ];
+  }
   if (options.bodySatisfiable === false) {
     return [
       'pm.test("a body the schema cannot accept is refused", function () {',
@@ -198,7 +212,8 @@ export function testScript(
       "});",
     ];
   }
-  const codes = op.responses.map((r) => r.status);
+  // Final statuses only: no client sees a 1xx as the answer (edrv's `101` handshake; issue 19).
+  const codes = finalResponses(op.responses).map((r) => r.status);
   const lines: string[] = [];
   if (!codes.includes("default") && codes.length > 0) {
     const exact = codes.filter((c) => /^\d{3}$/.test(c)).map(Number);

@@ -3,9 +3,11 @@ import { type OpenApiDocument, type OperationDescriptor, preferredMedia, resolve
 import { isIgnoredParameter, sendableRequestBody, sentPath, templateQueryNames } from "../../_http";
 import { isBinarySchema } from "../../schema/binary";
 import { docText } from "../../schema/names";
+import { unsatisfiableReason } from "../../schema/unsatisfiable";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
 import { serverUrl } from "../sdk-ts/generator";
+import { filledFormSample } from "./_filled-sample";
 import {
   checkedSample,
   deepPairs,
@@ -115,9 +117,11 @@ function requestItem(
       media?.schema !== undefined
         ? checkedSample(doc, validator, media.schema, media.example)
         : { value: media?.example ?? {}, valid: true };
-    const value = sampled.value;
-    bodySatisfiable = sampled.valid;
     const type = body.contentType;
+    const value = /form/i.test(type)
+      ? filledFormSample(doc, validator, media?.schema ?? body.schema, sampled.value, body.required)
+      : sampled.value;
+    bodySatisfiable = sampled.valid;
     if (/json/i.test(type) || !/form/i.test(type)) {
       // A media range (`*/*`) is sent as JSON, and so is its sample: apicurio's string sample went
       // raw under `Content-Type: application/json` and the mock refused it (issue 19).
@@ -174,12 +178,20 @@ function requestItem(
     ...(query.length ? { query } : {}),
     ...(pathVariables.length ? { variable: pathVariables } : {}),
   };
+  // A required parameter no value fits (visagecloud's `purposes`, an array whose own `enum` lists
+  // strings): like such a body, the request can only be refused (issue 19).
+  const impossible = op.parameters.filter(
+    (p) => p.required && !isIgnoredParameter(p) && unsatisfiableReason(doc, p.schema) !== undefined,
+  );
   const description = [
     op.summary,
     op.description,
     bodySatisfiable
       ? undefined
       : "No request body can satisfy the documented schema: a server must refuse it.",
+    impossible.length === 0
+      ? undefined
+      : `No value can satisfy the documented schema of ${impossible.map((p) => p.name).join(", ")}: a server must refuse the request.`,
   ]
     .filter((t): t is string => typeof t === "string" && t !== "")
     .join("\n\n");
@@ -188,7 +200,12 @@ function requestItem(
   if (auth && JSON.stringify(auth) !== JSON.stringify(collectionAuth)) request.auth = auth;
   else if (!auth && collectionAuth) request.auth = { type: "noauth" };
   const item: Obj = { name: op.summary ? docText(op.summary, 200) : op.operationId, request, response: [] };
-  const script = withTests ? testScript(doc, op, { bodySatisfiable }) : [];
+  const script = withTests
+    ? testScript(doc, op, {
+        bodySatisfiable,
+        unsatisfiableParameters: impossible.map((p) => p.name),
+      })
+    : [];
   if (script.length) item.event = [{ listen: "test", script: { type: "text/javascript", exec: script } }];
   return item;
 }

@@ -1,8 +1,15 @@
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
-import { isSentParameter, sendableRequestBody, sentPath, templateQueryNames } from "../../_http";
+import {
+  finalResponses,
+  isSentParameter,
+  sendableRequestBody,
+  sentPath,
+  templateQueryNames,
+} from "../../_http";
 import { DOCUMENT_ID, isDialect30, toJsonSchema } from "../../schema/json-schema";
 import { createSchemaValidator, type SchemaValidator } from "../../schema/validator";
 import type { GeneratedFile, Generator, GeneratorContext } from "../../types";
+import { filledFormSample } from "../postman/_filled-sample";
 import { formSample, parameterSample, pathValue, queryPairs, scalar, validSample } from "../postman/_request";
 import { serverUrl } from "../sdk-ts/generator";
 import { multipartSample } from "./_multipart";
@@ -55,7 +62,7 @@ export function contractCase(
     path,
     query,
     headers,
-    statuses: op.responses.map((r) => r.status),
+    statuses: finalResponses(op.responses).map((r) => r.status),
     responses: {},
   };
   // Some documents (Stripe) declare bodies on GET; fetch cannot send one.
@@ -68,7 +75,16 @@ export function contractCase(
     );
   } else if (body && body.contentType === "application/x-www-form-urlencoded") {
     const schema = preferredMedia(body.content)?.schema ?? body.schema;
-    const value = schema === undefined ? {} : formSample(doc, validator, schema);
+    const value =
+      schema === undefined
+        ? {}
+        : (filledFormSample(
+            doc,
+            validator,
+            schema,
+            formSample(doc, validator, schema),
+            body.required,
+          ) as Record<string, unknown>);
     out.headers["content-type"] = body.contentType;
     out.body = new URLSearchParams(
       Object.entries(value).flatMap(([k, v]) => queryPairs(k, v, "deepObject", true)),
@@ -76,10 +92,28 @@ export function contractCase(
   } else if (body && /^multipart\/form-data/i.test(body.contentType)) {
     // issue 19: a real multipart body (boundary, file parts), not none.
     const schema = preferredMedia(body.content)?.schema ?? body.schema;
-    const value = schema === undefined ? {} : validSample(doc, validator, schema);
+    const value =
+      schema === undefined
+        ? {}
+        : filledFormSample(doc, validator, schema, validSample(doc, validator, schema), body.required);
     const form = multipartSample(doc, schema, value);
     out.headers["content-type"] = form.contentType;
     out.body = form.body;
+  } else if (body?.required) {
+    // A required body of another type — a file (whatsapp's `POST /media` takes `application/pdf`
+    // and a dozen more), plain text — went empty, and our own mock refused it (issue 19). It is
+    // sent as its sample text, a few bytes for a binary sample; a media range as JSON, as Postman
+    // sends it.
+    const media = preferredMedia(body.content);
+    const value =
+      media?.schema !== undefined ? validSample(doc, validator, media.schema, media.example) : media?.example;
+    const range = body.contentType.includes("*");
+    out.headers["content-type"] = range ? "application/json" : body.contentType;
+    out.body = range
+      ? JSON.stringify(value ?? "sample")
+      : typeof value === "string" && value !== ""
+        ? value
+        : "sample";
   }
   for (const response of op.responses) {
     const media = response.content.find((m) => /json/i.test(m.contentType));

@@ -1,4 +1,5 @@
 import type { OpenApiDocument, OperationDescriptor, ResponseDescriptor, TestProfile } from "@synapseops/core";
+import { finalResponses } from "../../_http";
 import type { SchemaValidator } from "../../schema/validator";
 import type { CaseContext, CaseResponse, GoldenCase, GoldenSuite } from "../types";
 
@@ -29,12 +30,13 @@ export function documentedResponse(op: OperationDescriptor, status: number): Res
 }
 
 /**
- * Whether a status is one the operation allows. An operation that documents no response at all
- * (ReadMe's extension demos; `responses` is required, so swagger-parser refuses the document)
+ * Whether a status is one the operation allows. An operation that documents no final response
+ * (ReadMe's extension demos document none; `responses` is required, so swagger-parser refuses
+ * the document; edrv's WebSocket handshake only `101`, which no client sees as an answer)
  * holds the server to none: the mock answers it 200 (issue 19).
  */
 export function isDocumentedStatus(op: OperationDescriptor, status: number): boolean {
-  return op.responses.length === 0 || documentedResponse(op, status) !== undefined;
+  return finalResponses(op.responses).length === 0 || documentedResponse(op, status) !== undefined;
 }
 
 /** Fails unless the status is documented for the operation. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type OpenApiDocument, type OperationDescriptor, preferredMedia } from "@synapseops/core";
 import { sendableRequestBody } from "../../_http";
+import { filledFormSample } from "../../generators/postman/_filled-sample";
 import { checkedSample, formReady, queryPairs } from "../../generators/postman/_request";
 import { contractCase } from "../../generators/tests/index";
 import type { SchemaValidator } from "../../schema/validator";
@@ -62,7 +63,14 @@ export function sampleRequest(
   const schema = media?.schema ?? declared.schema;
   const sample =
     schema === undefined ? { value: {}, valid: true } : checkedSample(doc, validator, schema, media?.example);
-  const value = kind === "form" ? formReady(doc, schema, sample.value ?? {}) : (sample.value ?? {});
+  const value =
+    kind === "form"
+      ? formReady(
+          doc,
+          schema,
+          filledFormSample(doc, validator, schema, sample.value ?? {}, declared.required),
+        )
+      : (sample.value ?? {});
   request.body = serialiseBody(kind, value);
   request.headers = { ...request.headers, "content-type": declared.contentType };
   return {

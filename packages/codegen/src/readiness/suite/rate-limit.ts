@@ -1,4 +1,5 @@
 import type { OperationDescriptor } from "@synapseops/core";
+import { finalResponses, fragmentPathParameters } from "../../_http";
 import { documentsRateLimit } from "../_features";
 import type { CaseResponse, GoldenCase } from "../types";
 import { type BuildContext, type CategoryCases, label } from "./_context";
@@ -19,7 +20,9 @@ export function retryAfterSeconds(value: string | null, now = Date.now()): numbe
  * comes, the case is skipped with that reason.
  */
 export function rateLimitCases(context: BuildContext): CategoryCases {
-  const reads = context.operations.filter((op) => op.method === "get");
+  const reads = context.operations.filter(
+    (op) => op.method === "get" && !answersOnly429(op) && fragmentPathParameters(op).length === 0,
+  );
   const documented = reads.filter(documentsRateLimit);
   const op = cheapest(documented.length > 0 ? documented : reads);
   if (!op) return { cases: [], omitted: 0, none: "no GET operation to send a burst to" };
@@ -74,6 +77,15 @@ export function rateLimitCases(context: BuildContext): CategoryCases {
     },
   };
   return { cases: [rateCase], omitted: 0 };
+}
+
+/**
+ * An operation whose every final answer is 429 (ReadMe's `/status/429` demo) is no rate limit:
+ * no wait ends it, so a burst sent to it could only fail the "still 429" step (issue 19).
+ */
+function answersOnly429(op: OperationDescriptor): boolean {
+  const statuses = finalResponses(op.responses).map((r) => r.status);
+  return statuses.length > 0 && statuses.every((status) => status === "429");
 }
 
 function cheapest(ops: readonly OperationDescriptor[]): OperationDescriptor | undefined {
