@@ -1,7 +1,9 @@
 // issue 20: exactly once per tick across worker processes. Runs the kill script
 // (packages/core/scripts/schedule-kill-test.ts) shortened: 3 workers on PostgreSQL + BullMQ, a
 // 1-second schedule over 20 ticks, a worker SIGKILLed and restarted at least 10 times. The full
-// 300-tick run is `npm run schedule-kill-test`.
+// 300-tick run is `npm run schedule-kill-test`. The script pauses the schedule only once every
+// tick of the window is claimed and settled, so a tick fired late on a loaded box is not counted
+// as missed (it was 1 of 20 with two test files at once on two cores).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -41,5 +43,7 @@ describe.skipIf(Boolean(postgres.skip || redis.skip))("schedules across killed w
     expect(figure("undelivered")).toBe(0);
     expect(figure("runs not SUCCEEDED")).toBe(0);
     expect(output.code).toBe(0);
-  }, 240_000); // guards against a hang only: booting 3 workers under load takes up to a minute
+    // A guard against a hang, not a deadline: on a loaded box the workers' boots and late ticks
+    // take minutes (the script waits up to a minute for every tick of the window to settle).
+  }, 300_000);
 });
