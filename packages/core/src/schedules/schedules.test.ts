@@ -337,6 +337,29 @@ describe("runtime.schedules", () => {
     await runtime.close();
   });
 
+  it("records a dead holder's run as FIRED even when the schedule was paused since", async () => {
+    const { runtime, store, blueprintId } = await setup();
+    const schedule = await runtime.schedules.create({
+      blueprintId,
+      timing: { everyMs: 10_000 },
+      action: { kind: "poll" },
+      overlap: "allow",
+    });
+    const tick = new Date(T0.getTime() + 10_000);
+    await store.claimScheduleTick({ scheduleId: schedule.id, tick, owner: "dead", leaseMs: 2000, now: T0 });
+    const orphan = await runtime.runs.poll(blueprintId, {
+      trigger: { kind: "schedule", detail: tickTriggerDetail(schedule.id, tick.toISOString()) },
+    });
+    // Paused after its run was created, before the takeover: the run exists, the tick is not SKIPPED.
+    await runtime.schedules.pause(schedule.id);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await settle();
+    const fires = await runtime.schedules.fires(schedule.id);
+    expect(fires).toHaveLength(1);
+    expect(fires[0]).toMatchObject({ state: "FIRED", runId: orphan!.id, attempts: 2 });
+    await runtime.close();
+  });
+
   it("takes over a multi-record start tick whose worker died after creating its run", async () => {
     const { runtime, store, blueprintId } = await setup();
     const schedule = await runtime.schedules.create({

@@ -104,12 +104,7 @@ export async function fireTick(
       ...extra,
     });
   if (schedule === undefined) return;
-  if (schedule.paused) {
-    await settle("SKIPPED", { reason: "the schedule is paused" });
-    return;
-  }
-  const action = schedule.action;
-  const singleRecord = action.kind === "start" && (action.records?.length ?? 1) === 1;
+  // Before the pause: a dead holder's run exists whether or not the schedule was paused since.
   if (fire.attempts > 1) {
     const started = await findStartedRun(deps, schedule, fire);
     if (started !== undefined) {
@@ -117,6 +112,12 @@ export async function fireTick(
       return;
     }
   }
+  if (schedule.paused) {
+    await settle("SKIPPED", { reason: "the schedule is paused" });
+    return;
+  }
+  const action = schedule.action;
+  const singleRecord = action.kind === "start" && (action.records?.length ?? 1) === 1;
   const previous = schedule.overlap === "allow" ? undefined : await runningPrevious(deps, schedule, fire);
   if (schedule.overlap === "queue") {
     const waiting = await deps.store.listScheduleFires(schedule.id, { state: "PENDING", limit: 1_000 });
