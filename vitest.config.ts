@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 const shared = { testTimeout: 30_000, hookTimeout: 30_000, pool: "forks" } as const;
@@ -21,13 +20,12 @@ const withBuilt = process.env.npm_lifecycle_event === "test" || process.env.SYNA
 const builtOnly = withBuilt ? BUILT : [];
 
 /**
- * Test files at once: Vitest's default (cores − 1) but at least two, so the two-core CI box runs
- * two forks (see docs/testing.md for the suite's time with one and two). The timing-bound tests
- * assert on their property (exactly once, no loss, ordering), not on wall-clock windows a loaded
- * box can miss, so they hold under that contention. `SYNAPSEOPS_TEST_WORKERS` overrides it
- * (`1`: one file at a time).
+ * Test files at once: one by default. Two forks on the two-core CI box (session 8, 746 s) still
+ * failed timing-bound tests under the contention — a per-key rate 21.2/s against its 21 bound, and
+ * 3 duplicated effects in the pg_terminate_backend fault test (see docs/testing.md) — so the
+ * default stays one file at a time until those hold. `SYNAPSEOPS_TEST_WORKERS=2` runs two.
  */
-const workers = Number(process.env.SYNAPSEOPS_TEST_WORKERS ?? Math.max(2, availableParallelism() - 1));
+const workers = Number(process.env.SYNAPSEOPS_TEST_WORKERS ?? 1);
 if (!Number.isInteger(workers) || workers < 1) {
   throw new Error(
     `SYNAPSEOPS_TEST_WORKERS must be a whole number of at least 1, got "${process.env.SYNAPSEOPS_TEST_WORKERS}"`,

@@ -50,6 +50,7 @@ export type Run = {
   };
   environment?: string;
   connection?: string;
+  sourceCursor?: unknown;
   error?: {
     code: string;
     message: string;

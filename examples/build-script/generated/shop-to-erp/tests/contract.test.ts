@@ -34,7 +34,8 @@ describe("contract: Shop to ERP integration 1.0.0", () => {
       const headers = { authorization: "Bearer " + token, ...c.headers };
       const response = await fetch(url, { method: c.method, headers, ...(c.body !== undefined ? { body: c.body } : {}) });
       const status = String(response.status);
-      const documented = c.statuses.includes(status) || c.statuses.includes(status[0] + "XX") || c.statuses.includes("default");
+      // No final status documented (none, or only 1xx): the document holds the server to none.
+      const documented = c.statuses.length === 0 || c.statuses.includes(status) || c.statuses.includes(status[0] + "XX") || c.statuses.includes("default");
       expect(documented, `status ${status} is one of ${c.statuses.join(", ")}`).toBe(true);
       const schema = c.responses[status] ?? c.responses[status[0] + "XX"] ?? c.responses.default;
       const text = await response.text();
