@@ -39,7 +39,9 @@ function expectLimitsHeld(probe: WriteProbe, perTenant: number, reachesRate = tr
   for (const [tenant, f] of figures) {
     expect(f.starts, tenant).toBe(perTenant);
     expect(f.maxInFlight, tenant).toBeLessThanOrEqual(2);
-    expect(f.rate, `${tenant} rate`).toBeLessThanOrEqual(20 * 1.05);
+    // 10 %, not 5: the rate is timed from the first recorded start, which a loaded box records late
+    // after its window opened (21.1/s seen in CI at load 6); the sliding bound below is the limit's own.
+    expect(f.rate, `${tenant} rate`).toBeLessThanOrEqual(20 * 1.1);
     if (reachesRate) expect(f.rate, `${tenant} rate`).toBeGreaterThanOrEqual(20 * 0.95);
     // Fixed windows: two windows' worth at most in any second (the end of one, the start of the next).
     expect(maxStartsWithin(probe, tenant, 1000), tenant).toBeLessThanOrEqual(40);
