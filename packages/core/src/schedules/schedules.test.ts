@@ -313,7 +313,8 @@ describe("runtime.schedules", () => {
     await runtime.close();
   });
 
-  it("takes over a poll tick whose worker died after creating its run, without a second run", async () => {
+  /** A poll schedule whose tick at 10 s a worker claimed, polled (its run exists) and died before recording. */
+  async function orphanedPollTick() {
     const { runtime, store, blueprintId } = await setup();
     const schedule = await runtime.schedules.create({
       blueprintId,
@@ -321,12 +322,16 @@ describe("runtime.schedules", () => {
       action: { kind: "poll" },
       overlap: "allow",
     });
-    // A worker claimed tick 10 s, polled (its run was created), and died before recording it.
     const tick = new Date(T0.getTime() + 10_000);
     await store.claimScheduleTick({ scheduleId: schedule.id, tick, owner: "dead", leaseMs: 2000, now: T0 });
     const orphan = await runtime.runs.poll(blueprintId, {
       trigger: { kind: "schedule", detail: tickTriggerDetail(schedule.id, tick.toISOString()) },
     });
+    return { runtime, blueprintId, schedule, orphan };
+  }
+
+  it("takes over a poll tick whose worker died after creating its run, without a second run", async () => {
+    const { runtime, blueprintId, schedule, orphan } = await orphanedPollTick();
     expect(orphan).toBeDefined();
     await vi.advanceTimersByTimeAsync(10_000);
     await settle();
@@ -338,18 +343,7 @@ describe("runtime.schedules", () => {
   });
 
   it("records a dead holder's run as FIRED even when the schedule was paused since", async () => {
-    const { runtime, store, blueprintId } = await setup();
-    const schedule = await runtime.schedules.create({
-      blueprintId,
-      timing: { everyMs: 10_000 },
-      action: { kind: "poll" },
-      overlap: "allow",
-    });
-    const tick = new Date(T0.getTime() + 10_000);
-    await store.claimScheduleTick({ scheduleId: schedule.id, tick, owner: "dead", leaseMs: 2000, now: T0 });
-    const orphan = await runtime.runs.poll(blueprintId, {
-      trigger: { kind: "schedule", detail: tickTriggerDetail(schedule.id, tick.toISOString()) },
-    });
+    const { runtime, schedule, orphan } = await orphanedPollTick();
     // Paused after its run was created, before the takeover: the run exists, the tick is not SKIPPED.
     await runtime.schedules.pause(schedule.id);
     await vi.advanceTimersByTimeAsync(10_000);
