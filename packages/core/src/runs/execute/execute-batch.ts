@@ -58,7 +58,9 @@ export async function executeBatch(
     const taken = claims;
     const parked = await parkedPositions(deps, batch);
     const fairness = { limiter: deps.recordLimiter, run, signal };
-    await forEachFairly(batch.records, deps.recordConcurrency, fairness, async (record, offset) => {
+    // A failure hands the batch back only once its started records and their completions have
+    // settled: handed back earlier, the batch's next run would apply them again beside themselves.
+    const records = forEachFairly(batch.records, deps.recordConcurrency, fairness, async (record, offset) => {
       const settled = await slots.unsettled.acquire();
       const release = await slots.running.acquire();
       if (signal.aborted) {
@@ -96,6 +98,10 @@ export async function executeBatch(
         if (completion === undefined) settled();
         else completion.then(settled, settled);
       }
+    });
+    await records.catch(async (error: unknown) => {
+      await Promise.allSettled(completions);
+      throw error;
     });
     // A record counts as done only once its completion is stored; a failed one fails the batch
     // as a failed record would have.

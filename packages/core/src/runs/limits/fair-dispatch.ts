@@ -1,6 +1,6 @@
 import type { Run } from "../../model/run";
 import { CancelledError } from "../execute/cancelled-error";
-import { forEachLimited } from "../execute/for-each-limited";
+import { FirstFailure, forEachLimited } from "../execute/for-each-limited";
 import type { LimitKey, RecordLimiter } from "./record-limiter";
 import { Semaphore } from "./semaphore";
 
@@ -19,7 +19,8 @@ interface Lane<T> {
  * and a record takes one of the `concurrency` slots only once its keys let it start. So a key
  * with 10,000 records has at most its own concurrency (or `concurrency`) records ahead of another
  * key's record in the queue for a slot, and a record waiting for its key holds no slot. Without
- * a limiter it is `forEachLimited`, in record order.
+ * a limiter it is `forEachLimited`, in record order. As there, a failure stops further starts and
+ * surfaces once the records already started have settled.
  */
 export async function forEachFairly<T>(
   items: readonly T[],
@@ -43,8 +44,9 @@ export async function forEachFairly<T>(
     lane.items.push({ item, index });
   }
   const slots = new Semaphore(Math.max(1, concurrency));
+  const failure = new FirstFailure();
   const drain = async (lane: Lane<T>): Promise<void> => {
-    while (lane.next < lane.items.length && !signal.aborted) {
+    while (lane.next < lane.items.length && !signal.aborted && !failure.failed) {
       const { item, index } = lane.items[lane.next++]!;
       let leave: () => void;
       try {
@@ -56,7 +58,7 @@ export async function forEachFairly<T>(
       try {
         const slot = await slots.acquire();
         try {
-          await task(item, index);
+          if (!failure.failed) await task(item, index);
         } finally {
           slot();
         }
@@ -66,6 +68,9 @@ export async function forEachFairly<T>(
     }
   };
   await Promise.all(
-    [...lanes.values()].flatMap((lane) => Array.from({ length: lane.width }, () => drain(lane))),
+    [...lanes.values()].flatMap((lane) =>
+      Array.from({ length: lane.width }, () => failure.run(() => drain(lane))),
+    ),
   );
+  failure.rethrow();
 }
