@@ -19,36 +19,51 @@ const withBuilt = process.env.npm_lifecycle_event === "test" || process.env.SYNA
  */
 const builtOnly = withBuilt ? BUILT : [];
 
-/**
- * Test files at once: one by default. Two forks on the two-core CI box (session 8, 746 s) still
- * failed timing-bound tests under the contention — a per-key rate 21.2/s against its 21 bound, and
- * 3 duplicated effects in the pg_terminate_backend fault test (see docs/testing.md) — so the
- * default stays one file at a time until those hold. `SYNAPSEOPS_TEST_WORKERS=2` runs two.
- */
-const workers = Number(process.env.SYNAPSEOPS_TEST_WORKERS ?? 1);
-if (!Number.isInteger(workers) || workers < 1) {
-  throw new Error(
-    `SYNAPSEOPS_TEST_WORKERS must be a whole number of at least 1, got "${process.env.SYNAPSEOPS_TEST_WORKERS}"`,
-  );
+/** Reads a whole number of at least 1 from the environment. */
+function workersFrom(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number of at least 1, got "${process.env[name]}"`);
+  }
+  return value;
 }
+
+/**
+ * The suite runs in two groups, one after the other. First the files that only compute — code
+ * generation and its compilers, the docs' snippets, the mapping conformance and differential
+ * suites: they hold no lease, time no deadline and share no server state, so they run two at a time
+ * on the two-core CI box (`SYNAPSEOPS_TEST_CPU_WORKERS`, default 2). Then everything that times
+ * something or races real servers — leases, schedules, rate limits, fault injection, the service and
+ * its console — one file at a time (`SYNAPSEOPS_TEST_WORKERS`, default 1): two of those at once
+ * failed timing-bound checks under the contention (session 8: a per-key rate of 21.2/s against
+ * its 21/s bound; docs/testing.md).
+ */
+const COMPUTE_ONLY = [
+  "packages/codegen/src/**/*.test.ts",
+  "packages/codegen/test/**/*.test.ts",
+  "test/**/*.test.ts",
+  "packages/mapping/test/differential/**/*.test.ts",
+  "packages/mapping/src/expression-conformance.test.ts",
+];
+const computeWorkers = workersFrom("SYNAPSEOPS_TEST_CPU_WORKERS", 2);
+const timedWorkers = workersFrom("SYNAPSEOPS_TEST_WORKERS", 1);
+const sourceCondition = {
+  resolve: { conditions: ["@synapseops/source"] },
+  ssr: { resolve: { conditions: ["@synapseops/source"] } },
+};
 
 export default defineConfig({
   test: {
-    maxWorkers: workers,
     projects: [
       {
-        resolve: { conditions: ["@synapseops/source"] },
-        ssr: { resolve: { conditions: ["@synapseops/source"] } },
+        ...sourceCondition,
         test: {
           ...shared,
-          name: "source",
-          include: [
-            "packages/*/src/**/*.test.ts",
-            "packages/*/test/**/*.test.ts",
-            "examples/*/test/**/*.test.ts",
-            "test/**/*.test.ts",
-          ],
-          exclude: ["**/node_modules/**", "packages/*/test/built/**", ...builtOnly],
+          name: "compute",
+          include: COMPUTE_ONLY,
+          exclude: ["**/node_modules/**"],
+          maxWorkers: computeWorkers,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -58,6 +73,8 @@ export default defineConfig({
         test: {
           name: "types",
           include: [],
+          maxWorkers: computeWorkers,
+          sequence: { groupOrder: 0 },
           typecheck: {
             enabled: true,
             only: true,
@@ -67,7 +84,35 @@ export default defineConfig({
           },
         },
       },
-      ...(withBuilt ? [{ test: { ...shared, name: "built", include: BUILT } }] : []),
+      {
+        ...sourceCondition,
+        test: {
+          ...shared,
+          name: "source",
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "packages/*/test/**/*.test.ts",
+            "examples/*/test/**/*.test.ts",
+            "test/**/*.test.ts",
+          ],
+          exclude: ["**/node_modules/**", "packages/*/test/built/**", ...COMPUTE_ONLY, ...builtOnly],
+          maxWorkers: timedWorkers,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      ...(withBuilt
+        ? [
+            {
+              test: {
+                ...shared,
+                name: "built",
+                include: BUILT,
+                maxWorkers: timedWorkers,
+                sequence: { groupOrder: 1 },
+              },
+            },
+          ]
+        : []),
     ],
   },
 });
