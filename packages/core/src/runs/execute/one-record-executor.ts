@@ -3,6 +3,7 @@ import type { Run } from "../../model/run";
 import type { IdempotencyOutcome, OneRecordStarted, Store } from "../../store/types";
 import { keyClaim } from "../idempotency/claim-key";
 import { keyOwner, payloadHashOf, recordIdempotencyKey } from "../idempotency/idempotency-key";
+import { forEachFairly } from "../limits/fair-dispatch";
 import type { RecordContext, RecordOutcome } from "../records/record-context";
 import { processRecord } from "../records/record-pipeline";
 import type { HeldOneRecordRun } from "../run-registry";
@@ -14,7 +15,7 @@ import type { RunJob } from "./run-queue";
 import { isTerminal } from "./run-state";
 
 // The one-record path (issue 21, docs/architecture-runs.md): the executor of the process that
-// created a single-record durable run takes it from the registry and makes the batch path's
+// created a single-record run (durable, or kept in memory on the memory store) takes it from the registry and makes the batch path's
 // state changes in two writes — start (RUNNING, batch lease, key claim, run.started) and finish
 // (key completion, batch DONE, run counts and status, events). Whatever it cannot do that way it
 // hands to the batch path, which carries on from the same rows.
@@ -119,16 +120,20 @@ async function runAndFinish(
       // The completion is written by the finish below; the pipeline need not wait for it.
       deferCompletion: (pending) => void pending.catch(() => {}),
     };
-    const outcome: RecordOutcome = await processRecord(recordContext, {
-      record,
-      position: 0,
-      batch: 0,
-      ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
-      ...(started.claim && started.key !== undefined
-        ? { claim: { key: started.key, result: started.claim } }
-        : {}),
+    // Record limits hold the record until its keys let it start, as in a batch.
+    const fairness = { limiter: deps.recordLimiter, run, signal };
+    await forEachFairly([record], 1, fairness, async () => {
+      const outcome: RecordOutcome = await processRecord(recordContext, {
+        record,
+        position: 0,
+        batch: 0,
+        ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
+        ...(started.claim && started.key !== undefined
+          ? { claim: { key: started.key, result: started.claim } }
+          : {}),
+      });
+      countOutcome(counts, outcome);
     });
-    countOutcome(counts, outcome);
   });
   if (end.aborted) {
     // As a batch is handed back: an outcome the record reached is still stored.
