@@ -127,6 +127,31 @@ describe("single-record runs in memory (the one-record path)", () => {
     expect(target.written).toHaveLength(4);
   });
 
+  it("ends a run the closing runtime aborts CANCELLED, its key released (nothing resumes it)", async () => {
+    // The runtime's close() closes its store; keep this one open to look afterwards.
+    const store = { ...memoryStore(), close: async () => {} };
+    let started = false;
+    const stuck = defineConnector({
+      type: "prefix-target",
+      version: "1.0.0",
+      configSchema: z.object({}),
+      capabilities: {
+        write: (_config, _record, context) =>
+          new Promise((_resolve, reject) => {
+            started = true;
+            context.signal?.addEventListener("abort", () => reject(context.signal?.reason));
+          }),
+      },
+    });
+    const runtime = createRuntime({ store, connectors: [stuck] });
+    const { blueprintId } = await approvedBlueprint(runtime);
+    const run = await runtime.runs.ingest(blueprintId, { record: { id: "x" } });
+    while (!started) await new Promise((resolve) => setTimeout(resolve, 5));
+    await runtime.close({ timeoutMs: 50 });
+    expect((await store.getRun(run.id))?.status).toBe("CANCELLED");
+    expect((await store.getIdempotencyRecord(blueprintId, "x"))?.state).toBe("FAILED");
+  });
+
   it("asks the secret provider on every run: a plan with a secret is not kept", async () => {
     const target = prefixTarget({ secret: true });
     let token = "one";

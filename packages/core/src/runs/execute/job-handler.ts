@@ -13,6 +13,8 @@ export interface JobHandlerDeps {
   /** The executor's deps for a run (with its approval timeouts armed). */
   executorDeps: (runId: string) => ExecutorDeps;
   batchLeaseMs: number;
+  /** Runs keep their records in the store and are resumed by a sweep (see one-record-executor.ts). */
+  durable: boolean;
   /** Resumes a parked record named by a delayed job (parked-sweep.ts `resumeParkedJob`). */
   resumeParked: (id: string, attempts?: number) => Promise<void>;
   /**
@@ -62,6 +64,7 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
       // (a copy of some thirty fields per run counts on the one-record path, issue 21).
       const batchDeps: OneRecordExecutorDeps = Object.assign(deps.executorDeps(job.runId), {
         batchLeaseMs: deps.batchLeaseMs,
+        durable: deps.durable,
         contexts: registry,
         onSettled: (run: Run) => registry.keepSettled(run),
       });

@@ -12,7 +12,7 @@ import { handBackBatch, runLeasedRecords } from "./leased-batch";
 import { prepareRun } from "./run-context";
 import { addCounts, countOutcome, finalStatus, unsettledRecords, zeroCounts } from "./run-counts";
 import type { RunJob } from "./run-queue";
-import { isTerminal } from "./run-state";
+import { cancelRun, isTerminal } from "./run-state";
 
 // The one-record path (issue 21, docs/architecture-runs.md): the executor of the process that
 // created a single-record run (durable, or kept in memory on the memory store) takes it from the registry and makes the batch path's
@@ -24,6 +24,12 @@ import { isTerminal } from "./run-state";
 export interface OneRecordExecutorDeps extends BatchExecutorDeps {
   /** Told of the run as its finish ended it (waiters here take it without a read). */
   onSettled: (run: Run) => void;
+  /**
+   * Whether a run handed back is resumed later (durable runs: the resume sweep). A run kept in
+   * memory is not: aborted here (the runtime closing), it ends CANCELLED, as the in-memory
+   * executor ends it.
+   */
+  durable: boolean;
 }
 
 /** Thrown inside a start that took nothing, so its events go back unwritten. */
@@ -139,6 +145,7 @@ async function runAndFinish(
     // As a batch is handed back: an outcome the record reached is still stored.
     try {
       await handBackBatch(deps, context, lease, end, () => completion.writeAlone());
+      if (!deps.durable && runController.signal.aborted) await cancelRun(deps.store, run.id, deps.clock());
     } finally {
       deps.contexts.forgetContext(run.id);
     }
