@@ -57,6 +57,11 @@ function isPlainContainer(value: unknown): value is Record<string, unknown> | un
   return prototype === Object.prototype || prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
+/** The refusal of a checked value (a module-level function: no closure per check, see issue 21). */
+function refuse(what: string, path: string, problem: string): never {
+  throw new ValidationError(`invalid ${what}: ${path || "/"} ${problem}`, { path });
+}
+
 /**
  * Checks a value a caller gave (an id, a record, a request body) for what no store can keep:
  * strings or object keys with NUL or lone surrogates, and nesting deeper than `maxDepth`. Walks
@@ -76,20 +81,17 @@ export function checkInput(
   const maxDepth = options.maxDepth ?? DEFAULT_INPUT_LIMITS.maxDepth;
   const what = options.what ?? "input";
   const prefix = options.pathPrefix ?? "";
-  const refuse = (pointer: string, problem: string): never => {
-    const path = `${prefix}${pointer}`;
-    throw new ValidationError(`invalid ${what}: ${path || "/"} ${problem}`, { path });
-  };
   const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: undefined }];
   for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
     const current = frame.value;
     if (typeof current === "string") {
       const reason = unsafeTextReason(current);
-      if (reason !== undefined) refuse(pointerOf(frame), reason);
+      if (reason !== undefined) refuse(what, `${prefix}${pointerOf(frame)}`, reason);
       continue;
     }
     if (!isPlainContainer(current)) continue;
-    if (frame.depth >= maxDepth) refuse(pointerOf(frame), `nests deeper than ${maxDepth} levels`);
+    if (frame.depth >= maxDepth)
+      refuse(what, `${prefix}${pointerOf(frame)}`, `nests deeper than ${maxDepth} levels`);
     if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index--) {
         stack.push({ value: current[index], depth: frame.depth + 1, parent: frame, key: index });
@@ -100,7 +102,7 @@ export function checkInput(
     for (let index = keys.length - 1; index >= 0; index--) {
       const key = keys[index]!;
       const reason = unsafeTextReason(key);
-      if (reason !== undefined) refuse(pointerOf(frame, key), `has a key that ${reason}`);
+      if (reason !== undefined) refuse(what, `${prefix}${pointerOf(frame, key)}`, `has a key that ${reason}`);
       stack.push({ value: current[key], depth: frame.depth + 1, parent: frame, key });
     }
   }

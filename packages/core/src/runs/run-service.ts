@@ -131,6 +131,7 @@ export function runServices(deps: RunServiceDeps): {
       registry,
       executorDeps,
       batchLeaseMs: deps.batchLeaseMs,
+      durable: deps.durable,
       resumeParked: (id, attempts) => resumeParkedJob(parking, id, attempts),
       admission,
     }),

@@ -2,7 +2,7 @@ import { cloneJson } from "../clone-json";
 import { ConflictError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
 import type { IdempotencyRecord } from "../model/idempotency";
-import type { NewRunEvent, Run, RunEvent } from "../model/run";
+import type { NewRunEvent, Run } from "../model/run";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import type { IdempotencyOutcome, OneRecordRunStore, RunBatch } from "./types";
 
@@ -13,7 +13,8 @@ export interface MemoryOneRecordState {
   batches: Map<string, RunBatch[]>;
   idempotency: Map<string, IdempotencyRecord>;
   keyOf(scope: string, key: string): string;
-  appendEvents(runId: string, events: readonly NewRunEvent[]): RunEvent[];
+  /** Keeps copies of the events, numbered after the run's last one. */
+  appendEvents(runId: string, events: readonly NewRunEvent[]): unknown;
   completeKey(outcome: IdempotencyOutcome): void;
 }
 
@@ -68,7 +69,8 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       return {
         run: cloneJson(next),
         batch: cloneJson(batch),
-        ...(claimed === undefined ? {} : { claim: cloneJson(claimed) }),
+        // A new claim's record is flat (no result yet): a shallow copy is a whole one.
+        ...(claimed === undefined ? {} : { claim: { ...claimed, record: { ...claimed.record } } }),
       };
     },
     async finishOneRecordRun({

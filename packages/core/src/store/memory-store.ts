@@ -95,16 +95,17 @@ export function memoryStore(): Store {
     return copyRecord(next);
   }
 
+  /** Numbers and keeps copies of the events; returns the kept ones (not copies: callers copy them out). */
   const appendEvents = (runId: string, newEvents: readonly NewRunEvent[]): RunEvent[] => {
-    const log = events.get(runId) ?? [];
-    const numbered = newEvents.map((event, index) => ({
-      ...cloneJson(event),
-      runId,
-      seq: log.length + index + 1,
-    }));
+    let log = events.get(runId);
+    if (log === undefined) {
+      log = [];
+      events.set(runId, log);
+    }
+    const first = log.length + 1;
+    const numbered = newEvents.map((event, index) => ({ ...cloneJson(event), runId, seq: first + index }));
     log.push(...numbered);
-    events.set(runId, log);
-    return cloneJson(numbered);
+    return numbered;
   };
 
   return {
@@ -358,7 +359,7 @@ export function memoryStore(): Store {
     },
 
     async appendRunEvents(runId, newEvents) {
-      return appendEvents(runId, newEvents);
+      return cloneJson(appendEvents(runId, newEvents));
     },
     async listRunEvents(runId, filter = {}) {
       const minimum = filter.level === undefined ? 0 : RUN_EVENT_LEVEL_RANK[filter.level];

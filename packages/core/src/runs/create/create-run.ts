@@ -2,15 +2,13 @@ import { LifecycleError, NotFoundError, OverloadedError, ValidationError } from 
 import { newId } from "../../ids";
 import type { Run } from "../../model/run";
 import { isStoreOutage } from "../../store/store-outage";
-import type { Store } from "../../store/types";
 import { zeroCounts } from "../execute/run-counts";
 import { checkIdempotencyKeyLength } from "../idempotency/idempotency-key";
 import type { ConnectionResolver } from "../plan/bind-connector";
 import { checkRunConnection } from "../plan/run-connection";
 import type { StartRunOptions } from "../types";
-import type { ApprovedRevisions } from "./approved-revisions";
-import { type EnqueueDeps, enqueueDurableRun } from "./enqueue-run";
-import { createOneRecordRun, takesOneRecordPath } from "./one-record-create";
+import { enqueueDurableRun } from "./enqueue-run";
+import { createOneRecordRun, type OneRecordCreateDeps, takesOneRecordPath } from "./one-record-create";
 import { type WrittenBatch, writeBatches, writeStreamedBatches } from "./run-batches";
 import { requireRecords } from "./run-input";
 import { collect } from "./start-records";
@@ -18,25 +16,15 @@ import { collect } from "./start-records";
 /** What a run refused because the store is down tells its caller to wait. */
 const STORE_RETRY_AFTER_MS = 5_000;
 
-/** What creating a run needs. */
-export interface CreateRunDeps extends EnqueueDeps {
-  store: Store;
+/** What creating a run needs (the one-record path's deps, and more). */
+export interface CreateRunDeps extends OneRecordCreateDeps {
   clock: () => Date;
-  /** Runs keep their records in the store, in batches that workers lease. */
-  durable: boolean;
   /** Records per batch of a durable run. */
   batchSize: number;
   /** Cancels a run (when the caller's `signal` aborts). */
   cancel: (runId: string) => Promise<unknown>;
   /** Customer connections, for runs started with `connection`. */
   connections?: ConnectionResolver | undefined;
-  /**
-   * The record-limit keys shared by records of a run (limits/key-admission.ts), which its jobs
-   * carry for key-aware admission; absent when no limit is set or the queue cannot defer jobs.
-   */
-  admissionKeys?: ((records: readonly unknown[], run: Run) => Promise<string[] | undefined>) | undefined;
-  /** Approved revisions read before: a one-record run is created without a read (issue 21). */
-  approvedRevisions: ApprovedRevisions;
 }
 
 /** How a run is created: the start options and what triggered it. */

@@ -11,8 +11,15 @@ export interface OneRecordCreateDeps extends EnqueueDeps {
   store: Store;
   queue: RunQueue;
   registry: RunRegistry;
+  /** Runs keep their records in the store, in batches that workers lease. */
   durable: boolean;
+  /** Approved revisions read before: a one-record run is created without a read (issue 21). */
   approvedRevisions: ApprovedRevisions;
+  /**
+   * The record-limit keys shared by records of a run (limits/key-admission.ts), which its jobs
+   * carry for key-aware admission; absent when no limit is set or the queue cannot defer jobs.
+   */
+  admissionKeys?: ((records: readonly unknown[], run: Run) => Promise<string[] | undefined>) | undefined;
 }
 
 /** What a run is started with, as far as the one-record path cares. */
@@ -25,15 +32,19 @@ export interface OneRecordCandidate {
 }
 
 /**
- * Whether a new run may take the one-record path (issue 21): one record, durable, this process
- * executes it (not a distributed queue) and the store offers the path. Dry runs (a draft
- * revision), runs on a customer connection or an environment, and polled runs (their cursor is
- * stored as they end: finish-run.ts) keep the batch path.
+ * Whether a new run may take the one-record path (issue 21): one record, this process executes
+ * it (not a distributed queue) and the store offers the path. A durable run takes it on any such
+ * store; a run kept in memory (the default `createRuntime()`: memory store, inline queue) on the
+ * memory store only, whose rows die with the process as the in-memory executor's state does —
+ * on another store it would leave batch rows that such runs never write and no sweep resumes.
+ * Dry runs (a draft revision), runs on a customer connection or an environment, and polled runs
+ * (their cursor is stored as they end: finish-run.ts) keep the batch path or the in-memory
+ * executor.
  */
 export function takesOneRecordPath(deps: OneRecordCreateDeps, candidate: OneRecordCandidate): boolean {
   return (
     deps.store.oneRecordRuns !== undefined &&
-    deps.durable &&
+    (deps.durable || deps.store.kind === "memory") &&
     deps.queue.distributed !== true &&
     candidate.records?.length === 1 &&
     candidate.dryRun !== true &&
@@ -46,7 +57,8 @@ export function takesOneRecordPath(deps: OneRecordCreateDeps, candidate: OneReco
 /**
  * Writes the QUEUED run and its one batch in one statement, guarded by the revision it names
  * still being the blueprint's approved one, keeps the run for this process's executor (which
- * then reads neither the run nor its batch) and queues it.
+ * then reads neither the run nor its batch) and queues it, with its record's limit keys when
+ * record limits admit jobs by key.
  * @returns false, writing and queueing nothing, when the guard failed (the blueprint changed).
  */
 export async function createOneRecordRun(
@@ -59,6 +71,9 @@ export async function createOneRecordRun(
     return false;
   }
   deps.registry.holdOneRecordRun({ run: cloneJson(run), record });
-  await enqueueDurableRun(deps, run.id, [{ index: 0, attempts: 0 }]);
+  const admission = await deps.admissionKeys?.([record], run);
+  await enqueueDurableRun(deps, run.id, [
+    { index: 0, attempts: 0, ...(admission === undefined ? {} : { admission }) },
+  ]);
   return true;
 }

@@ -1,8 +1,8 @@
 import type { Run } from "../../model/run";
 import type { KeyAdmission } from "../limits/key-admission";
 import type { RunRegistry } from "../run-registry";
-import { type BatchExecutorDeps, executeBatches } from "./batch-executor";
-import { executeOneRecordRun } from "./one-record-executor";
+import { executeBatches } from "./batch-executor";
+import { executeOneRecordRun, type OneRecordExecutorDeps } from "./one-record-executor";
 import type { ExecutorDeps } from "./run-context";
 import { executeRun } from "./run-executor";
 import type { RunJob, RunJobHandler } from "./run-queue";
@@ -13,6 +13,8 @@ export interface JobHandlerDeps {
   /** The executor's deps for a run (with its approval timeouts armed). */
   executorDeps: (runId: string) => ExecutorDeps;
   batchLeaseMs: number;
+  /** Runs keep their records in the store and are resumed by a sweep (see one-record-executor.ts). */
+  durable: boolean;
   /** Resumes a parked record named by a delayed job (parked-sweep.ts `resumeParkedJob`). */
   resumeParked: (id: string, attempts?: number) => Promise<void>;
   /**
@@ -58,17 +60,19 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
   try {
     if (job.records === undefined) {
       registry.markDurableJob(job.runId);
-      const batchDeps: BatchExecutorDeps = {
-        ...deps.executorDeps(job.runId),
+      // The executor's deps are made for this job: completed in place rather than copied again
+      // (a copy of some thirty fields per run counts on the one-record path, issue 21).
+      const batchDeps: OneRecordExecutorDeps = Object.assign(deps.executorDeps(job.runId), {
         batchLeaseMs: deps.batchLeaseMs,
+        durable: deps.durable,
         contexts: registry,
-      };
+        onSettled: (run: Run) => registry.keepSettled(run),
+      });
       const held = registry.takeOneRecordRun(job.runId);
       if (held === undefined) await executeBatches(batchDeps, job, controller);
       else {
         try {
-          const oneRecordDeps = { ...batchDeps, onSettled: (run: Run) => registry.keepSettled(run) };
-          await executeOneRecordRun(oneRecordDeps, held, job, controller);
+          await executeOneRecordRun(batchDeps, held, job, controller);
         } finally {
           registry.endOneRecordRun(job.runId);
         }

@@ -3,6 +3,7 @@ import type { Run } from "../../model/run";
 import type { IdempotencyOutcome, OneRecordStarted, Store } from "../../store/types";
 import { keyClaim } from "../idempotency/claim-key";
 import { keyOwner, payloadHashOf, recordIdempotencyKey } from "../idempotency/idempotency-key";
+import { forEachFairly } from "../limits/fair-dispatch";
 import type { RecordContext, RecordOutcome } from "../records/record-context";
 import { processRecord } from "../records/record-pipeline";
 import type { HeldOneRecordRun } from "../run-registry";
@@ -11,10 +12,10 @@ import { handBackBatch, runLeasedRecords } from "./leased-batch";
 import { prepareRun } from "./run-context";
 import { addCounts, countOutcome, finalStatus, unsettledRecords, zeroCounts } from "./run-counts";
 import type { RunJob } from "./run-queue";
-import { isTerminal } from "./run-state";
+import { cancelRun, isTerminal } from "./run-state";
 
 // The one-record path (issue 21, docs/architecture-runs.md): the executor of the process that
-// created a single-record durable run takes it from the registry and makes the batch path's
+// created a single-record run (durable, or kept in memory on the memory store) takes it from the registry and makes the batch path's
 // state changes in two writes — start (RUNNING, batch lease, key claim, run.started) and finish
 // (key completion, batch DONE, run counts and status, events). Whatever it cannot do that way it
 // hands to the batch path, which carries on from the same rows.
@@ -23,6 +24,12 @@ import { isTerminal } from "./run-state";
 export interface OneRecordExecutorDeps extends BatchExecutorDeps {
   /** Told of the run as its finish ended it (waiters here take it without a read). */
   onSettled: (run: Run) => void;
+  /**
+   * Whether a run handed back is resumed later (durable runs: the resume sweep). A run kept in
+   * memory is not: aborted here (the runtime closing), it ends CANCELLED, as the in-memory
+   * executor ends it.
+   */
+  durable: boolean;
 }
 
 /** Thrown inside a start that took nothing, so its events go back unwritten. */
@@ -119,21 +126,26 @@ async function runAndFinish(
       // The completion is written by the finish below; the pipeline need not wait for it.
       deferCompletion: (pending) => void pending.catch(() => {}),
     };
-    const outcome: RecordOutcome = await processRecord(recordContext, {
-      record,
-      position: 0,
-      batch: 0,
-      ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
-      ...(started.claim && started.key !== undefined
-        ? { claim: { key: started.key, result: started.claim } }
-        : {}),
+    // Record limits hold the record until its keys let it start, as in a batch.
+    const fairness = { limiter: deps.recordLimiter, run, signal };
+    await forEachFairly([record], 1, fairness, async () => {
+      const outcome: RecordOutcome = await processRecord(recordContext, {
+        record,
+        position: 0,
+        batch: 0,
+        ...(run.idempotencyKey ? { callerKey: run.idempotencyKey } : {}),
+        ...(started.claim && started.key !== undefined
+          ? { claim: { key: started.key, result: started.claim } }
+          : {}),
+      });
+      countOutcome(counts, outcome);
     });
-    countOutcome(counts, outcome);
   });
   if (end.aborted) {
     // As a batch is handed back: an outcome the record reached is still stored.
     try {
       await handBackBatch(deps, context, lease, end, () => completion.writeAlone());
+      if (!deps.durable && runController.signal.aborted) await cancelRun(deps.store, run.id, deps.clock());
     } finally {
       deps.contexts.forgetContext(run.id);
     }

@@ -6,6 +6,7 @@ import type { RecordLimiter } from "../limits/record-limiter";
 import { EventLog } from "../observe/event-log";
 import { MetricsRecorder } from "../observe/metrics-recorder";
 import type { PlanDeps } from "../plan/bind-connector";
+import type { PlanCache } from "../plan/plan-cache";
 import type { RevisionCache } from "../plan/revision-cache";
 import { resolveRunConnection } from "../plan/run-connection";
 import { compileRunPlan } from "../plan/run-plan";
@@ -31,6 +32,8 @@ export interface ExecutorDeps extends PlanDeps {
   onRecordParked?: RecordContext["onRecordParked"];
   /** Revisions read before by this runtime's runs (read from the store without one). */
   revisions?: RevisionCache;
+  /** Plans bound before by this runtime's runs (bound for each run without one). */
+  plans?: PlanCache;
 }
 
 /**
@@ -52,7 +55,10 @@ export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSign
   // Read once per run and worker: later batches here reuse this context.
   const connection =
     run.connection === undefined ? undefined : await resolveRunConnection(deps, run.connection);
-  const plan = await compileRunPlan(deps, run.projectId, revision.body, environment, connection);
+  const plan =
+    deps.plans !== undefined && environment === undefined && connection === undefined
+      ? await deps.plans.plan(deps, run.projectId, `${run.blueprintId}@${run.revision}`, revision.body)
+      : await compileRunPlan(deps, run.projectId, revision.body, environment, connection);
   const logger = deps.logger.child({ runId: run.id, blueprintId: run.blueprintId });
   return {
     run,

@@ -80,6 +80,28 @@ describe("recordLimits", () => {
   });
 
   it.each([
+    ["kept in memory", false],
+    ["durable", true],
+  ])("holds single-record runs (the one-record path, %s) to a key's concurrency", async (_, durableRuns) => {
+    const probe = new WriteProbe();
+    const { runtime, blueprintId } = await tenantRuntime(probe, {
+      store: memoryStore(),
+      durableRuns,
+      workMs: 10,
+      recordLimits: { limits: [{ name: "tenant", key: "record.tenant", concurrency: 1 }] },
+    });
+    closing.push(runtime);
+    // The inline queue runs four jobs at once: without the limit four "a" writes would overlap.
+    const runs = [];
+    for (const record of [...recordsOf("a", 6), ...recordsOf("b", 2)])
+      runs.push(await runtime.runs.ingest(blueprintId, { record }));
+    for (const run of runs)
+      expect((await runtime.runs.wait(run.id, { timeoutMs: 20_000 })).status).toBe("SUCCEEDED");
+    expect(probe.order).toHaveLength(8);
+    expect(probe.maxInFlight.get("a")).toBe(1);
+  });
+
+  it.each([
     [{ limits: [{ name: "bad name", key: "record.tenant", concurrency: 1 }] }, "/recordLimits/limits/0/name"],
     [{ limits: [{ name: "t", key: "record.(", concurrency: 1 }] }, "/recordLimits/limits/0/key"],
     [{ limits: [{ name: "t", key: "record.tenant" }] }, "/recordLimits/limits/0"],

@@ -68,11 +68,15 @@ export class EventLog {
       ...(at.step === undefined ? {} : { step: at.step }),
       ...(at.recordKey === undefined ? {} : { recordKey: this.redactor.redactText(at.recordKey) }),
     };
-    const log = at.step === undefined ? this.logger : this.logger.child({ step: at.step });
-    log[level](
-      { event: type, ...redacted, ...(event.recordKey ? { recordKey: event.recordKey } : {}) },
-      type,
-    );
+    // Mirrored only when the level is on: a silent logger (the default) costs no child logger
+    // and no copy of the data per event (issue 21). A logger without the check is always told.
+    if (this.logger.isLevelEnabled?.(level) !== false) {
+      const log = at.step === undefined ? this.logger : this.logger.child({ step: at.step });
+      log[level](
+        { event: type, ...redacted, ...(event.recordKey ? { recordKey: event.recordKey } : {}) },
+        type,
+      );
+    }
     return event;
   }
 

@@ -19,11 +19,13 @@ class LatencySample {
   summary(): { p50: number; p95: number; p99: number } {
     if (this.values.length === 0) return { p50: 0, p95: 0, p99: 0 };
     const sorted = [...this.values].sort((a, b) => a - b);
-    const at = (p: number): number =>
-      round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
-    return { p50: at(50), p95: at(95), p99: at(99) };
+    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
   }
 }
+
+/** The `p`th percentile of sorted values (a module function: no named closure per summary). */
+const percentile = (sorted: readonly number[], p: number): number =>
+  round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 

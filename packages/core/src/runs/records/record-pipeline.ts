@@ -42,24 +42,13 @@ export async function processRecord(ctx: RecordContext, start: RecordStart): Pro
  */
 async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<RecordInFlight | RecordOutcome> {
   const owner = keyOwner(ctx.run.id, start.position);
-  const inFlight = (key: string | undefined, recordKey: string, value: unknown): RecordInFlight => ({
-    ctx,
-    start,
-    owner,
-    key,
-    recordKey,
-    value,
-    lastResult: undefined,
-    completedByTarget: false,
-    stepAttempt: 0,
-  });
   const { resume } = start;
   if (resume !== undefined) {
     if (resume.reclaim && resume.key !== undefined && !ctx.run.dryRun) {
       const claim = await claimKey(ctx, owner, resume.key, start.record, resume.recordKey);
       if (claim !== "claimed") return claim;
     }
-    return inFlight(resume.key, resume.recordKey, resume.value);
+    return inFlight(ctx, start, owner, resume.key, resume.recordKey, resume.value);
   }
   let key: string | undefined;
   try {
@@ -81,7 +70,43 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
       : await claimKey(ctx, owner, key, start.record, recordKey, start.claim?.result);
     if (claim !== "claimed") return claim;
   }
-  return inFlight(key, recordKey, start.record);
+  return inFlight(ctx, start, owner, key, recordKey, start.record);
+}
+
+// Module-level helpers rather than closures per record: the build keeps function names
+// (keepNames), so each named closure costs a property definition every time it is made.
+
+function inFlight(
+  ctx: RecordContext,
+  start: RecordStart,
+  owner: string,
+  key: string | undefined,
+  recordKey: string,
+  value: unknown,
+): RecordInFlight {
+  return {
+    ctx,
+    start,
+    owner,
+    key,
+    recordKey,
+    value,
+    lastResult: undefined,
+    completedByTarget: false,
+    stepAttempt: 0,
+  };
+}
+
+/** The record's outcome stored under its key, and its latency counted. */
+async function finishRecord(
+  record: RecordInFlight,
+  startedAt: number,
+  outcome: RecordOutcome,
+  result?: unknown,
+): Promise<RecordOutcome> {
+  await completeKey(record, outcome, result);
+  record.ctx.metrics.recordLatency(performance.now() - startedAt);
+  return outcome;
 }
 
 async function runSteps(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
@@ -101,11 +126,6 @@ async function runStepsInOrder(
   trace: StepTrace | undefined,
 ): Promise<RecordOutcome> {
   const { ctx } = record;
-  const finish = async (outcome: RecordOutcome, result?: unknown): Promise<RecordOutcome> => {
-    await completeKey(record, outcome, result);
-    ctx.metrics.recordLatency(performance.now() - startedAt);
-    return outcome;
-  };
   const firstStep = record.start.resume?.stepIndex ?? 0;
   for (let index = firstStep; index < ctx.plan.steps.length; index += 1) {
     const planned = ctx.plan.steps[index]!;
@@ -116,7 +136,7 @@ async function runStepsInOrder(
       const end = await runStep(record, planned);
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, false);
       trace?.succeeded(end, record);
-      if (end === "filtered") return finish("filtered");
+      if (end === "filtered") return finishRecord(record, startedAt, "filtered");
       if (end === "waiting") return "waiting";
     } catch (error) {
       ctx.metrics.stepCall(planned.step.id, performance.now() - stepStarted, true);
@@ -142,5 +162,5 @@ async function runStepsInOrder(
       });
     }
   }
-  return finish("completed", record.lastResult);
+  return finishRecord(record, startedAt, "completed", record.lastResult);
 }

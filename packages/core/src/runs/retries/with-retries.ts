@@ -46,40 +46,20 @@ export async function withRetries<T>(
 ): Promise<T> {
   const { ctx } = record;
   const resume = record.start.resume;
-  let attempt = resume !== undefined && resume.stepIndex === planned.index ? (resume.attempts ?? 0) : 0;
-  let last: ClassifiedFailure | undefined;
-  const nextAttempt = (): Promise<T> => attemptOnce(++attempt);
-  const retryAfter = async (error: unknown, failedAttempt: number): Promise<boolean> => {
-    if (error instanceof CancelledError) return false;
-    last = classifyFailure(error);
-    const decision = decideRetry(planned.retry, failedAttempt, last, ctx.random);
-    if (!decision.retry) return false;
-    if (decision.park) throw new RetryParked(planned, last, failedAttempt, decision.delayMs, decision.source);
-    ctx.metrics.stepRetry(planned.step.id);
-    ctx.events.add(
-      "warn",
-      "step.retry",
-      {
-        attempt: failedAttempt,
-        delayMs: decision.delayMs,
-        delaySource: decision.source,
-        error: storedError(last),
-        idempotencyKey: record.key,
-      },
-      { step: planned.step.id, recordKey: record.recordKey },
-    );
-    await abortableSleep(decision.delayMs, ctx.signal);
-    return true;
+  const state: Attempts = {
+    made: resume !== undefined && resume.stepIndex === planned.index ? (resume.attempts ?? 0) : 0,
+    last: undefined,
   };
   try {
     // The first attempt runs inline: p-retry costs tens of µs per call even when nothing fails,
-    // so it only drives the retries.
+    // so it only drives the retries. No closure is made for it either: the build keeps function
+    // names (keepNames), and each named closure costs a property definition per record.
     try {
-      return await nextAttempt();
+      return await attemptOnce(++state.made);
     } catch (error) {
-      if (!(await retryAfter(error, attempt))) throw error;
+      if (!(await retryAfter(record, planned, state, error))) throw error;
     }
-    return await pRetry(nextAttempt, {
+    return await pRetry(() => attemptOnce(++state.made), {
       // An upper bound only: decideRetry ends the attempts (it knows an explicit schedule's length).
       retries: planned.retry.maxAttempts,
       minTimeout: 0,
@@ -87,13 +67,54 @@ export async function withRetries<T>(
       factor: 1,
       signal: ctx.signal,
       onFailedAttempt: ({ error }) => {
-        last = classifyFailure(error);
+        state.last = classifyFailure(error);
       },
-      shouldRetry: ({ error }) => retryAfter(error, attempt),
+      shouldRetry: ({ error }) => retryAfter(record, planned, state, error),
     });
   } catch (error) {
     if (error instanceof CancelledError || ctx.signal.aborted) throw new CancelledError();
     if (error instanceof RetryParked) throw error;
-    throw new AttemptsExhausted(last ?? classifyFailure(error), attempt);
+    throw new AttemptsExhausted(state.last ?? classifyFailure(error), state.made);
   }
+}
+
+/** The attempts of one step's call: how many were made, and the last failure. */
+interface Attempts {
+  made: number;
+  last: ClassifiedFailure | undefined;
+}
+
+/**
+ * Whether the call is tried again after its failed attempt: the policy's decision, logged as a
+ * `step.retry` event and slept; throws {@link RetryParked} when the wait is long enough to park.
+ */
+async function retryAfter(
+  record: RecordInFlight,
+  planned: PlannedCall,
+  state: Attempts,
+  error: unknown,
+): Promise<boolean> {
+  const { ctx } = record;
+  if (error instanceof CancelledError) return false;
+  const failedAttempt = state.made;
+  const last = classifyFailure(error);
+  state.last = last;
+  const decision = decideRetry(planned.retry, failedAttempt, last, ctx.random);
+  if (!decision.retry) return false;
+  if (decision.park) throw new RetryParked(planned, last, failedAttempt, decision.delayMs, decision.source);
+  ctx.metrics.stepRetry(planned.step.id);
+  ctx.events.add(
+    "warn",
+    "step.retry",
+    {
+      attempt: failedAttempt,
+      delayMs: decision.delayMs,
+      delaySource: decision.source,
+      error: storedError(last),
+      idempotencyKey: record.key,
+    },
+    { step: planned.step.id, recordKey: record.recordKey },
+  );
+  await abortableSleep(decision.delayMs, ctx.signal);
+  return true;
 }
