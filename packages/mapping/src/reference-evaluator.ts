@@ -8,6 +8,7 @@ import type { FunctionEnvironment } from "./function-environment";
 import { guardRanges } from "./guards/builtin-budgets";
 import { restoreClonedRegexes } from "./guards/cloned-regexes";
 import { type Concatenations, guardConcatenations } from "./guards/concat-guard";
+import { bindHooksInEveryFrame } from "./guards/frame-hooks";
 import { hideSequencePush } from "./guards/hidden-sequence-push";
 import { isolateEmptyArrays } from "./guards/input-isolation";
 import type { JsonataFrame } from "./guards/jsonata-environment";
@@ -111,7 +112,7 @@ export class ReferenceEvaluator {
         instance = jsonata(this.source, referenceOptions(limits));
         if (this.needs.clonedRegexes) restoreClonedRegexes(instance.ast());
       }
-      if (this.needs.sequenceKeys) hideSequencePush(instance);
+      bindHooksInEveryFrame(instance, this.needs.sequenceKeys ? hideSequencePush : undefined);
       // Our `$string` before the host's functions, so a host's own `$string` still wins.
       this.environment.setUpReference(instance);
       if (this.subexpressions !== undefined) {

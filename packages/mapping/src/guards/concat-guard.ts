@@ -98,8 +98,9 @@ export function guardConcatenations(
     // with `x` as its first argument. A block keeps it a value. Falling back to the exit hook
     // instead added an await to every sub-expression, which reorders the branches jsonata runs
     // concurrently and so changes which call site's position an error reports (issue 17).
-    if (found.applied?.has(node)) Object.assign(node, { type: "block", expressions: [call] });
-    else Object.assign(node, call);
+    // The operands now live in the call only: a later walk must not reach them twice.
+    const turned = found.applied?.has(node) ? { type: "block", value: undefined, expressions: [call] } : call;
+    Object.assign(node, turned, { lhs: undefined, rhs: undefined });
   }
   return complete;
 }
