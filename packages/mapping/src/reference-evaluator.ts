@@ -114,7 +114,7 @@ export class ReferenceEvaluator {
       }
       bindHooksInEveryFrame(instance, this.needs.sequenceKeys ? hideSequencePush : undefined);
       // Our `$string` before the host's functions, so a host's own `$string` still wins.
-      this.environment.setUpReference(instance);
+      this.environment.setUpReference(instance, this.needs.functionNames);
       if (this.subexpressions !== undefined) {
         this.fastParts = installFastSubexpressions(instance, this.subexpressions) > 0;
       }
