@@ -14,7 +14,7 @@ import { compileFastPath, type FastProgram } from "./fast-path/compile";
 import { FastPathGuardError } from "./fast-path/runtime";
 import type { FunctionEnvironment } from "./function-environment";
 import { restoreClonedRegexes } from "./guards/cloned-regexes";
-import { ReferenceEvaluator } from "./reference-evaluator";
+import { type ParsedReference, ReferenceEvaluator } from "./reference-evaluator";
 
 /** Evaluations finished per evaluator (see `CompiledExpression.counters`). */
 export interface TierCounters {
@@ -105,7 +105,7 @@ export class TieredEvaluator {
    */
   constructor(
     private readonly program: ExpressionProgram,
-    parsed: jsonata.Expression | undefined,
+    parsed: ParsedReference | undefined,
   ) {
     const { source, limits, needs, environment } = program;
     this.warm = new ReferenceEvaluator(source, limits, environment, needs, undefined, parsed);

@@ -11,8 +11,9 @@ import {
 } from "./expression-options";
 import { ExpressionProgram, NOT_FAST, type TierCounters, TieredEvaluator } from "./expression-tiers";
 import { functionEnvironment } from "./function-environment";
+import { concatenations } from "./guards/concat-guard";
 import { checkOutput } from "./guards/output-check";
-import { referenceOptions } from "./reference-evaluator";
+import { type ParsedReference, referenceOptions } from "./reference-evaluator";
 
 /** A JSONata expression compiled once and evaluated many times, always within its limits. */
 export interface CompiledExpression {
@@ -89,13 +90,14 @@ export function compileExpression(
   const path = options.path;
   const limits = resolveLimits(options);
   const threshold = tierUpThreshold(options);
-  // This compile's parse, when the program is not cached yet (a cached one was checked).
-  let parsed: jsonata.Expression | undefined;
+  // This compile's parse, when the program is not cached yet (a cached one was checked), with
+  // the `&` nodes its analysis found.
+  let parsed: ParsedReference | undefined;
   const program = cachedProgram(source, limits, threshold, () => {
     let needs: ReferenceNeeds;
     try {
-      parsed = jsonata(source, referenceOptions(limits));
-      needs = analyseExpression(parsed.ast());
+      parsed = { expression: jsonata(source, referenceOptions(limits)), concatenations: concatenations() };
+      needs = analyseExpression(parsed.expression.ast(), parsed.concatenations);
     } catch (error) {
       throw toSyntaxError(error, path);
     }
@@ -106,7 +108,7 @@ export function compileExpression(
       threshold,
       needs,
       environment,
-      threshold === 0 ? parsed : undefined,
+      threshold === 0 ? parsed.expression : undefined,
     );
   });
   // With a threshold of 0 the parse is the fast path's; the reference parses its own.

@@ -13,9 +13,9 @@ import { type JsonataFrame, probeEnvironment } from "./guards/jsonata-environmen
 export interface FunctionEnvironment {
   /**
    * Binds them on a reference instance, `$string` refusing oversized values first (the host's
-   * own `$string` still wins).
+   * own `$string` still wins): those in `names`, or all.
    */
-  setUpReference(expression: jsonata.Expression): void;
+  setUpReference(expression: jsonata.Expression, names?: ReadonlySet<string>): void;
   /**
    * The environment the fast path resolves functions in: built-ins, our guarded ones and the
    * host's (no `$string` guard: the fast path checks that bound itself).
@@ -75,8 +75,9 @@ function createEnvironment(maxOutputSize: number): FunctionEnvironment {
   // stamps a call's position and name on the function value and reports them in a later error,
   // so a shared value would carry one expression's call site into another's error. The parsed
   // signature inside is shared: it keeps no state.
-  const bindAll = (expression: jsonata.Expression, all: Definitions): void => {
+  const bindAll = (expression: jsonata.Expression, all: Definitions, names?: ReadonlySet<string>): void => {
     for (const [name, value] of all) {
+      if (names !== undefined && !names.has(name)) continue;
       expression.assign(name, typeof value === "object" && value !== null ? { ...value } : value);
     }
   };
@@ -88,11 +89,11 @@ function createEnvironment(maxOutputSize: number): FunctionEnvironment {
     get frame() {
       return fastFrame();
     },
-    setUpReference(expression) {
+    setUpReference(expression, referenced) {
       referenceDefinitions ??= define(probeEnvironment(registerReference), [
         ...new Set([string.name, ...names]),
       ]);
-      bindAll(expression, referenceDefinitions);
+      bindAll(expression, referenceDefinitions, referenced);
     },
   };
 }

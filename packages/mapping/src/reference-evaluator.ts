@@ -7,10 +7,12 @@ import { installFastSubexpressions, LIMITS_BINDING } from "./fast-path/subexpres
 import type { FunctionEnvironment } from "./function-environment";
 import { guardRanges } from "./guards/builtin-budgets";
 import { restoreClonedRegexes } from "./guards/cloned-regexes";
+import { type Concatenations, guardConcatenations } from "./guards/concat-guard";
+import { bindHooksInEveryFrame } from "./guards/frame-hooks";
 import { hideSequencePush } from "./guards/hidden-sequence-push";
 import { isolateEmptyArrays } from "./guards/input-isolation";
 import type { JsonataFrame } from "./guards/jsonata-environment";
-import { guardConcatenations, installReferenceHooks } from "./guards/reference-hooks";
+import { installReferenceHooks } from "./guards/reference-hooks";
 import { LinearRegExp } from "./guards/regex-safety";
 
 /**
@@ -29,6 +31,14 @@ export function referenceOptions(limits: ResolvedLimits): jsonata.JsonataOptions
   } as jsonata.JsonataOptions);
 }
 
+/** A parse a compile made and analysed, which a reference evaluator may adopt. */
+export interface ParsedReference {
+  /** Parsed with {@link referenceOptions} of the compile's limits (its cloned regexes restored). */
+  expression: jsonata.Expression;
+  /** Its `&` nodes, collected by the analysis walk. */
+  concatenations: Concatenations;
+}
+
 /**
  * The JSONata reference evaluator with its `timeout`/`stack`/`sequence` guardrails, one instance
  * per distinct (timeout, depth) pair a caller asks for — the engine reads its options per
@@ -40,8 +50,8 @@ export class ReferenceEvaluator {
   /**
    * @param subexpressions the function environment to compile fast sub-expressions in, or
    * `undefined` for none (fast-path/subexpressions.ts).
-   * @param parsed an instance already parsed with {@link referenceOptions} of `limits` (and
-   * analysed: its cloned regexes restored), adopted for those limits instead of parsing the source again.
+   * @param parsed an instance already parsed with {@link referenceOptions} of `limits` and
+   * analysed, adopted for those limits instead of parsing the source again.
    */
   constructor(
     private readonly source: string,
@@ -49,7 +59,7 @@ export class ReferenceEvaluator {
     private readonly environment: FunctionEnvironment,
     private readonly needs: ReferenceNeeds,
     private readonly subexpressions: JsonataFrame | undefined,
-    private parsed?: jsonata.Expression,
+    private parsed?: ParsedReference,
   ) {}
 
   /** Whether instances run fast sub-expressions (decided when the first instance is made). */
@@ -93,22 +103,25 @@ export class ReferenceEvaluator {
         this.parsed !== undefined &&
         limits.timeoutMs === this.limits.timeoutMs &&
         limits.maxDepth === this.limits.maxDepth;
+      // The adopted parse's `&` nodes are known; another parse's are found by a walk.
+      let found: Concatenations | undefined;
       if (adopt) {
-        instance = this.parsed as jsonata.Expression;
+        ({ expression: instance, concatenations: found } = this.parsed as ParsedReference);
         this.parsed = undefined;
       } else {
         instance = jsonata(this.source, referenceOptions(limits));
         if (this.needs.clonedRegexes) restoreClonedRegexes(instance.ast());
       }
-      if (this.needs.sequenceKeys) hideSequencePush(instance);
+      bindHooksInEveryFrame(instance, this.needs.sequenceKeys ? hideSequencePush : undefined);
       // Our `$string` before the host's functions, so a host's own `$string` still wins.
-      this.environment.setUpReference(instance);
+      this.environment.setUpReference(instance, this.needs.functionNames);
       if (this.subexpressions !== undefined) {
         this.fastParts = installFastSubexpressions(instance, this.subexpressions) > 0;
       }
       if (this.needs.ranges) guardRanges(instance);
       // `$eval` text is parsed at run time, out of the rewrite's reach: it gets the exit hook.
-      const rewritten = this.needs.stringGuard && guardConcatenations(instance, this.limits.maxOutputSize);
+      const rewritten =
+        this.needs.stringGuard && guardConcatenations(instance, this.limits.maxOutputSize, found);
       if (this.needs.evaluatesText || (this.needs.stringGuard && !rewritten)) {
         installReferenceHooks(instance, this.limits.maxOutputSize);
       }

@@ -312,9 +312,6 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
   const inlined = INLINE_NORMALISED.has(node.type) && predicates.length === 0 && !keepArray;
   const normalise = !inlined && (predicates.length > 0 || keepArray || MAY_YIELD_SEQUENCE.has(node.type));
   if (!compiler.countDepth && !normalise && grouping === undefined) return inner;
-  // The reference evaluator runs each `&` inside a guard call (see guardConcatenations): two
-  // levels of nesting.
-  const weight = node.type === "binary" && node.value === "&" ? 2 : 1;
   if (!compiler.countDepth && predicates.length === 0 && grouping === undefined) {
     return (input, frame) => normaliseSequence(inner(input, frame), keepArray);
   }
@@ -324,13 +321,13 @@ function finish(node: AstNode, inner: Evaluator, compiler: Compiler): Evaluator 
     // tail call into a loop.
     const context = frame.context;
     if (compiler.countDepth) {
-      context.depth += weight;
+      context.depth++;
       if (context.depth > context.limits.maxDepth) throw deopt();
     }
     let result = inner(input, frame);
     for (const predicate of predicates) result = predicate(result, frame);
     if (grouping !== undefined) result = grouping(result, frame);
-    if (compiler.countDepth) context.depth -= weight;
+    if (compiler.countDepth) context.depth--;
     return normaliseSequence(result, keepArray);
   };
 }
