@@ -34,6 +34,7 @@ import { parseRecordLimits, type RecordLimitsOptions } from "./runs/limits/recor
 import type { RateLimit } from "./runs/limits/token-bucket";
 import { type RedactionOptions, Redactor } from "./runs/observe/redactor";
 import { createCompileCache } from "./runs/plan/compile-cache";
+import { createPlanCache } from "./runs/plan/plan-cache";
 import { createRevisionCache } from "./runs/plan/revision-cache";
 import { type StepTraceOptions, stepTraceSettings } from "./runs/records/step-trace";
 import { runServices } from "./runs/run-service";
@@ -377,6 +378,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     redactor,
     compiled: createCompileCache(),
     revisions: createRevisionCache(),
+    plans: createPlanCache(),
     connections,
     limiter,
     idempotency: {

@@ -78,18 +78,28 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
       return true;
     },
 
-    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events, connectorRefs }) {
       const fresh = claim === undefined ? undefined : decideIdempotencyClaim(undefined, claim);
       const at = now.toISOString();
-      const result = await db.query<BatchRow & { records: string; run: string; claimed: boolean }>(
+      const result = await db.query<
+        BatchRow & { records: string; run: string | null; claimed: boolean; refs_current: boolean }
+      >(
         "startOneRecordRun",
-        `WITH b AS (
+        `WITH g AS (
+           -- The plan's refs still at the versions it was bound at (none given: nothing to check).
+           SELECT NOT EXISTS (
+             SELECT 1 FROM jsonb_to_recordset(coalesce($12::jsonb, '[]')) AS v(id text, version bigint)
+             LEFT JOIN ${t.connectorRefs} AS cr ON cr.id = v.id
+             WHERE cr.version IS DISTINCT FROM v.version
+           ) AS current
+         ), b AS (
            UPDATE ${t.runBatches}
            SET lease_owner = $2, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval,
                attempts = attempts + 1
            WHERE run_id = $1 AND idx = 0 AND state = 'PENDING'
              AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $3::timestamptz)
              AND EXISTS (SELECT 1 FROM ${t.runs} WHERE id = $1 AND status = 'QUEUED')
+             AND (SELECT current FROM g)
            RETURNING ${SUMMARY_COLUMNS}, records::text AS records
          ), r AS (
            UPDATE ${t.runs} SET status = 'RUNNING', version = version + 1,
@@ -103,8 +113,9 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
            WHERE $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM r)
            ON CONFLICT DO NOTHING RETURNING key
          ), ${appendEvents("r", "$1", "$9", "$11::integer")}
-         SELECT b.*, r.doc AS run, EXISTS (SELECT 1 FROM k) AS claimed, (SELECT count(*) FROM e) AS logged
-         FROM b, r`,
+         SELECT b.*, r.doc AS run, EXISTS (SELECT 1 FROM k) AS claimed, (SELECT count(*) FROM e) AS logged,
+                g.current AS refs_current
+         FROM g LEFT JOIN (b CROSS JOIN r) ON true`,
         [
           runId,
           owner,
@@ -117,10 +128,12 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
           eventRows(events),
           at,
           events.length,
+          connectorRefs === undefined ? null : jsonParam(connectorRefs),
         ],
       );
       const row = result.rows[0];
-      if (row === undefined) return undefined;
+      if (row?.refs_current === false) return "refsChanged";
+      if (row?.run == null) return undefined;
       const { size: _size, ...summary } = summaryOf(runId, row);
       const batch: RunBatch = { ...summary, records: fromDoc<unknown[]>(row.records) };
       return {
@@ -128,6 +141,15 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
         batch,
         ...(row.claimed && fresh !== undefined ? { claim: fresh } : {}),
       };
+    },
+
+    async connectorRefVersions(ids) {
+      const result = await db.query<{ id: string; version: string }>(
+        "connectorRefVersions",
+        `SELECT id, version::text AS version FROM ${t.connectorRefs} WHERE id = ANY($1::text[])`,
+        [ids],
+      );
+      return result.rows.map((row) => ({ id: row.id, version: Number(row.version) }));
     },
 
     async finishOneRecordRun({

@@ -12,6 +12,8 @@ export interface MemoryOneRecordState {
   runs: Map<string, Run>;
   batches: Map<string, RunBatch[]>;
   idempotency: Map<string, IdempotencyRecord>;
+  /** Each connector ref's version: bumped by every put, removed with the ref. */
+  connectorRefVersions: ReadonlyMap<string, number>;
   keyOf(scope: string, key: string): string;
   appendEvents(runId: string, events: readonly NewRunEvent[]): RunEvent[];
   completeKey(outcome: IdempotencyOutcome): void;
@@ -43,7 +45,9 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       ]);
       return true;
     },
-    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events, connectorRefs }) {
+      if (connectorRefs?.some((ref) => state.connectorRefVersions.get(ref.id) !== ref.version))
+        return "refsChanged";
       const run = runs.get(runId);
       const batch = batches.get(runId)?.find((b) => b.index === 0);
       if (run?.status !== "QUEUED" || batch === undefined || batch.state === "DONE") return undefined;
@@ -70,6 +74,12 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
         batch: cloneJson(batch),
         ...(claimed === undefined ? {} : { claim: cloneJson(claimed) }),
       };
+    },
+    async connectorRefVersions(ids) {
+      return ids.flatMap((id) => {
+        const version = state.connectorRefVersions.get(id);
+        return version === undefined ? [] : [{ id, version }];
+      });
     },
     async finishOneRecordRun({
       runId,
