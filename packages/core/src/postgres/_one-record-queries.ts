@@ -2,8 +2,7 @@ import { ConflictError } from "../errors";
 import type { NewRunEvent, Run } from "../model/run";
 import { decideIdempotencyClaim } from "../store/idempotency-claim";
 import { RUN_EVENT_LEVEL_RANK } from "../store/run-event-levels";
-import type { OneRecordRunStore, RunBatch } from "../store/types";
-import { type BatchRow, SUMMARY_COLUMNS, summaryOf } from "./_batch-queries";
+import type { OneRecordRunStore } from "../store/types";
 import { finalChange } from "./_idempotency-groups";
 import { type Db, fromDoc, jsonParam } from "./_sql";
 
@@ -81,9 +80,7 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
     async startOneRecordRun({ runId, owner, leaseMs, now, claim, events, connectorRefs }) {
       const fresh = claim === undefined ? undefined : decideIdempotencyClaim(undefined, claim);
       const at = now.toISOString();
-      const result = await db.query<
-        BatchRow & { records: string; run: string | null; claimed: boolean; refs_current: boolean }
-      >(
+      const result = await db.query<{ started: boolean; claimed: boolean; refs_current: boolean }>(
         "startOneRecordRun",
         `WITH g AS (
            -- The plan's refs still at the versions it was bound at (none given: nothing to check).
@@ -100,22 +97,24 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
              AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $3::timestamptz)
              AND EXISTS (SELECT 1 FROM ${t.runs} WHERE id = $1 AND status = 'QUEUED')
              AND (SELECT current FROM g)
-           RETURNING ${SUMMARY_COLUMNS}, records::text AS records
+           RETURNING 1
          ), r AS (
            UPDATE ${t.runs} SET status = 'RUNNING', version = version + 1,
              doc = doc || jsonb_build_object('status', 'RUNNING', 'version', version + 1, 'updatedAt', $10::text,
                                              'startedAt', coalesce(doc->>'startedAt', $10::text))
            WHERE id = $1 AND status = 'QUEUED' AND EXISTS (SELECT 1 FROM b)
-           RETURNING doc::text AS doc
+           RETURNING 1
          ), k AS (
            INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
            SELECT $5::text, $6::text, $7::timestamptz, $8::jsonb
            WHERE $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM r)
            ON CONFLICT DO NOTHING RETURNING key
          ), ${appendEvents("r", "$1", "$9", "$11::integer")}
-         SELECT b.*, r.doc AS run, EXISTS (SELECT 1 FROM k) AS claimed, (SELECT count(*) FROM e) AS logged,
-                g.current AS refs_current
-         FROM g LEFT JOIN (b CROSS JOIN r) ON true`,
+         -- Only what the executor uses: the run and batch it wrote stay in the store (issue 21:
+         -- sending the run document back cost parsing nobody used).
+         SELECT EXISTS (SELECT 1 FROM r) AS started, EXISTS (SELECT 1 FROM k) AS claimed,
+                (SELECT count(*) FROM e) AS logged, g.current AS refs_current
+         FROM g`,
         [
           runId,
           owner,
@@ -133,14 +132,8 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
       );
       const row = result.rows[0];
       if (row?.refs_current === false) return "refsChanged";
-      if (row?.run == null) return undefined;
-      const { size: _size, ...summary } = summaryOf(runId, row);
-      const batch: RunBatch = { ...summary, records: fromDoc<unknown[]>(row.records) };
-      return {
-        run: fromDoc<Run>(row.run),
-        batch,
-        ...(row.claimed && fresh !== undefined ? { claim: fresh } : {}),
-      };
+      if (row?.started !== true) return undefined;
+      return row.claimed && fresh !== undefined ? { claim: fresh } : {};
     },
 
     async connectorRefVersions(ids) {

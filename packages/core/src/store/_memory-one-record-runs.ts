@@ -69,11 +69,7 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
         idempotency.set(state.keyOf(claim.scope, claim.key), claimed.record);
       }
       state.appendEvents(runId, events);
-      return {
-        run: cloneJson(next),
-        batch: cloneJson(batch),
-        ...(claimed === undefined ? {} : { claim: cloneJson(claimed) }),
-      };
+      return claimed === undefined ? {} : { claim: cloneJson(claimed) };
     },
     async connectorRefVersions(ids) {
       return ids.flatMap((id) => {

@@ -394,12 +394,11 @@ export interface ConnectorRefVersion {
   version: number;
 }
 
-/** What {@link OneRecordRunStore.startOneRecordRun} took. */
+/**
+ * What {@link OneRecordRunStore.startOneRecordRun} took: the run is RUNNING and its batch leased
+ * to the owner (neither is sent back: the executor holds both already).
+ */
 export interface OneRecordStarted {
-  /** The run, now RUNNING. */
-  run: Run;
-  /** Its single batch, leased to the owner. */
-  batch: RunBatch;
   /**
    * The claim's result when the key was new; absent when the key exists already (the caller
    * decides it the usual way, `claimIdempotencyKey`) or no claim was asked.
