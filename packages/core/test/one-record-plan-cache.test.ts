@@ -1,6 +1,7 @@
 import { createRuntime, defineConnector, memoryStore, type Runtime, type Store } from "@synapseops/core";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { paymentsBody } from "./_executor-fixtures";
@@ -111,16 +112,24 @@ describe("a one-record run's kept plan", () => {
 
         await putSink(a, projectId, "v3", refId);
         await arrive(a, blueprintId, "r6");
+        await arrive(a, blueprintId, "r7");
+        // A writer that knows nothing of versions (an older release in a rolling upgrade, a
+        // manual UPDATE): the database bumps the version itself.
+        const sql = new pg.Client({ connectionString: service.url });
+        await sql.connect();
+        await sql
+          .query(
+            `UPDATE "${schema}".connector_refs SET doc = jsonb_set(doc, '{config,label}', '"v4"') WHERE id = $1`,
+            [refId],
+          )
+          .finally(() => sql.end());
+        await arrive(a, blueprintId, "r8");
         expect(target.writes).toEqual([
-          "v1/t1/r1",
-          "v1/t1/r2",
-          "v2/t1/r3",
-          "v2/t1/r4",
-          "v2/t1/r5",
-          "v3/t1/r6",
+          ...["v1/t1/r1", "v1/t1/r2", "v2/t1/r3", "v2/t1/r4", "v2/t1/r5"],
+          ...["v3/t1/r6", "v3/t1/r7", "v4/t1/r8"],
         ]);
         const runs = (await storeA.listRuns({ blueprintId })).items;
-        expect(runs.map((run) => run.status)).toEqual(Array(6).fill("SUCCEEDED"));
+        expect(runs.map((run) => run.status)).toEqual(Array(8).fill("SUCCEEDED"));
       } finally {
         await a.close();
         await b.close();

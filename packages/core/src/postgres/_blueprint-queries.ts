@@ -94,8 +94,7 @@ export function blueprintQueries(db: Db): BlueprintStore {
       await db.transaction("putConnectorRef", async (client) => {
         await client.query(
           `INSERT INTO ${t.connectorRefs} (id, project_id, doc) VALUES ($1, $2, $3)
-           ON CONFLICT (id) DO UPDATE SET project_id = EXCLUDED.project_id, doc = EXCLUDED.doc,
-             version = ${t.connectorRefs}.version + 1`,
+           ON CONFLICT (id) DO UPDATE SET project_id = EXCLUDED.project_id, doc = EXCLUDED.doc`,
           [ref.id, ref.projectId, jsonParam(ref)],
         );
         await writeAudit(client, entry);
