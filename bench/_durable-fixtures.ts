@@ -1,6 +1,6 @@
 /**
- * What the durable benches share: an empty target that counts writes, and an approved identity
- * blueprint keyed on `id` that sends to it.
+ * What the durable benches share: an empty target that counts writes, an approved identity
+ * blueprint keyed on `id` that sends to it, and arrivals kept a number in flight.
  */
 import { type BlueprintBodyInput, defineConnector, type Runtime } from "@synapseops/core";
 import { z } from "zod";
@@ -39,4 +39,29 @@ export async function keyedBlueprint(runtime: Runtime): Promise<string> {
   const blueprint = await runtime.blueprints.create(project.id, { name: "bench", body });
   await runtime.blueprints.approve(blueprint.id);
   return blueprint.id;
+}
+
+/**
+ * `count` arrivals named `<label>-<n>`, `inFlight` at a time, each awaited by `arrive`; returns
+ * each arrival's latency (ms).
+ */
+export async function arrivalsInFlight(
+  count: number,
+  inFlight: number,
+  label: string,
+  arrive: (id: string) => Promise<void>,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) {
+        const id = `${label}-${next++}`;
+        const started = performance.now();
+        await arrive(id);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return latencies;
 }

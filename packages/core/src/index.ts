@@ -329,6 +329,7 @@ export type {
   BlueprintStore,
   BlueprintWrite,
   ConnectionStore,
+  ConnectorRefVersion,
   DeadLetterFilter,
   IdempotencyClaim,
   IdempotencyClaimResult,

@@ -34,22 +34,30 @@ export async function storeFactories(options: { bullmq?: boolean } = {}): Promis
       name: "postgres",
       skip: service.skip,
       make: async () => {
-        const schema = `synapseops_rt_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+        const schema = freshSchema("synapseops_rt");
         schemas.push(schema);
         return postgresStore({ connectionString: service.url }, { schema });
       },
-      cleanup: async () => {
-        if (schemas.length === 0) return;
-        const client = new pg.Client({ connectionString: service.url });
-        await client.connect();
-        try {
-          for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        } finally {
-          await client.end();
-        }
-      },
+      cleanup: () => dropSchemas(service.url, schemas),
     },
   ];
+}
+
+/** A schema name no other test uses. */
+export function freshSchema(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Drops the schemas a test file made. */
+export async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

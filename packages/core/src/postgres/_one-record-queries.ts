@@ -2,8 +2,7 @@ import { ConflictError } from "../errors";
 import type { NewRunEvent, Run } from "../model/run";
 import { decideIdempotencyClaim } from "../store/idempotency-claim";
 import { RUN_EVENT_LEVEL_RANK } from "../store/run-event-levels";
-import type { OneRecordRunStore, RunBatch } from "../store/types";
-import { type BatchRow, SUMMARY_COLUMNS, summaryOf } from "./_batch-queries";
+import type { OneRecordRunStore } from "../store/types";
 import { finalChange } from "./_idempotency-groups";
 import { type Db, fromDoc, jsonParam } from "./_sql";
 
@@ -78,33 +77,44 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
       return true;
     },
 
-    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events, connectorRefs }) {
       const fresh = claim === undefined ? undefined : decideIdempotencyClaim(undefined, claim);
       const at = now.toISOString();
-      const result = await db.query<BatchRow & { records: string; run: string; claimed: boolean }>(
+      const result = await db.query<{ started: boolean; claimed: boolean; refs_current: boolean }>(
         "startOneRecordRun",
-        `WITH b AS (
+        `WITH g AS (
+           -- The plan's refs still at the versions it was bound at (none given: nothing to check).
+           SELECT NOT EXISTS (
+             SELECT 1 FROM jsonb_to_recordset(coalesce($12::jsonb, '[]')) AS v(id text, version bigint)
+             LEFT JOIN ${t.connectorRefs} AS cr ON cr.id = v.id
+             WHERE cr.version IS DISTINCT FROM v.version
+           ) AS current
+         ), b AS (
            UPDATE ${t.runBatches}
            SET lease_owner = $2, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval,
                attempts = attempts + 1
            WHERE run_id = $1 AND idx = 0 AND state = 'PENDING'
              AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $3::timestamptz)
              AND EXISTS (SELECT 1 FROM ${t.runs} WHERE id = $1 AND status = 'QUEUED')
-           RETURNING ${SUMMARY_COLUMNS}, records::text AS records
+             AND (SELECT current FROM g)
+           RETURNING 1
          ), r AS (
            UPDATE ${t.runs} SET status = 'RUNNING', version = version + 1,
              doc = doc || jsonb_build_object('status', 'RUNNING', 'version', version + 1, 'updatedAt', $10::text,
                                              'startedAt', coalesce(doc->>'startedAt', $10::text))
            WHERE id = $1 AND status = 'QUEUED' AND EXISTS (SELECT 1 FROM b)
-           RETURNING doc::text AS doc
+           RETURNING 1
          ), k AS (
            INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
            SELECT $5::text, $6::text, $7::timestamptz, $8::jsonb
            WHERE $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM r)
            ON CONFLICT DO NOTHING RETURNING key
          ), ${appendEvents("r", "$1", "$9", "$11::integer")}
-         SELECT b.*, r.doc AS run, EXISTS (SELECT 1 FROM k) AS claimed, (SELECT count(*) FROM e) AS logged
-         FROM b, r`,
+         -- Only what the executor uses: the run and batch it wrote stay in the store (issue 21:
+         -- sending the run document back cost parsing nobody used).
+         SELECT EXISTS (SELECT 1 FROM r) AS started, EXISTS (SELECT 1 FROM k) AS claimed,
+                (SELECT count(*) FROM e) AS logged, g.current AS refs_current
+         FROM g`,
         [
           runId,
           owner,
@@ -117,17 +127,22 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
           eventRows(events),
           at,
           events.length,
+          connectorRefs === undefined ? null : jsonParam(connectorRefs),
         ],
       );
       const row = result.rows[0];
-      if (row === undefined) return undefined;
-      const { size: _size, ...summary } = summaryOf(runId, row);
-      const batch: RunBatch = { ...summary, records: fromDoc<unknown[]>(row.records) };
-      return {
-        run: fromDoc<Run>(row.run),
-        batch,
-        ...(row.claimed && fresh !== undefined ? { claim: fresh } : {}),
-      };
+      if (row?.refs_current === false) return "refsChanged";
+      if (row?.started !== true) return undefined;
+      return row.claimed && fresh !== undefined ? { claim: fresh } : {};
+    },
+
+    async connectorRefVersions(ids) {
+      const result = await db.query<{ id: string; version: string }>(
+        "connectorRefVersions",
+        `SELECT id, version::text AS version FROM ${t.connectorRefs} WHERE id = ANY($1::text[])`,
+        [ids],
+      );
+      return result.rows.map((row) => ({ id: row.id, version: Number(row.version) }));
     },
 
     async finishOneRecordRun({

@@ -12,6 +12,8 @@ export interface MemoryOneRecordState {
   runs: Map<string, Run>;
   batches: Map<string, RunBatch[]>;
   idempotency: Map<string, IdempotencyRecord>;
+  /** Each connector ref's version: bumped by every put, removed with the ref. */
+  connectorRefVersions: ReadonlyMap<string, number>;
   keyOf(scope: string, key: string): string;
   /** Keeps copies of the events, numbered after the run's last one. */
   appendEvents(runId: string, events: readonly NewRunEvent[]): unknown;
@@ -44,7 +46,9 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       ]);
       return true;
     },
-    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events }) {
+    async startOneRecordRun({ runId, owner, leaseMs, now, claim, events, connectorRefs }) {
+      if (connectorRefs?.some((ref) => state.connectorRefVersions.get(ref.id) !== ref.version))
+        return "refsChanged";
       const run = runs.get(runId);
       const batch = batches.get(runId)?.find((b) => b.index === 0);
       if (run?.status !== "QUEUED" || batch === undefined || batch.state === "DONE") return undefined;
@@ -66,12 +70,14 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
         idempotency.set(state.keyOf(claim.scope, claim.key), claimed.record);
       }
       state.appendEvents(runId, events);
-      return {
-        run: cloneJson(next),
-        batch: cloneJson(batch),
-        // A new claim's record is flat (no result yet): a shallow copy is a whole one.
-        ...(claimed === undefined ? {} : { claim: { ...claimed, record: { ...claimed.record } } }),
-      };
+      // A new claim's record is flat (no result yet): a shallow copy is a whole one.
+      return claimed === undefined ? {} : { claim: { ...claimed, record: { ...claimed.record } } };
+    },
+    async connectorRefVersions(ids) {
+      return ids.flatMap((id) => {
+        const version = state.connectorRefVersions.get(id);
+        return version === undefined ? [] : [{ id, version }];
+      });
     },
     async finishOneRecordRun({
       runId,

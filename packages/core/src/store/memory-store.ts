@@ -46,6 +46,7 @@ export function memoryStore(): Store {
   const projects = new Map<string, Project>();
   const environments = new Map<string, Environment>();
   const connectorRefs = new Map<string, ConnectorRef>();
+  const connectorRefVersions = new Map<string, number>();
   const blueprints = new Map<string, Blueprint>();
   const revisions = new Map<string, BlueprintRevision[]>();
   const audit: AuditEntry[] = [];
@@ -115,6 +116,7 @@ export function memoryStore(): Store {
       runs,
       batches,
       idempotency,
+      connectorRefVersions,
       keyOf,
       appendEvents,
       completeKey: (outcome) => finishIdempotency(outcome, "COMPLETED"),
@@ -169,6 +171,7 @@ export function memoryStore(): Store {
 
     async putConnectorRef(ref, entry) {
       connectorRefs.set(ref.id, cloneJson(ref));
+      connectorRefVersions.set(ref.id, (connectorRefVersions.get(ref.id) ?? 0) + 1);
       record(entry);
     },
     async getConnectorRef(id) {
@@ -179,6 +182,7 @@ export function memoryStore(): Store {
     },
     async deleteConnectorRef(id, entry) {
       if (!connectorRefs.delete(id)) throw new NotFoundError("connector", id);
+      connectorRefVersions.delete(id);
       record(entry);
     },
 

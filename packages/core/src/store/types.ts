@@ -380,14 +380,25 @@ export interface OneRecordStart {
   claim?: IdempotencyClaim;
   /** Events to append after what the run logged so far (`run.started`), in order. */
   events: readonly NewRunEvent[];
+  /**
+   * The connector refs the run's plan was bound from, at the versions it was bound at
+   * ({@link OneRecordRunStore.connectorRefVersions}): the start writes nothing and answers
+   * `"refsChanged"` when one of them was put again or deleted since.
+   */
+  connectorRefs?: readonly ConnectorRefVersion[];
 }
 
-/** What {@link OneRecordRunStore.startOneRecordRun} took. */
+/** A connector ref's version: bumped by every `putConnectorRef` (issue 21). */
+export interface ConnectorRefVersion {
+  id: string;
+  version: number;
+}
+
+/**
+ * What {@link OneRecordRunStore.startOneRecordRun} took: the run is RUNNING and its batch leased
+ * to the owner (neither is sent back: the executor holds both already).
+ */
 export interface OneRecordStarted {
-  /** The run, now RUNNING. */
-  run: Run;
-  /** Its single batch, leased to the owner. */
-  batch: RunBatch;
   /**
    * The claim's result when the key was new; absent when the key exists already (the caller
    * decides it the usual way, `claimIdempotencyKey`) or no claim was asked.
@@ -442,9 +453,15 @@ export interface OneRecordRunStore {
   /**
    * Atomically: leases the PENDING batch 0 (free, expired or the owner's; one attempt more), moves
    * the QUEUED run to RUNNING (`startedAt`), claims the key when it is new, appends `events`.
-   * @returns undefined, writing nothing, when the run is not QUEUED or the batch cannot be leased.
+   * @returns undefined, writing nothing, when the run is not QUEUED or the batch cannot be leased;
+   * `"refsChanged"`, writing nothing, when a ref of `start.connectorRefs` has another version.
    */
-  startOneRecordRun(start: OneRecordStart): Promise<OneRecordStarted | undefined>;
+  startOneRecordRun(start: OneRecordStart): Promise<OneRecordStarted | "refsChanged" | undefined>;
+  /**
+   * The current versions of these connector refs (a deleted or unknown ref is absent). Read
+   * before a plan is bound from the refs, so a plan is never newer-versioned than its content.
+   */
+  connectorRefVersions(ids: readonly string[]): Promise<ConnectorRefVersion[]>;
   /**
    * Atomically: completes the key (when given; nothing else is written if the owner lost it),
    * marks the owner's batch DONE with `batchCounts`, writes the run's counts, metrics and status

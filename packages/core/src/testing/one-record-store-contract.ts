@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../errors";
 import type { NewRunEvent } from "../model/run";
-import type { IdempotencyClaim, Store } from "../store/types";
+import type { IdempotencyClaim, OneRecordStart, OneRecordStarted, Store } from "../store/types";
 import { sampleAudit, sampleBlueprint, sampleProject, sampleRun } from "./fixtures";
 
 const NOW = new Date("2026-03-01T10:00:00.000Z");
@@ -16,6 +16,18 @@ const claimOf = (runId: string, scope: string, key: string): IdempotencyClaim =>
   now: NOW,
 });
 const oneCompleted = { ...sampleRun("x", "y").counts, total: 1, completed: 1 };
+/** Worker w1's start of a run, logging run.started. */
+const startOf = (runId: string, extra: Partial<OneRecordStart> = {}): OneRecordStart => ({
+  runId,
+  owner: "w1",
+  leaseMs: 30_000,
+  now: NOW,
+  events: [event("run.started")],
+  ...extra,
+});
+/** A start's result when it took the run (undefined otherwise). */
+const took = (started: OneRecordStarted | "refsChanged" | undefined): OneRecordStarted | undefined =>
+  started === "refsChanged" ? undefined : started;
 
 /**
  * The one-record part of the store contract (issue 21), for stores that offer `oneRecordRuns`:
@@ -63,18 +75,16 @@ export function describeOneRecordRunStore(current: () => Store): void {
       if (made === undefined) return;
       const { store, one, run } = made;
       const claim = claimOf(run.id, run.blueprintId, "k-new");
-      const started = await one.startOneRecordRun({
-        runId: run.id,
-        owner: "w1",
-        leaseMs: 30_000,
-        now: NOW,
-        claim,
-        events: [event("run.started")],
+      const started = took(await one.startOneRecordRun(startOf(run.id, { claim })));
+      expect(started).toBeDefined();
+      expect(await store.getRun(run.id)).toMatchObject({
+        status: "RUNNING",
+        startedAt: NOW.toISOString(),
+        version: 2,
       });
-      expect(started?.run).toEqual(await store.getRun(run.id));
-      expect(started?.run).toMatchObject({ status: "RUNNING", startedAt: NOW.toISOString(), version: 2 });
-      expect(started?.batch).toMatchObject({ index: 0, attempts: 1, records: [{ id: "r1", amount: 2 }] });
-      expect(started?.batch.lease?.owner).toBe("w1");
+      const [batch] = await store.listRunBatches(run.id);
+      expect(batch).toMatchObject({ index: 0, attempts: 1 });
+      expect(batch?.lease?.owner).toBe("w1");
       expect(started?.claim?.outcome).toBe("claimed");
       expect(await store.getIdempotencyRecord(run.blueprintId, "k-new")).toEqual(started?.claim?.record);
       expect((await store.listRunEvents(run.id)).map((e) => [e.seq, e.type])).toEqual([[1, "run.started"]]);
@@ -89,17 +99,44 @@ export function describeOneRecordRunStore(current: () => Store): void {
       if (made === undefined) return;
       const { store, one, run } = made;
       const existing = await store.claimIdempotencyKey({ ...claimOf("other", run.blueprintId, "k-old") });
-      const started = await one.startOneRecordRun({
-        runId: run.id,
-        owner: "w1",
-        leaseMs: 30_000,
-        now: NOW,
-        claim: claimOf(run.id, run.blueprintId, "k-old"),
-        events: [event("run.started")],
-      });
-      expect(started?.run.status).toBe("RUNNING");
-      expect(started?.claim).toBeUndefined();
+      const claim = claimOf(run.id, run.blueprintId, "k-old");
+      const started = took(await one.startOneRecordRun(startOf(run.id, { claim })));
+      expect(started).toEqual({});
+      expect((await store.getRun(run.id))?.status).toBe("RUNNING");
       expect(await store.getIdempotencyRecord(run.blueprintId, "k-old")).toEqual(existing.record);
+    });
+
+    // issue 21: a plan kept across runs is checked by the start against its refs' versions.
+    it("versions connector refs; a start bound at other versions writes nothing", async () => {
+      const made = await created();
+      if (made === undefined) return;
+      const { store, one, run } = made;
+      const ref = {
+        id: `con_v_${run.id}`,
+        projectId: run.projectId,
+        type: "http",
+        name: "Target",
+        config: {},
+        secrets: {},
+        createdAt: NOW.toISOString(),
+        updatedAt: NOW.toISOString(),
+      };
+      await store.putConnectorRef(ref, sampleAudit({ entityId: ref.id }));
+      const [bound] = await one.connectorRefVersions([ref.id, "con_unknown"]);
+      expect(bound?.id).toBe(ref.id);
+      await store.putConnectorRef({ ...ref, name: "Renamed" }, sampleAudit({ entityId: ref.id }));
+      const [current] = await one.connectorRefVersions([ref.id]);
+      expect(current!.version).toBeGreaterThan(bound!.version);
+      for (const stale of [[bound!], [current!, { id: "con_unknown", version: 1 }]]) {
+        expect(await one.startOneRecordRun(startOf(run.id, { connectorRefs: stale }))).toBe("refsChanged");
+      }
+      expect((await store.getRun(run.id))?.status).toBe("QUEUED");
+      expect((await store.listRunBatches(run.id))[0]).toMatchObject({ state: "PENDING", attempts: 0 });
+      expect(await store.listRunEvents(run.id)).toEqual([]);
+      expect(took(await one.startOneRecordRun(startOf(run.id, { connectorRefs: [current!] })))).toEqual({});
+      expect((await store.getRun(run.id))?.status).toBe("RUNNING");
+      await store.deleteConnectorRef(ref.id, sampleAudit({ entityId: ref.id }));
+      expect(await one.connectorRefVersions([ref.id])).toEqual([]);
     });
 
     it("finishes: completes the key, the batch and the run, logs after what is there", async () => {
@@ -107,14 +144,7 @@ export function describeOneRecordRunStore(current: () => Store): void {
       if (made === undefined) return;
       const { store, one, run } = made;
       const claim = claimOf(run.id, run.blueprintId, "k-fin");
-      await one.startOneRecordRun({
-        runId: run.id,
-        owner: "w1",
-        leaseMs: 30_000,
-        now: NOW,
-        claim,
-        events: [event("run.started")],
-      });
+      await one.startOneRecordRun(startOf(run.id, { claim }));
       await store.appendRunEvents(run.id, [event("record.note")]);
       const later = new Date(NOW.getTime() + 1_000);
       const finished = await one.finishOneRecordRun({
@@ -164,13 +194,7 @@ export function describeOneRecordRunStore(current: () => Store): void {
       const made = await created();
       if (made === undefined) return;
       const { store, one, run } = made;
-      await one.startOneRecordRun({
-        runId: run.id,
-        owner: "w1",
-        leaseMs: 30_000,
-        now: NOW,
-        events: [event("run.started")],
-      });
+      await one.startOneRecordRun(startOf(run.id));
       const base = {
         runId: run.id,
         owner: "w1",

@@ -34,6 +34,8 @@ export interface OneRecordExecutorDeps extends BatchExecutorDeps {
 
 /** Thrown inside a start that took nothing, so its events go back unwritten. */
 const NOT_STARTED = Symbol("not started");
+/** A start that took nothing because the plan's connector refs changed. */
+const REFS_CHANGED = Symbol("refs changed");
 
 /**
  * Executes a one-record run held by this process. A run this path cannot start (the run was
@@ -48,7 +50,9 @@ export async function executeOneRecordRun(
   const { run } = held;
   let context: RecordContext;
   try {
-    context = await deps.contexts.contextFor(run.id, () => prepareRun(deps, run, controller.signal));
+    context = await deps.contexts.contextFor(run.id, () =>
+      prepareRun(deps, run, controller.signal, { keptPlan: true }),
+    );
   } catch {
     // The batch path fails the run, or leaves it to a retry on a store outage, as for any run.
     return executeBatches(deps, job, controller);
@@ -57,7 +61,13 @@ export async function executeOneRecordRun(
     deps.contexts.forgetContext(run.id);
     throw error;
   });
-  if (started === undefined) return executeBatches(deps, job, controller);
+  if (started === REFS_CHANGED) {
+    // A ref was put again (here or by another process) since the plan was bound: the batch
+    // path binds it afresh, and the next run keeps the new plan.
+    deps.plans?.forget(context.plan);
+    deps.contexts.forgetContext(run.id);
+  }
+  if (started === undefined || started === REFS_CHANGED) return executeBatches(deps, job, controller);
   await runAndFinish(deps, context, held, started, controller);
 }
 
@@ -66,7 +76,7 @@ async function start(
   deps: OneRecordExecutorDeps,
   context: RecordContext,
   { run, record }: HeldOneRecordRun,
-): Promise<(OneRecordStarted & { key: string | undefined }) | undefined> {
+): Promise<(OneRecordStarted & { key: string | undefined }) | typeof REFS_CHANGED | undefined> {
   let key: string | undefined;
   try {
     key = await recordIdempotencyKey(context.plan, {
@@ -79,6 +89,7 @@ async function start(
   }
   const claim =
     key === undefined ? undefined : keyClaim(context, keyOwner(run.id, 0), key, payloadHashOf(record));
+  const connectorRefs = deps.plans?.versionsOf(context.plan);
   const startedEvent = context.events.closing("info", "run.started", {
     records: run.counts.total,
     revision: run.revision,
@@ -93,9 +104,11 @@ async function start(
           leaseMs: deps.batchLeaseMs,
           now: deps.clock(),
           ...(claim === undefined ? {} : { claim }),
+          ...(connectorRefs === undefined ? {} : { connectorRefs }),
           events,
         });
         if (taken === undefined) throw NOT_STARTED;
+        if (taken === "refsChanged") throw REFS_CHANGED;
         return taken;
       },
       [startedEvent],
@@ -103,6 +116,7 @@ async function start(
     return { ...started, key };
   } catch (error) {
     if (error === NOT_STARTED) return undefined;
+    if (error === REFS_CHANGED) return REFS_CHANGED;
     throw error;
   }
 }

@@ -32,15 +32,29 @@ export interface ExecutorDeps extends PlanDeps {
   onRecordParked?: RecordContext["onRecordParked"];
   /** Revisions read before by this runtime's runs (read from the store without one). */
   revisions?: RevisionCache;
-  /** Plans bound before by this runtime's runs (bound for each run without one). */
+  /** Plans kept across runs, for the runs whose start checks them (the one-record path). */
   plans?: PlanCache;
+}
+
+/** How {@link prepareRun} may make the plan. */
+export interface PrepareOptions {
+  /**
+   * Take a kept plan (`deps.plans`) when the run has no environment or connection: only for a
+   * caller whose start checks the plan's ref versions (the one-record start).
+   */
+  keptPlan?: boolean;
 }
 
 /**
  * Builds the per-run context records are processed with: the run's revision compiled into a plan
  * (connectors bound, secrets resolved), its event log, metrics and logger.
  */
-export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSignal): Promise<RecordContext> {
+export async function prepareRun(
+  deps: ExecutorDeps,
+  run: Run,
+  signal: AbortSignal,
+  options: PrepareOptions = {},
+): Promise<RecordContext> {
   const revision = await (deps.revisions
     ? deps.revisions.read(deps.store, run.blueprintId, run.revision)
     : deps.store.getRevision(run.blueprintId, run.revision));
@@ -56,8 +70,8 @@ export async function prepareRun(deps: ExecutorDeps, run: Run, signal: AbortSign
   const connection =
     run.connection === undefined ? undefined : await resolveRunConnection(deps, run.connection);
   const plan =
-    deps.plans !== undefined && environment === undefined && connection === undefined
-      ? await deps.plans.plan(deps, run.projectId, `${run.blueprintId}@${run.revision}`, revision.body)
+    options.keptPlan && deps.plans && environment === undefined && connection === undefined
+      ? await deps.plans.plan(deps, run, revision.body)
       : await compileRunPlan(deps, run.projectId, revision.body, environment, connection);
   const logger = deps.logger.child({ runId: run.id, blueprintId: run.blueprintId });
   return {

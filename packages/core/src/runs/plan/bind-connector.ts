@@ -78,16 +78,25 @@ export async function bindConnectorRef(
     );
   }
   const config = connector.parseConfig(ref.config);
-  const supplied = connection?.connectorRefId === id ? connection.secretNames : [];
-  const needed = connector.secrets.filter((name) => !supplied.includes(name));
-  const secrets = await resolveSecrets(
-    deps,
-    { ...environment?.secrets, ...ref.secrets },
-    needed,
-    environment?.name,
-    path,
-  );
+  const secrets = await connectorSecrets(deps, ref, connector, environment, path, connection);
   return { ref, connector, config, secrets };
+}
+
+/**
+ * A bound ref's secrets as the provider gives them now: asked again for each run, also when its
+ * plan is kept across runs (see plan-cache.ts), so a secret rotated at the provider is seen.
+ */
+export function connectorSecrets(
+  deps: PlanDeps,
+  ref: ConnectorRef,
+  connector: Connector,
+  environment: Environment | undefined,
+  path: string,
+  connection?: ConnectionSecretNames,
+): Promise<Record<string, string>> {
+  const supplied = connection?.connectorRefId === ref.id ? connection.secretNames : [];
+  const needed = connector.secrets.filter((name) => !supplied.includes(name));
+  return resolveSecrets(deps, { ...environment?.secrets, ...ref.secrets }, needed, environment?.name, path);
 }
 
 async function resolveSecrets(

@@ -1,77 +1,84 @@
 import type { BlueprintBody } from "../../model/blueprint";
-import type { ConnectorRef } from "../../model/connector-ref";
-import type { PlanDeps } from "./bind-connector";
+import type { ConnectorRefVersion, OneRecordRunStore } from "../../store/types";
+import { connectorSecrets, type PlanDeps } from "./bind-connector";
 import { compileRunPlan, type RunPlan } from "./run-plan";
 
 /** Plans kept at most. */
 const KEPT = 256;
 
-/** A plan kept with what its connector refs were when it was bound. */
-interface KeptPlan {
-  plan: RunPlan;
-  /** Each bound ref's id and the content its binding came from (see `boundFrom`). */
-  refs: readonly { id: string; boundFrom: string }[];
-}
-
 /**
- * Run plans of this runtime, per blueprint revision (issue 21): a warm single-record run reuses
- * the plan instead of binding its connectors again (config parsed, expressions looked up, steps
- * built). A revision never changes, but a connector ref may: each use reads the plan's refs and
- * takes the kept plan only when every ref is as it was bound — an update, a deletion or a move
- * to another project makes the plan afresh. Only plans that resolved no secret are kept (a
- * secret provider may rotate a value; it is asked on every bind), and only without an
- * environment or a customer connection (prepareRun binds those plans each time).
+ * Run plans kept across the runs of one blueprint revision (issue 21), so a warm one-record run
+ * neither reads its connector refs nor binds its plan again. A plan is only as current as the refs
+ * it was bound from, and another process may put a ref at any time: each plan carries the refs'
+ * versions, read *before* the refs were bound, and the one-record start writes nothing unless the
+ * store still has those versions (`OneRecordStart.connectorRefs`). A start that finds them
+ * changed forgets the plan. Secrets are asked of the provider again for every run, as when the
+ * plan was bound per run; a plan whose secrets changed is bound afresh.
  */
 export interface PlanCache {
-  /** The revision's plan: the kept one when its refs are unchanged, else compiled (and kept). */
-  plan(deps: PlanDeps, projectId: string, revisionId: string, body: BlueprintBody): Promise<RunPlan>;
+  /** The plan of a run without environment or connection: kept, or bound and kept. */
+  plan(
+    deps: PlanDeps & { store: { oneRecordRuns?: Pick<OneRecordRunStore, "connectorRefVersions"> } },
+    key: { blueprintId: string; revision: number; projectId: string },
+    body: BlueprintBody,
+  ): Promise<RunPlan>;
+  /** The ref versions a kept plan was bound at; undefined for a plan this cache does not hold. */
+  versionsOf(plan: RunPlan): readonly ConnectorRefVersion[] | undefined;
+  /** Drops a plan (its refs changed). */
+  forget(plan: RunPlan): void;
+}
+
+/** The connector refs a revision's steps call, each once. */
+function connectorIdsOf(body: BlueprintBody): string[] {
+  const ids = new Set<string>();
+  for (const step of body.steps) if ("connector" in step) ids.add(step.connector);
+  return [...ids];
+}
+
+/** Whether the provider still gives every bound connector of `plan` the secrets it was bound with. */
+async function secretsUnchanged(deps: PlanDeps, plan: RunPlan): Promise<boolean> {
+  const checked = new Set<unknown>();
+  for (const step of plan.steps) {
+    if (!("target" in step) || checked.has(step.target)) continue;
+    checked.add(step.target);
+    const { ref, connector, secrets } = step.target;
+    // Nothing to ask the provider for (the common webhook target): no call at all.
+    if (connector.secrets.length === 0 && Object.keys(ref.secrets).length === 0) continue;
+    const now = await connectorSecrets(deps, ref, connector, undefined, `/steps/${step.index}/connector`);
+    const names = Object.keys(now);
+    if (names.length !== Object.keys(secrets).length || names.some((name) => now[name] !== secrets[name]))
+      return false;
+  }
+  return true;
 }
 
 /** A {@link PlanCache} holding the `KEPT` most recently used plans. */
 export function createPlanCache(): PlanCache {
-  const entries = new Map<string, KeptPlan>();
+  const entries = new Map<string, RunPlan>();
+  const versions = new WeakMap<RunPlan, readonly ConnectorRefVersion[]>();
   return {
-    async plan(deps, projectId, revisionId, body) {
-      const id = `${projectId}\u0000${revisionId}`;
+    async plan(deps, { blueprintId, revision, projectId }, body) {
+      const id = `${blueprintId}@${revision}`;
       const kept = entries.get(id);
-      if (kept !== undefined && (await refsUnchanged(deps, kept))) {
+      if (kept !== undefined && (await secretsUnchanged(deps, kept))) {
         entries.delete(id);
         entries.set(id, kept);
-        return kept.plan;
+        return kept;
       }
+      const ids = connectorIdsOf(body);
+      const read = (await deps.store.oneRecordRuns?.connectorRefVersions(ids)) ?? [];
       const plan = await compileRunPlan(deps, projectId, body, undefined);
-      const refs = keepableRefs(plan);
-      if (refs === undefined) entries.delete(id);
-      else {
-        entries.delete(id);
-        entries.set(id, { plan, refs });
-        if (entries.size > KEPT) entries.delete(entries.keys().next().value!);
-      }
+      // A ref missing from the versions (deleted meanwhile) cannot be guarded: not kept.
+      if (read.length !== ids.length || deps.store.oneRecordRuns === undefined) return plan;
+      versions.set(plan, read);
+      entries.set(id, plan);
+      if (entries.size > KEPT) entries.delete(entries.keys().next().value!);
       return plan;
     },
+    versionsOf: (plan) => versions.get(plan),
+    forget(plan) {
+      versions.delete(plan);
+      for (const [id, kept] of entries) if (kept === plan) entries.delete(id);
+    },
   };
-}
-
-/** What binding a ref depends on: its project, type, config and secret names. */
-const boundFrom = (ref: ConnectorRef): string =>
-  JSON.stringify([ref.projectId, ref.type, ref.config, ref.secrets]);
-
-/** The plan's bound refs, or undefined when a binding resolved (or asked for) a secret. */
-function keepableRefs(plan: RunPlan): KeptPlan["refs"] | undefined {
-  const refs = new Map<string, string>();
-  for (const step of plan.steps) {
-    if (!("target" in step)) continue;
-    const { ref, connector } = step.target;
-    if (Object.keys(ref.secrets).length > 0 || connector.secrets.length > 0) return undefined;
-    refs.set(ref.id, boundFrom(ref));
-  }
-  return [...refs].map(([id, from]) => ({ id, boundFrom: from }));
-}
-
-async function refsUnchanged(deps: PlanDeps, kept: KeptPlan): Promise<boolean> {
-  for (const { id, boundFrom: from } of kept.refs) {
-    const ref = await deps.store.getConnectorRef(id);
-    if (ref === undefined || boundFrom(ref) !== from) return false;
-  }
-  return true;
 }
