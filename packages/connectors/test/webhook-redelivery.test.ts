@@ -18,21 +18,39 @@ import {
 
 const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-/** A store whose next `insertRun` calls fail, as during a database outage. */
+/**
+ * A store whose next run creations fail, as during a database outage: `insertRun`, and the
+ * one-record path's `createOneRecordRun` that single-record runs take instead.
+ */
 function flakyStore(failures: number): Store & { failed: () => number } {
   const inner = memoryStore();
   let left = failures;
   let failed = 0;
+  const outage = (): void => {
+    if (left > 0) {
+      left -= 1;
+      failed += 1;
+      throw new Error("store outage: connection refused");
+    }
+  };
+  const oneRecordRuns = inner.oneRecordRuns;
   return {
     ...inner,
     async insertRun(run: Parameters<Store["insertRun"]>[0]) {
-      if (left > 0) {
-        left -= 1;
-        failed += 1;
-        throw new Error("store outage: connection refused");
-      }
+      outage();
       return inner.insertRun(run);
     },
+    ...(oneRecordRuns === undefined
+      ? {}
+      : {
+          oneRecordRuns: {
+            ...oneRecordRuns,
+            async createOneRecordRun(...args: Parameters<typeof oneRecordRuns.createOneRecordRun>) {
+              outage();
+              return oneRecordRuns.createOneRecordRun(...args);
+            },
+          },
+        }),
     failed: () => failed,
   };
 }
