@@ -1,4 +1,5 @@
 import type { WriteIdempotency } from "../../connector";
+import type { TransactionalIdempotency } from "../../store/types";
 import type { RecordInFlight, RecordOutcome } from "../records/record-context";
 
 // Completing a record's key with its outcome: by the pipeline after the last step, or by the
@@ -31,24 +32,55 @@ export async function completeKey(
  * offers it; the record then does not complete the key again (`completedByTarget`).
  */
 export function transactionalCompletion(record: RecordInFlight, key: string): WriteIdempotency | undefined {
-  const { ctx, owner } = record;
-  const store = ctx.store.transactionalIdempotency;
-  if (store === undefined || ctx.run.dryRun) return undefined;
-  return {
-    engine: store.engine,
-    sameDatabase: (client) => store.sameDatabase(client),
-    async completeWith(client, result) {
-      await store.completeIdempotencyKeyWith(client, {
-        scope: ctx.run.blueprintId,
-        key,
-        owner,
-        now: ctx.clock(),
-        result:
-          result === undefined
-            ? { outcome: "completed" }
-            : { outcome: "completed", result: ctx.redactor.redact(result) },
-      });
-      record.completedByTarget = true;
-    },
-  };
+  const store = record.ctx.store.transactionalIdempotency;
+  if (store === undefined || record.ctx.run.dryRun) return undefined;
+  return new TargetCompletion(record, key, store);
+}
+
+/** One `sameDatabase` per store: targets cache the answer under it (and closures per record cost). */
+const sameDatabaseOf = new WeakMap<TransactionalIdempotency, WriteIdempotency["sameDatabase"]>();
+
+function sameDatabaseFor(store: TransactionalIdempotency): WriteIdempotency["sameDatabase"] {
+  let sameDatabase = sameDatabaseOf.get(store);
+  if (sameDatabase === undefined) {
+    sameDatabase = (client) => store.sameDatabase(client);
+    sameDatabaseOf.set(store, sameDatabase);
+  }
+  return sameDatabase;
+}
+
+/**
+ * A class, not an object literal of closures: one is made per record sent, and the build keeps
+ * function names (keepNames), so each closure would cost a property definition every time.
+ */
+class TargetCompletion implements WriteIdempotency {
+  readonly engine: string;
+  readonly sameDatabase: WriteIdempotency["sameDatabase"];
+  readonly #record: RecordInFlight;
+  readonly #key: string;
+  readonly #store: TransactionalIdempotency;
+
+  constructor(record: RecordInFlight, key: string, store: TransactionalIdempotency) {
+    this.engine = store.engine;
+    this.sameDatabase = sameDatabaseFor(store);
+    this.#record = record;
+    this.#key = key;
+    this.#store = store;
+  }
+
+  async completeWith(client: unknown, result?: unknown): Promise<void> {
+    const record = this.#record;
+    const { ctx, owner } = record;
+    await this.#store.completeIdempotencyKeyWith(client, {
+      scope: ctx.run.blueprintId,
+      key: this.#key,
+      owner,
+      now: ctx.clock(),
+      result:
+        result === undefined
+          ? { outcome: "completed" }
+          : { outcome: "completed", result: ctx.redactor.redact(result) },
+    });
+    record.completedByTarget = true;
+  }
 }
