@@ -1,5 +1,10 @@
 import type { IdempotencyRecord } from "../model/idempotency";
+import { LastInstantIso } from "./last-instant-iso";
 import type { IdempotencyClaim, IdempotencyClaimResult } from "./types";
+
+const claimedAt = new LastInstantIso();
+const leaseEndsAt = new LastInstantIso();
+const expiresAt = new LastInstantIso();
 
 /**
  * Decides a claim against the record stored for the key (if any), the same way in every store:
@@ -24,7 +29,7 @@ export function decideIdempotencyClaim(
   ) {
     return { outcome: "in_progress", record: existing };
   }
-  const at = claim.now.toISOString();
+  const at = claimedAt.of(now);
   return {
     outcome: "claimed",
     record: {
@@ -33,8 +38,8 @@ export function decideIdempotencyClaim(
       payloadHash: claim.payloadHash,
       state: "IN_PROGRESS",
       leaseOwner: claim.owner,
-      leaseExpiresAt: new Date(now + claim.leaseMs).toISOString(),
-      expiresAt: new Date(now + claim.ttlMs).toISOString(),
+      leaseExpiresAt: leaseEndsAt.of(now + claim.leaseMs),
+      expiresAt: expiresAt.of(now + claim.ttlMs),
       createdAt: live ? existing.createdAt : at,
       updatedAt: at,
     },
