@@ -6,7 +6,7 @@ import {
   type SecretProvider,
   type Store,
 } from "@synapseops/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { tenantBody } from "./_limits-fixtures";
 
@@ -62,6 +62,16 @@ function prefixTarget(options: { secret: boolean }) {
     },
   });
   return { connector, written, parses: () => parses };
+}
+
+/** A target of the blueprint's type whose write is `write` (given the call's abort signal). */
+function targetWriting(write: (signal: AbortSignal | undefined) => Promise<unknown>) {
+  return defineConnector({
+    type: "prefix-target",
+    version: "1.0.0",
+    configSchema: z.object({}),
+    capabilities: { write: (_config, _record, context) => write(context.signal) },
+  });
 }
 
 async function approvedBlueprint(runtime: Runtime, config: Record<string, unknown> = {}) {
@@ -131,18 +141,13 @@ describe("single-record runs in memory (the one-record path)", () => {
     // The runtime's close() closes its store; keep this one open to look afterwards.
     const store = { ...memoryStore(), close: async () => {} };
     let started = false;
-    const stuck = defineConnector({
-      type: "prefix-target",
-      version: "1.0.0",
-      configSchema: z.object({}),
-      capabilities: {
-        write: (_config, _record, context) =>
-          new Promise((_resolve, reject) => {
-            started = true;
-            context.signal?.addEventListener("abort", () => reject(context.signal?.reason));
-          }),
-      },
-    });
+    const stuck = targetWriting(
+      (signal) =>
+        new Promise((_resolve, reject) => {
+          started = true;
+          signal?.addEventListener("abort", () => reject(signal?.reason));
+        }),
+    );
     const runtime = createRuntime({ store, connectors: [stuck] });
     const { blueprintId } = await approvedBlueprint(runtime);
     const run = await runtime.runs.ingest(blueprintId, { record: { id: "x" } });
@@ -150,6 +155,59 @@ describe("single-record runs in memory (the one-record path)", () => {
     await runtime.close({ timeoutMs: 50 });
     expect((await store.getRun(run.id))?.status).toBe("CANCELLED");
     expect((await store.getIdempotencyRecord(blueprintId, "x"))?.state).toBe("FAILED");
+  });
+
+  it("arms no lease heartbeat or cancel watch for a record that settles at once", async () => {
+    const target = prefixTarget({ secret: false });
+    const runtime = createRuntime({ store: memoryStore(), connectors: [target.connector] });
+    closing.push(runtime);
+    const { blueprintId } = await approvedBlueprint(runtime);
+    const ingest = async (id: string) =>
+      runtime.runs.wait((await runtime.runs.ingest(blueprintId, { record: { id } })).id);
+    await ingest("warm");
+    const intervals = vi.spyOn(globalThis, "setInterval");
+    try {
+      for (const id of ["a", "b", "c"]) expect((await ingest(id)).status).toBe("SUCCEEDED");
+      expect(intervals).not.toHaveBeenCalled();
+    } finally {
+      intervals.mockRestore();
+    }
+    expect(target.written).toEqual(["warm", "a", "b", "c"]);
+  });
+
+  it("stops a long record when another process cancels its run (the watch armed late)", async () => {
+    // Two runtimes on one store: the second one's cancel reaches the first only through the
+    // store, by the cancel watch the first arms once its record outlasts a turn of the loop.
+    const store = { ...memoryStore(), close: async () => {} };
+    let started = false;
+    let abortedAfterMs: number | undefined;
+    const slow = targetWriting(
+      (signal) =>
+        new Promise((resolve, reject) => {
+          started = true;
+          const since = Date.now();
+          // Long enough that only a cancel ends it within the test's time.
+          const done = setTimeout(() => resolve({ ok: true }), 20_000);
+          signal?.addEventListener("abort", () => {
+            abortedAfterMs = Date.now() - since;
+            clearTimeout(done);
+            reject(signal?.reason);
+          });
+        }),
+    );
+    const working = createRuntime({ store, connectors: [slow] });
+    const elsewhere = createRuntime({ store, connectors: [slow] });
+    closing.push(working, elsewhere);
+    const { blueprintId } = await approvedBlueprint(working);
+    const run = await working.runs.ingest(blueprintId, { record: { id: "long" } });
+    while (!started) await new Promise((resolve) => setTimeout(resolve, 5));
+    await elsewhere.runs.cancel(run.id);
+    const ended = await working.runs.wait(run.id, { timeoutMs: 5000 });
+    expect(ended.status).toBe("CANCELLED");
+    // The watch looks every 500 ms: the record is stopped well before it would have ended.
+    expect(abortedAfterMs).toBeDefined();
+    expect(abortedAfterMs!).toBeLessThan(3000);
+    expect((await store.getIdempotencyRecord(blueprintId, "long"))?.state).not.toBe("COMPLETED");
   });
 
   it("asks the secret provider on every run: a plan with a secret is not kept", async () => {

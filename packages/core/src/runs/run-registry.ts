@@ -55,12 +55,15 @@ export class RunRegistry implements PreparedContexts {
     return this.oneRecordRuns.has(runId);
   }
 
-  /** Keeps the document a settled run was written with, for waiters (no read). */
-  keepSettled(run: Run): void {
+  /**
+   * Keeps the document a settled run was written with, for waiters (no read). A field, not a
+   * method, so each job passes it on as it is instead of a closure made per job (issue 21).
+   */
+  readonly keepSettled = (run: Run): void => {
     this.settledRuns.delete(run.id);
     this.settledRuns.set(run.id, run);
     if (this.settledRuns.size > SETTLED_KEPT) this.settledRuns.delete(this.settledRuns.keys().next().value!);
-  }
+  };
 
   /** The document this process wrote when the run settled, if it still keeps it. */
   settledRun(runId: string): Run | undefined {

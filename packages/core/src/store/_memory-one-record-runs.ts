@@ -113,7 +113,9 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       };
       runs.set(runId, next);
       state.appendEvents(runId, events);
-      return { outcome: "finished", run: cloneJson(next) };
+      // Not copied: the store replaces a run document, never changes one in place, and the
+      // caller keeps it for waiters, who each get a copy (run-registry.ts `settledRun`).
+      return { outcome: "finished", run: next };
     },
   };
 }

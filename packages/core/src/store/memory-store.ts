@@ -14,6 +14,7 @@ import type { Trace } from "../model/trace";
 import { memoryConnections } from "./_memory-connections";
 import { memoryOneRecordRuns } from "./_memory-one-record-runs";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import { LastInstantIso } from "./last-instant-iso";
 import { memoryParkedStore } from "./memory-parked-store";
 import { memoryScheduleStore } from "./memory-schedule-store";
 import { pageLimit, pageOf } from "./pagination";
@@ -70,7 +71,9 @@ export function memoryStore(): Store {
   const sortedValues = <T extends { id: string }>(map: Map<string, T>, keep: (item: T) => boolean): T[] =>
     [...map.values()].filter(keep).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  function finishIdempotency(outcome: IdempotencyOutcome, state: "COMPLETED" | "FAILED"): IdempotencyRecord {
+  const finishedAt = new LastInstantIso();
+  /** Completes or fails a key held by `outcome.owner` (nothing returned: no caller reads it). */
+  function finishIdempotency(outcome: IdempotencyOutcome, state: "COMPLETED" | "FAILED"): void {
     const k = keyOf(outcome.scope, outcome.key);
     const existing = idempotency.get(k);
     if (!holdsIdempotencyLease(existing, outcome.owner) || existing === undefined) {
@@ -90,10 +93,9 @@ export function memoryStore(): Store {
       finishedBy: outcome.owner,
       expiresAt: existing.expiresAt,
       createdAt: existing.createdAt,
-      updatedAt: outcome.now.toISOString(),
+      updatedAt: finishedAt.of(outcome.now.getTime()),
     };
     idempotency.set(k, next);
-    return copyRecord(next);
   }
 
   /** Numbers and keeps copies of the events; returns the kept ones (not copies: callers copy them out). */

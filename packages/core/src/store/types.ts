@@ -426,7 +426,8 @@ export interface OneRecordFinish {
 }
 
 /**
- * What {@link OneRecordRunStore.finishOneRecordRun} did: `finished` with the run as written;
+ * What {@link OneRecordRunStore.finishOneRecordRun} did: `finished` with the run as written (a
+ * document the caller must not change: the memory store hands over the one it keeps);
  * `keyLost` when the owner no longer held the key (nothing was written); `batchLost` when the
  * key was completed but the batch lease was lost (another worker re-runs the batch and finds
  * the key completed by this record).

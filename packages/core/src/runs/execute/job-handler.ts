@@ -1,4 +1,3 @@
-import type { Run } from "../../model/run";
 import type { KeyAdmission } from "../limits/key-admission";
 import type { RunRegistry } from "../run-registry";
 import { executeBatches } from "./batch-executor";
@@ -55,7 +54,9 @@ export function runJobHandler(deps: JobHandlerDeps): RunJobHandler {
 async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSignal): Promise<void> {
   const { registry } = deps;
   const controller = registry.controllerFor(job.runId);
-  const onQueueAbort = (): void => controller.abort();
+  // Bound, not a named closure: the build keeps names (keepNames), a cost per job (issue 21).
+  // The listener's event goes to `abort` as a second argument, which it ignores.
+  const onQueueAbort = controller.abort.bind(controller, undefined);
   queueSignal.addEventListener("abort", onQueueAbort, { once: true });
   try {
     if (job.records === undefined) {
@@ -66,7 +67,7 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
         batchLeaseMs: deps.batchLeaseMs,
         durable: deps.durable,
         contexts: registry,
-        onSettled: (run: Run) => registry.keepSettled(run),
+        onSettled: registry.keepSettled,
       });
       const held = registry.takeOneRecordRun(job.runId);
       if (held === undefined) await executeBatches(batchDeps, job, controller);

@@ -38,15 +38,10 @@ export async function runLeasedRecords(
   work: (signal: AbortSignal) => Promise<void>,
 ): Promise<LeasedRecordsEnd> {
   const controller = new AbortController();
-  const onRunAbort = (): void => controller.abort(runController.signal.reason);
+  // Bound, not a named closure: the build keeps names (keepNames), a cost per batch (issue 21).
+  const onRunAbort = abortWithReasonOf.bind(undefined, controller, runController.signal);
   runController.signal.addEventListener("abort", onRunAbort, { once: true });
-  const owned = { ...lease, owner: deps.workerId };
-  const stopHeartbeat = leaseHeartbeat(
-    deps.batchLeaseMs,
-    () => deps.store.renewRunBatchLease({ ...owned, leaseMs: deps.batchLeaseMs, now: deps.clock() }),
-    () => controller.abort(new CancelledError()),
-  );
-  const stopWatching = watchForCancel(deps.store, lease.runId, runController);
+  const watch = armedAfterThisTurn(deps, lease, controller, runController);
   let handedBack: unknown;
   try {
     await work(controller.signal);
@@ -62,11 +57,55 @@ export async function runLeasedRecords(
       counts.failed += 1;
     }
   } finally {
-    stopHeartbeat();
-    stopWatching();
+    watch.stop();
     runController.signal.removeEventListener("abort", onRunAbort);
   }
   return { aborted: controller.signal.aborted, handedBack };
+}
+
+function abortWithReasonOf(controller: AbortController, signal: AbortSignal): void {
+  controller.abort(signal.reason);
+}
+
+/** The lease heartbeat and the cancel watch of a batch, armed once its records outlast a turn. */
+interface BatchWatch {
+  stop(): void;
+}
+
+/**
+ * Arms the batch lease's heartbeat and the watch for a cancel made elsewhere on the event loop's
+ * next turn (`setImmediate`), unless the records settled before it: records that settle at once
+ * (an in-memory target, issue 21) then make no interval timer. Neither is due before a turn
+ * passes anyway — the first beat comes after a third of the lease, the first cancel check after
+ * half a second — so a record that runs longer is watched as before.
+ */
+function armedAfterThisTurn(
+  deps: ExecutorDeps & { batchLeaseMs: number },
+  lease: BatchLease,
+  controller: AbortController,
+  runController: AbortController,
+): BatchWatch {
+  let stopHeartbeat: (() => void) | undefined;
+  let stopWatching: (() => void) | undefined;
+  let stopped = false;
+  const arm = setImmediate(() => {
+    if (stopped) return;
+    const owned = { ...lease, owner: deps.workerId };
+    stopHeartbeat = leaseHeartbeat(
+      deps.batchLeaseMs,
+      () => deps.store.renewRunBatchLease({ ...owned, leaseMs: deps.batchLeaseMs, now: deps.clock() }),
+      () => controller.abort(new CancelledError()),
+    );
+    stopWatching = watchForCancel(deps.store, lease.runId, runController);
+  });
+  return {
+    stop() {
+      stopped = true;
+      clearImmediate(arm);
+      stopHeartbeat?.();
+      stopWatching?.();
+    },
+  };
 }
 
 /**

@@ -138,7 +138,7 @@ async function runAndFinish(
       store: completion.store,
       signal,
       // The completion is written by the finish below; the pipeline need not wait for it.
-      deferCompletion: (pending) => void pending.catch(() => {}),
+      deferCompletion: ignoreRejection,
     };
     // Record limits hold the record until its keys let it start, as in a batch.
     const fairness = { limiter: deps.recordLimiter, run, signal };
@@ -223,28 +223,58 @@ interface CapturedCompletion {
   writeAlone(): Promise<void>;
 }
 
+/** Leaves a completion the finish writes to settle on its own (its failure is the finish's). */
+function ignoreRejection(pending: Promise<unknown>): void {
+  pending.catch(noop);
+}
+
+function noop(): void {}
+
+/**
+ * Each store's methods bound once (a `WeakMap` per store), not on every call through a
+ * captured completion's proxy: a bound function made per property read was a cost per run.
+ */
+const boundMethods = new WeakMap<Store, Map<PropertyKey, unknown>>();
+
+function boundMethodOf(store: Store, property: PropertyKey, value: unknown): unknown {
+  if (typeof value !== "function") return value;
+  let bound = boundMethods.get(store);
+  if (bound === undefined) {
+    bound = new Map();
+    boundMethods.set(store, bound);
+  }
+  let method = bound.get(property);
+  if (method === undefined) {
+    method = value.bind(store);
+    bound.set(property, method);
+  }
+  return method;
+}
+
+/** The proxy's handler: `completeIdempotencyKey` is the captured one, the rest the store's. */
+class CaptureCompletion implements ProxyHandler<Store> {
+  constructor(private readonly complete: (outcome: IdempotencyOutcome) => Promise<never>) {}
+
+  get(target: Store, property: PropertyKey, receiver: unknown): unknown {
+    if (property === "completeIdempotencyKey") return this.complete;
+    return boundMethodOf(target, property, Reflect.get(target, property, receiver));
+  }
+}
+
 function capturedCompletion(store: Store): CapturedCompletion {
-  let resolve: () => void = () => {};
-  let reject: (error: unknown) => void = () => {};
-  const pending = new Promise<never>((ok, fail) => {
-    resolve = ok as () => void;
-    reject = fail;
-  });
-  pending.catch(() => {});
-  const captured: CapturedCompletion = {
+  const { promise: pending, resolve, reject } = withResolvers();
+  pending.catch(noop);
+  const captured: CapturedCompletion & { capture(outcome: IdempotencyOutcome): Promise<never> } = {
     outcome: undefined,
-    store: new Proxy(store, {
-      get(target, property, receiver) {
-        if (property === "completeIdempotencyKey")
-          return (outcome: IdempotencyOutcome) => {
-            captured.outcome = outcome;
-            return pending;
-          };
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    }),
-    settle: (error) => (error === undefined ? resolve() : reject(error)),
+    store,
+    capture(outcome) {
+      captured.outcome = outcome;
+      return pending;
+    },
+    settle(error) {
+      if (error === undefined) resolve();
+      else reject(error);
+    },
     async writeAlone() {
       if (captured.outcome === undefined) return;
       try {
@@ -256,5 +286,19 @@ function capturedCompletion(store: Store): CapturedCompletion {
       }
     },
   };
+  captured.store = new Proxy(store, new CaptureCompletion(captured.capture));
   return captured;
+}
+
+/** `Promise.withResolvers` (Node 22+), for Node 20: a promise that settles only from outside. */
+function withResolvers(): {
+  promise: Promise<never>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+} {
+  let settlers: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const promise = new Promise<never>((resolve, reject) => {
+    settlers = { resolve: resolve as () => void, reject };
+  });
+  return { promise, ...settlers! };
 }
