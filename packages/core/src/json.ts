@@ -1,12 +1,12 @@
 import * as crypto from "node:crypto";
-import canonicalize from "canonicalize";
+import { writeCanonicalJson } from "./canonical-json";
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Canonical JSON text (RFC 8785 JSON Canonicalization Scheme): sorted keys, fixed number forms. */
 export function canonicalJson(value: unknown): string {
-  return canonicalize(value) ?? "null";
+  return writeCanonicalJson(value) ?? "null";
 }
 
 /**

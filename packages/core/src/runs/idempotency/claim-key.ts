@@ -112,6 +112,15 @@ export async function previewKey(
   return claimKey(ctx, owner, key, record, recordKey, decided);
 }
 
+/**
+ * Whether the claim made with the record's batch lets the record run as it is: claimed, with at
+ * least half its lease left. What {@link claimKey} would answer "claimed" to at once; checked
+ * without it, the record spends no promise on a claim already made (issue 21).
+ */
+export function claimedWithBatch(ctx: RecordContext, decided: IdempotencyClaimResult | undefined): boolean {
+  return decided !== undefined && decided.outcome === "claimed" && !leaseRunDown(ctx, decided);
+}
+
 /** Whether a claim decided earlier holds less than half of its lease now. */
 function leaseRunDown(ctx: RecordContext, decided: IdempotencyClaimResult): boolean {
   if (decided.outcome !== "claimed" || decided.record.leaseExpiresAt === undefined) return false;

@@ -209,3 +209,19 @@ describe("Redactor value detectors", () => {
     expect(() => new Redactor({ maxSecrets: 0 })).toThrow(/maxSecrets must be a positive integer/);
   });
 });
+
+describe("the card detector's pre-check (issue 21)", () => {
+  const redactor = new Redactor();
+
+  it("still finds cards written with single spaces or dashes, or as numbers", () => {
+    expect(redactor.redactText("ref 3782-822463-10005 ok")).toBe("ref [REDACTED:card] ok");
+    expect(redactor.redactText("4111 1111 1111 1111")).toBe("[REDACTED:card]");
+    expect(redactor.redact({ n: 4111111111111111, m: 41 })).toEqual({ n: "[REDACTED:card]", m: 41 });
+  });
+
+  it("leaves texts and numbers too short for a card as they are", () => {
+    for (const text of ["r-1234", "order 12-345 of 2026-12-07", "4111  1111  1111  1111"])
+      expect(redactor.redactText(text)).toBe(text);
+    expect(redactor.redact({ amount: 999_999_999_999 })).toEqual({ amount: 999_999_999_999 });
+  });
+});

@@ -160,12 +160,7 @@ export class Redactor implements SecretRegistry {
 
   /** A redacted deep copy of any value; errors become plain `{ name, message, code, … }` objects. */
   redact<T>(value: T): T {
-    return this.walk(
-      value,
-      new WeakSet(),
-      (text) => this.redactText(text),
-      this.detectors.includes("card"),
-    ) as T;
+    return this.walk(value, new Set(), this.#redactText, this.detectors.includes("card")) as T;
   }
 
   /**
@@ -175,8 +170,13 @@ export class Redactor implements SecretRegistry {
    * payload codec (`createRuntime({ payloadCodec })`).
    */
   redactRecord<T>(value: T): T {
-    return this.walk(value, new WeakSet(), (text) => this.redactCredentialText(text), false) as T;
+    return this.walk(value, new Set(), this.#redactCredentialText, false) as T;
   }
+
+  // Bound once, not a closure per call; `seen` is a `Set`, not a `WeakSet`: it lives for one
+  // call, and weak collections cost the collector more (a result is redacted per keyed record).
+  readonly #redactText = (text: string): string => this.redactText(text);
+  readonly #redactCredentialText = (text: string): string => this.redactCredentialText(text);
 
   private redactCredentialText(text: string): string {
     const secrets = this.secrets.pattern();
@@ -188,7 +188,7 @@ export class Redactor implements SecretRegistry {
 
   private walk(
     value: unknown,
-    seen: WeakSet<object>,
+    seen: Set<object>,
     text: (text: string) => string,
     cardNumbers: boolean,
   ): unknown {
@@ -197,6 +197,8 @@ export class Redactor implements SecretRegistry {
     if (
       cardNumbers &&
       typeof value === "number" &&
+      // Thirteen digits at least, and no sign (cards start with 2–6): small numbers skip the text.
+      value >= 1e12 &&
       Number.isSafeInteger(value) &&
       isCardNumber(String(value))
     )
@@ -211,8 +213,10 @@ export class Redactor implements SecretRegistry {
         ? { name: value.name, message: value.message, ...(value as unknown as Record<string, unknown>) }
         : (value as Record<string, unknown>);
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(source)) {
+    // Keys, not `Object.entries`: no pair array made per member.
+    for (const key of Object.keys(source)) {
       if (key === "stack") continue;
+      const item = source[key];
       result[key] =
         this.isSensitiveKey(key) && item !== null && item !== undefined
           ? REDACTED

@@ -1,7 +1,7 @@
 import { trace } from "@opentelemetry/api";
 import { ErrorCode } from "../../errors";
 import { CancelledError } from "../execute/cancelled-error";
-import { claimKey, previewKey, releaseKey } from "../idempotency/claim-key";
+import { claimedWithBatch, claimKey, previewKey, releaseKey } from "../idempotency/claim-key";
 import { keyOwner, recordIdempotencyKey } from "../idempotency/idempotency-key";
 import { completeKey } from "../idempotency/key-completion";
 import { classifyFailure } from "../retries/classify-error";
@@ -64,7 +64,7 @@ async function beginRecord(ctx: RecordContext, start: RecordStart): Promise<Reco
     });
   }
   const recordKey = key ?? `#${start.position}`;
-  if (key !== undefined) {
+  if (key !== undefined && (ctx.run.dryRun || !claimedWithBatch(ctx, start.claim?.result))) {
     const claim = ctx.run.dryRun
       ? await previewKey(ctx, owner, key, start.record, recordKey)
       : await claimKey(ctx, owner, key, start.record, recordKey, start.claim?.result);
