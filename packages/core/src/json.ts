@@ -1,12 +1,12 @@
 import * as crypto from "node:crypto";
-import { writeCanonicalJson } from "./canonical-json";
+import canonicalize from "canonicalize";
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Canonical JSON text (RFC 8785 JSON Canonicalization Scheme): sorted keys, fixed number forms. */
 export function canonicalJson(value: unknown): string {
-  return writeCanonicalJson(value) ?? "null";
+  return canonicalize(value) ?? "null";
 }
 
 /**
