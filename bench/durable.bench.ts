@@ -22,6 +22,8 @@
  *     per arrival vs DBOS and graphile-worker; see durable-webhook.ts. `DURABLE_BENCH_ONLY=webhook`.
  * (6) `DURABLE_BENCH_ONLY=bulk` runs only the PostgreSQL store against pg-boss's loop (1b), with
  *     Node CPU µs and bytes sent (SQL + parameters, counted in the warm-up round) per record.
+ *     The bulk case also runs DBOS (one workflow per record, durable-bulk-dbos.ts), and then each
+ *     bulk engine alone in a fresh child process for its peak RSS (durable-peak-rss.ts).
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
