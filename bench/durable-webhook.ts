@@ -17,6 +17,7 @@ import { DBOS } from "@dbos-inc/dbos-sdk";
 import { createRuntime, inlineQueue, type Runtime, silentLogger } from "@synapseops/core";
 import { type Runner, run as runGraphileWorker } from "graphile-worker";
 import pg from "pg";
+import { launchOneStepDbos, urlFor } from "./_dbos-one-step";
 import { arrivalsInFlight, countingTarget, keyedBlueprint } from "./_durable-fixtures";
 import { countPgTraffic, cpuMicrosSince, pgTraffic } from "./_pg-traffic";
 import { emit, median, percentile } from "./_report";
@@ -44,12 +45,6 @@ interface Engine {
   close(): Promise<void>;
 }
 
-function urlFor(database: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 async function xactCommits(admin: pg.Client, database: string): Promise<number> {
   const { rows } = await admin.query<{ n: string }>(
     "select xact_commit::text as n from pg_stat_database where datname = $1",
@@ -62,7 +57,7 @@ async function xactCommits(admin: pg.Client, database: string): Promise<number> 
 async function oursEngine(database: string): Promise<Engine> {
   const { postgresStore } = await import("@synapseops/core/postgres");
   const target = countingTarget();
-  const pool = new pg.Pool({ connectionString: urlFor(database), max: POOL });
+  const pool = new pg.Pool({ connectionString: urlFor(ADMIN_URL, database), max: POOL });
   const runtime: Runtime = createRuntime({
     store: postgresStore({ pool }),
     // As many runs at once as arrive, as graphile-worker's `concurrency` below.
@@ -91,30 +86,14 @@ async function oursEngine(database: string): Promise<Engine> {
 
 /** DBOS: a workflow of one step per arrival, started and awaited. */
 async function dbosEngine(database: string): Promise<Engine> {
-  let effects = 0;
-  const effect = async (id: string): Promise<string> => {
-    effects += 1;
-    return id;
-  };
-  const workflow = DBOS.registerWorkflow(
-    async (id: string) => DBOS.runStep(() => effect(id), { name: "effect" }),
-    { name: "webhook" },
-  );
-  DBOS.setConfig({
-    name: "synapseops-bench",
-    systemDatabaseUrl: urlFor(database),
-    systemDatabasePoolSize: POOL,
-    logLevel: "error",
-    runAdminServer: false,
-  });
-  await DBOS.launch();
+  const { workflow, effects } = await launchOneStepDbos("webhook", urlFor(ADMIN_URL, database), POOL);
   return {
     name: "DBOS",
     database,
     async arrive(id) {
-      const before = effects;
+      const before = effects();
       const handle = await DBOS.startWorkflow(workflow, { workflowID: id })(id);
-      if ((await handle.getResult()) !== id || effects === before) throw new Error("DBOS: wrong result");
+      if ((await handle.getResult()) !== id || effects() === before) throw new Error("DBOS: wrong result");
     },
     close: () => DBOS.shutdown(),
   };
@@ -124,7 +103,7 @@ async function dbosEngine(database: string): Promise<Engine> {
 async function graphileEngine(database: string): Promise<Engine> {
   const waiting = new Map<string, () => void>();
   const runner: Runner = await runGraphileWorker({
-    connectionString: urlFor(database),
+    connectionString: urlFor(ADMIN_URL, database),
     concurrency: IN_FLIGHT,
     maxPoolSize: POOL,
     noHandleSignals: true,

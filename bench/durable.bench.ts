@@ -22,6 +22,8 @@
  *     per arrival vs DBOS and graphile-worker; see durable-webhook.ts. `DURABLE_BENCH_ONLY=webhook`.
  * (6) `DURABLE_BENCH_ONLY=bulk` runs only the PostgreSQL store against pg-boss's loop (1b), with
  *     Node CPU µs and bytes sent (SQL + parameters, counted in the warm-up round) per record.
+ *     The bulk case also runs DBOS (one workflow per record, durable-bulk-dbos.ts), and then each
+ *     bulk engine alone in a fresh child process for its peak RSS (durable-peak-rss.ts).
  * Needs PostgreSQL and Redis. `DURABLE_BENCH_QUICK=1` shrinks the counts for a smoke run.
  */
 import { randomUUID } from "node:crypto";
@@ -35,7 +37,9 @@ import PgBoss from "pg-boss";
 import { countingTarget, keyedBlueprint } from "./_durable-fixtures";
 import { countPgTraffic, cpuMicrosSince, pgTraffic } from "./_pg-traffic";
 import { emit, median, percentile } from "./_report";
+import { dbosBulk } from "./durable-bulk-dbos";
 import { limitsThroughput } from "./durable-limits";
+import { type PeakRss, peakRssInChild, reportPeakRss, rssEngine, rssNow } from "./durable-peak-rss";
 import { scheduleFireLatencies } from "./durable-schedules";
 import { webhookArrivalCase } from "./durable-webhook";
 
@@ -45,12 +49,16 @@ const RECORDS = QUICK ? 400 : 2_000;
 /** The larger run of the PostgreSQL comparison. */
 const LARGE = QUICK ? 1_000 : 10_000;
 const ROUNDS = QUICK ? 1 : 5;
+/** Rounds against DBOS, whose ≈ 600 records/s would take the bulk case past two minutes at 5. */
+const DBOS_ROUNDS = QUICK ? 1 : 3;
 const BATCH = 100;
 /** Batches a worker runs at once (the inline queue's and bullmqQueue's default) and records at once per batch. */
 const WORKER_CONCURRENCY = 4;
 const RECORD_CONCURRENCY = 8;
 const PG_URL = process.env.SYNAPSEOPS_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS = { host: "127.0.0.1", port: 6379 };
+/** Connections per engine in the bulk case: pg-boss's `max`, DBOS's pool, pg's default for our store. */
+const POOL = 10;
 const tag = randomUUID().slice(0, 8);
 const schemas: string[] = [];
 const prefixes: string[] = [];
@@ -139,7 +147,7 @@ async function pgBossContender(
 ): Promise<Contender> {
   const schema = `bench_boss_${tag}_${label}`;
   schemas.push(schema);
-  const boss = new PgBoss({ connectionString: PG_URL, schema, max: 10, supervise: false, schedule: false });
+  const boss = new PgBoss({ connectionString: PG_URL, schema, max: POOL, supervise: false, schedule: false });
   boss.on("error", () => {});
   await boss.start();
   return {
@@ -289,6 +297,10 @@ interface Comparison {
   /** Bytes sent to PostgreSQL per record in the warm-up round (SQL + parameters). */
   oursBytes: number;
   baselineBytes: number;
+  /** Measured rounds (the first `rounds` of the bench's). */
+  rounds: number;
+  /** Whether the warm-up round runs (and counts bytes); off when both sides are warm already. */
+  warm: boolean;
 }
 
 /** Schedule fire latency, ours vs BullMQ's job scheduler (issue 20). */
@@ -324,7 +336,78 @@ async function limitsCase(): Promise<void> {
   });
 }
 
+/** The bulk case's engines, each made on its own schema or database. */
+const bulkEngines = {
+  ours: () => ours("pg", { bullmq: false, workers: 1 }),
+  "pg-boss": pgBossLoop,
+  DBOS: () =>
+    dbosBulk(PG_URL, `bench_bulk_${tag}_dbos`, {
+      inFlight: WORKER_CONCURRENCY * RECORD_CONCURRENCY,
+      pool: POOL,
+    }),
+} as const;
+
+/** `records` as the bulk case's DBOS contender runs them (see durable-bulk-dbos.ts). */
+const dbosCase = (records: number) =>
+  `DBOS 5.3: ${records} records, one workflow (one step) per record, DBOS.startWorkflow + getResult, ${WORKER_CONCURRENCY * RECORD_CONCURRENCY} in flight, pool ${POOL}`;
+
+/**
+ * In a child process of `bulkPeakRss`: one engine alone, a warm-up round of `RECORDS` then one of
+ * `LARGE` (the bulk case's sizes), then its peak RSS.
+ */
+async function bulkEngineAlone(engine: string): Promise<void> {
+  const make = bulkEngines[engine as keyof typeof bulkEngines];
+  if (make === undefined) throw new Error(`unknown bulk engine "${engine}"`);
+  ({ postgresStore } = await import("@synapseops/core/postgres"));
+  const start = rssNow();
+  const contender = await make();
+  try {
+    await contender.measure(RECORDS, "rss-warm");
+    await contender.measure(LARGE, "rss-large");
+    reportPeakRss(start);
+  } finally {
+    await contender.close();
+    await cleanUp();
+  }
+}
+
+/** Peak RSS of each bulk engine, each alone in a fresh process: ours against every peer. */
+async function bulkPeakRss(): Promise<void> {
+  const rss: Record<string, PeakRss> = {};
+  for (const engine of Object.keys(bulkEngines)) rss[engine] = await peakRssInChild(engine);
+  const what = `bulk engine alone in a fresh process (${RECORDS} then ${LARGE} records; every module of this bench loaded in each): ours (postgres store, idempotency on)`;
+  for (const peer of ["pg-boss", "DBOS"]) {
+    const baseline =
+      peer === "DBOS" ? "DBOS 5.3, one workflow per record" : "pg-boss 10 loop of fetch + complete";
+    emit({
+      suite: SUITE,
+      case: what,
+      metric: "peak_rss_mib",
+      value: rss.ours!.peak,
+      unit: "MiB (process.resourceUsage().maxRSS)",
+      baseline,
+      baseline_value: rss[peer]!.peak,
+      better: "lower",
+    });
+    // The same less what each process held before its engine was made (Node, tsx, the modules).
+    emit({
+      suite: SUITE,
+      case: what,
+      metric: "peak_rss_above_start_mib",
+      value: rss.ours!.peak - rss.ours!.start,
+      unit: "MiB over the process's RSS before the engine was made",
+      baseline,
+      baseline_value: rss[peer]!.peak - rss[peer]!.start,
+      better: "lower",
+    });
+  }
+}
+
 export async function run(): Promise<void> {
+  if (rssEngine !== undefined) {
+    await bulkEngineAlone(rssEngine);
+    return;
+  }
   if (process.env.DURABLE_BENCH_ONLY === "schedules") {
     await scheduleCase();
     return;
@@ -351,9 +434,15 @@ export async function run(): Promise<void> {
     return contender;
   };
   try {
-    const inline = await track(ours("pg", { bullmq: false, workers: 1 }));
+    const inline = await track(bulkEngines.ours());
     const comparisons: Record<string, Comparison> = {};
-    const compare = (name: string, mine: Contender, baseline: Contender, count: number): void => {
+    const compare = (
+      name: string,
+      mine: Contender,
+      baseline: Contender,
+      count: number,
+      { rounds = ROUNDS, warm = true } = {},
+    ): void => {
       comparisons[name] = {
         ours: mine,
         baseline,
@@ -364,12 +453,17 @@ export async function run(): Promise<void> {
         baselineCpu: [],
         oursBytes: 0,
         baselineBytes: 0,
+        rounds,
+        warm,
       };
     };
     if (!bulkOnly) compare("work", inline, await track(pgBossWork()), RECORDS);
-    const loop = await track(pgBossLoop());
+    const loop = await track(bulkEngines["pg-boss"]());
     compare("loop", inline, loop, RECORDS);
     compare("loopLarge", inline, loop, LARGE);
+    const dbos = await track(bulkEngines.DBOS());
+    compare("dbos", inline, dbos, RECORDS, { rounds: DBOS_ROUNDS });
+    compare("dbosLarge", inline, dbos, LARGE, { rounds: DBOS_ROUNDS, warm: false });
     if (!bulkOnly) {
       const mq1 = await track(ours("mq1", { bullmq: true, workers: 1 }));
       const mq3 = await track(ours("mq3", { bullmq: true, workers: 3 }));
@@ -387,6 +481,7 @@ export async function run(): Promise<void> {
     };
     try {
       for (const [name, c] of Object.entries(comparisons)) {
+        if (!c.warm) continue;
         c.oursBytes = await bytesPerRecord(c.ours, c.count, `warm-${name}-ours`);
         c.baselineBytes = await bytesPerRecord(c.baseline, c.count, `warm-${name}-base`);
       }
@@ -406,6 +501,7 @@ export async function run(): Promise<void> {
     };
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const [name, c] of Object.entries(comparisons)) {
+        if (round >= c.rounds) continue;
         // Alternate which goes first so drift on the shared machine hits both alike.
         const sides = [
           () => timed(c.ours, c.count, `r${round}-${name}-ours`, c.oursRates, c.oursCpu),
@@ -418,7 +514,15 @@ export async function run(): Promise<void> {
 
     const inlineCase = (count: number) =>
       `${count} records, postgres store, idempotency on, inline queue (batch ${BATCH}, ${RECORD_CONCURRENCY} records at once)`;
-    const { work, loop: small, loopLarge, mq1: one, mq3: three } = comparisons as Record<string, Comparison>;
+    const {
+      work,
+      loop: small,
+      loopLarge,
+      dbos: dbosSmall,
+      dbosLarge,
+      mq1: one,
+      mq3: three,
+    } = comparisons as Record<string, Comparison>;
     if (work)
       emit({
         suite: SUITE,
@@ -430,28 +534,36 @@ export async function run(): Promise<void> {
         baseline_value: median(work!.baselineRates),
         better: "higher",
       });
-    for (const c of [small!, loopLarge!]) {
+    /** A bulk comparison's records/s and Node CPU per record lines. */
+    const rateAndCpu = (c: Comparison, rateBaseline: string, cpuBaseline: string) => {
       emit({
         suite: SUITE,
         case: inlineCase(c.count),
         metric: "records_per_second",
         value: median(c.oursRates),
         unit: "records/s",
-        baseline: `pg-boss 10 with no polling wait: ${c.count} jobs, bulk insert + ${WORKER_CONCURRENCY} loops of fetch(${BATCH}) + complete`,
+        baseline: rateBaseline,
         baseline_value: median(c.baselineRates),
         better: "higher",
       });
-      const loopBaseline = `pg-boss 10 with no polling wait (${c.count} jobs)`;
       emit({
         suite: SUITE,
         case: inlineCase(c.count),
         metric: "node_cpu_us_per_record",
         value: median(c.oursCpu),
         unit: "µs of this process's CPU per record",
-        baseline: loopBaseline,
+        baseline: cpuBaseline,
         baseline_value: median(c.baselineCpu),
         better: "lower",
       });
+    };
+    for (const c of [small!, loopLarge!]) {
+      const loopBaseline = `pg-boss 10 with no polling wait (${c.count} jobs)`;
+      rateAndCpu(
+        c,
+        `pg-boss 10 with no polling wait: ${c.count} jobs, bulk insert + ${WORKER_CONCURRENCY} loops of fetch(${BATCH}) + complete`,
+        loopBaseline,
+      );
       emit({
         suite: SUITE,
         case: inlineCase(c.count),
@@ -463,6 +575,7 @@ export async function run(): Promise<void> {
         better: "lower",
       });
     }
+    for (const c of [dbosSmall!, dbosLarge!]) rateAndCpu(c, dbosCase(c.count), dbosCase(c.count));
     for (const [workers, c] of [
       [1, one],
       [3, three],
@@ -483,4 +596,6 @@ export async function run(): Promise<void> {
     for (const contender of contenders) await contender.close().catch(() => undefined);
     await cleanUp();
   }
+  // After every in-process contender closed, so the children have the machine to themselves.
+  await bulkPeakRss();
 }
