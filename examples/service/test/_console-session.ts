@@ -48,19 +48,31 @@ export async function startConsole(): Promise<ConsoleSession> {
         if (created.status !== 201) throw new Error(`user ${name}: POST /users answered ${created.status}`);
       }
     },
-    async signIn(name, width = 1360) {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
-      page.on("pageerror", (error) => pageErrors.push(error.message));
-      await page.goto(`${service.baseUrl}/console/`);
-      await page.fill('input[name="username"]', name);
-      await page.fill('input[name="password"]', `${name}-long-password`);
-      await page.click('button:has-text("Sign in")');
-      await page.locator("#user", { hasText: name }).waitFor();
-      return page;
-    },
+    signIn: (name, width = 1360) => signInPage(browser, service.baseUrl, name, pageErrors, width),
     async close() {
       await browser.close();
       await service.close();
     },
   };
+}
+
+/**
+ * A new page of `browser` on the console at `baseUrl`, signed in as `name` (password
+ * `<name>-long-password`, as `addUsers` makes them); the page's script errors go to `pageErrors`.
+ */
+export async function signInPage(
+  browser: Browser,
+  baseUrl: string,
+  name: string,
+  pageErrors: string[],
+  width = 1360,
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(`${baseUrl}/console/`);
+  await page.fill('input[name="username"]', name);
+  await page.fill('input[name="password"]', `${name}-long-password`);
+  await page.click('button:has-text("Sign in")');
+  await page.locator("#user", { hasText: name }).waitFor();
+  return page;
 }

@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrders } from "../src/fixtures";
 import { chromiumMissing, launchChromium } from "./_browser";
+import { signInPage } from "./_console-session";
 import { layoutProblems, seriousViolations } from "./_page-checks";
 import {
   dropNamespace,
@@ -61,15 +62,8 @@ afterAll(async () => {
   await service?.close();
 });
 
-async function signedIn(name: string, width = 1360, at: TestService = service): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${at.baseUrl}/console/`);
-  await page.fill('input[name="username"]', name);
-  await page.fill('input[name="password"]', `${name}-long-password`);
-  await page.click('button:has-text("Sign in")');
-  await page.locator("#user", { hasText: name }).waitFor();
-  return page;
+function signedIn(name: string, width = 1360, at: TestService = service): Promise<Page> {
+  return signInPage(browser, at.baseUrl, name, pageErrors, width);
 }
 
 async function checked(page: Page): Promise<void> {

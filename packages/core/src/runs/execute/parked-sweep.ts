@@ -1,5 +1,5 @@
 import type { ParkedRecord } from "../../store/types";
-import { forEachLimited } from "./for-each-limited";
+import { FirstFailure, forEachLimited } from "./for-each-limited";
 import { type ResumeParkedDeps, resumeParked } from "./resume-parked";
 
 /** What the parked-record sweep needs beyond resuming one record. */
@@ -21,7 +21,8 @@ const EARLY_WAIT_MS = 1_000;
 export async function sweepParked(deps: ParkedSweepDeps): Promise<number> {
   const page = Math.max(1, deps.concurrency * 2);
   let resumed = 0;
-  let failure: unknown;
+  // One record's failure does not stop the others of its page; the first one is thrown after it.
+  const failure = new FirstFailure();
   for (;;) {
     const due = await deps.store.claimDueParkedRecords({
       owner: deps.workerId,
@@ -29,14 +30,12 @@ export async function sweepParked(deps: ParkedSweepDeps): Promise<number> {
       now: deps.clock(),
       limit: page,
     });
-    await forEachLimited(due, deps.concurrency, async (parked) => {
-      try {
+    await forEachLimited(due, deps.concurrency, (parked) =>
+      failure.run(async () => {
         if ((await resumeParked(deps, parked)) !== undefined) resumed += 1;
-      } catch (error) {
-        failure ??= error;
-      }
-    });
-    if (failure !== undefined) throw failure;
+      }),
+    );
+    failure.rethrow();
     if (due.length < page) return resumed;
   }
 }
