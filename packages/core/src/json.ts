@@ -13,7 +13,7 @@ export function canonicalJson(value: unknown): string {
  * SHA-256 of a text, hex: Node's one-shot `crypto.hash` (20.12+) where there is one — ≈ 0.2 µs
  * for a short text against ≈ 0.7 µs through a `Hash` object, paid per keyed record (issue 21).
  */
-const sha256Hex: (text: string) => string =
+export const sha256Hex: (text: string) => string =
   typeof crypto.hash === "function"
     ? (text) => crypto.hash("sha256", text, "hex")
     : (text) => crypto.createHash("sha256").update(text).digest("hex");
