@@ -50,7 +50,9 @@ describe.skipIf(Boolean(service.skip))("postgresStore prepared statements", () =
     try {
       const store = postgresStore({ pool: unnamedPool }, { schema: schemas[0], preparedStatements: false });
       expect((await store.getProject(ids.a!))?.name).toBe("in a");
-      const { rows } = await unnamedPool.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_prepared_statements");
+      const { rows } = await unnamedPool.query<{ n: string }>(
+        "SELECT count(*)::text AS n FROM pg_prepared_statements",
+      );
       expect(rows[0]?.n).toBe("0");
     } finally {
       await unnamedPool.end();
