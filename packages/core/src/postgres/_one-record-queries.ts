@@ -82,7 +82,14 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
       const at = now.toISOString();
       const result = await db.query<{ started: boolean; claimed: boolean; refs_current: boolean }>(
         "startOneRecordRun",
-        `WITH g AS (
+        `WITH unflushed AS (
+           -- This commit does not wait for its WAL flush (this transaction only): what it writes
+           -- is visible at once and made durable by the next flush, at the latest the finish's,
+           -- which waits for all WAL before it. Lost only if PostgreSQL itself crashes before that
+           -- flush, it leaves the run QUEUED and its key unclaimed, as a crash just before the
+           -- start would, and the record is run again (docs/architecture-runs.md).
+           SELECT set_config('synchronous_commit', 'off', true) AS setting
+         ), g AS (
            -- The plan's refs still at the versions it was bound at (none given: nothing to check).
            SELECT NOT EXISTS (
              SELECT 1 FROM jsonb_to_recordset(coalesce($12::jsonb, '[]')) AS v(id text, version bigint)
@@ -113,7 +120,8 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
          -- Only what the executor uses: the run and batch it wrote stay in the store (issue 21:
          -- sending the run document back cost parsing nobody used).
          SELECT EXISTS (SELECT 1 FROM r) AS started, EXISTS (SELECT 1 FROM k) AS claimed,
-                (SELECT count(*) FROM e) AS logged, g.current AS refs_current
+                (SELECT count(*) FROM e) AS logged, g.current AS refs_current,
+                (SELECT setting FROM unflushed) AS commit_mode
          FROM g`,
         [
           runId,
