@@ -329,7 +329,11 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     clock: options.clock ?? (() => new Date()),
     authorize: options.authorize ?? allowAll,
   };
-  const { projects, environments, connectorRefs } = projectServices(deps);
+  // Plans kept across one-record runs; a ref this process puts or removes drops those bound from it.
+  const plans = createPlanCache();
+  const { projects, environments, connectorRefs } = projectServices(deps, {
+    refChanged: (id) => plans.forgetRef(id),
+  });
   const queue = options.queue ?? inlineQueue();
   const redactor = new Redactor(options.redaction);
   const limiter = connectorLimiters(options.connectorLimits);
@@ -378,7 +382,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     redactor,
     compiled: createCompileCache(),
     revisions: createRevisionCache(),
-    plans: createPlanCache(),
+    plans,
     connections,
     limiter,
     idempotency: {

@@ -111,7 +111,13 @@ describe("a one-record run's kept plan", () => {
         expect([...calls]).toEqual(["createOneRecordRun", "startOneRecordRun", "finishOneRecordRun"]);
 
         await putSink(a, projectId, "v3", refId);
+        calls.length = 0;
         await arrive(a, blueprintId, "r6");
+        // Put by this process: the kept plan was dropped at the put, so the plan is bound afresh
+        // (its ref read) and the start writes — no start that writes nothing, no batch path.
+        expect(calls.filter((call) => call !== "connectorRefVersions" && call !== "getConnectorRef")).toEqual(
+          ["createOneRecordRun", "startOneRecordRun", "finishOneRecordRun"],
+        );
         await arrive(a, blueprintId, "r7");
         // A writer that knows nothing of versions (an older release in a rolling upgrade, a
         // manual UPDATE): the database bumps the version itself.

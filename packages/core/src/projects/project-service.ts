@@ -113,8 +113,17 @@ export interface ConnectorRefService<Input = ConnectorRefInput> {
   hideSecrets(ref: ConnectorRef): ConnectorRef;
 }
 
+/** What the connector-ref API tells the rest of the runtime. */
+export interface ConnectorRefEvents {
+  /** Ref `id` was put or removed by this process (plans bound from it are stale). */
+  refChanged?(id: string): void;
+}
+
 /** Builds the project, environment and connector-ref APIs over a store. */
-export function projectServices(deps: ServiceDeps): {
+export function projectServices(
+  deps: ServiceDeps,
+  events: ConnectorRefEvents = {},
+): {
   projects: ProjectService;
   environments: EnvironmentService;
   connectorRefs: ConnectorRefService;
@@ -299,6 +308,7 @@ export function projectServices(deps: ServiceDeps): {
           clock(),
         ),
       );
+      events.refChanged?.(id);
       return ref;
     },
     async get(id) {
@@ -329,6 +339,7 @@ export function projectServices(deps: ServiceDeps): {
           clock(),
         ),
       );
+      events.refChanged?.(id);
     },
   };
 

@@ -26,6 +26,11 @@ export interface PlanCache {
   versionsOf(plan: RunPlan): readonly ConnectorRefVersion[] | undefined;
   /** Drops a plan (its refs changed). */
   forget(plan: RunPlan): void;
+  /**
+   * Drops every plan bound from connector ref `id`: this process put or removed it, so the next
+   * run binds afresh instead of finding out through a start that writes nothing.
+   */
+  forgetRef(id: string): void;
 }
 
 /** The connector refs a revision's steps call, each once. */
@@ -79,6 +84,14 @@ export function createPlanCache(): PlanCache {
     forget(plan) {
       versions.delete(plan);
       for (const [id, kept] of entries) if (kept === plan) entries.delete(id);
+    },
+    forgetRef(refId) {
+      for (const [id, kept] of entries) {
+        if (versions.get(kept)?.some((ref) => ref.id === refId)) {
+          versions.delete(kept);
+          entries.delete(id);
+        }
+      }
     },
   };
 }
