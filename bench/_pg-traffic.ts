@@ -1,7 +1,8 @@
 /**
  * What every `pg` client of this process sends, counted by wrapping `pg.Client#query`: statements
  * (BEGIN/COMMIT and background polling included), write commits (COMMITs and autocommitted
- * writes) and bytes (SQL text plus parameters as pg serialises them, about). The durable benches
+ * writes) and bytes (SQL text plus parameters as pg serialises them, about; a named statement's
+ * text counted once per connection, as pg sends it). The durable benches
  * read it off per arrival or per record.
  */
 import pg from "pg";
@@ -25,12 +26,18 @@ function paramBytes(value: unknown): number {
 export function countPgTraffic(): () => void {
   const original = pg.Client.prototype.query;
   const inTransaction = new WeakSet<object>();
+  // A named (prepared) statement's text goes over a connection once; later only its parameters.
+  const prepared = new WeakMap<object, Set<string>>();
   // biome-ignore lint/suspicious/noExplicitAny: the overloads of pg's query are not worth restating.
   pg.Client.prototype.query = function (this: pg.Client, config: any, ...rest: any[]) {
     const text: string = typeof config === "string" ? config : (config?.text ?? "");
     const values: unknown = Array.isArray(rest[0]) ? rest[0] : config?.values;
     pgTraffic.statements += 1;
-    pgTraffic.bytes += Buffer.byteLength(text);
+    const name: unknown = typeof config === "object" ? config?.name : undefined;
+    let named = prepared.get(this);
+    if (typeof name === "string" && named === undefined) prepared.set(this, (named = new Set()));
+    if (typeof name !== "string" || !named!.has(name)) pgTraffic.bytes += Buffer.byteLength(text);
+    if (typeof name === "string") named!.add(name);
     if (Array.isArray(values)) for (const value of values) pgTraffic.bytes += paramBytes(value);
     if (/^\s*begin/i.test(text)) inTransaction.add(this);
     else if (/^\s*(commit|end)\b/i.test(text)) {
