@@ -1,4 +1,5 @@
 import { validateOutput } from "@synapseops/mapping";
+import type { ConnectorContext, WriteContext, WriteIdempotency } from "../../connector";
 import { ValidationError } from "../../errors";
 import { transactionalCompletion } from "../idempotency/key-completion";
 import type { PlannedSend } from "../plan/run-plan";
@@ -32,13 +33,30 @@ export async function send(record: RecordInFlight, planned: PlannedSend): Promis
   record.lastResult = await callConnector(record, planned, (context) => {
     // A failed attempt's transaction rolled back (or its commit is unknown): decide afresh.
     record.completedByTarget = false;
-    return planned.target.connector.write!(planned.target.config, payload, {
-      ...context,
-      ...(key === undefined ? {} : { idempotencyKey: key }),
-      ...(step.operation ? { operation: step.operation } : {}),
-      ...(inTarget === undefined ? {} : { idempotency: inTarget }),
-    });
+    return planned.target.connector.write!(
+      planned.target.config,
+      payload,
+      writeContext(context, key, step.operation, inTarget),
+    );
   });
+}
+
+/**
+ * The attempt's context with the record's key, the step's operation and the in-target
+ * completion, each only when there is one. Set one by one, not spread from a temporary object
+ * per field: made for every keyed record sent (issue 21).
+ */
+function writeContext(
+  context: ConnectorContext,
+  key: string | undefined,
+  operation: string | undefined,
+  idempotency: WriteIdempotency | undefined,
+): WriteContext {
+  const write: WriteContext = { ...context };
+  if (key !== undefined) write.idempotencyKey = key;
+  if (operation) write.operation = operation;
+  if (idempotency !== undefined) write.idempotency = idempotency;
+  return write;
 }
 
 /** A dry run proves the payload against the target's schema instead of sending it. */
