@@ -57,4 +57,22 @@ describe("frozenJsonCopy", () => {
     expect(Object.isFrozen(copy)).toBe(true);
     expect(copy.self).toBe(copy);
   });
+
+  // issue 21: a redacted idempotency result is made frozen; the memory store keeps it as it is.
+  it("shares a value already frozen all the way down, and copies one frozen only in part", () => {
+    const frozen = Object.freeze({
+      outcome: "completed",
+      result: Object.freeze({ lines: Object.freeze([1, "a"]) }),
+    });
+    expect(frozenJsonCopy(frozen)).toBe(frozen);
+    const partly = Object.freeze({ outcome: "completed", result: { id: "r-1" } });
+    const copy = frozenJsonCopy(partly);
+    expect(copy).not.toBe(partly);
+    expect(copy).toStrictEqual(partly);
+    expect(Object.isFrozen(copy.result)).toBe(true);
+    // Not plain data, frozen or not: still copied (a Date) or refused (a function).
+    const at = Object.freeze({ at: new Date(0) });
+    expect(frozenJsonCopy(at).at).not.toBe(at.at);
+    expect(() => frozenJsonCopy(Object.freeze({ call: () => 1 }))).toThrow();
+  });
 });

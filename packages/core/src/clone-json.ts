@@ -25,7 +25,32 @@ export function cloneJson<T>(value: T): T {
  * result). A caller that tries to change it gets a `TypeError`, and the store's copy stays as it was.
  */
 export function frozenJsonCopy<T>(value: T): T {
-  return copyOrClone(value, true);
+  // A value already frozen all the way down cannot change under anyone: sharing it is the same
+  // as copying it, without the copy (a redacted idempotency result is made frozen, issue 21).
+  return isFrozenPlainJson(value, 0) ? value : copyOrClone(value, true);
+}
+
+/**
+ * Whether a value is plain data (primitives, plain objects and arrays) frozen at every level, as
+ * {@link frozenJsonCopy} would return it. Functions and symbols are not (the copy throws for
+ * them); cyclic or very deep values are not either (the copy deals with them).
+ */
+function isFrozenPlainJson(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null)
+    return typeof value !== "function" && typeof value !== "symbol";
+  if (depth > MAX_WALK_DEPTH || !Object.isFrozen(value)) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1)
+      if (!isFrozenPlainJson(value[index], depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && !isFrozenPlainJson((value as Record<string, unknown>)[key], depth + 1))
+      return false;
+  }
+  return true;
 }
 
 function copyOrClone<T>(value: T, freeze: boolean): T {

@@ -1,8 +1,8 @@
 import { cloneJson } from "../clone-json";
 import { ConflictError } from "../errors";
 import type { Blueprint } from "../model/blueprint";
-import type { IdempotencyRecord } from "../model/idempotency";
 import type { NewRunEvent, Run } from "../model/run";
+import type { MemoryIdempotencyRecords } from "./_memory-idempotency-records";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import type { IdempotencyOutcome, OneRecordRunStore, RunBatch } from "./types";
 
@@ -11,10 +11,9 @@ export interface MemoryOneRecordState {
   blueprints: Map<string, Blueprint>;
   runs: Map<string, Run>;
   batches: Map<string, RunBatch[]>;
-  idempotency: Map<string, IdempotencyRecord>;
+  idempotency: MemoryIdempotencyRecords;
   /** Each connector ref's version: bumped by every put, removed with the ref. */
   connectorRefVersions: ReadonlyMap<string, number>;
-  keyOf(scope: string, key: string): string;
   /** Keeps copies of the events, numbered after the run's last one. */
   appendEvents(runId: string, events: readonly NewRunEvent[]): unknown;
   completeKey(outcome: IdempotencyOutcome): void;
@@ -65,13 +64,13 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       };
       runs.set(runId, next);
       let claimed: ReturnType<typeof decideIdempotencyClaim> | undefined;
-      if (claim !== undefined && !idempotency.has(state.keyOf(claim.scope, claim.key))) {
+      if (claim !== undefined && idempotency.get(claim.scope, claim.key) === undefined) {
         claimed = decideIdempotencyClaim(undefined, claim);
-        idempotency.set(state.keyOf(claim.scope, claim.key), claimed.record);
+        idempotency.set(claimed.record);
       }
       state.appendEvents(runId, events);
-      // A new claim's record is flat (no result yet): a shallow copy is a whole one.
-      return claimed === undefined ? {} : { claim: { ...claimed, record: { ...claimed.record } } };
+      // The claim's record is kept frozen: it is handed out as it is.
+      return claimed === undefined ? {} : { claim: claimed };
     },
     async connectorRefVersions(ids) {
       return ids.flatMap((id) => {
@@ -91,7 +90,7 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       events,
     }) {
       if (completion !== undefined) {
-        const held = idempotency.get(state.keyOf(completion.scope, completion.key));
+        const held = idempotency.get(completion.scope, completion.key);
         if (!holdsIdempotencyLease(held, completion.owner)) return { outcome: "keyLost" };
         state.completeKey(completion);
       }

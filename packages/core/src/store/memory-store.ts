@@ -12,6 +12,7 @@ import type { NewRunEvent, Run, RunEvent } from "../model/run";
 import type { TestRun } from "../model/test-run";
 import type { Trace } from "../model/trace";
 import { memoryConnections } from "./_memory-connections";
+import { MemoryIdempotencyRecords } from "./_memory-idempotency-records";
 import { memoryOneRecordRuns } from "./_memory-one-record-runs";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
 import { LastInstantIso } from "./last-instant-iso";
@@ -24,19 +25,10 @@ import { type IdempotencyOutcome, RUN_EVENT_PAYLOAD, type RunBatch, type Store }
 const byId = <T extends { id: string }>(item: T): string => item.id;
 
 /**
- * A copy of an idempotency record for a caller. Its fields are flat but for `result` and
- * `error`, which the store keeps frozen (copied once, on the way in) and shares: a record is
- * read far more often than it is written — every claim of a duplicate reads it (issue 21).
- */
-function copyRecord(record: IdempotencyRecord): IdempotencyRecord {
-  return { ...record };
-}
-
-/**
  * The embedded default store: everything in process memory, lost on exit. Values are copied in
  * and out, so a caller changing an object it gave or got never changes what is stored; an
- * idempotency record's `result` and `error` are copied once on the way in and handed out frozen
- * (changing them throws a `TypeError`), since every claim of a duplicate reads them.
+ * idempotency record (its `result` and `error` too) is copied once on the way in and handed out
+ * frozen (changing it throws a `TypeError`), since every claim of a duplicate reads it.
  *
  * @example
  * ```ts
@@ -54,7 +46,7 @@ export function memoryStore(): Store {
   const artifacts = new Map<string, Artifact>();
   const runs = new Map<string, Run>();
   const events = new Map<string, RunEvent[]>();
-  const idempotency = new Map<string, IdempotencyRecord>();
+  const idempotency = new MemoryIdempotencyRecords();
   const deadLetters = new Map<string, DeadLetter>();
   const cursors = new Map<string, unknown>();
   const batches = new Map<string, RunBatch[]>();
@@ -64,7 +56,6 @@ export function memoryStore(): Store {
   const traces = new Map<string, Trace>();
 
   const envKey = (projectId: string, name: string): string => `${projectId}\u0000${name}`;
-  const keyOf = (scope: string, key: string): string => `${scope}\u0000${key}`;
   const record = (entry: AuditEntry): void => {
     audit.push(cloneJson(entry));
   };
@@ -74,8 +65,7 @@ export function memoryStore(): Store {
   const finishedAt = new LastInstantIso();
   /** Completes or fails a key held by `outcome.owner` (nothing returned: no caller reads it). */
   function finishIdempotency(outcome: IdempotencyOutcome, state: "COMPLETED" | "FAILED"): void {
-    const k = keyOf(outcome.scope, outcome.key);
-    const existing = idempotency.get(k);
+    const existing = idempotency.get(outcome.scope, outcome.key);
     if (!holdsIdempotencyLease(existing, outcome.owner) || existing === undefined) {
       throw new LeaseLostError(`idempotency key "${outcome.key}"`, outcome.owner);
     }
@@ -111,7 +101,7 @@ export function memoryStore(): Store {
             createdAt: existing.createdAt,
             updatedAt,
           };
-    idempotency.set(k, next);
+    idempotency.set(next);
   }
 
   /** Numbers and keeps copies of the events; returns the kept ones (not copies: callers copy them out). */
@@ -135,7 +125,6 @@ export function memoryStore(): Store {
       batches,
       idempotency,
       connectorRefVersions,
-      keyOf,
       appendEvents,
       completeKey: (outcome) => finishIdempotency(outcome, "COMPLETED"),
     }),
@@ -292,7 +281,8 @@ export function memoryStore(): Store {
       // A run processed a record when its log names the record, or it finished the record's
       // idempotency key (owners are `<runId>/<position>`): successful records log nothing.
       const finishedIn = new Set(
-        [...idempotency.values()]
+        idempotency
+          .all()
           .filter((record) => record.key === filter?.recordKey && record.finishedBy !== undefined)
           .map((record) => record.finishedBy!.split("/")[0]),
       );
@@ -397,18 +387,17 @@ export function memoryStore(): Store {
     },
 
     async claimIdempotencyKey(claim) {
-      const k = keyOf(claim.scope, claim.key);
-      const decision = decideIdempotencyClaim(idempotency.get(k), claim);
-      if (decision.outcome === "claimed") idempotency.set(k, decision.record);
-      return { outcome: decision.outcome, record: copyRecord(decision.record) } as typeof decision;
+      // The decision is the caller's own object, and the record in it is frozen once kept.
+      const decision = decideIdempotencyClaim(idempotency.get(claim.scope, claim.key), claim);
+      if (decision.outcome === "claimed") idempotency.set(decision.record);
+      return decision;
     },
     async renewIdempotencyLease({ scope, key, owner, leaseMs, now }) {
-      const k = keyOf(scope, key);
-      const existing = idempotency.get(k);
+      const existing = idempotency.get(scope, key);
       if (!holdsIdempotencyLease(existing, owner) || existing === undefined) {
         throw new LeaseLostError(`idempotency key "${key}"`, owner);
       }
-      idempotency.set(k, {
+      idempotency.set({
         ...existing,
         leaseExpiresAt: new Date(now.getTime() + leaseMs).toISOString(),
         updatedAt: now.toISOString(),
@@ -421,14 +410,13 @@ export function memoryStore(): Store {
       finishIdempotency(outcome, "FAILED");
     },
     async getIdempotencyRecord(scope, key) {
-      const found = idempotency.get(keyOf(scope, key));
-      return found === undefined ? undefined : copyRecord(found);
+      return idempotency.get(scope, key);
     },
     async purgeExpiredIdempotencyRecords(now) {
       let purged = 0;
-      for (const [k, value] of idempotency) {
+      for (const value of idempotency.all()) {
         if (Date.parse(value.expiresAt) <= now.getTime()) {
-          idempotency.delete(k);
+          idempotency.delete(value.scope, value.key);
           purged += 1;
         }
       }
@@ -453,10 +441,10 @@ export function memoryStore(): Store {
         deadLetters.set(id, { ...dl, record: null, recordPurgedAt: new Date().toISOString() });
         purged.deadLetters += 1;
       }
-      for (const [k, record] of idempotency) {
+      for (const record of idempotency.all()) {
         if (record.result === undefined || Date.parse(record.updatedAt) >= cutoff) continue;
         const { result: _dropped, ...rest } = record;
-        idempotency.set(k, rest);
+        idempotency.set(rest);
         purged.idempotencyResults += 1;
       }
       for (const [runId, log] of events) {

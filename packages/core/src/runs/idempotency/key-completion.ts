@@ -21,7 +21,10 @@ export async function completeKey(
     key,
     owner: record.owner,
     now: ctx.clock(),
-    result: result === undefined ? { outcome } : { outcome, result: ctx.redactor.redact(result) },
+    // Frozen all the way down: the memory store then keeps it without a copy of its own.
+    result: Object.freeze(
+      result === undefined ? { outcome } : { outcome, result: ctx.redactor.redactFrozen(result) },
+    ),
   });
   if (ctx.deferCompletion === undefined) await completion;
   else ctx.deferCompletion(completion, record.start.position);

@@ -93,6 +93,19 @@ describe("Redactor", () => {
     });
     expect(result.cyclic.self).toBe("[Circular]");
   });
+
+  // issue 21: a stored idempotency result is redacted frozen, so the memory store need not copy it.
+  it("makes the same redacted copy frozen at every level with redactFrozen", () => {
+    const redactor = new Redactor({ secrets: ["tok_123456"] });
+    const value = { id: "r-1", password: "p", lines: [{ note: "tok_123456" }], at: new Date(0) };
+    const frozen = redactor.redactFrozen(value);
+    expect(frozen).toStrictEqual(redactor.redact(value));
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(Object.isFrozen(frozen.lines)).toBe(true);
+    expect(Object.isFrozen(frozen.lines[0])).toBe(true);
+    expect(Object.isFrozen(value)).toBe(false);
+    expect(Object.isFrozen(redactor.redact(value))).toBe(false);
+  });
 });
 
 // issue 16: key-based redaction missed values quoted inside strings — a target echoing the

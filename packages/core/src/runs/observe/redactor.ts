@@ -160,7 +160,15 @@ export class Redactor implements SecretRegistry {
 
   /** A redacted deep copy of any value; errors become plain `{ name, message, code, … }` objects. */
   redact<T>(value: T): T {
-    return this.walk(value, new Set(), this.#redactText, this.detectors.includes("card")) as T;
+    return this.walk(value, new Set(), this.#redactText, this.detectors.includes("card"), false) as T;
+  }
+
+  /**
+   * {@link redact}'s copy with every object and array in it frozen: for a value kept and shared
+   * as it is (an idempotency result: the memory store keeps a frozen value without copying it).
+   */
+  redactFrozen<T>(value: T): T {
+    return this.walk(value, new Set(), this.#redactText, this.detectors.includes("card"), true) as T;
   }
 
   /**
@@ -170,7 +178,7 @@ export class Redactor implements SecretRegistry {
    * payload codec (`createRuntime({ payloadCodec })`).
    */
   redactRecord<T>(value: T): T {
-    return this.walk(value, new Set(), this.#redactCredentialText, false) as T;
+    return this.walk(value, new Set(), this.#redactCredentialText, false, false) as T;
   }
 
   // Bound once, not a closure per call; `seen` is a `Set`, not a `WeakSet`: it lives for one
@@ -191,6 +199,7 @@ export class Redactor implements SecretRegistry {
     seen: Set<object>,
     text: (text: string) => string,
     cardNumbers: boolean,
+    freeze: boolean,
   ): unknown {
     if (typeof value === "string") return text(value);
     // A card number sent as a JSON number is still a card number.
@@ -206,7 +215,10 @@ export class Redactor implements SecretRegistry {
     if (value === null || typeof value !== "object") return value;
     if (seen.has(value)) return "[Circular]";
     seen.add(value);
-    if (Array.isArray(value)) return value.map((item) => this.walk(item, seen, text, cardNumbers));
+    if (Array.isArray(value)) {
+      const items = value.map((item) => this.walk(item, seen, text, cardNumbers, freeze));
+      return freeze ? Object.freeze(items) : items;
+    }
     if (value instanceof Date) return value.toISOString();
     const source: Record<string, unknown> =
       value instanceof Error
@@ -220,10 +232,10 @@ export class Redactor implements SecretRegistry {
       result[key] =
         this.isSensitiveKey(key) && item !== null && item !== undefined
           ? REDACTED
-          : this.walk(item, seen, text, cardNumbers);
+          : this.walk(item, seen, text, cardNumbers, freeze);
     }
     if (value instanceof Error && value.cause !== undefined)
-      result.cause = this.walk(value.cause, seen, text, cardNumbers);
-    return result;
+      result.cause = this.walk(value.cause, seen, text, cardNumbers, freeze);
+    return freeze ? Object.freeze(result) : result;
   }
 }

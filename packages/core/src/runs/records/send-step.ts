@@ -1,4 +1,5 @@
 import { validateOutput } from "@synapseops/mapping";
+import type { ConnectorContext, WriteContext, WriteIdempotency } from "../../connector";
 import { ValidationError } from "../../errors";
 import { transactionalCompletion } from "../idempotency/key-completion";
 import type { PlannedSend } from "../plan/run-plan";
@@ -32,12 +33,11 @@ export async function send(record: RecordInFlight, planned: PlannedSend): Promis
   record.lastResult = await callConnector(record, planned, (context) => {
     // A failed attempt's transaction rolled back (or its commit is unknown): decide afresh.
     record.completedByTarget = false;
-    return planned.target.connector.write!(planned.target.config, payload, {
-      ...context,
-      ...(key === undefined ? {} : { idempotencyKey: key }),
-      ...(step.operation ? { operation: step.operation } : {}),
-      ...(inTarget === undefined ? {} : { idempotency: inTarget }),
-    });
+    return planned.target.connector.write!(
+      planned.target.config,
+      payload,
+      writeContext(context, key, step.operation, inTarget),
+    );
   });
 }
 
@@ -51,4 +51,33 @@ function checkAgainstTargetSchema(record: RecordInFlight, planned: PlannedSend, 
     `payload for step "${planned.step.id}" breaks the target schema at ${first.pointer || "/"}: ${first.message}`,
     { path: first.pointer },
   );
+}
+
+/**
+ * The attempt's context with the record's key, the step's operation and the in-target
+ * completion, each only when there is one. Copied field by field: a spread of the context (or
+ * of a temporary object per field) cost ≈ 1 µs per keyed record sent in a micro-measure, the
+ * field-by-field copy ≈ 0.05 µs (issue 21).
+ */
+function writeContext(
+  context: ConnectorContext,
+  key: string | undefined,
+  operation: string | undefined,
+  idempotency: WriteIdempotency | undefined,
+): WriteContext {
+  // Every field but `connection` (optional, set below): a field added to ConnectorContext
+  // fails to compile here until it is copied.
+  const copied: Required<Omit<ConnectorContext, "connection">> = {
+    logger: context.logger,
+    signal: context.signal,
+    secrets: context.secrets,
+    attempt: context.attempt,
+    environment: context.environment,
+  };
+  const write: WriteContext = copied;
+  if (context.connection !== undefined) write.connection = context.connection;
+  if (key !== undefined) write.idempotencyKey = key;
+  if (operation) write.operation = operation;
+  if (idempotency !== undefined) write.idempotency = idempotency;
+  return write;
 }
