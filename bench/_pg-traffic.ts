@@ -34,10 +34,12 @@ export function countPgTraffic(): () => void {
     const values: unknown = Array.isArray(rest[0]) ? rest[0] : config?.values;
     pgTraffic.statements += 1;
     const name: unknown = typeof config === "object" ? config?.name : undefined;
-    let named = prepared.get(this);
-    if (typeof name === "string" && named === undefined) prepared.set(this, (named = new Set()));
-    if (typeof name !== "string" || !named!.has(name)) pgTraffic.bytes += Buffer.byteLength(text);
-    if (typeof name === "string") named!.add(name);
+    if (typeof name === "string") {
+      const named = prepared.get(this) ?? new Set<string>();
+      prepared.set(this, named);
+      if (!named.has(name)) pgTraffic.bytes += Buffer.byteLength(text);
+      named.add(name);
+    } else pgTraffic.bytes += Buffer.byteLength(text);
     if (Array.isArray(values)) for (const value of values) pgTraffic.bytes += paramBytes(value);
     if (/^\s*begin/i.test(text)) inTransaction.add(this);
     else if (/^\s*(commit|end)\b/i.test(text)) {
