@@ -6,7 +6,7 @@ import type { RecordContext } from "../records/record-context";
 import { classifyFailure, storedError } from "../retries/classify-error";
 import { executeBatch, type RecordSlots } from "./execute-batch";
 import { finishBatchedRun } from "./finish-run";
-import { forEachLimited } from "./for-each-limited";
+import { forEachOverlapping } from "./for-each-overlapping";
 import { type ExecutorDeps, prepareRun } from "./run-context";
 import type { RunJob } from "./run-queue";
 import { failRun, isTerminal, updateRunWith } from "./run-state";
@@ -103,15 +103,19 @@ export async function executeBatches(
           Date.parse(b.lease.expiresAt) <= deps.clock().getTime()),
     )
     .map((b) => b.index);
-  // Records of the run at once, across its batches: a batch's neighbour may start while its last
-  // records and its completion commit, so the store's round trips between batches overlap work.
-  await forEachLimited(indexes, BATCHES_AT_ONCE, async (index) => {
+  // Records of the run at once, across its batches. A batch leaves its place once its records
+  // have run: the next batch is claimed and starts while its key completions and its own
+  // completion commit, so the store's round trips between batches overlap work (issue 21).
+  await forEachOverlapping(indexes, BATCHES_AT_ONCE, async (index, recordsRun) => {
     if (controller.signal.aborted) return;
-    await claimAndExecute(deps, context, run, index, controller, slots);
+    await claimAndExecute(deps, context, run, index, controller, slots, recordsRun);
   });
 }
 
-/** Claims the batch and runs it; false when the batch is DONE or leased by a live worker. */
+/**
+ * Claims the batch and runs it; false when the batch is DONE or leased by a live worker.
+ * `recordsRun` is called once the batch's records have run (see executeBatch).
+ */
 async function claimAndExecute(
   deps: BatchExecutorDeps,
   context: RecordContext,
@@ -119,6 +123,7 @@ async function claimAndExecute(
   index: number,
   controller: AbortController,
   slots: RecordSlots,
+  recordsRun?: () => void,
 ): Promise<boolean> {
   const batch = await deps.store.claimRunBatch({
     runId: run.id,
@@ -128,7 +133,7 @@ async function claimAndExecute(
     now: deps.clock(),
   });
   if (batch === undefined) return false;
-  const done = await executeBatch(deps, context, batch, run, controller, slots);
+  const done = await executeBatch(deps, context, batch, run, controller, slots, recordsRun);
   if (done !== undefined && done.remaining === 0) await finishRun(deps, context, done.run);
   return true;
 }
