@@ -27,11 +27,16 @@ export interface BatchExecutorDeps extends ExecutorDeps {
 }
 
 /**
- * Records started but not settled in the store, per record slot. Measured on a 2-core box
- * (10,000 records, PostgreSQL): 2 → 6,000 records/s, 4 → 7,500, unbounded → 9,500; 4 keeps the
- * duplicate window small and fixed.
+ * Records started but not settled in the store, per record slot: what a killed worker can leave
+ * applied but not marked at a key-ignoring target is at most this × `recordConcurrency` per run.
+ * Measured on the loaded 2-core box (issue 21, docs/benchmarks.md, "UNSETTLED_PER_SLOT"): 1 → 4
+ * → 8 → 16 → 32 send 423 → 229 → 202 → 197 → 187 statements per 2,000-record run (completions
+ * wait to share bigger groups); 8 against 4, alternated three times, gave 0.74–0.85 against
+ * 0.57–0.67 of pg-boss's raw loop at 2,000 records (0.61–0.84 against 0.27–0.52 at 10,000) and
+ * 10–25 % less Node CPU per record, with no peak RSS difference. 8 takes most of that for twice
+ * the window; 16 and 32 gained less per doubling of it.
  */
-const UNSETTLED_PER_SLOT = 4;
+const UNSETTLED_PER_SLOT = 8;
 
 /** Batches of one run a worker works on at once when it takes every free batch (inline queue). */
 const BATCHES_AT_ONCE = 4;
