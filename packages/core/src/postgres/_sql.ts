@@ -71,11 +71,39 @@ function isOutage(state: string | undefined, message: string, error: unknown): b
   return isRetryableNetworkError(error) || LOST_CONNECTION.test(message);
 }
 
-/** Runs `fn` in a transaction on a connection of `pool`. */
+/** A statement text's prepared-statement name, or `undefined` to send it unnamed. */
+export type StatementNames = (text: string) => string | undefined;
+
+/** Sends `text` on `target` under the name `names` gives it (see _prepared-statements.ts). */
+export function queryNamed<R extends QueryResultRow>(
+  target: Queryable,
+  names: StatementNames,
+  text: string,
+  params: unknown[],
+): Promise<QueryResult<R>> {
+  const name = names(text);
+  return name === undefined ? target.query<R>(text, params) : target.query<R>({ name, text, values: params });
+}
+
+/** `client` with every `query(text, params)` sent through {@link queryNamed}. */
+function namingClient(client: Queryable, names: StatementNames): Queryable {
+  const query = (text: unknown, params?: unknown) =>
+    typeof text === "string" && (params === undefined || Array.isArray(params))
+      ? queryNamed(client, names, text, params ?? [])
+      : // biome-ignore lint/suspicious/noExplicitAny: anything else (a config object) goes through as given.
+        (client.query as any)(text, params);
+  return { query: query as Queryable["query"] };
+}
+
+/**
+ * Runs `fn` in a transaction on a connection of `pool`; its statements are named as `names` says
+ * (by default none are), so a transaction's statements are planned once per connection too.
+ */
 export async function inTransaction<T>(
   pool: Pool,
   operation: string,
   fn: (client: Queryable) => Promise<T>,
+  names: StatementNames = () => undefined,
 ): Promise<T> {
   let client: PoolClient;
   try {
@@ -90,7 +118,7 @@ export async function inTransaction<T>(
   client.on("error", ignore);
   try {
     await client.query("BEGIN");
-    const result = await fn(client);
+    const result = await fn(namingClient(client, names));
     await client.query("COMMIT");
     client.off("error", ignore);
     client.release();

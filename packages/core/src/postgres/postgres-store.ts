@@ -16,7 +16,7 @@ import { readinessQueries } from "./_readiness-queries";
 import { retentionQueries } from "./_retention-queries";
 import { runQueries } from "./_run-queries";
 import { scheduleQueries } from "./_schedule-queries";
-import { type Db, inTransaction, toStoreFailure } from "./_sql";
+import { type Db, inTransaction, queryNamed, type StatementNames, toStoreFailure } from "./_sql";
 import { transactionalIdempotency } from "./_transactional-idempotency";
 import { type MigrationResult, migrateSchema } from "./migrate";
 
@@ -125,22 +125,20 @@ export function postgresStore(
     return getPool();
   };
 
-  const named = options.preparedStatements === false ? () => undefined : preparedStatementNames();
+  const named: StatementNames =
+    options.preparedStatements === false ? () => undefined : preparedStatementNames();
   const db: Db = {
     tables,
     async query<R extends QueryResultRow>(operation: string, text: string, params: unknown[] = []) {
       const target = await ready();
-      const name = named(text);
       try {
-        return await (name === undefined
-          ? target.query<R>(text, params)
-          : target.query<R>({ name, text, values: params }));
+        return await queryNamed<R>(target, named, text, params);
       } catch (error) {
         throw toStoreFailure(error, operation);
       }
     },
     async transaction(operation, fn) {
-      return inTransaction(await ready(), operation, fn);
+      return inTransaction(await ready(), operation, fn, named);
     },
   };
 

@@ -43,6 +43,15 @@ describe.skipIf(Boolean(service.skip))("postgresStore prepared statements", () =
     expect((await preparedOnConnection()).length).toBe(names.length);
   });
 
+  it("names the statements of its transactions too (a project's insert and its audit entry)", async () => {
+    const { rows } = await pool.query<{ statement: string }>(
+      "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'synapseops\\_%'",
+    );
+    const texts = rows.map((row) => row.statement);
+    expect(texts.some((text) => text.includes(`INSERT INTO "${schemas[0]}".projects`))).toBe(true);
+    expect(texts.some((text) => text.includes(`INSERT INTO "${schemas[0]}".audit_log`))).toBe(true);
+  });
+
   it("sends every statement unnamed with preparedStatements: false", async () => {
     await pool.query("DEALLOCATE ALL");
     // pg remembers what it prepared per connection: a fresh pool starts with nothing remembered.
@@ -50,6 +59,8 @@ describe.skipIf(Boolean(service.skip))("postgresStore prepared statements", () =
     try {
       const store = postgresStore({ pool: unnamedPool }, { schema: schemas[0], preparedStatements: false });
       expect((await store.getProject(ids.a!))?.name).toBe("in a");
+      // A transaction's statements too.
+      await createRuntime({ store }).projects.create({ name: "unnamed" });
       const { rows } = await unnamedPool.query<{ n: string }>(
         "SELECT count(*)::text AS n FROM pg_prepared_statements",
       );

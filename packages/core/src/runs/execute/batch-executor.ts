@@ -6,7 +6,7 @@ import type { RecordContext } from "../records/record-context";
 import { classifyFailure, storedError } from "../retries/classify-error";
 import { executeBatch, type RecordSlots } from "./execute-batch";
 import { finishBatchedRun } from "./finish-run";
-import { forEachLimited } from "./for-each-limited";
+import { forEachOverlapping } from "./for-each-overlapping";
 import { type ExecutorDeps, prepareRun } from "./run-context";
 import type { RunJob } from "./run-queue";
 import { failRun, isTerminal, updateRunWith } from "./run-state";
@@ -27,11 +27,16 @@ export interface BatchExecutorDeps extends ExecutorDeps {
 }
 
 /**
- * Records started but not settled in the store, per record slot. Measured on a 2-core box
- * (10,000 records, PostgreSQL): 2 → 6,000 records/s, 4 → 7,500, unbounded → 9,500; 4 keeps the
- * duplicate window small and fixed.
+ * Records started but not settled in the store, per record slot: what a killed worker can leave
+ * applied but not marked at a key-ignoring target is at most this × `recordConcurrency` per run.
+ * Measured on the loaded 2-core box (issue 21, docs/benchmarks.md, "UNSETTLED_PER_SLOT"): 1 → 4
+ * → 8 → 16 → 32 send 423 → 229 → 202 → 197 → 187 statements per 2,000-record run (completions
+ * wait to share bigger groups); 8 against 4, alternated three times, gave 0.74–0.85 against
+ * 0.57–0.67 of pg-boss's raw loop at 2,000 records (0.61–0.84 against 0.27–0.52 at 10,000) and
+ * 10–25 % less Node CPU per record, with no peak RSS difference. 8 takes most of that for twice
+ * the window; 16 and 32 gained less per doubling of it.
  */
-const UNSETTLED_PER_SLOT = 4;
+const UNSETTLED_PER_SLOT = 8;
 
 /** Batches of one run a worker works on at once when it takes every free batch (inline queue). */
 const BATCHES_AT_ONCE = 4;
@@ -103,15 +108,19 @@ export async function executeBatches(
           Date.parse(b.lease.expiresAt) <= deps.clock().getTime()),
     )
     .map((b) => b.index);
-  // Records of the run at once, across its batches: a batch's neighbour may start while its last
-  // records and its completion commit, so the store's round trips between batches overlap work.
-  await forEachLimited(indexes, BATCHES_AT_ONCE, async (index) => {
+  // Records of the run at once, across its batches. A batch leaves its place once its records
+  // have run: the next batch is claimed and starts while its key completions and its own
+  // completion commit, so the store's round trips between batches overlap work (issue 21).
+  await forEachOverlapping(indexes, BATCHES_AT_ONCE, async (index, recordsRun) => {
     if (controller.signal.aborted) return;
-    await claimAndExecute(deps, context, run, index, controller, slots);
+    await claimAndExecute(deps, context, run, index, controller, slots, recordsRun);
   });
 }
 
-/** Claims the batch and runs it; false when the batch is DONE or leased by a live worker. */
+/**
+ * Claims the batch and runs it; false when the batch is DONE or leased by a live worker.
+ * `recordsRun` is called once the batch's records have run (see executeBatch).
+ */
 async function claimAndExecute(
   deps: BatchExecutorDeps,
   context: RecordContext,
@@ -119,6 +128,7 @@ async function claimAndExecute(
   index: number,
   controller: AbortController,
   slots: RecordSlots,
+  recordsRun?: () => void,
 ): Promise<boolean> {
   const batch = await deps.store.claimRunBatch({
     runId: run.id,
@@ -128,7 +138,7 @@ async function claimAndExecute(
     now: deps.clock(),
   });
   if (batch === undefined) return false;
-  const done = await executeBatch(deps, context, batch, run, controller, slots);
+  const done = await executeBatch(deps, context, batch, run, controller, slots, recordsRun);
   if (done !== undefined && done.remaining === 0) await finishRun(deps, context, done.run);
   return true;
 }

@@ -28,6 +28,7 @@ export interface RecordSlots {
  * batch back whole instead (an outage or a lost key lease rethrows, so the queue tries again).
  * @returns the run after the completion and how many batches remain; undefined when handed back
  *   or no longer ours.
+ * @param recordsRun called once every record of the batch has run, before its completions commit.
  */
 export async function executeBatch(
   deps: ExecutorDeps & { batchLeaseMs: number },
@@ -36,6 +37,7 @@ export async function executeBatch(
   run: Run,
   runController: AbortController,
   slots: RecordSlots,
+  recordsRun?: () => void,
 ): Promise<{ run: Run; remaining: number } | undefined> {
   // Key completions commit while the next records run; the batch waits for them all below.
   const completions: Promise<unknown>[] = [];
@@ -103,6 +105,8 @@ export async function executeBatch(
       await Promise.allSettled(completions);
       throw error;
     });
+    // Every record ran; what is left (key completions, the batch's completion) only commits.
+    recordsRun?.();
     // A record counts as done only once its completion is stored; a failed one fails the batch
     // as a failed record would have.
     await Promise.all(completions);
