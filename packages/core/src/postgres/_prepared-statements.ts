@@ -1,9 +1,9 @@
 import { sha256Hex } from "../json";
 
 /**
- * How many distinct statement texts a store names. Its texts are fixed per schema (a few dozen)
- * plus the list filters' combinations (a few dozen more); past the bound a text is sent unnamed,
- * so a text that varied without bound could not grow every connection's statement cache.
+ * How many distinct statement texts a store names. The texts it names are fixed per schema (the
+ * one-record path's few); past the bound a text is sent unnamed, so a text that varied without
+ * bound could not grow every connection's statement cache.
  */
 const MAX_NAMED_TEXTS = 512;
 

@@ -43,8 +43,9 @@ export interface PostgresStoreOptions {
    */
   migrate?: boolean;
   /**
-   * Send the store's statements as named prepared statements: each is parsed and planned once
-   * per connection instead of on every call (the one-record path's latency halves). Set `false`
+   * Send the one-record path's statements (a webhook's run: create, start, finish) as named
+   * prepared statements: each is parsed and planned once per connection instead of on every
+   * call (its latency about halves). Set `false`
    * when the pool connects through a proxy that cannot keep them, such as PgBouncer in
    * transaction mode before 1.21 (or without `max_prepared_statements`).
    * @default true
@@ -62,6 +63,9 @@ export interface PostgresStore extends Store {
   /** Applies pending migrations now; safe to call from several processes at once. */
   migrate(): Promise<MigrationResult>;
 }
+
+/** Every statement sent unnamed. */
+const sentUnnamed: StatementNames = () => undefined;
 
 /**
  * A durable {@link Store} on PostgreSQL, for several processes sharing one database: writes are
@@ -125,22 +129,25 @@ export function postgresStore(
     return getPool();
   };
 
-  const named: StatementNames =
-    options.preparedStatements === false ? () => undefined : preparedStatementNames();
-  const db: Db = {
+  // The one-record path's statements are named (prepared once per connection); the rest are sent
+  // unnamed: named, the bulk path's claims and completions got generic plans that cost it about
+  // a quarter of its throughput (issue 21, docs/benchmarks.md).
+  const named: StatementNames = options.preparedStatements === false ? sentUnnamed : preparedStatementNames();
+  const dbNaming = (names: StatementNames): Db => ({
     tables,
     async query<R extends QueryResultRow>(operation: string, text: string, params: unknown[] = []) {
       const target = await ready();
       try {
-        return await queryNamed<R>(target, named, text, params);
+        return await queryNamed<R>(target, names, text, params);
       } catch (error) {
         throw toStoreFailure(error, operation);
       }
     },
     async transaction(operation, fn) {
-      return inTransaction(await ready(), operation, fn, named);
+      return inTransaction(await ready(), operation, fn, names);
     },
-  };
+  });
+  const db = dbNaming(sentUnnamed);
 
   const { completeIdempotencyKeyOn, ...idempotency } = idempotencyQueries(db);
   let limits: LimitBackend | undefined;
@@ -176,7 +183,7 @@ export function postgresStore(
     ...idempotency,
     transactionalIdempotency: transactionalIdempotency(db, idempotencyOnClient),
     ...batchQueries(db),
-    oneRecordRuns: oneRecordQueries(db),
+    oneRecordRuns: oneRecordQueries(dbNaming(named)),
     ...readinessQueries(db),
     ...retentionQueries(db),
     ...connectionQueries(db, schemaName, async () => (await getPool()).options.max ?? 10),
