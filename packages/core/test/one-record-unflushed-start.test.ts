@@ -1,10 +1,8 @@
-import { createRuntime, defineConnector } from "@synapseops/core";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { paymentsBody } from "./_executor-fixtures";
+import { approvedPayments } from "./_executor-fixtures";
 import { dropSchemas, freshSchema } from "./_stores";
 
 // Issue 21: the one-record start commits without waiting for its WAL flush, for its own
@@ -29,34 +27,15 @@ describe.skipIf(Boolean(service.skip))("the one-record start's unflushed commit"
       if (mode !== undefined) modes.push(mode);
       return result;
     }) as typeof pool.query;
-    const written: unknown[] = [];
-    const target = defineConnector({
-      type: "sink",
-      version: "1.0.0",
-      configSchema: z.object({}),
-      capabilities: {
-        async write(_config, record) {
-          written.push(record);
-          return undefined;
-        },
-      },
-    });
-    const runtime = createRuntime({ store: postgresStore({ pool }, { schema }), connectors: [target] });
+    const { runtime, blueprintId, target } = await approvedPayments(postgresStore({ pool }, { schema }));
     try {
-      const project = await runtime.projects.create({ name: "unflushed" });
-      const ref = await runtime.connectorRefs.put(project.id, { type: "sink", name: "sink" });
-      const blueprint = await runtime.blueprints.create(project.id, {
-        name: "payments",
-        body: paymentsBody(ref.id, ref.id),
-      });
-      await runtime.blueprints.approve(blueprint.id);
       for (const id of ["p-1", "p-2"]) {
-        const run = await runtime.runs.ingest(blueprint.id, { record: { id, amount: 2 } });
+        const run = await runtime.runs.ingest(blueprintId, { record: { id, amount: 2 } });
         expect((await runtime.runs.wait(run.id, { timeoutMs: 10_000 })).status).toBe("SUCCEEDED");
       }
       // Both starts took the one-record path and committed unflushed…
       expect(modes).toEqual(["off", "off"]);
-      expect(written).toHaveLength(2);
+      expect(target.effects).toHaveLength(2);
       // …and the connection they ran on is back to the server's default.
       const { rows } = await query("SHOW synchronous_commit");
       expect((rows[0] as { synchronous_commit: string }).synchronous_commit).toBe("on");
