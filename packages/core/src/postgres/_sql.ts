@@ -85,25 +85,11 @@ export function queryNamed<R extends QueryResultRow>(
   return name === undefined ? target.query<R>(text, params) : target.query<R>({ name, text, values: params });
 }
 
-/** `client` with every `query(text, params)` sent through {@link queryNamed}. */
-function namingClient(client: Queryable, names: StatementNames): Queryable {
-  const query = (text: unknown, params?: unknown) =>
-    typeof text === "string" && (params === undefined || Array.isArray(params))
-      ? queryNamed(client, names, text, params ?? [])
-      : // biome-ignore lint/suspicious/noExplicitAny: anything else (a config object) goes through as given.
-        (client.query as any)(text, params);
-  return { query: query as Queryable["query"] };
-}
-
-/**
- * Runs `fn` in a transaction on a connection of `pool`; its statements are named as `names` says
- * (by default none are), so a transaction's statements are planned once per connection too.
- */
+/** Runs `fn` in a transaction on a connection of `pool`. */
 export async function inTransaction<T>(
   pool: Pool,
   operation: string,
   fn: (client: Queryable) => Promise<T>,
-  names: StatementNames = () => undefined,
 ): Promise<T> {
   let client: PoolClient;
   try {
@@ -118,7 +104,7 @@ export async function inTransaction<T>(
   client.on("error", ignore);
   try {
     await client.query("BEGIN");
-    const result = await fn(namingClient(client, names));
+    const result = await fn(client);
     await client.query("COMMIT");
     client.off("error", ignore);
     client.release();

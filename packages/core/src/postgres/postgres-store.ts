@@ -144,7 +144,7 @@ export function postgresStore(
       }
     },
     async transaction(operation, fn) {
-      return inTransaction(await ready(), operation, fn, names);
+      return inTransaction(await ready(), operation, fn);
     },
   });
   const db = dbNaming(sentUnnamed);

@@ -21,10 +21,6 @@ describe.skipIf(Boolean(service.skip))("postgresStore prepared statements", () =
     await pool.end();
   });
 
-  const preparedOnConnection = async (): Promise<string[]> => {
-    const { rows } = await pool.query<{ name: string }>("SELECT name FROM pg_prepared_statements");
-    return rows.map((row) => row.name);
-  };
   /** A one-record create for a run of no blueprint: its guard writes nothing, its statement is sent. */
   const createOneRecord = (store: ReturnType<typeof postgresStore>) =>
     store.oneRecordRuns!.createOneRecordRun(
