@@ -74,33 +74,20 @@ export function memoryStore(): Store {
     const result = outcome.result === undefined ? existing.result : frozenJsonCopy(outcome.result);
     const error = outcome.error === undefined ? existing.error : Object.freeze({ ...outcome.error });
     const updatedAt = finishedAt.of(outcome.now.getTime());
-    // A completion with a result and no error is the common case: one literal, no spreads of
-    // temporary objects (the fields keep the order of the general form below).
-    const next: IdempotencyRecord =
-      result !== undefined && error === undefined
-        ? {
-            scope: existing.scope,
-            key: existing.key,
-            payloadHash: existing.payloadHash,
-            state,
-            result,
-            finishedBy: outcome.owner,
-            expiresAt: existing.expiresAt,
-            createdAt: existing.createdAt,
-            updatedAt,
-          }
-        : {
-            scope: existing.scope,
-            key: existing.key,
-            payloadHash: existing.payloadHash,
-            state,
-            ...(result === undefined ? {} : { result }),
-            ...(error === undefined ? {} : { error }),
-            finishedBy: outcome.owner,
-            expiresAt: existing.expiresAt,
-            createdAt: existing.createdAt,
-            updatedAt,
-          };
+    // One literal and two optional fields, no spreads of temporary objects: a completion per
+    // keyed record (issue 21).
+    const next: IdempotencyRecord = {
+      scope: existing.scope,
+      key: existing.key,
+      payloadHash: existing.payloadHash,
+      state,
+      finishedBy: outcome.owner,
+      expiresAt: existing.expiresAt,
+      createdAt: existing.createdAt,
+      updatedAt,
+    };
+    if (result !== undefined) next.result = result;
+    if (error !== undefined) next.error = error;
     idempotency.set(next);
   }
 

@@ -21,13 +21,20 @@ export async function completeKey(
     key,
     owner: record.owner,
     now: ctx.clock(),
-    // Frozen all the way down: the memory store then keeps it without a copy of its own.
-    result: Object.freeze(
-      result === undefined ? { outcome } : { outcome, result: ctx.redactor.redactFrozen(result) },
-    ),
+    result: storedResult(record, outcome, result),
   });
   if (ctx.deferCompletion === undefined) await completion;
   else ctx.deferCompletion(completion, record.start.position);
+}
+
+/**
+ * What a key keeps of the record's outcome: the outcome and the redacted result, frozen all the
+ * way down (the memory store then keeps it without a copy of its own).
+ */
+function storedResult(record: RecordInFlight, outcome: RecordOutcome, result: unknown) {
+  return Object.freeze(
+    result === undefined ? { outcome } : { outcome, result: record.ctx.redactor.redactFrozen(result) },
+  );
 }
 
 /**
@@ -79,10 +86,7 @@ class TargetCompletion implements WriteIdempotency {
       key: this.#key,
       owner,
       now: ctx.clock(),
-      result:
-        result === undefined
-          ? { outcome: "completed" }
-          : { outcome: "completed", result: ctx.redactor.redact(result) },
+      result: storedResult(record, "completed", result),
     });
     record.completedByTarget = true;
   }
