@@ -5,6 +5,7 @@
  * text counted once per connection, as pg sends it). The durable benches
  * read it off per arrival or per record.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 
 /** Running totals since `countPgTraffic()`; read a copy before and after what is measured. */
@@ -59,4 +60,42 @@ export function countPgTraffic(): () => void {
 export function cpuMicrosSince(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
   return used.user + used.system;
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` times (USER_HZ: 100 on Linux builds). */
+const USER_HZ = 100;
+
+/**
+ * Microseconds of CPU (user + system) the PostgreSQL server's processes have used, summed over
+ * `/proc/<pid>/stat` of every process named `postgres` (backends, WAL writer, autovacuum): on a
+ * two-core machine the server's work per arrival takes cores from the engine's as much as Node's
+ * own does. Undefined where `/proc` is not readable (not Linux, or the server runs elsewhere).
+ * Backends that exit between two readings take their time with them, so read it around work
+ * done by pooled connections.
+ */
+export function postgresCpuMicros(): number | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  let found = false;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state ppid … : the fields after the comm's closing parenthesis, 14th and 15th
+    // of the whole line being utime and stime.
+    const close = stat.lastIndexOf(")");
+    if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+    const fields = stat.slice(close + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+    found = true;
+  }
+  return found ? (ticks * 1e6) / USER_HZ : undefined;
 }

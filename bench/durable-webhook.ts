@@ -9,7 +9,8 @@
  * Per engine: latency p50/p99 (ms), and per arrival the statements sent (every `pg` client query,
  * BEGIN/COMMIT included, background polling included) and the write commits (COMMITs and
  * autocommit INSERT/UPDATE/DELETE/SELECT-of-a-function), counted by wrapping `pg.Client#query`, plus
- * `pg_stat_database.xact_commit` of the engine's database before and after.
+ * `pg_stat_database.xact_commit` of the engine's database before and after, this process's CPU and
+ * the PostgreSQL server's (its processes' `/proc` times: on two cores both decide the latency).
  */
 import { randomUUID } from "node:crypto";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
@@ -19,7 +20,7 @@ import { type Runner, run as runGraphileWorker } from "graphile-worker";
 import pg from "pg";
 import { launchOneStepDbos, urlFor } from "./_dbos-one-step";
 import { arrivalsInFlight, countingTarget, keyedBlueprint } from "./_durable-fixtures";
-import { countPgTraffic, cpuMicrosSince, pgTraffic } from "./_pg-traffic";
+import { countPgTraffic, cpuMicrosSince, pgTraffic, postgresCpuMicros } from "./_pg-traffic";
 import { emit, median, percentile } from "./_report";
 
 const SUITE = "durable";
@@ -136,6 +137,11 @@ interface Tally {
   xactCommits: number;
   /** Microseconds of this process's CPU while the engine's arrivals ran (all engines share it). */
   cpuMicros: number;
+  /**
+   * Microseconds of the PostgreSQL server's CPU meanwhile (all its processes; NaN where `/proc`
+   * cannot be read): the two share the machine's cores, so both decide the latency.
+   */
+  serverCpuMicros: number;
   /** Milliseconds of garbage-collection pauses while they ran. */
   gcMs: number;
   /** The event loop's delay p99 over its rounds (ms), one figure per round. */
@@ -155,6 +161,7 @@ const emptyTally = (): Tally => ({
   writeCommits: 0,
   xactCommits: 0,
   cpuMicros: 0,
+  serverCpuMicros: 0,
   gcMs: 0,
   loopDelayP99: [],
 });
@@ -164,11 +171,13 @@ async function round(engine: Engine, admin: pg.Client, tally: Tally, label: stri
   const commitsBefore = await xactCommits(admin, engine.database);
   const before = { ...pgTraffic };
   const cpuBefore = process.cpuUsage();
+  const serverCpuBefore = postgresCpuMicros() ?? Number.NaN;
   const gcBefore = gc.ms;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   tally.latencies.push(...(await arrivalsInFlight(count, IN_FLIGHT, label, (id) => engine.arrive(id))));
   tally.cpuMicros += cpuMicrosSince(cpuBefore);
+  tally.serverCpuMicros += (postgresCpuMicros() ?? Number.NaN) - serverCpuBefore;
   tally.gcMs += gc.ms - gcBefore;
   loopDelay.disable();
   tally.loopDelayP99.push(loopDelay.percentile(99) / 1e6);
@@ -232,6 +241,7 @@ export async function webhookArrivalCase(): Promise<void> {
         ["write_commits_per_arrival", "writeCommits"],
         ["xact_commits_per_arrival", "xactCommits"],
         ["node_cpu_us_per_arrival", "cpuMicros"],
+        ["postgres_cpu_us_per_arrival", "serverCpuMicros"],
         ["gc_ms_per_arrival", "gcMs"],
       ] as const) {
         emit({

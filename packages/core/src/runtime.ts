@@ -375,7 +375,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
     },
     ...(options.connections === undefined ? {} : { options: options.connections }),
   });
-  const { runs, deadLetters, stopTimers, resume, resumeParked } = runServices({
+  const { runs, deadLetters, stopTimers, abandonUnwrittenRuns, resume, resumeParked } = runServices({
     ...deps,
     queue,
     secrets: options.secrets,
@@ -526,6 +526,7 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
       if (retentionSweeper !== undefined) clearInterval(retentionSweeper);
       stopTimers();
       await queue.close(closeOptions?.timeoutMs ?? 10_000);
+      abandonUnwrittenRuns();
       await store.close();
     },
   });

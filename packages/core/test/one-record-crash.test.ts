@@ -1,4 +1,10 @@
-import { createRuntime, type OneRecordRunStore, type Store } from "@synapseops/core";
+import {
+  createRuntime,
+  inlineQueue,
+  type OneRecordRunStore,
+  type RunQueue,
+  type Store,
+} from "@synapseops/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { approvedPayments } from "./_executor-fixtures";
 import { storeFactories } from "./_stores";
@@ -17,14 +23,43 @@ interface CrashPoint {
   step: Step;
   /** Whether the step's write happened before the process died. */
   wrote: boolean;
+  /**
+   * The queue has no slot free when the run arrives, so its creator writes it before its
+   * executor starts it (create, start, finish); otherwise a store that can writes it with the
+   * start (created started, finish).
+   */
+  queueBusy: boolean;
 }
-const POINTS: CrashPoint[] = [
-  { step: "createOneRecordRun", wrote: true },
-  { step: "startOneRecordRun", wrote: false },
-  { step: "startOneRecordRun", wrote: true },
-  { step: "finishOneRecordRun", wrote: false },
-  { step: "finishOneRecordRun", wrote: true },
+const SPLIT: CrashPoint[] = [
+  { step: "createOneRecordRun", wrote: true, queueBusy: true },
+  { step: "startOneRecordRun", wrote: false, queueBusy: true },
+  { step: "startOneRecordRun", wrote: true, queueBusy: true },
+  { step: "finishOneRecordRun", wrote: false, queueBusy: true },
+  { step: "finishOneRecordRun", wrote: true, queueBusy: true },
 ];
+const CREATED_STARTED: CrashPoint[] = [
+  { step: "createStartedOneRecordRun", wrote: false, queueBusy: false },
+  { step: "createStartedOneRecordRun", wrote: true, queueBusy: false },
+  { step: "finishOneRecordRun", wrote: false, queueBusy: false },
+  { step: "finishOneRecordRun", wrote: true, queueBusy: false },
+];
+/** The points of a store: the created-started ones where it can write a run started. */
+const pointsOf = async (factory: (typeof factories)[number]): Promise<CrashPoint[]> => {
+  if (factory.skip) return SPLIT;
+  const store = await factory.make();
+  const both = store.oneRecordRuns?.createStartedOneRecordRun !== undefined;
+  await store.close();
+  return both ? [...SPLIT, ...CREATED_STARTED] : SPLIT;
+};
+const cases = await Promise.all(
+  factories.map(async (factory) => ({ factory, points: await pointsOf(factory) })),
+);
+
+/** An inline queue that never has a slot free when a run arrives (a busy process). */
+function busyQueue(): RunQueue {
+  const { startsAtOnce: _, ...queue } = inlineQueue();
+  return queue;
+}
 
 /** The store as a process sees it that dies at `point`: the step throws, and so does every later call. */
 function dyingAt(store: Store, point: CrashPoint): { store: Store; died: Promise<void> } {
@@ -39,7 +74,8 @@ function dyingAt(store: Store, point: CrashPoint): { store: Store; died: Promise
   const one = store.oneRecordRuns!;
   const steps = new Proxy(one, {
     get(target, property) {
-      const real = Reflect.get(target, property) as (...args: unknown[]) => Promise<unknown>;
+      const real = Reflect.get(target, property) as ((...args: unknown[]) => Promise<unknown>) | undefined;
+      if (real === undefined) return undefined;
       if (property !== point.step) return real.bind(target);
       return async (...args: unknown[]) => {
         if (!point.wrote) crash();
@@ -64,52 +100,68 @@ function dyingAt(store: Store, point: CrashPoint): { store: Store; died: Promise
   return { store: wrapped, died };
 }
 
-describe.each(factories)("one-record path on the $name store: a crash, then a resume", (factory) => {
-  it.skipIf(Boolean(factory.skip)).each(POINTS)(
-    "dies at $step (wrote: $wrote): the run ends once, its record applied once",
-    async (point) => {
-      const store = await factory.make();
-      const dying = dyingAt(store, point);
-      const options = { durableRuns: true, batchLeaseMs: 300, resumeOnStart: false } as const;
-      const first = await approvedPayments(dying.store, { honourKeys: true, runtime: options });
-      const ingested = first.runtime.runs
-        .ingest(first.blueprintId, { record: { id: "p1", amount: 2 } })
-        .catch(() => undefined);
-      await dying.died;
-      await first.runtime.close();
-      // Another process on the same store and target picks the run up.
-      const second = createRuntime({
-        store,
-        connectors: [first.target.connector],
-        durableRuns: true,
-        batchLeaseMs: 300,
-      });
-      try {
-        const [run] = (await store.listRuns({ blueprintId: first.blueprintId })).items;
-        expect(run).toBeDefined();
-        // The create that died after its write never told the caller the run's id.
-        if (point.step !== "createOneRecordRun") expect((await ingested)?.id).toBe(run!.id);
-        const done = await second.runs.wait(run!.id, { timeoutMs: 20_000 });
-        expect(done.status).toBe("SUCCEEDED");
-        expect(done.counts).toMatchObject({ total: 1, completed: 1, failed: 0, duplicates: 0 });
-        expect(first.target.effects).toHaveLength(1);
-        const log = (await store.listRunEvents(run!.id)).map((e) => e.type);
-        expect(log.filter((type) => type === "run.started")).toHaveLength(1);
-        expect(log.filter((type) => type === "run.finished")).toHaveLength(1);
-        expect(log.indexOf("run.started")).toBeLessThan(log.indexOf("run.finished"));
-        expect((await store.listRunBatches(run!.id)).map((b) => b.state)).toEqual(["DONE"]);
-      } finally {
-        await second.close();
-        await store.close();
-      }
-    },
-    60_000,
-  );
-});
+describe.each(cases)(
+  "one-record path on the $factory.name store: a crash, then a resume",
+  ({ factory, points }) => {
+    it.skipIf(Boolean(factory.skip)).each(points)(
+      "dies at $step (wrote: $wrote, queue busy: $queueBusy): the run ends once, its record applied once",
+      async (point) => {
+        const store = await factory.make();
+        const dying = dyingAt(store, point);
+        const options = {
+          durableRuns: true,
+          batchLeaseMs: 300,
+          resumeOnStart: false,
+          ...(point.queueBusy ? { queue: busyQueue() } : {}),
+        } as const;
+        const first = await approvedPayments(dying.store, { honourKeys: true, runtime: options });
+        const ingested = first.runtime.runs
+          .ingest(first.blueprintId, { record: { id: "p1", amount: 2 } })
+          .catch(() => undefined);
+        await dying.died;
+        await first.runtime.close();
+        // Another process on the same store and target picks the run up.
+        const second = createRuntime({
+          store,
+          connectors: [first.target.connector],
+          durableRuns: true,
+          batchLeaseMs: 300,
+        });
+        try {
+          const [run] = (await store.listRuns({ blueprintId: first.blueprintId })).items;
+          if (point.step === "createStartedOneRecordRun" && !point.wrote) {
+            // Nothing was written, and the caller was told so: the arrival was never accepted.
+            expect(run).toBeUndefined();
+            expect(await ingested).toBeUndefined();
+            expect(first.target.effects).toHaveLength(0);
+            return;
+          }
+          expect(run).toBeDefined();
+          // A create that died after its write never told the caller the run's id.
+          if (point.step !== "createOneRecordRun" && point.step !== "createStartedOneRecordRun")
+            expect((await ingested)?.id).toBe(run!.id);
+          const done = await second.runs.wait(run!.id, { timeoutMs: 20_000 });
+          expect(done.status).toBe("SUCCEEDED");
+          expect(done.counts).toMatchObject({ total: 1, completed: 1, failed: 0, duplicates: 0 });
+          expect(first.target.effects).toHaveLength(1);
+          const log = (await store.listRunEvents(run!.id)).map((e) => e.type);
+          expect(log.filter((type) => type === "run.started")).toHaveLength(1);
+          expect(log.filter((type) => type === "run.finished")).toHaveLength(1);
+          expect(log.indexOf("run.started")).toBeLessThan(log.indexOf("run.finished"));
+          expect((await store.listRunBatches(run!.id)).map((b) => b.state)).toEqual(["DONE"]);
+        } finally {
+          await second.close();
+          await store.close();
+        }
+      },
+      60_000,
+    );
+  },
+);
 
 describe.each(factories)("one-record path on the $name store", (factory) => {
   it.skipIf(Boolean(factory.skip))(
-    "a warm ingest → wait takes three store calls: no blueprint, revision, ref, run or batch read, no wait poll",
+    "a warm ingest → wait takes three store calls (two if it can create a run started): no blueprint, revision, ref, run or batch read, no wait poll",
     async () => {
       const store = await factory.make();
       const calls: string[] = [];
@@ -119,7 +171,8 @@ describe.each(factories)("one-record path on the $name store", (factory) => {
           if (property === "oneRecordRuns" && value !== undefined)
             return new Proxy(value as OneRecordRunStore, {
               get: (one, step) => {
-                const real = Reflect.get(one, step) as (...a: unknown[]) => unknown;
+                const real = Reflect.get(one, step) as ((...a: unknown[]) => unknown) | undefined;
+                if (real === undefined) return undefined;
                 return (...args: unknown[]) => {
                   calls.push(String(step));
                   return real.apply(one, args);
@@ -148,7 +201,12 @@ describe.each(factories)("one-record path on the $name store", (factory) => {
         expect(done).toEqual(await store.getRun(done.id));
         expect(done.status).toBe("SUCCEEDED");
         expect(target.effects).toHaveLength(2);
-        expect([...calls]).toEqual(["createOneRecordRun", "startOneRecordRun", "finishOneRecordRun"]);
+        // Two where the store writes the run with its start (the queue had a slot free).
+        expect([...calls]).toEqual(
+          store.oneRecordRuns?.createStartedOneRecordRun === undefined
+            ? ["createOneRecordRun", "startOneRecordRun", "finishOneRecordRun"]
+            : ["createStartedOneRecordRun", "finishOneRecordRun"],
+        );
       } finally {
         await runtime.close();
         await store.close();

@@ -97,18 +97,19 @@ describe("a one-record run's kept plan", () => {
         calls.length = 0;
         await arrive(a, blueprintId, "r2");
         // Warm: the plan is kept, no ref read.
-        expect([...calls]).toEqual(["createOneRecordRun", "startOneRecordRun", "finishOneRecordRun"]);
+        expect([...calls]).toEqual(["createStartedOneRecordRun", "finishOneRecordRun"]);
 
         await putSink(b, projectId, "v2", refId);
         calls.length = 0;
         await arrive(a, blueprintId, "r3");
-        // The start found the ref's version changed and wrote nothing; the batch path ran it.
-        expect(calls.slice(0, 2)).toEqual(["createOneRecordRun", "startOneRecordRun"]);
+        // The start (with the run's write) found the ref's version changed and wrote nothing; the
+        // run was written on its own and the batch path ran it.
+        expect(calls.slice(0, 2)).toEqual(["createStartedOneRecordRun", "createOneRecordRun"]);
         expect(calls).toContain("getConnectorRef");
         await arrive(a, blueprintId, "r4");
         calls.length = 0;
         await arrive(a, blueprintId, "r5");
-        expect([...calls]).toEqual(["createOneRecordRun", "startOneRecordRun", "finishOneRecordRun"]);
+        expect([...calls]).toEqual(["createStartedOneRecordRun", "finishOneRecordRun"]);
 
         await putSink(a, projectId, "v3", refId);
         calls.length = 0;
@@ -116,7 +117,7 @@ describe("a one-record run's kept plan", () => {
         // Put by this process: the kept plan was dropped at the put, so the plan is bound afresh
         // (its ref read) and the start writes — no start that writes nothing, no batch path.
         expect(calls.filter((call) => call !== "connectorRefVersions" && call !== "getConnectorRef")).toEqual(
-          ["createOneRecordRun", "startOneRecordRun", "finishOneRecordRun"],
+          ["createStartedOneRecordRun", "finishOneRecordRun"],
         );
         await arrive(a, blueprintId, "r7");
         // A writer that knows nothing of versions (an older release in a rolling upgrade, a

@@ -1,3 +1,4 @@
+import { inlineQueue } from "@synapseops/core";
 import { postgresStore } from "@synapseops/core/postgres";
 import { checkTestService } from "@synapseops/core/testing";
 import pg from "pg";
@@ -27,7 +28,12 @@ describe.skipIf(Boolean(service.skip))("the one-record start's unflushed commit"
       if (mode !== undefined) modes.push(mode);
       return result;
     }) as typeof pool.query;
-    const { runtime, blueprintId, target } = await approvedPayments(postgresStore({ pool }, { schema }));
+    // A queue with no slot free on arrival: the run is written by its creator, then started
+    // (where a slot is free the start is the run's own write, which waits for its flush).
+    const { startsAtOnce: _, ...busy } = inlineQueue();
+    const { runtime, blueprintId, target } = await approvedPayments(postgresStore({ pool }, { schema }), {
+      runtime: { queue: busy },
+    });
     try {
       for (const id of ["p-1", "p-2"]) {
         const run = await runtime.runs.ingest(blueprintId, { record: { id, amount: 2 } });

@@ -22,7 +22,8 @@ function eventRows(events: readonly NewRunEvent[]): string {
 
 /**
  * The one-record path (issue 21): create, start and finish are one statement each — one round
- * trip and one commit — whose parts are chained through data-modifying CTEs, each part written
+ * trip and one commit — (create and start one together when the creating process starts the
+ * run at once) whose parts are chained through data-modifying CTEs, each part written
  * only when the one before it was (`WHERE EXISTS (SELECT 1 FROM <previous>)`). Row locks are
  * taken in the order the parts run, and the event counter row last, as `appendRunEvents` takes it.
  */
@@ -42,6 +43,24 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
              x.doc || jsonb_build_object('runId', ${runId}::text, 'seq', c.last_seq - ${count} + x.n)
       FROM c, jsonb_to_recordset(${events}::jsonb) AS x(n integer, level_rank smallint, step text, doc jsonb)
       RETURNING seq
+    )`;
+
+  // `k`: the record's key claimed when `scope` is given, `gate` has a row and the key is new.
+  const claimNewKey = (gate: string, scope: string, key: string, expiresAt: string, doc: string): string => `
+    k AS (
+      INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
+      SELECT ${scope}::text, ${key}::text, ${expiresAt}::timestamptz, ${doc}::jsonb
+      WHERE ${scope}::text IS NOT NULL AND EXISTS (SELECT 1 FROM ${gate})
+      ON CONFLICT DO NOTHING RETURNING key
+    )`;
+  // `g.current`: the plan's refs still at the versions it was bound at (none given: true).
+  const refsCurrent = (versions: string): string => `
+    g AS (
+      SELECT NOT EXISTS (
+        SELECT 1 FROM jsonb_to_recordset(coalesce(${versions}::jsonb, '[]')) AS v(id text, version bigint)
+        LEFT JOIN ${t.connectorRefs} AS cr ON cr.id = v.id
+        WHERE cr.version IS DISTINCT FROM v.version
+      ) AS current
     )`;
 
   return {
@@ -89,14 +108,7 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
            -- flush, it leaves the run QUEUED and its key unclaimed, as a crash just before the
            -- start would, and the record is run again (docs/architecture-runs.md).
            SELECT set_config('synchronous_commit', 'off', true) AS setting
-         ), g AS (
-           -- The plan's refs still at the versions it was bound at (none given: nothing to check).
-           SELECT NOT EXISTS (
-             SELECT 1 FROM jsonb_to_recordset(coalesce($12::jsonb, '[]')) AS v(id text, version bigint)
-             LEFT JOIN ${t.connectorRefs} AS cr ON cr.id = v.id
-             WHERE cr.version IS DISTINCT FROM v.version
-           ) AS current
-         ), b AS (
+         ), ${refsCurrent("$12")}, b AS (
            UPDATE ${t.runBatches}
            SET lease_owner = $2, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval,
                attempts = attempts + 1
@@ -111,12 +123,7 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
                                              'startedAt', coalesce(doc->>'startedAt', $10::text))
            WHERE id = $1 AND status = 'QUEUED' AND EXISTS (SELECT 1 FROM b)
            RETURNING 1
-         ), k AS (
-           INSERT INTO ${t.idempotency} (scope, key, expires_at, doc)
-           SELECT $5::text, $6::text, $7::timestamptz, $8::jsonb
-           WHERE $5::text IS NOT NULL AND EXISTS (SELECT 1 FROM r)
-           ON CONFLICT DO NOTHING RETURNING key
-         ), ${appendEvents("r", "$1", "$9", "$11::integer")}
+         ), ${claimNewKey("r", "$5", "$6", "$7", "$8")}, ${appendEvents("r", "$1", "$9", "$11::integer")}
          -- Only what the executor uses: the run and batch it wrote stay in the store (issue 21:
          -- sending the run document back cost parsing nobody used).
          SELECT EXISTS (SELECT 1 FROM r) AS started, EXISTS (SELECT 1 FROM k) AS claimed,
@@ -141,6 +148,69 @@ export function oneRecordQueries(db: Db): OneRecordRunStore {
       const row = result.rows[0];
       if (row?.refs_current === false) return "refsChanged";
       if (row?.started !== true) return undefined;
+      return row.claimed && fresh !== undefined ? { claim: fresh } : {};
+    },
+
+    async createStartedOneRecordRun(run, record, { owner, leaseMs, now, claim, events, connectorRefs }) {
+      const fresh = claim === undefined ? undefined : decideIdempotencyClaim(undefined, claim);
+      const at = now.toISOString();
+      // The rows createOneRecordRun then startOneRecordRun leave: the run RUNNING at version 2.
+      const started: Run = {
+        ...run,
+        status: "RUNNING",
+        version: run.version + 1,
+        updatedAt: at,
+        startedAt: at,
+      };
+      // A commit that waits for its WAL flush (the default): the caller acknowledges the arrival
+      // once this returns, so the run must survive a crash from then on.
+      const result = await db.query<{
+        refs_current: boolean;
+        guarded: boolean;
+        inserted: boolean;
+        claimed: boolean;
+      }>(
+        "createStartedOneRecordRun",
+        `WITH ${refsCurrent("$13")}, guard AS (
+           SELECT 1 FROM ${t.blueprints}
+           WHERE id = $2 AND status <> 'ARCHIVED' AND (doc->>'approvedRevision')::integer = $7
+             AND (SELECT current FROM g)
+         ), r AS (
+           INSERT INTO ${t.runs} (id, blueprint_id, project_id, status, version, doc)
+           SELECT $1, $2, $3, 'RUNNING', $4, $5::jsonb FROM guard
+           ON CONFLICT DO NOTHING RETURNING id
+         ), b AS (
+           INSERT INTO ${t.runBatches}
+             (run_id, idx, first_position, size, state, records, lease_owner, lease_expires_at, attempts)
+           SELECT id, 0, 0, 1, 'PENDING', $6::jsonb, $8, $9::timestamptz, 1 FROM r RETURNING idx
+         ), ${claimNewKey("b", "$10", "$11", "$12", "$14")}, ${appendEvents("b", "$1", "$15", "$16::integer")}
+         SELECT g.current AS refs_current, EXISTS (SELECT 1 FROM guard) AS guarded,
+                EXISTS (SELECT 1 FROM b) AS inserted, EXISTS (SELECT 1 FROM k) AS claimed,
+                (SELECT count(*) FROM e) AS logged
+         FROM g`,
+        [
+          run.id,
+          run.blueprintId,
+          run.projectId,
+          started.version,
+          jsonParam(started),
+          jsonParam([record]),
+          run.revision,
+          owner,
+          new Date(now.getTime() + leaseMs).toISOString(),
+          claim?.scope ?? null,
+          claim?.key ?? null,
+          fresh?.record.expiresAt ?? null,
+          connectorRefs === undefined ? null : jsonParam(connectorRefs),
+          fresh === undefined ? null : jsonParam(fresh.record),
+          eventRows(events),
+          events.length,
+        ],
+      );
+      const row = result.rows[0];
+      if (row?.refs_current === false) return "refsChanged";
+      if (row?.guarded !== true) return "notApproved";
+      if (!row.inserted) throw new ConflictError(`run "${run.id}" already exists`);
       return row.claimed && fresh !== undefined ? { claim: fresh } : {};
     },
 

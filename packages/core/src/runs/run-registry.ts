@@ -1,5 +1,6 @@
 import { cloneJson } from "../clone-json";
 import type { Run } from "../model/run";
+import type { PendingCreation } from "./create/pending-creation";
 import type { ActiveRun } from "./execute/active-run";
 import type { PreparedContexts } from "./execute/batch-executor";
 import { unsettledRecords } from "./execute/run-counts";
@@ -9,6 +10,8 @@ import type { RecordContext } from "./records/record-context";
 export interface HeldOneRecordRun {
   run: Run;
   record: unknown;
+  /** Set while the run is not in the store yet: its executor writes it with its start. */
+  creation?: PendingCreation;
 }
 
 /** Settled runs whose document is kept for `runs.wait` (the most recent ones). */
@@ -43,6 +46,18 @@ export class RunRegistry implements PreparedContexts {
     if (held === undefined || held === "executing") return undefined;
     this.oneRecordRuns.set(runId, "executing");
     return held;
+  }
+
+  /**
+   * Fails the creation of every held run not yet written whose job never started (the queue
+   * closed with it waiting): its creator throws `error`, and nothing of it is in the store.
+   */
+  abandonUnwrittenRuns(error: unknown): void {
+    for (const [runId, held] of this.oneRecordRuns) {
+      if (held === "executing" || held.creation === undefined) continue;
+      held.creation.reject(error);
+      this.oneRecordRuns.delete(runId);
+    }
   }
 
   /** The one-record run's executor here is done (settled, or handed to the batch path). */

@@ -1,4 +1,4 @@
-import { NotFoundError } from "../errors";
+import { ErrorCode, NotFoundError, SynapseError } from "../errors";
 import type { Run } from "../model/run";
 import type { ParkedRecord } from "../store/types";
 import { type ApprovalDecisionDeps, decideApproval } from "./approvals/approval-decisions";
@@ -60,6 +60,8 @@ export function runServices(deps: RunServiceDeps): {
   runs: RunService;
   deadLetters: DeadLetterService;
   stopTimers: () => void;
+  /** After the queue closed: fails the creation of held runs whose write never started. */
+  abandonUnwrittenRuns: () => void;
   resume: () => Promise<number>;
   /** Resumes the parked records that are due (single-flight); how many it resumed. */
   resumeParked: () => Promise<number>;
@@ -196,6 +198,10 @@ export function runServices(deps: RunServiceDeps): {
     runs,
     deadLetters: deadLetterService({ store, clock, createRun: create }),
     stopTimers: () => registry.stopTimers(),
+    abandonUnwrittenRuns: () =>
+      registry.abandonUnwrittenRuns(
+        new SynapseError(ErrorCode.CLOSED, "the runtime is shutting down: the run was not created"),
+      ),
     resume,
     resumeParked,
   };

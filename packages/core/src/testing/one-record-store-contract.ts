@@ -26,8 +26,10 @@ const startOf = (runId: string, extra: Partial<OneRecordStart> = {}): OneRecordS
   ...extra,
 });
 /** A start's result when it took the run (undefined otherwise). */
-const took = (started: OneRecordStarted | "refsChanged" | undefined): OneRecordStarted | undefined =>
-  started === "refsChanged" ? undefined : started;
+const took = (
+  started: OneRecordStarted | "refsChanged" | "notApproved" | undefined,
+): OneRecordStarted | undefined =>
+  started === "refsChanged" || started === "notApproved" ? undefined : started;
 
 /**
  * The one-record part of the store contract (issue 21), for stores that offer `oneRecordRuns`:
@@ -68,6 +70,55 @@ export function describeOneRecordRunStore(current: () => Store): void {
       expect(await one.createOneRecordRun(stale, {})).toBe(false);
       expect(await store.getRun(stale.id)).toBeUndefined();
       expect(await store.listRunBatches(stale.id)).toEqual([]);
+    });
+
+    it("creates a run started: the rows create then start leave, in one write", async () => {
+      const made = await created();
+      const createStarted = made?.one.createStartedOneRecordRun?.bind(made.one);
+      if (made === undefined || createStarted === undefined) return;
+      const { store, one, run: split, blueprint } = made;
+      const claimed = took(
+        await one.startOneRecordRun(startOf(split.id, { claim: claimOf(split.id, "s", "k1") })),
+      );
+      const run = sampleRun(blueprint.id, split.projectId, { counts: split.counts });
+      const { runId: _, ...start } = startOf(run.id, { claim: claimOf(run.id, "s", "k2") });
+      const started = took(await createStarted(run, { id: "r1", amount: 2 }, start));
+      expect(started?.claim?.outcome).toBe("claimed");
+      const [splitRun, startedRun] = [await store.getRun(split.id), await store.getRun(run.id)];
+      expect({ ...startedRun, id: split.id }).toEqual(splitRun);
+      const batches = async (id: string) =>
+        (await store.listRunBatches(id)).map(({ runId: _, ...batch }) => batch);
+      expect(await batches(run.id)).toEqual(await batches(split.id));
+      expect(await store.listRunBatches(run.id)).toMatchObject([
+        { state: "PENDING", attempts: 1, lease: { owner: "w1" } },
+      ]);
+      const events = async (id: string) =>
+        (await store.listRunEvents(id)).map((e) => [e.seq, e.type, e.level]);
+      expect(await events(run.id)).toEqual(await events(split.id));
+      // The same record but for its key and owner.
+      const record = async (key: string) => ({
+        ...(await store.getIdempotencyRecord("s", key)),
+        key: "",
+        leaseOwner: "",
+      });
+      expect(await record("k2")).toEqual(await record("k1"));
+      expect((await store.getIdempotencyRecord("s", "k2"))?.leaseOwner).toBe(`${run.id}/0`);
+      expect(started?.claim?.record).toEqual(await store.getIdempotencyRecord("s", "k2"));
+      expect(claimed?.claim?.outcome).toBe("claimed");
+      // The id exists: a conflict, nothing written twice.
+      await expect(createStarted(run, {}, start)).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.listRunEvents(run.id)).toHaveLength(1);
+      // The revision is no longer the approved one: nothing written.
+      const stale = sampleRun(blueprint.id, run.projectId, { revision: 2 });
+      expect(await createStarted(stale, {}, start)).toBe("notApproved");
+      expect(await store.getRun(stale.id)).toBeUndefined();
+      expect(await store.listRunBatches(stale.id)).toEqual([]);
+      // A plan bound at a ref version that is gone: nothing written either.
+      const unknownRef = { connectorRefs: [{ id: "con_unknown", version: 1 }] };
+      const other = sampleRun(blueprint.id, run.projectId);
+      expect(await createStarted(other, {}, { ...start, ...unknownRef })).toBe("refsChanged");
+      expect(await store.getRun(other.id)).toBeUndefined();
+      expect(await store.listRunEvents(other.id)).toEqual([]);
     });
 
     it("starts: leases the batch, moves the run to RUNNING, claims a new key, logs run.started", async () => {

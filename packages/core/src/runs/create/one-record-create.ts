@@ -5,6 +5,7 @@ import type { RunQueue } from "../execute/run-queue";
 import type { RunRegistry } from "../run-registry";
 import type { ApprovedRevisions } from "./approved-revisions";
 import { type EnqueueDeps, enqueueDurableRun } from "./enqueue-run";
+import { PendingCreation } from "./pending-creation";
 
 /** What creating a one-record run needs. */
 export interface OneRecordCreateDeps extends EnqueueDeps {
@@ -55,10 +56,11 @@ export function takesOneRecordPath(deps: OneRecordCreateDeps, candidate: OneReco
 }
 
 /**
- * Writes the QUEUED run and its one batch in one statement, guarded by the revision it names
- * still being the blueprint's approved one, keeps the run for this process's executor (which
- * then reads neither the run nor its batch) and queues it, with its record's limit keys when
- * record limits admit jobs by key.
+ * Writes the run and its one batch in one statement, guarded by the revision it names still
+ * being the blueprint's approved one, keeps the run for this process's executor (which then
+ * reads neither the run nor its batch) and queues it, with its record's limit keys when record
+ * limits admit jobs by key. Where the executor takes it at once, the write is the executor's,
+ * made with the run's start; this resolves once it is made.
  * @returns false, writing and queueing nothing, when the guard failed (the blueprint changed).
  */
 export async function createOneRecordRun(
@@ -66,14 +68,47 @@ export async function createOneRecordRun(
   run: Run,
   record: unknown,
 ): Promise<boolean> {
-  if (!(await deps.store.oneRecordRuns!.createOneRecordRun(run, record))) {
-    deps.approvedRevisions.forget(run.blueprintId);
-    return false;
-  }
+  const created = startsWithItsWrite(deps)
+    ? await createWithStart(deps, run, record)
+    : await createThenQueue(deps, run, record);
+  if (!created) deps.approvedRevisions.forget(run.blueprintId);
+  return created;
+}
+
+/**
+ * Whether the run's write is left to its executor, which makes it with the start (issue 21: two
+ * statements per arrival instead of three): the store can, and the queue hands the job to this
+ * process's executor at once — a creator never waits for a slot. Record limits admit jobs by
+ * their keys, which may defer the job: such runs are written first.
+ */
+function startsWithItsWrite(deps: OneRecordCreateDeps): boolean {
+  return (
+    deps.store.oneRecordRuns!.createStartedOneRecordRun !== undefined &&
+    deps.admissionKeys === undefined &&
+    deps.queue.startsAtOnce?.() === true
+  );
+}
+
+/** Writes the QUEUED run, then queues it. */
+async function createThenQueue(deps: OneRecordCreateDeps, run: Run, record: unknown): Promise<boolean> {
+  if (!(await deps.store.oneRecordRuns!.createOneRecordRun(run, record))) return false;
   deps.registry.holdOneRecordRun({ run: cloneJson(run), record });
   const admission = await deps.admissionKeys?.([record], run);
   await enqueueDurableRun(deps, run.id, [
     { index: 0, attempts: 0, ...(admission === undefined ? {} : { admission }) },
   ]);
   return true;
+}
+
+/** Queues the unwritten run; resolves once its executor wrote it (one-record-executor.ts). */
+async function createWithStart(deps: OneRecordCreateDeps, run: Run, record: unknown): Promise<boolean> {
+  const creation = new PendingCreation();
+  deps.registry.holdOneRecordRun({ run: cloneJson(run), record, creation });
+  try {
+    await enqueueDurableRun(deps, run.id, [{ index: 0, attempts: 0 }]);
+  } catch (error) {
+    deps.registry.endOneRecordRun(run.id);
+    throw error;
+  }
+  return creation.written;
 }

@@ -1,3 +1,4 @@
+import { ErrorCode, SynapseError } from "../../errors";
 import type { KeyAdmission } from "../limits/key-admission";
 import type { RunRegistry } from "../run-registry";
 import { executeBatches } from "./batch-executor";
@@ -74,7 +75,13 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
       else {
         try {
           await executeOneRecordRun(batchDeps, held, job, controller);
+        } catch (error) {
+          held.creation?.reject(error);
+          throw error;
         } finally {
+          // Every way through the executor settles a creation left to it; should one not, its
+          // creator must not wait forever (a no-op once settled).
+          held.creation?.reject(new SynapseError(ErrorCode.INTERNAL, "the run's write was not made"));
           registry.endOneRecordRun(job.runId);
         }
       }

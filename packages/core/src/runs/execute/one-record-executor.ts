@@ -16,8 +16,9 @@ import { cancelRun, isTerminal } from "./run-state";
 
 // The one-record path (issue 21, docs/architecture-runs.md): the executor of the process that
 // created a single-record run (durable, or kept in memory on the memory store) takes it from the registry and makes the batch path's
-// state changes in two writes — start (RUNNING, batch lease, key claim, run.started) and finish
-// (key completion, batch DONE, run counts and status, events). Whatever it cannot do that way it
+// state changes in two writes — start (RUNNING, batch lease, key claim, run.started; with the
+// run's own insert when its creator left that here) and finish (key completion, batch DONE, run
+// counts and status, events). Whatever it cannot do that way it
 // hands to the batch path, which carries on from the same rows.
 
 /** What the one-record executor needs beyond the batch executor's deps. */
@@ -36,6 +37,8 @@ export interface OneRecordExecutorDeps extends BatchExecutorDeps {
 const NOT_STARTED = Symbol("not started");
 /** A start that took nothing because the plan's connector refs changed. */
 const REFS_CHANGED = Symbol("refs changed");
+/** A start with the run's write that wrote nothing: the blueprint's approved revision changed. */
+const NOT_APPROVED = Symbol("not approved");
 
 /**
  * Executes a one-record run held by this process. A run this path cannot start (the run was
@@ -55,28 +58,56 @@ export async function executeOneRecordRun(
     );
   } catch {
     // The batch path fails the run, or leaves it to a retry on a store outage, as for any run.
+    if (!(await writeHeldRun(deps, held))) return;
     return executeBatches(deps, job, controller);
   }
   const started = await start(deps, context, held).catch((error: unknown) => {
     deps.contexts.forgetContext(run.id);
     throw error;
   });
+  if (started === NOT_APPROVED) {
+    deps.contexts.forgetContext(run.id);
+    return;
+  }
   if (started === REFS_CHANGED) {
     // A ref was put again (here or by another process) since the plan was bound: the batch
     // path binds it afresh, and the next run keeps the new plan.
     deps.plans?.forget(context.plan);
     deps.contexts.forgetContext(run.id);
+    if (!(await writeHeldRun(deps, held))) return;
   }
   if (started === undefined || started === REFS_CHANGED) return executeBatches(deps, job, controller);
   await runAndFinish(deps, context, held, started, controller);
 }
 
-/** The start write; undefined when the run is not QUEUED or its batch is leased elsewhere. */
+/**
+ * Writes a held run its creator left unwritten (create-run's `createWithStart`) on its own, for
+ * the batch path to carry on from, and tells the creator.
+ * @returns false when the blueprint's guard refused it: nothing is written, nothing to run.
+ */
+async function writeHeldRun(deps: OneRecordExecutorDeps, { run, record, creation }: HeldOneRecordRun) {
+  if (creation === undefined || !creation.open) return true;
+  try {
+    const created = await deps.store.oneRecordRuns!.createOneRecordRun(run, record);
+    creation.resolve(created);
+    return created;
+  } catch (error) {
+    creation.reject(error);
+    throw error;
+  }
+}
+
+/**
+ * The start write (with the run's, when its creator left that here); undefined when the run is
+ * not QUEUED or its batch is leased elsewhere.
+ */
 async function start(
   deps: OneRecordExecutorDeps,
   context: RecordContext,
-  { run, record }: HeldOneRecordRun,
-): Promise<(OneRecordStarted & { key: string | undefined }) | typeof REFS_CHANGED | undefined> {
+  { run, record, creation }: HeldOneRecordRun,
+): Promise<
+  (OneRecordStarted & { key: string | undefined }) | typeof REFS_CHANGED | typeof NOT_APPROVED | undefined
+> {
   let key: string | undefined;
   try {
     key = await recordIdempotencyKey(context.plan, {
@@ -96,27 +127,39 @@ async function start(
     dryRun: run.dryRun,
   });
   try {
+    const oneRecordRuns = deps.store.oneRecordRuns!;
+    const withCreate = creation?.open === true;
     const started = await context.events.writeWith(
       async (events) => {
-        const taken = await deps.store.oneRecordRuns!.startOneRecordRun({
-          runId: run.id,
+        const startArgs = {
           owner: deps.workerId,
           leaseMs: deps.batchLeaseMs,
           now: deps.clock(),
           ...(claim === undefined ? {} : { claim }),
           ...(connectorRefs === undefined ? {} : { connectorRefs }),
           events,
-        });
+        };
+        const taken = withCreate
+          ? await oneRecordRuns.createStartedOneRecordRun!(run, record, startArgs)
+          : await oneRecordRuns.startOneRecordRun({ runId: run.id, ...startArgs });
         if (taken === undefined) throw NOT_STARTED;
         if (taken === "refsChanged") throw REFS_CHANGED;
+        if (taken === "notApproved") throw NOT_APPROVED;
         return taken;
       },
       [startedEvent],
     );
+    creation?.resolve(true);
     return { ...started, key };
   } catch (error) {
     if (error === NOT_STARTED) return undefined;
     if (error === REFS_CHANGED) return REFS_CHANGED;
+    if (error === NOT_APPROVED) {
+      creation?.resolve(false);
+      return NOT_APPROVED;
+    }
+    // Nothing was written (the statement failed): the creator throws it; the run never was.
+    creation?.reject(error);
     throw error;
   }
 }

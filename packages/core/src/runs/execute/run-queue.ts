@@ -64,6 +64,12 @@ export interface RunQueue {
    * a queue that ignores the answer. @default false
    */
   readonly deferrals?: boolean;
+  /**
+   * Whether a job enqueued now is handed to this process's handler within the next turn of the
+   * event loop (a free slot, no job waiting for one): a one-record run's creator then leaves
+   * its write to the executor, which makes it with the run's start (issue 21). Absent: never.
+   */
+  startsAtOnce?(): boolean;
   /** Accepts a job; resolves once the job is safely queued, not when it is done. */
   enqueue(job: RunJob): Promise<void>;
   /** Accepts many jobs in one round trip (a queue that has no such call gets `enqueue` per job). */
@@ -145,6 +151,9 @@ export function inlineQueue(options: InlineQueueOptions = {}): RunQueue {
   return {
     kind: "inline",
     deferrals: true,
+    startsAtOnce() {
+      return handler !== undefined && !closed && running.size + pending.length < concurrency;
+    },
     async enqueue(job) {
       if (closed)
         throw new SynapseError(ErrorCode.CLOSED, "the inline queue is closed: the runtime is shutting down");
