@@ -80,8 +80,9 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
           throw error;
         } finally {
           // Every way through the executor settles a creation left to it; should one not, its
-          // creator must not wait forever (a no-op once settled).
-          held.creation?.reject(new SynapseError(ErrorCode.INTERNAL, "the run's write was not made"));
+          // creator must not wait forever. (Checked first: an error made per job costs its stack.)
+          if (held.creation?.open)
+            held.creation.reject(new SynapseError(ErrorCode.INTERNAL, "the run's write was not made"));
           registry.endOneRecordRun(job.runId);
         }
       }
