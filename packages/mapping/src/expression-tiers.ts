@@ -77,7 +77,7 @@ export class ExpressionProgram {
       ast = jsonata(this.source).ast();
       if (this.needs.clonedRegexes) restoreClonedRegexes(ast);
     }
-    const program = compileFastPath(ast, this.environment.frame);
+    const program = compileFastPath(ast, this.environment.frame, this.needs.fastPath);
     if (program === undefined) this.fast = { program };
     return program;
   }

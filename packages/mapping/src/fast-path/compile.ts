@@ -10,6 +10,7 @@ import { forEachAstNode } from "../ast-walk";
 import type { JsonataFrame } from "../guards/jsonata-environment";
 import type { AstNode, Compiler, FilterEvaluator } from "./ast";
 import { Unsupported } from "./ast";
+import { type AstFacts, astFacts } from "./ast-facts";
 import { compileApply, compileCall, compileLambda } from "./calls";
 import { generateEvaluator } from "./codegen";
 import { compileBinary, compileCondition, compileGrouping, compileUnary } from "./operators";
@@ -50,16 +51,20 @@ export interface FastProgram {
  * Compiles an AST, or returns `undefined` when it uses a construct the fast path does not
  * cover (the reference evaluator then runs the whole expression).
  */
-export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProgram | undefined {
+export function compileFastPath(
+  ast: unknown,
+  functions: JsonataFrame,
+  facts: AstFacts = astFacts(ast),
+): FastProgram | undefined {
   const tree = ast as AstNode;
-  const names = boundNames(tree);
+  const names = facts.boundNames;
   const build = (countDepth: boolean) => buildClosures(tree, functions, names, countDepth);
   const counting = build(true);
   if (counting === undefined) return undefined;
   // Walking every result for escaped lambdas costs ~8% on mapping-shaped expressions; skip it
   // when no lambda value can be read back (every lambda bound to a name only ever called).
-  // Decided at the first run, as is the rest below: a cold expression's compile is all it pays.
-  let checkLambdas: boolean | undefined;
+  const checkLambdas = counting.usesLambdas && facts.lambdaMayEscape;
+  // What follows is decided at the first hot run: a cold expression's compile is all it pays.
   // Without recursion no sub-expression is evaluated inside itself, so nesting never exceeds the
   // number of sub-expressions: below the depth limit, a variant that does not count runs. That
   // variant is one generated function (codegen.ts), built at the first hot run: generating
@@ -99,7 +104,6 @@ export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProg
       }
       const result = root(rootInput, frame);
       // Our lambdas have no meaning outside; a result holding one is the reference's to build.
-      checkLambdas ??= counting.usesLambdas && lambdaMayEscape(tree);
       if (checkLambdas && containsFastLambda(result)) throw deopt();
       return result;
     },
@@ -152,7 +156,7 @@ export interface FastSubexpression {
  * size) for {@link FastSubexpression.run}, or returns `undefined`.
  */
 export function compileSubexpression(node: AstNode, functions: JsonataFrame): FastSubexpression | undefined {
-  const built = buildClosures(node, functions, boundNames(node), false);
+  const built = buildClosures(node, functions, astFacts(node).boundNames, false);
   if (built === undefined || built.usesLambdas) return undefined;
   const root = generateEvaluator(node, built.compiler) ?? built.root;
   return {
@@ -162,54 +166,6 @@ export function compileSubexpression(node: AstNode, functions: JsonataFrame): Fa
       return root(input, frame);
     },
   };
-}
-
-/**
- * Whether a lambda value could end up in a result: true unless every (non-thunk) lambda is the
- * right side of a binding `$name := function…` and every use of those names is a call `$name(…)`.
- */
-function lambdaMayEscape(ast: AstNode): boolean {
-  const boundNames = new Set<string>();
-  let escapes = false;
-  const valueUses = new Set<string>();
-  forEachAstNode(ast, (node, key, parent) => {
-    const current = node as unknown as AstNode;
-    if (current.type === "lambda" && current.thunk !== true) {
-      const bound =
-        (parent as AstNode | undefined)?.type === "bind" && key === "rhs" && !Array.isArray(parent?.lhs)
-          ? (parent?.lhs as AstNode)
-          : undefined;
-      if (bound?.type === "variable" && typeof bound.value === "string") boundNames.add(bound.value);
-      else escapes = true;
-    }
-    if (
-      current.type === "variable" &&
-      typeof current.value === "string" &&
-      key !== "procedure" &&
-      key !== "lhs"
-    ) {
-      valueUses.add(current.value);
-    }
-  });
-  return escapes || [...boundNames].some((name) => valueUses.has(name));
-}
-
-/** Every name the expression binds: `:=` targets, lambda parameters, `#$i` and `@$x` names. */
-export function boundNames(ast: AstNode): ReadonlySet<string> {
-  const names = new Set<string>();
-  forEachAstNode(ast, (node) => {
-    const current = node as unknown as AstNode;
-    const type = current.type;
-    if (type === "bind" && !Array.isArray(current.lhs) && typeof current.lhs?.value === "string") {
-      names.add(current.lhs.value);
-    } else if (type === "lambda") {
-      for (const param of current.arguments ?? [])
-        if (typeof param.value === "string") names.add(param.value);
-    }
-    if (typeof current.index === "string") names.add(current.index);
-    if (typeof current.focus === "string") names.add(current.focus);
-  });
-  return names;
 }
 
 function countNodes(ast: unknown): number {
