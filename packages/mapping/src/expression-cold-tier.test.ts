@@ -15,6 +15,25 @@ vi.mock("./fast-path/codegen", async (importOriginal) => {
   };
 });
 
+// Counts the fast path's runs (cold and hot).
+const fastRuns = vi.hoisted(() => ({ count: 0 }));
+vi.mock("./fast-path/compile", async (importOriginal) => {
+  const original = await importOriginal<typeof import("./fast-path/compile")>();
+  return {
+    ...original,
+    compileFastPath: (...args: Parameters<typeof original.compileFastPath>) => {
+      const program = original.compileFastPath(...args);
+      if (program === undefined) return undefined;
+      return {
+        run: (...runArgs: Parameters<typeof program.run>) => {
+          fastRuns.count++;
+          return program.run(...runArgs);
+        },
+      };
+    },
+  };
+});
+
 const ORDER = {
   items: [
     { sku: "A", price: 2 },
@@ -45,5 +64,18 @@ describe("the cold tier (issue 21)", () => {
     expect(generated.count).toBeGreaterThan(before);
     expect(reference).not.toHaveBeenCalled();
     expect(expression.counters).toEqual({ warmUp: 3, fast: 1, reference: 0 });
+  });
+
+  it("after a cold evaluation deopts, runs the other cold ones on the reference alone", async () => {
+    // A function from the bindings: the fast path deopts when it meets the call.
+    const expression = compileExpression("$double(n) + 1", { tierUpAfter: 3 });
+    const bindings = { double: (value: number) => value * 2 };
+    const before = fastRuns.count;
+    for (let n = 0; n < 3; n++) expect(await expression.evaluate({ n }, bindings)).toBe(2 * n + 1);
+    expect(fastRuns.count - before).toBe(1);
+    // Hot: each evaluation tries the fast path again.
+    expect(await expression.evaluate({ n: 5 }, bindings)).toBe(11);
+    expect(fastRuns.count - before).toBe(2);
+    expect(expression.counters).toEqual({ warmUp: 3, fast: 0, reference: 1 });
   });
 });

@@ -114,6 +114,13 @@ export class TieredEvaluator {
   /** The fast path's program, once asked for (`null`: the expression is outside it). */
   private fast: FastProgram | null | undefined;
   private reference: ReferenceEvaluator | undefined;
+  /**
+   * Whether a cold evaluation deopted: the rest of the cold ones go straight to the reference.
+   * An expression the fast path cannot finish (a function from the bindings, say) would
+   * otherwise pay for the closures' attempt before each evaluation the reference alone used
+   * to run; once hot, each evaluation tries the fast path again.
+   */
+  private coldDeopted = false;
 
   /**
    * @param parsed this compile's parse (with the reference options of the program's limits),
@@ -141,17 +148,20 @@ export class TieredEvaluator {
     counters: TierCounters,
   ): unknown {
     if (this.program.threshold === undefined) return NOT_FAST;
-    let fast = this.fastProgram();
     if (!this.hot && this.program.startEvaluation()) {
       this.hot = true;
       // Hot: the program keeps a fast path for every compile of the source, so its code is
       // generated once; another compile's, when that one got hot first.
-      fast = this.program.keepFastProgram(fast);
-      this.fast = fast ?? null;
+      this.fast = this.program.keepFastProgram(this.fastProgram()) ?? null;
     }
+    if (!this.hot && this.coldDeopted) return NOT_FAST;
+    const fast = this.fastProgram();
     if (fast === undefined) return NOT_FAST;
     const result = runFast(fast, data, bindings, limits, started, signal, this.hot);
-    if (result === DEOPTIMISED) return NOT_FAST;
+    if (result === DEOPTIMISED) {
+      this.coldDeopted ||= !this.hot;
+      return NOT_FAST;
+    }
     if (this.hot) counters.fast++;
     else counters.warmUp++;
     return result;
