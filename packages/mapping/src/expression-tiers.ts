@@ -114,6 +114,8 @@ export class TieredEvaluator {
   /** The fast path's program, once asked for (`null`: the expression is outside it). */
   private fast: FastProgram | null | undefined;
   private reference: ReferenceEvaluator | undefined;
+  /** Whether {@link TieredEvaluator.reference} runs fast sub-expressions. */
+  private referenceHasParts = false;
   /**
    * Whether a cold evaluation deopted: the rest of the cold ones go straight to the reference.
    * An expression the fast path cannot finish (a function from the bindings, say) would
@@ -232,8 +234,6 @@ export class TieredEvaluator {
     }
     return this.reference;
   }
-
-  private referenceHasParts = false;
 }
 
 const DEOPTIMISED = Symbol("deoptimised");
