@@ -3,7 +3,7 @@
  * $JSONATA_TEST_SUITE) through `compileExpression`, in each evaluation mode we offer, and prints
  * the failures and `N passed, M failed`. Exits non-zero on any failure.
  *
- *   npm run conformance -w @synapseops/mapping [-- --mode reference|fast] [-- --verbose]
+ *   npm run conformance -w @synapseops/mapping [-- --mode reference|fast|cold] [-- --verbose]
  *
  * Limits: a case's `timelimit` and `depth` become `timeoutMs` and `maxDepth`; a case without a
  * `timelimit` gets 10 s (the reference runner has none; a few cases take ~0.7 s in the reference
@@ -27,8 +27,12 @@ export interface ConformanceCase {
   expected: { result: unknown } | { undefinedResult: true } | { code: string; token?: string };
 }
 
-/** The evaluation modes: the reference evaluator only, and the fast path with fallback. */
-export const MODES = ["reference", "fast"] as const;
+/**
+ * The evaluation modes: the reference evaluator only, the fast path with fallback (hot from the
+ * first evaluation: generated code), and the default tiered mode, whose one evaluation per case
+ * is cold (the fast path's closures, with fallback).
+ */
+export const MODES = ["reference", "fast", "cold"] as const;
 export type ConformanceMode = (typeof MODES)[number];
 
 /** One failed case. */
@@ -167,7 +171,7 @@ async function check(
   let outcome: { value: unknown } | { error: unknown };
   try {
     const compiled = compileExpression(testCase.expr, {
-      fastPath: mode === "fast",
+      fastPath: mode === "reference" ? false : mode === "fast" ? true : "tiered",
       maxSequenceLength: 1e7,
       timeoutMs: testCase.timelimit ?? 10_000,
       ...(testCase.depth === undefined ? {} : { maxDepth: testCase.depth }),

@@ -5,6 +5,7 @@
  * also collects the `&` nodes the reference's string guard rewrites.
  */
 import { forEachAstNode } from "./ast-walk";
+import { type AstFacts, astFactsCollector, finishAstFacts, noteAstFacts } from "./fast-path/ast-facts";
 import { registeredFunctions } from "./function-registry";
 import { libraryFunctions } from "./functions/index";
 import { buildsRange } from "./guards/builtin-budgets";
@@ -42,6 +43,8 @@ export interface ReferenceNeeds {
    * (cloned-regexes.ts).
    */
   clonedRegexes: boolean;
+  /** What the fast path's compile would otherwise walk the AST for (fast-path/ast-facts.ts). */
+  fastPath: AstFacts;
 }
 
 /**
@@ -63,11 +66,13 @@ export function analyseExpression(ast: unknown, found?: Concatenations): Referen
   // Functions are reachable by name only (`$name(…)`, `$name` as a value, `$name(?, …)`).
   const names = new Set<string>();
   const calls: Record<string, unknown>[] = [];
-  forEachAstNode(ast, (record, key) => {
+  const facts = astFactsCollector();
+  forEachAstNode(ast, (record, key, parent) => {
     if (key === "group") groups = true;
     // Property reads on AST nodes (dozens of shapes) are megamorphic: each is read only for
     // the node types it matters to.
     const type = record.type;
+    noteAstFacts(record, type, key, parent, facts);
     if (type === "binary") {
       if (record.value === "&") concatenates = true;
       if (buildsRange(record)) ranges = true;
@@ -119,6 +124,7 @@ export function analyseExpression(ast: unknown, found?: Concatenations): Referen
     sequenceKeys: listsKeys || hostMayWrite,
     functionNames: mentionsEval || hostMayWrite ? undefined : names,
     clonedRegexes,
+    fastPath: finishAstFacts(facts),
   };
 }
 

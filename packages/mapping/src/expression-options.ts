@@ -30,12 +30,13 @@ export interface EvaluationLimits {
 /** Options of `compileExpression`. */
 export interface CompileOptions extends EvaluationLimits {
   /**
-   * When evaluations move to the synchronous fast path (the reference JSONata evaluator runs
-   * the rest), as a JavaScript engine tiers up hot code:
-   * - `"tiered"`: the first {@link CompileOptions.tierUpAfter} evaluations run on the reference
-   *   evaluator, so compiling and evaluating once cost about what `jsonata` does; the fast
-   *   path's code is generated when the expression gets hot.
-   * - `true`: the fast path from the first evaluation (its code is generated then).
+   * When the synchronous fast path generates its code (the reference JSONata evaluator runs
+   * what it does not cover), as a JavaScript engine tiers up hot code:
+   * - `"tiered"`: the first {@link CompileOptions.tierUpAfter} evaluations run on the fast
+   *   path's closures (or the reference evaluator, outside the fast path), so compiling and
+   *   evaluating once cost no more than `jsonata` does; the fast path's code is generated when
+   *   the expression gets hot.
+   * - `true`: generated code from the first evaluation (generated then).
    * - `false`: always the reference evaluator.
    *
    * Every tier gives the same results and the same errors.
@@ -47,8 +48,9 @@ export interface CompileOptions extends EvaluationLimits {
    */
   fastPath?: boolean | "tiered";
   /**
-   * With `fastPath: "tiered"`: how many evaluations run on the reference evaluator before the
-   * fast path is built (`0`: from the first evaluation, like `fastPath: true`).
+   * With `fastPath: "tiered"`: how many evaluations run cold (on the fast path's closures, or
+   * the reference) before the fast path's code is generated (`0`: from the first evaluation,
+   * like `fastPath: true`).
    * @default 8
    */
   tierUpAfter?: number;
@@ -64,12 +66,12 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
 }
 
-/** Evaluations on the reference evaluator before a tiered expression's fast path is built. */
+/** Evaluations before a tiered expression is hot (its fast path's code is generated). */
 export const DEFAULT_TIER_UP_AFTER = 8;
 
 /**
- * How many evaluations run on the reference evaluator before the fast path is built, or
- * `undefined` when it never is (`fastPath: false`).
+ * How many evaluations run cold before the expression is hot, or `undefined` when it never is
+ * (`fastPath: false`: the reference evaluator runs every evaluation).
  */
 export function tierUpThreshold(
   options: Pick<CompileOptions, "fastPath" | "tierUpAfter">,

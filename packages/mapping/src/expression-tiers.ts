@@ -1,10 +1,15 @@
 /**
- * Tiered evaluation (issue 21): an expression starts on the reference evaluator — parsing is
- * all compiling costs, as with `jsonata` — and moves to the fast path once it is hot, as a
- * JavaScript engine tiers up from its interpreter: the fast path's closures and generated code
- * cost several times an evaluation, which a one-off evaluation (a playground, a validation)
- * never earns back. Both tiers give the same results and errors (the fast path deopts to the
- * reference wherever it cannot), so when the switch happens changes only the speed.
+ * Tiered evaluation (issue 21): compiling costs what `jsonata` costs (a parse, and one walk for
+ * our guards), and an expression's code is generated only once it is hot, as a JavaScript engine
+ * tiers up from its interpreter: generated code costs several times an evaluation, which a
+ * one-off evaluation (a playground, a validation) never earns back.
+ * - Cold: the fast path's closures (cheaper to build than one reference evaluation, and several
+ *   times faster to run), or, for an expression outside the fast path, the reference evaluator
+ *   with our guards.
+ * - Hot (after `tierUpAfter` evaluations): the fast path's generated code, or the reference with
+ *   fast sub-expressions.
+ * Every tier gives the same results and errors (the fast path deopts to the reference wherever
+ * it cannot), so when the switch happens changes only the speed.
  */
 import jsonata from "jsonata";
 import { MappingError } from "./errors";
@@ -36,10 +41,8 @@ export class ExpressionProgram {
   private fast: { program: FastProgram | undefined } | undefined;
 
   /**
-   * @param threshold evaluations on the first tier (`0`: hot from the first evaluation), or
-   * `undefined`: never hot (`fastPath: false`).
-   * @param pristine with a threshold of `0`, the first compile's parse, which the fast path
-   * compiles (no reference instance rewrote it).
+   * @param threshold evaluations on the cold tier (`0`: hot from the first evaluation), or
+   * `undefined`: never hot, and never on the fast path (`fastPath: false`).
    */
   constructor(
     readonly source: string,
@@ -47,26 +50,47 @@ export class ExpressionProgram {
     readonly threshold: number | undefined,
     readonly needs: ReferenceNeeds,
     readonly environment: FunctionEnvironment,
-    private pristine: jsonata.Expression | undefined,
   ) {}
 
   /**
-   * The fast path's program (its closures; code is generated at its first run), or
-   * `undefined` when the expression uses a construct it does not cover. Built on first use.
+   * The fast path's program as the program keeps it — once the expression is hot, or when it
+   * is outside the fast path (`{ program: undefined }`) — else `undefined`. A cold expression's
+   * closures are its compile's own: cached programs (64) holding every cold expression's AST
+   * and closures made their garbage survive, and collecting it cost more than building them.
    */
-  fastProgram(): FastProgram | undefined {
-    if (this.fast === undefined) {
-      let ast: unknown;
-      if (this.pristine !== undefined) {
-        ast = this.pristine.ast();
-        this.pristine = undefined;
-      } else {
-        ast = jsonata(this.source).ast();
-        if (this.needs.clonedRegexes) restoreClonedRegexes(ast);
-      }
-      this.fast = { program: compileFastPath(ast, this.environment.frame) };
+  get keptFastProgram(): { readonly program: FastProgram | undefined } | undefined {
+    return this.fast;
+  }
+
+  /**
+   * Compiles the fast path's program (its closures; code is generated at its first hot run), or
+   * returns `undefined` when the expression uses a construct it does not cover (which the
+   * program keeps). Compiles `parse` when given (a parse no reference instance rewrote: the
+   * program keeps reading its AST), or else a parse of its own.
+   */
+  compileFastProgram(parse?: jsonata.Expression): FastProgram | undefined {
+    if (this.fast !== undefined) return this.fast.program;
+    let ast: unknown;
+    if (parse !== undefined) {
+      ast = parse.ast();
+    } else {
+      ast = jsonata(this.source).ast();
+      if (this.needs.clonedRegexes) restoreClonedRegexes(ast);
     }
+    const program = compileFastPath(ast, this.environment.frame, this.needs.fastPath);
+    if (program === undefined) this.fast = { program };
+    return program;
+  }
+
+  /** Keeps `program` for every compile of the source (unless one is kept already); the kept one. */
+  keepFastProgram(program: FastProgram | undefined): FastProgram | undefined {
+    this.fast ??= { program };
     return this.fast.program;
+  }
+
+  /** The fast path's program, compiled and kept on first use (see {@link ExpressionProgram.compileFastProgram}). */
+  fastProgram(): FastProgram | undefined {
+    return this.keepFastProgram(this.compileFastProgram());
   }
 
   /** Whether the next evaluation runs on the hot tier (the threshold was reached). */
@@ -83,33 +107,32 @@ export class ExpressionProgram {
   }
 }
 
-/** The evaluators of the hot tier. */
-interface HotTier {
-  fast: FastProgram | undefined;
-  /**
-   * Runs what the fast path does not: the whole expression (with fast sub-expressions), or one
-   * deopted evaluation.
-   */
-  reference: ReferenceEvaluator;
-}
-
 /** One compile's evaluators over a shared {@link ExpressionProgram}. */
 export class TieredEvaluator {
-  private hot: HotTier | undefined;
-  /** The first tier: the reference evaluator with our guards, and no fast parts. */
-  private readonly warm: ReferenceEvaluator;
+  /** Whether this compile's evaluations are hot (the program was past its threshold once). */
+  private hot = false;
+  /** The fast path's program, once asked for (`null`: the expression is outside it). */
+  private fast: FastProgram | null | undefined;
+  private reference: ReferenceEvaluator | undefined;
+  /** Whether {@link TieredEvaluator.reference} runs fast sub-expressions. */
+  private referenceHasParts = false;
+  /**
+   * Whether a cold evaluation deopted: the rest of the cold ones go straight to the reference.
+   * An expression the fast path cannot finish (a function from the bindings, say) would
+   * otherwise pay for the closures' attempt before each evaluation the reference alone used
+   * to run; once hot, each evaluation tries the fast path again.
+   */
+  private coldDeopted = false;
 
   /**
    * @param parsed this compile's parse (with the reference options of the program's limits),
-   * when it parsed: the reference adopts it instead of parsing again.
+   * when it parsed: the fast path compiles it when it has no program yet, or else the
+   * reference adopts it instead of parsing again.
    */
   constructor(
     private readonly program: ExpressionProgram,
-    parsed: ParsedReference | undefined,
-  ) {
-    const { source, limits, needs, environment } = program;
-    this.warm = new ReferenceEvaluator(source, limits, environment, needs, undefined, parsed);
-  }
+    private parsed: ParsedReference | undefined,
+  ) {}
 
   /**
    * The fast path's result when this evaluation runs there and finishes, computed synchronously;
@@ -126,15 +149,30 @@ export class TieredEvaluator {
     signal: AbortSignal | undefined,
     counters: TierCounters,
   ): unknown {
-    const hot = this.tierUp();
-    if (hot?.fast === undefined) return NOT_FAST;
-    const result = runFast(hot.fast, data, bindings, limits, started, signal);
-    if (result === DEOPTIMISED) return NOT_FAST;
-    counters.fast++;
+    if (this.program.threshold === undefined) return NOT_FAST;
+    if (!this.hot && this.program.startEvaluation()) {
+      this.hot = true;
+      // Hot: the program keeps a fast path for every compile of the source, so its code is
+      // generated once; another compile's, when that one got hot first.
+      this.fast = this.program.keepFastProgram(this.fastProgram()) ?? null;
+    }
+    if (!this.hot && this.coldDeopted) return NOT_FAST;
+    const fast = this.fastProgram();
+    if (fast === undefined) return NOT_FAST;
+    const result = runFast(fast, data, bindings, limits, started, signal, this.hot);
+    if (result === DEOPTIMISED) {
+      this.coldDeopted ||= !this.hot;
+      return NOT_FAST;
+    }
+    if (this.hot) counters.fast++;
+    else counters.warmUp++;
     return result;
   }
 
-  /** Runs an evaluation {@link TieredEvaluator.tryFast} left: on the first tier, or on the reference. */
+  /**
+   * Runs an evaluation {@link TieredEvaluator.tryFast} left (outside the fast path, or deopted)
+   * on the reference evaluator.
+   */
   async evaluateOffFastPath(
     data: unknown,
     bindings: Record<string, unknown> | undefined,
@@ -143,39 +181,58 @@ export class TieredEvaluator {
     signal: AbortSignal | undefined,
     counters: TierCounters,
   ): Promise<unknown> {
-    const hot = this.hot;
-    if (hot === undefined) {
-      if (this.program.threshold === undefined) counters.reference++;
-      else counters.warmUp++;
-      return await this.warm.evaluate(data, bindings, limits, signal);
+    const reference = this.referenceEvaluator();
+    if (this.program.threshold === undefined || this.hot) counters.reference++;
+    else counters.warmUp++;
+    if (this.fast === null || this.fast === undefined) {
+      return await reference.evaluate(data, bindings, limits, signal);
     }
-    counters.reference++;
-    // The reference gets what is left of the time. Reference instances are kept per timeout,
-    // so the remainder is rounded to 10 ms steps (and a fast-path attempt of under 5 ms is
-    // not deducted) to keep their number small.
+    // A deopted evaluation: the reference gets what is left of the time. Reference instances
+    // are kept per timeout, so the remainder is rounded to 10 ms steps (and a fast-path attempt
+    // of under 5 ms is not deducted) to keep their number small.
     const elapsed = Date.now() - started;
     const remaining =
       elapsed < 5
         ? limits
         : { ...limits, timeoutMs: Math.max(1, Math.floor((limits.timeoutMs - elapsed) / 10) * 10) };
-    return await hot.reference.evaluate(data, bindings, remaining, signal);
+    return await reference.evaluate(data, bindings, remaining, signal);
   }
 
-  /** The hot tier once the program is past its threshold (built then), else `undefined`. */
-  private tierUp(): HotTier | undefined {
-    if (this.hot !== undefined) return this.hot;
-    if (!this.program.startEvaluation()) return undefined;
-    const fast = this.program.fastProgram();
+  /** The program's kept fast path, or else one compiled from this compile's parse. */
+  private fastProgram(): FastProgram | undefined {
+    if (this.fast === undefined) {
+      const kept = this.program.keptFastProgram;
+      let fast: FastProgram | undefined;
+      if (kept !== undefined) {
+        fast = kept.program;
+      } else {
+        const parse = this.parsed;
+        fast = this.program.compileFastProgram(parse?.expression);
+        // The fast path reads the AST it compiled: the reference (which rewrites its AST)
+        // parses its own. An expression outside the fast path left the parse as it was.
+        if (fast !== undefined) this.parsed = undefined;
+      }
+      this.fast = fast ?? null;
+    }
+    return this.fast ?? undefined;
+  }
+
+  /**
+   * The reference evaluator: with fast sub-expressions once hot, for an expression outside the
+   * fast path (its compilable parts still run fast); else plain, with our guards.
+   */
+  private referenceEvaluator(): ReferenceEvaluator {
     const { source, limits, needs, environment } = this.program;
-    this.hot = {
-      fast,
-      // Outside the fast path, its compilable parts still run fast.
-      reference:
-        fast === undefined
-          ? new ReferenceEvaluator(source, limits, environment, needs, environment.frame)
-          : this.warm,
-    };
-    return this.hot;
+    const subexpressions = this.hot && this.fast === null ? environment.frame : undefined;
+    if (this.reference === undefined || (subexpressions !== undefined && !this.referenceHasParts)) {
+      // Fast sub-expressions replace parts of the AST they are installed in: that reference
+      // parses its own rather than adopting a parse whose nodes the analysis listed.
+      const adopt = subexpressions === undefined ? this.parsed : undefined;
+      if (adopt !== undefined) this.parsed = undefined;
+      this.reference = new ReferenceEvaluator(source, limits, environment, needs, subexpressions, adopt);
+      this.referenceHasParts = subexpressions !== undefined;
+    }
+    return this.reference;
   }
 }
 
@@ -197,16 +254,22 @@ function runFast(
   limits: ResolvedLimits,
   started: number,
   signal: AbortSignal | undefined,
+  hot: boolean,
 ): unknown {
   try {
-    return fast.run(input, bindings, {
-      deadline: started + limits.timeoutMs,
-      timeoutMs: limits.timeoutMs,
-      maxDepth: limits.maxDepth,
-      maxSequenceLength: limits.maxSequenceLength,
-      maxOutputSize: limits.maxOutputSize,
-      signal,
-    });
+    return fast.run(
+      input,
+      bindings,
+      {
+        deadline: started + limits.timeoutMs,
+        timeoutMs: limits.timeoutMs,
+        maxDepth: limits.maxDepth,
+        maxSequenceLength: limits.maxSequenceLength,
+        maxOutputSize: limits.maxOutputSize,
+        signal,
+      },
+      hot,
+    );
   } catch (error) {
     if (error instanceof FastPathGuardError) throw error.mappingError;
     if (error instanceof MappingError) throw error;

@@ -132,3 +132,18 @@ describe("compile errors", () => {
     }
   });
 });
+
+describe("compiled expressions", () => {
+  // Getters of an object literal are that object's own accessors: V8 gave each compiled
+  // expression a hidden class of its own in the old generation, which kept every one-off
+  // compile's closures and parse alive until a full collection (issue 21).
+  it("share their getters on one prototype instead of carrying their own", () => {
+    const first = compileExpression("a + 1");
+    const second = compileExpression("b + 2");
+    for (const name of ["fastPath", "hot"]) {
+      expect(Object.getOwnPropertyDescriptor(first, name)).toBeUndefined();
+    }
+    expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
+    expect([first.hot, second.fastPath]).toEqual([false, true]);
+  });
+});

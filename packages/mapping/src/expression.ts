@@ -21,21 +21,23 @@ export interface CompiledExpression {
   readonly source: string;
   /**
    * Whether the expression compiles to the synchronous fast path, which runs its evaluations
-   * once it is hot (`false`: it uses a construct the fast path does not compile, or the fast
-   * path was switched off, and the reference evaluator runs it). Reading it before the
-   * expression is hot compiles the fast path's closures (not its code) to find out.
+   * (on its closures while cold, on generated code once hot; `false`: it uses a construct the
+   * fast path does not compile, or the fast path was switched off, and the reference evaluator
+   * runs it). Reading it before the expression is hot compiles the fast path's closures (not
+   * its code) to find out.
    */
   readonly fastPath: boolean;
   /**
-   * Whether evaluations have moved to the second tier (the fast path, or the reference with
-   * fast sub-expressions): after `tierUpAfter` evaluations of this source with these options,
+   * Whether evaluations have moved to the second tier (the fast path's generated code, or the
+   * reference with fast sub-expressions): after `tierUpAfter` evaluations of this source with these options,
    * in any compiled instance of it (see {@link CompileOptions.fastPath}).
    */
   readonly hot: boolean;
   /**
    * How many evaluations each evaluator finished (successfully or with an error), for watching
-   * fast-path coverage: `warmUp` counts those run on the reference evaluator before the
-   * expression was hot, `fast` those the fast path completed, `reference` those the reference
+   * fast-path coverage: `warmUp` counts those run before the expression was hot (on the fast
+   * path's closures or the reference evaluator), `fast` those the fast path completed once
+   * hot or with `fastPath: true`, `reference` those the reference
    * evaluator ran once hot (expressions outside the fast path, and per-evaluation fallbacks)
    * or with `fastPath: false`.
    */
@@ -68,8 +70,9 @@ export interface CompileExpressionOptions extends CompileOptions {
  * Compiles a JSONata expression with evaluation limits. Host and library functions registered
  * through `registerFunction` before this call are available as `$name(…)`.
  *
- * Compiling parses and checks; evaluations start on the reference evaluator and move to the
- * fast path once the expression is hot ({@link CompileOptions.fastPath}). Compiling the same
+ * Compiling parses and checks; evaluations start on the fast path's closures (or the reference
+ * evaluator, for an expression outside the fast path) and move to generated code once the
+ * expression is hot ({@link CompileOptions.fastPath}). Compiling the same
  * text with the same options again reuses the program (and the tier it reached).
  *
  * @example
@@ -101,18 +104,9 @@ export function compileExpression(
     } catch (error) {
       throw toSyntaxError(error, path);
     }
-    const environment = functionEnvironment(limits.maxOutputSize);
-    return new ExpressionProgram(
-      source,
-      limits,
-      threshold,
-      needs,
-      environment,
-      threshold === 0 ? parsed.expression : undefined,
-    );
+    return new ExpressionProgram(source, limits, threshold, needs, functionEnvironment(limits.maxOutputSize));
   });
-  // With a threshold of 0 the parse is the fast path's; the reference parses its own.
-  const evaluator = new TieredEvaluator(program, threshold === 0 ? undefined : parsed);
+  const evaluator = new TieredEvaluator(program, parsed);
   const counters: TierCounters = { fast: 0, reference: 0, warmUp: 0 };
 
   async function evaluate(
@@ -142,37 +136,57 @@ export function compileExpression(
     }
   }
 
-  return {
-    source,
-    get fastPath() {
-      return threshold !== undefined && program.fastProgram() !== undefined;
-    },
-    get hot() {
-      return program.isHot;
-    },
-    counters,
-    evaluate,
-    async evaluateMany(inputs, bindings, callOptions) {
-      const results: unknown[] = [];
-      let index = 0;
-      for (const input of inputs) {
-        try {
-          results.push(await evaluate(input, bindings, callOptions));
-        } catch (error) {
-          const failure = error as MappingError;
-          throw new MappingError(failure.code, `input ${index}: ${failure.message}`, {
-            path: `${path ?? ""}/inputs/${index}`,
-            jsonataCode: failure.jsonataCode,
-            position: failure.position,
-            token: failure.token,
-            cause: failure,
-          });
-        }
-        index++;
+  async function evaluateMany(
+    inputs: Iterable<unknown>,
+    bindings?: Record<string, unknown>,
+    callOptions?: EvaluateOptions,
+  ): Promise<unknown[]> {
+    const results: unknown[] = [];
+    let index = 0;
+    for (const input of inputs) {
+      try {
+        results.push(await evaluate(input, bindings, callOptions));
+      } catch (error) {
+        const failure = error as MappingError;
+        throw new MappingError(failure.code, `input ${index}: ${failure.message}`, {
+          path: `${path ?? ""}/inputs/${index}`,
+          jsonataCode: failure.jsonataCode,
+          position: failure.position,
+          token: failure.token,
+          cause: failure,
+        });
       }
-      return results;
-    },
-  };
+      index++;
+    }
+    return results;
+  }
+
+  return new Compiled(source, program, counters, evaluate, evaluateMany);
+}
+
+/**
+ * A {@link CompiledExpression}: a class so that `fastPath` and `hot` are getters on its
+ * prototype. An object literal's getters are accessors of that one object, and V8 gave each
+ * such object a hidden class of its own, in the old generation: it kept each compile's closures
+ * (and its parse) alive until a full collection, and on a loop of one-off compiles every
+ * scavenge copied megabytes of them (issue 21).
+ */
+class Compiled implements CompiledExpression {
+  constructor(
+    readonly source: string,
+    private readonly program: ExpressionProgram,
+    readonly counters: TierCounters,
+    readonly evaluate: CompiledExpression["evaluate"],
+    readonly evaluateMany: CompiledExpression["evaluateMany"],
+  ) {}
+
+  get fastPath(): boolean {
+    return this.program.threshold !== undefined && this.program.fastProgram() !== undefined;
+  }
+
+  get hot(): boolean {
+    return this.program.isHot;
+  }
 }
 
 /** A deep copy of plain data; a value that cannot be cloned (it holds functions) is used as is. */

@@ -8,7 +8,7 @@ import { type Callee, callJsonataFunction } from "./calls";
 import type { DateFormatter } from "./date-picture";
 import { decimalValue } from "./decimal";
 import { eachWith, filterWith, reduceWith, sortWith } from "./higher-order";
-import { stringify } from "./operators";
+import { comparableType, stringify } from "./operators";
 import {
   createSequence,
   deopt,
@@ -108,8 +108,7 @@ export function negate(value: unknown): unknown {
 export function compare(op: string, left: unknown, right: unknown): unknown {
   const leftType = typeof left;
   const rightType = typeof right;
-  const comparable = (type: string) => type === "undefined" || type === "string" || type === "number";
-  if (!comparable(leftType) || !comparable(rightType)) throw deopt();
+  if (!comparableType(leftType) || !comparableType(rightType)) throw deopt();
   if (left === undefined || right === undefined) return undefined;
   if (leftType !== rightType) throw deopt();
   const a = left as number | string;

@@ -6,9 +6,11 @@
  * reference runs it); at run time, anything unusual deopts one evaluation to the reference.
  * How it stays identical to the reference: docs/mapping-expressions.md, "The fast path".
  */
+import { forEachAstNode } from "../ast-walk";
 import type { JsonataFrame } from "../guards/jsonata-environment";
 import type { AstNode, Compiler, FilterEvaluator } from "./ast";
 import { Unsupported } from "./ast";
+import { type AstFacts, astFacts } from "./ast-facts";
 import { compileApply, compileCall, compileLambda } from "./calls";
 import { generateEvaluator } from "./codegen";
 import { compileBinary, compileCondition, compileGrouping, compileUnary } from "./operators";
@@ -34,30 +36,41 @@ export interface FastProgram {
   /**
    * Evaluates synchronously. Throws `DEOPT` (or any JSONata-style error) when the reference
    * evaluator must decide, and `FastPathGuardError` when a guard of ours fired.
+   * @param hot whether the expression is hot: then its code is generated (at the first hot
+   * run) and runs wherever it can; otherwise the closures run (the cold tier, issue 21).
    */
-  run(input: unknown, bindings: Record<string, unknown> | undefined, limits: RunLimits): unknown;
+  run(
+    input: unknown,
+    bindings: Record<string, unknown> | undefined,
+    limits: RunLimits,
+    hot: boolean,
+  ): unknown;
 }
 
 /**
  * Compiles an AST, or returns `undefined` when it uses a construct the fast path does not
  * cover (the reference evaluator then runs the whole expression).
  */
-export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProgram | undefined {
+export function compileFastPath(
+  ast: unknown,
+  functions: JsonataFrame,
+  facts: AstFacts = astFacts(ast),
+): FastProgram | undefined {
   const tree = ast as AstNode;
-  const names = boundNames(tree);
+  const names = facts.boundNames;
   const build = (countDepth: boolean) => buildClosures(tree, functions, names, countDepth);
   const counting = build(true);
   if (counting === undefined) return undefined;
   // Walking every result for escaped lambdas costs ~8% on mapping-shaped expressions; skip it
   // when no lambda value can be read back (every lambda bound to a name only ever called).
-  const checkLambdas = counting.usesLambdas && lambdaMayEscape(tree);
+  const checkLambdas = counting.usesLambdas && facts.lambdaMayEscape;
+  // What follows is decided at the first hot run: a cold expression's compile is all it pays.
   // Without recursion no sub-expression is evaluated inside itself, so nesting never exceeds the
-  // number of sub-expressions: below the depth limit, a variant that does not count runs.
-  const nodeCount = countNodes(tree);
-  const canSkipDepth = !(counting.usesLambdas && mayRecurse(tree, functions, names));
-  // Without depth to count, the whole expression becomes one generated function (codegen.ts);
-  // the closures remain for what it embeds and for expressions it does not generate. Built at
-  // the first evaluation that can use it: generating costs several times what parsing does.
+  // number of sub-expressions: below the depth limit, a variant that does not count runs. That
+  // variant is one generated function (codegen.ts), built at the first hot run: generating
+  // costs several times what parsing does, which a cold expression never earns back. The
+  // closures remain for what it embeds and for expressions it does not generate.
+  let uncountedShape: { nodeCount: number; canSkipDepth: boolean } | undefined;
   let uncounted: Evaluator | undefined;
   const generate = (): Evaluator => {
     const closures = build(false);
@@ -65,11 +78,17 @@ export function compileFastPath(ast: unknown, functions: JsonataFrame): FastProg
     return generateEvaluator(tree, closures.compiler) ?? closures.root;
   };
   return {
-    run(input, bindings, limits) {
+    run(input, bindings, limits, hot) {
       let root = counting.root;
-      if (canSkipDepth && nodeCount < limits.maxDepth) {
-        uncounted ??= generate();
-        root = uncounted;
+      if (hot) {
+        uncountedShape ??= {
+          nodeCount: countNodes(tree),
+          canSkipDepth: !(counting.usesLambdas && mayRecurse(tree, functions, names)),
+        };
+        if (uncountedShape.canSkipDepth && uncountedShape.nodeCount < limits.maxDepth) {
+          uncounted ??= generate();
+          root = uncounted;
+        }
       }
       const context = new RunContext(limits);
       const frame = new Frame(undefined, context);
@@ -137,7 +156,7 @@ export interface FastSubexpression {
  * size) for {@link FastSubexpression.run}, or returns `undefined`.
  */
 export function compileSubexpression(node: AstNode, functions: JsonataFrame): FastSubexpression | undefined {
-  const built = buildClosures(node, functions, boundNames(node), false);
+  const built = buildClosures(node, functions, astFacts(node).boundNames, false);
   if (built === undefined || built.usesLambdas) return undefined;
   const root = generateEvaluator(node, built.compiler) ?? built.root;
   return {
@@ -149,77 +168,11 @@ export function compileSubexpression(node: AstNode, functions: JsonataFrame): Fa
   };
 }
 
-/**
- * Whether a lambda value could end up in a result: true unless every (non-thunk) lambda is the
- * right side of a binding `$name := function…` and every use of those names is a call `$name(…)`.
- */
-function lambdaMayEscape(ast: AstNode): boolean {
-  const boundNames = new Set<string>();
-  let escapes = false;
-  const valueUses = new Set<string>();
-  const walk = (node: unknown, parent: AstNode | undefined, key: string): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item, parent, key);
-      return;
-    }
-    if (typeof node !== "object" || node === null) return;
-    const current = node as AstNode;
-    if (current.type === "lambda" && current.thunk !== true) {
-      const bound =
-        parent?.type === "bind" && key === "rhs" && !Array.isArray(parent.lhs) ? parent.lhs : undefined;
-      if (bound?.type === "variable" && typeof bound.value === "string") boundNames.add(bound.value);
-      else escapes = true;
-    }
-    if (
-      current.type === "variable" &&
-      typeof current.value === "string" &&
-      key !== "procedure" &&
-      key !== "lhs"
-    ) {
-      valueUses.add(current.value);
-    }
-    for (const [childKey, child] of Object.entries(current)) {
-      if (childKey !== "value" && typeof child === "object") walk(child, current, childKey);
-    }
-  };
-  walk(ast, undefined, "");
-  return escapes || [...boundNames].some((name) => valueUses.has(name));
-}
-
-/** Every name the expression binds: `:=` targets, lambda parameters, `#$i` and `@$x` names. */
-export function boundNames(ast: AstNode): ReadonlySet<string> {
-  const names = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item);
-      return;
-    }
-    if (typeof node !== "object" || node === null) return;
-    const current = node as AstNode;
-    if (current.type === "bind" && !Array.isArray(current.lhs) && typeof current.lhs?.value === "string") {
-      names.add(current.lhs.value);
-    }
-    if (current.type === "lambda") {
-      for (const param of current.arguments ?? [])
-        if (typeof param.value === "string") names.add(param.value);
-    }
-    if (typeof current.index === "string") names.add(current.index);
-    if (typeof current.focus === "string") names.add(current.focus);
-    for (const [key, child] of Object.entries(current)) {
-      if (key !== "value" && typeof child === "object") walk(child);
-    }
-  };
-  walk(ast);
-  return names;
-}
-
-function countNodes(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + countNodes(item), 0);
-  if (typeof node !== "object" || node === null) return 0;
-  let count = "type" in node ? 1 : 0;
-  for (const [key, child] of Object.entries(node)) {
-    if (key !== "value" && typeof child === "object") count += countNodes(child);
-  }
+function countNodes(ast: unknown): number {
+  let count = 0;
+  forEachAstNode(ast, (node) => {
+    if ("type" in node) count++;
+  });
   return count;
 }
 

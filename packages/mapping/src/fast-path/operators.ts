@@ -129,14 +129,18 @@ function numeric(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
   };
 }
 
+/** Whether `<` and friends compare values of this `typeof` (or answer nothing for `undefined`). */
+export function comparableType(type: string): boolean {
+  return type === "undefined" || type === "string" || type === "number";
+}
+
 function comparison(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
   return (input, frame) => {
     const left = lhs(input, frame);
     const right = rhs(input, frame);
     const leftType = typeof left;
     const rightType = typeof right;
-    const comparable = (type: string) => type === "undefined" || type === "string" || type === "number";
-    if (!comparable(leftType) || !comparable(rightType)) throw deopt();
+    if (!comparableType(leftType) || !comparableType(rightType)) throw deopt();
     if (left === undefined || right === undefined) return undefined;
     if (leftType !== rightType) throw deopt();
     const a = left as number | string;
@@ -250,7 +254,13 @@ function compileObject(node: AstNode, compiler: Compiler): Evaluator {
 }
 
 /** Keys in the order `Object.keys` gives them (integer-like keys first, ascending). */
+/** A key that could be an array index, which objects list first (a superset is fine: the probe decides). */
+const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
 function orderKeys<T extends { key: string }>(entries: T[]): T[] {
+  // Without an integer-like key that is the order they come in (building the probe object
+  // took a few percent of compiling a mapping-sized object constructor).
+  if (!entries.some((entry) => INTEGER_LIKE.test(entry.key))) return entries;
   const probe: Record<string, T> = Object.create(null);
   for (const entry of entries) probe[entry.key] = entry;
   return Object.keys(probe).map((key) => probe[key]!);

@@ -80,13 +80,30 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
       index: step.index,
     };
   });
-  const firstIsVariable = stepNodes[0]!.type === "variable";
-  const keepSingletonArray = node.keepSingletonArray === true;
-  const pathIsTuple = node.tuple === true;
-  const last = steps.length - 1;
+  const general = pathEvaluator(
+    steps,
+    stepNodes[0]!.type === "variable",
+    node.keepSingletonArray === true,
+    node.tuple === true,
+  );
+  if (grouping === undefined) return general;
+  return (input, frame) => general(input, frame, grouping);
+}
 
-  // `group` groups the path's result, or its tuples when it is a tuple stream (as the reference).
-  const general = (input: unknown, frame: Frame, group?: Evaluator): unknown => {
+/**
+ * The reference's path algorithm over compiled steps; `group` groups the path's result, or its
+ * tuples when it is a tuple stream (as the reference). Made here rather than as a named closure
+ * in `compilePath`: bundlers keeping function names define the name of every named closure as
+ * it is created, a cost each path paid while compiling (issue 21).
+ */
+function pathEvaluator(
+  steps: readonly CompiledStep[],
+  firstIsVariable: boolean,
+  keepSingletonArray: boolean,
+  pathIsTuple: boolean,
+): (input: unknown, frame: Frame, group?: Evaluator) => unknown {
+  const last = steps.length - 1;
+  return (input, frame, group) => {
     let inputSequence: unknown = Array.isArray(input) && !firstIsVariable ? input : createSequence(input);
     let resultSequence: unknown;
     let isTupleStream = false;
@@ -131,8 +148,6 @@ export function compilePath(node: AstNode, compiler: Compiler): Evaluator {
     if (group !== undefined) return group(isTupleStream ? tupleBindings : resultSequence, frame);
     return resultSequence;
   };
-  if (grouping === undefined) return general;
-  return (input, frame) => general(input, frame, grouping);
 }
 
 /** A field chase (see {@link compileFieldChase}) for a path, when it has that shape. */
@@ -155,6 +170,12 @@ function isPlainStep(step: AstNode): boolean {
     step.index === undefined &&
     step.consarray !== true
   );
+}
+
+/** A record's own field (an inherited one reads as missing). */
+function ownField(record: Record<string, unknown>, key: string): unknown {
+  const value = record[key];
+  return value === undefined || Object.hasOwn(record, key) ? value : undefined;
 }
 
 /** Whether a value is a single object whose fields a path step reads directly. */
@@ -183,17 +204,13 @@ function compileFieldChase(
   const start = first.type === "variable" ? compiler.compile(first) : undefined;
   const keys = (first.type === "name" ? steps : rest).map((step) => step.value as string);
   const countDepth = compiler.countDepth;
-  const read = (record: Record<string, unknown>, key: string): unknown => {
-    const value = record[key];
-    return value === undefined || Object.hasOwn(record, key) ? value : undefined;
-  };
   const [onlyKey] = keys;
   if (start === undefined && keys.length === 1 && !countDepth) {
     // The most common shape, a single field of the context: no loop.
     const key = onlyKey!;
     return (input, frame) => {
       if (isRecord(input)) {
-        const value = read(input, key);
+        const value = ownField(input, key);
         return Array.isArray(value) && (value as Sequence).sequence === true ? general(input, frame) : value;
       }
       return input === null || typeof input !== "object" ? undefined : general(input, frame);
@@ -213,7 +230,7 @@ function compileFieldChase(
     for (const key of keys) {
       if (!isRecord(value))
         return value === null || typeof value !== "object" ? undefined : general(input, frame);
-      value = read(value, key);
+      value = ownField(value, key);
     }
     return isSequence(value) || isFunctionValue(value) ? general(input, frame) : value;
   };

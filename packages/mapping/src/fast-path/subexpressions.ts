@@ -11,8 +11,9 @@ import { MappingError } from "../errors";
 import { GUARDED_FUNCTION } from "../guards/guarded-functions";
 import { builtinFunction, type JsonataFrame } from "../guards/jsonata-environment";
 import type { AstNode } from "./ast";
+import { astFacts } from "./ast-facts";
 import { ENVIRONMENT_BOUND } from "./calls";
-import { boundNames, compileSubexpression, type FastSubexpression } from "./compile";
+import { compileSubexpression, type FastSubexpression } from "./compile";
 import { FastPathGuardError, type RunLimits } from "./runtime";
 
 /**
@@ -46,7 +47,7 @@ const ROLE_KEYS = [
  */
 export function installFastSubexpressions(expression: jsonata.Expression, functions: JsonataFrame): number {
   const ast = expression.ast() as AstNode;
-  const bound = boundNames(ast);
+  const bound = astFacts(ast).boundNames;
   const values = namesUsedAsValues(ast);
   let count = 0;
 
