@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createRuntime, inlineQueue, silentLogger } from "@synapseops/core";
 import pg from "pg";
 import { arrivalsInFlight, countingTarget, keyedBlueprint } from "./_durable-fixtures";
-import { countPgTraffic, pgTraffic } from "./_pg-traffic";
+import { countPgTraffic, pgTraffic, postgresCpuMicros } from "./_pg-traffic";
 import { percentile } from "./_report";
 
 const N = Number(process.env.N ?? 500);
@@ -45,6 +45,7 @@ const blueprintId = await keyedBlueprint(runtime);
 async function round(label: string, count: number) {
   const before = { ...pgTraffic };
   const cpu = process.cpuUsage();
+  const serverCpu = postgresCpuMicros() ?? Number.NaN;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const latencies = await arrivalsInFlight(count, IN_FLIGHT, label, async (id) => {
@@ -54,10 +55,12 @@ async function round(label: string, count: number) {
   });
   loopDelay.disable();
   const used = process.cpuUsage(cpu);
+  const serverUsed = (postgresCpuMicros() ?? Number.NaN) - serverCpu;
   return {
     load: rounded(loadavg()[0]!),
     cpu_user_us: rounded(used.user / count),
     cpu_system_us: rounded(used.system / count),
+    postgres_cpu_us: rounded(serverUsed / count),
     loop_delay_p99_ms: rounded(loopDelay.percentile(99) / 1e6),
     latency_p50_ms: rounded(percentile(latencies, 50)),
     latency_p99_ms: rounded(percentile(latencies, 99)),
