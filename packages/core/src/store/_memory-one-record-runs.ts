@@ -106,7 +106,9 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       const next: Run = {
         ...run,
         counts: { ...counts },
-        ...(metrics === undefined ? {} : { metrics: cloneJson(metrics) }),
+        // Kept as given: the finish makes the snapshot for this call and keeps no reference to
+        // it (one-record-executor.ts), and the run document holding it is never changed in place.
+        ...(metrics === undefined ? {} : { metrics }),
         ...(ended ? {} : { status, updatedAt: at, ...(TERMINAL.has(status) ? { finishedAt: at } : {}) }),
         version: run.version + 1,
       };
