@@ -18,13 +18,15 @@ class LatencySample {
 
   summary(): { p50: number; p95: number; p99: number } {
     if (this.values.length === 0) return { p50: 0, p95: 0, p99: 0 };
-    const sorted = [...this.values].sort((a, b) => a - b);
+    // A typed copy sorts numerically in native code: a comparator called per comparison cost
+    // ≈ 0.4 µs per record of a 20,000-record run (three samples of 10,000 sorted, issue 21).
+    const sorted = Float64Array.from(this.values).sort();
     return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
   }
 }
 
 /** The `p`th percentile of sorted values (a module function: no named closure per summary). */
-const percentile = (sorted: readonly number[], p: number): number =>
+const percentile = (sorted: Float64Array, p: number): number =>
   round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
