@@ -68,9 +68,9 @@ async function runJob(
 ): Promise<void> {
   const { registry } = deps;
   const controller = registry.controllerFor(job.runId);
-  // Bound, not a named closure: the build keeps names (keepNames), a cost per job (issue 21).
-  // The listener's event goes to `abort` as a second argument, which it ignores.
-  const onQueueAbort = controller.abort.bind(controller, undefined);
+  // A listener object, not a named closure (the build keeps names, keepNames) nor a bound
+  // function (`bind` names it too): either cost a property definition per job (issue 21).
+  const onQueueAbort = new AbortOnEvent(controller);
   queueSignal.addEventListener("abort", onQueueAbort, { once: true });
   try {
     if (job.records === undefined) {
@@ -92,5 +92,14 @@ async function runJob(
     registry.notifySettled(job.runId);
     queueSignal.removeEventListener("abort", onQueueAbort);
     registry.releaseUnlessWaiting(job.runId);
+  }
+}
+
+/** Aborts `controller` (with no reason) when the event it listens to comes. */
+class AbortOnEvent {
+  constructor(private readonly controller: AbortController) {}
+
+  handleEvent(): void {
+    this.controller.abort();
   }
 }

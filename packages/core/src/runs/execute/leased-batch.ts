@@ -38,8 +38,9 @@ export async function runLeasedRecords(
   work: (signal: AbortSignal) => Promise<void>,
 ): Promise<LeasedRecordsEnd> {
   const controller = new AbortController();
-  // Bound, not a named closure: the build keeps names (keepNames), a cost per batch (issue 21).
-  const onRunAbort = abortWithReasonOf.bind(undefined, controller, runController.signal);
+  // A listener object, not a named closure (the build keeps names, keepNames) nor a bound
+  // function (`bind` names it too): either cost a property definition per batch (issue 21).
+  const onRunAbort = new AbortWithReasonOf(controller, runController.signal);
   runController.signal.addEventListener("abort", onRunAbort, { once: true });
   const watch = armedAfterThisTurn(deps, lease, controller, runController);
   let handedBack: unknown;
@@ -63,8 +64,16 @@ export async function runLeasedRecords(
   return { aborted: controller.signal.aborted, handedBack };
 }
 
-function abortWithReasonOf(controller: AbortController, signal: AbortSignal): void {
-  controller.abort(signal.reason);
+/** Aborts `controller` with the reason of `signal` when that aborts. */
+class AbortWithReasonOf {
+  constructor(
+    private readonly controller: AbortController,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  handleEvent(): void {
+    this.controller.abort(this.signal.reason);
+  }
 }
 
 /** The lease heartbeat and the cancel watch of a batch, armed once its records outlast a turn. */
