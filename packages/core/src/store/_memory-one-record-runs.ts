@@ -4,6 +4,7 @@ import type { Blueprint } from "../model/blueprint";
 import type { NewRunEvent, Run } from "../model/run";
 import type { MemoryIdempotencyRecords } from "./_memory-idempotency-records";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import { LastInstantIso } from "./last-instant-iso";
 import type { IdempotencyOutcome, OneRecordRunStore, RunBatch } from "./types";
 
 /** The memory store's maps the one-record path reads and writes. */
@@ -20,6 +21,12 @@ export interface MemoryOneRecordState {
 }
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+// The texts of the instants written, made once per millisecond: a run's start and finish (and the
+// next run's) mostly fall in the same one (issue 21).
+const startedAt = new LastInstantIso();
+const finishedAt = new LastInstantIso();
+const leaseEndsAt = new LastInstantIso();
 
 /**
  * The memory store's {@link OneRecordRunStore}: every method decides and writes without
@@ -52,9 +59,9 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       const batch = batches.get(runId)?.find((b) => b.index === 0);
       if (run?.status !== "QUEUED" || batch === undefined || batch.state === "DONE") return undefined;
       if (!canTakeLease(batch.lease, owner, now)) return undefined;
-      batch.lease = { owner, expiresAt: new Date(now.getTime() + leaseMs).toISOString() };
+      batch.lease = { owner, expiresAt: leaseEndsAt.of(now.getTime() + leaseMs) };
       batch.attempts += 1;
-      const at = now.toISOString();
+      const at = startedAt.of(now.getTime());
       const next: Run = {
         ...run,
         status: "RUNNING",
@@ -101,7 +108,7 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       batch.state = "DONE";
       batch.counts = { ...batchCounts };
       delete batch.lease;
-      const at = now.toISOString();
+      const at = finishedAt.of(now.getTime());
       const ended = TERMINAL.has(run.status);
       const next: Run = {
         ...run,
