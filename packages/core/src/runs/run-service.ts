@@ -139,6 +139,7 @@ export function runServices(deps: RunServiceDeps): {
     }),
   );
 
+  const waiting = { store, registry, durable: deps.durable };
   const runs: RunService = {
     // async, so that bad options reject the promise instead of throwing.
     start: async (blueprintId, options = {}) =>
@@ -169,7 +170,7 @@ export function runServices(deps: RunServiceDeps): {
       const current = registry.activeRun(id);
       return current ? current.context.metrics.snapshot(current.counts) : run.metrics;
     },
-    wait: (id, options) => waitForRun({ store, registry, durable: deps.durable }, id, options),
+    wait: (id, options) => waitForRun(waiting, id, options),
     signal: signalApproval,
     ingest: async (blueprintId, event) =>
       create(blueprintId, ingestRecords(event), {
