@@ -2,6 +2,7 @@ import { cloneJson } from "../clone-json";
 import type { Run } from "../model/run";
 import type { ActiveRun } from "./execute/active-run";
 import type { PreparedContexts } from "./execute/batch-executor";
+import { RunController } from "./execute/run-controller";
 import { unsettledRecords } from "./execute/run-counts";
 import type { RecordContext } from "./records/record-context";
 
@@ -21,7 +22,7 @@ const SETTLED_KEPT = 1024;
  * runs with a job here. The store is the truth; this is what a process adds to it.
  */
 export class RunRegistry implements PreparedContexts {
-  private readonly controllers = new Map<string, AbortController>();
+  private readonly controllers = new Map<string, RunController>();
   private readonly active = new Map<string, ActiveRun>();
   private readonly settleWaiters = new Map<string, Set<SettleWaiter>>();
   private readonly approvalTimers = new Set<NodeJS.Timeout>();
@@ -73,10 +74,10 @@ export class RunRegistry implements PreparedContexts {
   }
 
   /** The controller that cancels the run in this process (made on first use). */
-  controllerFor(runId: string): AbortController {
+  controllerFor(runId: string): RunController {
     let controller = this.controllers.get(runId);
     if (controller === undefined) {
-      controller = new AbortController();
+      controller = new RunController();
       this.controllers.set(runId, controller);
     }
     return controller;

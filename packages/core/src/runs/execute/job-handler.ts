@@ -2,6 +2,7 @@ import type { KeyAdmission } from "../limits/key-admission";
 import type { RunRegistry } from "../run-registry";
 import { executeBatches } from "./batch-executor";
 import { executeOneRecordRun, type OneRecordExecutorDeps } from "./one-record-executor";
+import { joinQueueAbort, leaveQueueAbort } from "./queue-abort";
 import type { ExecutorDeps } from "./run-context";
 import { executeRun } from "./run-executor";
 import type { RunJob, RunJobHandler } from "./run-queue";
@@ -68,10 +69,7 @@ async function runJob(
 ): Promise<void> {
   const { registry } = deps;
   const controller = registry.controllerFor(job.runId);
-  // A listener object, not a named closure (the build keeps names, keepNames) nor a bound
-  // function (`bind` names it too): either cost a property definition per job (issue 21).
-  const onQueueAbort = new AbortOnEvent(controller);
-  queueSignal.addEventListener("abort", onQueueAbort, { once: true });
+  const running = joinQueueAbort(queueSignal, controller);
   try {
     if (job.records === undefined) {
       registry.markDurableJob(job.runId);
@@ -90,16 +88,7 @@ async function runJob(
   } finally {
     if (job.records === undefined && job.batch === undefined) registry.releaseRunWideJob(job.runId);
     registry.notifySettled(job.runId);
-    queueSignal.removeEventListener("abort", onQueueAbort);
+    leaveQueueAbort(queueSignal, running);
     registry.releaseUnlessWaiting(job.runId);
-  }
-}
-
-/** Aborts `controller` (with no reason) when the event it listens to comes. */
-class AbortOnEvent {
-  constructor(private readonly controller: AbortController) {}
-
-  handleEvent(): void {
-    this.controller.abort();
   }
 }
