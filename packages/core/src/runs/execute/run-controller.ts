@@ -5,17 +5,21 @@
  * every one-record run (issue 21).
  */
 export class RunController extends AbortController {
-  readonly #followers = new Set<AbortController>();
+  /** A few at most (a run's batches in flight here): an array, no identity hash per follower. */
+  readonly #followers: AbortController[] = [];
+  /** Whether `abort` was called (the signal aborts only through it), without the signal's getters. */
+  #aborted = false;
 
   /**
    * Aborts the run here, then each follower with the run's reason (as a listener on the run's
    * signal would, after the signal's own listeners).
    */
   override abort(reason?: unknown): void {
-    const wasAborted = this.signal.aborted;
+    const wasAborted = this.#aborted;
+    this.#aborted = true;
     super.abort(reason);
     if (wasAborted) return;
-    for (const follower of this.#followers) follower.abort(this.signal.reason);
+    for (const follower of [...this.#followers]) follower.abort(this.signal.reason);
   }
 
   /**
@@ -23,11 +27,12 @@ export class RunController extends AbortController {
    * aborted does not abort it (as a listener added to an aborted signal never fires).
    */
   follow(follower: AbortController): void {
-    if (!this.signal.aborted) this.#followers.add(follower);
+    if (!this.#aborted) this.#followers.push(follower);
   }
 
   /** Stops aborting `follower` with the run. */
   unfollow(follower: AbortController): void {
-    this.#followers.delete(follower);
+    const at = this.#followers.indexOf(follower);
+    if (at !== -1) this.#followers.splice(at, 1);
   }
 }
