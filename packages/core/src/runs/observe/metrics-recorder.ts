@@ -1,3 +1,4 @@
+import { setOwnData } from "../../_own-data";
 import type { RunCounts, RunMetrics } from "../../model/run";
 
 const MAX_SAMPLES = 10_000;
@@ -84,12 +85,23 @@ export class MetricsRecorder {
       retries: this.retries,
       deadLetters: this.deadLetters,
       latencyMs: this.record.summary(),
-      steps: Object.fromEntries(
-        [...this.steps].map(([id, s]) => [
-          id,
-          { calls: s.calls, errors: s.errors, retries: s.retries, latencyMs: s.latency.summary() },
-        ]),
-      ),
+      steps: this.stepFigures(),
     };
+  }
+
+  /**
+   * Each step's figures by step id, as `Object.fromEntries` makes them (own data properties,
+   * a `__proto__` step id included) without the entry arrays it needs, per run (issue 21).
+   */
+  private stepFigures(): RunMetrics["steps"] {
+    const steps: RunMetrics["steps"] = {};
+    for (const [id, s] of this.steps)
+      setOwnData(steps, id, {
+        calls: s.calls,
+        errors: s.errors,
+        retries: s.retries,
+        latencyMs: s.latency.summary(),
+      });
+    return steps;
   }
 }
