@@ -41,6 +41,8 @@ export async function forEachLimited<T>(
   limit: number,
   task: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
+  // One item (a one-record run, issue 21): its task is all there is to do or to fail.
+  if (Array.isArray(items) && items.length === 1) return task(items[0] as T, 0);
   const lanes = new InOrderLanes(items[Symbol.iterator](), task);
   if (limit <= 1) await lanes.drain();
   else {
