@@ -1,3 +1,5 @@
+import { setOwnData } from "./_own-data";
+
 // A deep copy of JSON values, so the memory store never shares objects with its callers.
 // `structuredClone` serialises through V8's value serializer: ≈ 1–3 µs even for a three-field
 // object, paid several times per record (issue 21). Plain objects and arrays are copied by a
@@ -90,16 +92,8 @@ function copyValue<T>(value: T, depth: number, freeze: boolean): T {
   const copy: Record<string, unknown> = {};
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
-    const member = copyValue((value as Record<string, unknown>)[key], depth + 1, freeze);
     // An own "__proto__" key (JSON.parse makes one) must stay data, not set the copy's prototype.
-    if (key === "__proto__")
-      Object.defineProperty(copy, key, {
-        value: member,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else copy[key] = member;
+    setOwnData(copy, key, copyValue((value as Record<string, unknown>)[key], depth + 1, freeze));
   }
   return (freeze ? Object.freeze(copy) : copy) as T;
 }

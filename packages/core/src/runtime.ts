@@ -532,6 +532,27 @@ export function createRuntime<const Connectors extends readonly Connector[] = []
   });
 }
 
+/** How one argument of a method is checked: the limits and the name its refusal gives it. */
+type ArgumentCheck = InputLimits & { what: string };
+
+/**
+ * The check of a method's argument, made once per position (a copy of the limits and a name
+ * built per argument per call counted on the single-record path, issue 21).
+ */
+function argumentCheck(
+  checks: ArgumentCheck[],
+  limits: InputLimits,
+  method: string,
+  index: number,
+): ArgumentCheck {
+  let check = checks[index];
+  if (check === undefined) {
+    check = { ...limits, what: `argument ${index + 1} of ${method}` };
+    checks[index] = check;
+  }
+  return check;
+}
+
 /** Methods that return at once (no promise): kept as they are by {@link guardErrors}. */
 const SYNC_METHODS = new Set(["connections.subscribe", "connectorRefs.hideSecrets"]);
 
@@ -547,11 +568,11 @@ function guardErrors<T extends object>(limits: InputLimits, prefix: string, targ
       wrapped[key] = value;
     } else if (typeof value === "function") {
       const method = `${prefix}${key}`;
+      const checks: ArgumentCheck[] = [];
       wrapped[key] = async (...args: unknown[]) => {
         try {
-          args.forEach((arg, index) => {
-            checkInput(arg, { ...limits, what: `argument ${index + 1} of ${method}` });
-          });
+          for (let index = 0; index < args.length; index += 1)
+            checkInput(args[index], argumentCheck(checks, limits, method, index));
           return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (error) {
           throw toSynapseError(error);

@@ -85,13 +85,7 @@ export function runServices(deps: RunServiceDeps): {
   const signalApproval = async (id: string, signal: ApprovalSignal): Promise<Run> =>
     decideApproval(approvalDecisions, await load(id), signal);
   const approvalTimeouts: ApprovalTimeoutDeps = { store, clock, registry, decide: signalApproval };
-  // Each run's executor deps arm the timeouts of its records that start waiting for approval.
   // With a queue that delays jobs, each parked record also gets a delayed job for its due time.
-  const executorDeps = (runId: string): ExecutorDeps => ({
-    ...deps,
-    onApprovalRequested: (request) => armApprovalTimeout(approvalTimeouts, runId, request),
-    ...(deps.queue.delayedJobs ? { onRecordParked: queueParkedJob } : {}),
-  });
   const queueParkedJob = (parked: ParkedRecord): void => {
     const delayMs = Math.max(0, Date.parse(parked.dueAt) - clock().getTime());
     deps.queue
@@ -99,6 +93,14 @@ export function runServices(deps: RunServiceDeps): {
       .catch(() => {
         // The store sweep resumes the record anyway.
       });
+  };
+  // The executor's deps arm the timeouts of records that start waiting for approval. Made once
+  // for every run: a copy of some thirty fields and a closure per job counted on the one-record
+  // path (issue 21).
+  const executorDeps: ExecutorDeps = {
+    ...deps,
+    onApprovalRequested: (runId, request) => armApprovalTimeout(approvalTimeouts, runId, request),
+    ...(deps.queue.delayedJobs ? { onRecordParked: queueParkedJob } : {}),
   };
   const parking: ParkedSweepDeps = {
     store,
@@ -139,6 +141,7 @@ export function runServices(deps: RunServiceDeps): {
     }),
   );
 
+  const waiting = { store, registry, durable: deps.durable };
   const runs: RunService = {
     // async, so that bad options reject the promise instead of throwing.
     start: async (blueprintId, options = {}) =>
@@ -169,7 +172,7 @@ export function runServices(deps: RunServiceDeps): {
       const current = registry.activeRun(id);
       return current ? current.context.metrics.snapshot(current.counts) : run.metrics;
     },
-    wait: (id, options) => waitForRun({ store, registry, durable: deps.durable }, id, options),
+    wait: (id, options) => waitForRun(waiting, id, options),
     signal: signalApproval,
     ingest: async (blueprintId, event) =>
       create(blueprintId, ingestRecords(event), {

@@ -4,6 +4,7 @@ import type { Blueprint } from "../model/blueprint";
 import type { NewRunEvent, Run } from "../model/run";
 import type { MemoryIdempotencyRecords } from "./_memory-idempotency-records";
 import { canTakeLease, decideIdempotencyClaim, holdsIdempotencyLease } from "./idempotency-claim";
+import { LastInstantIso } from "./last-instant-iso";
 import type { IdempotencyOutcome, OneRecordRunStore, RunBatch } from "./types";
 
 /** The memory store's maps the one-record path reads and writes. */
@@ -20,6 +21,12 @@ export interface MemoryOneRecordState {
 }
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+// The texts of the instants written, made once per millisecond: a run's start and finish (and the
+// next run's) mostly fall in the same one (issue 21).
+const startedAt = new LastInstantIso();
+const finishedAt = new LastInstantIso();
+const leaseEndsAt = new LastInstantIso();
 
 /**
  * The memory store's {@link OneRecordRunStore}: every method decides and writes without
@@ -46,15 +53,15 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       return true;
     },
     async startOneRecordRun({ runId, owner, leaseMs, now, claim, events, connectorRefs }) {
-      if (connectorRefs?.some((ref) => state.connectorRefVersions.get(ref.id) !== ref.version))
+      if (connectorRefs !== undefined && refsChanged(state.connectorRefVersions, connectorRefs))
         return "refsChanged";
       const run = runs.get(runId);
-      const batch = batches.get(runId)?.find((b) => b.index === 0);
+      const batch = firstBatch(batches.get(runId));
       if (run?.status !== "QUEUED" || batch === undefined || batch.state === "DONE") return undefined;
       if (!canTakeLease(batch.lease, owner, now)) return undefined;
-      batch.lease = { owner, expiresAt: new Date(now.getTime() + leaseMs).toISOString() };
+      batch.lease = { owner, expiresAt: leaseEndsAt.of(now.getTime() + leaseMs) };
       batch.attempts += 1;
-      const at = now.toISOString();
+      const at = startedAt.of(now.getTime());
       const next: Run = {
         ...run,
         status: "RUNNING",
@@ -95,21 +102,25 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
         state.completeKey(completion);
       }
       const run = runs.get(runId);
-      const batch = batches.get(runId)?.find((b) => b.index === 0);
+      const batch = firstBatch(batches.get(runId));
       if (run === undefined || batch === undefined || batch.state === "DONE" || batch.lease?.owner !== owner)
         return { outcome: "batchLost" };
       batch.state = "DONE";
       batch.counts = { ...batchCounts };
       delete batch.lease;
-      const at = now.toISOString();
+      const at = finishedAt.of(now.getTime());
       const ended = TERMINAL.has(run.status);
-      const next: Run = {
-        ...run,
-        counts: { ...counts },
-        ...(metrics === undefined ? {} : { metrics: cloneJson(metrics) }),
-        ...(ended ? {} : { status, updatedAt: at, ...(TERMINAL.has(status) ? { finishedAt: at } : {}) }),
-        version: run.version + 1,
-      };
+      const next: Run = { ...run, counts: { ...counts }, version: run.version + 1 };
+      // Set one by one, in the order they were spread before (new keys land after the run's):
+      // temporary objects spread per finish cost more than the rest of it (issue 21).
+      // The metrics are kept as given: the finish makes the snapshot for this call and keeps no
+      // reference to it (one-record-executor.ts), and a run document is never changed in place.
+      if (metrics !== undefined) next.metrics = metrics;
+      if (!ended) {
+        next.status = status;
+        next.updatedAt = at;
+        if (TERMINAL.has(status)) next.finishedAt = at;
+      }
       runs.set(runId, next);
       state.appendEvents(runId, events);
       // Not copied: the store replaces a run document, never changes one in place, and the
@@ -117,4 +128,22 @@ export function memoryOneRecordRuns(state: MemoryOneRecordState): OneRecordRunSt
       return { outcome: "finished", run: next };
     },
   };
+}
+
+// Module functions rather than closures made per start and finish (issue 21).
+
+/** The run's batch 0 (a one-record run's only one). */
+function firstBatch(list: readonly RunBatch[] | undefined): RunBatch | undefined {
+  if (list === undefined) return undefined;
+  for (const batch of list) if (batch.index === 0) return batch;
+  return undefined;
+}
+
+/** Whether a ref the plan bound was put again (or removed) since. */
+function refsChanged(
+  versions: ReadonlyMap<string, number>,
+  refs: readonly { id: string; version: number }[],
+): boolean {
+  for (const ref of refs) if (versions.get(ref.id) !== ref.version) return true;
+  return false;
 }

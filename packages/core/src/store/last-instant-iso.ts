@@ -17,3 +17,18 @@ export class LastInstantIso {
     return this.#iso;
   }
 }
+
+/** `Date.parse` remembered for the last text asked: the reverse of {@link LastInstantIso}. */
+export class LastParsedInstant {
+  #text: string | undefined;
+  #ms = Number.NaN;
+
+  /** Milliseconds since the epoch of an ISO 8601 text (NaN when it is not a date). */
+  of(text: string): number {
+    if (text !== this.#text) {
+      this.#ms = Date.parse(text);
+      this.#text = text;
+    }
+    return this.#ms;
+  }
+}

@@ -98,8 +98,16 @@ export function memoryStore(): Store {
       log = [];
       events.set(runId, log);
     }
+    // Each event copied once and numbered in place (a spread of the copy was a second copy);
+    // all copied before any is kept, so an event that cannot be copied leaves the log as it was.
     const first = log.length + 1;
-    const numbered = newEvents.map((event, index) => ({ ...cloneJson(event), runId, seq: first + index }));
+    const numbered: RunEvent[] = [];
+    for (const event of newEvents) {
+      const kept = cloneJson(event) as RunEvent;
+      kept.runId = runId;
+      kept.seq = first + numbered.length;
+      numbered.push(kept);
+    }
     log.push(...numbered);
     return numbered;
   };

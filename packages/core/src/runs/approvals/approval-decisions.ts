@@ -21,8 +21,8 @@ export class ApprovalNotPendingError extends SynapseError {
 /** What deciding an approval needs. */
 export interface ApprovalDecisionDeps {
   registry: RunRegistry;
-  /** The executor's deps for the run (with its approval timeouts armed). */
-  executorDeps: (runId: string) => ExecutorDeps;
+  /** The executor's deps (with approval timeouts armed). */
+  executorDeps: ExecutorDeps;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function decideApproval(
       "/status",
     );
   const { registry } = deps;
-  const executorDeps = deps.executorDeps(run.id);
+  const { executorDeps } = deps;
   const { store } = executorDeps;
   const events = await listApprovalEvents(store, run.id, signal.step);
   const pending = pendingApprovals(events, { step: signal.step, recordKey: signal.recordKey })[0];

@@ -37,7 +37,7 @@ export async function requestApproval(
       now: ctx.clock(),
     });
   }
-  ctx.onApprovalRequested?.({
+  ctx.onApprovalRequested?.(ctx.run.id, {
     step: step.id,
     recordKey,
     onTimeout: step.onTimeout,

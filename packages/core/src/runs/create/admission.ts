@@ -47,10 +47,9 @@ export function createAdmission(queue: RunQueue, options: AdmissionOptions = {})
   let reading: Promise<number> | undefined;
   let queuedSince = 0;
 
-  const current = async (): Promise<number> => {
+  /** A distributed queue's depth, read at most once per `sampleMs`. */
+  const sampledDepth = async (): Promise<number> => {
     if (depth === undefined) return 0;
-    // An in-process queue answers from memory: read it every time.
-    if (!queue.distributed) return depth();
     const now = Date.now();
     if (sampled !== undefined && now - sampled.at < sampleMs) return sampled.depth + queuedSince;
     reading ??= depth().finally(() => (reading = undefined));
@@ -65,7 +64,9 @@ export function createAdmission(queue: RunQueue, options: AdmissionOptions = {})
   return {
     async check() {
       if (!Number.isFinite(max) || depth === undefined) return;
-      const jobs = await current();
+      // An in-process queue answers from memory: it is read every time, directly (one async
+      // frame fewer per run, issue 21).
+      const jobs = queue.distributed ? await sampledDepth() : await depth();
       if (jobs >= max) {
         throw new OverloadedError(
           `the ${queue.kind} run queue holds ${jobs} unfinished jobs (admission limit ${max}): try again in ${retryAfterMs} ms`,

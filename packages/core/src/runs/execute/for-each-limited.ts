@@ -17,8 +17,13 @@ export class FirstFailure {
     try {
       await task();
     } catch (error) {
-      this.#failure ??= { error };
+      this.keep(error);
     }
+  }
+
+  /** Keeps a task's failure (the first one wins). */
+  keep(error: unknown): void {
+    this.#failure ??= { error };
   }
 
   /** Throws the first failure, if any. Call once every started task has settled. */
@@ -36,16 +41,41 @@ export async function forEachLimited<T>(
   limit: number,
   task: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
-  const iterator = items[Symbol.iterator]();
-  const failure = new FirstFailure();
-  let index = 0;
-  const worker = async (): Promise<void> => {
-    for (let next = iterator.next(); !next.done && !failure.failed; next = iterator.next()) {
-      const current = index++;
-      const item = next.value;
-      await failure.run(() => task(item, current));
+  // One item (a one-record run, issue 21): its task is all there is to do or to fail.
+  if (Array.isArray(items) && items.length === 1) return task(items[0] as T, 0);
+  const lanes = new InOrderLanes(items[Symbol.iterator](), task);
+  if (limit <= 1) await lanes.drain();
+  else {
+    const drains: Promise<void>[] = [];
+    for (let lane = 0; lane < limit; lane += 1) drains.push(lanes.drain());
+    await Promise.all(drains);
+  }
+  lanes.failure.rethrow();
+}
+
+/**
+ * The items handed out in order to the lanes draining them. A class, not a closure per call: the
+ * build keeps function names (keepNames), so a named closure costs a property definition each
+ * time it is made, and a one-record run makes this once per run (issue 21).
+ */
+class InOrderLanes<T> {
+  readonly failure = new FirstFailure();
+  #index = 0;
+
+  constructor(
+    private readonly iterator: Iterator<T>,
+    private readonly task: (item: T, index: number) => Promise<void>,
+  ) {}
+
+  /** Starts the next item once this lane's last one settled, until none is left or one failed. */
+  async drain(): Promise<void> {
+    for (let next = this.iterator.next(); !next.done && !this.failure.failed; next = this.iterator.next()) {
+      const index = this.#index++;
+      try {
+        await this.task(next.value, index);
+      } catch (error) {
+        this.failure.keep(error);
+      }
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
-  failure.rethrow();
+  }
 }

@@ -3,6 +3,7 @@ import type { KeyAdmission } from "../limits/key-admission";
 import type { RunRegistry } from "../run-registry";
 import { executeBatches } from "./batch-executor";
 import { executeOneRecordRun, type OneRecordExecutorDeps } from "./one-record-executor";
+import { joinQueueAbort, leaveQueueAbort } from "./queue-abort";
 import type { ExecutorDeps } from "./run-context";
 import { executeRun } from "./run-executor";
 import type { RunJob, RunJobHandler } from "./run-queue";
@@ -10,8 +11,8 @@ import type { RunJob, RunJobHandler } from "./run-queue";
 /** What the queue's job handler needs. */
 export interface JobHandlerDeps {
   registry: RunRegistry;
-  /** The executor's deps for a run (with its approval timeouts armed). */
-  executorDeps: (runId: string) => ExecutorDeps;
+  /** The executor's deps (with approval timeouts armed). */
+  executorDeps: ExecutorDeps;
   batchLeaseMs: number;
   /** Runs keep their records in the store and are resumed by a sweep (see one-record-executor.ts). */
   durable: boolean;
@@ -31,6 +32,15 @@ export interface JobHandlerDeps {
  * controller aborts when the queue closes; waiters are woken when the job ends.
  */
 export function runJobHandler(deps: JobHandlerDeps): RunJobHandler {
+  // The durable executor's deps, made once for every job rather than a copy of some thirty
+  // fields per job (issue 21).
+  const batchDeps: OneRecordExecutorDeps = {
+    ...deps.executorDeps,
+    batchLeaseMs: deps.batchLeaseMs,
+    durable: deps.durable,
+    contexts: deps.registry,
+    onSettled: deps.registry.keepSettled,
+  };
   return async (job, queueSignal) => {
     if (job.parked !== undefined) {
       await deps.resumeParked(job.parked, job.attempt);
@@ -43,7 +53,7 @@ export function runJobHandler(deps: JobHandlerDeps): RunJobHandler {
         : await deps.admission.admit(job.admission);
     if (admitted !== undefined && "deferMs" in admitted) return admitted;
     try {
-      await runJob(deps, job, queueSignal);
+      await runJob(deps, batchDeps, job, queueSignal);
     } finally {
       admitted?.release();
     }
@@ -52,24 +62,18 @@ export function runJobHandler(deps: JobHandlerDeps): RunJobHandler {
 }
 
 /** Does a run's job (not a parked record's) and wakes its waiters. */
-async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSignal): Promise<void> {
+async function runJob(
+  deps: JobHandlerDeps,
+  batchDeps: OneRecordExecutorDeps,
+  job: RunJob,
+  queueSignal: AbortSignal,
+): Promise<void> {
   const { registry } = deps;
   const controller = registry.controllerFor(job.runId);
-  // Bound, not a named closure: the build keeps names (keepNames), a cost per job (issue 21).
-  // The listener's event goes to `abort` as a second argument, which it ignores.
-  const onQueueAbort = controller.abort.bind(controller, undefined);
-  queueSignal.addEventListener("abort", onQueueAbort, { once: true });
+  const running = joinQueueAbort(queueSignal, controller);
   try {
     if (job.records === undefined) {
       registry.markDurableJob(job.runId);
-      // The executor's deps are made for this job: completed in place rather than copied again
-      // (a copy of some thirty fields per run counts on the one-record path, issue 21).
-      const batchDeps: OneRecordExecutorDeps = Object.assign(deps.executorDeps(job.runId), {
-        batchLeaseMs: deps.batchLeaseMs,
-        durable: deps.durable,
-        contexts: registry,
-        onSettled: registry.keepSettled,
-      });
       const held = registry.takeOneRecordRun(job.runId);
       if (held === undefined) await executeBatches(batchDeps, job, controller);
       else {
@@ -87,14 +91,12 @@ async function runJob(deps: JobHandlerDeps, job: RunJob, queueSignal: AbortSigna
         }
       }
     } else {
-      await executeRun(deps.executorDeps(job.runId), job, controller, (run) =>
-        registry.setActive(job.runId, run),
-      );
+      await executeRun(deps.executorDeps, job, controller, (run) => registry.setActive(job.runId, run));
     }
   } finally {
     if (job.records === undefined && job.batch === undefined) registry.releaseRunWideJob(job.runId);
     registry.notifySettled(job.runId);
-    queueSignal.removeEventListener("abort", onQueueAbort);
+    leaveQueueAbort(queueSignal, running);
     registry.releaseUnlessWaiting(job.runId);
   }
 }

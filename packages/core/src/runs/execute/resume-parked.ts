@@ -20,8 +20,8 @@ export interface ResumeParkedDeps {
   store: Store;
   clock: () => Date;
   registry: RunRegistry;
-  /** The executor's deps for a run (approval timeouts armed, delayed jobs queued). */
-  executorDeps: (runId: string) => ExecutorDeps;
+  /** The executor's deps (approval timeouts armed, delayed jobs queued). */
+  executorDeps: ExecutorDeps;
   /** Durable runs keep their records in batches; others are kept in memory (run-executor.ts). */
   durable: boolean;
   /** Who claims parked records here (their lease owner). */
@@ -60,7 +60,7 @@ export async function resumeParked(
     await store.releaseParkedRecord(parked.id, workerId);
     return undefined;
   }
-  const executorDeps = deps.executorDeps(run.id);
+  const { executorDeps } = deps;
   const active = deps.durable ? undefined : await activeRun(deps, executorDeps, run);
   const context =
     active?.context ??

@@ -89,11 +89,9 @@ export async function executeRun(
     const fairness = { limiter: deps.recordLimiter, run: leased, signal: controller.signal };
     await forEachFairly(records, deps.recordConcurrency, fairness, async (record, position) => {
       if (controller.signal.aborted) return;
-      const start: RecordStart = {
-        record,
-        position,
-        ...(job.idempotencyKey ? { callerKey: job.idempotencyKey } : {}),
-      };
+      const start: RecordStart = { record, position };
+      // Set, not spread from a temporary object made per record (issue 21).
+      if (job.idempotencyKey) start.callerKey = job.idempotencyKey;
       try {
         countOutcome(counts, await processRecord(context, start));
       } catch (error) {

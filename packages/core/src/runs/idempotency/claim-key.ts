@@ -1,5 +1,6 @@
 import { ErrorCode, IdempotencyConflictError, SynapseError } from "../../errors";
 import { decideIdempotencyClaim } from "../../store/idempotency-claim";
+import { LastParsedInstant } from "../../store/last-instant-iso";
 import type { IdempotencyClaim, IdempotencyClaimResult } from "../../store/types";
 import { abortableSleep } from "../execute/sleep";
 import type { RecordContext, RecordOutcome } from "../records/record-context";
@@ -124,8 +125,11 @@ export function claimedWithBatch(ctx: RecordContext, decided: IdempotencyClaimRe
 /** Whether a claim decided earlier holds less than half of its lease now. */
 function leaseRunDown(ctx: RecordContext, decided: IdempotencyClaimResult): boolean {
   if (decided.outcome !== "claimed" || decided.record.leaseExpiresAt === undefined) return false;
-  return Date.parse(decided.record.leaseExpiresAt) - ctx.clock().getTime() < ctx.idempotency.leaseMs / 2;
+  return leaseEnd.of(decided.record.leaseExpiresAt) - ctx.clock().getTime() < ctx.idempotency.leaseMs / 2;
 }
+
+/** A batch's claims share their lease's end; claims one after another mostly end in one millisecond. */
+const leaseEnd = new LastParsedInstant();
 
 /** Marks the key FAILED so the next claim may run it; a lease lost to another owner is left alone. */
 export async function releaseKey(

@@ -1,9 +1,13 @@
 import type { Logger } from "../../logger";
 import type { NewRunEvent, RunEventLevel } from "../../model/run";
+import { LastInstantIso } from "../../store/last-instant-iso";
 import { RUN_EVENT_PAYLOAD, type RunStore } from "../../store/types";
 import type { Redactor } from "./redactor";
 
 const FLUSH_AT = 200;
+
+/** Events made one after another mostly fall in the same millisecond: its text is made once. */
+const eventInstant = new LastInstantIso();
 
 /**
  * A run's event log: events are redacted, mirrored to the host's logger (a child with runId,
@@ -58,7 +62,7 @@ export class EventLog {
   ): NewRunEvent {
     const redacted = this.redactor.redact(data);
     const event: NewRunEvent = {
-      at: this.clock().toISOString(),
+      at: eventInstant.of(this.clock().getTime()),
       level,
       type,
       data:

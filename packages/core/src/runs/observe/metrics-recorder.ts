@@ -1,3 +1,4 @@
+import { setOwnData } from "../../_own-data";
 import type { RunCounts, RunMetrics } from "../../model/run";
 
 const MAX_SAMPLES = 10_000;
@@ -18,13 +19,20 @@ class LatencySample {
 
   summary(): { p50: number; p95: number; p99: number } {
     if (this.values.length === 0) return { p50: 0, p95: 0, p99: 0 };
-    const sorted = [...this.values].sort((a, b) => a - b);
+    if (this.values.length === 1) {
+      // Every percentile of one value is that value (a one-record run's samples), unsorted.
+      const only = round(this.values[0]!);
+      return { p50: only, p95: only, p99: only };
+    }
+    // A typed copy sorts numerically in native code: a comparator called per comparison cost
+    // ≈ 0.4 µs per record of a 20,000-record run (three samples of 10,000 sorted, issue 21).
+    const sorted = Float64Array.from(this.values).sort();
     return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
   }
 }
 
 /** The `p`th percentile of sorted values (a module function: no named closure per summary). */
-const percentile = (sorted: readonly number[], p: number): number =>
+const percentile = (sorted: Float64Array, p: number): number =>
   round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
@@ -77,12 +85,23 @@ export class MetricsRecorder {
       retries: this.retries,
       deadLetters: this.deadLetters,
       latencyMs: this.record.summary(),
-      steps: Object.fromEntries(
-        [...this.steps].map(([id, s]) => [
-          id,
-          { calls: s.calls, errors: s.errors, retries: s.retries, latencyMs: s.latency.summary() },
-        ]),
-      ),
+      steps: this.stepFigures(),
     };
+  }
+
+  /**
+   * Each step's figures by step id, as `Object.fromEntries` makes them (own data properties,
+   * a `__proto__` step id included) without the entry arrays it needs, per run (issue 21).
+   */
+  private stepFigures(): RunMetrics["steps"] {
+    const steps: RunMetrics["steps"] = {};
+    for (const [id, s] of this.steps)
+      setOwnData(steps, id, {
+        calls: s.calls,
+        errors: s.errors,
+        retries: s.retries,
+        latencyMs: s.latency.summary(),
+      });
+    return steps;
   }
 }

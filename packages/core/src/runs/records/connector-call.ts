@@ -43,8 +43,9 @@ export async function callConnector<T>(
         secrets: credentials.secrets,
         attempt,
         environment: ctx.plan.environment,
-        ...(credentials.connection === undefined ? {} : { connection: credentials.connection }),
       };
+      // Set, not spread from a temporary object made per attempt (issue 21).
+      if (credentials.connection !== undefined) context.connection = credentials.connection;
       // With a timeout, the call is raced against it so a connector that ignores its signal
       // cannot outlive the attempt. Without one we trust the connector to honour the signal:
       // racing every call costs several µs per record.

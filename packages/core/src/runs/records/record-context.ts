@@ -55,8 +55,11 @@ export interface RecordContext {
    * it must wait for every completion it took before it counts the records done.
    */
   deferCompletion?: (completion: Promise<unknown>, position: number) => void;
-  /** Told when a record starts waiting at an approval step (to arm its timeout). */
-  onApprovalRequested?: (request: ApprovalRequest) => void;
+  /**
+   * Told when a record of the run starts waiting at an approval step (to arm its timeout). Told
+   * the run too, so one hook serves every run (no closure made per run, issue 21).
+   */
+  onApprovalRequested?: (runId: string, request: ApprovalRequest) => void;
   /** Told when a record is parked until its next attempt (to queue a delayed job for it). */
   onRecordParked?: (parked: ParkedRecord) => void;
 }

@@ -7,7 +7,13 @@ import { completeKey } from "../idempotency/key-completion";
 import { classifyFailure } from "../retries/classify-error";
 import { parkRecord } from "../retries/park-record";
 import { AttemptsExhausted, RetryParked } from "../retries/with-retries";
-import type { RecordContext, RecordInFlight, RecordOutcome, RecordStart } from "./record-context";
+import type {
+  RecordContext,
+  RecordInFlight,
+  RecordOutcome,
+  RecordStart,
+  StepTraceSettings,
+} from "./record-context";
 import { failRecord } from "./record-failure";
 import { runStep } from "./step-runners";
 import { StepTrace } from "./step-trace";
@@ -109,9 +115,19 @@ async function finishRecord(
   return outcome;
 }
 
-async function runSteps(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
+/** The record's steps; not async itself: without a trace it is `runStepsInOrder`'s promise. */
+function runSteps(record: RecordInFlight, startedAt: number): Promise<RecordOutcome> {
   const { stepTrace } = record.ctx;
   if (stepTrace === undefined) return runStepsInOrder(record, startedAt, undefined);
+  return runTracedSteps(record, startedAt, stepTrace);
+}
+
+/** The record's steps with a per-step trace, written once they end however they end. */
+async function runTracedSteps(
+  record: RecordInFlight,
+  startedAt: number,
+  stepTrace: StepTraceSettings,
+): Promise<RecordOutcome> {
   const trace = new StepTrace(record.ctx, stepTrace);
   try {
     return await runStepsInOrder(record, startedAt, trace);
