@@ -1,3 +1,5 @@
+import { withResolvers } from "../../with-resolvers";
+
 /**
  * A one-record run not yet written (issue 21): its creator hands it to this process's executor,
  * which writes it together with its start — one statement and one commit fewer per arrival — and
@@ -5,35 +7,30 @@
  * acknowledged only once its run is in the store.
  */
 export class PendingCreation {
-  /** Resolves true once the run is written, false when its blueprint's guard refused it. */
-  readonly written: Promise<boolean>;
-  private resolveWritten!: (created: boolean) => void;
-  private rejectWritten!: (error: unknown) => void;
-  private settledAs: "open" | "settled" = "open";
+  readonly #written = withResolvers<boolean>();
+  #open = true;
 
-  constructor() {
-    this.written = new Promise<boolean>((resolve, reject) => {
-      this.resolveWritten = resolve;
-      this.rejectWritten = reject;
-    });
+  /** Resolves true once the run is written, false when its blueprint's guard refused it. */
+  get written(): Promise<boolean> {
+    return this.#written.promise;
   }
 
   /** Whether the run is still to be written. */
   get open(): boolean {
-    return this.settledAs === "open";
+    return this.#open;
   }
 
   /** The write ended: the run is in the store (true) or was refused, nothing written (false). */
   resolve(created: boolean): void {
-    if (!this.open) return;
-    this.settledAs = "settled";
-    this.resolveWritten(created);
+    if (!this.#open) return;
+    this.#open = false;
+    this.#written.resolve(created);
   }
 
   /** The write failed or will never happen: nothing was written; the creator throws `error`. */
   reject(error: unknown): void {
-    if (!this.open) return;
-    this.settledAs = "settled";
-    this.rejectWritten(error);
+    if (!this.#open) return;
+    this.#open = false;
+    this.#written.reject(error);
   }
 }

@@ -8,6 +8,7 @@ import { executeBatch, type RecordSlots } from "./execute-batch";
 import { finishBatchedRun } from "./finish-run";
 import { forEachOverlapping } from "./for-each-overlapping";
 import { type ExecutorDeps, prepareRun } from "./run-context";
+import type { RunController } from "./run-controller";
 import type { RunJob } from "./run-queue";
 import { failRun, isTerminal, updateRunWith } from "./run-state";
 
@@ -59,7 +60,7 @@ export class BatchBusyError extends SynapseError {
 export async function executeBatches(
   deps: BatchExecutorDeps,
   job: RunJob,
-  controller: AbortController,
+  controller: RunController,
 ): Promise<void> {
   const run = await deps.store.getRun(job.runId);
   if (run === undefined || isTerminal(run.status)) return;
@@ -126,7 +127,7 @@ async function claimAndExecute(
   context: RecordContext,
   run: Run,
   index: number,
-  controller: AbortController,
+  controller: RunController,
   slots: RecordSlots,
   recordsRun?: () => void,
 ): Promise<boolean> {

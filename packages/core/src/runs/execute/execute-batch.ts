@@ -8,6 +8,7 @@ import { processRecord } from "../records/record-pipeline";
 import { CancelledError } from "./cancelled-error";
 import { handBackBatch, runLeasedRecords } from "./leased-batch";
 import type { ExecutorDeps } from "./run-context";
+import type { RunController } from "./run-controller";
 import { addCounts, countOutcome, zeroCounts } from "./run-counts";
 
 /**
@@ -35,7 +36,7 @@ export async function executeBatch(
   context: RecordContext,
   batch: RunBatch,
   run: Run,
-  runController: AbortController,
+  runController: RunController,
   slots: RecordSlots,
   recordsRun?: () => void,
 ): Promise<{ run: Run; remaining: number } | undefined> {

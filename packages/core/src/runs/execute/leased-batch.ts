@@ -6,7 +6,7 @@ import { watchForCancel } from "./cancel-watch";
 import { CancelledError } from "./cancelled-error";
 import { leaseHeartbeat } from "./lease-heartbeat";
 import type { ExecutorDeps } from "./run-context";
-import { RunController } from "./run-controller";
+import type { RunController } from "./run-controller";
 
 // What the batch path (execute-batch.ts) and the one-record path (one-record-executor.ts) do
 // around a leased batch's records, and how they hand the batch back: one rule for both.
@@ -34,12 +34,13 @@ export async function runLeasedRecords(
   deps: ExecutorDeps & { batchLeaseMs: number },
   context: RecordContext,
   lease: BatchLease,
-  runController: AbortController,
+  runController: RunController,
   counts: RunCounts,
   work: (signal: AbortSignal) => Promise<void>,
 ): Promise<LeasedRecordsEnd> {
   const controller = new AbortController();
-  const following = followRun(runController, controller);
+  // Followed, not a listener on the run's signal per batch (issue 21: run-controller.ts).
+  runController.follow(controller);
   const watch = armedAfterThisTurn(deps, lease, controller, runController);
   let handedBack: unknown;
   try {
@@ -57,50 +58,9 @@ export async function runLeasedRecords(
     }
   } finally {
     watch.stop();
-    unfollowRun(runController, controller, following);
+    runController.unfollow(controller);
   }
   return { aborted: controller.signal.aborted, handedBack };
-}
-
-/**
- * Makes the batch's controller abort with the run's: followed by a {@link RunController}, which
- * needs no listener on its signal per batch (issue 21), or else through such a listener.
- */
-function followRun(
-  runController: AbortController,
-  controller: AbortController,
-): AbortWithReasonOf | undefined {
-  if (runController instanceof RunController) {
-    runController.follow(controller);
-    return undefined;
-  }
-  // A listener object, not a named closure (the build keeps names, keepNames) nor a bound
-  // function (`bind` names it too): either cost a property definition per batch (issue 21).
-  const onRunAbort = new AbortWithReasonOf(controller, runController.signal);
-  runController.signal.addEventListener("abort", onRunAbort, { once: true });
-  return onRunAbort;
-}
-
-/** Undoes {@link followRun}: the batch is done. */
-function unfollowRun(
-  runController: AbortController,
-  controller: AbortController,
-  listener: AbortWithReasonOf | undefined,
-): void {
-  if (listener !== undefined) runController.signal.removeEventListener("abort", listener);
-  else if (runController instanceof RunController) runController.unfollow(controller);
-}
-
-/** Aborts `controller` with the reason of `signal` when that aborts. */
-class AbortWithReasonOf {
-  constructor(
-    private readonly controller: AbortController,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  handleEvent(): void {
-    this.controller.abort(this.signal.reason);
-  }
 }
 
 /** The lease heartbeat and the cancel watch of a batch, armed once its records outlast a turn. */

@@ -1,6 +1,7 @@
 import { LeaseLostError } from "../../errors";
 import type { Run } from "../../model/run";
 import type { IdempotencyOutcome, OneRecordStarted, Store } from "../../store/types";
+import { withResolvers } from "../../with-resolvers";
 import { keyClaim } from "../idempotency/claim-key";
 import { keyOwner, payloadHashOf, recordIdempotencyKey } from "../idempotency/idempotency-key";
 import { forEachFairly } from "../limits/fair-dispatch";
@@ -10,6 +11,7 @@ import type { HeldOneRecordRun } from "../run-registry";
 import { type BatchExecutorDeps, executeBatches } from "./batch-executor";
 import { handBackBatch, runLeasedRecords } from "./leased-batch";
 import { prepareRun } from "./run-context";
+import type { RunController } from "./run-controller";
 import { addCounts, countOutcome, finalStatus, unsettledRecords, zeroCounts } from "./run-counts";
 import type { RunJob } from "./run-queue";
 import { cancelRun, isTerminal } from "./run-state";
@@ -48,7 +50,7 @@ export async function executeOneRecordRun(
   deps: OneRecordExecutorDeps,
   held: HeldOneRecordRun,
   job: RunJob,
-  controller: AbortController,
+  controller: RunController,
 ): Promise<void> {
   const { run } = held;
   let context: RecordContext;
@@ -170,7 +172,7 @@ async function runAndFinish(
   context: RecordContext,
   { run, record }: HeldOneRecordRun,
   started: OneRecordStarted & { key: string | undefined },
-  runController: AbortController,
+  runController: RunController,
 ): Promise<void> {
   const lease = { runId: run.id, index: 0 };
   const completion = capturedCompletion(context.store);
@@ -296,7 +298,7 @@ function boundMethodOf(store: Store, property: PropertyKey, value: unknown): unk
 
 /** The proxy's handler: `completeIdempotencyKey` is the captured one, the rest the store's. */
 class CaptureCompletion implements ProxyHandler<Store> {
-  constructor(private readonly complete: (outcome: IdempotencyOutcome) => Promise<never>) {}
+  constructor(private readonly complete: (outcome: IdempotencyOutcome) => Promise<void>) {}
 
   get(target: Store, property: PropertyKey, receiver: unknown): unknown {
     if (property === "completeIdempotencyKey") return this.complete;
@@ -305,9 +307,9 @@ class CaptureCompletion implements ProxyHandler<Store> {
 }
 
 function capturedCompletion(store: Store): CapturedCompletion {
-  const { promise: pending, resolve, reject } = withResolvers();
+  const { promise: pending, resolve, reject } = withResolvers<void>();
   pending.catch(noop);
-  const captured: CapturedCompletion & { capture(outcome: IdempotencyOutcome): Promise<never> } = {
+  const captured: CapturedCompletion & { capture(outcome: IdempotencyOutcome): Promise<void> } = {
     outcome: undefined,
     store,
     capture(outcome) {
@@ -331,17 +333,4 @@ function capturedCompletion(store: Store): CapturedCompletion {
   };
   captured.store = new Proxy(store, new CaptureCompletion(captured.capture));
   return captured;
-}
-
-/** `Promise.withResolvers` (Node 22+), for Node 20: a promise that settles only from outside. */
-function withResolvers(): {
-  promise: Promise<never>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-} {
-  let settlers: { resolve: () => void; reject: (error: unknown) => void } | undefined;
-  const promise = new Promise<never>((resolve, reject) => {
-    settlers = { resolve: resolve as () => void, reject };
-  });
-  return { promise, ...settlers! };
 }
