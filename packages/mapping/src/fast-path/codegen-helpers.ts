@@ -8,7 +8,7 @@ import { type Callee, callJsonataFunction } from "./calls";
 import type { DateFormatter } from "./date-picture";
 import { decimalValue } from "./decimal";
 import { eachWith, filterWith, reduceWith, sortWith } from "./higher-order";
-import { comparableType, stringify } from "./operators";
+import { compare, stringify } from "./operators";
 import {
   createSequence,
   deopt,
@@ -102,18 +102,6 @@ export function negate(value: unknown): unknown {
   if (value === undefined) return undefined;
   if (isNumeric(value)) return -value;
   throw deopt();
-}
-
-/** `<`, `<=`, `>`, `>=` when the operands are not two numbers or two strings. */
-export function compare(op: string, left: unknown, right: unknown): unknown {
-  const leftType = typeof left;
-  const rightType = typeof right;
-  if (!comparableType(leftType) || !comparableType(rightType)) throw deopt();
-  if (left === undefined || right === undefined) return undefined;
-  if (leftType !== rightType) throw deopt();
-  const a = left as number | string;
-  const b = right as number | string;
-  return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
 }
 
 /** `=` (negated for `!=`) when an operand is an object. */

@@ -130,32 +130,24 @@ function numeric(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
 }
 
 /** Whether `<` and friends compare values of this `typeof` (or answer nothing for `undefined`). */
-export function comparableType(type: string): boolean {
+function comparableType(type: string): boolean {
   return type === "undefined" || type === "string" || type === "number";
 }
 
 function comparison(op: string, lhs: Evaluator, rhs: Evaluator): Evaluator {
-  return (input, frame) => {
-    const left = lhs(input, frame);
-    const right = rhs(input, frame);
-    const leftType = typeof left;
-    const rightType = typeof right;
-    if (!comparableType(leftType) || !comparableType(rightType)) throw deopt();
-    if (left === undefined || right === undefined) return undefined;
-    if (leftType !== rightType) throw deopt();
-    const a = left as number | string;
-    const b = right as number | string;
-    switch (op) {
-      case "<":
-        return a < b;
-      case "<=":
-        return a <= b;
-      case ">":
-        return a > b;
-      default:
-        return a >= b;
-    }
-  };
+  return (input, frame) => compare(op, lhs(input, frame), rhs(input, frame));
+}
+
+/** `<`, `<=`, `>`, `>=` as the reference answers them, or a deopt where it would throw. */
+export function compare(op: string, left: unknown, right: unknown): unknown {
+  const leftType = typeof left;
+  const rightType = typeof right;
+  if (!comparableType(leftType) || !comparableType(rightType)) throw deopt();
+  if (left === undefined || right === undefined) return undefined;
+  if (leftType !== rightType) throw deopt();
+  const a = left as number | string;
+  const b = right as number | string;
+  return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
 }
 
 function range(left: unknown, right: unknown, frame: Frame): unknown {
@@ -253,10 +245,10 @@ function compileObject(node: AstNode, compiler: Compiler): Evaluator {
   };
 }
 
-/** Keys in the order `Object.keys` gives them (integer-like keys first, ascending). */
 /** A key that could be an array index, which objects list first (a superset is fine: the probe decides). */
 const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
+/** Keys in the order `Object.keys` gives them (integer-like keys first, ascending). */
 function orderKeys<T extends { key: string }>(entries: T[]): T[] {
   // Without an integer-like key that is the order they come in (building the probe object
   // took a few percent of compiling a mapping-sized object constructor).
